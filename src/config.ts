@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+
+/** Every environment variable the gateway reads, parsed and typed in one place. */
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: string;
+  /** Real upstream base URLs; null means "start the embedded sandbox for this upstream". */
+  encodeUrl: string | null;
+  gdcUrl: string | null;
+  /** Fallback credentials used when a request brings none of its own. */
+  encodeKey: string | null;
+  encodeSecret: string | null;
+  gdcToken: string | null;
+  upstreamTimeoutMs: number;
+  maxUploadBytes: number;
+  sandbox: SandboxConfig;
+}
+
+export interface SandboxConfig {
+  /** Folder of ENCODE profiles for the sandbox portal; null = built-in starter set. */
+  encodeProfiles: string | null;
+  /** GDC dictionary (resolved JSON file or YAML folder) for the sandbox; null = built-in starter set. */
+  gdcDictionary: string | null;
+  /** Where the sandbox S3 store keeps objects; null = a fresh temporary folder. */
+  s3Dir: string | null;
+  /** Fixed ports for `npm run sandbox`; 0 = any free port. */
+  encodePort: number;
+  gdcPort: number;
+  s3Port: number;
+}
+
+/** What `gatewayInfo` reports: which upstreams this gateway talks to. */
+export interface GatewayInfoModel {
+  version: string;
+  sandbox: boolean;
+  upstreams: { source: 'ENCODE' | 'GDC'; url: string; sandbox: boolean }[];
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | null {
+  const v = env[name]?.trim();
+  return v ? v : null;
+}
+
+function int(env: Env, name: string, fallback: number): number {
+  const v = str(env, name);
+  if (v === null) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${v}'`);
+  return n;
+}
+
+function url(env: Env, name: string): string | null {
+  const v = str(env, name);
+  if (v === null) return null;
+  try {
+    const u = new URL(v);
+    return u.toString().replace(/\/+$/, '');
+  } catch {
+    throw new Error(`${name} must be an absolute URL such as https://www.encodeproject.org, got '${v}'`);
+  }
+}
+
+function gdcToken(env: Env): string | null {
+  const direct = str(env, 'GDC_TOKEN');
+  if (direct) return direct;
+  const file = str(env, 'GDC_TOKEN_FILE');
+  if (!file) return null;
+  try {
+    return fs.readFileSync(file, 'utf8').trim() || null;
+  } catch (err) {
+    throw new Error(`GDC_TOKEN_FILE '${file}' cannot be read: ${(err as Error).message}`);
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    port: int(env, 'PORT', 4000),
+    host: str(env, 'HOST') ?? '0.0.0.0',
+    logLevel: str(env, 'LOG_LEVEL') ?? 'info',
+    encodeUrl: url(env, 'ENCODE_URL'),
+    gdcUrl: url(env, 'GDC_URL'),
+    encodeKey: str(env, 'DCC_API_KEY'),
+    encodeSecret: str(env, 'DCC_SECRET_KEY'),
+    gdcToken: gdcToken(env),
+    upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 60_000),
+    maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
+    sandbox: {
+      encodeProfiles: str(env, 'SANDBOX_ENCODE_PROFILES'),
+      gdcDictionary: str(env, 'SANDBOX_GDC_DICTIONARY'),
+      s3Dir: str(env, 'SANDBOX_S3_DIR'),
+      encodePort: int(env, 'SANDBOX_ENCODE_PORT', 0),
+      gdcPort: int(env, 'SANDBOX_GDC_PORT', 0),
+      s3Port: int(env, 'SANDBOX_S3_PORT', 0),
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import type { GatewayInfoModel } from './config';
+import { type EncodeApi, EncodeClient, type EncodeCredentials } from './datasources/encode/client';
+import { createEncodeLoaders, type EncodeLoaders } from './datasources/encode/loaders';
+import { type GdcApi, GdcClient } from './datasources/gdc/client';
+import { createGdcLoaders, type GdcLoaders } from './datasources/gdc/loaders';
+import type { UpstreamHttp } from './datasources/http';
+
+/** Everything a resolver may touch, built anew for every request. */
+export interface GatewayContext {
+  encode: EncodeApi;
+  gdc: GdcApi;
+  loaders: { encode: EncodeLoaders; gdc: GdcLoaders };
+  info: GatewayInfoModel;
+  logger: Logger;
+}
+
+export interface Credentials {
+  encode: EncodeCredentials | null;
+  gdcToken: string | null;
+}
+
+export interface ContextDeps {
+  upstreams: { encode: UpstreamHttp; gdc: UpstreamHttp };
+  /** Used when a request brings no credential of its own: the environment's, else the sandbox's. */
+  defaults: Credentials;
+  info: GatewayInfoModel;
+  logger: Logger;
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | null {
+  const v = headers[name];
+  const s = (Array.isArray(v) ? v[0] : v)?.trim();
+  return s ? s : null;
+}
+
+/** The caller's credentials from its headers, falling back to the configured defaults. */
+export function credentialsFrom(headers: IncomingHttpHeaders, defaults: Credentials): Credentials {
+  const key = header(headers, 'x-dcc-api-key');
+  const secret = header(headers, 'x-dcc-secret-key');
+  if (!key !== !secret) {
+    throw new GraphQLError('Send both X-Dcc-Api-Key and X-Dcc-Secret-Key, or neither', {
+      extensions: { code: 'UNAUTHENTICATED', upstream: 'ENCODE', http: { status: 401 } },
+    });
+  }
+  return {
+    encode: key && secret ? { key, secret } : defaults.encode,
+    gdcToken: header(headers, 'x-auth-token') ?? defaults.gdcToken,
+  };
+}
+
+export function createContextFactory(deps: ContextDeps) {
+  return async ({ req }: { req: { headers: IncomingHttpHeaders } }): Promise<GatewayContext> => {
+    const creds = credentialsFrom(req.headers, deps.defaults);
+    const encode = new EncodeClient(deps.upstreams.encode, creds.encode);
+    const gdc = new GdcClient(deps.upstreams.gdc, creds.gdcToken);
+    return {
+      encode,
+      gdc,
+      loaders: { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) },
+      info: deps.info,
+      logger: deps.logger,
+    };
+  };
+}

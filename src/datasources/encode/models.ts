@@ -1,0 +1,63 @@
+/** JSON shapes of the ENCODE portal (snovault), as it sends them. */
+
+/** A record in the object frame: stored properties, defaults, calculated ones; links as @id paths. */
+export interface EncodeRecord {
+  '@id': string;
+  '@type': string[];
+  uuid: string;
+  accession?: string;
+  alternate_accessions?: string[];
+  aliases?: string[];
+  md5sum?: string;
+  [property: string]: unknown;
+}
+
+export type EncodeFrame = 'object' | 'edit' | 'embedded';
+
+export interface EncodeSearchResponse {
+  '@graph': EncodeRecord[];
+  total: number;
+  notification: string;
+  [key: string]: unknown;
+}
+
+/** What a search query resolves to in GraphQL (mapped onto `EncodeSearchResult`). */
+export interface EncodeSearchPage {
+  total: number;
+  records: EncodeRecord[];
+}
+
+/** 201/200 answer to POST, PATCH and PUT. */
+export interface EncodeWriteResponse {
+  status: 'success';
+  '@type': string[];
+  '@graph': EncodeRecord[];
+}
+
+/** One entry of a 422 ValidationFailure. `name` is the JSON path inside the record. */
+export interface EncodeValidationError {
+  location: string;
+  name: (string | number)[] | string;
+  description: string;
+}
+
+/** snovault's error envelope (validation.py / renderers). */
+export interface EncodeErrorResponse {
+  '@type': string[];
+  status: 'error';
+  code: number;
+  title: string;
+  description: string;
+  detail?: string;
+  errors?: EncodeValidationError[];
+}
+
+/** Result of one write: the record on success, the upstream's error body otherwise. */
+export interface EncodeWriteOutcome {
+  status: number;
+  record?: EncodeRecord;
+  error?: EncodeErrorResponse;
+}
+
+/** `/profiles/<name>.json`: a draft-04 JSON schema with ENCODE keywords, mixins resolved. */
+export type EncodeProfile = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };

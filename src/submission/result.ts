@@ -1,0 +1,60 @@
+/** The gateway's one result shape for every write, whichever upstream answered. */
+
+export type SourceName = 'ENCODE' | 'GDC';
+
+export interface EntityErrorModel {
+  type: string;
+  message: string;
+  keys: string[];
+  location: string | null;
+}
+
+export interface EntityResultModel {
+  index: number;
+  row: number | null;
+  action: string | null;
+  valid: boolean;
+  id: string | null;
+  accession: string | null;
+  type: string | null;
+  submitterId: string | null;
+  aliases: string[];
+  record: unknown;
+  errors: EntityErrorModel[];
+  warnings: string[];
+}
+
+export interface SubmissionResultModel {
+  source: SourceName;
+  success: boolean;
+  dryRun: boolean;
+  message: string;
+  transactionId: number | null;
+  createdCount: number;
+  updatedCount: number;
+  errorCount: number;
+  entities: EntityResultModel[];
+  transactionalErrors: string[];
+  upstreamStatus: number | null;
+}
+
+export function emptyEntity(index: number, row: number | null = null): EntityResultModel {
+  return {
+    index,
+    row,
+    action: null,
+    valid: false,
+    id: null,
+    accession: null,
+    type: null,
+    submitterId: null,
+    aliases: [],
+    record: null,
+    errors: [],
+    warnings: [],
+  };
+}
+
+export function entityError(type: string, message: string, keys: string[] = [], location: string | null = null): EntityErrorModel {
+  return { type, message, keys, location };
+}
