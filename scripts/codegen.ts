@@ -6,13 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { codegen } from '@graphql-codegen/core';
-import type { Types } from '@graphql-codegen/plugin-helpers';
+import type { CodegenPlugin, Types } from '@graphql-codegen/plugin-helpers';
 import * as typescriptPlugin from '@graphql-codegen/typescript';
 import * as resolversPlugin from '@graphql-codegen/typescript-resolvers';
 import { buildASTSchema, parse } from 'graphql';
 import yaml from 'js-yaml';
 
-const PLUGINS: Record<string, Types.CodegenPlugin> = {
+const PLUGINS: Record<string, CodegenPlugin> = {
   typescript: typescriptPlugin,
   'typescript-resolvers': resolversPlugin,
 };

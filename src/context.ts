@@ -15,6 +15,7 @@ export interface GatewayContext {
   loaders: { encode: EncodeLoaders; gdc: GdcLoaders };
   info: GatewayInfoModel;
   logger: Logger;
+  maxUploadBytes: number;
 }
 
 export interface Credentials {
@@ -28,6 +29,7 @@ export interface ContextDeps {
   defaults: Credentials;
   info: GatewayInfoModel;
   logger: Logger;
+  maxUploadBytes: number;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | null {
@@ -62,6 +64,7 @@ export function createContextFactory(deps: ContextDeps) {
       loaders: { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) },
       info: deps.info,
       logger: deps.logger,
+      maxUploadBytes: deps.maxUploadBytes,
     };
   };
 }

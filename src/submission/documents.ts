@@ -49,7 +49,7 @@ export function delimitedEntityRows(text: string, format: 'tsv' | 'csv'): number
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: true,
-    });
+    }) as unknown as typeof records;
   } catch (err) {
     throw badInput(`The ${format.toUpperCase()} document cannot be read: ${(err as Error).message}`, 'document');
   }

@@ -1,0 +1,12 @@
+import type { Resolvers } from '../generated/resolvers-types';
+import { encodeQueries } from './encode';
+import { gdcQueries } from './gdc';
+import { infoQueries } from './info';
+import { scalarResolvers } from './scalars';
+import { submissionMutations } from './submission';
+
+export const resolvers: Resolvers = {
+  ...scalarResolvers,
+  Query: { ...infoQueries, ...encodeQueries, ...gdcQueries },
+  Mutation: { ...submissionMutations },
+};
