@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { credentialsFrom } from '../../src/context';
+
+describe('loadConfig', () => {
+  it('defaults to the sandbox on port 4000', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 4000, encodeUrl: null, gdcUrl: null, gdcToken: null, encodeKey: null });
+  });
+
+  it('reads upstreams, credentials and a token file', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-')), 'token.txt');
+    fs.writeFileSync(file, 'secret-token\n');
+    const c = loadConfig({
+      PORT: '8080',
+      ENCODE_URL: 'https://www.encodeproject.org/',
+      GDC_URL: 'https://api.gdc.cancer.gov',
+      GDC_TOKEN_FILE: file,
+      DCC_API_KEY: 'k',
+      DCC_SECRET_KEY: 's',
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      encodeUrl: 'https://www.encodeproject.org',
+      gdcUrl: 'https://api.gdc.cancer.gov',
+      gdcToken: 'secret-token',
+      encodeKey: 'k',
+      encodeSecret: 's',
+    });
+  });
+
+  it('says which variable is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be a non-negative integer/);
+    expect(() => loadConfig({ ENCODE_URL: 'encodeproject' })).toThrow(/ENCODE_URL must be an absolute URL/);
+    expect(() => loadConfig({ GDC_TOKEN_FILE: '/nonexistent/token' })).toThrow(/GDC_TOKEN_FILE/);
+  });
+});
+
+describe('credentialsFrom', () => {
+  const defaults = { encode: { key: 'dk', secret: 'ds' }, gdcToken: 'dt' };
+
+  it("prefers the caller's headers", () => {
+    expect(credentialsFrom({ 'x-dcc-api-key': 'k', 'x-dcc-secret-key': 's', 'x-auth-token': 't' }, defaults)).toEqual({
+      encode: { key: 'k', secret: 's' },
+      gdcToken: 't',
+    });
+  });
+
+  it('falls back to the defaults', () => {
+    expect(credentialsFrom({}, defaults)).toEqual(defaults);
+  });
+
+  it('refuses half an ENCODE key pair', () => {
+    expect(() => credentialsFrom({ 'x-dcc-api-key': 'k' }, defaults)).toThrow(/both X-Dcc-Api-Key and X-Dcc-Secret-Key/);
+  });
+});

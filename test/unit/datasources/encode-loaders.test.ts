@@ -1,0 +1,67 @@
+import type { EncodeApi, EncodeSearchParams } from '../../../src/datasources/encode/client';
+import { loadRecords } from '../../../src/datasources/encode/loaders';
+import type { EncodeRecord } from '../../../src/datasources/encode/models';
+
+function record(n: number): EncodeRecord {
+  return {
+    '@id': `/biosamples/ENCBS${String(n).padStart(3, '0')}AAA/`,
+    '@type': ['Biosample', 'Item'],
+    uuid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    accession: `ENCBS${String(n).padStart(3, '0')}AAA`,
+    aliases: [`lab:b${n}`],
+  };
+}
+
+/** An in-memory portal whose search index may lag (records missing from `indexed`). */
+function fakeApi(records: EncodeRecord[], indexed = records) {
+  const calls = { search: [] as EncodeSearchParams[], get: [] as string[] };
+  const api: EncodeApi = {
+    async search(params) {
+      calls.search.push(params);
+      const hits = indexed.filter((r) =>
+        (params.filters ?? []).some(([field, value]) => {
+          const v = r[field];
+          return Array.isArray(v) ? v.includes(value) : v === value;
+        }),
+      );
+      return { total: hits.length, records: hits };
+    },
+    async getRecord(id) {
+      calls.get.push(id);
+      return records.find((r) => [r.uuid, r.accession, r['@id'], ...(r.aliases ?? [])].includes(id)) ?? null;
+    },
+    getProfile: async () => null,
+    create: async () => ({ status: 500 }),
+    patch: async () => ({ status: 500 }),
+  };
+  return { api, calls };
+}
+
+describe('loadRecords', () => {
+  const all = Array.from({ length: 100 }, (_, i) => record(i));
+
+  it('loads 100 accessions with one search, in the order asked', async () => {
+    const { api, calls } = fakeApi(all);
+    const ids = [...all].reverse().map((r) => r.accession!);
+    const got = await loadRecords(api, ids);
+    expect(calls.search).toHaveLength(1);
+    expect(calls.search[0]).toMatchObject({ type: 'Item', limit: 'all', frame: 'object' });
+    expect(calls.get).toHaveLength(0);
+    expect(got.map((r) => r?.accession)).toEqual(ids);
+  });
+
+  it('uses one search per kind of identifier', async () => {
+    const { api, calls } = fakeApi(all);
+    const got = await loadRecords(api, [all[0].uuid, all[1].accession!, 'lab:b2', all[3]['@id']]);
+    expect(calls.search.map((s) => s.filters![0][0]).sort()).toEqual(['@id', 'accession', 'aliases', 'uuid']);
+    expect(got.map((r) => r?.accession)).toEqual([all[0].accession, all[1].accession, all[2].accession, all[3].accession]);
+  });
+
+  it('reads records missing from the index one by one, and returns null for unknown ids', async () => {
+    const { api, calls } = fakeApi(all, all.slice(0, 98));
+    const got = await loadRecords(api, [all[0].accession!, all[98].accession!, all[99].accession!, 'ENCBS999ZZZ']);
+    expect(calls.search).toHaveLength(1);
+    expect(calls.get.sort()).toEqual([all[98].accession, all[99].accession, 'ENCBS999ZZZ'].sort());
+    expect(got.map((r) => r?.accession ?? null)).toEqual([all[0].accession, all[98].accession, all[99].accession, null]);
+  });
+});

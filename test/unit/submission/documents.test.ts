@@ -1,0 +1,39 @@
+import { delimitedEntityRows, detectFormat, parseJsonEntities } from '../../../src/submission/documents';
+
+describe('detectFormat', () => {
+  it('prefers the given format, then the file name, then the content', () => {
+    expect(detectFormat('a,b', 'x.tsv', 'json')).toBe('json');
+    expect(detectFormat('a,b', 'samples.TSV')).toBe('tsv');
+    expect(detectFormat('a\tb', 'samples.csv')).toBe('csv');
+    expect(detectFormat('  [{"type":"case"}]')).toBe('json');
+    expect(detectFormat('type\tsubmitter_id\ncase\tx')).toBe('tsv');
+    expect(detectFormat('type,submitter_id\ncase,x')).toBe('csv');
+  });
+});
+
+describe('parseJsonEntities', () => {
+  it('accepts one object or an array of objects', () => {
+    expect(parseJsonEntities('{"type":"case"}')).toEqual([{ type: 'case' }]);
+    expect(parseJsonEntities('[{"a":1},{"b":2}]')).toHaveLength(2);
+  });
+
+  it('names the problem in bad input', () => {
+    expect(() => parseJsonEntities('{"type": ')).toThrow(/not valid JSON/);
+    expect(() => parseJsonEntities('[{"a":1}, 3]')).toThrow(/Entity 1 of the document must be a JSON object, not number/);
+  });
+});
+
+describe('delimitedEntityRows', () => {
+  it('gives the line of every row GDC turns into an entity, skipping blank lines and rows without a type', () => {
+    const tsv = ['type\tsubmitter_id', 'sample\ts1', '', '\ts-skipped', 'sample\ts2'].join('\n');
+    expect(delimitedEntityRows(tsv, 'tsv')).toEqual([2, 5]);
+  });
+
+  it('reads CSV and a *type header from a template', () => {
+    expect(delimitedEntityRows('*type,submitter_id\ncase,c1\ncase,c2\n', 'csv')).toEqual([2, 3]);
+  });
+
+  it('refuses a document without a type column', () => {
+    expect(() => delimitedEntityRows('submitter_id\nx', 'tsv')).toThrow(/no 'type' column/);
+  });
+});
