@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { FormData, request } from 'undici';
+import { ok, startStack, SUBMISSION_RESULT, type Stack } from '../../support/stack';
+
+describe('the gateway on the built-in starter set (what `npm start` serves)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({}); // no schemas given: the starter profiles, seed and dictionary
+  });
+  afterAll(() => stack.stop());
+
+  it('answers /healthz', async () => {
+    const res = await request(`${stack.gateway.url}/healthz`);
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.json()).toMatchObject({ status: 'ok', sandbox: true });
+  });
+
+  it('serves GraphiQL itself, with no script or stylesheet from another host', async () => {
+    const res = await request(stack.gateway.graphqlUrl, { headers: { accept: 'text/html' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    const html = await res.body.text();
+    expect(html).toMatch(/graphiql/i);
+    expect(html).toContain('submission-gateway');
+    expect(html).not.toMatch(/<script[^>]+src=["']https?:/i);
+    expect(html).not.toMatch(/<link[^>]+href=["']https?:/i);
+  });
+
+  it('reports its upstreams', async () => {
+    const { gatewayInfo } = ok(await stack.gql(`{ gatewayInfo { sandbox upstreams { source url sandbox } } }`));
+    expect(gatewayInfo.sandbox).toBe(true);
+    expect(gatewayInfo.upstreams.map((u: any) => [u.source, u.sandbox])).toEqual([
+      ['ENCODE', true],
+      ['GDC', true],
+    ]);
+  });
+
+  it('shows the seeded ENCODE records and the starter GDC dictionary', async () => {
+    const { labs, dict } = ok(await stack.gql(`{ labs: encodeSearch(type: "Lab") { total records } dict: gdcDictionary(type: "case") }`));
+    expect(labs.total).toBeGreaterThanOrEqual(1);
+    expect(dict).toMatchObject({ id: 'case' });
+  });
+
+  it('accepts a GDC document as a multipart file upload', async () => {
+    const form = new FormData();
+    const query = `mutation($file: Upload!) { createEntities(input: { source: GDC, project: "GDC-INTERNAL", file: $file, dryRun: true }) { ${SUBMISSION_RESULT} } }`;
+    form.append('operations', JSON.stringify({ query, variables: { file: null } }));
+    form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+    const doc = [{ type: 'case', submitter_id: 'UPLOAD-1', disease_type: 'Blood Vessel Tumors', primary_site: 'Base of tongue', projects: { code: 'INTERNAL' } }];
+    form.append('0', new Blob([JSON.stringify(doc)], { type: 'application/json' }), 'cases.json');
+    const res = await request(stack.gateway.graphqlUrl, { method: 'POST', body: form, headers: { 'apollo-require-preflight': 'true' } });
+    const body = (await res.body.json()) as any;
+    expect(body.errors).toBeUndefined();
+    expect(body.data.createEntities).toMatchObject({ source: 'GDC', dryRun: true, success: true, entities: [{ submitterId: 'UPLOAD-1' }] });
+  });
+
+  it('refuses a multipart upload without the preflight header (CSRF protection)', async () => {
+    const form = new FormData();
+    form.append('operations', JSON.stringify({ query: '{ gatewayInfo { sandbox } }', variables: {} }));
+    form.append('map', '{}');
+    const res = await request(stack.gateway.graphqlUrl, { method: 'POST', body: form });
+    expect(res.statusCode).toBe(400);
+    await res.body.text();
+  });
+});
+
+describe('npm start', () => {
+  it('starts the gateway on the embedded sandbox and prints its URLs', async () => {
+    const root = path.resolve(__dirname, '../../..');
+    const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/server.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ENCODE_URL: '', GDC_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const output = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const timer = setTimeout(() => reject(new Error(`no ready line after 60 s:\n${text}`)), 60_000);
+        child.stdout.on('data', (d) => {
+          text += d;
+          if (/S3: /.test(text)) {
+            clearTimeout(timer);
+            resolve(text);
+          }
+        });
+        child.stderr.on('data', (d) => (text += d));
+        child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${text}`)));
+      });
+      const graphql = /GraphQL \(and GraphiQL in a browser\) at (\S+)/.exec(output)?.[1];
+      expect(graphql).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+      expect(output).toMatch(/ENCODE: http:\/\/127\.0\.0\.1:\d+ \(embedded sandbox\)/);
+      expect(output).toMatch(/GDC: +http:\/\/127\.0\.0\.1:\d+ \(embedded sandbox\)/);
+      const health = await request(graphql!.replace(/graphql$/, 'healthz'));
+      expect(health.statusCode).toBe(200);
+      await health.body.text();
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});

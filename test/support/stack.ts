@@ -1,0 +1,65 @@
+import pino from 'pino';
+import { request } from 'undici';
+import { startGateway, type RunningGateway } from '../../src/gateway';
+import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox';
+import { referencePath } from '../../src/sandbox/shared/paths';
+
+export interface GqlResponse<T = Record<string, any>> {
+  status: number;
+  data: T;
+  errors?: { message: string; extensions?: Record<string, any>; path?: (string | number)[] }[];
+}
+
+export interface Stack {
+  sandbox: RunningSandbox;
+  gateway: RunningGateway;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  stop(): Promise<void>;
+}
+
+/** The real ENCODE profiles and GDC dictionary from ../shared/reference (CI has them beside the checkout). */
+export const REAL_SCHEMAS: SandboxOptions = {
+  encodeProfiles: referencePath('encode', 'schemas'),
+  encodeSeed: null,
+  gdcDictionary: referencePath('gdc', 'dictionary_all.json'),
+};
+
+/** The sandbox and a gateway in front of it, both on ephemeral loopback ports; talks real HTTP. */
+export async function startStack(options: SandboxOptions = REAL_SCHEMAS): Promise<Stack> {
+  const sandbox = await startSandbox(options);
+  const gateway = await startGateway({
+    encodeUrl: sandbox.encode!.url,
+    gdcUrl: sandbox.gdc!.url,
+    sandbox: { encode: true, gdc: true },
+    defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token },
+    logger: pino({ level: 'silent' }),
+  });
+  return {
+    sandbox,
+    gateway,
+    async gql(query, variables = {}, headers = {}) {
+      const res = await request(gateway.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.body.json()) as { data: any; errors?: any[] };
+      return { status: res.statusCode, data: body.data, errors: body.errors };
+    },
+    async stop() {
+      await gateway.stop();
+      await sandbox.stop();
+    },
+  };
+}
+
+/** Fails with the GraphQL errors in the message, so a broken test says why. */
+export function ok<T>(res: GqlResponse<T>): T {
+  if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors, null, 2)}`);
+  return res.data;
+}
+
+export const SUBMISSION_RESULT = `
+  source success dryRun message transactionId createdCount updatedCount errorCount upstreamStatus transactionalErrors
+  entities { index row action valid id accession type submitterId aliases record errors { type message keys location } warnings }
+`;
