@@ -1,0 +1,11 @@
+import { runBatching } from './batching';
+
+/** `npm run bench`: every benchmark prints ratios against a baseline measured in the same run. */
+async function main(): Promise<void> {
+  await runBatching();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
