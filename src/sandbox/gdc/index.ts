@@ -1,0 +1,76 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { starterPath } from '../shared/paths';
+import { RequestLog } from '../shared/request-log';
+import type { TokenGrant } from './auth';
+import { loadDictionary } from './dictionary/load';
+import { Dictionary } from './dictionary/model';
+import { HttpError } from './errors';
+import { dictionaryRoutes } from './routes/dictionary';
+import { submissionRoutes } from './routes/submission';
+import { seedProjects } from './seed';
+import { GdcService } from './service';
+import { GraphStore } from './store';
+import { SchemaValidator } from './validate/schema';
+
+export { Dictionary } from './dictionary/model';
+
+/** Fixed, non-secret sandbox tokens (loopback only). */
+export const GDC_SANDBOX_TOKENS = {
+  submitter: 'gdc-sandbox-submitter-token',
+  readonly: 'gdc-sandbox-readonly-token',
+} as const;
+
+export const DEFAULT_PROJECTS = ['GDC-INTERNAL', 'TCGA-ALCH', 'TCGA-CHOL', 'TCGA-LUAD', 'QA-REGRESSION'];
+
+export interface GdcSandboxOptions {
+  /** A resolved `dictionary_all.json`-style file, or a folder of node YAMLs; default the built-in starter. */
+  dictionary?: string;
+  projects?: string[];
+  tokens?: Record<string, TokenGrant>;
+}
+
+export interface GdcSandbox {
+  handler: express.Express;
+  requests: RequestLog;
+  dictionary: Dictionary;
+  /** The emulator's state and operations, for tests that look behind the HTTP surface. */
+  service: GdcService;
+}
+
+export async function createGdcSandbox(opts: GdcSandboxOptions = {}): Promise<GdcSandbox> {
+  const dictionary = new Dictionary(loadDictionary(opts.dictionary ?? starterPath('gdc', 'dictionary')));
+  const tokens = opts.tokens ?? {
+    [GDC_SANDBOX_TOKENS.submitter]: { name: 'sandbox-submitter', roles: 'all' },
+    [GDC_SANDBOX_TOKENS.readonly]: { name: 'sandbox-readonly', roles: 'read' },
+  };
+  const store = new GraphStore();
+  seedProjects(store, opts.projects ?? DEFAULT_PROJECTS);
+  const validator = new SchemaValidator((type) => dictionary.get(type)?.schema);
+  const service = new GdcService(dictionary, store, validator);
+  const requests = new RequestLog();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requests.middleware());
+  app.use(express.text({ type: () => true, limit: '200mb' }));
+
+  const api = express.Router();
+  const noProject = () => undefined;
+  const projectScoped = (req: Request) => service.requireProject(String(req.params.program), String(req.params.project));
+  api.use('/', dictionaryRoutes(dictionary, noProject));
+  api.use('/:program/:project', dictionaryRoutes(dictionary, projectScoped));
+  api.use('/', submissionRoutes(service, tokens));
+  app.use(['/v0/submission', '/submission'], api);
+
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ message: `The requested URL ${req.path} was not found on the server.` });
+  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof HttpError) return void res.status(err.status).json({ message: err.message });
+    const status = (err as { status?: number }).status;
+    if (status && status >= 400 && status < 500) return void res.status(status).json({ message: (err as Error).message });
+    res.status(500).json({ message: 'Internal server error' });
+  });
+
+  return { handler: app, requests, dictionary, service };
+}

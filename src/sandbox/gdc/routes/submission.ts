@@ -1,0 +1,78 @@
+import { Router, type Request, type Response } from 'express';
+import { authorize, type Role, type TokenGrant } from '../auth';
+import { userError } from '../errors';
+import type { GdcService, Reply } from '../service';
+
+function asyncFlag(req: Request): boolean {
+  const value = req.query.async;
+  if (value === undefined) return false;
+  const text = String(value).toLowerCase();
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw userError('Boolean value not one of [true, false]');
+}
+
+function send(res: Response, reply: Reply): void {
+  res.status(reply.status).json(reply.body);
+}
+
+/** The project endpoints: uploads (POST/PUT/PATCH, dry runs), entities, transaction commit and close. */
+export function submissionRoutes(service: GdcService, tokens: Record<string, TokenGrant>): Router {
+  const router = Router();
+
+  const caller = (req: Request, res: Response, role: Role): TokenGrant => {
+    const { program, project } = req.params as Record<string, string>;
+    const grant = authorize(tokens, req.get('x-auth-token') ?? undefined, role, `${program}-${project}`, (name) => {
+      res.locals.principal = name;
+    });
+    service.requireProject(program, project);
+    return grant;
+  };
+
+  const upload = (role: 'create' | 'update', dryRun: boolean, patch = false) => (req: Request, res: Response) => {
+    const grant = caller(req, res, role);
+    const { program, project } = req.params as Record<string, string>;
+    const body = typeof req.body === 'string' ? req.body : '';
+    send(
+      res,
+      service.submit({
+        program,
+        project,
+        role,
+        patch,
+        dryRun,
+        async: asyncFlag(req),
+        body,
+        contentType: req.get('content-type'),
+        documentName: req.get('x-document-name') ?? null,
+        submitter: grant.name,
+      }),
+    );
+  };
+
+  router.post('/:program/:project', upload('create', false));
+  router.put('/:program/:project', upload('update', false));
+  router.patch('/:program/:project', upload('update', false, true));
+  router.post('/:program/:project/_dry_run', upload('create', true));
+  router.put('/:program/:project/_dry_run', upload('update', true));
+  router.patch('/:program/:project/_dry_run', upload('update', true, true));
+
+  router.get('/:program/:project/entities/:ids', (req, res) => {
+    caller(req, res, 'read');
+    const { program, project, ids } = req.params as Record<string, string>;
+    send(res, service.entities(program, project, ids.split(',').map((id) => id.trim()).filter(Boolean)));
+  });
+
+  const transaction = (action: 'commit' | 'close') => (req: Request, res: Response) => {
+    const grant = caller(req, res, action === 'close' ? 'update' : 'create');
+    const { program, project, id } = req.params as Record<string, string>;
+    const n = Number(id);
+    if (!/^\d+$/.test(id)) throw userError(`Invalid transaction id: ${id}`);
+    send(res, action === 'commit' ? service.commit(program, project, n, grant.name, asyncFlag(req)) : service.close(program, project, n));
+  };
+  for (const method of ['post', 'put'] as const) {
+    router[method]('/:program/:project/transactions/:id/commit', transaction('commit'));
+    router[method]('/:program/:project/transactions/:id/close', transaction('close'));
+  }
+  return router;
+}

@@ -1,0 +1,76 @@
+/** One entity in the graph. `props` holds every stored property, system ones included (project_id, state…). */
+export interface GraphNode {
+  id: string;
+  type: string;
+  /** null for nodes outside any project (program, project). */
+  project_id: string | null;
+  props: Record<string, unknown>;
+  /** Outgoing links by link name → target ids, in the order they were made. */
+  links: Record<string, string[]>;
+}
+
+export function cloneNode(node: GraphNode): GraphNode {
+  return structuredClone(node);
+}
+
+/** Read access shared by the committed store and a transaction's session view. */
+export interface GraphView {
+  get(id: string): GraphNode | undefined;
+  all(): Iterable<GraphNode>;
+}
+
+/** The emulator's database: committed nodes only. */
+export class GraphStore implements GraphView {
+  private readonly nodes = new Map<string, GraphNode>();
+
+  get(id: string): GraphNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  all(): Iterable<GraphNode> {
+    return this.nodes.values();
+  }
+
+  put(node: GraphNode): void {
+    this.nodes.set(node.id, node);
+  }
+
+  get size(): number {
+    return this.nodes.size;
+  }
+}
+
+/**
+ * A transaction's view: the store plus nodes written by this transaction. Nothing reaches the store until
+ * commit(), which is how dry runs and failed transactions leave no trace.
+ */
+export class Session implements GraphView {
+  private readonly pending = new Map<string, GraphNode>();
+
+  constructor(private readonly store: GraphStore) {}
+
+  get(id: string): GraphNode | undefined {
+    return this.pending.get(id) ?? this.store.get(id);
+  }
+
+  *all(): Iterable<GraphNode> {
+    for (const node of this.store.all()) if (!this.pending.has(node.id)) yield node;
+    yield* this.pending.values();
+  }
+
+  put(node: GraphNode): void {
+    this.pending.set(node.id, node);
+  }
+
+  commit(): void {
+    for (const node of this.pending.values()) this.store.put(node);
+    this.pending.clear();
+  }
+}
+
+/** Ids of nodes linking to `target` through `linkName` from `sourceType` (a backref, seen from the target). */
+export function sourcesOf(view: GraphView, target: string, sourceType: string, linkName: string): GraphNode[] {
+  const out: GraphNode[] = [];
+  for (const node of view.all()) if (node.type === sourceType && node.links[linkName]?.includes(target)) out.push(node);
+  return out;
+}
