@@ -18,7 +18,14 @@ export interface SchemaError {
  * failing keyword, with anyOf/oneOf failures carrying their branches' errors as context.
  */
 export class SchemaValidator {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, verbose: true, validateFormats: false, validateSchema: false });
+  private readonly ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    verbose: true,
+    validateFormats: false,
+    validateSchema: false,
+    code: { regExp: pythonRegExp },
+  });
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(private readonly schemas: (type: string) => JsonObject | undefined) {}
@@ -37,6 +44,16 @@ export class SchemaValidator {
     return orderLikeJsonschema(toPythonErrors(fn.errors ?? []), schema);
   }
 }
+
+/**
+ * Dictionary patterns are Python `re` syntax, which allows `{,n}` for `{0,n}`; a JS RegExp in unicode
+ * mode rejects it. re.search and RegExp.test agree otherwise for the dictionary's patterns.
+ */
+export function pythonRegExp(pattern: string, flags: string): RegExp {
+  const translated = pattern.replace(/(^|[^\\])\{,(\d+)\}/g, '$1{0,$2}');
+  return new RegExp(translated, flags);
+}
+pythonRegExp.code = 'pythonRegExp';
 
 const COMBINATORS = new Set(['anyOf', 'oneOf']);
 
