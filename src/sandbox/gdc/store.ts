@@ -17,11 +17,13 @@ export function cloneNode(node: GraphNode): GraphNode {
 export interface GraphView {
   get(id: string): GraphNode | undefined;
   all(): Iterable<GraphNode>;
+  ofType(type: string): Iterable<GraphNode>;
 }
 
 /** The emulator's database: committed nodes only. */
 export class GraphStore implements GraphView {
   private readonly nodes = new Map<string, GraphNode>();
+  private readonly byType = new Map<string, Map<string, GraphNode>>();
 
   get(id: string): GraphNode | undefined {
     return this.nodes.get(id);
@@ -31,8 +33,17 @@ export class GraphStore implements GraphView {
     return this.nodes.values();
   }
 
+  ofType(type: string): Iterable<GraphNode> {
+    return this.byType.get(type)?.values() ?? [];
+  }
+
   put(node: GraphNode): void {
+    const previous = this.nodes.get(node.id);
+    if (previous && previous.type !== node.type) this.byType.get(previous.type)?.delete(node.id);
     this.nodes.set(node.id, node);
+    let typed = this.byType.get(node.type);
+    if (!typed) this.byType.set(node.type, (typed = new Map()));
+    typed.set(node.id, node);
   }
 
   get size(): number {
@@ -58,6 +69,11 @@ export class Session implements GraphView {
     yield* this.pending.values();
   }
 
+  *ofType(type: string): Iterable<GraphNode> {
+    for (const node of this.store.ofType(type)) if (!this.pending.has(node.id)) yield node;
+    for (const node of this.pending.values()) if (node.type === type) yield node;
+  }
+
   put(node: GraphNode): void {
     this.pending.set(node.id, node);
   }
@@ -71,6 +87,6 @@ export class Session implements GraphView {
 /** Ids of nodes linking to `target` through `linkName` from `sourceType` (a backref, seen from the target). */
 export function sourcesOf(view: GraphView, target: string, sourceType: string, linkName: string): GraphNode[] {
   const out: GraphNode[] = [];
-  for (const node of view.all()) if (node.type === sourceType && node.links[linkName]?.includes(target)) out.push(node);
+  for (const node of view.ofType(sourceType)) if (node.links[linkName]?.includes(target)) out.push(node);
   return out;
 }

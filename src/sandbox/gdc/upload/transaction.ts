@@ -131,7 +131,7 @@ export function runUpload(deps: UploadDeps, req: UploadRequest, transactionId: n
   const linkCtx: LinkContext = { dictionary, view: session, program: req.program, project: req.project, projectId };
   for (const entity of entities.filter((e) => e.valid)) createLinks(entity, linkCtx);
   for (const entity of entities.filter((e) => e.valid)) validateLinks(entity, linkCtx);
-  for (const entity of entities.filter((e) => e.valid)) validateUniqueKeys(entity, linkCtx);
+  validateUniqueKeys(entities.filter((e) => e.valid), linkCtx);
   specify(entities);
 
   if (!entities.length) transactional.push('Nothing to submit');

@@ -35,8 +35,11 @@ export function lookupNodes(view: GraphView, dictionary: Dictionary, type: strin
   if (id == null && secondary.length === 0) return [];
   const complete = secondary.every((set) => set.every((v) => Boolean(v)));
   const out: GraphNode[] = [];
-  for (const node of view.all()) {
-    if (node.type !== type) continue;
+  if (id != null && !complete) {
+    const node = view.get(id);
+    return node && node.type === type ? [node] : [];
+  }
+  for (const node of view.ofType(type)) {
     if (id != null && node.id !== id) continue;
     if (complete && !nodeType.secondaryKeys.every((keys, i) => keys.every((k, j) => node.props[k] === secondary[i][j]))) continue;
     out.push(node);

@@ -148,16 +148,35 @@ function edgeClass(src: string, label: string, dst: string): string {
   return `${camel(src)}${camel(label)}${camel(dst)}`;
 }
 
-/** GDCUniqueKeysValidator: no other node (of any type) may share the entity's non-id unique keys. */
-export function validateUniqueKeys(entity: UploadEntity, ctx: LinkContext): void {
-  const node = entity.node;
-  if (!node || !entity.nodeType) return;
-  for (const keys of entity.nodeType.secondaryKeys) {
-    const props: Record<string, unknown> = {};
-    for (const k of keys) props[k] = node.props[k];
-    if (Object.values(props).some((v) => v === undefined || v === null)) continue;
-    let count = 0;
-    for (const other of ctx.view.all()) if (keys.every((k) => other.props[k] === props[k])) count++;
-    if (count > 1) entity.error(`${node.type} with ${pyRepr(props)} already exists in the GDC`, keys);
+/**
+ * GDCUniqueKeysValidator: no other node (of any type) may share an entity's non-id unique keys. Counted
+ * in one pass over the graph per key set, so a large transaction stays linear.
+ */
+export function validateUniqueKeys(entities: UploadEntity[], ctx: LinkContext): void {
+  const counts = new Map<string, Map<string, number>>();
+  const countsFor = (keys: string[]) => {
+    const id = JSON.stringify(keys);
+    let map = counts.get(id);
+    if (!map) {
+      map = new Map();
+      for (const other of ctx.view.all()) {
+        const k = JSON.stringify(keys.map((key) => other.props[key] ?? null));
+        map.set(k, (map.get(k) ?? 0) + 1);
+      }
+      counts.set(id, map);
+    }
+    return map;
+  };
+  for (const entity of entities) {
+    const node = entity.node;
+    if (!node || !entity.nodeType) continue;
+    for (const keys of entity.nodeType.secondaryKeys) {
+      const props: Record<string, unknown> = {};
+      for (const k of keys) props[k] = node.props[k];
+      if (Object.values(props).some((v) => v === undefined || v === null)) continue;
+      if ((countsFor(keys).get(JSON.stringify(keys.map((k) => props[k]))) ?? 0) > 1) {
+        entity.error(`${node.type} with ${pyRepr(props)} already exists in the GDC`, keys);
+      }
+    }
   }
 }
