@@ -7,6 +7,7 @@ import { Dictionary } from './dictionary/model';
 import { HttpError } from './errors';
 import { dictionaryRoutes } from './routes/dictionary';
 import { submissionRoutes } from './routes/submission';
+import { templateRoutes } from './routes/templates';
 import { seedProjects } from './seed';
 import { GdcService } from './service';
 import { GraphStore } from './store';
@@ -59,6 +60,8 @@ export async function createGdcSandbox(opts: GdcSandboxOptions = {}): Promise<Gd
   const projectScoped = (req: Request) => service.requireProject(String(req.params.program), String(req.params.project));
   api.use('/', dictionaryRoutes(dictionary, noProject));
   api.use('/:program/:project', dictionaryRoutes(dictionary, projectScoped));
+  api.use('/', templateRoutes(dictionary));
+  api.use('/:program/:project', templateRoutes(dictionary));
   api.use('/', submissionRoutes(service, tokens));
   app.use(['/v0/submission', '/submission'], api);
 

@@ -315,6 +315,19 @@ describe('GDC submission API emulator over HTTP (real dictionary)', () => {
     });
   });
 
+  describe('templates', () => {
+    it('serves a template download without a token, TSV by default', async () => {
+      const res = await request(`${server.url}/v0/submission/template/sample`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/octet-stream');
+      expect(res.headers['content-disposition']).toContain('submission_sample_template.tsv');
+      expect((await res.body.text()).split('\t').slice(0, 3)).toEqual(['type', 'project_id', '*submitter_id']);
+      const json = await call('GET', '/v0/submission/GDC/INTERNAL/template/case?format=json', undefined, { 'x-auth-token': '' });
+      expect(json.json).toMatchObject({ type: 'case', projects: { code: null } });
+      expect((await call('GET', '/v0/submission/template/nothing')).status).toBe(404);
+    });
+  });
+
   describe('auth and routing', () => {
     it('answers 401 without a token and 403 for an unknown one', async () => {
       const none = await call('POST', '/v0/submission/GDC/INTERNAL', guideCase, { 'x-auth-token': '' });

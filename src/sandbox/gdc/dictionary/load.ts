@@ -18,6 +18,7 @@ const EXTRA_KEYS = ['_definitions', '_terms', '_terms_enum', 'metaschema'];
 
 /** Reads a folder of node YAMLs (the gdcdictionary layout) or a `dictionary_all.json`-style file. */
 export function loadDictionary(location: string): RawDictionary {
+  if (!fs.existsSync(location)) throw new Error(`GDC dictionary not found at ${location} (a dictionary_all.json-style file or a folder of node YAMLs)`);
   const stat = fs.statSync(location);
   return stat.isDirectory() ? loadYamlFolder(location) : loadResolvedJson(location);
 }
