@@ -1,3 +1,4 @@
+import { runDelete, type DeletionResult } from './deletion/transaction';
 import type { Dictionary } from './dictionary/model';
 import { formatOf, parseBody } from './documents/parse';
 import { notFound, userError } from './errors';
@@ -5,6 +6,8 @@ import { findProject } from './seed';
 import type { GraphNode, GraphStore } from './store';
 import { closeRefusal, commitRefusal, TransactionLogStore, type TransactionLog } from './transactions';
 import { runUpload, type UploadResult, type UploadRole } from './upload/transaction';
+
+type WorkResult = UploadResult | DeletionResult;
 import type { SchemaValidator } from './validate/schema';
 
 export interface Reply {
@@ -57,15 +60,27 @@ export class GdcService {
     return { status: result.status, body: result.envelope };
   }
 
+  /** DELETE …/entities/<ids>: one deletion transaction, logged like uploads (role delete, a stub document). */
+  deleteEntities(program: string, project: string, ids: string[], dryRun: boolean, submitter: string): Reply {
+    this.requireProject(program, project);
+    const log = this.logs.open({ submitter, role: 'delete', program, project, isDryRun: dryRun });
+    this.logs.addDocument(log, null, 'N/A', '');
+    const result = this.execute(log, ids, false);
+    return { status: result.status, body: result.envelope };
+  }
+
   /** Runs the work of a logged transaction and records its outcome on the log. */
-  private execute(log: TransactionLog, docs: unknown[], patch: boolean): UploadResult {
-    let result: UploadResult;
+  private execute(log: TransactionLog, docs: unknown[], patch: boolean): WorkResult {
+    let result: WorkResult;
     try {
-      result = runUpload(
-        { dictionary: this.dictionary, store: this.store, validator: this.validator },
-        { program: log.program, project: log.project, role: log.role, dryRun: log.is_dry_run, patch, docs: structuredClone(docs) },
-        log.id,
-      );
+      result =
+        log.role === 'delete'
+          ? runDelete({ dictionary: this.dictionary, store: this.store }, { program: log.program, project: log.project, dryRun: log.is_dry_run, ids: docs as string[] }, log.id)
+          : runUpload(
+              { dictionary: this.dictionary, store: this.store, validator: this.validator },
+              { program: log.program, project: log.project, role: log.role, dryRun: log.is_dry_run, patch, docs: structuredClone(docs) },
+              log.id,
+            );
     } catch (err) {
       log.state = 'ERRORED';
       throw err;
@@ -83,10 +98,18 @@ export class GdcService {
     const refusal = commitRefusal(dryRun, id, `${program}-${project}`);
     if (refusal) return { status: refusal.status, body: { message: refusal.message } };
     const log = this.logs.open({ submitter, role: dryRun!.role, program, project, isDryRun: false });
-    this.logs.addDocument(log, null, 'json', JSON.stringify(dryRun!.canonical_json));
-    log.canonical_json = structuredClone(dryRun!.canonical_json);
+    // Uploads re-submit the parsed documents; a deletion re-deletes the ids it snapshotted.
+    let work: () => WorkResult;
+    if (dryRun!.role === 'delete') {
+      this.logs.addDocument(log, null, 'N/A', '');
+      const ids = dryRun!.entities.map((e) => e.id);
+      work = () => this.execute(log, ids, false);
+    } else {
+      this.logs.addDocument(log, null, 'json', JSON.stringify(dryRun!.canonical_json));
+      log.canonical_json = structuredClone(dryRun!.canonical_json);
+      work = () => this.execute(log, dryRun!.canonical_json, false);
+    }
     dryRun!.committed_by = log.id;
-    const work = () => this.execute(log, dryRun!.canonical_json, false);
     if (async) {
       setImmediate(() => background(work));
       return { status: 200, body: { code: 200, message: 'Transaction submitted.', transaction_id: log.id } };

@@ -46,6 +46,13 @@ export class GraphStore implements GraphView {
     typed.set(node.id, node);
   }
 
+  delete(id: string): void {
+    const node = this.nodes.get(id);
+    if (!node) return;
+    this.nodes.delete(id);
+    this.byType.get(node.type)?.delete(id);
+  }
+
   get size(): number {
     return this.nodes.size;
   }
@@ -57,31 +64,47 @@ export class GraphStore implements GraphView {
  */
 export class Session implements GraphView {
   private readonly pending = new Map<string, GraphNode>();
+  private readonly deleted = new Set<string>();
 
   constructor(private readonly store: GraphStore) {}
 
   get(id: string): GraphNode | undefined {
+    if (this.deleted.has(id)) return undefined;
     return this.pending.get(id) ?? this.store.get(id);
   }
 
   *all(): Iterable<GraphNode> {
-    for (const node of this.store.all()) if (!this.pending.has(node.id)) yield node;
+    for (const node of this.store.all()) if (!this.pending.has(node.id) && !this.deleted.has(node.id)) yield node;
     yield* this.pending.values();
   }
 
   *ofType(type: string): Iterable<GraphNode> {
-    for (const node of this.store.ofType(type)) if (!this.pending.has(node.id)) yield node;
+    for (const node of this.store.ofType(type)) if (!this.pending.has(node.id) && !this.deleted.has(node.id)) yield node;
     for (const node of this.pending.values()) if (node.type === type) yield node;
   }
 
   put(node: GraphNode): void {
+    this.deleted.delete(node.id);
     this.pending.set(node.id, node);
   }
 
+  /** Removes a node from this view; edges pointing at it stop counting (the database cascades them). */
+  delete(id: string): void {
+    this.pending.delete(id);
+    this.deleted.add(id);
+  }
+
   commit(): void {
+    for (const id of this.deleted) this.store.delete(id);
     for (const node of this.pending.values()) this.store.put(node);
     this.pending.clear();
+    this.deleted.clear();
   }
+}
+
+/** Edges are stored on their source; a deleted target simply stops resolving, as a cascaded edge would. */
+export function liveTargets(view: GraphView, ids: readonly string[] | undefined): string[] {
+  return (ids ?? []).filter((id) => view.get(id) !== undefined);
 }
 
 /** Ids of nodes linking to `target` through `linkName` from `sourceType` (a backref, seen from the target). */

@@ -1,6 +1,9 @@
 import type { DocFormat } from './documents/parse';
+import type { DeletionEnvelope } from './deletion/transaction';
 import type { Snapshot, UploadEnvelope, UploadRole } from './upload/transaction';
 import { timestamp } from './upload/transaction';
+
+export type TransactionRole = UploadRole | 'delete';
 
 export type TransactionState = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'ERRORED';
 
@@ -10,14 +13,14 @@ export interface TransactionDocument {
   name: string | null;
   doc_format: DocFormat | 'N/A';
   doc: string;
-  response_json: UploadEnvelope | null;
+  response_json: UploadEnvelope | DeletionEnvelope | null;
 }
 
 /** One row of GDC's transaction_logs, with its documents and entity snapshots. */
 export interface TransactionLog {
   id: number;
   submitter: string;
-  role: UploadRole;
+  role: TransactionRole;
   program: string;
   project: string;
   project_id: string;
@@ -33,7 +36,7 @@ export interface TransactionLog {
 
 export interface NewTransaction {
   submitter: string;
-  role: UploadRole;
+  role: TransactionRole;
   program: string;
   project: string;
   isDryRun: boolean;
@@ -67,7 +70,7 @@ export class TransactionLogStore {
     return log;
   }
 
-  addDocument(log: TransactionLog, name: string | null, format: DocFormat, doc: string): TransactionDocument {
+  addDocument(log: TransactionLog, name: string | null, format: DocFormat | 'N/A', doc: string): TransactionDocument {
     const document: TransactionDocument = { id: this.nextDocumentId++, transaction_id: log.id, name, doc_format: format, doc, response_json: null };
     log.documents.push(document);
     return document;

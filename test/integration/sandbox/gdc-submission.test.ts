@@ -291,6 +291,23 @@ describe('GDC submission API emulator over HTTP (real dictionary)', () => {
     });
   });
 
+  describe('deletion', () => {
+    it('deletes over HTTP, refusing parents with dependents, and needs the delete role', async () => {
+      const created = await post([{ ...guideCase, submitter_id: 'DEL-C' }, { ...guideSample, submitter_id: 'DEL-S', cases: { submitter_id: 'DEL-C' } }]);
+      const [c, s] = created.json.entities.map((e: any) => e.id);
+      const refused = await call('DELETE', `/v0/submission/GDC/INTERNAL/entities/${c}`);
+      expect(refused.status).toBe(400);
+      expect(refused.json).toMatchObject({ success: false, dependent_ids: s, entities: [{ action: 'delete', valid: false }] });
+      expect((await call('DELETE', `/v0/submission/GDC/INTERNAL/entities/${s},${c}`, undefined, { 'x-auth-token': GDC_SANDBOX_TOKENS.readonly })).status).toBe(403);
+      const dry = await call('DELETE', `/v0/submission/GDC/INTERNAL/entities/_dry_run/${s},${c}`);
+      expect(dry.json).toMatchObject({ success: true, message: 'Dry run successful. Would have deleted 2 entities' });
+      const done = await call('DELETE', `/v0/submission/GDC/INTERNAL/entities/${s},${c}`);
+      expect(done).toMatchObject({ status: 200, json: { code: 200, deleted_entity_count: 2, message: 'Successfully deleted 2 entities' } });
+      expect((await call('GET', `/v0/submission/GDC/INTERNAL/entities/${c}`)).json).toEqual({ message: `Not found: ${c}` });
+      expect(sandbox.service.logs.get(done.json.transaction_id)!.role).toBe('delete');
+    });
+  });
+
   describe('dictionary', () => {
     it('lists, serves one type and everything, without a token', async () => {
       const links = await call('GET', '/v0/submission/_dictionary', undefined, { 'x-auth-token': '' });

@@ -16,7 +16,7 @@ function send(res: Response, reply: Reply): void {
   res.status(reply.status).json(reply.body);
 }
 
-/** The project endpoints: uploads (POST/PUT/PATCH, dry runs), entities, transaction commit and close. */
+/** The project endpoints: uploads (POST/PUT/PATCH, dry runs), entities (GET, DELETE), transaction commit and close. */
 export function submissionRoutes(service: GdcService, tokens: Record<string, TokenGrant>): Router {
   const router = Router();
 
@@ -62,6 +62,14 @@ export function submissionRoutes(service: GdcService, tokens: Record<string, Tok
     const { program, project, ids } = req.params as Record<string, string>;
     send(res, service.entities(program, project, ids.split(',').map((id) => id.trim()).filter(Boolean)));
   });
+
+  const remove = (dryRun: boolean) => (req: Request, res: Response) => {
+    const grant = caller(req, res, 'delete');
+    const { program, project, ids } = req.params as Record<string, string>;
+    send(res, service.deleteEntities(program, project, ids.split(',').map((id) => id.trim()).filter(Boolean), dryRun, grant.name));
+  };
+  router.delete('/:program/:project/entities/_dry_run/:ids', remove(true));
+  router.delete('/:program/:project/entities/:ids', remove(false));
 
   const transaction = (action: 'commit' | 'close') => (req: Request, res: Response) => {
     const grant = caller(req, res, action === 'close' ? 'update' : 'create');

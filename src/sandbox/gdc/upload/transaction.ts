@@ -57,7 +57,7 @@ export interface UploadEnvelope {
 
 export interface Snapshot {
   id: string;
-  action: Action | null;
+  action: Action | 'delete' | null;
   old_props: Record<string, unknown>;
   new_props: Record<string, unknown>;
 }
@@ -128,7 +128,7 @@ export function runUpload(deps: UploadDeps, req: UploadRequest, transactionId: n
   }
 
   // post_validate
-  const linkCtx: LinkContext = { dictionary, view: session, program: req.program, project: req.project, projectId };
+  const linkCtx: LinkContext = { dictionary, view: session, project: req.project, projectId };
   for (const entity of entities.filter((e) => e.valid)) createLinks(entity, linkCtx);
   for (const entity of entities.filter((e) => e.valid)) validateLinks(entity, linkCtx);
   validateUniqueKeys(entities.filter((e) => e.valid), linkCtx);

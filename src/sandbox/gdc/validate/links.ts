@@ -1,16 +1,16 @@
 import type { Dictionary, LinkDef, LinkEntry } from '../dictionary/model';
 import { EntityErrors } from '../errors';
 import { pyRepr } from '../pyrepr';
-import { sourcesOf, type GraphView } from '../store';
+import { liveTargets, sourcesOf, type GraphView } from '../store';
 import type { UploadEntity } from '../upload/entity';
 import { lookupNodes, secondaryKeyDicts, secondaryKeyValues, uniqueKeysRepr } from './keys';
 
 export interface LinkContext {
   dictionary: Dictionary;
   view: GraphView;
-  program: string;
-  project: string;
   projectId: string;
+  /** The project code of the endpoint, for the project-link check. */
+  project: string;
 }
 
 /**
@@ -76,7 +76,7 @@ interface EdgeResult {
 }
 
 function validateEdge(link: LinkDef, entity: UploadEntity, ctx: LinkContext): EdgeResult {
-  const targets = entity.node!.links[link.name] ?? [];
+  const targets = liveTargets(ctx.view, entity.node!.links[link.name]);
   if (targets.length > 0) {
     if ((link.multiplicity === 'many_to_one' || link.multiplicity === 'one_to_one') && targets.length > 1) {
       entity.error(`'${link.name}' link has to be ${link.multiplicity}`, [link.name]);

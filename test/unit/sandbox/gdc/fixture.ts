@@ -4,6 +4,7 @@ import type { JsonObject, Sources } from '../../../../src/sandbox/gdc/dictionary
 import { GraphStore } from '../../../../src/sandbox/gdc/store';
 import { seedProjects } from '../../../../src/sandbox/gdc/seed';
 import { runUpload, type UploadRequest } from '../../../../src/sandbox/gdc/upload/transaction';
+import { runDelete } from '../../../../src/sandbox/gdc/deletion/transaction';
 import { SchemaValidator } from '../../../../src/sandbox/gdc/validate/schema';
 
 /** A tiny dictionary in the real layout, written for the link and multiplicity rules under test. */
@@ -130,5 +131,6 @@ export function fixtureWorld(projects = ['GDC-INTERNAL', 'TCGA-ALCH']) {
   let tx = 0;
   const upload = (docs: unknown[], opts: Partial<UploadRequest> = {}) =>
     runUpload({ dictionary, store, validator }, { program: 'GDC', project: 'INTERNAL', role: 'create', dryRun: false, docs, ...opts }, ++tx);
-  return { dictionary, store, upload };
+  const remove = (ids: string[], dryRun = false) => runDelete({ dictionary, store }, { program: 'GDC', project: 'INTERNAL', dryRun, ids }, ++tx);
+  return { dictionary, store, upload, remove };
 }
