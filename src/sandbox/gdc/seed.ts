@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { GraphStore } from './store';
-import { timestamp } from './upload/transaction';
+import { timestamp } from './clock';
 
 /** RFC 4122 name-based (SHA-1) UUID: stable ids for the administrative nodes across restarts. */
 export function uuidV5(name: string, namespace = '6ba7b811-9dad-11d1-80b4-00c04fd430c8'): string {

@@ -6,9 +6,9 @@ import { findProject } from './seed';
 import type { GraphNode, GraphStore } from './store';
 import { closeRefusal, commitRefusal, TransactionLogStore, type TransactionLog } from './transactions';
 import { runUpload, type UploadResult, type UploadRole } from './upload/transaction';
+import type { SchemaValidator } from './validate/schema';
 
 type WorkResult = UploadResult | DeletionResult;
-import type { SchemaValidator } from './validate/schema';
 
 export interface Reply {
   status: number;
@@ -31,6 +31,8 @@ export interface SubmitRequest {
 /** The emulator's operations, free of HTTP: routes translate requests into these calls. */
 export class GdcService {
   readonly logs = new TransactionLogStore();
+  /** Transactions that were PATCHes: GDC's log has no column for it, but a commit must replay them as such. */
+  private readonly patches = new Set<number>();
 
   constructor(
     readonly dictionary: Dictionary,
@@ -51,6 +53,7 @@ export class GdcService {
     const log = this.logs.open({ submitter: req.submitter, role: req.role, program: req.program, project: req.project, isDryRun: req.dryRun });
     this.logs.addDocument(log, req.documentName, format, req.body);
     log.canonical_json = structuredClone(docs);
+    if (req.patch) this.patches.add(log.id);
     const work = () => this.execute(log, docs, Boolean(req.patch));
     if (req.async) {
       setImmediate(() => background(work));
@@ -107,7 +110,9 @@ export class GdcService {
     } else {
       this.logs.addDocument(log, null, 'json', JSON.stringify(dryRun!.canonical_json));
       log.canonical_json = structuredClone(dryRun!.canonical_json);
-      work = () => this.execute(log, dryRun!.canonical_json, false);
+      const patch = this.patches.has(dryRun!.id);
+      if (patch) this.patches.add(log.id);
+      work = () => this.execute(log, dryRun!.canonical_json, patch);
     }
     dryRun!.committed_by = log.id;
     if (async) {

@@ -1,7 +1,7 @@
 import type { DocFormat } from './documents/parse';
 import type { DeletionEnvelope } from './deletion/transaction';
 import type { Snapshot, UploadEnvelope, UploadRole } from './upload/transaction';
-import { timestamp } from './upload/transaction';
+import { timestamp } from './clock';
 
 export type TransactionRole = UploadRole | 'delete';
 

@@ -1,3 +1,4 @@
+import { timestamp } from '../clock';
 import type { Dictionary } from '../dictionary/model';
 import { classifyError, DRY_RUN_MESSAGE, EntityErrors, failureMessage, SUCCESS_MESSAGE } from '../errors';
 import { Session, type GraphStore, type GraphView } from '../store';
@@ -74,11 +75,6 @@ export interface UploadDeps {
   store: GraphStore;
   validator: SchemaValidator;
   now?: () => string;
-}
-
-/** Python's isoformat with microseconds and offset, as GDC timestamps look. */
-export function timestamp(date = new Date()): string {
-  return `${date.toISOString().slice(0, 23)}000+00:00`;
 }
 
 /**
