@@ -77,7 +77,12 @@ export function resolveNodes(sources: Sources, exclude: readonly string[]): Reco
     if (exclude.includes(file)) continue;
     const schema = sources[file];
     const root = structuredClone(schema);
-    const resolved = resolver.resolve(schema, root) as JsonObject;
+    let resolved: JsonObject;
+    try {
+      resolved = resolver.resolve(schema, root) as JsonObject;
+    } catch (err) {
+      throw err instanceof RefError ? new RefError(`${file}: ${err.message}`) : err;
+    }
     nodes[String(resolved.id)] = resolved;
   }
   return nodes;

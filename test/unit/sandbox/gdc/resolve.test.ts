@@ -63,6 +63,9 @@ describe('gdcdictionary $ref resolution', () => {
 
   it('fails loudly on unknown files and pointers', () => {
     expect(() => new RefResolver({}).resolve({ $ref: 'nope.yaml#/a' }, {})).toThrow(RefError);
+    expect(() => resolveSources({ 'case.yaml': { id: 'case', properties: { p: { $ref: '_terms_enum.yaml#/x' } } } })).toThrow(
+      "case.yaml: $ref '_terms_enum.yaml#/x' names an unknown file '_terms_enum.yaml'",
+    );
     expect(() => pointer({ a: { b: 1 } }, '/a/c')).toThrow(/Unresolvable/);
     expect(pointer({ a: [{ 'x/y': 2 }] }, '/a/0/x~1y')).toBe(2);
   });
