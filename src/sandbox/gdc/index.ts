@@ -38,6 +38,12 @@ export interface GdcSandbox {
   service: GdcService;
 }
 
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries);
+}
+
 export async function createGdcSandbox(opts: GdcSandboxOptions = {}): Promise<GdcSandbox> {
   const dictionary = new Dictionary(loadDictionary(opts.dictionary ?? starterPath('gdc', 'dictionary')));
   const tokens = opts.tokens ?? {
@@ -52,6 +58,8 @@ export async function createGdcSandbox(opts: GdcSandboxOptions = {}): Promise<Gd
 
   const app = express();
   app.disable('x-powered-by');
+  // GDC's Flask app sorts JSON keys (JSONIFY_SORT_KEYS); clients and diffs see the same order here.
+  app.set('json replacer', sortedKeys);
   app.use(requests.middleware());
   app.use(express.text({ type: () => true, limit: '200mb' }));
 

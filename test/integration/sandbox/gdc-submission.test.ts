@@ -305,6 +305,9 @@ describe('GDC submission API emulator over HTTP (real dictionary)', () => {
       expect(done).toMatchObject({ status: 200, json: { code: 200, deleted_entity_count: 2, message: 'Successfully deleted 2 entities' } });
       expect((await call('GET', `/v0/submission/GDC/INTERNAL/entities/${c}`)).json).toEqual({ message: `Not found: ${c}` });
       expect(sandbox.service.logs.get(done.json.transaction_id)!.role).toBe('delete');
+      // Flask sorts JSON keys, and so does the emulator.
+      const missing = await call('DELETE', '/v0/submission/GDC/INTERNAL/entities/00000000-0000-4000-8000-000000000000');
+      expect(Object.keys(missing.json.entities[0].errors[0])).toEqual(['id', 'keys', 'message', 'type']);
     });
   });
 
@@ -320,6 +323,7 @@ describe('GDC submission API emulator over HTTP (real dictionary)', () => {
       const all = await call('GET', '/submission/_dictionary/_all');
       expect(Object.keys(all.json)).toEqual(expect.arrayContaining(['case', 'sample', '_definitions', '_terms', '_terms_enum', 'metaschema']));
       expect(Object.keys(all.json)).toHaveLength(87);
+      expect(Object.keys(all.json.case.properties)).toEqual([...Object.keys(all.json.case.properties)].sort());
     });
 
     it('serves the same under a project, and 404s for unknown entries and projects', async () => {
