@@ -14,12 +14,12 @@ function required<T>(value: T | null | undefined, name: string, why: string): T 
   return value;
 }
 
-async function createOnGdc(ctx: GatewayContext, project: string, doc: SubmissionDocument, upsert: boolean, dryRun: boolean) {
+async function submitToGdc(ctx: GatewayContext, project: string, doc: SubmissionDocument, method: 'POST' | 'PUT' | 'PATCH', dryRun: boolean) {
   const ref = parseProject(project);
   const text = doc.text ?? JSON.stringify(doc.entities);
   const rows = doc.format === 'json' ? [] : delimitedEntityRows(text, doc.format);
   const { status, envelope } = await ctx.gdc.submit(ref, text, {
-    upsert,
+    method,
     dryRun,
     format: doc.format,
     documentName: doc.filename ?? undefined,
@@ -72,9 +72,9 @@ async function patchOnEncode(ctx: GatewayContext, id: string, patch: Record<stri
 async function patchOnGdc(ctx: GatewayContext, project: string, id: string, patch: Record<string, unknown>, dryRun: boolean) {
   const entity = await ctx.loaders.gdc.entity.load({ project, id });
   if (!entity) throw notFound(`GDC entity '${id}' in project ${project}`);
-  // GDC updates through an upsert that names the entity by id; only the given properties change.
+  // GDC's PATCH changes only the given properties (a PUT would need the whole entity again).
   const doc = { ...patch, type: entity.properties.type, id };
-  return createOnGdc(ctx, project, { format: 'json', text: JSON.stringify([doc]), entities: null, filename: null }, true, dryRun);
+  return submitToGdc(ctx, project, { format: 'json', text: JSON.stringify([doc]), entities: null, filename: null }, 'PATCH', dryRun);
 }
 
 export const submissionMutations: Pick<MutationResolvers, 'createEntities' | 'patchRecord'> = {
@@ -82,7 +82,8 @@ export const submissionMutations: Pick<MutationResolvers, 'createEntities' | 'pa
     const doc = await readSubmissionInput(input, ctx.maxUploadBytes);
     const dryRun = input.dryRun ?? false;
     if (input.source === 'GDC') {
-      return createOnGdc(ctx, required(input.project, 'project', 'for GDC (PROGRAM-PROJECT)'), doc, input.upsert ?? false, dryRun);
+      const project = required(input.project, 'project', 'for GDC (PROGRAM-PROJECT)');
+      return submitToGdc(ctx, project, doc, input.upsert ? 'PUT' : 'POST', dryRun);
     }
     return createOnEncode(ctx, required(input.profile, 'profile', 'for ENCODE (the item type, e.g. biosample)'), doc, dryRun);
   },

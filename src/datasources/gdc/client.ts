@@ -16,7 +16,8 @@ const CONTENT_TYPE: Record<GdcDocumentFormat, string> = {
 };
 
 export interface GdcSubmitOptions {
-  upsert: boolean;
+  /** POST creates only; PUT creates or replaces (the document must be complete); PATCH changes given properties of existing entities ([GDC]). */
+  method: 'POST' | 'PUT' | 'PATCH';
   dryRun: boolean;
   format: GdcDocumentFormat;
   /** Stored by GDC as the document name in the transaction log. */
@@ -25,7 +26,7 @@ export interface GdcSubmitOptions {
 
 /** What the gateway needs from the GDC submission API. */
 export interface GdcApi {
-  /** POST (create) or PUT (upsert) one document as one transaction; a rejected transaction is a result, not an exception. */
+  /** POST, PUT or PATCH one document as one transaction; a rejected transaction is a result, not an exception. */
   submit(project: GdcProjectRef, document: string, options: GdcSubmitOptions): Promise<{ status: number; envelope: GdcSubmissionResponse }>;
   /** Entities by id; ids the upstream does not know come back as null. */
   getEntities(project: GdcProjectRef, ids: readonly string[]): Promise<(GdcEntity | null)[]>;
@@ -65,7 +66,7 @@ export class GdcClient implements GdcApi {
     const headers: Record<string, string> = { 'content-type': CONTENT_TYPE[options.format] };
     if (options.documentName) headers['x-document-name'] = options.documentName;
     const res = await this.http.request({
-      method: options.upsert ? 'PUT' : 'POST',
+      method: options.method,
       path: `${this.projectPath(project)}${options.dryRun ? '/_dry_run' : ''}`,
       headers: this.headers(headers),
       body: document,
@@ -75,7 +76,7 @@ export class GdcClient implements GdcApi {
     if (envelope && typeof envelope === 'object' && Array.isArray(envelope.entities) && res.status < 500) {
       return { status: res.status, envelope };
     }
-    throw upstreamError('GDC', res.status, res.json, res.text, `${options.upsert ? 'PUT' : 'POST'} ${project.program}-${project.project}`);
+    throw upstreamError('GDC', res.status, res.json, res.text, `${options.method} ${project.program}-${project.project}`);
   }
 
   async getEntities(project: GdcProjectRef, ids: readonly string[]): Promise<(GdcEntity | null)[]> {
