@@ -1,6 +1,6 @@
 import type { Dictionary } from '../dictionary/model';
 import { EntityErrors } from '../errors';
-import { pyTypeName } from '../pyrepr';
+import { pyRepr, pyTypeName } from '../pyrepr';
 import { suggestion } from '../suggest';
 import type { UploadEntity } from '../upload/entity';
 
@@ -24,7 +24,8 @@ export function parseDocument(entity: UploadEntity, raw: unknown, dictionary: Di
     entity.error("missing 'type'", ['type'], EntityErrors.INVALID_TYPE);
     return;
   }
-  entity.type = String(type);
+  // str() of whatever was sent, as the Python message would print it.
+  entity.type = typeof type === 'string' ? type : pyRepr(type);
   const nodeType = dictionary.get(entity.type);
   if (!nodeType) {
     entity.error(`Invalid entity type: ${entity.type}.${suggestion(entity.type, dictionary.typeNames())}`, ['type'], EntityErrors.INVALID_TYPE);

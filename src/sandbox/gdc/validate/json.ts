@@ -15,11 +15,11 @@ export function recordSchemaErrors(entities: UploadEntity[], dictionary: Diction
       entity.error("'type' is a required property", ['type']);
       break;
     }
-    if (!dictionary.get(String(doc.type))) {
-      entity.error(`specified type: ${String(doc.type)} is not in the current data model`, ['type']);
+    if (typeof doc.type !== 'string' || !dictionary.get(doc.type)) {
+      entity.error(`specified type: ${entity.type ?? String(doc.type)} is not in the current data model`, ['type']);
       break;
     }
-    for (const error of validator.validate(String(doc.type), doc)) {
+    for (const error of validator.validate(doc.type, doc)) {
       let keys = error.path.length ? [error.path.join('.')] : [];
       if (!keys.length) {
         const m = REQUIRED.exec(error.message);
