@@ -332,6 +332,7 @@ describe('GDC submission API emulator over HTTP (real dictionary)', () => {
       expect((await call('GET', '/v0/submission/GDC/INTERNAL/_dictionary/case')).json.id).toBe('case');
       const missing = await call('GET', '/v0/submission/_dictionary/no_such_node');
       expect(missing).toMatchObject({ status: 404, json: { message: expect.any(String) } });
+      expect((await call('GET', '/v0/submission/_dictionary/constructor')).status).toBe(404);
       expect((await call('GET', '/v0/submission/NOPE/X/_dictionary')).status).toBe(404);
     });
   });

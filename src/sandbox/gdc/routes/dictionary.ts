@@ -19,7 +19,8 @@ export function dictionaryRoutes(dictionary: Dictionary, requireProject: (req: R
     requireProject(req);
     const entry = String(req.params.entry);
     if (entry === '_all') return void res.json(dictionaryAll(dictionary));
-    const node = dictionary.raw.nodes[entry] ?? dictionary.raw.extras[entry];
+    const { nodes, extras } = dictionary.raw;
+    const node = Object.hasOwn(nodes, entry) ? nodes[entry] : Object.hasOwn(extras, entry) ? extras[entry] : undefined;
     if (!node) throw notFound(`Entry ${entry} not in dictionary`);
     res.json(node);
   });
