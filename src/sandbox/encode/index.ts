@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import { RequestLog } from '../shared/request-log';
+import { starterPath } from '../shared/paths';
+import { basicAuth } from './auth';
+import { Portal } from './portal';
+import { type AccessKey, ENCODE_SANDBOX_KEYS } from './principals';
+import { ProfileRegistry } from './profiles';
+import { portalErrors, portalRoutes } from './routes';
+import { loadSeed } from './seed';
+import type { S3Target } from './upload';
+
+export { ENCODE_SANDBOX_KEYS } from './principals';
+export type { AccessKey } from './principals';
+
+export interface EncodeSandboxOptions {
+  /** A folder of ENCODE profiles with mixins.json; default the built-in starter profiles. */
+  profilesDir?: string;
+  /** `{item_type: [records]}` loaded at start; undefined = the starter seed with the starter profiles, null = none. */
+  seedFile?: string | null;
+  s3: S3Target;
+  accessKeys?: AccessKey[];
+  /** `sync` (default): search sees writes at once; `manual`: only after reindex(), like a lagging index. */
+  searchIndex?: 'sync' | 'manual';
+}
+
+export interface EncodeSandbox {
+  handler: express.Express;
+  requests: RequestLog;
+  portal: Portal;
+  /** Brings the search index up to date (manual mode). */
+  reindex(): void;
+}
+
+export async function createEncodeSandbox(options: EncodeSandboxOptions): Promise<EncodeSandbox> {
+  const starter = starterPath('encode', 'profiles');
+  const profilesDir = options.profilesDir ?? starter;
+  const portal = new Portal(new ProfileRegistry(profilesDir), options.s3);
+  const seed = options.seedFile === undefined ? (path.resolve(profilesDir) === path.resolve(starter) ? starterPath('encode', 'seed.json') : null) : options.seedFile;
+  if (seed) {
+    if (!fs.existsSync(seed)) throw new Error(`ENCODE seed file ${seed} does not exist`);
+    loadSeed(portal, seed);
+  }
+  if (options.searchIndex === 'manual') portal.store.freezeIndex();
+
+  const requests = new RequestLog();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requests.middleware());
+  app.use(express.text({ type: () => true, limit: '50mb' }));
+  app.use(basicAuth(portal, options.accessKeys ?? Object.values(ENCODE_SANDBOX_KEYS)));
+  app.use(portalRoutes(portal));
+  app.use(portalErrors);
+  return { handler: app, requests, portal, reindex: () => portal.store.reindex() };
+}

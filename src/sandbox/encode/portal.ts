@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { mintAccession } from './accession';
+import { badRequest, conflict, forbidden, methodNotAllowed, validationFailure } from './errors';
+import { Identifiers } from './identifiers';
+import { mapLinks } from './links';
+import { type AccessKey, isAdmin, type Principal } from './principals';
+import type { Json, ProfileRegistry, TypeInfo } from './profiles';
+import { biosampleTypeName, type Item, ItemStore } from './store';
+import { issueUploadCredentials, type S3Target, type UploadCredentials } from './upload';
+import { type Method, RecordValidator } from './validator';
+
+/** Statuses anyone may read; other items need a signed-in submitter or admin. */
+const PUBLIC_STATUSES = new Set(['released', 'current', 'archived', 'revoked']);
+/** Statuses after which only admins may edit (encoded's lab-submitter ACLs stop at release). */
+const FROZEN_STATUSES = new Set(['released', 'revoked', 'archived', 'deleted', 'replaced']);
+const UPLOADABLE = new Set(['uploading', 'upload failed']);
+
+export type Frame = 'object' | 'edit' | 'embedded' | 'page';
+
+/**
+ * The portal's behaviour behind HTTP: snovault's create/update views (validation, server defaults,
+ * link serialisation, unique keys) and encoded's frames, permissions and upload credentials.
+ */
+export class Portal {
+  readonly store: ItemStore;
+  readonly ids: Identifiers;
+  private readonly validator: RecordValidator;
+  private readonly uploads = new Map<string, UploadCredentials>();
+
+  constructor(
+    readonly profiles: ProfileRegistry,
+    private readonly s3: S3Target,
+  ) {
+    this.store = new ItemStore(profiles);
+    this.ids = new Identifiers(profiles, this.store);
+    this.validator = new RecordValidator(this.ids);
+  }
+
+  // --- principals -----------------------------------------------------------------------------
+
+  /** The user an access key signs in as, created on first use when the seed has none. */
+  principalFor(key: AccessKey): Principal {
+    let user = this.store.byKey('user:email', key.email);
+    if (!user && this.profiles.get('user')) {
+      const [first, last] = [key.role.charAt(0).toUpperCase() + key.role.slice(1), 'Sandbox'];
+      user = { uuid: randomUUID(), itemType: 'user', version: 1, properties: { email: key.email, first_name: first, last_name: last, groups: key.role === 'admin' ? ['admin'] : [], submits_for: [], status: 'current', schema_version: '1' } };
+      this.store.put(user);
+    }
+    return { role: key.role, keyId: key.id, userId: user?.uuid, submitsFor: (user?.properties.submits_for as string[] | undefined) ?? [] };
+  }
+
+  canRead(p: Principal, item: Item): boolean {
+    return p.role === 'admin' || p.role === 'submitter' || PUBLIC_STATUSES.has(String(item.properties.status ?? 'current'));
+  }
+
+  canEdit(p: Principal, item: Item): boolean {
+    if (isAdmin(p)) return true;
+    if (p.role !== 'submitter') return false;
+    if (item.itemType === 'user' && item.uuid === p.userId) return true;
+    const lab = item.properties.lab;
+    return typeof lab === 'string' && p.submitsFor.includes(lab) && !FROZEN_STATUSES.has(String(item.properties.status));
+  }
+
+  private canAdd(p: Principal, info: TypeInfo): boolean {
+    if (isAdmin(p)) return true;
+    // Submitters add lab-owned records (ALLOW_SUBMITTER_ADD); awards, labs, users… are admin-only.
+    return p.role === 'submitter' && 'lab' in (info.schema.properties ?? {});
+  }
+
+  // --- writes ---------------------------------------------------------------------------------
+
+  create(info: TypeInfo, body: unknown, p: Principal, seeding = false): Item {
+    if (info.abstract) throw methodNotAllowed(`Cannot add to the abstract collection ${info.collection}`);
+    if (!seeding && p.role === 'anonymous') throw forbidden('Unauthorized: add failed permission check');
+    if (!seeding && !this.canAdd(p, info)) throw forbidden(`Unauthorized: add failed permission check`);
+    this.check(info, body, { method: 'POST', principal: p });
+    const data = body as Json;
+    const uuid = typeof data.uuid === 'string' ? data.uuid.toLowerCase() : randomUUID();
+    if (this.store.get(uuid)) throw conflict('UUID conflict');
+    const properties = this.withDefaults(info, this.serialise(info, omit(data, 'uuid')), p);
+    this.assertUnique(info, properties, uuid);
+    const item: Item = { uuid, itemType: info.itemType, properties, version: 1 };
+    this.store.put(item);
+    if (info.itemType === 'file' && UPLOADABLE.has(String(properties.status))) this.issueUpload(item);
+    return item;
+  }
+
+  patch(item: Item, body: unknown, p: Principal): Item {
+    if (!this.canEdit(p, item)) throw forbidden('Unauthorized: edit failed permission check');
+    if (!isObject(body)) return this.check(this.infoOf(item), body, { method: 'PATCH', principal: p }) as never;
+    if (typeof body.uuid === 'string' && body.uuid.toLowerCase() !== item.uuid) {
+      throw validationFailure([{ location: 'body', name: ['uuid'], description: 'uuid may not be changed' }]);
+    }
+    const { schema_version: _v, ...stored } = item.properties;
+    return this.update(item, { ...stored, ...body }, p, 'PATCH');
+  }
+
+  put(item: Item, body: unknown, p: Principal): Item {
+    if (!this.canEdit(p, item)) throw forbidden('Unauthorized: edit failed permission check');
+    if (isObject(body)) {
+      if (typeof body.uuid === 'string' && body.uuid.toLowerCase() !== item.uuid) {
+        throw validationFailure([{ location: 'body', name: ['uuid'], description: 'uuid may not be changed' }]);
+      }
+      const accession = item.properties.accession;
+      if (accession && accession !== body.accession) {
+        throw validationFailure([{ location: 'body', name: ['accession'], description: 'must specify original accession' }]);
+      }
+    }
+    return this.update(item, body, p, 'PUT');
+  }
+
+  private update(item: Item, body: unknown, p: Principal, method: Method): Item {
+    const info = this.infoOf(item);
+    this.check(info, body, { method, principal: p, current: { ...item.properties, uuid: item.uuid } });
+    const properties = this.withDefaults(info, this.serialise(info, omit(body as Json, 'uuid')), p);
+    this.assertUnique(info, properties, item.uuid);
+    const updated: Item = { ...item, properties, version: item.version + 1 };
+    this.store.put(updated);
+    return updated;
+  }
+
+  /** `POST /files/<id>/@@upload`: new credentials; `upload failed` goes back to `uploading`. */
+  renewUpload(item: Item, p: Principal): Item {
+    if (!this.canEdit(p, item)) throw forbidden('Unauthorized: edit failed permission check');
+    if (!UPLOADABLE.has(String(item.properties.status))) throw forbidden('status must be "uploading" to issue new credentials');
+    const updated = { ...item, properties: { ...item.properties, status: 'uploading' }, version: item.version + 1 };
+    this.store.put(updated);
+    this.issueUpload(updated);
+    return updated;
+  }
+
+  uploadCredentials(item: Item): UploadCredentials | undefined {
+    return this.uploads.get(item.uuid);
+  }
+
+  private issueUpload(item: Item): void {
+    const extensions = this.profiles.get('file')?.schema.file_format_file_extension;
+    this.uploads.set(item.uuid, issueUploadCredentials(this.s3, item.uuid, item.properties, extensions));
+  }
+
+  private check(info: TypeInfo, body: unknown, ctx: Parameters<RecordValidator['validate']>[2]): void {
+    const errors = this.validator.validate(info, body as Json, ctx);
+    if (errors.length) throw validationFailure(errors);
+  }
+
+  /** Links stored as uuids, as snovault's serialising validator does. */
+  private serialise(info: TypeInfo, data: Json): Json {
+    return mapLinks(info.schema, data, (link, schema) => {
+      const found = this.ids.link(link, ([] as string[]).concat(schema.linkTo));
+      return 'item' in found ? found.item.uuid : link;
+    }) as Json;
+  }
+
+  private withDefaults(info: TypeInfo, data: Json, p: Principal): Json {
+    const out: Json = { ...data };
+    for (const [key, def] of Object.entries((info.schema.properties ?? {}) as Json)) {
+      if (key in out || key === 'uuid') continue;
+      if (def.serverDefault) {
+        const value = this.serverDefault(def, p, out);
+        if (value !== undefined) out[key] = value;
+      } else if ('default' in def) out[key] = structuredClone(def.default);
+    }
+    return out;
+  }
+
+  private serverDefault(def: Json, p: Principal, record: Json): unknown {
+    switch (def.serverDefault) {
+      case 'accession':
+        // encoded mints none for records that carry an external accession (files from SRA/GEO).
+        if ('external_accession' in record) return undefined;
+        return mintAccession(def.accessionType ?? 'XX', (a) => !!this.store.byKey('accession', a));
+      case 'now':
+        return new Date().toISOString().replace('Z', '+00:00');
+      case 'userid':
+        return p.userId;
+      case 'uuid4':
+        return randomUUID();
+      default:
+        return undefined;
+    }
+  }
+
+  private assertUnique(info: TypeInfo, properties: Json, uuid: string): void {
+    const clashes = this.store.conflicts(info.itemType, properties, uuid);
+    if (clashes.length) throw conflict(`Keys conflict: [${clashes.map(([ns, v]) => `('${ns}', '${v}')`).join(', ')}]`);
+  }
+
+  infoOf(item: Item): TypeInfo {
+    return this.profiles.get(item.itemType)!;
+  }
+
+  // --- frames ---------------------------------------------------------------------------------
+
+  render(item: Item, frame: Frame, p: Principal): Json {
+    if (frame === 'edit') return { ...item.properties, uuid: item.uuid };
+    const object = this.objectFrame(item, p);
+    if (frame === 'object') return object;
+    // embedded/page: linked items inlined one level deep (encoded embeds per type; this is the gist).
+    const embedded = mapLinks(this.infoOf(item).schema, item.properties, (uuid) => {
+      const linked = this.store.get(uuid);
+      return linked && this.canRead(p, linked) ? this.objectFrame(linked, p) : this.atIdOf(uuid);
+    }) as Json;
+    return { ...object, ...embedded };
+  }
+
+  objectFrame(item: Item, p: Principal): Json {
+    const info = this.infoOf(item);
+    const rendered = mapLinks(info.schema, item.properties, (uuid) => this.atIdOf(uuid)) as Json;
+    const out: Json = { ...rendered, '@id': this.ids.atId(item), '@type': [info.name, ...info.bases, 'Item'], uuid: item.uuid };
+    if (info.itemType === 'biosample_type' && item.properties.classification) out.name = biosampleTypeName(item.properties);
+    const creds = this.uploads.get(item.uuid);
+    if (creds && UPLOADABLE.has(String(item.properties.status)) && this.canEdit(p, item)) out.upload_credentials = creds;
+    return out;
+  }
+
+  private atIdOf(uuid: string): string {
+    const item = this.store.get(uuid);
+    return item ? this.ids.atId(item) : uuid;
+  }
+
+  /** Bad JSON bodies are 400s before any validation. */
+  static parseBody(text: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw badRequest(`Expecting value: ${(err as Error).message}`);
+    }
+  }
+}
+
+function isObject(v: unknown): v is Json {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+function omit(data: Json, key: string): Json {
+  const { [key]: _drop, ...rest } = data;
+  return rest;
+}
