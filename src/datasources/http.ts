@@ -59,7 +59,9 @@ export class UpstreamHttp {
   }
 
   url(path: string, query: [string, string][] = []): URL {
-    const url = new URL(path.replace(/^\/+/, ''), this.baseUrl);
+    // Set the path rather than resolve it: an alias path (`lab:x/`) would parse as a URL scheme.
+    const url = new URL(this.baseUrl.href);
+    url.pathname = `${this.baseUrl.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
     for (const [k, v] of query) url.searchParams.append(k, v);
     return url;
   }

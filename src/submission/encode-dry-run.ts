@@ -1,8 +1,20 @@
+import { classifyIdentifier } from '../datasources/encode/identifiers';
 import type { EncodeProfile, EncodeRecord } from '../datasources/encode/models';
 import type { EncodeBatchItem } from './encode-batch';
 import { summarizeEncode } from './encode-batch';
-import { checkAgainstProfile } from './encode-profile-check';
+import { checkAgainstProfile, type LinkRef, linksOf } from './encode-profile-check';
 import { type EntityResultModel, type SubmissionResultModel, emptyEntity, entityError } from './result';
+
+/**
+ * How to find what a link names. Uuids, accessions, aliases and paths work anywhere; a bare
+ * unique key (`barbara-wold`, an award name) only inside the target's collection, which the portal
+ * also answers to by item_type (`/lab/barbara-wold/`).
+ */
+export function lookupId(link: LinkRef): string {
+  if (classifyIdentifier(link.value).field) return link.value;
+  const itemType = link.linkTo[0].replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  return `/${itemType}/${link.value.replace(/\/+$/, '')}/`;
+}
 
 /**
  * ENCODE has no dry-run endpoint, so a dry run checks each record on the gateway the way the
@@ -17,15 +29,17 @@ export async function dryRunEncode(
   lookup: (ids: string[]) => Promise<(EncodeRecord | null)[]>,
   supplied: string[][] = items.map((i) => Object.keys(i.record)),
 ): Promise<SubmissionResultModel> {
-  const checks = items.map((item, i) => checkAgainstProfile(profile, item.record, supplied[i]));
-  const linkValues = [...new Set(checks.flatMap((c) => c.links.map((l) => l.value)))];
-  const targets = await lookup(linkValues);
-  const exists = new Map(linkValues.map((v, i) => [v, targets[i] !== null]));
+  const links = items.map((item, i) => linksOf(profile, item.record, supplied[i]));
+  const lookups = [...new Set(links.flat().map(lookupId))];
+  const targets = await lookup(lookups);
+  const uuidByLookup = new Map(lookups.map((id, i) => [id, targets[i]?.uuid]));
+  const uuidOf = (link: LinkRef) => uuidByLookup.get(lookupId(link));
 
   const entities: EntityResultModel[] = items.map((item, i) => {
-    const errors = [...checks[i].errors];
-    for (const link of checks[i].links) {
-      if (!exists.get(link.value)) errors.push(entityError('INVALID_LINK', `'${link.value}' not found`, [link.property], link.property));
+    const byValue = new Map(links[i].map((l) => [l.value, uuidOf(l)]));
+    const errors = [...checkAgainstProfile(profile, item.record, supplied[i], (v) => byValue.get(v)).errors];
+    for (const link of links[i]) {
+      if (!uuidOf(link)) errors.push(entityError('INVALID_LINK', `'${link.value}' not found`, [link.property], link.property));
     }
     const aliases = item.record.aliases;
     return {

@@ -19,7 +19,7 @@ const JSON_TYPE = /is not of type '(string|integer|number|boolean|array|object|n
 export function classifyEncodeMessage(description: string): string {
   if (/is a required property/.test(description)) return 'MISSING_PROPERTY';
   if (/Additional properties are not allowed/.test(description)) return 'INVALID_PROPERTY';
-  if (/permission '.*' required|submission disallowed|linkSubmitsFor|submits for/i.test(description)) return 'INVALID_PERMISSIONS';
+  if (/permission '.*' required|submission disallowed|linkSubmitsFor|submits[ _]for/i.test(description)) return 'INVALID_PERMISSIONS';
   // linkTo failures: "'x' not found", or "… is not of type 'Lab'" naming an item type, not a JSON type.
   if (/ not found$/.test(description)) return 'INVALID_LINK';
   if (/is not of type '/.test(description) && !JSON_TYPE.test(description)) return 'INVALID_LINK';

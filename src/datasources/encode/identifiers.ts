@@ -1,7 +1,8 @@
 import type { EncodeRecord } from './models';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ACCESSION = /^(ENC|TST)[A-Z]{2}\d{3}[A-Z]{3}$/;
+/** Production accessions (`ENCBS000AAA`) and test-server ones (`TSTBS012345`). */
+const ACCESSION = /^(ENC[A-Z]{2}\d{3}[A-Z]{3}|TST[A-Z]{2}\d{6})$/;
 
 /** The search field that finds a record by this kind of identifier, or null when only a GET can. */
 export type IdentifierField = 'uuid' | 'accession' | '@id' | 'md5sum' | 'aliases';

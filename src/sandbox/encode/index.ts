@@ -42,6 +42,9 @@ export async function createEncodeSandbox(options: EncodeSandboxOptions): Promis
     if (!fs.existsSync(seed)) throw new Error(`ENCODE seed file ${seed} does not exist`);
     loadSeed(portal, seed);
   }
+  // Every key's user exists from the start, so an admin can grant a submitter its labs.
+  const keys = options.accessKeys ?? Object.values(ENCODE_SANDBOX_KEYS);
+  for (const key of keys) portal.principalFor(key);
   if (options.searchIndex === 'manual') portal.store.freezeIndex();
 
   const requests = new RequestLog();
@@ -50,7 +53,7 @@ export async function createEncodeSandbox(options: EncodeSandboxOptions): Promis
   app.set('etag', false);
   app.use(requests.middleware());
   app.use(express.text({ type: () => true, limit: '50mb' }));
-  app.use(basicAuth(portal, options.accessKeys ?? Object.values(ENCODE_SANDBOX_KEYS)));
+  app.use(basicAuth(portal, keys));
   app.use(portalRoutes(portal));
   app.use(portalErrors);
   return { handler: app, requests, portal, reindex: () => portal.store.reindex() };

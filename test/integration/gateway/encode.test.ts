@@ -16,20 +16,26 @@ async function setupBasics(stack: Stack): Promise<{ biosampleType: string }> {
     return r.entities;
   };
   await post('award', [{ name: 'UM1HG000001', title: 'Sandbox award', project: 'ENCODE', rfa: 'ENCODE4' }]);
-  await post('lab', [{ name: 'jane-doe', title: 'Jane Doe, SBX', awards: ['UM1HG000001'] }]);
+  await post('lab', [{ name: 'barbara-wold', title: 'Barbara Wold, Caltech', awards: ['UM1HG000001'] }]);
   await post('organism', [{ name: 'human', taxon_id: '9606', scientific_name: 'Homo sapiens' }]);
   await post('source', [{ name: 'atcc', title: 'ATCC' }]);
   const [bt] = await post('biosample_type', [{ classification: 'cell line', term_id: 'EFO:0001203', term_name: 'MCF-7' }]);
+  // The sandbox submitter (the gateway's default key) submits for the new lab, granted by an admin.
+  const q = `query($f: [EncodeFilter!]) { encodeSearch(type: "User", filters: $f) { records } }`;
+  const { encodeSearch } = ok(await stack.gql(q, { f: [{ field: 'email', values: ['submitter@sandbox.invalid'] }] }, ADMIN));
+  const grant = { source: 'ENCODE', id: encodeSearch.records[0].uuid, patch: { submits_for: ['barbara-wold'] } };
+  const granted = ok(await stack.gql(PATCH, { input: grant }, ADMIN)).patchRecord;
+  if (!granted.success) throw new Error(`setup submits_for: ${JSON.stringify(granted.entities[0].errors)}`);
   return { biosampleType: bt.id };
 }
 
 const biosample = (biosampleType: string, alias: string, extra: object = {}) => ({
   award: 'UM1HG000001',
-  lab: 'jane-doe',
+  lab: 'barbara-wold',
   organism: 'human',
   source: 'atcc',
   biosample_ontology: biosampleType,
-  aliases: [`jane-doe:${alias}`],
+  aliases: [`barbara-wold:${alias}`],
   ...extra,
 });
 
@@ -53,10 +59,10 @@ describe('ENCODE through the gateway (real profiles, sandbox over HTTP)', () => 
     );
     expect(r).toMatchObject({ source: 'ENCODE', success: true, createdCount: 2, errorCount: 0, upstreamStatus: 201 });
     expect(r.entities.map((e: any) => [e.index, e.action, e.type, e.aliases])).toEqual([
-      [0, 'create', 'biosample', ['jane-doe:bs-1']],
-      [1, 'create', 'biosample', ['jane-doe:bs-2']],
+      [0, 'create', 'biosample', ['barbara-wold:bs-1']],
+      [1, 'create', 'biosample', ['barbara-wold:bs-2']],
     ]);
-    expect(r.entities[0].accession).toMatch(/^(ENC|TST)BS\d{3}[A-Z]{3}$/);
+    expect(r.entities[0].accession).toMatch(/^TSTBS\d{6}$/);
     expect(r.entities[0].record['@id']).toBe(`/biosamples/${r.entities[0].accession}/`);
     first = r.entities[0];
   });
@@ -64,27 +70,27 @@ describe('ENCODE through the gateway (real profiles, sandbox over HTTP)', () => 
   it('creates records of other real profiles: library and document', async () => {
     const lib = ok(
       await create('library', {
-        entities: [{ award: 'UM1HG000001', lab: 'jane-doe', nucleic_acid_term_name: 'DNA', biosample: first.accession, aliases: ['jane-doe:lib-1'] }],
+        entities: [{ award: 'UM1HG000001', lab: 'barbara-wold', nucleic_acid_term_name: 'DNA', biosample: first.accession, aliases: ['barbara-wold:lib-1'] }],
       }),
     ).createEntities;
     expect(lib).toMatchObject({ success: true, createdCount: 1 });
     expect(lib.entities[0].accession).toMatch(/^(ENC|TST)LB/);
     const doc = ok(
       await create('document', {
-        document: JSON.stringify({ award: 'UM1HG000001', lab: 'jane-doe', document_type: 'growth protocol', aliases: ['jane-doe:doc-1'] }),
+        document: JSON.stringify({ award: 'UM1HG000001', lab: 'barbara-wold', document_type: 'growth protocol', aliases: ['barbara-wold:doc-1'] }),
       }),
     ).createEntities;
     expect(doc).toMatchObject({ success: true, createdCount: 1, entities: [{ type: 'document' }] });
   });
 
   it('reads a record back by accession, alias, uuid and @id, and in the edit frame', async () => {
-    for (const id of [first.accession, 'jane-doe:bs-1', first.id, `/biosamples/${first.accession}/`]) {
+    for (const id of [first.accession, 'barbara-wold:bs-1', first.id, `/biosamples/${first.accession}/`]) {
       const { encodeRecord } = ok(await stack.gql(`query($id: ID!) { encodeRecord(id: $id) }`, { id }));
       expect(encodeRecord).toMatchObject({ uuid: first.id, accession: first.accession });
     }
     const { encodeRecord: edit } = ok(await stack.gql(`query($id: ID!) { encodeRecord(id: $id, frame: EDIT) }`, { id: first.accession }));
     expect(edit['@id']).toBeUndefined();
-    expect(edit.aliases).toEqual(['jane-doe:bs-1']);
+    expect(edit.aliases).toEqual(['barbara-wold:bs-1']);
     const missing = ok(await stack.gql(`{ encodeRecord(id: "TSTBS999ZZZ") }`));
     expect(missing.encodeRecord).toBeNull();
   });
@@ -103,17 +109,17 @@ describe('ENCODE through the gateway (real profiles, sandbox over HTTP)', () => 
     const { createEntities: r } = ok(await create('biosample', { entities: [biosample(biosampleType, 'bs-1')] }));
     expect(r).toMatchObject({ success: false, upstreamStatus: 409 });
     expect(r.entities[0].errors[0]).toMatchObject({ type: 'NOT_UNIQUE' });
-    expect(r.entities[0].errors[0].keys.join()).toMatch(/jane-doe:bs-1/);
+    expect(r.entities[0].errors[0].keys.join()).toMatch(/barbara-wold:bs-1/);
   });
 
   it('PATCHes one property', async () => {
     const { patchRecord: r } = ok(
-      await stack.gql(PATCH, { input: { source: 'ENCODE', id: 'jane-doe:bs-1', patch: { description: 'patched through the gateway' } } }),
+      await stack.gql(PATCH, { input: { source: 'ENCODE', id: 'barbara-wold:bs-1', patch: { description: 'patched through the gateway' } } }),
     );
     expect(r).toMatchObject({ success: true, updatedCount: 1, entities: [{ action: 'update', id: first.id }] });
     const { encodeRecord } = ok(await stack.gql(`query($id: ID!) { encodeRecord(id: $id) }`, { id: first.accession }));
     expect(encodeRecord.description).toBe('patched through the gateway');
-    const missing = await stack.gql(PATCH, { input: { source: 'ENCODE', id: 'jane-doe:nope', patch: { description: 'x' } } });
+    const missing = await stack.gql(PATCH, { input: { source: 'ENCODE', id: 'barbara-wold:nope', patch: { description: 'x' } } });
     expect(missing.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', upstreamStatus: 404 });
   });
 
@@ -126,6 +132,7 @@ describe('ENCODE through the gateway (real profiles, sandbox over HTTP)', () => 
         entities: [biosample(biosampleType, 'dry-1'), biosample(biosampleType, 'dry-2', { organism: 'no-such-organism', colour: 'red' })],
       }),
     );
+    expect(r.entities[0].errors).toEqual([]);
     expect(r).toMatchObject({ dryRun: true, success: false, createdCount: 0, errorCount: 1 });
     expect(r.entities[0]).toMatchObject({ valid: true, action: 'create' });
     expect(r.entities[1].errors.map((e: any) => e.type).sort()).toEqual(['INVALID_LINK', 'INVALID_PROPERTY']);
@@ -138,10 +145,10 @@ describe('ENCODE through the gateway (real profiles, sandbox over HTTP)', () => 
 
   it('searches with OR-ed values and answers an empty search with total 0', async () => {
     const q = `query($f: [EncodeFilter!]) { encodeSearch(type: "Biosample", filters: $f, limit: 10) { total records } }`;
-    const { encodeSearch } = ok(await stack.gql(q, { f: [{ field: 'aliases', values: ['jane-doe:bs-1', 'jane-doe:bs-2'] }] }));
+    const { encodeSearch } = ok(await stack.gql(q, { f: [{ field: 'aliases', values: ['barbara-wold:bs-1', 'barbara-wold:bs-2'] }] }));
     expect(encodeSearch.total).toBe(2);
-    expect(encodeSearch.records.map((r: any) => r.aliases[0]).sort()).toEqual(['jane-doe:bs-1', 'jane-doe:bs-2']);
-    const none = ok(await stack.gql(q, { f: [{ field: 'aliases', values: ['jane-doe:none'] }] }));
+    expect(encodeSearch.records.map((r: any) => r.aliases[0]).sort()).toEqual(['barbara-wold:bs-1', 'barbara-wold:bs-2']);
+    const none = ok(await stack.gql(q, { f: [{ field: 'aliases', values: ['barbara-wold:none'] }] }));
     expect(none.encodeSearch).toEqual({ total: 0, records: [] });
   });
 

@@ -5,7 +5,7 @@ describe('classifyIdentifier', () => {
     ['2fbb9b8c-4c2a-4e7a-9d3a-0c2c1b0a9e11', 'uuid', '2fbb9b8c-4c2a-4e7a-9d3a-0c2c1b0a9e11'],
     ['2FBB9B8C-4C2A-4E7A-9D3A-0C2C1B0A9E11', 'uuid', '2fbb9b8c-4c2a-4e7a-9d3a-0c2c1b0a9e11'],
     ['ENCBS000AAA', 'accession', 'ENCBS000AAA'],
-    ['TSTFF123XYZ', 'accession', 'TSTFF123XYZ'],
+    ['TSTFF123456', 'accession', 'TSTFF123456'],
     ['/biosamples/ENCBS000AAA/', '@id', '/biosamples/ENCBS000AAA/'],
     ['/labs/john-doe', '@id', '/labs/john-doe/'],
     ['md5:0123456789abcdef0123456789abcdef', 'md5sum', '0123456789abcdef0123456789abcdef'],

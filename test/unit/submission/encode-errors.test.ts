@@ -18,6 +18,7 @@ describe('classifyEncodeMessage', () => {
     ["'5' is not of type 'integer'", 'INVALID_VALUE'],
     ["'blue' is not one of ['red', 'green']", 'INVALID_VALUE'],
     ["permission 'import_items' required", 'INVALID_PERMISSIONS'],
+    ["'0c3a3b9e-0000-4000-8000-000000000000' is not in user submits_for", 'INVALID_PERMISSIONS'],
     ['submission disallowed', 'INVALID_PERMISSIONS'],
   ])('%s → %s', (message, type) => {
     expect(classifyEncodeMessage(message)).toBe(type);

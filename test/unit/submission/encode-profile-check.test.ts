@@ -1,5 +1,5 @@
 import { checkAgainstProfile } from '../../../src/submission/encode-profile-check';
-import { dryRunEncode } from '../../../src/submission/encode-dry-run';
+import { dryRunEncode, lookupId } from '../../../src/submission/encode-dry-run';
 
 // A served profile (mixins already resolved), shaped like the portal's lab/biosample profiles.
 const profile = {
@@ -42,9 +42,9 @@ describe('checkAgainstProfile', () => {
       ]),
     );
     expect(links).toEqual([
-      { property: 'lab', value: '/labs/x/' },
-      { property: 'documents', value: 'd:1' },
-      { property: 'documents', value: 'd:2' },
+      { property: 'lab', value: '/labs/x/', linkTo: ['Lab'] },
+      { property: 'documents', value: 'd:1', linkTo: ['Document'] },
+      { property: 'documents', value: 'd:2', linkTo: ['Document'] },
     ]);
   });
 });
@@ -73,5 +73,30 @@ describe('dryRunEncode', () => {
       { type: 'INVALID_LINK', message: "'/labs/missing/' not found", keys: ['lab'], location: 'lab' },
     ]);
     expect(result).toMatchObject({ dryRun: true, success: false, createdCount: 0, errorCount: 1 });
+  });
+});
+
+describe('links in a dry run', () => {
+  it('looks bare unique keys up inside the target collection, by item_type', () => {
+    expect(lookupId({ property: 'lab', value: 'barbara-wold', linkTo: ['Lab'] })).toBe('/lab/barbara-wold/');
+    expect(lookupId({ property: 'biosample_ontology', value: 'cell_line_EFO_0001203/', linkTo: ['BiosampleType'] })).toBe(
+      '/biosample_type/cell_line_EFO_0001203/',
+    );
+    expect(lookupId({ property: 'lab', value: 'barbara-wold:x', linkTo: ['Lab'] })).toBe('barbara-wold:x');
+  });
+
+  it('answers linkEnum (inside dependencies/not) from the looked-up uuids', async () => {
+    // Shaped like biosample's rule: human organisms must not carry model-organism properties.
+    const withEnum = {
+      ...profile,
+      properties: { ...profile.properties, organism: { type: 'string', linkTo: 'Organism' }, model_organism_sex: { type: 'string' } },
+      dependencies: { model_organism_sex: { not: { properties: { organism: { linkTo: 'Organism', linkEnum: ['human-uuid'] } } } } },
+    };
+    const run = (organism: string) =>
+      dryRunEncode([{ record: { title: 't', lab: '/labs/x/', organism, model_organism_sex: 'male' }, type: 'thing' }], withEnum, 'create', async (ids) =>
+        ids.map((id) => ({ '@id': id, '@type': ['X'], uuid: id === '/organism/human/' ? 'human-uuid' : `${id}-uuid` })),
+      );
+    expect((await run('human')).entities[0].valid).toBe(false);
+    expect((await run('mouse')).entities[0].valid).toBe(true);
   });
 });
