@@ -77,6 +77,7 @@ export class ProfileRegistry {
     for (const info of this.types.values()) {
       info.schema._subtypes = info.abstract ? [...info.subtypes].sort() : [];
       info.schema['@type'] = ['JSONSchema'];
+      Object.assign(info.schema.properties, calculatedProperties(info.itemType));
     }
   }
 
@@ -160,4 +161,26 @@ function uniqueKeysOf(itemType: string, schema: Json): [string, string][] {
     else if (typeof key === 'string') out.push([key, prop]);
   }
   return out;
+}
+
+/**
+ * Properties encoded calculates in Python and adds to the served profile as `notSubmittable`; the
+ * emulator computes the same ones (`@id`, `@type`, a biosample type's `name`).
+ */
+function calculatedProperties(itemType: string): Json {
+  const calculated = (title: string, type: string, extra: Json = {}) => ({ title, type, calculatedProperty: true, notSubmittable: true, ...extra });
+  const props: Json = { '@id': calculated('ID', 'string'), '@type': calculated('Type', 'array', { items: { type: 'string' } }) };
+  if (itemType === 'biosample_type') props.name = calculated('Name', 'string');
+  return props;
+}
+
+/**
+ * The profile as a caller sees it: encoded marks properties guarded by a permission the caller
+ * lacks as `readonly` (encode_utils reads that to know what it may submit).
+ */
+export function profileFor(schema: Json, admin: boolean): Json {
+  if (admin) return schema;
+  const properties: Json = {};
+  for (const [key, def] of Object.entries(schema.properties as Json)) properties[key] = def.permission ? { ...def, readonly: true } : def;
+  return { ...schema, properties };
 }

@@ -1,8 +1,8 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { methodNotAllowed, notFound, PortalError } from './errors';
 import { type Frame, Portal } from './portal';
-import type { Principal } from './principals';
-import type { TypeInfo } from './profiles';
+import { isAdmin, type Principal } from './principals';
+import { profileFor, type TypeInfo } from './profiles';
 import { search } from './search';
 import type { Item } from './store';
 
@@ -21,7 +21,7 @@ export function portalRoutes(portal: Portal): express.Router {
     const all: Record<string, unknown> = { '@type': ['JSONSchemas'] };
     const subtypes: Record<string, string[]> = {};
     for (const info of portal.profiles.types.values()) {
-      all[info.name] = info.schema;
+      all[info.name] = profileFor(info.schema, isAdmin(caller(res)));
       subtypes[info.name] = info.abstract ? info.subtypes : [info.name];
     }
     all._subtypes = subtypes;
@@ -31,7 +31,7 @@ export function portalRoutes(portal: Portal): express.Router {
   router.get('/profiles/:name', (req, res, next) => {
     const info = portal.profiles.get(String(req.params.name).replace(/\.json$/, ''));
     if (!info) return next(notFound(req.path));
-    res.json(info.schema);
+    res.json(profileFor(info.schema, isAdmin(caller(res))));
   });
 
   router.get(['/search', '/search/'], (req, res) => {

@@ -114,9 +114,9 @@ export class RecordValidator {
       if (list.includes(method) || this.unchanged(path, data)) return null;
       return `request method ${repr(method)} is not one of ${list.map(repr).join(', ')}`;
     });
-    for (const name of ['calculatedProperty', 'notSubmittable']) {
-      keyword(name, (flag) => (flag ? 'submission disallowed' : null));
-    }
+    // Either flag refuses any value; one error even when a property carries both.
+    keyword('calculatedProperty', (flag) => (flag ? 'submission disallowed' : null));
+    keyword('notSubmittable', (flag, _d, parentSchema) => (flag && !parentSchema.calculatedProperty ? 'submission disallowed' : null));
   }
 }
 

@@ -47,6 +47,13 @@ describe('ENCODE portal emulator over HTTP (real profiles)', () => {
     expect(all.body.Donor._subtypes).toEqual(['FlyDonor', 'HumanDonor', 'ManateeDonor', 'MouseDonor', 'WormDonor']);
     expect(all.body._subtypes.Biosample).toEqual(['Biosample']);
     expect((await portal.call('GET', '/profiles/no_such_type.json')).status).toBe(404);
+    // Calculated properties are served as not submittable; guarded ones as readonly to non-admins.
+    expect(one.body.properties['@id']).toMatchObject({ notSubmittable: true });
+    expect(one.body.properties.status).toMatchObject({ permission: 'import_items', readonly: true });
+    const asAdmin = await portal.call('GET', '/profiles/biosample.json?format=json', undefined, admin);
+    expect(asAdmin.body.properties.status.readonly).toBeUndefined();
+    const calculated = await portal.call('POST', '/biosample', { ...sample('s-calc'), '@id': '/biosamples/x/' }, submitter);
+    expect(calculated.body.errors).toEqual([{ location: 'body', name: ['@id'], description: 'submission disallowed' }]);
   });
 
   it('creates a record as a submitter: 201, Location, TST accession, server defaults, links stored as uuids', async () => {
