@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mintAccession } from './accession';
+import { processAttachments, type StoredAttachment } from './attachments';
 import { badRequest, conflict, forbidden, methodNotAllowed, validationFailure } from './errors';
 import { Identifiers } from './identifiers';
 import { mapLinks } from './links';
@@ -26,6 +27,8 @@ export class Portal {
   readonly ids: Identifiers;
   private readonly validator: RecordValidator;
   private readonly uploads = new Map<string, UploadCredentials>();
+  /** Attachment bytes by `<uuid>/<property>/<file name>`. */
+  private readonly attachments = new Map<string, StoredAttachment>();
 
   constructor(
     readonly profiles: ProfileRegistry,
@@ -77,7 +80,7 @@ export class Portal {
     const data = body as Json;
     const uuid = typeof data.uuid === 'string' ? data.uuid.toLowerCase() : randomUUID();
     if (this.store.get(uuid)) throw conflict('UUID conflict');
-    const properties = this.withDefaults(info, this.serialise(info, omit(data, 'uuid')), p);
+    const properties = this.withDefaults(info, this.serialise(info, this.attach(info, uuid, omit(data, 'uuid'))), p);
     this.assertUnique(info, properties, uuid);
     const item: Item = { uuid, itemType: info.itemType, properties, version: 1 };
     this.store.put(item);
@@ -112,7 +115,7 @@ export class Portal {
   private update(item: Item, body: unknown, p: Principal, method: Method): Item {
     const info = this.infoOf(item);
     this.check(info, body, { method, principal: p, current: { ...item.properties, uuid: item.uuid } });
-    const properties = this.withDefaults(info, this.serialise(info, omit(body as Json, 'uuid')), p);
+    const properties = this.withDefaults(info, this.serialise(info, this.attach(info, item.uuid, omit(body as Json, 'uuid'))), p);
     this.assertUnique(info, properties, item.uuid);
     const updated: Item = { ...item, properties, version: item.version + 1 };
     this.store.put(updated);
@@ -141,6 +144,15 @@ export class Portal {
   private check(info: TypeInfo, body: unknown, ctx: Parameters<RecordValidator['validate']>[2]): void {
     const errors = this.validator.validate(info, body as Json, ctx);
     if (errors.length) throw validationFailure(errors);
+  }
+
+  private attach(info: TypeInfo, uuid: string, data: Json): Json {
+    return processAttachments(info.schema, data, (prop, name, file) => this.attachments.set(`${uuid}/${prop}/${name}`, file));
+  }
+
+  /** `GET <item>/@@download/<property>/<file name>`. */
+  download(item: Item, prop: string, name: string): StoredAttachment | undefined {
+    return this.attachments.get(`${item.uuid}/${prop}/${name}`);
   }
 
   /** Links stored as uuids, as snovault's serialising validator does. */

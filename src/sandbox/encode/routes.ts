@@ -55,6 +55,14 @@ export function portalRoutes(portal: Portal): express.Router {
       return next(methodNotAllowed(method));
     }
 
+    const at = parts.indexOf('@@download');
+    if (at > 0 && method === 'GET') {
+      const item = lookup(portal, parts.slice(0, at));
+      const file = item && portal.canRead(p, item) ? portal.download(item, parts[at + 1], parts.slice(at + 2).join('/')) : undefined;
+      if (!file) return next(notFound(req.path));
+      return void res.type(file.type).send(file.data);
+    }
+
     const collection = parts.length === 1 ? portal.profiles.get(parts[0]) : undefined;
     if (collection && (parts[0] === collection.collection || parts[0] === collection.itemType)) {
       if (method === 'POST') {

@@ -16,7 +16,7 @@ const CORE = ['award', 'lab', 'organism', 'source', 'human_donor', 'mouse_donor'
 
 const MIME: Record<string, string> = {
   pdf: 'application/pdf', txt: 'text/plain', png: 'image/png', svs: 'image/svs', json: 'application/json',
-  tsv: 'text/tab-separated-values', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', tiff: 'image/tiff', html: 'text/html', as: 'text/autosql', gz: 'application/gzip',
+  tsv: 'text/tab-separated-values', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', tif: 'image/tiff', tiff: 'image/tiff', html: 'text/html', as: 'text/autosql', gz: 'application/gzip',
 };
 
 /** loadxl reads attachments from files not in the store; a small data URI of the right type stands in. */
@@ -89,7 +89,7 @@ describe('ENCODE emulator loads the real test inserts (real profiles, loadxl ord
     const total = LOAD.ORDER.reduce((n, t) => n + inserts(t).length, 0);
     // Pages live at root paths (`/test-section/`, resolved by `page:location`), which the emulator
     // does not model: the portal's CMS is outside what submitters touch.
-    expect(Object.keys(failures)).toEqual(['page']);
+    expect(Object.fromEntries(Object.entries(failures).filter(([t]) => t !== 'page'))).toEqual({});
     expect(posted + patched).toBeGreaterThan(2 * total - 2 * inserts('page').length - 1);
   });
 

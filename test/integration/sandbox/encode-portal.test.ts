@@ -131,6 +131,27 @@ describe('ENCODE portal emulator over HTTP (real profiles)', () => {
     expect(lost.body.errors).toEqual([{ location: 'body', name: ['accession'], description: 'must specify original accession' }]);
   });
 
+  it('keeps attachments sent as data URIs and serves them back', async () => {
+    const text = 'Grow in DMEM with 10% FBS.';
+    const href = `data:text/plain;base64,${Buffer.from(text).toString('base64')}`;
+    const doc = await portal.call(
+      'POST',
+      '/document',
+      { award: 'UM1HG009411', lab: 'barbara-wold', document_type: 'growth protocol', attachment: { download: 'growth.txt', type: 'text/plain', href } },
+      submitter,
+    );
+    expect(doc.status).toBe(201);
+    const stored = doc.body['@graph'][0];
+    expect(stored.attachment).toMatchObject({ href: '@@download/attachment/growth.txt', size: text.length, md5sum: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    const back = await fetch(`${portal.url}${stored['@id']}@@download/attachment/growth.txt`, {
+      headers: { authorization: `Basic ${Buffer.from(`${submitter.id}:${submitter.secret}`).toString('base64')}` },
+    });
+    expect(await back.text()).toBe(text);
+    const wrong = await portal.call('POST', '/document', { award: 'UM1HG009411', lab: 'barbara-wold', document_type: 'growth protocol', attachment: { download: 'growth.pdf', type: 'text/plain', href } }, submitter);
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.errors[0].name).toEqual(['attachment', 'href']);
+  });
+
   it('refuses a PATCH whose If-Match ETag is stale with 412', async () => {
     const first = await portal.call('GET', `${biosample['@id']}?frame=edit`, undefined, submitter);
     await portal.call('PATCH', biosample['@id'], { description: 'changed in between' }, submitter);
