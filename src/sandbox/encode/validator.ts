@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { toPythonErrors } from '../gdc/validate/schema';
+import { pythonRegExp, toPythonErrors } from '../shared/jsonschema-errors';
 import type { Identifiers } from './identifiers';
 import { isAdmin, type Principal } from './principals';
 import type { Json, TypeInfo } from './profiles';
@@ -119,17 +119,6 @@ export class RecordValidator {
     keyword('notSubmittable', (flag, _d, parentSchema) => (flag && !parentSchema.calculatedProperty ? 'submission disallowed' : null));
   }
 }
-
-/** ENCODE patterns are Python `re`; most compile as unicode JS regexps, the rest without the flag. */
-export function pythonRegExp(pattern: string, flags: string): RegExp {
-  const translated = pattern.replace(/(^|[^\\])\{,(\d+)\}/g, '$1{0,$2}');
-  try {
-    return new RegExp(translated, flags);
-  } catch {
-    return new RegExp(translated, flags.replace('u', ''));
-  }
-}
-pythonRegExp.code = 'pythonRegExp';
 
 function repr(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

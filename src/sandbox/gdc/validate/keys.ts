@@ -1,5 +1,5 @@
 import type { Dictionary, NodeType } from '../dictionary/model';
-import { pyRepr, pyTuple } from '../pyrepr';
+import { pyRepr, pyTuple } from '../../shared/pyrepr';
 import type { GraphNode, GraphView } from '../store';
 
 /**
