@@ -42,6 +42,14 @@ describe('the gateway on the built-in starter set (what `npm start` serves)', ()
     expect(dict).toMatchObject({ id: 'case' });
   });
 
+  it('lets the default (submitter) key register an ENCODE biosample for the seeded lab, out of the box', async () => {
+    const biosample = { award: 'UM1HG000000', lab: 'sandbox-lab', organism: 'human', source: 'atcc', biosample_ontology: 'cell_line_EFO_0001203', aliases: ['sandbox-lab:first-sample'] };
+    const q = `mutation($e: [JSON!]) { createEntities(input: { source: ENCODE, profile: "biosample", entities: $e }) { ${SUBMISSION_RESULT} } }`;
+    const { createEntities } = ok(await stack.gql(q, { e: [biosample] }));
+    expect(createEntities).toMatchObject({ success: true, createdCount: 1, entities: [{ type: 'biosample', aliases: ['sandbox-lab:first-sample'] }] });
+    expect(createEntities.entities[0].accession).toMatch(/^TSTBS\d{6}$/);
+  });
+
   it('accepts a GDC document as a multipart file upload', async () => {
     const form = new FormData();
     const query = `mutation($file: Upload!) { createEntities(input: { source: GDC, project: "GDC-INTERNAL", file: $file, dryRun: true }) { ${SUBMISSION_RESULT} } }`;
