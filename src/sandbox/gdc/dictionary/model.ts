@@ -51,7 +51,10 @@ export class Dictionary {
     for (const [type, schema] of Object.entries(raw.nodes)) this.types.set(type, buildNodeType(type, schema));
     for (const node of this.types.values()) {
       for (const link of node.linkByName.values()) {
-        this.types.get(link.target_type)?.backrefs.set(link.backref, { name: link.backref, sourceType: node.type, linkName: link.name });
+        const target = this.types.get(link.target_type);
+        // A reduced dictionary must keep every link target, or links to it would go unchecked.
+        if (!target) throw new Error(`GDC dictionary: ${node.type}.${link.name} links to ${link.target_type}, which the dictionary does not define`);
+        target.backrefs.set(link.backref, { name: link.backref, sourceType: node.type, linkName: link.name });
       }
     }
   }
