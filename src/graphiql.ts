@@ -1,14 +1,31 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { GraphiQLOptions } from 'graphql-yoga';
 
-const EXAMPLE = `# Welcome to submission-gateway. Try:
+const EXAMPLE = `# Run it with the play button or Ctrl-Enter
 query Overview {
-  gatewayInfo { sandbox upstreams { source url sandbox } }
-  labs: encodeSearch(type: "Lab", limit: 5) { total records }
+  gatewayInfo {
+    sandbox
+    upstreams { source url sandbox }
+  }
+  labs: encodeSearch(type: "Lab", limit: 5) {
+    total
+    records
+  }
   sample: gdcDictionary(type: "sample")
 }
 `;
 
-/** GraphiQL as one self-contained page (its JavaScript is inlined), so it works with no network. */
+/**
+ * GraphiQL as one self-contained page (its JavaScript is inlined), so it works with no network.
+ * The page opens on `query`: render-graphiql 5.18 reads it at run time but leaves it out of its
+ * types, and shows its own welcome text instead of `defaultQuery` (graphql-yoga issue 3979).
+ */
 export function graphiqlPage(endpoint: string): string {
-  return renderGraphiQL({ endpoint, title: 'submission-gateway', defaultQuery: EXAMPLE });
+  const options: GraphiQLOptions & { query: string } = {
+    endpoint,
+    title: 'submission-gateway',
+    query: EXAMPLE,
+    defaultQuery: EXAMPLE,
+  };
+  return renderGraphiQL(options);
 }

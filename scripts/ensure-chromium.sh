@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The browser tests drive a system Chromium through playwright-core (playwright's own browser
+# download needs a network CI does not have). Find one, or install Debian's when we can; otherwise
+# stop with what to do, rather than letting the browser tests be skipped.
+set -euo pipefail
+
+find_chromium() {
+  if [[ -n "${CHROMIUM_PATH:-}" ]]; then
+    [[ -x "$CHROMIUM_PATH" ]] && { echo "$CHROMIUM_PATH"; return 0; }
+    echo "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable" >&2
+    return 1
+  fi
+  local candidate
+  for candidate in chromium chromium-browser google-chrome-stable google-chrome; do
+    if command -v "$candidate" >/dev/null 2>&1; then command -v "$candidate"; return 0; fi
+  done
+  return 1
+}
+
+if path=$(find_chromium); then
+  echo "browser tests: using $path"
+  exit 0
+fi
+[[ -n "${CHROMIUM_PATH:-}" ]] && exit 1
+
+as_root=()
+[[ $(id -u) -ne 0 ]] && sudo -n true 2>/dev/null && as_root=(sudo -n)
+if { [[ $(id -u) -eq 0 ]] || [[ ${#as_root[@]} -gt 0 ]]; } && command -v apt-get >/dev/null 2>&1; then
+  echo "browser tests: installing Debian's chromium (about a minute)"
+  export DEBIAN_FRONTEND=noninteractive
+  [[ ${#as_root[@]} -gt 0 ]] && as_root+=(env DEBIAN_FRONTEND=noninteractive)
+  # A fresh machine may have empty package lists; update only when the install cannot find the package.
+  if ! "${as_root[@]}" apt-get install -y -qq --no-install-recommends chromium >/tmp/ensure-chromium.log 2>&1; then
+    "${as_root[@]}" apt-get update -qq >>/tmp/ensure-chromium.log 2>&1
+    "${as_root[@]}" apt-get install -y -qq --no-install-recommends chromium >>/tmp/ensure-chromium.log 2>&1 || {
+      tail -20 /tmp/ensure-chromium.log >&2
+      echo "browser tests: could not install chromium (log: /tmp/ensure-chromium.log)" >&2
+      exit 1
+    }
+  fi
+  path=$(find_chromium) && { echo "browser tests: using $path"; exit 0; }
+fi
+
+cat >&2 <<'EOF'
+browser tests: no Chromium found.
+Install one (Debian/Ubuntu: sudo apt-get install chromium), or point CHROMIUM_PATH at a
+Chrome or Chromium executable, then run the tests again. To run only the other tests:
+npx jest test/unit test/integration
+EOF
+exit 1

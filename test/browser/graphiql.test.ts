@@ -1,0 +1,67 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { startStack, type Stack } from '../support/stack';
+
+// What a newcomer sees after `npm start`: the starter sandbox behind the gateway, GraphiQL in a
+// real browser with no network beyond loopback.
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+const offHost: string[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  stack = await startStack({});
+  browser = await launchChromium();
+  page = await browser.newPage();
+  // Anything that is not the gateway itself would be a CDN or some other host: refuse and record it.
+  const gatewayOrigin = new URL(stack.gateway.graphqlUrl).origin;
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin === gatewayOrigin) return route.continue();
+    offHost.push(url);
+    return route.abort('blockedbyclient');
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(stack.gateway.graphqlUrl, { waitUntil: 'load' });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('GraphiQL in a browser', () => {
+  it('renders its editor from the gateway alone', async () => {
+    await page.locator('.graphiql-container').first().waitFor({ state: 'visible' });
+    await page.locator('.graphiql-query-editor').getByText('Overview').first().waitFor({ state: 'visible' });
+    expect(await page.title()).toBe('submission-gateway');
+    expect(offHost).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('runs the example query against the sandbox and shows the answer', async () => {
+    const answer = page.waitForResponse(
+      (res) => res.url().startsWith(stack.gateway.graphqlUrl) && res.request().method() === 'POST' &&
+        /Overview/.test(res.request().postData() ?? ''),
+    );
+    await page.locator('.graphiql-execute-button').click();
+    const body = await (await answer).json();
+
+    expect(body.errors).toBeUndefined();
+    expect(body.data.gatewayInfo.sandbox).toBe(true);
+    expect(body.data.labs.records.map((lab: { name: string }) => lab.name)).toContain('sandbox-lab');
+    expect(body.data.sample.properties.submitter_id).toBeDefined();
+
+    // The response pane shows it too (Monaco draws only the visible lines: the top of the answer).
+    await page.locator('.graphiql-response').getByText('"sandbox": true').first().waitFor({ state: 'visible' });
+    const shot = join(tmpdir(), 'submission-gateway-browser');
+    mkdirSync(shot, { recursive: true });
+    await page.screenshot({ path: join(shot, 'graphiql.png') });
+    expect(offHost).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
