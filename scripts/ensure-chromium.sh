@@ -2,7 +2,16 @@
 # The browser tests drive a system Chromium through playwright-core (playwright's own browser
 # download needs a network CI does not have). Find one, or install Debian's when we can; otherwise
 # stop with what to do, rather than letting the browser tests be skipped.
+# With --path, the executable's path alone goes to stdout (test/support/browser.ts reads it).
 set -euo pipefail
+
+found() {
+  echo "browser tests: using $1" >&2
+  if [[ -n "$want_path" ]]; then echo "$1"; fi
+  exit 0
+}
+want_path=""
+[[ "${1:-}" == "--path" ]] && want_path=1
 
 find_chromium() {
   if [[ -n "${CHROMIUM_PATH:-}" ]]; then
@@ -17,16 +26,13 @@ find_chromium() {
   return 1
 }
 
-if path=$(find_chromium); then
-  echo "browser tests: using $path"
-  exit 0
-fi
+if path=$(find_chromium); then found "$path"; fi
 [[ -n "${CHROMIUM_PATH:-}" ]] && exit 1
 
 as_root=()
 [[ $(id -u) -ne 0 ]] && sudo -n true 2>/dev/null && as_root=(sudo -n)
 if { [[ $(id -u) -eq 0 ]] || [[ ${#as_root[@]} -gt 0 ]]; } && command -v apt-get >/dev/null 2>&1; then
-  echo "browser tests: installing Debian's chromium (about a minute)"
+  echo "browser tests: installing Debian's chromium (about a minute)" >&2
   export DEBIAN_FRONTEND=noninteractive
   [[ ${#as_root[@]} -gt 0 ]] && as_root+=(env DEBIAN_FRONTEND=noninteractive)
   # A fresh machine may have empty package lists; update only when the install cannot find the package.
@@ -38,7 +44,7 @@ if { [[ $(id -u) -eq 0 ]] || [[ ${#as_root[@]} -gt 0 ]]; } && command -v apt-get
       exit 1
     }
   fi
-  path=$(find_chromium) && { echo "browser tests: using $path"; exit 0; }
+  if path=$(find_chromium); then found "$path"; fi
 fi
 
 cat >&2 <<'EOF'

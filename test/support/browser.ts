@@ -1,24 +1,12 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { packageRoot } from '../../src/paths';
 
-const NAMES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
-
-/** The system Chromium that scripts/ensure-chromium.sh found or installed (CHROMIUM_PATH wins). */
+/** The system Chromium, found (or installed) by the same script `npm test` runs first. */
 export function chromiumPath(): string {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    for (const name of NAMES) {
-      const candidate = join(dir, name);
-      try {
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // not here; keep looking
-      }
-    }
-  }
-  throw new Error('No Chromium found: run scripts/ensure-chromium.sh, or set CHROMIUM_PATH');
+  const script = join(packageRoot(), 'scripts', 'ensure-chromium.sh');
+  return execFileSync('bash', [script, '--path'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
 /** Headless, and quiet: without these flags Chromium keeps calling home, which a closed network refuses. */
