@@ -29,20 +29,18 @@ find_chromium() {
 if path=$(find_chromium); then found "$path"; fi
 [[ -n "${CHROMIUM_PATH:-}" ]] && exit 1
 
+# Install needs root: be root, or have passwordless sudo.
 as_root=()
-[[ $(id -u) -ne 0 ]] && sudo -n true 2>/dev/null && as_root=(sudo -n)
+if [[ $(id -u) -ne 0 ]] && sudo -n true 2>/dev/null; then as_root=(sudo -n); fi
 if { [[ $(id -u) -eq 0 ]] || [[ ${#as_root[@]} -gt 0 ]]; } && command -v apt-get >/dev/null 2>&1; then
   echo "browser tests: installing Debian's chromium (about a minute)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  [[ ${#as_root[@]} -gt 0 ]] && as_root+=(env DEBIAN_FRONTEND=noninteractive)
-  # A fresh machine may have empty package lists; update only when the install cannot find the package.
-  if ! "${as_root[@]}" apt-get install -y -qq --no-install-recommends chromium >/tmp/ensure-chromium.log 2>&1; then
-    "${as_root[@]}" apt-get update -qq >>/tmp/ensure-chromium.log 2>&1
-    "${as_root[@]}" apt-get install -y -qq --no-install-recommends chromium >>/tmp/ensure-chromium.log 2>&1 || {
-      tail -20 /tmp/ensure-chromium.log >&2
-      echo "browser tests: could not install chromium (log: /tmp/ensure-chromium.log)" >&2
-      exit 1
-    }
+  log=/tmp/ensure-chromium.log; : >"$log"
+  apt() { "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -y -qq "$@" >>"$log" 2>&1; }
+  # A fresh machine may have empty package lists: update only when the install cannot find the package.
+  if ! apt install --no-install-recommends chromium && ! { apt update && apt install --no-install-recommends chromium; }; then
+    tail -20 "$log" >&2
+    echo "browser tests: could not install chromium (log: $log)" >&2
+    exit 1
   fi
   if path=$(find_chromium); then found "$path"; fi
 fi

@@ -1,6 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
@@ -58,9 +55,6 @@ describe('GraphiQL in a browser', () => {
 
     // The response pane shows it too (Monaco draws only the visible lines: the top of the answer).
     await page.locator('.graphiql-response').getByText('"sandbox": true').first().waitFor({ state: 'visible' });
-    const shot = join(tmpdir(), 'submission-gateway-browser');
-    mkdirSync(shot, { recursive: true });
-    await page.screenshot({ path: join(shot, 'graphiql.png') });
     expect(offHost).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
