@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { REAL_DATA } from './paths';
 
 /** Every environment variable the gateway reads, parsed and typed in one place. */
 export interface Config {
@@ -20,6 +21,8 @@ export interface Config {
 export interface SandboxConfig {
   /** Folder of ENCODE profiles for the sandbox portal; null = built-in starter set. */
   encodeProfiles: string | null;
+  /** Seed file or inserts folder; undefined = what goes with the profiles (starter seed, or the real inserts). */
+  encodeSeed: string | null | undefined;
   /** GDC dictionary (resolved JSON file or YAML folder) for the sandbox; null = built-in starter set. */
   gdcDictionary: string | null;
   /** Where the sandbox S3 store keeps objects; null = a fresh temporary folder. */
@@ -87,13 +90,27 @@ export function loadConfig(env: Env = process.env): Config {
     gdcToken: gdcToken(env),
     upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 60_000),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
-    sandbox: {
-      encodeProfiles: str(env, 'SANDBOX_ENCODE_PROFILES'),
-      gdcDictionary: str(env, 'SANDBOX_GDC_DICTIONARY'),
-      s3Dir: str(env, 'SANDBOX_S3_DIR'),
-      encodePort: int(env, 'SANDBOX_ENCODE_PORT', 0),
-      gdcPort: int(env, 'SANDBOX_GDC_PORT', 0),
-      s3Port: int(env, 'SANDBOX_S3_PORT', 0),
-    },
+    sandbox: sandboxSchemas(env),
+  };
+}
+
+/**
+ * `SANDBOX_SCHEMAS=real` puts the sandbox on the real ENCODE profiles (with the real inserts loaded)
+ * and the real GDC dictionary shipped in data/; `starter` (the default) on the small built-in set.
+ * `SANDBOX_ENCODE_PROFILES`, `SANDBOX_ENCODE_SEED` and `SANDBOX_GDC_DICTIONARY` override either.
+ */
+function sandboxSchemas(env: Env): SandboxConfig {
+  const schemas = str(env, 'SANDBOX_SCHEMAS') ?? 'starter';
+  if (schemas !== 'starter' && schemas !== 'real') throw new Error(`SANDBOX_SCHEMAS must be 'starter' or 'real', got '${schemas}'`);
+  const real = schemas === 'real' ? REAL_DATA : null;
+  const seed = str(env, 'SANDBOX_ENCODE_SEED');
+  return {
+    encodeProfiles: str(env, 'SANDBOX_ENCODE_PROFILES') ?? real?.encodeProfiles ?? null,
+    encodeSeed: seed === 'none' ? null : (seed ?? undefined),
+    gdcDictionary: str(env, 'SANDBOX_GDC_DICTIONARY') ?? real?.gdcDictionary ?? null,
+    s3Dir: str(env, 'SANDBOX_S3_DIR'),
+    encodePort: int(env, 'SANDBOX_ENCODE_PORT', 0),
+    gdcPort: int(env, 'SANDBOX_GDC_PORT', 0),
+    s3Port: int(env, 'SANDBOX_S3_PORT', 0),
   };
 }

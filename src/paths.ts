@@ -11,3 +11,18 @@ export function packageRoot(): string {
   }
   return dir;
 }
+
+/**
+ * The real upstream data copied into the project (data/README.md): ENCODE profiles and inserts,
+ * the GDC dictionary, its examples and BCR XML samples, each with its licence.
+ */
+export function dataPath(...parts: string[]): string {
+  return path.join(packageRoot(), 'data', ...parts);
+}
+
+/** What `SANDBOX_SCHEMAS=real` starts the sandbox on. */
+export const REAL_DATA = {
+  encodeProfiles: dataPath('encode', 'profiles'),
+  encodeInserts: dataPath('encode', 'inserts'),
+  gdcDictionary: dataPath('gdc', 'dictionary'),
+};

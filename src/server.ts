@@ -18,6 +18,7 @@ async function main(): Promise<void> {
           encode: needEncode,
           gdc: needGdc,
           encodeProfiles: config.sandbox.encodeProfiles,
+          encodeSeed: config.sandbox.encodeSeed,
           gdcDictionary: config.sandbox.gdcDictionary,
           s3Dir: config.sandbox.s3Dir,
           ports: { encode: config.sandbox.encodePort, gdc: config.sandbox.gdcPort, s3: config.sandbox.s3Port },

@@ -6,6 +6,7 @@ async function main(): Promise<void> {
   const { sandbox: cfg } = loadConfig();
   const sandbox = await startSandbox({
     encodeProfiles: cfg.encodeProfiles,
+    encodeSeed: cfg.encodeSeed,
     gdcDictionary: cfg.gdcDictionary,
     s3Dir: cfg.s3Dir,
     ports: { encode: cfg.encodePort || 8001, gdc: cfg.gdcPort || 8002, s3: cfg.s3Port || 8003 },

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { request } from 'undici';
 import { startGateway, type RunningGateway } from '../../src/gateway';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox';
-import { referencePath } from '../../src/sandbox/shared/paths';
+import { dataPath } from '../../src/sandbox/shared/paths';
 
 export interface GqlResponse<T = Record<string, any>> {
   status: number;
@@ -19,9 +19,9 @@ export interface Stack {
 
 /** The real ENCODE profiles and GDC dictionary from ../shared/reference (CI has them beside the checkout). */
 export const REAL_SCHEMAS: SandboxOptions = {
-  encodeProfiles: referencePath('encode', 'schemas'),
+  encodeProfiles: dataPath('encode', 'profiles'),
   encodeSeed: null,
-  gdcDictionary: referencePath('gdc', 'dictionary_all.json'),
+  gdcDictionary: dataPath('gdc', 'dictionary_all.json.gz'),
 };
 
 /** The sandbox and a gateway in front of it, both on ephemeral loopback ports; talks real HTTP. */

@@ -55,4 +55,15 @@ describe('credentialsFrom', () => {
   it('refuses half an ENCODE key pair', () => {
     expect(() => credentialsFrom({ 'x-dcc-api-key': 'k' }, defaults)).toThrow(/both X-Dcc-Api-Key and X-Dcc-Secret-Key/);
   });
+
+  it('SANDBOX_SCHEMAS=real puts the sandbox on the real profiles, inserts and dictionary in data/', () => {
+    const c = loadConfig({ SANDBOX_SCHEMAS: 'real' });
+    expect(c.sandbox.encodeProfiles).toBe(path.resolve(__dirname, '../../data/encode/profiles'));
+    expect(c.sandbox.gdcDictionary).toBe(path.resolve(__dirname, '../../data/gdc/dictionary'));
+    // The seed follows the profiles (the real inserts), unless SANDBOX_ENCODE_SEED says otherwise.
+    expect(c.sandbox.encodeSeed).toBeUndefined();
+    expect(loadConfig({ SANDBOX_SCHEMAS: 'real', SANDBOX_ENCODE_SEED: 'none' }).sandbox.encodeSeed).toBeNull();
+    expect(loadConfig({}).sandbox).toMatchObject({ encodeProfiles: null, gdcDictionary: null });
+    expect(() => loadConfig({ SANDBOX_SCHEMAS: 'full' })).toThrow(/SANDBOX_SCHEMAS must be 'starter' or 'real', got 'full'/);
+  });
 });

@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
 import { RequestLog } from '../shared/request-log';
-import { starterPath } from '../shared/paths';
+import { REAL_DATA, starterPath } from '../shared/paths';
 import { basicAuth } from './auth';
 import { Portal } from './portal';
 import { type AccessKey, ENCODE_SANDBOX_KEYS } from './principals';
 import { ProfileRegistry } from './profiles';
 import { portalErrors, portalRoutes } from './routes';
+import { LOAD_ORDER_FILE, loadInserts } from './inserts';
 import { loadSeed } from './seed';
 import type { S3Target } from './upload';
 
@@ -17,7 +18,11 @@ export type { AccessKey } from './principals';
 export interface EncodeSandboxOptions {
   /** A folder of ENCODE profiles with mixins.json; default the built-in starter profiles. */
   profilesDir?: string;
-  /** `{item_type: [records]}` loaded at start; undefined = the starter seed with the starter profiles, null = none. */
+  /**
+   * Records loaded at start: a seed file (`{item_type: [records]}`) or a folder of encoded inserts
+   * (with `inserts_load_order.json`). Undefined = the starter seed with the starter profiles, the
+   * real inserts with the real profiles, none otherwise; null = none.
+   */
   seedFile?: string | null;
   s3: S3Target;
   accessKeys?: AccessKey[];
@@ -37,14 +42,22 @@ export async function createEncodeSandbox(options: EncodeSandboxOptions): Promis
   const starter = starterPath('encode', 'profiles');
   const profilesDir = options.profilesDir ?? starter;
   const portal = new Portal(new ProfileRegistry(profilesDir), options.s3);
-  const seed = options.seedFile === undefined ? (path.resolve(profilesDir) === path.resolve(starter) ? starterPath('encode', 'seed.json') : null) : options.seedFile;
+  const seed = options.seedFile === undefined ? defaultSeed(profilesDir) : options.seedFile;
+  let insertsLoaded = false;
   if (seed) {
-    if (!fs.existsSync(seed)) throw new Error(`ENCODE seed file ${seed} does not exist`);
-    loadSeed(portal, seed);
+    if (!fs.existsSync(seed)) throw new Error(`ENCODE seed ${seed} does not exist`);
+    if (fs.statSync(seed).isDirectory()) {
+      if (!fs.existsSync(path.join(seed, LOAD_ORDER_FILE))) throw new Error(`ENCODE seed folder ${seed} has no ${LOAD_ORDER_FILE}`);
+      loadInserts(portal, seed);
+      insertsLoaded = true;
+    } else loadSeed(portal, seed);
   }
   // Every key's user exists from the start, so an admin can grant a submitter its labs.
   const keys = options.accessKeys ?? Object.values(ENCODE_SANDBOX_KEYS);
   for (const key of keys) portal.principalFor(key);
+  // The inserts' labs belong to their own users; the sandbox submitter submits for all of them, so
+  // registration works at once with any lab the inserts hold.
+  if (insertsLoaded) portal.grantAllLabs(ENCODE_SANDBOX_KEYS.submitter.email);
   if (options.searchIndex === 'manual') portal.store.freezeIndex();
 
   const requests = new RequestLog();
@@ -57,4 +70,11 @@ export async function createEncodeSandbox(options: EncodeSandboxOptions): Promis
   app.use(portalRoutes(portal));
   app.use(portalErrors);
   return { handler: app, requests, portal, reindex: () => portal.store.reindex() };
+}
+
+function defaultSeed(profilesDir: string): string | null {
+  const dir = path.resolve(profilesDir);
+  if (dir === path.resolve(starterPath('encode', 'profiles'))) return starterPath('encode', 'seed.json');
+  if (dir === path.resolve(REAL_DATA.encodeProfiles)) return REAL_DATA.encodeInserts;
+  return null;
 }

@@ -46,10 +46,21 @@ export class Portal {
     let user = this.store.byKey('user:email', key.email);
     if (!user && this.profiles.get('user')) {
       const [first, last] = [key.role.charAt(0).toUpperCase() + key.role.slice(1), 'Sandbox'];
-      user = { uuid: randomUUID(), itemType: 'user', version: 1, properties: { email: key.email, first_name: first, last_name: last, groups: key.role === 'admin' ? ['admin'] : [], submits_for: [], status: 'current', schema_version: '1' } };
+      // The profile's current schema_version, as a user created through the portal would carry.
+      const schemaVersion = String(this.profiles.get('user')!.schema.properties?.schema_version?.default ?? '1');
+      user = { uuid: randomUUID(), itemType: 'user', version: 1, properties: { email: key.email, first_name: first, last_name: last, groups: key.role === 'admin' ? ['admin'] : [], submits_for: [], status: 'current', schema_version: schemaVersion } };
       this.store.put(user);
     }
     return { role: key.role, keyId: key.id, userId: user?.uuid, submitsFor: (user?.properties.submits_for as string[] | undefined) ?? [] };
+  }
+
+  /** Makes the user with this email submit for every lab (and belong to the first), as an admin would grant. */
+  grantAllLabs(email: string): void {
+    const user = this.store.byKey('user:email', email);
+    const labs = this.store.all().filter((i) => i.itemType === 'lab').map((i) => i.uuid);
+    if (!user || !labs.length) return;
+    const properties = { ...user.properties, submits_for: labs, lab: user.properties.lab ?? labs[0] };
+    this.store.put({ ...user, properties, version: user.version + 1 });
   }
 
   canRead(p: Principal, item: Item): boolean {

@@ -1,51 +1,16 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { referencePath } from '../../../src/sandbox/shared/paths';
+import { readInserts } from '../../../src/sandbox/encode/inserts';
+import { dataPath } from '../../../src/sandbox/shared/paths';
 import { startPortal, type RunningPortal } from '../../support/encode-portal';
 
 /**
  * The portal's own test inserts, loaded the way encoded's loadxl loads them: every type in ORDER,
  * phase 1 POSTs each row without the keys that form cycles, phase 2 PATCHes the full rows.
  */
-const LOAD = JSON.parse(fs.readFileSync(referencePath('encode', 'inserts_load_order.json'), 'utf8')) as {
-  ORDER: string[];
-  PHASE1_REMOVED_KEYS: Record<string, string[]>;
-  IS_ATTACHMENT: string[];
-};
+const INSERTS = readInserts(dataPath('encode', 'inserts'));
+const LOAD = INSERTS.order;
 const CORE = ['award', 'lab', 'organism', 'source', 'human_donor', 'mouse_donor', 'biosample_type', 'biosample', 'library', 'experiment', 'replicate', 'file', 'document', 'genetic_modification'];
-
-const MIME: Record<string, string> = {
-  pdf: 'application/pdf', txt: 'text/plain', png: 'image/png', svs: 'image/svs', json: 'application/json',
-  tsv: 'text/tab-separated-values', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', tif: 'image/tiff', tiff: 'image/tiff', html: 'text/html', as: 'text/autosql', gz: 'application/gzip',
-};
-
-/** loadxl reads attachments from files not in the store; a small data URI of the right type stands in. */
-function attachment(name: string) {
-  const type = MIME[name.split('.').pop()!.toLowerCase()] ?? 'text/plain';
-  return { download: name, type, href: `data:${type};base64,${Buffer.from(`sandbox stand-in for ${name}`).toString('base64')}` };
-}
-
-/** loadxl's pipeline: drops `_`/`@` keys, empty values and `schema_version` (the server sets it). */
-function rowFor(type: string, raw: Record<string, unknown>, phase: 1 | 2): Record<string, unknown> {
-  const removed = new Set(phase === 1 ? (LOAD.PHASE1_REMOVED_KEYS[type] ?? []) : []);
-  const row: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (k.startsWith('_') || k.startsWith('@') || removed.has(k) || k === 'schema_version') continue;
-    if (v === '' || v === null || (Array.isArray(v) && v.length === 0)) continue;
-    row[k] = LOAD.IS_ATTACHMENT.includes(k) && typeof v === 'string' ? attachment(v) : v;
-  }
-  return row;
-}
-
-const insertCache = new Map<string, Record<string, unknown>[]>();
-function inserts(type: string): Record<string, unknown>[] {
-  if (insertCache.has(type)) return insertCache.get(type)!;
-  const file = referencePath('encode', 'inserts', `${type}.json`);
-  const rows = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>[]) : [];
-  // loadxl skips rows marked for skipping.
-  insertCache.set(type, rows.filter((r) => r.test !== 'skip' && r._test !== 'skip'));
-  return insertCache.get(type)!;
-}
+const inserts = (type: string) => INSERTS.rows(type);
+const rowFor = (type: string, raw: Record<string, unknown>, phase: 1 | 2) => INSERTS.rowFor(type, raw, phase);
 
 describe('ENCODE emulator loads the real test inserts (real profiles, loadxl order)', () => {
   let portal: RunningPortal;
@@ -57,7 +22,7 @@ describe('ENCODE emulator loads the real test inserts (real profiles, loadxl ord
   let patched = 0;
 
   beforeAll(async () => {
-    portal = await startPortal({ profilesDir: referencePath('encode', 'schemas'), seedFile: null });
+    portal = await startPortal({ profilesDir: dataPath('encode', 'profiles'), seedFile: null });
     for (const type of LOAD.ORDER) {
       for (const raw of inserts(type)) {
         const res = await portal.call('POST', `/${type}`, rowFor(type, raw, 1));

@@ -1,5 +1,5 @@
 import { ENCODE_SANDBOX_KEYS } from '../../../src/sandbox/encode';
-import { referencePath } from '../../../src/sandbox/shared/paths';
+import { dataPath } from '../../../src/sandbox/shared/paths';
 import { startPortal, type RunningPortal } from '../../support/encode-portal';
 
 const { admin, submitter, viewer } = ENCODE_SANDBOX_KEYS;
@@ -10,7 +10,7 @@ describe('ENCODE portal emulator over HTTP (real profiles)', () => {
   let biosample: { uuid: string; accession: string; '@id': string };
 
   beforeAll(async () => {
-    portal = await startPortal({ profilesDir: referencePath('encode', 'schemas'), seedFile: null });
+    portal = await startPortal({ profilesDir: dataPath('encode', 'profiles'), seedFile: null });
     const post = async (type: string, body: object) => {
       const res = await portal.call('POST', `/${type}`, body);
       if (res.status !== 201) throw new Error(`${type}: ${res.status} ${JSON.stringify(res.body)}`);

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { createGdcSandbox, GDC_SANDBOX_TOKENS, type GdcSandbox } from '../../../src/sandbox/gdc';
 import { listen, type Listening } from '../../../src/sandbox/shared/listen';
-import { referencePath } from '../../../src/sandbox/shared/paths';
+import { dataPath } from '../../../src/sandbox/shared/paths';
 
 // The GDC Submission API guide's examples, as written there.
 const guideCase = {
@@ -56,7 +56,7 @@ describe('GDC submission API emulator over HTTP (real dictionary)', () => {
   let caseId: string;
 
   beforeAll(async () => {
-    sandbox = await createGdcSandbox({ dictionary: referencePath('gdc', 'dictionary_all.json') });
+    sandbox = await createGdcSandbox({ dictionary: dataPath('gdc', 'dictionary_all.json.gz') });
     server = await listen(sandbox.handler);
   });
   afterAll(() => server.close());

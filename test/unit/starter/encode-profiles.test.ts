@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { referencePath, starterPath } from '../../../src/sandbox/shared/paths';
+import { dataPath, starterPath } from '../../../src/sandbox/shared/paths';
 
 /**
  * The built-in starter ENCODE set (src/sandbox/starter/encode) checked on its own terms, with a
@@ -15,8 +15,8 @@ import { referencePath, starterPath } from '../../../src/sandbox/shared/paths';
 type Json = Record<string, any>;
 
 const STARTER_DIR = starterPath('encode', 'profiles');
-const REAL_DIR = referencePath('encode', 'schemas');
-const INSERTS_DIR = referencePath('encode', 'inserts');
+const REAL_DIR = dataPath('encode', 'profiles');
+const INSERTS_DIR = dataPath('encode', 'inserts');
 const SEED_FILE = starterPath('encode', 'seed.json');
 
 const TYPES = [

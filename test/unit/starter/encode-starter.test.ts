@@ -3,7 +3,7 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { createEncodeSandbox } from '../../../src/sandbox/encode';
 import { ProfileRegistry, type Json } from '../../../src/sandbox/encode/profiles';
-import { referencePath, starterPath } from '../../../src/sandbox/shared/paths';
+import { dataPath, starterPath } from '../../../src/sandbox/shared/paths';
 
 /**
  * The built-in ENCODE starter set is our own, smaller profiles; these checks keep it faithful to the
@@ -11,7 +11,7 @@ import { referencePath, starterPath } from '../../../src/sandbox/shared/paths';
  * on `npm start` behaves as it would on the portal.
  */
 const starter = new ProfileRegistry(starterPath('encode', 'profiles'));
-const real = new ProfileRegistry(referencePath('encode', 'schemas'));
+const real = new ProfileRegistry(dataPath('encode', 'profiles'));
 const CORE = ['award', 'lab', 'user', 'organism', 'source', 'donor', 'human_donor', 'mouse_donor', 'biosample_type', 'biosample', 'library', 'dataset', 'experiment', 'replicate', 'file', 'document', 'genetic_modification'];
 
 /** Every enum value a property allows, wherever the profile spells it (enum, oneOf branches, items). */
@@ -67,7 +67,7 @@ describe('real inserts against the starter profiles', () => {
     (type) => {
       const { id: _id, $schema: _s, ...schema } = starter.get(type)!.schema;
       const validate = ajv.compile(schema);
-      const rows = JSON.parse(fs.readFileSync(referencePath('encode', 'inserts', `${type}.json`), 'utf8')) as Json[];
+      const rows = JSON.parse(fs.readFileSync(dataPath('encode', 'inserts', `${type}.json`), 'utf8')) as Json[];
       const failures: unknown[] = [];
       for (const row of rows.slice(0, 8)) {
         const kept = Object.fromEntries(Object.entries(row).filter(([k]) => k in schema.properties && !SERVER_SET.has(k) && !k.startsWith('@')));

@@ -7,13 +7,13 @@ import { Dictionary, type LinkEntry } from '../../../src/sandbox/gdc/dictionary/
 import type { Json, JsonObject } from '../../../src/sandbox/gdc/dictionary/resolve';
 import { SchemaValidator } from '../../../src/sandbox/gdc/validate/schema';
 import { listen, type Listening } from '../../../src/sandbox/shared/listen';
-import { referencePath, starterPath } from '../../../src/sandbox/shared/paths';
+import { dataPath, starterPath } from '../../../src/sandbox/shared/paths';
 
 // The sandbox's built-in starter dictionary (our own, reduced) against the real one (gdcdictionary 3.0.3).
 const starterRaw = loadDictionary(starterPath('gdc', 'dictionary'));
 const starter = new Dictionary(starterRaw);
 const starterValidator = new SchemaValidator((t) => starter.get(t)?.schema);
-const realRaw = loadDictionary(referencePath('gdc', 'dictionary_all.json'));
+const realRaw = loadDictionary(dataPath('gdc', 'dictionary_all.json.gz'));
 const real = new Dictionary(realRaw);
 const realValidator = new SchemaValidator((t) => real.get(t)?.schema);
 
@@ -125,7 +125,7 @@ describe.each(starter.typeNames().sort())('starter %s against gdcdictionary 3.0.
 
 // ---- examples -------------------------------------------------------------------------------------
 
-const examplesDir = referencePath('gdc', 'examples', 'valid');
+const examplesDir = dataPath('gdc', 'examples', 'valid');
 const exampleFiles = REQUIRED_NODES.map((t) => `${t}.json`);
 const readExample = (file: string) => JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8'));
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import yaml from 'js-yaml';
 import { resolveNodes, type JsonObject, type Sources } from './resolve';
 
@@ -16,7 +17,7 @@ export interface RawDictionary {
 
 const EXTRA_KEYS = ['_definitions', '_terms', '_terms_enum', 'metaschema'];
 
-/** Reads a folder of node YAMLs (the gdcdictionary layout) or a `dictionary_all.json`-style file. */
+/** Reads a folder of node YAMLs (the gdcdictionary layout) or a `dictionary_all.json`-style file (gzipped or not). */
 export function loadDictionary(location: string): RawDictionary {
   if (!fs.existsSync(location)) throw new Error(`GDC dictionary not found at ${location} (a dictionary_all.json-style file or a folder of node YAMLs)`);
   const stat = fs.statSync(location);
@@ -43,7 +44,9 @@ export function resolveSources(sources: Sources): RawDictionary {
 }
 
 export function loadResolvedJson(file: string): RawDictionary {
-  const all = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, JsonObject>;
+  const bytes = fs.readFileSync(file);
+  const text = (file.endsWith('.gz') ? zlib.gunzipSync(bytes) : bytes).toString('utf8');
+  const all = JSON.parse(text) as Record<string, JsonObject>;
   const nodes: Record<string, JsonObject> = {};
   const extras: Record<string, JsonObject> = {};
   for (const [key, value] of Object.entries(all)) {

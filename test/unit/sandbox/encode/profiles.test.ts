@@ -1,7 +1,7 @@
 import { collectionName, typeName } from '../../../../src/sandbox/encode/naming';
 import { ProfileRegistry } from '../../../../src/sandbox/encode/profiles';
 import { biosampleTypeName, targetName, uniqueKeys } from '../../../../src/sandbox/encode/store';
-import { referencePath } from '../../../../src/sandbox/shared/paths';
+import { dataPath } from '../../../../src/sandbox/shared/paths';
 
 describe('encoded names', () => {
   it.each([
@@ -21,7 +21,7 @@ describe('encoded names', () => {
 });
 
 describe('ProfileRegistry on the real profiles', () => {
-  const registry = new ProfileRegistry(referencePath('encode', 'schemas'));
+  const registry = new ProfileRegistry(dataPath('encode', 'profiles'));
 
   it('serves every profile but mixins and namespaces', () => {
     expect(registry.get('mixins')).toBeUndefined();

@@ -2,19 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadDictionary } from '../../../../src/sandbox/gdc/dictionary/load';
 import { Dictionary } from '../../../../src/sandbox/gdc/dictionary/model';
-import { referencePath } from '../../../../src/sandbox/shared/paths';
+import { dataPath } from '../../../../src/sandbox/shared/paths';
 import { GraphStore } from '../../../../src/sandbox/gdc/store';
 import { seedProjects } from '../../../../src/sandbox/gdc/seed';
 import { runUpload } from '../../../../src/sandbox/gdc/upload/transaction';
 import { SchemaValidator } from '../../../../src/sandbox/gdc/validate/schema';
 
 // The real GDC dictionary (gdcdictionary 3.0.3), read in place from the shared reference folder.
-const fromYaml = loadDictionary(referencePath('gdc', 'dictionary'));
-const fromJson = loadDictionary(referencePath('gdc', 'dictionary_all.json'));
+const fromYaml = loadDictionary(dataPath('gdc', 'dictionary'));
+const fromJson = loadDictionary(dataPath('gdc', 'dictionary_all.json.gz'));
 const dictionary = new Dictionary(fromYaml);
 const validator = new SchemaValidator((t) => dictionary.get(t)?.schema);
 
-const examplesDir = referencePath('gdc', 'examples', 'valid');
+const examplesDir = dataPath('gdc', 'examples', 'valid');
 const examples = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort();
 
 describe('the real dictionary, loaded from its YAML folder', () => {

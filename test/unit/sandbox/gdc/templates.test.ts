@@ -2,10 +2,10 @@ import { loadDictionary } from '../../../../src/sandbox/gdc/dictionary/load';
 import { Dictionary } from '../../../../src/sandbox/gdc/dictionary/model';
 import { parseDelimited } from '../../../../src/sandbox/gdc/documents/delimited';
 import { renderTemplate, templateColumns } from '../../../../src/sandbox/gdc/templates';
-import { referencePath } from '../../../../src/sandbox/shared/paths';
+import { dataPath } from '../../../../src/sandbox/shared/paths';
 import { fixtureDictionary } from './fixture';
 
-const real = new Dictionary(loadDictionary(referencePath('gdc', 'dictionary_all.json')));
+const real = new Dictionary(loadDictionary(dataPath('gdc', 'dictionary_all.json.gz')));
 
 describe('submission templates', () => {
   it('orders sample columns as the notes show: type, unique keys, links, *required, optional', () => {
