@@ -7,12 +7,16 @@ import { createEncodeLoaders, type EncodeLoaders } from './datasources/encode/lo
 import { type GdcApi, GdcClient } from './datasources/gdc/client';
 import { createGdcLoaders, type GdcLoaders } from './datasources/gdc/loaders';
 import type { UpstreamHttp } from './datasources/http';
+import { EncodeRegistrationService } from './services/encode/registration';
+import { GdcSubmissionService } from './services/gdc/submission';
 
 /** Everything a resolver may touch, built anew for every request. */
 export interface GatewayContext {
   encode: EncodeApi;
   gdc: GdcApi;
   loaders: { encode: EncodeLoaders; gdc: GdcLoaders };
+  /** Orchestration per upstream (registration, patches, transactions), over this request's clients and loaders. */
+  services: { encode: EncodeRegistrationService; gdc: GdcSubmissionService };
   info: GatewayInfoModel;
   logger: Logger;
   maxUploadBytes: number;
@@ -58,10 +62,12 @@ export function createContextFactory(deps: ContextDeps) {
     const creds = credentialsFrom(req.headers, deps.defaults);
     const encode = new EncodeClient(deps.upstreams.encode, creds.encode);
     const gdc = new GdcClient(deps.upstreams.gdc, creds.gdcToken);
+    const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };
     return {
       encode,
       gdc,
-      loaders: { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) },
+      loaders,
+      services: { encode: new EncodeRegistrationService(encode, loaders.encode), gdc: new GdcSubmissionService(gdc, loaders.gdc) },
       info: deps.info,
       logger: deps.logger,
       maxUploadBytes: deps.maxUploadBytes,

@@ -1,6 +1,6 @@
 import type { QueryResolvers } from '../generated/resolvers-types';
 import type { EncodeFrame } from '../datasources/encode/models';
-import { badInput } from '../submission/documents';
+import { badInput } from '../services/documents';
 
 const FRAMES: Record<string, EncodeFrame> = { OBJECT: 'object', EDIT: 'edit', EMBEDDED: 'embedded' };
 const MAX_SEARCH_LIMIT = 10_000;

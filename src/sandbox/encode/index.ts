@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
+import { FaultSwitch } from '../shared/faults';
 import { RequestLog } from '../shared/request-log';
 import { REAL_DATA, starterPath } from '../shared/paths';
 import { basicAuth } from './auth';
@@ -16,6 +17,8 @@ export { ENCODE_SANDBOX_KEYS } from './principals';
 export type { AccessKey } from './principals';
 
 export interface EncodeSandboxOptions {
+  /** Injected faults (latency, errors, resets, hangs, lost responses); default from SANDBOX_FAULTS. */
+  faults?: FaultSwitch;
   /** A folder of ENCODE profiles with mixins.json; default the built-in starter profiles. */
   profilesDir?: string;
   /**
@@ -33,6 +36,7 @@ export interface EncodeSandboxOptions {
 export interface EncodeSandbox {
   handler: express.Express;
   requests: RequestLog;
+  faults: FaultSwitch;
   portal: Portal;
   /** Brings the search index up to date (manual mode). */
   reindex(): void;
@@ -65,11 +69,13 @@ export async function createEncodeSandbox(options: EncodeSandboxOptions): Promis
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requests.middleware());
+  const faults = options.faults ?? FaultSwitch.fromEnv();
+  app.use(faults.middleware());
   app.use(express.text({ type: () => true, limit: '50mb' }));
   app.use(basicAuth(portal, keys));
   app.use(portalRoutes(portal));
   app.use(portalErrors);
-  return { handler: app, requests, portal, reindex: () => portal.store.reindex() };
+  return { handler: app, requests, faults, portal, reindex: () => portal.store.reindex() };
 }
 
 function defaultSeed(profilesDir: string): string | null {

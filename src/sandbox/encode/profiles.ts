@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { collectionName, typeName } from './naming';
+import { collectionName, typeName } from '../../rules/encode/naming';
 
 export type Json = Record<string, any>;
 

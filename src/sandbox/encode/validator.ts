@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { pythonRegExp, toPythonErrors } from '../shared/jsonschema-errors';
+import { pythonRegExp, toPythonErrors } from '../../rules/shared/jsonschema-errors';
 import type { Identifiers } from './identifiers';
 import { isAdmin, type Principal } from './principals';
 import type { Json, TypeInfo } from './profiles';

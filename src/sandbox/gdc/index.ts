@@ -1,9 +1,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { starterPath } from '../shared/paths';
+import { FaultSwitch } from '../shared/faults';
 import { RequestLog } from '../shared/request-log';
 import type { TokenGrant } from './auth';
-import { loadDictionary } from './dictionary/load';
-import { Dictionary } from './dictionary/model';
+import { loadDictionary } from '../../rules/gdc/dictionary/load';
+import { Dictionary } from '../../rules/gdc/dictionary/model';
 import { HttpError } from './errors';
 import { dictionaryRoutes } from './routes/dictionary';
 import { submissionRoutes } from './routes/submission';
@@ -13,7 +14,7 @@ import { GdcService } from './service';
 import { GraphStore } from './store';
 import { SchemaValidator } from './validate/schema';
 
-export { Dictionary } from './dictionary/model';
+export { Dictionary } from '../../rules/gdc/dictionary/model';
 
 /** Fixed, non-secret sandbox tokens (loopback only). */
 export const GDC_SANDBOX_TOKENS = {
@@ -24,6 +25,8 @@ export const GDC_SANDBOX_TOKENS = {
 export const DEFAULT_PROJECTS = ['GDC-INTERNAL', 'TCGA-ALCH', 'TCGA-CHOL', 'TCGA-LUAD', 'QA-REGRESSION'];
 
 export interface GdcSandboxOptions {
+  /** Injected faults (latency, errors, resets, hangs, lost responses); default from SANDBOX_FAULTS. */
+  faults?: FaultSwitch;
   /** A resolved `dictionary_all.json`-style file, or a folder of node YAMLs; default the built-in starter. */
   dictionary?: string;
   projects?: string[];
@@ -33,6 +36,7 @@ export interface GdcSandboxOptions {
 export interface GdcSandbox {
   handler: express.Express;
   requests: RequestLog;
+  faults: FaultSwitch;
   dictionary: Dictionary;
   /** The emulator's state and operations, for tests that look behind the HTTP surface. */
   service: GdcService;
@@ -61,6 +65,8 @@ export async function createGdcSandbox(opts: GdcSandboxOptions = {}): Promise<Gd
   // GDC's Flask app sorts JSON keys (JSONIFY_SORT_KEYS); clients and diffs see the same order here.
   app.set('json replacer', sortedKeys);
   app.use(requests.middleware());
+  const faults = opts.faults ?? FaultSwitch.fromEnv();
+  app.use(faults.middleware());
   app.use(express.text({ type: () => true, limit: '200mb' }));
 
   const api = express.Router();
@@ -83,5 +89,5 @@ export async function createGdcSandbox(opts: GdcSandboxOptions = {}): Promise<Gd
     res.status(500).json({ message: 'Internal server error' });
   });
 
-  return { handler: app, requests, dictionary, service };
+  return { handler: app, requests, faults, dictionary, service };
 }

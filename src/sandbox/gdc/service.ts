@@ -1,5 +1,5 @@
 import { runDelete, type DeletionResult } from './deletion/transaction';
-import type { Dictionary } from './dictionary/model';
+import type { Dictionary } from '../../rules/gdc/dictionary/model';
 import { formatOf, parseBody } from './documents/parse';
 import { notFound, userError } from './errors';
 import { findProject } from './seed';

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Dictionary, LinkDef, NodeType } from './dictionary/model';
+import type { Dictionary, LinkDef, NodeType } from '../../rules/gdc/dictionary/model';
 
 export type TemplateFormat = 'tsv' | 'csv' | 'json';
 

@@ -1,4 +1,4 @@
-import type { Dictionary } from '../dictionary/model';
+import type { Dictionary } from '../../../rules/gdc/dictionary/model';
 import { EntityErrors } from '../errors';
 import { Session, sourcesOf, type GraphNode, type GraphStore, type GraphView } from '../store';
 import { UploadEntity } from '../upload/entity';

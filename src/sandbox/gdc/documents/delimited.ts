@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { Dictionary } from '../dictionary/model';
+import type { Dictionary } from '../../../rules/gdc/dictionary/model';
 
 export class DelimitedParseError extends Error {
   constructor(readonly problems: string[]) {

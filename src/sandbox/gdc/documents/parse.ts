@@ -1,6 +1,6 @@
-import type { Dictionary } from '../dictionary/model';
+import type { Dictionary } from '../../../rules/gdc/dictionary/model';
 import { userError } from '../errors';
-import { pyRepr } from '../../shared/pyrepr';
+import { pyRepr } from '../../../rules/shared/pyrepr';
 import { DelimitedParseError, parseDelimited } from './delimited';
 import { JsonParseError, parseJsonStrict } from './json';
 

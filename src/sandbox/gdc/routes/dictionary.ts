@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { Dictionary } from '../dictionary/model';
+import type { Dictionary } from '../../../rules/gdc/dictionary/model';
 import { notFound } from '../errors';
 
 /** Everything `/_dictionary/_all` returns: the node schemas plus the definition documents. */

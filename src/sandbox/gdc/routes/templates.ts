@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Dictionary } from '../dictionary/model';
+import type { Dictionary } from '../../../rules/gdc/dictionary/model';
 import { notFound, userError } from '../errors';
 import { renderTemplate, type TemplateFormat } from '../templates';
 

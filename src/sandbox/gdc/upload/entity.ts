@@ -1,4 +1,4 @@
-import type { NodeType } from '../dictionary/model';
+import type { NodeType } from '../../../rules/gdc/dictionary/model';
 import { EntityErrors, type EntityError, type EntityErrorType, type EntityWarning } from '../errors';
 import type { GraphNode } from '../store';
 

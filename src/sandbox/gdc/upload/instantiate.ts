@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Dictionary } from '../dictionary/model';
+import type { Dictionary } from '../../../rules/gdc/dictionary/model';
 import { EntityErrors } from '../errors';
 import { cloneNode, type GraphView } from '../store';
 import { lookupNodes, secondaryKeyValues, secondaryKeysRepr } from '../validate/keys';

@@ -1,5 +1,5 @@
 import { timestamp } from '../clock';
-import type { Dictionary } from '../dictionary/model';
+import type { Dictionary } from '../../../rules/gdc/dictionary/model';
 import { classifyError, DRY_RUN_MESSAGE, EntityErrors, failureMessage, SUCCESS_MESSAGE } from '../errors';
 import { Session, type GraphStore, type GraphView } from '../store';
 import { parseDocument } from '../validate/entity';

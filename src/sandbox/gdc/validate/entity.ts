@@ -1,6 +1,6 @@
-import type { Dictionary } from '../dictionary/model';
+import type { Dictionary } from '../../../rules/gdc/dictionary/model';
 import { EntityErrors } from '../errors';
-import { pyRepr, pyTypeName } from '../../shared/pyrepr';
+import { pyRepr, pyTypeName } from '../../../rules/shared/pyrepr';
 import { suggestion } from '../suggest';
 import type { UploadEntity } from '../upload/entity';
 

@@ -1,4 +1,4 @@
-import type { Dictionary } from '../dictionary/model';
+import type { Dictionary } from '../../../rules/gdc/dictionary/model';
 import type { UploadEntity } from '../upload/entity';
 import type { SchemaValidator } from './schema';
 

@@ -1,5 +1,5 @@
-import type { Dictionary, NodeType } from '../dictionary/model';
-import { pyRepr, pyTuple } from '../../shared/pyrepr';
+import type { Dictionary, NodeType } from '../../../rules/gdc/dictionary/model';
+import { pyRepr, pyTuple } from '../../../rules/shared/pyrepr';
 import type { GraphNode, GraphView } from '../store';
 
 /**

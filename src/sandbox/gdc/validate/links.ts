@@ -1,6 +1,6 @@
-import type { Dictionary, LinkDef, LinkEntry } from '../dictionary/model';
+import type { Dictionary, LinkDef, LinkEntry } from '../../../rules/gdc/dictionary/model';
 import { EntityErrors } from '../errors';
-import { pyRepr } from '../../shared/pyrepr';
+import { pyRepr } from '../../../rules/shared/pyrepr';
 import { liveTargets, sourcesOf, type GraphView } from '../store';
 import type { UploadEntity } from '../upload/entity';
 import { lookupNodes, secondaryKeyDicts, secondaryKeyValues, uniqueKeysRepr } from './keys';

@@ -1,9 +1,9 @@
 import Ajv from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv-draft-04';
-import type { JsonObject } from '../dictionary/resolve';
-import { pythonRegExp, type SchemaError, toPythonErrors } from '../../shared/jsonschema-errors';
+import type { JsonObject } from '../../../rules/gdc/dictionary/resolve';
+import { pythonRegExp, type SchemaError, toPythonErrors } from '../../../rules/shared/jsonschema-errors';
 
-export { pythonRegExp, type SchemaError } from '../../shared/jsonschema-errors';
+export { pythonRegExp, type SchemaError } from '../../../rules/shared/jsonschema-errors';
 
 /**
  * Draft-04 validation with ajv, reshaped to Python jsonschema's errors: GDC's messages are

@@ -1,4 +1,4 @@
-import { collectionName, typeName } from '../../../../src/sandbox/encode/naming';
+import { collectionName, typeName } from '../../../../src/rules/encode/naming';
 import { ProfileRegistry } from '../../../../src/sandbox/encode/profiles';
 import { biosampleTypeName, targetName, uniqueKeys } from '../../../../src/sandbox/encode/store';
 import { dataPath } from '../../../../src/sandbox/shared/paths';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadDictionary } from '../../../../src/sandbox/gdc/dictionary/load';
-import { Dictionary } from '../../../../src/sandbox/gdc/dictionary/model';
+import { loadDictionary } from '../../../../src/rules/gdc/dictionary/load';
+import { Dictionary } from '../../../../src/rules/gdc/dictionary/model';
 import { dataPath } from '../../../../src/sandbox/shared/paths';
 import { GraphStore } from '../../../../src/sandbox/gdc/store';
 import { seedProjects } from '../../../../src/sandbox/gdc/seed';

@@ -1,6 +1,6 @@
-import { resolveSources } from '../../../../src/sandbox/gdc/dictionary/load';
-import { Dictionary } from '../../../../src/sandbox/gdc/dictionary/model';
-import type { JsonObject, Sources } from '../../../../src/sandbox/gdc/dictionary/resolve';
+import { resolveSources } from '../../../../src/rules/gdc/dictionary/load';
+import { Dictionary } from '../../../../src/rules/gdc/dictionary/model';
+import type { JsonObject, Sources } from '../../../../src/rules/gdc/dictionary/resolve';
 import { GraphStore } from '../../../../src/sandbox/gdc/store';
 import { seedProjects } from '../../../../src/sandbox/gdc/seed';
 import { runUpload, type UploadRequest } from '../../../../src/sandbox/gdc/upload/transaction';

@@ -1,5 +1,5 @@
 import { classifyError, EntityErrors, failureMessage, type EntityError } from '../../../../src/sandbox/gdc/errors';
-import { pyRepr, pyTuple, pyTypeName } from '../../../../src/sandbox/shared/pyrepr';
+import { pyRepr, pyTuple, pyTypeName } from '../../../../src/rules/shared/pyrepr';
 import { closeMatch, ratio, suggestion } from '../../../../src/sandbox/gdc/suggest';
 import { joinNames } from '../../../../src/sandbox/gdc/validate/links';
 import { secondaryKeysRepr } from '../../../../src/sandbox/gdc/validate/keys';

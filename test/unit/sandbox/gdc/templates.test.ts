@@ -1,5 +1,5 @@
-import { loadDictionary } from '../../../../src/sandbox/gdc/dictionary/load';
-import { Dictionary } from '../../../../src/sandbox/gdc/dictionary/model';
+import { loadDictionary } from '../../../../src/rules/gdc/dictionary/load';
+import { Dictionary } from '../../../../src/rules/gdc/dictionary/model';
 import { parseDelimited } from '../../../../src/sandbox/gdc/documents/delimited';
 import { renderTemplate, templateColumns } from '../../../../src/sandbox/gdc/templates';
 import { dataPath } from '../../../../src/sandbox/shared/paths';

@@ -1,9 +1,9 @@
-import { classifyIdentifier } from '../datasources/encode/identifiers';
-import type { EncodeProfile, EncodeRecord } from '../datasources/encode/models';
-import type { EncodeBatchItem } from './encode-batch';
-import { summarizeEncode } from './encode-batch';
-import { checkAgainstProfile, type LinkRef, linksOf } from './encode-profile-check';
-import { type EntityResultModel, type SubmissionResultModel, emptyEntity, entityError } from './result';
+import { classifyIdentifier } from '../../datasources/encode/identifiers';
+import type { EncodeProfile, EncodeRecord } from '../../datasources/encode/models';
+import type { EncodeBatchItem } from './batch';
+import { summarizeEncode } from './batch';
+import { checkAgainstProfile, type LinkRef, linksOf } from './profile-check';
+import { type EntityResultModel, type SubmissionResultModel, emptyEntity, entityError } from '../result';
 
 /**
  * How to find what a link names. Uuids, accessions, aliases and paths work anywhere; a bare

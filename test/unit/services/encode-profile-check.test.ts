@@ -1,5 +1,5 @@
-import { checkAgainstProfile } from '../../../src/submission/encode-profile-check';
-import { dryRunEncode, lookupId } from '../../../src/submission/encode-dry-run';
+import { checkAgainstProfile } from '../../../src/services/encode/profile-check';
+import { dryRunEncode, lookupId } from '../../../src/services/encode/dry-run';
 
 // A served profile (mixins already resolved), shaped like the portal's lab/biosample profiles.
 const profile = {

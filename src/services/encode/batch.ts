@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
-import type { EncodeWriteOutcome } from '../datasources/encode/models';
-import { outcomeEntity } from './encode-outcome';
-import { type EntityResultModel, type SubmissionResultModel, emptyEntity, entityError } from './result';
+import type { EncodeWriteOutcome } from '../../datasources/encode/models';
+import { outcomeEntity } from './outcome';
+import { type EntityResultModel, type SubmissionResultModel, emptyEntity, entityError } from '../result';
 
 export interface EncodeBatchItem {
   record: Record<string, unknown>;
@@ -80,5 +80,8 @@ export function summarizeEncode(
     entities,
     transactionalErrors: [],
     upstreamStatus,
+    casesRelatedToCreatedCount: null,
+    casesRelatedToUpdatedCount: null,
+    chunks: [],
   };
 }

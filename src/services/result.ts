@@ -7,6 +7,8 @@ export interface EntityErrorModel {
   message: string;
   keys: string[];
   location: string | null;
+  /** GDC deletion refused: the ids of the dependents. */
+  dependents?: string[] | null;
 }
 
 export interface EntityResultModel {
@@ -20,6 +22,8 @@ export interface EntityResultModel {
   submitterId: string | null;
   aliases: string[];
   record: unknown;
+  uniqueKeys: Record<string, unknown>[];
+  relatedCases: { id: string; submitterId: string | null }[];
   errors: EntityErrorModel[];
   warnings: string[];
 }
@@ -36,6 +40,18 @@ export interface SubmissionResultModel {
   entities: EntityResultModel[];
   transactionalErrors: string[];
   upstreamStatus: number | null;
+  casesRelatedToCreatedCount: number | null;
+  casesRelatedToUpdatedCount: number | null;
+  chunks: TransactionChunkModel[];
+}
+
+export interface TransactionChunkModel {
+  index: number;
+  transactionId: number | null;
+  success: boolean;
+  message: string;
+  firstIndex: number;
+  count: number;
 }
 
 export function emptyEntity(index: number, row: number | null = null): EntityResultModel {
@@ -50,6 +66,8 @@ export function emptyEntity(index: number, row: number | null = null): EntityRes
     submitterId: null,
     aliases: [],
     record: null,
+    uniqueKeys: [],
+    relatedCases: [],
     errors: [],
     warnings: [],
   };

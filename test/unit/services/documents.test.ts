@@ -1,4 +1,4 @@
-import { delimitedEntityRows, detectFormat, parseJsonEntities } from '../../../src/submission/documents';
+import { delimitedEntityRows, detectFormat, parseJsonEntities } from '../../../src/services/documents';
 
 describe('detectFormat', () => {
   it('prefers the given format, then the file name, then the content', () => {

@@ -1,5 +1,5 @@
-import type { EncodeErrorResponse, EncodeValidationError } from '../datasources/encode/models';
-import { type EntityErrorModel, entityError } from './result';
+import type { EncodeErrorResponse, EncodeValidationError } from '../../datasources/encode/models';
+import { type EntityErrorModel, entityError } from '../result';
 
 /** `["reverse", 0, "target"]` → `reverse[0].target`; the portal sends the path as a list. */
 export function jsonPath(name: EncodeValidationError['name']): string | null {

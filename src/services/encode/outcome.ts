@@ -1,6 +1,6 @@
-import type { EncodeRecord, EncodeWriteOutcome } from '../datasources/encode/models';
-import { encodeErrorsToEntityErrors } from './encode-errors';
-import { type EntityResultModel, emptyEntity } from './result';
+import type { EncodeRecord, EncodeWriteOutcome } from '../../datasources/encode/models';
+import { encodeErrorsToEntityErrors } from './errors';
+import { type EntityResultModel, emptyEntity } from '../result';
 
 /** The item type (`biosample`) from a record's @id collection or its first @type (`Biosample`). */
 export function itemTypeOf(record: EncodeRecord): string | null {

@@ -1,4 +1,4 @@
-import { classifyEncodeMessage, conflictKeys, encodeErrorsToEntityErrors, jsonPath } from '../../../src/submission/encode-errors';
+import { classifyEncodeMessage, conflictKeys, encodeErrorsToEntityErrors, jsonPath } from '../../../src/services/encode/errors';
 
 describe('jsonPath', () => {
   it('renders the portal name list as a JSON path', () => {

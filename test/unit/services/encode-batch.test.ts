@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { writeEncodeBatch } from '../../../src/submission/encode-batch';
+import { writeEncodeBatch } from '../../../src/services/encode/batch';
 import type { EncodeWriteOutcome } from '../../../src/datasources/encode/models';
 
 const created = (n: number): EncodeWriteOutcome => ({

@@ -1,5 +1,5 @@
-import type { GdcEntityResult, GdcSubmissionResponse } from '../datasources/gdc/models';
-import { type EntityResultModel, type SubmissionResultModel, emptyEntity } from './result';
+import type { GdcEntityResult, GdcSubmissionResponse } from '../../datasources/gdc/models';
+import { type EntityResultModel, type SubmissionResultModel, emptyEntity } from '../result';
 
 function text(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -18,6 +18,8 @@ function entity(e: GdcEntityResult, index: number, row: number | null): EntityRe
     id: e.id ?? null,
     type: e.type ?? null,
     submitterId: e.unique_keys?.find((k) => k.submitter_id)?.submitter_id ?? null,
+    uniqueKeys: (e.unique_keys ?? []) as Record<string, unknown>[],
+    relatedCases: (e.related_cases ?? []).map((c) => ({ id: c.id, submitterId: c.submitter_id ?? null })),
     // GDC's error types (NOT_UNIQUE, INVALID_LINK, …) are already the gateway's vocabulary.
     errors: (e.errors ?? []).map((err) => ({
       type: err.type ?? 'ERROR',
@@ -51,5 +53,8 @@ export function fromGdcEnvelope(
     entities: (envelope.entities ?? []).map((e, i) => entity(e, i, rows[i] ?? null)),
     transactionalErrors: (envelope.transactional_errors ?? []).map(text),
     upstreamStatus: status,
+    casesRelatedToCreatedCount: envelope.cases_related_to_created_entities_count ?? null,
+    casesRelatedToUpdatedCount: envelope.cases_related_to_updated_entities_count ?? null,
+    chunks: [],
   };
 }

@@ -1,7 +1,7 @@
-import { resolveSources } from '../../../../src/sandbox/gdc/dictionary/load';
-import { Dictionary } from '../../../../src/sandbox/gdc/dictionary/model';
-import type { JsonObject } from '../../../../src/sandbox/gdc/dictionary/resolve';
-import { fixtureSources } from './fixture';
+import { resolveSources } from '../../../../src/rules/gdc/dictionary/load';
+import { Dictionary } from '../../../../src/rules/gdc/dictionary/model';
+import type { JsonObject } from '../../../../src/rules/gdc/dictionary/resolve';
+import { fixtureSources } from '../../sandbox/gdc/fixture';
 
 describe('Dictionary', () => {
   it('refuses a dictionary whose links name a node it does not define (links would go unchecked)', () => {

@@ -1,4 +1,4 @@
-import { fromGdcEnvelope } from '../../../src/submission/gdc-envelope';
+import { fromGdcEnvelope } from '../../../src/services/gdc/envelope';
 import type { GdcSubmissionResponse } from '../../../src/datasources/gdc/models';
 
 // The duplicate-POST answer from the GDC submission guide, as printed there.

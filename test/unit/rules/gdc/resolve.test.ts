@@ -1,5 +1,5 @@
-import { resolveSources } from '../../../../src/sandbox/gdc/dictionary/load';
-import { pointer, RefError, RefResolver, type Sources } from '../../../../src/sandbox/gdc/dictionary/resolve';
+import { resolveSources } from '../../../../src/rules/gdc/dictionary/load';
+import { pointer, RefError, RefResolver, type Sources } from '../../../../src/rules/gdc/dictionary/resolve';
 
 describe('gdcdictionary $ref resolution', () => {
   it('merges a string $ref into its holder, the referenced keys overriding siblings', () => {

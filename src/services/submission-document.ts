@@ -1,6 +1,6 @@
 import type { FileUpload } from 'graphql-upload-minimal';
 import type { CreateEntitiesInput } from '../generated/resolvers-types';
-import { badInput, detectFormat, type DocumentFormat } from '../submission/documents';
+import { badInput, detectFormat, type DocumentFormat } from './documents';
 
 export interface SubmissionDocument {
   format: DocumentFormat;

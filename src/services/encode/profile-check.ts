@@ -1,9 +1,9 @@
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import type { EncodeProfile } from '../datasources/encode/models';
-import { classifyEncodeMessage, jsonPath } from './encode-errors';
+import type { EncodeProfile } from '../../datasources/encode/models';
+import { classifyEncodeMessage, jsonPath } from './errors';
 import { jsonschemaMessage, pathParts, valueAt } from './jsonschema-messages';
-import { type EntityErrorModel, entityError } from './result';
+import { type EntityErrorModel, entityError } from '../result';
 
 /** Formats ENCODE declares but does not check beyond their `pattern` (API notes §3). */
 const UNCHECKED_FORMATS = ['hex', 'md5sum', 'gene_name', 'postal-code', 'accession', 'target_label'];
