@@ -1,25 +1,41 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { makeExecutableSchema } from '@graphql-tools/schema';
 import express from 'express';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import type { Logger } from 'pino';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
 import { graphiqlPage } from './graphiql';
+import { LiveGraph } from './graph/live';
+import { upstreamSources } from './graph/sources';
 import { resolvers } from './resolvers';
 import { loadTypeDefs } from './schema';
 
 export interface GatewayApp {
   app: express.Express;
+  /** The live schema: static SDL plus the typed graph generated from the upstream schemas. */
+  graph: LiveGraph;
   stop(): Promise<void>;
 }
 
+export interface GraphDeps {
+  /** Re-read the upstream schemas this often (0 = never). */
+  schemaRefreshSeconds: number;
+  /** Longest wait for an upstream schema at start-up before starting without that part. */
+  schemaReadTimeoutMs: number;
+}
+
 /** Express app serving /graphql (Apollo, multipart uploads, GraphiQL for browsers) and /healthz. */
-export async function createGatewayApp(deps: ContextDeps & { logger: Logger }): Promise<GatewayApp> {
-  const schema = makeExecutableSchema<GatewayContext>({ typeDefs: loadTypeDefs(), resolvers });
+export async function createGatewayApp(deps: ContextDeps & GraphDeps & { logger: Logger }): Promise<GatewayApp> {
+  const graph = await LiveGraph.start({
+    read: upstreamSources(deps.upstreams, deps.schemaReadTimeoutMs),
+    base: { typeDefs: loadTypeDefs(), resolvers },
+    refreshSeconds: deps.schemaRefreshSeconds,
+    logger: deps.logger,
+  });
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    // The live graph hands Apollo each new schema; requests keep the one they started with.
+    gateway: graph.apolloGateway(),
     introspection: true,
     // Apollo's landing page loads from a CDN; GraphiQL is served below instead.
     plugins: [ApolloServerPluginLandingPageDisabled()],
@@ -52,5 +68,5 @@ export async function createGatewayApp(deps: ContextDeps & { logger: Logger }): 
     express.json({ limit: deps.maxUploadBytes }),
     expressMiddleware(apollo, { context: ({ req }) => context({ req }) }),
   );
-  return { app, stop: () => apollo.stop() };
+  return { app, graph, stop: () => apollo.stop() };
 }

@@ -15,6 +15,8 @@ export interface Config {
   gdcToken: string | null;
   upstreamTimeoutMs: number;
   maxUploadBytes: number;
+  /** How often the typed graph re-reads the upstream schemas (0 = only at start-up). */
+  schemaRefreshSeconds: number;
   sandbox: SandboxConfig;
 }
 
@@ -90,6 +92,7 @@ export function loadConfig(env: Env = process.env): Config {
     gdcToken: gdcToken(env),
     upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 60_000),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
+    schemaRefreshSeconds: int(env, 'SCHEMA_REFRESH_SECONDS', 300),
     sandbox: sandboxSchemas(env),
   };
 }

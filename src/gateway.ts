@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
+import type { LiveGraph } from './graph/live';
 import type { GatewayInfoModel } from './config';
 import type { Credentials } from './context';
 import { UpstreamHttp } from './datasources/http';
@@ -17,11 +18,14 @@ export interface GatewayOptions {
   upstreamTimeoutMs?: number;
   maxUploadBytes?: number;
   version?: string;
+  /** Re-read the ENCODE profiles and GDC dictionary this often and swap the schema when they change; 0 = never. */
+  schemaRefreshSeconds?: number;
 }
 
 export interface RunningGateway {
   url: string;
   graphqlUrl: string;
+  graph: LiveGraph;
   stop(): Promise<void>;
 }
 
@@ -46,6 +50,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     info,
     logger: options.logger,
     maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
+    schemaRefreshSeconds: options.schemaRefreshSeconds ?? 0,
+    schemaReadTimeoutMs: Math.min(timeoutMs, 15_000),
   });
   const server = await listen(gateway.app, options.port ?? 0, options.host ?? '127.0.0.1');
   const shownHost = options.host && options.host !== '0.0.0.0' ? options.host : 'localhost';
@@ -53,6 +59,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     url,
     graphqlUrl: `${url}/graphql`,
+    graph: gateway.graph,
     stop: async () => {
       await server.close();
       await gateway.stop();

@@ -23,6 +23,8 @@ export interface EncodeSearchParams {
   filters?: [string, string][];
   /** A number, or 'all'. */
   limit?: number | 'all';
+  /** Hits to skip (paging). */
+  from?: number;
   frame?: EncodeFrame;
 }
 
@@ -33,6 +35,8 @@ export interface EncodeApi {
   search(params: EncodeSearchParams): Promise<EncodeSearchPage>;
   /** A profile by item type; null when the portal has none. */
   getProfile(name: string): Promise<EncodeProfile | null>;
+  /** Every profile as `/profiles/` serves it: keyed by type name, plus `_subtypes`. */
+  getProfiles(): Promise<Record<string, unknown>>;
   /** POST to a profile. Validation failures (400/409/422) come back as outcomes, not exceptions. */
   create(profile: string, record: object): Promise<EncodeWriteOutcome>;
   patch(id: string, patch: object): Promise<EncodeWriteOutcome>;
@@ -74,11 +78,12 @@ export class EncodeClient implements EncodeApi {
     return this.expectJson<EncodeRecord>(res, `GET ${id}`);
   }
 
-  async search({ type, filters = [], limit = 25, frame = 'object' }: EncodeSearchParams): Promise<EncodeSearchPage> {
+  async search({ type, filters = [], limit = 25, from = 0, frame = 'object' }: EncodeSearchParams): Promise<EncodeSearchPage> {
+    const paging: [string, string][] = from > 0 ? [['from', String(from)]] : [];
     const res = await this.http.request({
       method: 'GET',
       path: '/search/',
-      query: [['type', type], ...filters, ['limit', String(limit)], ['frame', frame], ['format', 'json']],
+      query: [['type', type], ...filters, ['limit', String(limit)], ...paging, ['frame', frame], ['format', 'json']],
       headers: this.headers(false),
     });
     // The portal answers an empty search with 404 "No results found" and the usual envelope.
@@ -97,6 +102,13 @@ export class EncodeClient implements EncodeApi {
     });
     if (res.status === 404) return null;
     return this.expectJson<EncodeProfile>(res, `GET profile ${name}`);
+  }
+
+  async getProfiles(): Promise<Record<string, unknown>> {
+    // Anonymous on purpose: the served profiles differ by caller (permission-guarded properties
+    // read-only), and the generated schema must be the same for everyone.
+    const res = await this.http.request({ method: 'GET', path: '/profiles/', query: [['format', 'json']], headers: { accept: 'application/json' } });
+    return this.expectJson<Record<string, unknown>>(res, 'GET /profiles/');
   }
 
   create(profile: string, record: object): Promise<EncodeWriteOutcome> {

@@ -12,6 +12,9 @@ const FALLBACK_CONCURRENCY = 8;
  * the database.
  */
 export async function loadRecords(api: EncodeApi, ids: readonly string[]): Promise<(EncodeRecord | null)[]> {
+  // One canonical path (a link, or `<profile>(id:)` by accession): a GET answers it without a
+  // redirect and reads the database, which a search (the index) cannot beat.
+  if (ids.length === 1 && isCanonicalPath(ids[0])) return [await api.getRecord(ids[0], 'object')];
   const byField = new Map<IdentifierField, string[]>();
   for (const id of ids) {
     const { field, value } = classifyIdentifier(id);
@@ -45,11 +48,29 @@ export async function loadRecords(api: EncodeApi, ids: readonly string[]): Promi
   return results;
 }
 
+/** `/biosamples/ENCBS000AAA/`: a collection and a key, as links and `@id`s are written. */
+function isCanonicalPath(id: string): boolean {
+  return /^\/[^/]+\/[^/]+\/$/.test(id);
+}
+
 export interface EncodeLoaders {
   record: DataLoader<string, EncodeRecord | null>;
+  /** Caches a record under every identifier it answers to, so asking for it again by any of them is free. */
+  prime(record: EncodeRecord): void;
 }
 
 /** Built per request: the cache must never outlive one caller's credentials. */
 export function createEncodeLoaders(api: EncodeApi): EncodeLoaders {
-  return { record: new DataLoader((ids) => loadRecords(api, ids), { maxBatchSize: 1000 }) };
+  const prime = (record: EncodeRecord) => {
+    for (const id of identifiersOf(record)) record_.prime(id, record);
+  };
+  const record_: DataLoader<string, EncodeRecord | null> = new DataLoader(
+    async (ids) => {
+      const records = await loadRecords(api, ids);
+      for (const r of records) if (r) prime(r);
+      return records;
+    },
+    { maxBatchSize: 1000 },
+  );
+  return { record: record_, prime };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { collectionName, typeName } from '../../rules/encode/naming';
+import { addReverseLinkProperties } from './reverse-links';
 
 export type Json = Record<string, any>;
 
@@ -79,6 +80,7 @@ export class ProfileRegistry {
       info.schema['@type'] = ['JSONSchema'];
       Object.assign(info.schema.properties, calculatedProperties(info.itemType));
     }
+    addReverseLinkProperties(this);
   }
 
   /** By item_type (`biosample`), type name (`Biosample`) or collection (`biosamples`). */

@@ -31,6 +31,7 @@ function fakeApi(records: EncodeRecord[], indexed = records) {
       return records.find((r) => [r.uuid, r.accession, r['@id'], ...(r.aliases ?? [])].includes(id)) ?? null;
     },
     getProfile: async () => null,
+    getProfiles: async () => ({}),
     create: async () => ({ status: 500 }),
     patch: async () => ({ status: 500 }),
   };

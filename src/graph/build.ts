@@ -1,0 +1,57 @@
+/**
+ * One executable schema: the static SDL in schema/ with its resolvers, merged by
+ * @graphql-tools/schema with the part generated from the upstreams' own schemas. Everything a
+ * generated resolver needs is closed over here, so a schema and its resolvers always belong to
+ * one version, and a request runs to its end on the schema it started with.
+ */
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { IResolvers } from '@graphql-tools/utils';
+import type { GraphQLSchema } from 'graphql';
+import { buildEncodeModel } from './encode/model';
+import { encodeResolvers } from './encode/resolvers';
+import { encodeSdl } from './encode/sdl';
+import type { GraphSources } from './sources';
+import { fingerprint, type SchemaVersionModel, versionId } from './version';
+
+export interface StaticSchema {
+  typeDefs: string[];
+  resolvers: IResolvers;
+}
+
+export interface BuiltGraph {
+  schema: GraphQLSchema;
+  version: SchemaVersionModel;
+  /** The generated SDL alone (what schema/generated/ holds, minus the static part). */
+  generatedSdl: string;
+}
+
+/** The generated ENCODE part: SDL and resolvers; empty when the profiles could not be read. */
+function encodePart(profiles: Record<string, any> | null, version: string) {
+  // Without profiles the part is empty, but `search` still answers (and says why types are missing).
+  const model = buildEncodeModel(profiles ?? {});
+  // encodeSdl names the nested types; the resolvers need those names.
+  const { sdl, declared } = encodeSdl(model);
+  return { sdl, resolvers: encodeResolvers(model, declared, version), count: model.types.size };
+}
+
+export function buildGraph(sources: GraphSources, base: StaticSchema, now = new Date()): BuiltGraph {
+  const encodeHash = sources.encodeProfiles ? fingerprint(sources.encodeProfiles) : null;
+  const gdcHash = sources.gdcDictionary ? fingerprint(sources.gdcDictionary) : null;
+  const id = versionId(encodeHash, gdcHash);
+  const encode = encodePart(sources.encodeProfiles, id);
+  const version: SchemaVersionModel = {
+    id,
+    encodeProfiles: encodeHash,
+    gdcDictionary: gdcHash,
+    encodeProfileCount: encode.count,
+    gdcNodeCount: 0,
+    generatedAt: now.toISOString(),
+    problems: sources.problems,
+  };
+  const generatedSdl = [encode.sdl].filter(Boolean).join('\n');
+  const schema = makeExecutableSchema({
+    typeDefs: [...base.typeDefs, generatedSdl].filter(Boolean),
+    resolvers: [base.resolvers, encode.resolvers, { GatewayInfo: { schemaVersion: () => version } }] as IResolvers[],
+  });
+  return { schema, version, generatedSdl };
+}

@@ -1,0 +1,119 @@
+/**
+ * The schema the gateway serves, kept in step with the upstreams' own schemas. Every
+ * `refreshSeconds` it re-reads the ENCODE profiles and the GDC dictionary; when either changed it
+ * builds a new executable schema and swaps it in. Apollo Server learns of it the way it learns of
+ * a federated gateway's new supergraph (`onSchemaLoadOrUpdate`): each request takes the schema
+ * that is live when it starts and keeps it to its end, so a swap fails nothing in flight.
+ */
+import type { GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
+import type { Logger } from 'pino';
+import { type BuiltGraph, buildGraph, type StaticSchema } from './build';
+import type { GraphSources, SourceReader } from './sources';
+
+export interface LiveGraphOptions {
+  read: SourceReader;
+  base: StaticSchema;
+  /** 0 = never refresh. */
+  refreshSeconds: number;
+  /** How soon to try again while a part of the graph is missing (an upstream was down). */
+  retrySeconds?: number;
+  logger?: Logger;
+}
+
+export class LiveGraph {
+  private built!: BuiltGraph;
+  private sources!: GraphSources;
+  private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
+  private timer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<boolean> | null = null;
+  private stopped = false;
+
+  constructor(private readonly options: LiveGraphOptions) {}
+
+  static async start(options: LiveGraphOptions): Promise<LiveGraph> {
+    const graph = new LiveGraph(options);
+    graph.sources = await options.read();
+    graph.built = buildGraph(graph.sources, options.base);
+    graph.logProblems();
+    graph.schedule();
+    return graph;
+  }
+
+  get current(): BuiltGraph {
+    return this.built;
+  }
+
+  /**
+   * Re-reads the upstream schemas and swaps the schema if they changed. A source that cannot be
+   * read keeps its last good copy: an upstream hiccup never takes types away. True when swapped.
+   */
+  refresh(): Promise<boolean> {
+    this.refreshing ??= this.doRefresh().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<boolean> {
+    const fresh = await this.options.read();
+    for (const problem of fresh.problems) this.options.logger?.warn({ problem }, 'upstream schema not read; keeping the last good copy');
+    const next: GraphSources = {
+      encodeProfiles: fresh.encodeProfiles ?? this.sources.encodeProfiles,
+      gdcDictionary: fresh.gdcDictionary ?? this.sources.gdcDictionary,
+      // Only what is still missing from the graph is a problem of the graph.
+      problems: fresh.problems.filter((p) => (p.startsWith('ENCODE') ? !this.sources.encodeProfiles : !this.sources.gdcDictionary)),
+    };
+    const unchanged =
+      JSON.stringify(next.encodeProfiles) === JSON.stringify(this.sources.encodeProfiles) &&
+      JSON.stringify(next.gdcDictionary) === JSON.stringify(this.sources.gdcDictionary);
+    if (this.stopped || (unchanged && next.problems.length === this.sources.problems.length)) return false;
+    const built = buildGraph(next, this.options.base);
+    if (this.stopped) return false;
+    this.sources = next;
+    this.built = built;
+    this.options.logger?.info({ schemaVersion: built.version.id }, 'typed graph regenerated from changed upstream schemas');
+    this.logProblems();
+    for (const listener of this.listeners) listener({ apiSchema: built.schema, coreSupergraphSdl: built.generatedSdl });
+    return true;
+  }
+
+  private logProblems(): void {
+    for (const problem of this.built.version.problems) this.options.logger?.warn({ problem }, 'typed graph built without an upstream schema');
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    const { refreshSeconds, retrySeconds = 30 } = this.options;
+    const missing = this.built.version.problems.length > 0;
+    const seconds = missing && (refreshSeconds === 0 || retrySeconds < refreshSeconds) ? retrySeconds : refreshSeconds;
+    if (!seconds) return;
+    this.timer = setTimeout(() => {
+      this.refresh()
+        .catch((err) => this.options.logger?.error({ err }, 'typed graph refresh failed; the current schema stays live'))
+        .finally(() => this.schedule());
+    }, seconds * 1000);
+    this.timer.unref();
+  }
+
+  /** What Apollo Server takes as `gateway`: it hands over the schema now and on every swap. */
+  apolloGateway(): GatewayInterface {
+    return {
+      onSchemaLoadOrUpdate: (callback) => {
+        this.listeners.add(callback);
+        return () => this.listeners.delete(callback);
+      },
+      load: async () => {
+        for (const listener of this.listeners) listener({ apiSchema: this.built.schema, coreSupergraphSdl: this.built.generatedSdl });
+        // No executor: Apollo executes against the schema it was given, as in schema mode.
+        return { executor: null };
+      },
+      stop: async () => this.stop(),
+    };
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
