@@ -5,9 +5,11 @@ import express from 'express';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import type { Logger } from 'pino';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
+import { upstreamCallsPlugin } from './apollo/upstream-calls';
 import { graphiqlPage } from './graphiql';
 import { LiveGraph } from './graph/live';
 import { upstreamSources } from './graph/sources';
+import { registry } from './metrics';
 import { resolvers } from './resolvers';
 import { loadTypeDefs } from './schema';
 
@@ -38,7 +40,7 @@ export async function createGatewayApp(deps: ContextDeps & GraphDeps & { logger:
     gateway: graph.apolloGateway(),
     introspection: true,
     // Apollo's landing page loads from a CDN; GraphiQL is served below instead.
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), upstreamCallsPlugin()],
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => {
       const code = formatted.extensions?.code;
@@ -52,6 +54,9 @@ export async function createGatewayApp(deps: ContextDeps & GraphDeps & { logger:
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', sandbox: deps.info.sandbox });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
   });
   app.get('/graphql', (req, res, next) => {
     // Browsers get GraphiQL; GraphQL GET requests (query in the URL) go on to Apollo.

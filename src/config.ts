@@ -17,6 +17,8 @@ export interface Config {
   maxUploadBytes: number;
   /** How often the typed graph re-reads the upstream schemas (0 = only at start-up). */
   schemaRefreshSeconds: number;
+  /** Reads one GraphQL operation may send upstream before it is refused (see datasources/upstream-calls.ts). */
+  maxUpstreamCalls: number;
   sandbox: SandboxConfig;
 }
 
@@ -93,6 +95,7 @@ export function loadConfig(env: Env = process.env): Config {
     upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 60_000),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
     schemaRefreshSeconds: int(env, 'SCHEMA_REFRESH_SECONDS', 300),
+    maxUpstreamCalls: int(env, 'MAX_UPSTREAM_CALLS', 50),
     sandbox: sandboxSchemas(env),
   };
 }

@@ -3,7 +3,7 @@ import { createGatewayApp } from './app';
 import type { LiveGraph } from './graph/live';
 import type { GatewayInfoModel } from './config';
 import type { Credentials } from './context';
-import { UpstreamHttp } from './datasources/http';
+import { UpstreamPool } from './datasources/http';
 import { listen } from './listen';
 
 export interface GatewayOptions {
@@ -17,6 +17,8 @@ export interface GatewayOptions {
   host?: string;
   upstreamTimeoutMs?: number;
   maxUploadBytes?: number;
+  /** MAX_UPSTREAM_CALLS: reads one operation may send upstream (see datasources/upstream-calls.ts). */
+  maxUpstreamCalls?: number;
   version?: string;
   /** Re-read the ENCODE profiles and GDC dictionary this often and swap the schema when they change; 0 = never. */
   schemaRefreshSeconds?: number;
@@ -33,8 +35,8 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const timeoutMs = options.upstreamTimeoutMs ?? 60_000;
   const upstreams = {
-    encode: new UpstreamHttp('ENCODE', options.encodeUrl, { timeoutMs, logger: options.logger }),
-    gdc: new UpstreamHttp('GDC', options.gdcUrl, { timeoutMs, logger: options.logger }),
+    encode: new UpstreamPool('ENCODE', options.encodeUrl, { timeoutMs, logger: options.logger }),
+    gdc: new UpstreamPool('GDC', options.gdcUrl, { timeoutMs, logger: options.logger }),
   };
   const info: GatewayInfoModel = {
     version: options.version ?? '0.0.0',
@@ -52,6 +54,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
     schemaRefreshSeconds: options.schemaRefreshSeconds ?? 0,
     schemaReadTimeoutMs: Math.min(timeoutMs, 15_000),
+    maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
   });
   const server = await listen(gateway.app, options.port ?? 0, options.host ?? '127.0.0.1');
   const shownHost = options.host && options.host !== '0.0.0.0' ? options.host : 'localhost';

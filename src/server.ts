@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     maxUploadBytes: config.maxUploadBytes,
     schemaRefreshSeconds: config.schemaRefreshSeconds,
+    maxUpstreamCalls: config.maxUpstreamCalls,
     version: process.env.npm_package_version,
   });
 

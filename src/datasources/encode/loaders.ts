@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { recordBatch } from '../../metrics';
 import type { EncodeApi } from './client';
 import { chunkByLength, classifyIdentifier, identifiersOf, type IdentifierField } from './identifiers';
 import type { EncodeRecord } from './models';
@@ -66,6 +67,7 @@ export function createEncodeLoaders(api: EncodeApi): EncodeLoaders {
   };
   const record_: DataLoader<string, EncodeRecord | null> = new DataLoader(
     async (ids) => {
+      recordBatch('encode.record', ids.length);
       const records = await loadRecords(api, ids);
       for (const r of records) if (r) prime(r);
       return records;
