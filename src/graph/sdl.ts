@@ -1,6 +1,6 @@
 /** Small SDL writers shared by the ENCODE and GDC generators. */
 import { quote } from './names';
-import type { NamedRef, ObjectField, Shape } from './shapes';
+import { fieldDescription, type NamedRef, type ObjectField, type Shape } from './shapes';
 
 export type Mode = 'output' | 'input';
 
@@ -37,11 +37,11 @@ export function fieldLine(name: string, type: string, description?: string, args
 }
 
 export function outputFields(fields: ObjectField[]): string {
-  return fields.map((f) => fieldLine(f.name, typeRef(f.shape, 'output'), f.description)).join('');
+  return fields.map((f) => fieldLine(f.name, typeRef(f.shape, 'output'), fieldDescription(f))).join('');
 }
 
 export function inputFields(fields: ObjectField[], nonNull: (f: ObjectField) => boolean): string {
-  return fields.map((f) => fieldLine(f.name, `${typeRef(f.shape, 'input')}${nonNull(f) ? '!' : ''}`, f.description)).join('');
+  return fields.map((f) => fieldLine(f.name, `${typeRef(f.shape, 'input')}${nonNull(f) ? '!' : ''}`, fieldDescription(f))).join('');
 }
 
 export function block(keyword: string, name: string, body: string, description?: string, extra = ''): string {

@@ -25,6 +25,8 @@ export interface ObjectField {
   key: string;
   shape: Shape;
   description?: string;
+  /** Allowed values of an enum kept as String (listed in the description). */
+  allowed?: unknown[];
   /** Required by the schema (non-null in input types unless it has a default). */
   required: boolean;
   /** The upstream fills it when left out (`default`, `serverDefault`). */
@@ -98,11 +100,35 @@ function enumValues(schema: Json): unknown[] | undefined {
   return undefined;
 }
 
-/** The allowed values, for descriptions of enums kept as String. */
-export function allowedValues(schema: Json): string | undefined {
+/** The allowed values of a property kept as String (or a list of them). */
+function allowedValues(schema: Json): unknown[] | undefined {
   const values = enumValues(schema) ?? (schema.items ? enumValues(schema.items) : undefined);
-  if (!values?.length) return undefined;
-  return `Allowed values: ${values.map((v) => JSON.stringify(v)).join(', ')}.`;
+  return values?.length ? values : undefined;
+}
+
+/** A field's description as SDL shows it: the upstream's words, the allowed values, the upstream name if it differs. */
+export function fieldDescription(f: ObjectField): string | undefined {
+  return describe(
+    f.description,
+    f.allowed && `Allowed values: ${f.allowed.map((v) => JSON.stringify(v)).join(', ')}.`,
+    f.name !== f.key && `Upstream property "${f.key}".`,
+  );
+}
+
+/** The GraphQL shape alone: what decides whether two nested types can be one. */
+function shapeSignature(shape: Shape): string {
+  switch (shape.kind) {
+    case 'scalar':
+      return shape.scalar;
+    case 'enum':
+      return `enum(${shape.ref.values!.join(',')})`;
+    case 'object':
+      return `{${shape.ref.signature}}`;
+    case 'link':
+      return `link(${shape.target})`;
+    case 'list':
+      return `[${shapeSignature(shape.of)}]`;
+  }
 }
 
 export function shapeOf(schema: Json | undefined, ctx: ShapeContext, path: string): Shape {
@@ -132,18 +158,6 @@ export function shapeOf(schema: Json | undefined, ctx: ShapeContext, path: strin
   return { kind: 'scalar', scalar: 'JSON' };
 }
 
-/** Strips annotations so that equal structures compare equal. */
-function structure(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(structure);
-  if (!schema || typeof schema !== 'object') return schema;
-  const out: Json = {};
-  for (const key of Object.keys(schema as Json).sort()) {
-    if (['description', 'title', 'comment', 'submissionExample', 'formInput', 'facet', 'columns'].includes(key)) continue;
-    out[key] = structure((schema as Json)[key]);
-  }
-  return out;
-}
-
 /** Properties of an object schema as fields, in schema order. */
 export function objectFields(
   properties: Json,
@@ -157,12 +171,13 @@ export function objectFields(
     const name = namer.take(key);
     const s = (schema ?? {}) as Json;
     const shape = shapeOf(s, ctx, parentPath ? `${parentPath}${pascal(key)}` : pascal(key));
-    const kept = shape.kind === 'scalar' && shape.scalar === 'String' ? allowedValues(s) : undefined;
+    const stringy = shape.kind === 'scalar' || (shape.kind === 'list' && shape.of.kind === 'scalar');
     return {
       name,
       key,
       shape,
-      description: describe(s.title && s.description ? `${s.title}: ${s.description}` : (s.description ?? s.title), kept, name !== key && `Portal property "${key}".`),
+      description: describe(s.title && s.description ? `${s.title}: ${s.description}` : (s.description ?? s.title)),
+      allowed: stringy ? allowedValues(s) : undefined,
       required: required.includes(key),
       hasDefault: 'default' in s || 'serverDefault' in s,
       submittable: options.submittable ? options.submittable(key, s) : true,
@@ -183,10 +198,15 @@ export class NamedTypes {
   }
 
   object(ctx: ShapeContext, path: string, schema: Json): NamedRef {
-    const ref: NamedRef = { kind: 'object', owner: ctx.owner, path, signature: JSON.stringify(structure(schema)), description: describe(schema.title, schema.description) };
-    this.refs.push(ref);
     const required = Array.isArray(schema.required) ? schema.required : [];
-    ref.fields = objectFields(schema.properties as Json, required, ctx, path);
+    const fields = objectFields(schema.properties as Json, required, ctx, path);
+    // Field order does not matter: profiles list the same mixin's properties in different orders.
+    const signature = fields
+      .map((f) => `${f.name}=${f.key}:${shapeSignature(f.shape)}${f.required ? '!' : ''}${f.submittable ? '' : '-'}`)
+      .sort()
+      .join(';');
+    const ref: NamedRef = { kind: 'object', owner: ctx.owner, path, signature, fields, description: describe(schema.title, schema.description) };
+    this.refs.push(ref);
     return ref;
   }
 
@@ -204,10 +224,17 @@ export class NamedTypes {
     const assign = (ref: NamedRef, wanted: string) => {
       let name = wanted;
       for (let i = 2; taken.has(name) && declared.get(name)?.signature !== ref.signature; i++) name = `${wanted}${i}`;
-      // Same name and structure from another owner: reuse that declaration.
-      if (!declared.has(name)) {
+      // Same name and structure from another owner: reuse that declaration, listing every
+      // profile's allowed values (ENCODE's attachment MIME types differ by profile).
+      const first = declared.get(name);
+      if (!first) {
         declared.set(name, ref);
         taken.add(name);
+      } else if (first !== ref && ref.fields) {
+        first.fields!.forEach((f) => {
+          const other = ref.fields!.find((g) => g.name === f.name)?.allowed;
+          if (f.allowed && other) f.allowed = [...new Set([...f.allowed, ...other])];
+        });
       }
       ref.name = name;
     };

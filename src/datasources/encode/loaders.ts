@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { recordBatch } from '../../metrics';
 import type { EncodeApi } from './client';
-import { chunkByLength, classifyIdentifier, identifiersOf, type IdentifierField } from './identifiers';
+import { type ClassifiedId, chunkByLength, classifyIdentifier, identifiersOf, type IdentifierField } from './identifiers';
 import type { EncodeRecord } from './models';
 
 /** Individual GETs run at most this many at a time, to be gentle with the portal. */
@@ -18,8 +18,11 @@ export async function loadRecords(api: EncodeApi, ids: readonly string[]): Promi
   if (ids.length === 1 && isCanonicalPath(ids[0])) return [await api.getRecord(ids[0], 'object')];
   const byField = new Map<IdentifierField, string[]>();
   for (const id of ids) {
-    const { field, value } = classifyIdentifier(id);
-    if (field) byField.set(field, [...(byField.get(field) ?? []), value]);
+    const { field, value } = searchKey(id);
+    if (!field) continue;
+    const values = byField.get(field);
+    if (values) values.push(value);
+    else byField.set(field, [value]);
   }
 
   const found = new Map<string, EncodeRecord>();
@@ -47,6 +50,19 @@ export async function loadRecords(api: EncodeApi, ids: readonly string[]): Promi
     );
   }
   return results;
+}
+
+/**
+ * The shortest filter that finds an identifier, so one level of links fits one search URL: an @id
+ * path whose key is a uuid or an accession (`/replicates/<uuid>/`, `/libraries/ENCLB…/`) is
+ * searched by that key, which is unique across types.
+ */
+function searchKey(id: string): ClassifiedId {
+  const classified = classifyIdentifier(id);
+  if (classified.field !== '@id') return classified;
+  const key = decodeURIComponent(classified.value.split('/').filter(Boolean).pop() ?? '');
+  const inner = classifyIdentifier(key);
+  return inner.field === 'uuid' || inner.field === 'accession' ? inner : classified;
 }
 
 /** `/biosamples/ENCBS000AAA/`: a collection and a key, as links and `@id`s are written. */
