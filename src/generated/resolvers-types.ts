@@ -331,8 +331,32 @@ export type GdcEntity = {
  */
 export type GdcQuery = {
   __typename?: 'GdcQuery';
-  /** The project this graph is scoped to (PROGRAM-PROJECT). */
-  project: Scalars['String']['output'];
+  /** Entities of any node type, as the submission GraphQL's `node` (ask for type-specific fields with `... on GdcCase`). */
+  node: Array<GdcEntity>;
+};
+
+
+/**
+ * One GDC project's entities, as GDC's submission GraphQL serves them. Per node type: `<node>(…)`
+ * and `_<node>_count(…)` with peregrine's arguments (id, ids, first = 10, offset, order_by_asc,
+ * order_by_desc, with_links, without_links, with_path_to, one list argument per property).
+ */
+export type GdcQueryNodeArgs = {
+  id?: InputMaybe<Scalars['String']['input']>;
+  submitter_id?: InputMaybe<Scalars['String']['input']>;
+  ids?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  quick_search?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  created_before?: InputMaybe<Scalars['String']['input']>;
+  created_after?: InputMaybe<Scalars['String']['input']>;
+  updated_before?: InputMaybe<Scalars['String']['input']>;
+  updated_after?: InputMaybe<Scalars['String']['input']>;
+  order_by_asc?: InputMaybe<Scalars['String']['input']>;
+  order_by_desc?: InputMaybe<Scalars['String']['input']>;
+  of_type?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  project_id?: InputMaybe<Scalars['String']['input']>;
+  category?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Which upstream schemas the typed graph (`encode`, `gdc`) was generated from. */
@@ -841,7 +865,7 @@ export type GdcEntityResolvers<ContextType = GatewayContext, ParentType extends 
 }>;
 
 export type GdcQueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GdcQuery'] = ResolversParentTypes['GdcQuery']> = ResolversObject<{
-  project?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<Array<ResolversTypes['GdcEntity']>, ParentType, ContextType, RequireFields<GdcQueryNodeArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 

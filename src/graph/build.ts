@@ -10,6 +10,9 @@ import type { GraphQLSchema } from 'graphql';
 import { buildEncodeModel } from './encode/model';
 import { encodeResolvers } from './encode/resolvers';
 import { encodeSdl } from './encode/sdl';
+import { buildGdcModel } from './gdc/model';
+import { gdcResolvers } from './gdc/resolvers';
+import { gdcSdl } from './gdc/sdl';
 import type { GraphSources } from './sources';
 import { fingerprint, type SchemaVersionModel, versionId } from './version';
 
@@ -34,24 +37,32 @@ function encodePart(profiles: Record<string, any> | null, version: string) {
   return { sdl, resolvers: encodeResolvers(model, declared, version), count: model.types.size };
 }
 
+/** The generated GDC part; without a dictionary only `gdc(project:) { project }` remains. */
+function gdcPart(dictionary: Record<string, any> | null) {
+  const model = buildGdcModel(dictionary ?? {});
+  const { sdl } = gdcSdl(model);
+  return { sdl: model.nodes.size ? sdl : '', resolvers: gdcResolvers(model), count: model.nodes.size };
+}
+
 export function buildGraph(sources: GraphSources, base: StaticSchema, now = new Date()): BuiltGraph {
   const encodeHash = sources.encodeProfiles ? fingerprint(sources.encodeProfiles) : null;
   const gdcHash = sources.gdcDictionary ? fingerprint(sources.gdcDictionary) : null;
   const id = versionId(encodeHash, gdcHash);
   const encode = encodePart(sources.encodeProfiles, id);
+  const gdc = gdcPart(sources.gdcDictionary);
   const version: SchemaVersionModel = {
     id,
     encodeProfiles: encodeHash,
     gdcDictionary: gdcHash,
     encodeProfileCount: encode.count,
-    gdcNodeCount: 0,
+    gdcNodeCount: gdc.count,
     generatedAt: now.toISOString(),
     problems: sources.problems,
   };
-  const generatedSdl = [encode.sdl].filter(Boolean).join('\n');
+  const generatedSdl = [encode.sdl, gdc.sdl].filter(Boolean).join('\n');
   const schema = makeExecutableSchema({
     typeDefs: [...base.typeDefs, generatedSdl].filter(Boolean),
-    resolvers: [base.resolvers, encode.resolvers, { GatewayInfo: { schemaVersion: () => version } }] as IResolvers[],
+    resolvers: [base.resolvers, encode.resolvers, gdc.resolvers, { GatewayInfo: { schemaVersion: () => version } }] as IResolvers[],
   });
   return { schema, version, generatedSdl };
 }

@@ -1,14 +1,13 @@
-import { parseProject } from '../datasources/gdc/client';
 import type { QueryResolvers } from '../generated/resolvers-types';
-import type { EncodeRoot, GdcRoot } from '../graph/roots';
+import type { EncodeRoot } from '../graph/roots';
 
 const ENCODE_ROOT: EncodeRoot = {};
 
-/** Entry points of the typed graph; the fields below them are generated from the upstream schemas (src/graph/). */
-export const graphQueries: Pick<QueryResolvers, 'encode' | 'gdc'> = {
+/**
+ * Entry point of the typed ENCODE graph; the fields below it are generated from the profiles
+ * (src/graph/encode). `gdc(project:)` is generated with the GDC part (src/graph/gdc/resolvers.ts):
+ * it sends its whole selection upstream at once.
+ */
+export const graphQueries: Pick<QueryResolvers, 'encode'> = {
   encode: () => ENCODE_ROOT,
-  gdc: (_p, { project }): GdcRoot => {
-    parseProject(project); // PROGRAM-PROJECT, checked before any upstream call
-    return { project };
-  },
 };

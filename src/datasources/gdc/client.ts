@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { UpstreamHttp, UpstreamResponse } from '../http';
-import { missingCredential, upstreamError } from '../upstream-error';
+import { missingCredential, upstreamError, upstreamMessage } from '../upstream-error';
 import type {
   GdcDocumentFormat,
   GdcEntitiesResponse,
@@ -32,6 +32,14 @@ export interface GdcApi {
   getEntities(project: GdcProjectRef, ids: readonly string[]): Promise<(GdcEntity | null)[]>;
   /** One node schema, or `_all`. */
   getDictionary(type: string): Promise<unknown | null>;
+  /** A query to the submission GraphQL (peregrine); its errors are strings, as GDC sends them. */
+  graphql(query: string, variables?: unknown): Promise<GdcGraphqlAnswer>;
+}
+
+export interface GdcGraphqlAnswer {
+  status: number;
+  data: unknown;
+  errors: string[];
 }
 
 export function parseProject(project: string): GdcProjectRef {
@@ -108,6 +116,22 @@ export class GdcClient implements GdcApi {
     });
     if (res.status === 404) return null;
     return this.expectJson<unknown>(res, `GET dictionary ${type}`);
+  }
+
+  async graphql(query: string, variables?: unknown): Promise<GdcGraphqlAnswer> {
+    const res = await this.http.request({
+      method: 'POST',
+      path: '/v0/submission/graphql',
+      headers: this.headers({ 'content-type': 'application/json' }),
+      body: JSON.stringify({ query, variables: variables ?? {} }),
+    });
+    const body = res.json as { data?: unknown; errors?: unknown } | undefined;
+    // 200 with data, or 400 with data and string errors; anything else (403, 5xx, HTML) is the upstream failing.
+    if (!body || typeof body !== 'object' || (res.status !== 200 && res.status !== 400)) {
+      throw upstreamError('GDC', res.status, res.json, res.text, 'POST graphql');
+    }
+    const errors = Array.isArray(body.errors) ? body.errors.map((e) => (typeof e === 'string' ? e : upstreamMessage(e, JSON.stringify(e)))) : [];
+    return { status: res.status, data: body.data ?? null, errors };
   }
 
   private expectJson<T>(res: UpstreamResponse, action: string): T {
