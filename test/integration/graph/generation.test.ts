@@ -11,12 +11,15 @@ import {
   isListType,
   isNonNullType,
 } from 'graphql';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import { request } from 'undici';
 import { buildGraph } from '../../../src/graph/build';
 import { buildEncodeModel } from '../../../src/graph/encode/model';
 import { resolvers } from '../../../src/resolvers';
 import { loadTypeDefs } from '../../../src/schema';
-import { REAL_DATA } from '../../../src/paths';
+import { dataPath, REAL_DATA } from '../../../src/paths';
 import { startPortal, type RunningPortal } from '../../support/encode-portal';
 
 // Generation over the real ENCODE profiles, exactly as the sandbox portal serves them at /profiles/.
@@ -185,5 +188,97 @@ describe('typed ENCODE graph generated from the real profiles', () => {
     expect(m.createEncodeLibraries).toBeDefined();
     expect(m.createEncodeAntibodyLots).toBeDefined();
     expect(m.createEncodeDonors).toBeUndefined(); // abstract: nothing to POST to
+  });
+});
+
+describe('typed GDC graph generated from the real dictionary', () => {
+  let dictionary: Record<string, any>;
+  let gdcSchema: GraphQLSchema;
+  const nodes = () => Object.keys(dictionary).filter((k) => !k.startsWith('_') && k !== 'metaschema');
+  const pascal = (label: string) => label.split('_').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+  const gdcFields = (name: string) => (gdcSchema.getType(name) as GraphQLObjectType).getFields();
+
+  beforeAll(() => {
+    const text = zlib.gunzipSync(fs.readFileSync(path.join(dataPath('gdc'), 'dictionary_all.json.gz'))).toString('utf8');
+    dictionary = JSON.parse(text);
+    gdcSchema = buildGraph({ encodeProfiles: null, gdcDictionary: dictionary, problems: [] }, { typeDefs: loadTypeDefs(), resolvers: resolvers as any }).schema;
+  });
+
+  it('is a valid schema with one Gdc<Node> type per dictionary node, each a GdcEntity', () => {
+    assertValidSchema(gdcSchema);
+    expect(nodes().length).toBe(83);
+    const entity = gdcSchema.getType('GdcEntity') as GraphQLInterfaceType;
+    expect(gdcSchema.getPossibleTypes(entity).map((t) => t.name).sort()).toEqual(nodes().map((n) => `Gdc${pascal(n)}`).sort());
+    for (const name of ['GdcCase', 'GdcSubmittedUnalignedReads', 'GdcReadGroup', 'GdcAliquot']) expect(gdcSchema.getType(name)).toBeInstanceOf(GraphQLObjectType);
+  });
+
+  it('has every property and every link in both directions, each link taking its target type and its count', () => {
+    let links = 0;
+    for (const label of nodes()) {
+      const fields = gdcFields(`Gdc${pascal(label)}`);
+      for (const key of Object.keys(dictionary[label].properties)) expect(fields[key]).toBeDefined();
+      const flat = (entries: any[]): any[] => entries.flatMap((e) => (e.subgroup ? flat(e.subgroup) : [e]));
+      for (const link of flat(dictionary[label].links ?? [])) {
+        const forward = fields[link.name];
+        expect(getNamedType(forward.type).name).toBe(`Gdc${pascal(link.target_type)}`);
+        expect(fields[`_${link.name}_count`].type.toString()).toBe('Int');
+        const back = gdcFields(`Gdc${pascal(link.target_type)}`)[link.backref];
+        expect(getNamedType(back.type).name).toBe(`Gdc${pascal(label)}`);
+        expect(back.args.map((a) => a.name)).toEqual(expect.arrayContaining(['first', 'offset', 'with_path_to', 'order_by_asc', 'submitter_id', 'not']));
+        links++;
+      }
+    }
+    expect(links).toBeGreaterThan(150);
+    expect(gdcFields('GdcAliquot')._related_cases).toBeDefined();
+    expect(getNamedType(gdcFields('GdcCase')._links.type).name).toBe('GdcEntity');
+  });
+
+  it('has GdcQuery roots per node type with the submission GraphQL arguments, plus node', () => {
+    const q = gdcFields('GdcQuery');
+    for (const label of nodes()) {
+      const root = q[label];
+      expect(root.type.toString()).toBe(`[Gdc${pascal(label)}!]!`);
+      expect(q[`_${label}_count`].type.toString()).toBe('Int!');
+      const args = Object.fromEntries(root.args.map((a) => [a.name, a.type.toString()]));
+      expect(args).toMatchObject({ id: 'String', ids: '[String]', first: 'Int', offset: 'Int', order_by_asc: 'String', order_by_desc: 'String', with_links: '[String]', without_links: '[String]', with_path_to: '[GdcWithPathToInput]' });
+      expect(root.args.find((a) => a.name === 'first')!.defaultValue).toBe(10);
+    }
+    const caseArgs = Object.fromEntries(q.case.args.map((a) => [a.name, a.type.toString()]));
+    expect(caseArgs).toMatchObject({ submitter_id: '[String]', disease_type: '[String]', project_id: '[String]', not: '[GdcCaseNotPropertiesInput]' });
+    expect(Object.fromEntries(q.sample.args.map((a) => [a.name, a.type.toString()])).days_to_collection).toBe('[Float]');
+    expect(getNamedType(q.node.type).name).toBe('GdcEntity');
+  });
+
+  it('types properties: enums of GraphQL names as enums, others String with the allowed values, ints Int or SafeInt', () => {
+    const sample = gdcFields('GdcSample');
+    expect(sample.sample_type.type.toString()).toBe('String');
+    expect(sample.sample_type.description).toContain('"Blood Derived Normal"');
+    expect(sample.days_to_collection.type.toString()).toBe('Int');
+    expect(gdcFields('GdcSubmittedUnalignedReads').file_size.type.toString()).toBe('SafeInt');
+    expect(gdcFields('GdcCase').state.type.toString()).toBe('String'); // GdcEntity's, whatever the enum
+    const enums = Object.values(gdcSchema.getTypeMap()).filter((t): t is GraphQLEnumType => isEnumType(t) && t.name.startsWith('Gdc'));
+    expect(enums.length).toBeGreaterThan(0);
+    for (const e of enums) for (const v of e.getValues()) expect(v.name).toMatch(/^[_A-Za-z][_0-9A-Za-z]*$/);
+  });
+
+  it('has typed create mutations for submittable nodes, links as GdcLinkInput lists', () => {
+    const m = gdcFields('Mutation');
+    expect(m.createGdcCases.args.map((a) => `${a.name}: ${a.type}`)).toEqual([
+      'project: String!',
+      'entities: [GdcCaseInput!]!',
+      'dryRun: Boolean',
+      'upsert: Boolean',
+      'async: Boolean',
+      'chunkSize: Int',
+    ]);
+    expect(m.createGdcSubmittedUnalignedReads).toBeDefined();
+    expect(m.createGdcDiagnoses).toBeDefined();
+    expect(m.createGdcPrograms).toBeUndefined();
+    const input = (gdcSchema.getType('GdcSampleInput') as any).getFields();
+    expect(input.cases.type.toString()).toBe('[GdcLinkInput!]!');
+    expect(input.tissue_type.type.toString()).toBe('String!');
+    expect(input.sample_type.type.toString()).toBe('String');
+    expect(input.project_id).toBeUndefined(); // a system property
+    expect(input.type).toBeUndefined(); // implied by the mutation
   });
 });
