@@ -25,7 +25,8 @@ export class LiveGraph {
   private sources!: GraphSources;
   private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
   private timer: NodeJS.Timeout | null = null;
-  private refreshing: Promise<boolean> | null = null;
+  private running: Promise<boolean> | null = null;
+  private queued: Promise<boolean> | null = null;
   private stopped = false;
 
   constructor(private readonly options: LiveGraphOptions) {}
@@ -48,10 +49,25 @@ export class LiveGraph {
    * read keeps its last good copy: an upstream hiccup never takes types away. True when swapped.
    */
   refresh(): Promise<boolean> {
-    this.refreshing ??= this.doRefresh().finally(() => {
-      this.refreshing = null;
+    // A refresh already under way may have read the upstream before this call: queue one more
+    // (one at most; later callers share it), so the answer always reflects a read after the call.
+    if (this.queued) return this.queued;
+    if (!this.running) return this.run();
+    this.queued = this.running
+      .catch(() => false)
+      .then(() => {
+        this.queued = null;
+        return this.run();
+      });
+    return this.queued;
+  }
+
+  private run(): Promise<boolean> {
+    const running = this.doRefresh().finally(() => {
+      if (this.running === running) this.running = null;
     });
-    return this.refreshing;
+    this.running = running;
+    return running;
   }
 
   private async doRefresh(): Promise<boolean> {
