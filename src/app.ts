@@ -1,10 +1,11 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import type { Logger } from 'pino';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
+import { jsonGraphqlHandler } from './apollo/json-handler';
 import { upstreamCallsPlugin } from './apollo/upstream-calls';
 import { graphiqlPage } from './graphiql';
 import { LiveGraph } from './graph/live';
@@ -40,7 +41,9 @@ export async function createGatewayApp(deps: ContextDeps & GraphDeps & { logger:
     gateway: graph.apolloGateway(),
     introspection: true,
     // Apollo's landing page loads from a CDN; GraphiQL is served below instead.
-    plugins: [ApolloServerPluginLandingPageDisabled(), upstreamCallsPlugin()],
+    // No cache hints (answers depend on the caller's credentials): the cache-control plugin Apollo
+    // installs by default would wrap every field of every answer for nothing.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), upstreamCallsPlugin()],
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => {
       const code = formatted.extensions?.code;
@@ -67,6 +70,8 @@ export async function createGatewayApp(deps: ContextDeps & GraphDeps & { logger:
     next();
   });
   const context = createContextFactory(deps);
+  // JSON POSTs (every query) skip express's body parsing and ETag hashing; uploads go on below.
+  app.post('/graphql', jsonGraphqlHandler(apollo, ({ req }) => context({ req }), deps.maxUploadBytes));
   app.use(
     '/graphql',
     graphqlUploadExpress({ maxFileSize: deps.maxUploadBytes, maxFiles: 5 }),
