@@ -2,10 +2,11 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import type { GraphQLFormattedError } from 'graphql';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import type { Logger } from 'pino';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
-import { jsonGraphqlHandler } from './apollo/json-handler';
+import { queryFastPath } from './apollo/query-fast-path';
 import { upstreamCallsPlugin } from './apollo/upstream-calls';
 import { graphiqlPage } from './graphiql';
 import { LiveGraph } from './graph/live';
@@ -30,6 +31,11 @@ export interface GraphDeps {
 
 /** Express app serving /graphql (Apollo, multipart uploads, GraphiQL for browsers) and /healthz. */
 export async function createGatewayApp(deps: ContextDeps & GraphDeps & { logger: Logger }): Promise<GatewayApp> {
+  const formatError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error }, 'unexpected resolver error');
+    return formatted;
+  };
   const graph = await LiveGraph.start({
     read: upstreamSources(deps.upstreams, deps.schemaReadTimeoutMs),
     base: { typeDefs: loadTypeDefs(), resolvers },
@@ -45,11 +51,7 @@ export async function createGatewayApp(deps: ContextDeps & GraphDeps & { logger:
     // installs by default would wrap every field of every answer for nothing.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), upstreamCallsPlugin()],
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => {
-      const code = formatted.extensions?.code;
-      if (code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error }, 'unexpected resolver error');
-      return formatted;
-    },
+    formatError,
   });
   await apollo.start();
 
@@ -70,8 +72,18 @@ export async function createGatewayApp(deps: ContextDeps & GraphDeps & { logger:
     next();
   });
   const context = createContextFactory(deps);
-  // JSON POSTs (every query) skip express's body parsing and ETag hashing; uploads go on below.
-  app.post('/graphql', jsonGraphqlHandler(apollo, ({ req }) => context({ req }), deps.maxUploadBytes));
+  // Queries skip Apollo's pipeline (the same schema, context, rules and error format); the rest,
+  // uploads and mutations included, goes on below with the body already read.
+  app.post(
+    '/graphql',
+    queryFastPath<GatewayContext>({
+      schema: () => graph.current.schema,
+      context: (req) => context({ req }),
+      formatError,
+      extensions: (ctx) => ({ upstreamCalls: ctx.upstreamCalls.counts() }),
+      maxBodyBytes: deps.maxUploadBytes,
+    }),
+  );
   app.use(
     '/graphql',
     graphqlUploadExpress({ maxFileSize: deps.maxUploadBytes, maxFiles: 5 }),
