@@ -20,6 +20,8 @@ export interface UpstreamRequest {
    * now: for a read that must see the effect of a write, e.g. a check after a lost response.
    */
   fresh?: boolean;
+  /** A shorter deadline for this call than UPSTREAM_TIMEOUT_MS (e.g. a readiness probe). */
+  timeoutMs?: number;
 }
 
 export interface UpstreamResponse {
@@ -95,7 +97,8 @@ export class UpstreamPool implements UpstreamHttp {
    */
   async request(req: UpstreamRequest, beforeSend?: BeforeSend): Promise<UpstreamResponse> {
     const idempotent = req.method === 'GET';
-    const deadline = new Deadline(this.options.timeoutMs);
+    const timeoutMs = Math.min(req.timeoutMs ?? Infinity, this.options.timeoutMs);
+    const deadline = new Deadline(timeoutMs);
     let url = this.url(req.path, req.query);
     for (let attempt = 0, hops = 0; ; ) {
       beforeSend?.(this.name, req);
@@ -110,7 +113,7 @@ export class UpstreamPool implements UpstreamHttp {
           attempt++;
           continue;
         }
-        throw upstreamUnavailable(this.name, url, reason, { attempts: attempt + 1, timeoutMs: this.options.timeoutMs });
+        throw upstreamUnavailable(this.name, url, reason, { attempts: attempt + 1, timeoutMs });
       }
       if (idempotent && RETRYABLE_STATUS.has(res.status) && attempt < this.retries) {
         const wait = backoffMs(attempt);
