@@ -1,5 +1,6 @@
 import { Agent, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
+import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { recordUpstreamCall } from '../metrics';
 import { backoffMs, Deadline, failureReason, isRetryableError, type FailureReason } from './deadline';
@@ -84,6 +85,7 @@ export class UpstreamPool implements UpstreamHttp {
   }
 
   url(path: string, query: [string, string][] = []): URL {
+    refuseDotSegments(path);
     // Set the path rather than resolve it: an alias path (`lab:x/`) would parse as a URL scheme.
     const url = new URL(this.baseUrl.href);
     url.pathname = `${this.baseUrl.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
@@ -169,6 +171,26 @@ export class UpstreamPool implements UpstreamHttp {
 }
 
 export type { FailureReason };
+
+/**
+ * A `.` or `..` segment (also percent-encoded) would make the URL resolve to another upstream path;
+ * the datasources check each name's grammar, and this refuses whatever got past them.
+ */
+function refuseDotSegments(path: string): void {
+  for (const segment of path.split('/')) {
+    let decoded = segment;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      // malformed escapes are the upstream's to refuse
+    }
+    if (decoded === '.' || decoded === '..') {
+      throw new GraphQLError(`Refused an upstream path with a '${decoded}' segment: ${path.slice(0, 200)}`, {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+    }
+  }
+}
 
 function parseJson(text: string, contentType: string | string[] | undefined): unknown {
   if (!text || !(String(contentType ?? '').includes('json') || /^\s*[[{]/.test(text))) return undefined;
