@@ -66,6 +66,6 @@ export function limitRules(limits: QueryLimits): ValidationRule[] {
 
 /** graphql-js says "Document contains more than N tokens"; the caller should learn which variable. */
 export function tokenLimitError(message: string, max: number): GraphQLError | null {
-  if (!/Document contains more than \d+ tokens/.test(message)) return null;
+  if (!/Document contains more th(?:an|at) \d+ tokens/.test(message)) return null;
   return limitError('MAX_TOKENS', max, `The document has more than ${max} tokens`);
 }
