@@ -39,8 +39,9 @@ export interface RunningGateway {
   lifecycle: Lifecycle;
   readiness: Readiness;
   /**
-   * Graceful stop: new requests are refused (503) and /readyz turns 503 at once; requests in flight
-   * (uploads too) may finish within `graceMs`; then every socket closes. `graceMs` 0 closes at once.
+   * Graceful stop: at once /readyz answers 503 and every new request is refused with 503 and
+   * `Connection: close` (the listener stays open, so probes and callers hear why); requests in
+   * flight (uploads too) may finish within `graceMs`; then the listener and every socket close.
    */
   stop(graceMs?: number): Promise<void>;
 }
@@ -97,7 +98,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stop: (graceMs = 0) =>
       (stopped ??= (async () => {
         lifecycle.stopping();
-        await server.stopAccepting();
+        server.closeIdle();
         const drained = await lifecycle.drained(graceMs);
         if (!drained) options.logger.warn({ graceMs, running: lifecycle.running }, 'shutdown grace period over: closing requests still running');
         await server.close();

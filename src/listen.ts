@@ -14,8 +14,8 @@ export interface Listening {
   port: number;
   /** Closes every connection at once, then the listener (tests, the sandbox). */
   close(): Promise<void>;
-  /** Stops accepting connections and closes idle keep-alive ones; requests in flight go on. */
-  stopAccepting(): Promise<void>;
+  /** Closes idle keep-alive connections (their clients reconnect and learn of the shutdown); busy ones go on. */
+  closeIdle(): void;
 }
 
 const DEFAULT_HEADERS_TIMEOUT_MS = 20_000;
@@ -32,12 +32,6 @@ export function listen(handler: http.RequestListener, port = 0, host = '127.0.0.
   server.on('connection', (socket) => socket.setTimeout(headersTimeoutMs, () => socket.destroy()));
   // From the first request on, Node's own timeouts (request, keep-alive) take over.
   server.on('request', (req: http.IncomingMessage) => req.socket.setTimeout(0));
-  let closed: Promise<void> | null = null;
-  const stopAccepting = () => {
-    closed ??= new Promise<void>((res, rej) => server.close((err) => (err ? rej(err) : res())));
-    server.closeIdleConnections();
-    return Promise.resolve();
-  };
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -46,12 +40,12 @@ export function listen(handler: http.RequestListener, port = 0, host = '127.0.0.
       resolve({
         url: `http://${shown}:${addr.port}`,
         port: addr.port,
-        stopAccepting,
-        close: async () => {
-          await stopAccepting();
-          server.closeAllConnections();
-          await closed;
-        },
+        closeIdle: () => server.closeIdleConnections(),
+        close: () =>
+          new Promise<void>((res, rej) => {
+            server.close((err) => (err ? rej(err) : res()));
+            server.closeAllConnections();
+          }),
       });
     });
   });

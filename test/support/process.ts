@@ -16,6 +16,8 @@ export interface RunningProcess {
   /** Everything the process wrote, for failure messages. */
   output(): string;
   waitForLog(test: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** Waits until the output (not only log lines) matches. */
+  waitForText(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Resolves with the exit code (or the signal's name). */
   exited: Promise<number | string>;
 }
@@ -49,39 +51,45 @@ export function runProcess(entry: string, env: Record<string, string>, nodeArgs:
     }
     for (const l of listeners) l();
   });
-  child.stderr!.on('data', (d) => (text += d));
+  child.stderr!.on('data', (d) => {
+    text += d;
+    for (const l of listeners) l();
+  });
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  /** Resolves with what `probe` finds in the output so far or later; fails on exit or timeout. */
+  function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const hit = probe();
+        if (hit === undefined) return;
+        cleanup();
+        resolve(hit);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`no ${what} after ${timeoutMs} ms:\n${text}`));
+      }, timeoutMs);
+      const onExit = (code: number | null) => {
+        cleanup();
+        reject(new Error(`exited with ${code} before ${what}:\n${text}`));
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        child.off('exit', onExit);
+      };
+      listeners.add(check);
+      child.on('exit', onExit);
+      check();
+    });
+  }
   return {
     child,
     logs,
     output: () => text,
     exited,
-    waitForLog(test, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = logs.find(test);
-          if (!hit) return;
-          cleanup();
-          resolve(hit);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`no such log line after ${timeoutMs} ms:\n${text}`));
-        }, timeoutMs);
-        const onExit = (code: number | null) => {
-          cleanup();
-          reject(new Error(`exited with ${code} before the log line:\n${text}`));
-        };
-        const cleanup = () => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          child.off('exit', onExit);
-        };
-        listeners.add(check);
-        child.on('exit', onExit);
-        check();
-      });
-    },
+    waitForText: (pattern, timeoutMs = 60_000) => waitFor(() => (pattern.test(text) ? true : undefined), `output matching ${pattern}`, timeoutMs).then(() => undefined),
+    waitForLog: (test, timeoutMs = 60_000) => waitFor(() => logs.find(test), 'such log line', timeoutMs),
   };
 }
 
@@ -101,4 +109,17 @@ export async function startGatewayProcess(env: Record<string, string>, nodeArgs:
 /** Ends a child this test started, if it still runs. */
 export function kill(proc: RunningProcess | undefined): void {
   if (proc && proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
+}
+
+/** A port free right now on loopback (for a child that needs fixed ports). */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
