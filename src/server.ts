@@ -1,6 +1,6 @@
 import { type Config, loadConfig, withoutUserInfo } from './config';
 import { type Credentials, operatorScope } from './credentials';
-import { startGateway } from './gateway';
+import { type RunningGateway, startGateway } from './gateway';
 import { createLogger } from './logger';
 
 type Logger = ReturnType<typeof createLogger>;
@@ -41,12 +41,36 @@ function operatorCredentials(config: Config, logger: Logger): Credentials {
  * then the process exits 0.
  */
 async function main(logger: Logger, config: Config): Promise<void> {
+  let sandbox: Awaited<ReturnType<typeof startSandboxFor>> = null;
+  let gateway: RunningGateway | null = null;
+  // Handlers first: a signal that arrives before them would end the process with no clean-up.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs, running: gateway?.lifecycle.running ?? 0 }, 'shutting down: finishing requests in flight');
+    // Should anything hang past the grace period, the process still ends.
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time: exiting');
+      process.exit(0);
+    }, config.shutdownGraceMs + 10_000).unref();
+    await gateway?.stop(config.shutdownGraceMs);
+    await sandbox?.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
   const needEncode = !config.encodeUrl;
   const needGdc = !config.gdcUrl;
-  const sandbox = await startSandboxFor(config, needEncode, needGdc);
+  sandbox = await startSandboxFor(config, needEncode, needGdc);
   const encodeUrl = config.encodeUrl ?? sandbox!.encode!.url;
   const gdcUrl = config.gdcUrl ?? sandbox!.gdc!.url;
-  const gateway = await startGateway({
+  gateway = await startGateway({
     encodeUrl,
     gdcUrl,
     sandbox: { encode: needEncode, gdc: needGdc },
@@ -64,33 +88,13 @@ async function main(logger: Logger, config: Config): Promise<void> {
     introspection: config.introspection,
     headersTimeoutMs: config.headersTimeoutMs,
   });
+  if (stopping) return void (await gateway.stop());
 
   logger.info({ graphql: gateway.graphqlUrl }, `submission-gateway ready: GraphQL (and GraphiQL in a browser) at ${gateway.graphqlUrl}`);
   logger.info(`  ENCODE: ${withoutUserInfo(encodeUrl)}${needEncode ? ' (embedded sandbox)' : ''}`);
   logger.info(`  GDC:    ${withoutUserInfo(gdcUrl)}${needGdc ? ' (embedded sandbox)' : ''}`);
   if (sandbox?.s3) logger.info(`  S3:     ${sandbox.s3.url} bucket ${sandbox.s3.bucket} (embedded sandbox)`);
   if (config.auth.apiKeys.length) logger.info(`  callers need Authorization: Bearer <key> (${config.auth.apiKeys.length} GATEWAY_API_KEYS)`);
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal, graceMs: config.shutdownGraceMs, running: gateway.lifecycle.running }, 'shutting down: finishing requests in flight');
-    // Should anything hang past the grace period, the process still ends.
-    setTimeout(() => {
-      logger.error('shutdown did not finish in time: exiting');
-      process.exit(0);
-    }, config.shutdownGraceMs + 10_000).unref();
-    await gateway.stop(config.shutdownGraceMs);
-    await sandbox?.stop();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 let config: Config;
