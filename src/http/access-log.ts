@@ -16,6 +16,11 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
 
 type Locals = { locals?: { operationName?: string } };
 
+/** The path as the client sent it (express rewrites `req.url` under a mount point), without the query. */
+function pathOf(req: IncomingMessage & { originalUrl?: string }): string {
+  return (req.originalUrl ?? req.url ?? '').split('?')[0].slice(0, 200);
+}
+
 /**
  * One access log line per request: request id (also the X-Request-Id response header and
  * `extensions.requestId` of errors), method, path, GraphQL operation name, status and ms. Headers
@@ -32,11 +37,11 @@ export function accessLog(logger: Logger) {
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     customSuccessMessage: (req, res, ms) => {
       recordHttpResponse(res.statusCode);
-      return `${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode} ${ms} ms`;
+      return `${req.method} ${pathOf(req)} ${res.statusCode} ${ms} ms`;
     },
     customErrorMessage: (req, res) => {
       recordHttpResponse(res.statusCode);
-      return `${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode}`;
+      return `${req.method} ${pathOf(req)} ${res.statusCode}`;
     },
     customAttributeKeys: { responseTime: 'ms' },
     serializers: {
