@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { request } from 'undici';
+import { readExamples } from '../support/readme-examples';
+import { kill, ROOT, type RunningProcess, startGatewayProcess } from '../support/process';
+
+/**
+ * Every GraphQL and curl example of README.md, run as written, in order, against `npm start`
+ * (a real gateway process on its embedded sandbox; `SANDBOX_SCHEMAS=real` where the example's
+ * marker says so). Fails on any GraphQL error, `data: null`, an HTTP error or a failed curl. The
+ * README's fixed ports (gateway 4000, sandbox 8001/8002/8003 of `npm run sandbox`) are mapped to
+ * the ports of this run.
+ */
+const examples = readExamples(path.join(ROOT, 'README.md'));
+const flavours = [...new Set(examples.map((e) => JSON.stringify(e.env)))];
+
+function curl(command: string): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile('bash', ['-c', `${command} -sS -w '\\nHTTP %{http_code}'`], { cwd: ROOT, timeout: 30_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
+    );
+  });
+}
+
+it('finds the README examples', () => {
+  expect(examples.filter((e) => e.kind === 'graphql').length).toBeGreaterThanOrEqual(4);
+  expect(examples.filter((e) => e.kind === 'curl').length).toBeGreaterThanOrEqual(2);
+});
+
+describe.each(flavours)('README examples on the sandbox with %s', (flavour) => {
+  const env = JSON.parse(flavour) as Record<string, string>;
+  const mine = examples.filter((e) => JSON.stringify(e.env) === flavour);
+  let gw: (RunningProcess & { graphqlUrl: string; url: string }) | undefined;
+  const ports = new Map<string, string>();
+
+  beforeAll(async () => {
+    gw = await startGatewayProcess(env);
+    await gw.waitForLog((l) => /^ {2}S3: /.test(l.msg) || /^ {2}GDC: /.test(l.msg));
+    const url = (label: string) => gw!.logs.map((l) => new RegExp(`^ {2}${label}: +(http://\\S+)`).exec(l.msg)?.[1]).find(Boolean);
+    ports.set('4000', gw.url);
+    ports.set('8001', url('ENCODE')!);
+    ports.set('8002', url('GDC')!);
+    if (url('S3')) ports.set('8003', url('S3')!);
+  }, 120_000);
+  afterAll(() => kill(gw));
+
+  /** The README's fixed addresses, pointed at this run's gateway and sandbox. */
+  const mapped = (text: string) => text.replace(/http:\/\/(?:localhost|127\.0\.0\.1):(4000|8001|8002|8003)/g, (m, port: string) => ports.get(port) ?? m);
+
+  it.each(mine.map((e, i) => [`#${i + 1} ${e.kind} at README line ${e.line}${e.operationName ? ` (${e.operationName})` : ''}`, e] as const))(
+    '%s runs as written',
+    async (_name, example) => {
+      if (example.kind === 'graphql') {
+        const res = await request(gw!.graphqlUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: example.text, operationName: example.operationName }),
+        });
+        const body = (await res.body.json()) as { data?: unknown; errors?: unknown[] };
+        expect({ status: res.statusCode, errors: body.errors }).toEqual({ status: 200, errors: undefined });
+        expect(body.data).not.toBeNull();
+        expect(body.data).toBeDefined();
+      } else {
+        const { code, out } = await curl(mapped(example.text));
+        expect({ code, out }).toEqual({ code: 0, out: expect.stringMatching(/\nHTTP [23]\d\d$/) });
+        expect(out).not.toMatch(/"errors"\s*:|"data"\s*:\s*null/);
+      }
+    },
+    60_000,
+  );
+});
