@@ -36,6 +36,8 @@ export interface LoadReport {
   cutOff: number;
   rssBeforeMb: number;
   rssAfterMb: number;
+  heapBeforeMb: number;
+  heapAfterMb: number;
 }
 
 const ROOT = path.resolve(__dirname, '..');
@@ -85,10 +87,12 @@ async function startGatewayProcess(sandbox: RunningSandbox): Promise<{ child: Ch
   throw new Error('gateway not ready after 60 s');
 }
 
-async function rssMb(url: string): Promise<number> {
+/** The gateway's resident set and V8 heap in use, from its own /metrics. */
+async function memoryMb(url: string): Promise<{ rss: number; heap: number }> {
   const res = await request(`${url}/metrics`);
-  const m = /^process_resident_memory_bytes (\d+)/m.exec(await res.body.text());
-  return Number(m?.[1] ?? 0) / 1e6;
+  const text = await res.body.text();
+  const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? 0) / 1e6;
+  return { rss: metric('process_resident_memory_bytes'), heap: metric('nodejs_heap_size_used_bytes') };
 }
 
 const gql = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
@@ -98,11 +102,13 @@ function requestsFor(run: string, written: Map<string, WriteOutcome>): autocanno
   let n = 0;
   const headers = { 'content-type': 'application/json' };
   const read = (query: string): autocannon.Request => ({ method: 'POST', path: '/graphql', headers, body: gql(query) });
-  const gdcWrite = (key: string) => `mutation GdcCase { createEntities(input: { source: GDC, project: "GDC-INTERNAL", entities: [{ type: "case",
-    submitter_id: "${key}", disease_type: "Blood Vessel Tumors", primary_site: "Base of tongue", projects: { code: "INTERNAL" } }] }) { success } }`;
-  const encodeWrite = (key: string) => `mutation EncodeBiosample { createEntities(input: { source: ENCODE, profile: "biosample", entities: [{
-    award: "UM1HG000000", lab: "sandbox-lab", organism: "human", source: "atcc", biosample_ontology: "cell_line_EFO_0001203",
-    aliases: ["sandbox-lab:${key}"] }] }) { success } }`;
+  // As a real client writes: one query text, the records in variables.
+  const gdcWrite = 'mutation GdcCase($e: [JSON!]) { createEntities(input: { source: GDC, project: "GDC-INTERNAL", entities: $e }) { success } }';
+  const encodeWrite = 'mutation EncodeBiosample($e: [JSON!]) { createEntities(input: { source: ENCODE, profile: "biosample", entities: $e }) { success } }';
+  const gdcCase = (key: string) => ({ type: 'case', submitter_id: key, disease_type: 'Blood Vessel Tumors', primary_site: 'Base of tongue', projects: { code: 'INTERNAL' } });
+  const biosample = (key: string) => ({
+    award: 'UM1HG000000', lab: 'sandbox-lab', organism: 'human', source: 'atcc', biosample_ontology: 'cell_line_EFO_0001203', aliases: [`sandbox-lab:${key}`],
+  });
   const write: autocannon.Request = {
     method: 'POST',
     path: '/graphql',
@@ -112,7 +118,7 @@ function requestsFor(run: string, written: Map<string, WriteOutcome>): autocanno
       const key = `${run}-${++n}`;
       (context as { key?: string }).key = key;
       written.set(key, 'pending');
-      return { ...req, body: gql(n % 2 ? encodeWrite(key) : gdcWrite(key)) };
+      return { ...req, body: n % 2 ? gql(encodeWrite, { e: [biosample(key)] }) : gql(gdcWrite, { e: [gdcCase(key)] }) };
     },
     onResponse: (status, body, context: object) => {
       written.set((context as { key: string }).key, status === 200 && /"success":true/.test(body) ? 'ok' : 'error');
@@ -134,11 +140,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     const written = new Map<string, WriteOutcome>();
     // Warm up at full concurrency (JIT, lazy modules, pools, heap at working size) before the "before" RSS.
     await autocannon({ url, connections: options.connections, duration: 3, requests: requestsFor(`${run}w`, written) });
-    const rssBeforeMb = await rssMb(url);
+    const before = await memoryMb(url);
     const result = await autocannon({ url, connections: options.connections, duration: options.durationS, timeout: 30, requests: requestsFor(run, written) });
     await new Promise((r) => setTimeout(r, 2_000));
-    const rssAfterMb = await rssMb(url);
-    return { ...count(result, sandbox, written), rssBeforeMb, rssAfterMb };
+    const after = await memoryMb(url);
+    return { ...count(result, sandbox, written), rssBeforeMb: before.rss, rssAfterMb: after.rss, heapBeforeMb: before.heap, heapAfterMb: after.heap };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
