@@ -41,7 +41,8 @@ export function nodeRoot(classes: Map<string, NodeClass>, types: NodeTypes): Fie
           // peregrine tests `category in args["category"]`, a substring test on the argument.
           if (given(args, 'category')) chosen = chosen.filter((c) => String(args.category).includes(c.category));
           if (given(args, 'of_type')) chosen = chosen.filter((c) => (args.of_type as unknown[]).includes(c.label));
-          nodes = chosen.flatMap((c) => view.nodesOf(c.label));
+          const labels = new Set(chosen.map((c) => c.label));
+          nodes = [...view.store.all()].filter((n) => labels.has(n.type) && view.visible(n));
         } else {
           nodes = [...view.store.all()].filter((n) => view.visibleAsNode(n));
         }
@@ -73,7 +74,9 @@ export function datanodeRoot(classes: Map<string, NodeClass>, types: NodeTypes):
         let chosen = dataClasses(classes);
         if (given(args, 'of_type')) chosen = chosen.filter((c) => (args.of_type as unknown[]).includes(c.label));
         // peregrine limits each type separately (its documented flaw); here first and offset apply to the whole list.
-        return paginate(filterNodes(view, chosen.flatMap((c) => view.nodesOf(c.label)), args, { kind: 'datanode' }), args);
+        const labels = new Set(chosen.map((c) => c.label));
+        const nodes = [...view.store.all()].filter((n) => labels.has(n.type) && view.visible(n));
+        return paginate(filterNodes(view, nodes, args, { kind: 'datanode' }), args);
       },
     },
   };
