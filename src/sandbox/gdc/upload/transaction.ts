@@ -38,7 +38,8 @@ export interface EntityResponse {
   warnings: UploadEntity['warnings'];
 }
 
-export type TransactionalError = string | { message: string; type: string };
+/** A bare string, or a record_error dict (`type` only when the error names one). */
+export type TransactionalError = string | { message: string; type?: string };
 
 /** The upload envelope, keys in the order GDC's (sorted) JSON shows them. */
 export interface UploadEnvelope {
@@ -118,8 +119,9 @@ export function runUpload(deps: UploadDeps, req: UploadRequest, transactionId: n
   const now = (deps.now ?? timestamp)();
   for (const entity of entities.filter((e) => e.valid && e.node)) {
     const node = entity.node!;
-    if (entity.action === 'create') node.props.created_datetime = now;
+    if (entity.action === 'create' || entity.action === 'version') node.props.created_datetime = now;
     node.props.updated_datetime = now;
+    if (entity.replaces) session.retire(entity.replaces, node.id);
     session.put(node);
   }
 
