@@ -1,6 +1,7 @@
 import type { Dictionary } from '../../../rules/gdc/dictionary/model';
 import { alternatives, bcrMappings, type BiospecimenRule, type Paths } from './mapping';
-import { munge } from './munge';
+import { dictionarySpelling } from './enums';
+import { munge, type Scalar } from './munge';
 import { BcrParseError, scalarOf, textOf, XmlDocument } from './xml';
 
 export type Entity = Record<string, unknown>;
@@ -59,7 +60,7 @@ function properties(xml: XmlDocument, root: Node, rule: BiospecimenRule, type: s
     if (!prop || !declared.has(name)) continue;
     const raw = first(xml, prop.path, root, label);
     const value = raw === null ? (prop.default ?? null) : munge(raw, prop, `${label}: ${name}`);
-    if (value !== null) out[name] = value;
+    if (value !== null) out[name] = dictionarySpelling(ctx.dictionary, type, name, value as Scalar);
   }
   for (const [name, date] of Object.entries(rule.datetime_properties ?? {})) {
     if (!declared.has(name)) continue;

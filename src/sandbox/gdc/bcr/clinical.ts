@@ -1,6 +1,7 @@
 import { uuidV5 } from '../seed';
 import type { ConvertContext, Entity } from './biospecimen';
 import { rootsOf } from './biospecimen';
+import { dictionarySpelling } from './enums';
 import { EVALUATORS } from './evaluators';
 import { alternatives, bcrMappings, type ClinicalRule, type PropertyRule } from './mapping';
 import { munge, type Scalar } from './munge';
@@ -76,8 +77,9 @@ function clinicalEntity(xml: XmlDocument, root: Node, rule: ClinicalRule, type: 
       if (!prop || !declared.has(name)) continue;
       const label = `${type}: ${name}`;
       const value = valueOf(xml, prop, propertyRoot, label);
-      if (value !== null) entity[name] = munge(value, prop, label);
-      else if (!(name in entity) && prop.default !== undefined && prop.default !== null) entity[name] = munge(prop.default as Scalar, prop, label);
+      const spelled = (v: Scalar) => dictionarySpelling(ctx.dictionary, type, name, munge(v, prop, label));
+      if (value !== null) entity[name] = spelled(value);
+      else if (!(name in entity) && prop.default !== undefined && prop.default !== null) entity[name] = spelled(prop.default as Scalar);
     }
   }
   return entity;
