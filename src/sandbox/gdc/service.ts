@@ -12,6 +12,12 @@ import type { SchemaValidator } from './validate/schema';
 
 type WorkResult = UploadResult | DeletionResult | ProjectResult;
 
+interface UploadMode {
+  patch: boolean;
+  merge: boolean;
+}
+const NO_MODE: UploadMode = { patch: false, merge: false };
+
 const TRANSITIONS = new Set<string>(['open', 'review', 'submit', 'release']);
 
 export interface Reply {
@@ -24,6 +30,8 @@ export interface SubmitRequest {
   project: string;
   role: UploadRole;
   patch?: boolean;
+  /** BCR XML: an existing entity keeps what the document does not carry (an upsert that merges). */
+  merge?: boolean;
   dryRun: boolean;
   async: boolean;
   body: string;
@@ -40,8 +48,8 @@ export interface SubmitRequest {
 /** The emulator's operations, free of HTTP: routes translate requests into these calls. */
 export class GdcService {
   readonly logs = new TransactionLogStore();
-  /** Transactions that were PATCHes: GDC's log has no column for it, but a commit must replay them as such. */
-  private readonly patches = new Set<number>();
+  /** Transactions that were PATCHes or merging upserts (BCR XML): GDC's log has no column for it, but a commit must replay them as such. */
+  private readonly modes = new Map<number, UploadMode>();
 
   constructor(
     readonly dictionary: Dictionary,
@@ -78,8 +86,9 @@ export class GdcService {
     const log = this.logs.open({ submitter: req.submitter, role: req.role, program: req.program, project: req.project, isDryRun: req.dryRun });
     this.logs.addDocument(log, req.documentName, format, req.body);
     log.canonical_json = structuredClone(docs);
-    if (req.patch) this.patches.add(log.id);
-    const work = () => this.execute(log, docs, Boolean(req.patch));
+    const mode: UploadMode = { patch: Boolean(req.patch), merge: Boolean(req.merge) };
+    this.modes.set(log.id, mode);
+    const work = () => this.execute(log, docs, mode);
     if (req.async) {
       setImmediate(() => background(work));
       return { status: 200, body: { code: 200, message: 'Transaction submitted.', transaction_id: log.id } };
@@ -93,15 +102,15 @@ export class GdcService {
     this.assertProjectState(program, project, 'delete', path);
     const log = this.logs.open({ submitter, role: 'delete', program, project, isDryRun: dryRun });
     this.logs.addDocument(log, null, 'N/A', '');
-    const result = this.execute(log, ids, false);
+    const result = this.execute(log, ids);
     return { status: result.status, body: result.envelope };
   }
 
   /** Runs the work of a logged transaction and records its outcome on the log. */
-  private execute(log: TransactionLog, docs: unknown[], patch: boolean): WorkResult {
+  private execute(log: TransactionLog, docs: unknown[], mode: UploadMode = NO_MODE): WorkResult {
     let result: WorkResult;
     try {
-      result = this.run(log, docs, patch);
+      result = this.run(log, docs, mode);
     } catch (err) {
       log.state = 'ERRORED';
       throw err;
@@ -112,7 +121,7 @@ export class GdcService {
     return result;
   }
 
-  private run(log: TransactionLog, docs: unknown[], patch: boolean): WorkResult {
+  private run(log: TransactionLog, docs: unknown[], mode: UploadMode): WorkResult {
     const role = log.role;
     if (role === 'open' || role === 'review' || role === 'submit' || role === 'release') {
       const project = this.requireProject(log.program, log.project);
@@ -123,7 +132,7 @@ export class GdcService {
       const req = { program: log.program, project: log.project, dryRun: log.is_dry_run, ids: docs as string[] };
       return runDelete({ dictionary: this.dictionary, store: this.store }, req, log.id);
     }
-    const req = { program: log.program, project: log.project, role, dryRun: log.is_dry_run, patch, docs: structuredClone(docs) };
+    const req = { program: log.program, project: log.project, role, dryRun: log.is_dry_run, ...mode, docs: structuredClone(docs) };
     return runUpload({ dictionary: this.dictionary, store: this.store, validator: this.validator }, req, log.id);
   }
 
@@ -141,17 +150,17 @@ export class GdcService {
     let work: () => WorkResult;
     if (TRANSITIONS.has(role)) {
       this.logs.addDocument(log, null, 'N/A', '');
-      work = () => this.execute(log, [], false);
+      work = () => this.execute(log, []);
     } else if (role === 'delete') {
       this.logs.addDocument(log, null, 'N/A', '');
       const ids = dryRun!.entities.map((e) => e.id);
-      work = () => this.execute(log, ids, false);
+      work = () => this.execute(log, ids);
     } else {
       this.logs.addDocument(log, null, 'json', JSON.stringify(dryRun!.canonical_json));
       log.canonical_json = structuredClone(dryRun!.canonical_json);
-      const patch = this.patches.has(dryRun!.id);
-      if (patch) this.patches.add(log.id);
-      work = () => this.execute(log, dryRun!.canonical_json, patch);
+      const mode = this.modes.get(dryRun!.id) ?? NO_MODE;
+      this.modes.set(log.id, mode);
+      work = () => this.execute(log, dryRun!.canonical_json, mode);
     }
     dryRun!.committed_by = log.id;
     if (async) {
@@ -167,7 +176,7 @@ export class GdcService {
     this.assertProjectState(program, project, action, path);
     const log = this.logs.open({ submitter, role: action, program, project, isDryRun: dryRun });
     this.logs.addDocument(log, null, 'N/A', '');
-    const result = this.execute(log, [], false);
+    const result = this.execute(log, []);
     return { status: result.status, body: result.envelope };
   }
 

@@ -1,4 +1,4 @@
-import type { Dictionary } from '../../../rules/gdc/dictionary/model';
+import type { Dictionary, LinkEntry } from '../../../rules/gdc/dictionary/model';
 import { alternatives, bcrMappings, type BiospecimenRule, type Paths } from './mapping';
 import { dictionarySpelling } from './enums';
 import { munge, type Scalar } from './munge';
@@ -95,5 +95,22 @@ function edges(xml: XmlDocument, root: Node, rule: BiospecimenRule, type: string
     const inDocument = converted.some((e) => e.type === link.target_type && Object.entries(props).every(([k, v]) => e[k] === v));
     if (inDocument || ctx.exists(link.target_type, props)) out[name] = [props];
   }
-  return out;
+  return keepOneOfExclusive(nodeType.links, out);
+}
+
+/**
+ * The mapping reaches every ancestor (an analyte under a portion finds its sample too); of an exclusive
+ * link group only the first link the mapping lists is kept: the nearest parent.
+ */
+function keepOneOfExclusive(entries: LinkEntry[], edgesFound: Entity): Entity {
+  for (const entry of entries) {
+    if (entry.kind !== 'group') continue;
+    if (entry.exclusive) {
+      const names = new Set(entry.subgroup.flatMap((s) => (s.kind === 'link' ? [s.link.name] : [])));
+      const present = Object.keys(edgesFound).filter((k) => names.has(k));
+      for (const extra of present.slice(1)) delete edgesFound[extra];
+    }
+    keepOneOfExclusive(entry.subgroup, edgesFound);
+  }
+  return edgesFound;
 }

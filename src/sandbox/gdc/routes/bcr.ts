@@ -9,6 +9,9 @@ import { asyncFlag, requestPath, send } from './submission';
 /**
  * `PUT /{prog}/{proj}/xml/biospecimen/bcr` and `/xml/clinical/bcr` (+ `/_dry_run`): the raw BCR XML is
  * converted to entities and submitted as an upsert (role update), the XML kept as the logged document.
+ * An entity that exists keeps the properties the XML does not carry (a mapping has far fewer than the
+ * dictionary requires, and the guide shows XML updating entities created from JSON); a new one must be
+ * complete from the XML alone.
  */
 export function bcrRoutes(service: GdcService, tokens: Record<string, TokenGrant>): Router {
   const router = Router();
@@ -35,6 +38,8 @@ export function bcrRoutes(service: GdcService, tokens: Record<string, TokenGrant
       program,
       project,
       role: 'update',
+      // TCGA XML carries a part of what the dictionary requires: an existing entity keeps the rest.
+      merge: true,
       dryRun,
       async: asyncFlag(req),
       body,

@@ -13,6 +13,8 @@ export interface InstantiateContext {
   role: 'create' | 'update';
   /** PATCH: update an existing entity only, the document carrying just the changed properties. */
   patch: boolean;
+  /** Merge into an existing entity like PATCH, but create when there is none (BCR XML). */
+  merge?: boolean;
 }
 
 /** The entity's secondary keys: from its node once it has one, else from its document. */
@@ -84,7 +86,7 @@ function mergeNode(entity: UploadEntity, ctx: InstantiateContext): void {
     entity.error(`Entity is owned by project ${node.project_id}, not ${ctx.projectId}`, [], EntityErrors.INVALID_PERMISSIONS);
   }
   mergeDocLinks(entity, node.links, ctx);
-  if (ctx.patch) {
+  if (ctx.patch || ctx.merge) {
     // A partial update is validated as the whole entity it will become.
     for (const [key, value] of Object.entries(node.props)) if (!(key in entity.doc) && value !== null) entity.doc[key] = value;
   }

@@ -19,6 +19,8 @@ export interface UploadRequest {
   dryRun: boolean;
   /** PATCH: partial update of existing entities ([GDC] only). */
   patch?: boolean;
+  /** An existing entity keeps the properties the document leaves out (BCR XML); new ones are created. */
+  merge?: boolean;
   docs: unknown[];
 }
 
@@ -100,7 +102,7 @@ export function runUpload(deps: UploadDeps, req: UploadRequest, transactionId: n
       transactional.push(`Unable to parse entity. Details: ${(err as Error).message}`);
     }
   }
-  const ctx = { dictionary, view: session as GraphView, projectId, role, patch: Boolean(req.patch) };
+  const ctx = { dictionary, view: session as GraphView, projectId, role, patch: Boolean(req.patch), merge: Boolean(req.merge) };
   for (const entity of entities) instantiate(entity, ctx);
 
   // pre_validate
