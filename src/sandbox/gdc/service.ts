@@ -172,10 +172,14 @@ export class GdcService {
   }
 
   /** `/open`, `/review`, `/submit`, `/release` (and their dry runs): one logged project transition. */
-  transition(program: string, project: string, action: ProjectTransition, dryRun: boolean, submitter: string, path?: string): Reply {
+  transition(program: string, project: string, action: ProjectTransition, dryRun: boolean, submitter: string, async = false, path?: string): Reply {
     this.assertProjectState(program, project, action, path);
     const log = this.logs.open({ submitter, role: action, program, project, isDryRun: dryRun });
     this.logs.addDocument(log, null, 'N/A', '');
+    if (async) {
+      setImmediate(() => background(() => this.execute(log, [])));
+      return { status: 200, body: { code: 200, message: 'Transaction submitted.', transaction_id: log.id } };
+    }
     const result = this.execute(log, []);
     return { status: result.status, body: result.envelope };
   }

@@ -225,6 +225,15 @@ describe('GDC emulator: BCR XML (real dictionary, GDC mapping rules)', () => {
       expect((await entity(BASE, treatment.id)).diagnoses).toEqual([{ id: diagnosisId, submitter_id: 'TCGA-49-AAR3_diagnosis' }]);
     });
 
+    it('commits a dry run of XML as the merging upsert it was', async () => {
+      const dry = await gdc.call('PUT', `${BASE}/xml/clinical/bcr/_dry_run`, sample('clinical1.xml'), XML);
+      expect(dry.json.success).toBe(true);
+      const commit = await gdc.call('POST', `${BASE}/transactions/${dry.json.transaction_id}/commit`);
+      expect([commit.status, commit.json.success, commit.json.updated_entity_count]).toEqual([200, true, 4]);
+      // The diagnosis kept what only the JSON gave it.
+      expect((await entity(BASE, dry.json.entities[1].id)).diagnosis_is_primary_disease).toBe(true);
+    });
+
     it('refuses a document whose patient is missing', async () => {
       const res = await gdc.call('PUT', `${BASE}/xml/clinical/bcr`, '<luad:tcga_bcr xmlns:luad="x"/>', XML);
       expect([res.status, res.json.message]).toEqual([400, "Unable to parse xml: Can't find xml root //*[local-name()='patient']"]);

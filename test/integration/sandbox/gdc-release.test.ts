@@ -167,6 +167,15 @@ describe('GDC emulator: project release workflow and file versions', () => {
     ]);
   });
 
+  it('runs a transition asynchronously with ?async=true, its outcome on the transaction log', async () => {
+    const res = await gdc.call('PUT', `${BASE}/review?async=true`);
+    expect(res.json).toEqual({ code: 200, message: 'Transaction submitted.', transaction_id: expect.any(Number) });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(gdc.sandbox.service.logs.get(res.json.transaction_id)!.state).toBe('SUCCEEDED');
+    expect(project().state).toBe('review');
+    expect((await gdc.call('PUT', `${BASE}/open`)).status).toBe(200);
+  });
+
   it('needs the release role', async () => {
     const res = await gdc.call('PUT', `${BASE}/review`, undefined, { 'x-auth-token': GDC_SANDBOX_TOKENS.readonly });
     expect(res.status).toBe(403);

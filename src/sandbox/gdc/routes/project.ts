@@ -3,7 +3,7 @@ import type { TokenGrant } from '../auth';
 import type { ProjectTransition } from '../project/transaction';
 import type { GdcService } from '../service';
 import { callerOf } from './caller';
-import { requestPath, send } from './submission';
+import { asyncFlag, requestPath, send } from './submission';
 
 const TRANSITIONS: ProjectTransition[] = ['open', 'review', 'submit', 'release'];
 
@@ -14,7 +14,7 @@ export function projectRoutes(service: GdcService, tokens: Record<string, TokenG
   const transition = (action: ProjectTransition, dryRun: boolean) => (req: Request, res: Response) => {
     const grant = caller(req, res, 'release');
     const { program, project } = req.params as Record<string, string>;
-    send(res, service.transition(program, project, action, dryRun, grant.name, requestPath(req)));
+    send(res, service.transition(program, project, action, dryRun, grant.name, asyncFlag(req), requestPath(req)));
   };
   for (const action of TRANSITIONS) {
     for (const method of ['put', 'post'] as const) {
