@@ -3,15 +3,16 @@ import { Kind, parse, print, type DocumentNode } from 'graphql';
 
 /**
  * The runnable examples of a Markdown file: every ```graphql block (one example per operation)
- * and every `curl` command of a ```sh block. An HTML comment right before a block may say
+ * and every ```sh block that calls `curl` (the whole block, as one script: it may set variables,
+ * write files, span lines). An HTML comment right before a block may say
  * `<!-- example: skip (why) -->` (not runnable here) or name the sandbox it needs with
  * environment assignments, e.g. `<!-- example: SANDBOX_SCHEMAS=real -->`.
  */
 export interface Example {
-  kind: 'graphql' | 'curl';
+  kind: 'graphql' | 'sh';
   /** 1-based line of the block's opening fence. */
   line: number;
-  /** The GraphQL document (one operation plus every fragment) or the curl command as written. */
+  /** The GraphQL document (one operation plus every fragment) or the shell block as written. */
   text: string;
   operationName?: string;
   /** Environment the gateway needs for it (from the marker); {} for the default sandbox. */
@@ -36,7 +37,7 @@ export function readExamples(file: string): Example[] {
     if (marker !== null && /^skip\b/.test(marker)) continue;
     const env = Object.fromEntries([...(marker ?? '').matchAll(/\b([A-Z][A-Z0-9_]*)=(\S+)/g)].map((m) => [m[1], m[2]]));
     if (lang === 'graphql') examples.push(...graphqlExamples(body.join('\n'), start + 1, env));
-    else examples.push(...curlCommands(body).map((text) => ({ kind: 'curl' as const, line: start + 1, text, env })));
+    else if (body.some((l) => /(^|[\s;&|(])curl\s/.test(l))) examples.push({ kind: 'sh', line: start + 1, text: body.join('\n'), env });
   }
   return examples;
 }
@@ -61,13 +62,4 @@ function graphqlExamples(source: string, line: number, env: Record<string, strin
       operationName: op.kind === Kind.OPERATION_DEFINITION ? op.name?.value : undefined,
       env,
     }));
-}
-
-/** `curl` commands, backslash continuations joined; other shell lines are not examples of the API. */
-function curlCommands(body: string[]): string[] {
-  const joined = body.join('\n').replace(/\\\n\s*/g, ' ');
-  return joined
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => /^curl\s/.test(l));
 }
