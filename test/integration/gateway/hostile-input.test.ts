@@ -1,7 +1,9 @@
 import net from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { FormData, request } from 'undici';
+import pino from 'pino';
 import { RESERVED_SEARCH_FIELDS } from '../../../src/datasources/grammar';
+import { startGateway } from '../../../src/gateway';
 import { startStack, type Stack } from '../../support/stack';
 
 /**
@@ -259,6 +261,28 @@ describe('HTTP hygiene', () => {
     const junk = await request(`${stack.gateway.url}/healthz`, { headers: { 'x-request-id': 'bad id <script>' } });
     await junk.body.text();
     expect(junk.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses introspection when INTROSPECTION is off, and allows it by default', async () => {
+    const query = JSON.stringify({ query: '{ __schema { queryType { name } } }' });
+    const open = await raw(query);
+    expect(open.body.data.__schema.queryType.name).toBe('Query');
+    const closed = await startGateway({
+      encodeUrl: stack.sandbox.encode!.url,
+      gdcUrl: stack.sandbox.gdc!.url,
+      sandbox: { encode: true, gdc: true },
+      defaults: { encode: null, gdcToken: null },
+      logger: pino({ level: 'silent' }),
+      introspection: false,
+    });
+    try {
+      const res = await request(closed.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query });
+      const body = (await res.body.json()) as any;
+      expect(body.errors[0].message).toMatch(/introspection is not allowed/i);
+      expect(body.data).toBeUndefined();
+    } finally {
+      await closed.stop();
+    }
   });
 
   it('closes a connection that connects and sends nothing (HEADERS_TIMEOUT_MS)', async () => {
