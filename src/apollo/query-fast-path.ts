@@ -41,6 +41,10 @@ export interface QueryFastPathOptions<C> {
   validationRules?: ValidationRule[];
   /** `extensions` every answer carries (Apollo adds them in a plugin). */
   extensions?: (context: C) => Record<string, unknown>;
+  /** What Apollo's plugins do once an answer is formatted (request id into errors, metrics); `operationName` is the operation's own name. */
+  finish?: (context: C, errors: readonly GraphQLFormattedError[], operationName: string | undefined, started: number) => void;
+  /** Express middleware to run once the body is read, before it is parsed as GraphQL (input limits). */
+  guard?: (req: IncomingMessage, res: ServerResponse, next: Next) => void;
   maxBodyBytes: number;
 }
 
@@ -88,9 +92,19 @@ class DocumentCache {
   }
 }
 
-function isJson(req: IncomingMessage): boolean {
+/** A JSON body this path can read as body-parser would: UTF-8, not compressed. Others go on to express.json. */
+function readable(req: IncomingMessage): boolean {
   const type = req.headers['content-type'];
-  return typeof type === 'string' && /^application\/(graphql-response\+)?json\b/i.test(type);
+  if (typeof type !== 'string' || !/^application\/(graphql-response\+)?json\s*(;|$)/i.test(type)) return false;
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
+  if (charset && !/^utf-?8$/i.test(charset)) return false;
+  const encoding = req.headers['content-encoding'];
+  return !encoding || encoding === 'identity';
+}
+
+/** Errors shaped like body-parser's, so the app's error handler answers them as it does for express.json. */
+function bodyError(message: string, status: number, type: string): Error {
+  return Object.assign(new Error(message), { status, statusCode: status, type, expose: true });
 }
 
 function sendJson(res: ServerResponse, status: number, contentType: string, text: string): void {
@@ -138,6 +152,7 @@ export function queryFastPath<C>(options: QueryFastPathOptions<C>) {
   const cache = new DocumentCache(options.parseOptions, [...specifiedRules, ...(options.validationRules ?? [])]);
 
   const answer = async (req: IncomingMessage, res: ServerResponse, body: Body, next: Next): Promise<void> => {
+    const started = performance.now();
     const schema = options.schema();
     const query = body.query;
     const variables = body.variables ?? undefined;
@@ -173,11 +188,12 @@ export function queryFastPath<C>(options: QueryFastPathOptions<C>) {
     }
     const extensions = { ...(result.extensions ?? {}), ...(options.extensions?.(contextValue) ?? {}) };
     if (Object.keys(extensions).length) out.extensions = extensions;
+    options.finish?.(contextValue, out.errors ?? [], operation.name?.value, started);
     sendJson(res, status, mediaType(req), JSON.stringify(out));
   };
 
   return (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: Next): void => {
-    if (!isJson(req)) return next();
+    if (req.method !== 'POST' || !readable(req)) return next();
     const chunks: Buffer[] = [];
     let size = 0;
     let refused = false;
@@ -186,26 +202,34 @@ export function queryFastPath<C>(options: QueryFastPathOptions<C>) {
       size += chunk.length;
       if (size > options.maxBodyBytes) {
         refused = true;
-        sendJson(res, 413, 'application/json; charset=utf-8', JSON.stringify({ errors: [{ message: `Request body is larger than ${options.maxBodyBytes} bytes (MAX_UPLOAD_BYTES)`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
+        next(bodyError('request entity too large', 413, 'entity.too.large'));
         return;
       }
       chunks.push(chunk);
     });
-    req.once('error', next);
+    req.once('error', (err) => {
+      if (!refused) next(err);
+    });
     req.once('end', () => {
       if (refused) return;
       const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      // body-parser's strict JSON: an object or an array, nothing else.
+      const first = /\S/.exec(text)?.[0];
+      if (first !== '{' && first !== '[') return next(bodyError(`Unexpected token ${first ?? 'end of input'}: not a JSON object or array`, 400, 'entity.parse.failed'));
       let body: unknown;
       try {
         body = JSON.parse(text);
       } catch (err) {
-        sendJson(res, 400, 'application/json; charset=utf-8', JSON.stringify({ errors: [{ message: `Request body is not valid JSON: ${(err as Error).message}`, extensions: { code: 'BAD_REQUEST' } }] }));
-        return;
+        return next(bodyError((err as Error).message, 400, 'entity.parse.failed'));
       }
       // What express.json would have left: Apollo takes it from here when this path does not answer.
       req.body = body;
-      if (!body || typeof body !== 'object' || Array.isArray(body)) return next();
-      answer(req, res, body as Body, next).catch(next);
+      const go = () => {
+        if (!body || typeof body !== 'object' || Array.isArray(body)) return next();
+        answer(req, res, body as Body, next).catch(next);
+      };
+      if (options.guard) options.guard(req, res, go);
+      else go();
     });
   };
 }

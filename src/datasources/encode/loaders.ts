@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { recordBatch } from '../../metrics';
+import { checkEncodeIdentifier } from '../grammar';
 import type { EncodeApi } from './client';
 import { type ClassifiedId, chunkByLength, classifyIdentifier, identifiersOf, type IdentifierField } from './identifiers';
 import type { EncodeRecord } from './models';
@@ -76,6 +77,22 @@ export interface EncodeLoaders {
   prime(record: EncodeRecord): void;
 }
 
+/** An id outside the identifier grammar fails alone, before any search or GET is built from it. */
+async function loadValidRecords(api: EncodeApi, ids: readonly string[]): Promise<(EncodeRecord | null | Error)[]> {
+  recordBatch('encode.record', ids.length);
+  const checked = ids.map((id) => {
+    try {
+      return checkEncodeIdentifier(id);
+    } catch (err) {
+      return err as Error;
+    }
+  });
+  const valid = checked.filter((c): c is string => typeof c === 'string');
+  const loaded = valid.length ? await loadRecords(api, valid) : [];
+  let next = 0;
+  return checked.map((c) => (typeof c === 'string' ? loaded[next++] : c));
+}
+
 /** Built per request: the cache must never outlive one caller's credentials. */
 export function createEncodeLoaders(api: EncodeApi): EncodeLoaders {
   const prime = (record: EncodeRecord) => {
@@ -83,9 +100,8 @@ export function createEncodeLoaders(api: EncodeApi): EncodeLoaders {
   };
   const record_: DataLoader<string, EncodeRecord | null> = new DataLoader(
     async (ids) => {
-      recordBatch('encode.record', ids.length);
-      const records = await loadRecords(api, ids);
-      for (const r of records) if (r) prime(r);
+      const records = await loadValidRecords(api, ids);
+      for (const r of records) if (r && !(r instanceof Error)) prime(r);
       return records;
     },
     { maxBatchSize: 1000 },

@@ -1,0 +1,47 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import type { GatewayContext } from '../context';
+import { type OperationOutcome, recordOperation } from '../metrics';
+
+/**
+ * Per operation: its name for the access log, the request id in every error's extensions, and
+ * the operations/latency metrics by name and outcome (ok, error, refused by a limit).
+ */
+export function operationsPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      let type = 'unknown';
+      return {
+        async didResolveOperation({ operationName, operation }) {
+          type = operation?.operation ?? type;
+          if (operationName) contextValue.request.operationName = operationName;
+        },
+        async willSendResponse({ response, request }) {
+          if (response.body.kind !== 'single') return;
+          finishOperation(contextValue, response.body.singleResult.errors ?? [], request.operationName, type, started);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The end of one operation: the request id into every error, the operations metrics. Shared by
+ * the plugin above and the query fast path (src/apollo/query-fast-path.ts), which skips Apollo.
+ */
+export function finishOperation(
+  contextValue: GatewayContext,
+  errors: readonly GraphQLFormattedError[],
+  requestedName: string | null | undefined,
+  type: string,
+  started: number,
+): void {
+  for (const e of errors) {
+    (e as { extensions?: Record<string, unknown> }).extensions = { ...e.extensions, requestId: contextValue.request.requestId };
+  }
+  const codes = errors.map((e) => e.extensions?.code);
+  const outcome: OperationOutcome = codes.includes('LIMIT_EXCEEDED') ? 'refused' : errors.length ? 'error' : 'ok';
+  const name = contextValue.request.operationName ?? requestedName;
+  recordOperation(name, type, outcome, (performance.now() - started) / 1000);
+}
