@@ -98,10 +98,13 @@ function isA(record: EncodeRecord, type: EncodeTypeModel): boolean {
 
 /**
  * The loader key for `<profile>(id:)`. An accession of a concrete type goes to its canonical path,
- * which one GET answers without the portal's redirect; other identifiers go as they are.
+ * which one GET answers without the portal's redirect; a bare key (a lab's name, an award's name)
+ * to its collection, which the portal resolves by the type's unique keys; others go as they are.
  */
 function lookupKey(type: EncodeTypeModel, id: string): string {
-  if (!type.abstract && classifyIdentifier(id).field === 'accession') return `/${type.collectionPath}/${id}/`;
+  const field = classifyIdentifier(id).field;
+  if (field === null && !id.includes('/')) return `/${type.collectionPath}/${encodeURIComponent(id)}/`;
+  if (!type.abstract && field === 'accession') return `/${type.collectionPath}/${id}/`;
   return id;
 }
 

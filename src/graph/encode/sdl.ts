@@ -75,7 +75,7 @@ export function encodeSdl(model: EncodeGraphModel): { sdl: string; declared: Nam
   const query = types
     .map(
       (t) =>
-        fieldLine(t.itemType, t.gqlName, `One ${t.name} by uuid, accession, alias or @id; null if there is none.`, '(id: ID!)') +
+        fieldLine(t.itemType, t.gqlName, `One ${t.name} by uuid, accession, alias, @id or the collection's own key (a lab's name); null if there is none.`, '(id: ID!)') +
         fieldLine(t.listField, `[${t.gqlName}!]!`, `${t.name} records: a portal search of type=${t.name}. Several values of one filter field are OR-ed, different fields AND-ed.`, LIST_ARGS),
     )
     .join('');

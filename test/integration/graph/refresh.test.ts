@@ -100,3 +100,36 @@ describe('schema refresh', () => {
     expect(await labFields()).toContain('name');
   });
 });
+
+describe('an upstream schema that cannot be read at start-up', () => {
+  let down: Stack;
+
+  beforeAll(async () => {
+    // The portal answers everything but its profiles.
+    process.env.SANDBOX_FAULTS = JSON.stringify([{ path: '^/profiles', status: 503, errorRate: 1 }]);
+    try {
+      down = await startStack({});
+    } finally {
+      delete process.env.SANDBOX_FAULTS;
+    }
+  });
+  afterAll(() => down?.stop());
+
+  it('starts without that part, says why in schemaVersion, and takes it up once it can be read', async () => {
+    const info = `{ gatewayInfo { schemaVersion { encodeProfiles gdcDictionary encodeProfileCount gdcNodeCount problems } } }`;
+    const before = ok(await down.gql(info)).gatewayInfo.schemaVersion;
+    expect(before).toMatchObject({ encodeProfiles: null, encodeProfileCount: 0 });
+    expect(before.gdcNodeCount).toBeGreaterThan(10);
+    expect(before.problems).toEqual([expect.stringMatching(/^ENCODE profiles \(GET \/profiles\/\): .*503/)]);
+    // The rest of the API serves meanwhile: the JSON operations and the GDC graph.
+    expect(ok(await down.gql(`{ encodeRecord(id: "/labs/sandbox-lab/") gdc(project: "GDC-INTERNAL") { _case_count } }`)).encodeRecord.name).toBe('sandbox-lab');
+    expect((await down.gql(`{ encode { labs { name } } }`)).errors?.[0].message).toMatch(/Cannot query field "labs" on type "EncodeQuery"/);
+
+    down.sandbox.encode!.emulator.faults.set([]);
+    expect(await down.gateway.graph.refresh()).toBe(true);
+    const after = ok(await down.gql(info)).gatewayInfo.schemaVersion;
+    expect(after).toMatchObject({ encodeProfileCount: 17, problems: [] });
+    expect(after.encodeProfiles).toMatch(/^[0-9a-f]{12}$/);
+    expect(ok(await down.gql(`{ encode { labs { name } } }`)).encode.labs.map((l: { name: string }) => l.name)).toContain('sandbox-lab');
+  });
+});
