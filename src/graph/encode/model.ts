@@ -4,7 +4,7 @@
  * calculated properties included) plus `_subtypes`, which says which profiles are abstract.
  */
 import { collectionName } from '../../rules/encode/naming';
-import { describe, pascal } from '../names';
+import { describe } from '../names';
 import { type Json, NamedTypes, type ObjectField, objectFields, type Shape, type ShapeContext } from '../shapes';
 
 export interface EncodeTypeModel {
@@ -153,4 +153,3 @@ export function encodeTakenNames(model: EncodeGraphModel): Set<string> {
   return taken;
 }
 
-export { pascal };

@@ -11,7 +11,7 @@ import type { EncodeRecord } from '../../datasources/encode/models';
 import { badInput } from '../../services/documents';
 import { createEntities, toUpstream } from '../inputs';
 import type { NamedRef, ObjectField, Shape } from '../shapes';
-import { type EncodeGraphModel, type EncodeTypeModel, encodeTypeName } from './model';
+import type { EncodeGraphModel, EncodeTypeModel } from './model';
 import { createMutationName } from './sdl';
 
 type Resolver = GraphQLFieldResolver<any, GatewayContext, any>;
@@ -172,4 +172,3 @@ export function encodeResolvers(model: EncodeGraphModel, declared: NamedRef[], v
   return resolvers;
 }
 
-export { encodeTypeName };

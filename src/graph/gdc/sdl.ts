@@ -2,7 +2,7 @@
 import { plural } from '../names';
 import { block, collectInputObjects, fieldLine, inputFields, namedTypes, outputFields } from '../sdl';
 import type { NamedRef, ObjectField } from '../shapes';
-import { ENTITY_FIELDS, type GdcGraphModel, type GdcNodeModel, gdcTakenNames, gdcTypeName } from './model';
+import { ENTITY_FIELDS, type GdcGraphModel, type GdcNodeModel, gdcTakenNames } from './model';
 
 const SCALAR_ARG = { Boolean: 'Boolean', Float: 'Float', String: 'String', List: '[String]' } as const;
 
@@ -148,4 +148,3 @@ export function gdcSdl(model: GdcGraphModel): { sdl: string; declared: NamedRef[
   return { sdl: parts.join('\n'), declared };
 }
 
-export { gdcTypeName };
