@@ -17,6 +17,7 @@ import { sendGraphiql } from './graphiql';
 import { LiveGraph } from './graph/live';
 import { upstreamSources } from './graph/sources';
 import { accessLog } from './http/access-log';
+import { precomputedHeaders } from './http/precomputed-headers';
 import { bodyErrors, notFound } from './http/body-errors';
 import { callerAuth } from './http/caller-auth';
 import { sendError } from './http/error-body';
@@ -47,6 +48,9 @@ export interface GatewayApp {
   graph: LiveGraph;
   stop(): Promise<void>;
 }
+
+/** Answers from this size on are gzipped for clients that accept it. */
+const COMPRESS_ABOVE_BYTES = 1024;
 
 /** What Apollo and the query fast path both do to every error before it is sent. */
 function errorFormatter(deps: AppDeps) {
@@ -109,8 +113,11 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   app.use(accessLog(deps.logger));
   app.use(deps.lifecycle.middleware());
   // A JSON API loads nothing: the strictest policy; the GraphiQL page sets its own.
-  app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
-  app.use(compression({ threshold: 1024 }));
+  app.use(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })));
+  // Queries (JSON POSTs) compress their own large answers (src/apollo/query-fast-path.ts); what the
+  // fast path hands on to Apollo is compressed below, so no answer pays for compression twice.
+  const compress = compression({ threshold: COMPRESS_ABOVE_BYTES });
+  app.use((req, res, next) => (req.method === 'POST' && req.path === '/graphql' ? next() : compress(req, res, next)));
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok', sandbox: deps.info.sandbox }));
   app.get('/readyz', async (_req, res) => {
@@ -147,7 +154,9 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
       },
       guard: inputLimits(deps.limits) as never,
       maxBodyBytes: deps.maxUploadBytes,
+      compressAbove: COMPRESS_ABOVE_BYTES,
     }),
+    compress,
     // One byte more for busboy, which flags a file that reaches its limit: MAX_UPLOAD_BYTES is inclusive.
     graphqlUploadExpress({ maxFileSize: deps.maxUploadBytes + 1, maxFiles: 5 }),
     express.json({ limit: deps.maxUploadBytes }),

@@ -12,6 +12,7 @@
  * read in `req.body`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzip } from 'node:zlib';
 import {
   type DocumentNode,
   execute,
@@ -46,6 +47,8 @@ export interface QueryFastPathOptions<C> {
   /** Express middleware to run once the body is read, before it is parsed as GraphQL (input limits). */
   guard?: (req: IncomingMessage, res: ServerResponse, next: Next) => void;
   maxBodyBytes: number;
+  /** Answers of at least this many bytes are gzipped when the client accepts it (as the compression middleware would). */
+  compressAbove?: number;
 }
 
 interface CachedDocument {
@@ -110,6 +113,30 @@ function bodyError(message: string, status: number, type: string): Error {
 function sendJson(res: ServerResponse, status: number, contentType: string, text: string): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** Whether Accept-Encoding allows gzip (or anything, `*`) with a non-zero quality. */
+function acceptsGzip(header: string | undefined): boolean {
+  for (const part of (header ?? '').split(',')) {
+    const [coding, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (coding !== 'gzip' && coding !== '*') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    return !q || Number(q.slice(2)) > 0;
+  }
+  return false;
+}
+
+/** The answer, gzipped when it is large and the client takes gzip. */
+function sendAnswer(req: IncomingMessage, res: ServerResponse, status: number, text: string, compressAbove: number | undefined): void {
+  const type = mediaType(req);
+  if (compressAbove === undefined) return sendJson(res, status, type, text);
+  res.setHeader('vary', 'Accept-Encoding');
+  if (Buffer.byteLength(text) < compressAbove || !acceptsGzip(req.headers['accept-encoding'] as string | undefined)) return sendJson(res, status, type, text);
+  gzip(text, (err, zipped) => {
+    if (err) return sendJson(res, status, type, text);
+    res.writeHead(status, { 'content-type': type, 'content-encoding': 'gzip', 'content-length': zipped.length });
+    res.end(zipped);
+  });
 }
 
 /** Apollo's choice of media type for a single result. */
@@ -189,7 +216,7 @@ export function queryFastPath<C>(options: QueryFastPathOptions<C>) {
     const extensions = { ...(result.extensions ?? {}), ...(options.extensions?.(contextValue) ?? {}) };
     if (Object.keys(extensions).length) out.extensions = extensions;
     options.finish?.(contextValue, out.errors ?? [], operation.name?.value, started);
-    sendJson(res, status, mediaType(req), JSON.stringify(out));
+    sendAnswer(req, res, status, JSON.stringify(out), options.compressAbove);
   };
 
   return (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: Next): void => {

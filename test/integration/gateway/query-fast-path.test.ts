@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { startStack, type Stack } from '../../support/stack';
 
@@ -64,5 +65,29 @@ describe('the query fast path answers as Apollo does', () => {
     const res = await post(`mutation { createEntities(input: { source: ENCODE, profile: "lab", entities: [{}], dryRun: true }) { success } }`);
     expect(res.status).toBe(200);
     expect(res.body.extensions?.upstreamCalls).toBeDefined();
+  });
+
+  it('gzips large answers for clients that take gzip, and only those, with the security headers', async () => {
+    const query = `{ __schema { types { name fields { name } } } }`;
+    const zipped = await request(stack.gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-encoding': 'br;q=0.5, gzip' },
+      body: JSON.stringify({ query }),
+    });
+    const bytes = Buffer.from(await zipped.body.arrayBuffer());
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(zipped.headers['x-content-type-options']).toBe('nosniff');
+    expect(zipped.headers['content-security-policy']).toMatch(/default-src 'none'/);
+    const answer = JSON.parse(gunzipSync(bytes).toString('utf8'));
+    expect(answer.data.__schema.types.map((t: { name: string }) => t.name)).toContain('EncodeBiosample');
+    expect(Number(zipped.headers['content-length'])).toBe(bytes.length);
+
+    const plain = await request(stack.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip;q=0' }, body: JSON.stringify({ query }) });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(await plain.body.text())).toEqual(answer);
+    const small = await request(stack.gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(await small.body.json()).toEqual({ data: { __typename: 'Query' }, extensions: { upstreamCalls: { ENCODE: 0, GDC: 0 } } });
   });
 });
