@@ -67,7 +67,7 @@ export function createContextFactory(deps: ContextDeps) {
       encode,
       gdc,
       loaders,
-      services: { encode: new EncodeRegistrationService(encode, loaders.encode), gdc: new GdcSubmissionService(gdc, loaders.gdc) },
+      services: { encode: new EncodeRegistrationService(encode, loaders.encode), gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes) },
       info: deps.info,
       logger: deps.logger,
       maxUploadBytes: deps.maxUploadBytes,

@@ -1,5 +1,6 @@
 import { Agent, errors as undiciErrors, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { upstreamUnavailable } from './upstream-error';
 
@@ -12,6 +13,19 @@ export interface UpstreamRequest {
   query?: [string, string][];
   headers?: Record<string, string>;
   body?: string | Buffer;
+}
+
+/** A request whose body and answer are streams: large documents and data files, never buffered whole. */
+export interface UpstreamStreamRequest extends Omit<UpstreamRequest, 'body'> {
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: Readable | Buffer | string;
+}
+
+export interface UpstreamStreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The answer's bytes; the caller must read or destroy it. */
+  body: Readable;
 }
 
 export interface UpstreamResponse {
@@ -102,6 +116,23 @@ export class UpstreamHttp {
       }
       return res;
     }
+  }
+
+  /**
+   * One streamed write, sent once (a body stream cannot be replayed, and a write is not idempotent).
+   * The timeouts are idle timeouts: a 200 MB document may take longer than UPSTREAM_TIMEOUT_MS in
+   * total, but never that long without a byte moving. Network errors are thrown as they come
+   * (undici's), so the caller can tell a refused connection (nothing sent) from a lost answer.
+   */
+  async stream(req: UpstreamStreamRequest): Promise<UpstreamStreamResponse> {
+    const url = this.url(req.path, req.query);
+    const started = Date.now();
+    const res = await undiciRequest(url, { method: req.method, headers: req.headers, body: req.body, dispatcher: this.dispatcher });
+    this.options.logger?.debug(
+      { upstream: this.name, method: req.method, path: url.pathname, status: res.statusCode, ms: Date.now() - started },
+      'upstream stream',
+    );
+    return { status: res.statusCode, headers: res.headers, body: res.body };
   }
 
   private async send(url: URL, req: UpstreamRequest): Promise<UpstreamResponse> {

@@ -1,7 +1,11 @@
-import type { QueryResolvers } from '../generated/resolvers-types';
+import type { MutationResolvers, QueryResolvers } from '../generated/resolvers-types';
 import { parseProject } from '../datasources/gdc/client';
+import type { GdcDocumentFormat } from '../datasources/gdc/models';
+import { badInput } from '../services/documents';
 
-export const gdcQueries: Pick<QueryResolvers, 'gdcEntities' | 'gdcDictionary'> = {
+const format = (f: string | null | undefined): GdcDocumentFormat => (f ?? 'TSV').toLowerCase() as GdcDocumentFormat;
+
+export const gdcQueries: Pick<QueryResolvers, 'gdcEntities' | 'gdcDictionary' | 'gdcTemplate'> = {
   gdcEntities: async (_p, { project, ids }, ctx) => {
     parseProject(project); // a malformed project is the caller's error, before any upstream call
     const entities = await ctx.loaders.gdc.entity.loadMany(ids.map((id) => ({ project, id })));
@@ -12,4 +16,21 @@ export const gdcQueries: Pick<QueryResolvers, 'gdcEntities' | 'gdcDictionary'> =
   },
 
   gdcDictionary: (_p, { type }, ctx) => ctx.gdc.getDictionary(type ?? '_all'),
+
+  gdcTemplate: (_p, { types, format: f }, ctx) => ctx.services.gdc.templates(types, format(f)),
+};
+
+export const gdcMutations: Pick<MutationResolvers, 'commitTransaction' | 'closeTransaction' | 'deleteEntities'> = {
+  commitTransaction: (_p, { input }, ctx) => ctx.services.gdc.commit(input.project, input.transactionId, input.async ?? false),
+
+  closeTransaction: (_p, { input }, ctx) => ctx.services.gdc.close(input.project, input.transactionId),
+
+  deleteEntities: (_p, { input }, ctx) => {
+    if (input.source !== 'GDC') {
+      throw badInput("deleteEntities deletes GDC entities; ENCODE records are not deleted but patched to status 'deleted' (patchRecord)", 'source');
+    }
+    if (!input.project) throw badInput('project is required for GDC (PROGRAM-PROJECT)', 'project');
+    if (!input.ids.length) throw badInput('ids is empty: nothing to delete', 'ids');
+    return ctx.services.gdc.delete(input.project, input.ids, input.dryRun ?? false);
+  },
 };

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../generated/resolvers-types';
 import { encodeQueries } from './encode';
-import { gdcQueries } from './gdc';
+import { gdcMutations, gdcQueries } from './gdc';
 import { infoQueries } from './info';
 import { scalarResolvers } from './scalars';
 import { submissionMutations } from './submission';
@@ -8,5 +8,5 @@ import { submissionMutations } from './submission';
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: { ...infoQueries, ...encodeQueries, ...gdcQueries },
-  Mutation: { ...submissionMutations },
+  Mutation: { ...submissionMutations, ...gdcMutations },
 };

@@ -36,6 +36,8 @@ export interface SubmissionResultModel {
   transactionId: number | null;
   createdCount: number;
   updatedCount: number;
+  /** GDC deletions: entities deleted (or that a dry run would delete); null for other writes. */
+  deletedCount?: number | null;
   errorCount: number;
   entities: EntityResultModel[];
   transactionalErrors: string[];

@@ -2,37 +2,53 @@ import { GraphQLError } from 'graphql';
 import type { GdcApi } from '../../datasources/gdc/client';
 import { parseProject } from '../../datasources/gdc/client';
 import type { GdcLoaders } from '../../datasources/gdc/loaders';
-import { delimitedEntityRows } from '../documents';
-import type { SubmissionDocument } from '../submission-document';
+import type { GdcDocumentFormat } from '../../datasources/gdc/models';
+import type { CreateEntitiesInput } from '../../generated/resolvers-types';
 import type { SubmissionResultModel } from '../result';
-import { fromGdcEnvelope } from './envelope';
+import { createEntities } from './create';
+import { memoryDocument } from './document/source';
+import { closeTransaction, commitTransaction, deleteEntities } from './lifecycle';
+import { type GdcFileModel, templates } from './templates';
+import { sendDocument } from './transaction';
 
-/** Per request: one caller's GDC submissions (transactions) through its client and loaders. */
+/**
+ * Per request: one caller's GDC submissions (transactions, their lifecycle, templates) through its
+ * client and loaders. Each operation lives in its own module; this is the one door to them.
+ */
 export class GdcSubmissionService {
   constructor(
     private readonly api: GdcApi,
     private readonly loaders: GdcLoaders,
+    private readonly maxUploadBytes: number = 100 * 1024 * 1024,
   ) {}
 
-  /** The whole document as one transaction: POST (create), PUT (upsert) or PATCH, dry run or not. */
-  async submit(project: string, doc: SubmissionDocument, method: 'POST' | 'PUT' | 'PATCH', dryRun: boolean): Promise<SubmissionResultModel> {
-    const ref = parseProject(project);
-    const text = doc.text ?? JSON.stringify(doc.entities);
-    const rows = doc.format === 'json' ? [] : delimitedEntityRows(text, doc.format);
-    const { status, envelope } = await this.api.submit(ref, text, {
-      method,
-      dryRun,
-      format: doc.format,
-      documentName: doc.filename ?? undefined,
-    });
-    return fromGdcEnvelope(envelope, status, dryRun, rows);
+  /** createEntities: one transaction (or `chunkSize` several), the document streamed, never held whole. */
+  create(project: string, input: CreateEntitiesInput): Promise<SubmissionResultModel> {
+    return createEntities(this.api, parseProject(project), input, this.maxUploadBytes);
   }
 
   /** GDC's PATCH changes only the given properties (a PUT would need the whole entity again). */
   async patch(project: string, id: string, patch: Record<string, unknown>, dryRun: boolean): Promise<SubmissionResultModel> {
+    const ref = parseProject(project);
     const entity = await this.loaders.entity.load({ project, id });
     if (!entity) throw new GraphQLError(`GDC entity '${id}' in project ${project} not found`, { extensions: { code: 'NOT_FOUND' } });
-    const doc = { ...patch, type: entity.properties.type, id };
-    return this.submit(project, { format: 'json', text: JSON.stringify([doc]), entities: null, filename: null }, 'PATCH', dryRun);
+    const doc = memoryDocument(JSON.stringify([{ ...patch, type: entity.properties.type, id }]), 'json');
+    return sendDocument(this.api, ref, doc, { method: 'PATCH', dryRun, async: false }, null);
+  }
+
+  commit(project: string, transactionId: number, async: boolean): Promise<SubmissionResultModel> {
+    return commitTransaction(this.api, parseProject(project), transactionId, async);
+  }
+
+  close(project: string, transactionId: number): Promise<SubmissionResultModel> {
+    return closeTransaction(this.api, parseProject(project), transactionId);
+  }
+
+  delete(project: string, ids: string[], dryRun: boolean): Promise<SubmissionResultModel> {
+    return deleteEntities(this.api, parseProject(project), ids, dryRun);
+  }
+
+  templates(types: string[], format: GdcDocumentFormat): Promise<GdcFileModel[]> {
+    return templates(this.api, types, format);
   }
 }

@@ -1,0 +1,159 @@
+import type { GdcApi } from '../../datasources/gdc/client';
+import type { GdcProjectRef } from '../../datasources/gdc/models';
+import type { LostResponse } from '../../datasources/lost-response';
+import { type EntityResultModel, type SubmissionResultModel, emptyEntity } from '../result';
+import type { EntityKey } from './document/scan';
+import { emptyResult } from './envelope';
+
+/** GDC's timestamps and its Date header have different resolutions; this much slack covers both. */
+const CLOCK_SLACK_MS = 1500;
+const IDS_PER_QUERY = 200;
+const TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+interface Found {
+  id: string;
+  submitterId: string | null;
+  created: number;
+  updated: number;
+}
+
+/**
+ * After a write's answer was lost, finds out what it did before anything is reported: each entity
+ * is looked up by submitter_id (by id when it has none) through the submission GraphQL. GDC
+ * transactions are all or nothing, so one entity written by this request proves the whole
+ * transaction landed, and one that a POST found already there proves it did not. "Written by this
+ * request" means created (or, for PUT/PATCH, updated) after the request was sent, on GDC's own
+ * clock: the lookup's Date header less the time since sending, so the two clocks need not agree.
+ */
+export async function reconcile(
+  api: GdcApi,
+  project: GdcProjectRef,
+  lost: LostResponse,
+  keys: EntityKey[],
+  method: 'POST' | 'PUT' | 'PATCH',
+  rows: (number | null)[] | null,
+): Promise<SubmissionResultModel> {
+  const projectId = `${project.program}-${project.project}`;
+  let found: (Found | null)[];
+  let windowStart: number;
+  try {
+    const lookup = await lookUp(api, projectId, keys);
+    found = lookup.found;
+    windowStart = lookup.upstreamNow - (Date.now() - lost.sentAt) - CLOCK_SLACK_MS;
+  } catch (err) {
+    return unknownResult(lost, keys, rows, `looking the entities up afterwards failed too (${(err as Error).message})`);
+  }
+  const landed = found.map((f) => (f ? f.created >= windowStart || (method !== 'POST' && f.updated >= windowStart) : false));
+  const preExisting = method === 'POST' && found.some((f, i) => f && !landed[i]);
+  if (landed.some(Boolean) && !preExisting) return landedResult(lost, keys, found, landed, windowStart, rows);
+  if (preExisting) return notLandedResult(lost, keys, found, rows);
+  const what = keys.length === 1 ? 'the entity was' : `none of the ${keys.length} entities was`;
+  return unknownResult(lost, keys, rows, `${what} found written since the request was sent (looked up by submitter_id in ${projectId}); the transaction may have failed, or may still be running upstream`);
+}
+
+async function lookUp(api: GdcApi, projectId: string, keys: EntityKey[]): Promise<{ found: (Found | null)[]; upstreamNow: number }> {
+  const found: (Found | null)[] = keys.map(() => null);
+  let upstreamNow = Date.now();
+  const bySubmitter = new Map<string, Map<string, number[]>>();
+  const byId = new Map<string, Map<string, number[]>>();
+  keys.forEach((k, i) => {
+    if (!TYPE_NAME.test(k.type)) return; // GDC cannot have written an entity of a type it cannot name
+    const [map, key] = k.submitterId ? [bySubmitter, k.submitterId] : k.id ? [byId, k.id] : [null, ''];
+    if (!map) return;
+    const ofType = map.get(k.type) ?? new Map<string, number[]>();
+    map.set(k.type, ofType);
+    ofType.set(key, [...(ofType.get(key) ?? []), i]);
+  });
+  for (const [arg, map] of [['submitter_id', bySubmitter], ['ids', byId]] as const) {
+    for (const [type, wanted] of map) {
+      const values = [...wanted.keys()];
+      for (let i = 0; i < values.length; i += IDS_PER_QUERY) {
+        const batch = values.slice(i, i + IDS_PER_QUERY);
+        const query = `query Reconcile($project: [String], $values: [String]) {
+          found: ${type}(project_id: $project, ${arg}: $values, first: 0) { id submitter_id created_datetime updated_datetime }
+        }`;
+        const answer = await api.graphql(query, { project: [projectId], values: batch });
+        if (answer.errors.length) throw new Error(answer.errors.join('; '));
+        if (answer.date !== null) upstreamNow = answer.date;
+        const rowsFound = ((answer.data as { found?: Record<string, unknown>[] } | null)?.found ?? []) as Record<string, unknown>[];
+        for (const row of rowsFound) {
+          const key = arg === 'ids' ? String(row.id) : String(row.submitter_id);
+          for (const index of wanted.get(key) ?? []) {
+            found[index] = {
+              id: String(row.id),
+              submitterId: typeof row.submitter_id === 'string' ? row.submitter_id : null,
+              created: Date.parse(String(row.created_datetime)),
+              updated: Date.parse(String(row.updated_datetime ?? row.created_datetime)),
+            };
+          }
+        }
+      }
+    }
+  }
+  return { found, upstreamNow };
+}
+
+function base(keys: EntityKey[], rows: (number | null)[] | null): EntityResultModel[] {
+  return keys.map((k, i) => ({ ...emptyEntity(i, rows?.[i] ?? null), type: k.type || null, submitterId: k.submitterId, id: k.id }));
+}
+
+function landedResult(
+  lost: LostResponse,
+  keys: EntityKey[],
+  found: (Found | null)[],
+  landed: boolean[],
+  windowStart: number,
+  rows: (number | null)[] | null,
+): SubmissionResultModel {
+  const entities = base(keys, rows).map((e, i) => {
+    const f = found[i];
+    if (!f || !landed[i]) {
+      return { ...e, action: 'unknown', warnings: [`${lost.message}; the transaction landed, but this entity was not found afterwards by submitter_id`] };
+    }
+    const action = f.created >= windowStart ? 'create' : 'update';
+    const when = new Date(action === 'create' ? f.created : f.updated).toISOString();
+    return { ...e, id: f.id, valid: true, action, warnings: [`${lost.message}; found afterwards by ${keys[i].submitterId ? 'submitter_id' : 'id'}, ${action}d at ${when}`] };
+  });
+  const unknown = entities.filter((e) => e.action === 'unknown').length;
+  return {
+    ...emptyResult(false),
+    success: unknown === 0,
+    message: `GDC's answer was lost (${lost.reason}); the entities were found afterwards, written by this request: the transaction went through.`,
+    createdCount: entities.filter((e) => e.action === 'create').length,
+    updatedCount: entities.filter((e) => e.action === 'update').length,
+    entities,
+    upstreamStatus: lost.status,
+  };
+}
+
+function notLandedResult(lost: LostResponse, keys: EntityKey[], found: (Found | null)[], rows: (number | null)[] | null): SubmissionResultModel {
+  const entities = base(keys, rows).map((e, i) => ({
+    ...e,
+    id: found[i]?.id ?? e.id,
+    warnings: [
+      found[i]
+        ? `${lost.message}; this entity existed before the request, so GDC refused the POST (use upsert to update it)`
+        : `${lost.message}; not written: another entity of the POST already existed, and GDC writes all or nothing`,
+    ],
+  }));
+  return {
+    ...emptyResult(false),
+    message: `GDC's answer was lost (${lost.reason}); looked up afterwards, some entities existed before this POST, so GDC refused it and wrote nothing.`,
+    errorCount: entities.length,
+    entities,
+    transactionalErrors: [lost.message],
+    upstreamStatus: lost.status,
+  };
+}
+
+function unknownResult(lost: LostResponse, keys: EntityKey[], rows: (number | null)[] | null, checked: string): SubmissionResultModel {
+  const warning = `${lost.message}; ${checked}. Look at gdcTransactions before re-running, or re-run with upsert: true (no duplicates either way).`;
+  return {
+    ...emptyResult(false),
+    message: `GDC's answer was lost (${lost.reason}) and the outcome is unknown: ${checked}.`,
+    errorCount: keys.length,
+    entities: base(keys, rows).map((e) => ({ ...e, action: 'unknown', warnings: [warning] })),
+    transactionalErrors: [lost.message],
+    upstreamStatus: lost.status,
+  };
+}

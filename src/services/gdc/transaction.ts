@@ -1,0 +1,50 @@
+import { GraphQLError } from 'graphql';
+import type { GdcApi } from '../../datasources/gdc/client';
+import type { GdcProjectRef } from '../../datasources/gdc/models';
+import { LostResponse } from '../../datasources/lost-response';
+import type { EntityResultModel, SubmissionResultModel } from '../result';
+import { entityKeys } from './document/scan';
+import type { GdcDocument } from './document/source';
+import { entityFromGdc, resultFromAnswer } from './envelope';
+import { reconcile } from './reconcile';
+
+export interface SendOptions {
+  method: 'POST' | 'PUT' | 'PATCH';
+  dryRun: boolean;
+  async: boolean;
+}
+
+/**
+ * One document as one GDC transaction: the bytes stream upstream, the answer streams back and
+ * becomes one EntityResult per entity (with its TSV/CSV line from `rows`). When the answer is lost,
+ * what the write did is looked up before anything is reported (see reconcile.ts).
+ */
+export async function sendDocument(
+  api: GdcApi,
+  project: GdcProjectRef,
+  doc: GdcDocument,
+  options: SendOptions,
+  rows: number[] | null,
+): Promise<SubmissionResultModel> {
+  const entities: EntityResultModel[] = [];
+  try {
+    const answer = await api.submit(
+      project,
+      doc.open(),
+      { method: options.method, dryRun: options.dryRun, async: options.async, format: doc.format, documentName: doc.filename ?? undefined },
+      (e, i) => entities.push(entityFromGdc(e, i, rows?.[i] ?? null)),
+    );
+    return resultFromAnswer(answer, options.dryRun, entities);
+  } catch (err) {
+    if (!(err instanceof LostResponse)) throw err;
+    if (options.dryRun) throw lostDryRun(err);
+    return reconcile(api, project, err, await entityKeys(doc), options.method, rows);
+  }
+}
+
+/** A dry run writes nothing, so a lost answer leaves nothing to look up: say so and let it be re-run. */
+export function lostDryRun(lost: LostResponse): GraphQLError {
+  return new GraphQLError(`${lost.message}. A dry run writes nothing; run it again.`, {
+    extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'GDC', upstreamStatus: lost.status },
+  });
+}
