@@ -15,6 +15,8 @@ export interface Config {
   gdcToken: string | null;
   upstreamTimeoutMs: number;
   maxUploadBytes: number;
+  /** Reads one GraphQL operation may send upstream before it is refused (see datasources/upstream-calls.ts). */
+  maxUpstreamCalls: number;
   sandbox: SandboxConfig;
 }
 
@@ -90,6 +92,7 @@ export function loadConfig(env: Env = process.env): Config {
     gdcToken: gdcToken(env),
     upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 60_000),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
+    maxUpstreamCalls: int(env, 'MAX_UPSTREAM_CALLS', 50),
     sandbox: sandboxSchemas(env),
   };
 }

@@ -78,7 +78,7 @@ export async function gqlWithFile(
   const form = new FormData();
   form.append('operations', JSON.stringify({ query, variables }));
   form.append('map', JSON.stringify({ 0: [filePath] }));
-  const blob = file.bytes instanceof Blob ? file.bytes : new Blob([file.bytes]);
+  const blob = file.bytes instanceof Blob ? file.bytes : new Blob([new Uint8Array(file.bytes)]);
   form.append('0', blob, file.name);
   const res = await request(graphqlUrl, { method: 'POST', body: form, headers: { 'apollo-require-preflight': 'true' } });
   const body = (await res.body.json()) as { data: any; errors?: any[] };

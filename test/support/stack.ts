@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { request } from 'undici';
-import { startGateway, type RunningGateway } from '../../src/gateway';
+import { type GatewayOptions, startGateway, type RunningGateway } from '../../src/gateway';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox';
 import { dataPath } from '../../src/sandbox/shared/paths';
 
@@ -8,6 +8,7 @@ export interface GqlResponse<T = Record<string, any>> {
   status: number;
   data: T;
   errors?: { message: string; extensions?: Record<string, any>; path?: (string | number)[] }[];
+  extensions?: Record<string, any>;
 }
 
 export interface Stack {
@@ -24,8 +25,11 @@ export const REAL_SCHEMAS: SandboxOptions = {
   gdcDictionary: dataPath('gdc', 'dictionary_all.json.gz'),
 };
 
-/** The sandbox and a gateway in front of it, both on ephemeral loopback ports; talks real HTTP. */
-export async function startStack(options: SandboxOptions = REAL_SCHEMAS): Promise<Stack> {
+/**
+ * The sandbox and a gateway in front of it, both on ephemeral loopback ports; talks real HTTP.
+ * `gatewayOptions` overrides what the gateway is started with (limits, timeouts, keys).
+ */
+export async function startStack(options: SandboxOptions = REAL_SCHEMAS, gatewayOptions: Partial<GatewayOptions> = {}): Promise<Stack> {
   const sandbox = await startSandbox(options);
   const gateway = await startGateway({
     encodeUrl: sandbox.encode!.url,
@@ -33,6 +37,7 @@ export async function startStack(options: SandboxOptions = REAL_SCHEMAS): Promis
     sandbox: { encode: true, gdc: true },
     defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token },
     logger: pino({ level: 'silent' }),
+    ...gatewayOptions,
   });
   return {
     sandbox,
@@ -43,8 +48,8 @@ export async function startStack(options: SandboxOptions = REAL_SCHEMAS): Promis
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.body.json()) as { data: any; errors?: any[] };
-      return { status: res.statusCode, data: body.data, errors: body.errors };
+      const body = (await res.body.json()) as { data: any; errors?: any[]; extensions?: Record<string, any> };
+      return { status: res.statusCode, data: body.data, errors: body.errors, extensions: body.extensions };
     },
     async stop() {
       await gateway.stop();

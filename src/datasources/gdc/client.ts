@@ -143,7 +143,7 @@ export class GdcClient implements GdcApi {
       }
     } catch (err) {
       if (err instanceof GraphQLError || err instanceof LostResponse) throw err;
-      if (status === null && neverSent(err)) throw upstreamUnavailable('GDC', this.http.url(req.path), err as Error);
+      if (status === null && neverSent(err)) throw upstreamUnavailable('GDC', this.http.baseUrl, 'refused', { attempts: 1, timeoutMs: 0 });
       throw new LostResponse('GDC', action, networkReason(err), sentAt, status);
     }
   }

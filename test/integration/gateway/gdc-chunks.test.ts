@@ -85,7 +85,7 @@ describe('GDC chunked submissions through the gateway', () => {
       'variables.input.file',
       { name: 'entities.json', bytes: Buffer.from(JSON.stringify(entities)) },
     );
-    const r = ok(res as any).createEntities;
+    const r = ok<any>(res).createEntities;
     expect(r).toMatchObject({ success: true, createdCount: 2 });
     expect(r.chunks.map((c: any) => c.firstIndex)).toEqual([1, 0]);
     expect(r.entities.map((e: any) => [e.type, e.action])).toEqual([
