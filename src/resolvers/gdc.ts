@@ -17,7 +17,10 @@ export const gdcQueries: Pick<QueryResolvers, 'gdcEntities' | 'gdcDictionary' | 
 
   gdcDictionary: (_p, { type }, ctx) => ctx.gdc.getDictionary(type ?? '_all'),
 
-  gdcTemplate: (_p, { types, format: f }, ctx) => ctx.services.gdc.templates(types, format(f)),
+  gdcTemplate: (_p, { types, format: f }, ctx) => {
+    ctx.upstreamCalls.grant(types.length); // one GET per type asked for
+    return ctx.services.gdc.templates(types, format(f));
+  },
 };
 
 export const gdcMutations: Pick<MutationResolvers, 'commitTransaction' | 'closeTransaction' | 'deleteEntities'> = {
