@@ -5,7 +5,8 @@ import { badInput } from '../documents';
 import type { SubmissionResultModel } from '../result';
 import { sendInChunks } from './chunked';
 import { openDocument } from './document/input';
-import { scanDocument } from './document/scan';
+import { entityRows } from './document/rows';
+import { checkHeader, scanDocument } from './document/scan';
 import { type SendOptions, sendDocument } from './transaction';
 
 /**
@@ -18,10 +19,16 @@ export async function createEntities(api: GdcApi, project: GdcProjectRef, input:
   const chunkSize = checkChunkSize(input.chunkSize, options);
   const doc = await openDocument(input, maxBytes);
   try {
-    // One pass for the TSV/CSV lines of entities (errors name rows), and for chunks the types.
-    const scan = doc.format !== 'json' || chunkSize ? await scanDocument(doc) : null;
-    if (chunkSize && scan!.count > 0) return await sendInChunks(api, project, doc, options, chunkSize, scan!);
-    return await sendDocument(api, project, doc, options, scan?.rows ?? null);
+    if (chunkSize) {
+      // Chunks need every entity's type before the first is sent.
+      const scan = await scanDocument(doc);
+      if (scan.count > 0) return await sendInChunks(api, project, doc, options, chunkSize, scan);
+    }
+    if (doc.format === 'json') return await sendDocument(api, project, doc, options, null);
+    // The TSV/CSV lines of entities (so errors name rows) are counted while the document goes up.
+    await checkHeader(doc);
+    const rows = entityRows(doc).catch(() => null); // GDC reads the document itself and says what is wrong with it
+    return await sendDocument(api, project, doc, options, rows);
   } finally {
     await doc.dispose();
   }

@@ -1,5 +1,5 @@
 import type { GdcAnswer, GdcEntityResult, GdcSubmissionResponse } from '../../datasources/gdc/models';
-import { type EntityResultModel, type SubmissionResultModel, emptyEntity } from '../result';
+import type { EntityResultModel, SubmissionResultModel } from '../result';
 
 function text(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -10,29 +10,42 @@ function text(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const NONE: never[] = [];
+/**
+ * One shared empty list for the many empty fields of entity results: a 200,000-entity answer
+ * would otherwise hold a million empty arrays. Frozen, so no code can fill it for everyone.
+ */
+const NONE = Object.freeze([]) as unknown as never[];
+
+/** `list.map(fn)`, or the shared empty list. */
+function mapped<T, U>(list: T[] | undefined, fn: (item: T) => U): U[] {
+  return list && list.length ? list.map(fn) : NONE;
+}
 
 /** One entity of GDC's envelope as an EntityResult; `row` is its line when the input was TSV/CSV. */
 export function entityFromGdc(e: GdcEntityResult, index: number, row: number | null): EntityResultModel {
   const keys = e.unique_keys ?? NONE;
   return {
-    ...emptyEntity(index, row),
+    index,
+    row,
+    accession: null,
+    aliases: NONE,
+    record: null,
     action: e.action ?? null,
     valid: e.valid,
     id: e.id ?? null,
     type: e.type ?? null,
     submitterId: keys.find((k) => k.submitter_id)?.submitter_id ?? null,
     uniqueKeys: keys as Record<string, unknown>[],
-    relatedCases: (e.related_cases ?? NONE).map((c) => ({ id: c.id, submitterId: c.submitter_id ?? null })),
+    relatedCases: mapped(e.related_cases, (c) => ({ id: c.id, submitterId: c.submitter_id ?? null })),
     // GDC's error types (NOT_UNIQUE, INVALID_LINK, …) are already the gateway's vocabulary.
-    errors: (e.errors ?? NONE).map((err) => ({
+    errors: mapped(e.errors, (err) => ({
       type: err.type ?? 'ERROR',
       message: err.message ?? JSON.stringify(err),
       keys: Array.isArray(err.keys) ? err.keys.map(String) : [],
       location: null,
       dependents: Array.isArray(err.dependents) ? err.dependents.map((d) => d.id) : null,
     })),
-    warnings: (e.warnings ?? NONE).map(text),
+    warnings: mapped(e.warnings, text),
   };
 }
 

@@ -16,7 +16,8 @@ export interface SendOptions {
 
 /**
  * One document as one GDC transaction: the bytes stream upstream, the answer streams back and
- * becomes one EntityResult per entity (with its TSV/CSV line from `rows`). When the answer is lost,
+ * becomes one EntityResult per entity (with its TSV/CSV line from `rows`, which may still be being
+ * counted while the document goes up). When the answer is lost,
  * what the write did is looked up before anything is reported (see reconcile.ts).
  */
 export async function sendDocument(
@@ -24,7 +25,7 @@ export async function sendDocument(
   project: GdcProjectRef,
   doc: GdcDocument,
   options: SendOptions,
-  rows: number[] | null,
+  rows: number[] | null | Promise<number[] | null>,
 ): Promise<SubmissionResultModel> {
   const entities: EntityResultModel[] = [];
   try {
@@ -32,13 +33,15 @@ export async function sendDocument(
       project,
       doc.open(),
       { method: options.method, dryRun: options.dryRun, async: options.async, format: doc.format, documentName: doc.filename ?? undefined },
-      (e, i) => entities.push(entityFromGdc(e, i, rows?.[i] ?? null)),
+      (e, i) => entities.push(entityFromGdc(e, i, null)),
     );
+    const lines = await rows;
+    if (lines) entities.forEach((e, i) => (e.row = lines[i] ?? null));
     return resultFromAnswer(answer, options.dryRun, entities);
   } catch (err) {
     if (!(err instanceof LostResponse)) throw err;
     if (options.dryRun) throw lostDryRun(err);
-    return reconcile(api, project, err, await entityKeys(doc), options.method, rows);
+    return reconcile(api, project, err, await entityKeys(doc), options.method, await rows);
   }
 }
 

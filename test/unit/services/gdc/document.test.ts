@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FileUpload } from 'graphql-upload-minimal';
 import { documentChunks, increasingRuns, sendOrder } from '../../../../src/services/gdc/document/chunks';
 import { entityKeys, scanDocument } from '../../../../src/services/gdc/document/scan';
+import { RowScanner, entityRows } from '../../../../src/services/gdc/document/rows';
 import { memoryDocument, spoolUpload } from '../../../../src/services/gdc/document/source';
 import { parse } from 'csv-parse/sync';
 
@@ -94,5 +95,36 @@ describe('chunks', () => {
     const bodies = [];
     for await (const c of documentChunks(doc, sendOrder(scan, ranks), 2)) bodies.push(JSON.parse(c.body.toString()));
     expect(bodies).toEqual([[{ type: 'case', n: 2 }, { type: 'case', n: 3 }], [{ type: 'sample', n: 1 }]]);
+  });
+});
+
+describe('RowScanner (entityRows)', () => {
+  const cases: [string, string, 'tsv' | 'csv'][] = [
+    ['blank lines and rows without a type', ['type\tsubmitter_id', 'sample\ts1', '', '\ts-skipped', 'sample\ts2'].join('\n'), 'tsv'],
+    ['CRLF line ends', 'type\tsubmitter_id\r\ncase\ta\r\n\r\n\tx\r\ncase\tc\r\n', 'tsv'],
+    ['quoted cells over lines, with delimiters and doubled quotes', '*type,submitter_id,comment\ncase,c1,"two\nlines, ""quoted"""\ncase,c2,x\n"case",c3,"a\n\nb"\n', 'csv'],
+    ['a BOM, a quoted header cell and a type column that is not first', '\ufeffsubmitter_id\t"type"\na\tcase\nb\t \nc\tsample', 'tsv'],
+    ['a quote inside an unquoted cell', 'type\tx\ncase\tsay "hi\ncase\tok', 'tsv'],
+  ];
+
+  it.each(cases)('gives the lines the full parser gives: %s', async (_what, text, format) => {
+    const doc = memoryDocument(text, format);
+    const expected = (await scanDocument(doc)).rows;
+    expect(await entityRows(doc)).toEqual(expected);
+  });
+
+  it('reads documents split anywhere', async () => {
+    const text = cases[2][1].repeat(1).replace(/\n$/, '') + '\ncase,c4,"x\ny"\n';
+    const expected = (await scanDocument(memoryDocument(text, 'csv'))).rows;
+    for (let piece = 1; piece < 9; piece++) {
+      const scanner = new RowScanner(0x2c);
+      const bytes = Buffer.from(text);
+      for (let i = 0; i < bytes.length; i += piece) scanner.write(bytes.subarray(i, i + piece));
+      expect(scanner.end()).toEqual(expected);
+    }
+  });
+
+  it('refuses a document without a type column', async () => {
+    await expect(entityRows(memoryDocument('submitter_id\nx', 'tsv'))).rejects.toThrow(/no 'type' column/);
   });
 });
