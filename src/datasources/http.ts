@@ -23,9 +23,11 @@ export interface UpstreamRequest {
   fresh?: boolean;
 }
 
-/** A request whose body and answer are streams: large documents and data files, never buffered whole. */
+/**
+ * A request whose body and answer are streams: large documents and data files, never buffered
+ * whole, and binary answers (archives) that must not be decoded as text.
+ */
 export interface UpstreamStreamRequest extends Omit<UpstreamRequest, 'body'> {
-  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: Readable | Buffer | string;
 }
 
@@ -152,7 +154,7 @@ export class UpstreamPool implements UpstreamHttp {
   }
 
   /**
-   * One streamed write, sent once (a body stream cannot be replayed, and a write is not idempotent).
+   * One streamed request, sent once (a body stream cannot be replayed, and a write is not idempotent).
    * No overall deadline: a 200 MB document may take longer than UPSTREAM_TIMEOUT_MS in total; the
    * pool's idle timeouts (no byte moving for that long) still apply. Network errors are thrown as
    * they come (undici's), so the caller can tell a refused connection (nothing sent) from a lost answer.

@@ -42,7 +42,7 @@ export class UpstreamCalls {
       name: pool.name,
       baseUrl: pool.baseUrl,
       request: (req) => (req.method === 'GET' ? this.read(pool, req) : this.write(pool, req)),
-      stream: (req) => this.writeStream(pool, req),
+      stream: (req) => (req.method === 'GET' ? this.readStream(pool, req) : this.writeStream(pool, req)),
     };
   }
 
@@ -81,6 +81,11 @@ export class UpstreamCalls {
     } finally {
       this.forget(pool.name);
     }
+  }
+
+  /** A streamed read (a binary download) counts and is capped like any read; it is never memoised. */
+  private readStream(pool: UpstreamPool, req: UpstreamStreamRequest): Promise<UpstreamStreamResponse> {
+    return pool.stream(req, (upstream) => this.count(upstream, true));
   }
 
   /** A streamed write counts and forgets the memo like any write (its answer ends when the caller has read it). */

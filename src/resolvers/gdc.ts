@@ -5,7 +5,10 @@ import { badInput } from '../services/documents';
 
 const format = (f: string | null | undefined): GdcDocumentFormat => (f ?? 'TSV').toLowerCase() as GdcDocumentFormat;
 
-export const gdcQueries: Pick<QueryResolvers, 'gdcEntities' | 'gdcDictionary' | 'gdcTemplate'> = {
+export const gdcQueries: Pick<
+  QueryResolvers,
+  'gdcEntities' | 'gdcDictionary' | 'gdcTemplate' | 'gdcExport' | 'gdcManifest' | 'gdcTransaction' | 'gdcTransactions' | 'gdcGraphql'
+> = {
   gdcEntities: async (_p, { project, ids }, ctx) => {
     parseProject(project); // a malformed project is the caller's error, before any upstream call
     const entities = await ctx.loaders.gdc.entity.loadMany(ids.map((id) => ({ project, id })));
@@ -21,9 +24,19 @@ export const gdcQueries: Pick<QueryResolvers, 'gdcEntities' | 'gdcDictionary' | 
     ctx.upstreamCalls.grant(types.length); // one GET per type asked for
     return ctx.services.gdc.templates(types, format(f));
   },
+
+  gdcExport: (_p, { project, ids, format: f, withChildren }, ctx) => ctx.services.gdc.export(project, ids, format(f), withChildren ?? false),
+
+  gdcManifest: (_p, { project, ids }, ctx) => ctx.services.gdc.manifest(project, ids),
+
+  gdcTransaction: (_p, { project, id }, ctx) => ctx.services.gdc.transaction(project, id),
+
+  gdcTransactions: (_p, { project, first, offset }, ctx) => ctx.services.gdc.transactions(project, first ?? 20, offset ?? 0),
+
+  gdcGraphql: (_p, { query, variables }, ctx) => ctx.services.gdc.graphql(query, variables),
 };
 
-export const gdcMutations: Pick<MutationResolvers, 'commitTransaction' | 'closeTransaction' | 'deleteEntities'> = {
+export const gdcMutations: Pick<MutationResolvers, 'commitTransaction' | 'closeTransaction' | 'deleteEntities' | 'submitBcrXml'> = {
   commitTransaction: (_p, { input }, ctx) => ctx.services.gdc.commit(input.project, input.transactionId, input.async ?? false),
 
   closeTransaction: (_p, { input }, ctx) => ctx.services.gdc.close(input.project, input.transactionId),
@@ -36,4 +49,12 @@ export const gdcMutations: Pick<MutationResolvers, 'commitTransaction' | 'closeT
     if (!input.ids.length) throw badInput('ids is empty: nothing to delete', 'ids');
     return ctx.services.gdc.delete(input.project, input.ids, input.dryRun ?? false);
   },
+
+  submitBcrXml: (_p, { input }, ctx) =>
+    ctx.services.gdc.submitBcrXml(input.project, {
+      kind: input.kind === 'BIOSPECIMEN' ? 'biospecimen' : 'clinical',
+      document: input.document,
+      file: input.file,
+      dryRun: input.dryRun ?? false,
+    }),
 };

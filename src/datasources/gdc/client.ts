@@ -46,6 +46,19 @@ export interface GdcApi {
   getTemplate(type: string, format: GdcDocumentFormat): Promise<{ fileName: string; content: string } | null>;
   /** A query to the submission GraphQL (peregrine); its errors are strings, as GDC sends them. */
   graphql(query: string, variables?: unknown): Promise<GdcGraphqlAnswer>;
+  /** `/export`: one file for one type, else a .tar.gz (TSV/CSV) or one JSON object keyed by type. */
+  exportEntities(project: GdcProjectRef, ids: readonly string[], format: GdcDocumentFormat, withChildren: boolean): Promise<GdcDownload>;
+  /** `/manifest`: the gdc-client upload manifest (YAML) of data file entities. */
+  manifest(project: GdcProjectRef, ids: readonly string[]): Promise<GdcDownload>;
+  /** `PUT /xml/{biospecimen|clinical}/bcr[/_dry_run]`: BCR XML converted by GDC into entities. */
+  submitBcrXml(project: GdcProjectRef, kind: 'biospecimen' | 'clinical', xml: GdcBody, dryRun: boolean): Promise<GdcAnswer>;
+}
+
+/** A file the API sends as a download, bytes as they came (an archive must not be decoded as text). */
+export interface GdcDownload {
+  fileName: string | null;
+  contentType: string;
+  body: Buffer;
 }
 
 export interface GdcGraphqlAnswer {
@@ -116,6 +129,45 @@ export class GdcClient implements GdcApi {
     const list = ids.map(encodeURIComponent).join(',');
     const path = `${this.projectPath(project)}/entities/${dryRun ? '_dry_run/' : ''}${list}`;
     return this.write({ method: 'DELETE', path }, `DELETE ${projectId(project)} entities`);
+  }
+
+  submitBcrXml(project: GdcProjectRef, kind: 'biospecimen' | 'clinical', xml: GdcBody, dryRun: boolean): Promise<GdcAnswer> {
+    const path = `${this.projectPath(project)}/xml/${kind}/bcr${dryRun ? '/_dry_run' : ''}`;
+    return this.write({ method: 'PUT', path, headers: { 'content-type': 'application/xml' }, body: xml }, `PUT ${projectId(project)} ${kind} BCR XML`);
+  }
+
+  exportEntities(project: GdcProjectRef, ids: readonly string[], format: GdcDocumentFormat, withChildren: boolean): Promise<GdcDownload> {
+    const query: [string, string][] = [
+      ['ids', ids.join(',')],
+      ['format', format],
+    ];
+    // GDC reads any non-empty with_children as true; the guide sends `with_children=with_children`.
+    if (withChildren) query.push(['with_children', 'with_children']);
+    return this.download(`${this.projectPath(project)}/export`, query, `export from ${projectId(project)}`);
+  }
+
+  manifest(project: GdcProjectRef, ids: readonly string[]): Promise<GdcDownload> {
+    return this.download(`${this.projectPath(project)}/manifest`, [['ids', ids.join(',')]], `manifest of ${projectId(project)}`);
+  }
+
+  /** A GET whose answer is a file: read as bytes; a refusal is the upstream's error, with its message. */
+  protected async download(path: string, query: [string, string][], action: string): Promise<GdcDownload> {
+    const headers = this.headers({ accept: '*/*' });
+    let res: Awaited<ReturnType<UpstreamHttp['stream']>>;
+    const parts: Buffer[] = [];
+    try {
+      res = await this.http.stream({ method: 'GET', path, query, headers });
+      for await (const chunk of res.body) parts.push(chunk as Buffer);
+    } catch (err) {
+      if (err instanceof GraphQLError) throw err;
+      throw upstreamUnavailable('GDC', this.http.baseUrl, unavailableReason(err), { attempts: 1, timeoutMs: 0 });
+    }
+    const body = Buffer.concat(parts);
+    if (res.status !== 200) {
+      const text = body.toString('utf8');
+      throw upstreamError('GDC', res.status, parseJson(text), text, action);
+    }
+    return { fileName: attachmentName(res), contentType: String(res.headers['content-type'] ?? ''), body };
   }
 
   /**
@@ -212,6 +264,11 @@ export class GdcClient implements GdcApi {
     if (res.status >= 200 && res.status < 300 && res.json !== undefined) return res.json as T;
     throw upstreamError('GDC', res.status, res.json, res.text, action);
   }
+}
+
+function unavailableReason(err: unknown): 'refused' | 'timeout' | 'reset' {
+  if (neverSent(err)) return 'refused';
+  return /timeout/i.test(String((err as { code?: string }).code ?? (err as Error).message)) ? 'timeout' : 'reset';
 }
 
 function parseJson(text: string): unknown {

@@ -47,6 +47,7 @@ export async function reconcile(
   const preExisting = method === 'POST' && found.some((f, i) => f && !landed[i]);
   if (landed.some(Boolean) && !preExisting) return landedResult(lost, keys, found, landed, windowStart, rows);
   if (preExisting) return notLandedResult(lost, keys, found, rows);
+  if (!keys.length) return unknownResult(lost, keys, rows, 'the gateway cannot look the entities up: GDC makes them from the XML itself');
   const what = keys.length === 1 ? 'the entity was' : `none of the ${keys.length} entities was`;
   return unknownResult(lost, keys, rows, `${what} found written since the request was sent (looked up by submitter_id in ${projectId}); the transaction may have failed, or may still be running upstream`);
 }

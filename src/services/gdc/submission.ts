@@ -7,7 +7,10 @@ import type { CreateEntitiesInput } from '../../generated/resolvers-types';
 import type { SubmissionResultModel } from '../result';
 import { createEntities } from './create';
 import { memoryDocument } from './document/source';
+import { type BcrXmlRequest, submitBcrXml } from './bcr';
+import { exportFiles, manifestOf } from './exports';
 import { closeTransaction, commitTransaction, deleteEntities } from './lifecycle';
+import { type GdcTransactionModel, transactionLog, transactionLogs } from './log';
 import { type GdcFileModel, templates } from './templates';
 import { sendDocument } from './transaction';
 
@@ -50,5 +53,36 @@ export class GdcSubmissionService {
 
   templates(types: string[], format: GdcDocumentFormat): Promise<GdcFileModel[]> {
     return templates(this.api, types, format);
+  }
+
+  submitBcrXml(project: string, req: BcrXmlRequest): Promise<SubmissionResultModel> {
+    return submitBcrXml(this.api, parseProject(project), req, this.maxUploadBytes);
+  }
+
+  export(project: string, ids: string[], format: GdcDocumentFormat, withChildren: boolean): Promise<GdcFileModel[]> {
+    return exportFiles(this.api, parseProject(project), ids, format, withChildren);
+  }
+
+  manifest(project: string, ids: string[]): Promise<string> {
+    return manifestOf(this.api, parseProject(project), ids);
+  }
+
+  transaction(project: string, id: number): Promise<GdcTransactionModel | null> {
+    return transactionLog(this.api, parseProject(project), id);
+  }
+
+  transactions(project: string, first: number, offset: number): Promise<GdcTransactionModel[]> {
+    return transactionLogs(this.api, parseProject(project), first, offset);
+  }
+
+  /** The caller's query to GDC's own submission GraphQL; its errors become GraphQL errors here. */
+  async graphql(query: string, variables: unknown): Promise<unknown> {
+    const answer = await this.api.graphql(query, variables ?? {});
+    if (answer.errors.length) {
+      throw new GraphQLError(`GDC's submission GraphQL: ${answer.errors.join('; ')}`, {
+        extensions: { code: 'BAD_USER_INPUT', upstream: 'GDC', upstreamStatus: answer.status, upstreamErrors: answer.errors, upstreamData: answer.data },
+      });
+    }
+    return answer.data;
   }
 }

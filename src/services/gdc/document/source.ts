@@ -48,6 +48,16 @@ const SNIFF_BYTES = 64 * 1024;
  * refusing one larger than `maxBytes` instead of keeping a truncated copy.
  */
 export async function spoolUpload(upload: Promise<FileUpload>, maxBytes: number, given: GdcDocumentFormat | null): Promise<GdcDocument> {
+  const { file, head, ...spooled } = await spool(upload, maxBytes);
+  const format = detectFormat(head.toString('utf8'), file.filename, given);
+  return { format, filename: file.filename, ...spooled };
+}
+
+/** An upload written to a temporary file as it arrives, with its first bytes for a look at the format. */
+export async function spool(
+  upload: Promise<FileUpload>,
+  maxBytes: number,
+): Promise<{ file: FileUpload; head: Buffer; bytes: number; open(): Readable; dispose(): Promise<void> }> {
   const file = await upload;
   const dir = await mkdtemp(path.join(tmpdir(), 'gdc-document-'));
   const target = path.join(dir, 'document');
@@ -79,8 +89,7 @@ export async function spoolUpload(upload: Promise<FileUpload>, maxBytes: number,
     await dispose();
     throw err;
   }
-  const format = detectFormat(Buffer.concat(head).toString('utf8'), file.filename, given);
-  return { format, filename: file.filename, bytes: size, open: () => createReadStream(target), dispose };
+  return { file, head: Buffer.concat(head), bytes: size, open: () => createReadStream(target), dispose };
 }
 
 function tooLarge(filename: string, maxBytes: number) {
