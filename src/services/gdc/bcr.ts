@@ -30,7 +30,7 @@ export async function submitBcrXml(api: GdcApi, project: GdcProjectRef, req: Bcr
   } catch (err) {
     if (!(err instanceof LostResponse)) throw err;
     if (req.dryRun) throw lostDryRun(err);
-    return reconcile(api, project, err, [], 'PUT', null);
+    return reconcile(api, project, err, { keys: [], method: 'PUT', rows: null, documentName: null });
   } finally {
     await spooled?.dispose();
   }

@@ -3,7 +3,9 @@ import type { GdcProjectRef } from '../../datasources/gdc/models';
 import type { LostResponse } from '../../datasources/lost-response';
 import { type EntityResultModel, type SubmissionResultModel, emptyEntity } from '../result';
 import type { EntityKey } from './document/scan';
-import { emptyResult } from './envelope';
+import type { GdcSubmissionResponse } from '../../datasources/gdc/models';
+import { emptyResult, entityFromGdc, resultFromAnswer } from './envelope';
+import { transactionLog } from './log';
 
 /** GDC's timestamps and its Date header have different resolutions; this much slack covers both. */
 const CLOCK_SLACK_MS = 1500;
@@ -17,22 +19,30 @@ interface Found {
   updated: number;
 }
 
+export interface LostWrite {
+  /** The entities of the document, in order. */
+  keys: EntityKey[];
+  method: 'POST' | 'PUT' | 'PATCH';
+  /** TSV/CSV line of each entity. */
+  rows: (number | null)[] | null;
+  /** The unique document name the request carried (X-Document-Name), kept in GDC's transaction log. */
+  documentName: string | null;
+}
+
 /**
- * After a write's answer was lost, finds out what it did before anything is reported: each entity
- * is looked up by submitter_id (by id when it has none) through the submission GraphQL. GDC
- * transactions are all or nothing, so one entity written by this request proves the whole
- * transaction landed, and one that a POST found already there proves it did not. "Written by this
- * request" means created (or, for PUT/PATCH, updated) after the request was sent, on GDC's own
- * clock: the lookup's Date header less the time since sending, so the two clocks need not agree.
+ * After a write's answer was lost, finds out what it did before anything is reported. First in
+ * GDC's transaction log, by the unique document name the request carried: the log has the
+ * transaction's state and its whole answer. Failing that (the request never reached GDC, or the
+ * log cannot be read), each entity is looked up by submitter_id (by id when it has none) through
+ * the submission GraphQL. GDC transactions are all or nothing, so one entity written by this
+ * request proves the whole transaction landed, and one that a POST found already there proves it
+ * did not. "Written by this request" means created (or, for PUT/PATCH, updated) after the request
+ * was sent, on GDC's own clock: the lookup's Date header less the time since sending.
  */
-export async function reconcile(
-  api: GdcApi,
-  project: GdcProjectRef,
-  lost: LostResponse,
-  keys: EntityKey[],
-  method: 'POST' | 'PUT' | 'PATCH',
-  rows: (number | null)[] | null,
-): Promise<SubmissionResultModel> {
+export async function reconcile(api: GdcApi, project: GdcProjectRef, lost: LostResponse, write: LostWrite): Promise<SubmissionResultModel> {
+  const { keys, method, rows } = write;
+  const logged = write.documentName ? await fromTransactionLog(api, project, lost, write).catch(() => null) : null;
+  if (logged) return logged;
   const projectId = `${project.program}-${project.project}`;
   let found: (Found | null)[];
   let windowStart: number;
@@ -48,8 +58,37 @@ export async function reconcile(
   if (landed.some(Boolean) && !preExisting) return landedResult(lost, keys, found, landed, windowStart, rows);
   if (preExisting) return notLandedResult(lost, keys, found, rows);
   if (!keys.length) return unknownResult(lost, keys, rows, 'the gateway cannot look the entities up: GDC makes them from the XML itself');
-  const what = keys.length === 1 ? 'the entity was' : `none of the ${keys.length} entities was`;
+  const what = keys.length === 1 ? 'the entity was not' : `none of the ${keys.length} entities was`;
   return unknownResult(lost, keys, rows, `${what} found written since the request was sent (looked up by submitter_id in ${projectId}); the transaction may have failed, or may still be running upstream`);
+}
+
+/** How far back the log is searched for the request's document: other writes may have come in since. */
+const RECENT_TRANSACTIONS = 50;
+
+/** The transaction that carried this request's document, from GDC's log, as a result; null if it is not there. */
+async function fromTransactionLog(api: GdcApi, project: GdcProjectRef, lost: LostResponse, write: LostWrite): Promise<SubmissionResultModel | null> {
+  const recent = `query Recent($project: [String], $first: Int) {
+    transaction_log(project_id: $project, first: $first, order_by_desc: "id") { id documents { name } }
+  }`;
+  const answer = await api.graphql(recent, { project: [`${project.program}-${project.project}`], first: RECENT_TRANSACTIONS });
+  if (answer.errors.length) return null;
+  const logs = ((answer.data as { transaction_log?: { id: unknown; documents?: { name?: unknown }[] }[] } | null)?.transaction_log ?? []);
+  const match = logs.find((l) => (l.documents ?? []).some((d) => d.name === write.documentName));
+  if (!match) return null;
+  const log = await transactionLog(api, project, Number(match.id));
+  if (!log) return null;
+  const found = `${lost.message}; found in GDC's transaction log as transaction ${log.id} (${log.state})`;
+  const response = log.documents[0]?.response as GdcSubmissionResponse | null | undefined;
+  if (log.state === 'PENDING' || !response || !Array.isArray(response.entities)) {
+    const checked = log.state === 'PENDING' ? `transaction ${log.id} is still running upstream; look at gdcTransaction(id: ${log.id})` : `transaction ${log.id} ended ${log.state} without an answer in the log`;
+    return { ...unknownResult(lost, write.keys, write.rows, checked), transactionId: log.id };
+  }
+  const entities = response.entities.map((e, i) => {
+    const entity = entityFromGdc(e, i, write.rows?.[i] ?? null);
+    return { ...entity, warnings: [...entity.warnings, found] };
+  });
+  const result = resultFromAnswer({ status: response.code, envelope: response, message: response.message, transactionId: log.id }, false, entities);
+  return { ...result, message: `GDC's answer was lost (${lost.reason}); transaction ${log.id} in its log answered: ${result.message}` };
 }
 
 async function lookUp(api: GdcApi, projectId: string, keys: EntityKey[]): Promise<{ found: (Found | null)[]; upstreamNow: number }> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { GdcApi } from '../../datasources/gdc/client';
 import type { GdcProjectRef } from '../../datasources/gdc/models';
@@ -28,11 +29,13 @@ export async function sendDocument(
   rows: number[] | null | Promise<number[] | null>,
 ): Promise<SubmissionResultModel> {
   const entities: EntityResultModel[] = [];
+  // GDC keeps the document name in its transaction log: a unique one finds this transaction again if its answer is lost.
+  const documentName = `${doc.filename ?? `document.${doc.format}`} [${randomUUID()}]`;
   try {
     const answer = await api.submit(
       project,
       doc.open(),
-      { method: options.method, dryRun: options.dryRun, async: options.async, format: doc.format, documentName: doc.filename ?? undefined },
+      { method: options.method, dryRun: options.dryRun, async: options.async, format: doc.format, documentName },
       (e, i) => entities.push(entityFromGdc(e, i, null)),
     );
     const lines = await rows;
@@ -41,7 +44,7 @@ export async function sendDocument(
   } catch (err) {
     if (!(err instanceof LostResponse)) throw err;
     if (options.dryRun) throw lostDryRun(err);
-    return reconcile(api, project, err, await entityKeys(doc), options.method, await rows);
+    return reconcile(api, project, err, { keys: await entityKeys(doc), method: options.method, rows: await rows, documentName });
   }
 }
 
