@@ -4,7 +4,7 @@ import type { LostResponse } from '../../datasources/lost-response';
 import { type EntityResultModel, type SubmissionResultModel, emptyEntity } from '../result';
 import type { EntityKey } from './document/scan';
 import type { GdcSubmissionResponse } from '../../datasources/gdc/models';
-import { emptyResult, entityFromGdc, resultFromAnswer } from './envelope';
+import { emptyResult, resultFromAnswer } from './envelope';
 import { transactionLog } from './log';
 
 /** GDC's timestamps and its Date header have different resolutions; this much slack covers both. */
@@ -83,12 +83,27 @@ async function fromTransactionLog(api: GdcApi, project: GdcProjectRef, lost: Los
     const checked = log.state === 'PENDING' ? `transaction ${log.id} is still running upstream; look at gdcTransaction(id: ${log.id})` : `transaction ${log.id} ended ${log.state} without an answer in the log`;
     return { ...unknownResult(lost, write.keys, write.rows, checked), transactionId: log.id };
   }
-  const entities = response.entities.map((e, i) => {
-    const entity = entityFromGdc(e, i, write.rows?.[i] ?? null);
-    return { ...entity, warnings: [...entity.warnings, found] };
+  const result = resultFromAnswer({ status: response.code, envelope: response, message: response.message, transactionId: log.id }, false);
+  // The log says what GDC did; the entities themselves, looked up by submitter_id, confirm it.
+  const confirmed = result.success ? await confirm(api, project, write.keys).catch(() => null) : null;
+  const entities = result.entities.map((e, i) => {
+    const lookedUp = confirmed?.[i];
+    const note =
+      !result.success || !e.action ? found : lookedUp ? `${found}; confirmed by ${write.keys[i]?.submitterId ? 'submitter_id' : 'id'}` : `${found}; not confirmed: not found by submitter_id`;
+    return { ...e, row: write.rows?.[i] ?? null, action: result.success && confirmed && !lookedUp ? 'unknown' : e.action, warnings: [...e.warnings, note] };
   });
-  const result = resultFromAnswer({ status: response.code, envelope: response, message: response.message, transactionId: log.id }, false, entities);
-  return { ...result, message: `GDC's answer was lost (${lost.reason}); transaction ${log.id} in its log answered: ${result.message}` };
+  const unconfirmed = entities.filter((e) => e.action === 'unknown').length;
+  return {
+    ...result,
+    success: result.success && unconfirmed === 0,
+    entities,
+    message: `GDC's answer was lost (${lost.reason}); transaction ${log.id} in its log answered: ${result.message}`,
+  };
+}
+
+/** Which entities GDC has now, by submitter_id (or id): null where one is missing. */
+async function confirm(api: GdcApi, project: GdcProjectRef, keys: EntityKey[]): Promise<(Found | null)[]> {
+  return (await lookUp(api, `${project.program}-${project.project}`, keys)).found;
 }
 
 async function lookUp(api: GdcApi, projectId: string, keys: EntityKey[]): Promise<{ found: (Found | null)[]; upstreamNow: number }> {
