@@ -7,8 +7,10 @@ import type { GdcSubmissionResponse } from '../../datasources/gdc/models';
 import { emptyResult, resultFromAnswer } from './envelope';
 import { transactionLog } from './log';
 
-/** GDC's timestamps and its Date header have different resolutions; this much slack covers both. */
-const CLOCK_SLACK_MS = 1500;
+/** Network time either way between the gateway and GDC that the window allows for. */
+const TRANSIT_MS = 250;
+/** How far the clocks may disagree when GDC sent no Date header (then the gateway's clock is used). */
+const NO_DATE_MS = 5000;
 const IDS_PER_QUERY = 200;
 const TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -45,18 +47,23 @@ export async function reconcile(api: GdcApi, project: GdcProjectRef, lost: LostR
   if (logged) return logged;
   const projectId = `${project.program}-${project.project}`;
   let found: (Found | null)[];
-  let windowStart: number;
+  let window: Window;
   try {
     const lookup = await lookUp(api, projectId, keys);
     found = lookup.found;
-    windowStart = lookup.upstreamNow - (Date.now() - lost.sentAt) - CLOCK_SLACK_MS;
+    window = sendWindow(lookup.upstreamNow, lost.sentAt);
   } catch (err) {
     return unknownResult(lost, keys, rows, `looking the entities up afterwards failed too (${(err as Error).message})`);
   }
-  const landed = found.map((f) => (f ? f.created >= windowStart || (method !== 'POST' && f.updated >= windowStart) : false));
-  const preExisting = method === 'POST' && found.some((f, i) => f && !landed[i]);
-  if (landed.some(Boolean) && !preExisting) return landedResult(lost, keys, found, landed, windowStart, rows);
+  // Written by this request: created (PUT/PATCH: or updated) after it was sent, for certain.
+  const landed = found.map((f) => (f ? f.created >= window.latest || (method !== 'POST' && f.updated >= window.latest) : false));
+  const preExisting = method === 'POST' && found.some((f) => f && f.created < window.earliest);
   if (preExisting) return notLandedResult(lost, keys, found, rows);
+  if (landed.some(Boolean)) return landedResult(lost, keys, found, landed, window.latest, rows);
+  const ambiguous = found.some((f) => f && !(f.created < window.earliest));
+  if (ambiguous) {
+    return unknownResult(lost, keys, rows, `entities were found (by submitter_id in ${projectId}) created within a second of the request, too close to tell whether by it`);
+  }
   if (!keys.length) return unknownResult(lost, keys, rows, 'the gateway cannot look the entities up: GDC makes them from the XML itself');
   const what = keys.length === 1 ? 'the entity was not' : `none of the ${keys.length} entities was`;
   return unknownResult(lost, keys, rows, `${what} found written since the request was sent (looked up by submitter_id in ${projectId}); the transaction may have failed, or may still be running upstream`);
@@ -106,9 +113,25 @@ async function confirm(api: GdcApi, project: GdcProjectRef, keys: EntityKey[]): 
   return (await lookUp(api, `${project.program}-${project.project}`, keys)).found;
 }
 
-async function lookUp(api: GdcApi, projectId: string, keys: EntityKey[]): Promise<{ found: (Found | null)[]; upstreamNow: number }> {
+interface Window {
+  /** When the request reached GDC, on GDC's clock: no earlier than this, no later than `latest`. */
+  earliest: number;
+  latest: number;
+}
+
+/**
+ * When the request reached GDC, on GDC's own clock: its Date header at the look-up (whole seconds,
+ * so the true time is up to a second later) less the time since the request was sent.
+ */
+function sendWindow(upstreamNow: { date: number | null }, sentAt: number): Window {
+  const elapsed = Date.now() - sentAt;
+  if (upstreamNow.date === null) return { earliest: sentAt - NO_DATE_MS, latest: sentAt + NO_DATE_MS };
+  return { earliest: upstreamNow.date - elapsed - TRANSIT_MS, latest: upstreamNow.date + 1000 - elapsed + TRANSIT_MS };
+}
+
+async function lookUp(api: GdcApi, projectId: string, keys: EntityKey[]): Promise<{ found: (Found | null)[]; upstreamNow: { date: number | null } }> {
   const found: (Found | null)[] = keys.map(() => null);
-  let upstreamNow = Date.now();
+  const upstreamNow: { date: number | null } = { date: null };
   const bySubmitter = new Map<string, Map<string, number[]>>();
   const byId = new Map<string, Map<string, number[]>>();
   keys.forEach((k, i) => {
@@ -129,7 +152,7 @@ async function lookUp(api: GdcApi, projectId: string, keys: EntityKey[]): Promis
         }`;
         const answer = await api.graphql(query, { project: [projectId], values: batch });
         if (answer.errors.length) throw new Error(answer.errors.join('; '));
-        if (answer.date !== null) upstreamNow = answer.date;
+        if (answer.date !== null) upstreamNow.date = answer.date;
         const rowsFound = ((answer.data as { found?: Record<string, unknown>[] } | null)?.found ?? []) as Record<string, unknown>[];
         for (const row of rowsFound) {
           const key = arg === 'ids' ? String(row.id) : String(row.submitter_id);
@@ -157,7 +180,7 @@ function landedResult(
   keys: EntityKey[],
   found: (Found | null)[],
   landed: boolean[],
-  windowStart: number,
+  after: number,
   rows: (number | null)[] | null,
 ): SubmissionResultModel {
   const entities = base(keys, rows).map((e, i) => {
@@ -165,7 +188,7 @@ function landedResult(
     if (!f || !landed[i]) {
       return { ...e, action: 'unknown', warnings: [`${lost.message}; the transaction landed, but this entity was not found afterwards by submitter_id`] };
     }
-    const action = f.created >= windowStart ? 'create' : 'update';
+    const action = f.created >= after ? 'create' : 'update';
     const when = new Date(action === 'create' ? f.created : f.updated).toISOString();
     return { ...e, id: f.id, valid: true, action, warnings: [`${lost.message}; found afterwards by ${keys[i].submitterId ? 'submitter_id' : 'id'}, ${action}d at ${when}`] };
   });
