@@ -10,6 +10,8 @@ import type { UpstreamPool } from './datasources/http';
 import { UpstreamCalls } from './datasources/upstream-calls';
 import { EncodeRegistrationService } from './services/encode/registration';
 import { GdcSubmissionService } from './services/gdc/submission';
+import { GDC_UPLOAD_DEFAULTS, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
+import type { UploadResultModel } from './services/result';
 
 /** Everything a resolver may touch, built anew for every request. */
 export interface GatewayContext {
@@ -17,7 +19,12 @@ export interface GatewayContext {
   gdc: GdcApi;
   loaders: { encode: EncodeLoaders; gdc: GdcLoaders };
   /** Orchestration per upstream (registration, patches, transactions), over this request's clients and loaders. */
-  services: { encode: EncodeRegistrationService; gdc: GdcSubmissionService };
+  services: {
+    encode: EncodeRegistrationService;
+    gdc: GdcSubmissionService;
+    /** `uploadFile`, per source. */
+    uploads: { gdc: (request: GdcUploadRequest) => Promise<UploadResultModel> };
+  };
   /** This operation's upstream calls: counts (extensions.upstreamCalls), cap and memo. See upstream-calls.ts. */
   upstreamCalls: UpstreamCalls;
   info: GatewayInfoModel;
@@ -74,7 +81,13 @@ export function createContextFactory(deps: ContextDeps) {
       encode,
       gdc,
       loaders,
-      services: { encode: new EncodeRegistrationService(encode, loaders.encode), gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes) },
+      services: {
+        encode: new EncodeRegistrationService(encode, loaders.encode),
+        gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes),
+        uploads: {
+          gdc: (request) => uploadGdcFile({ api: gdc, loaders: loaders.gdc, limits: { maxDataFileBytes: deps.maxUploadBytes }, ...GDC_UPLOAD_DEFAULTS }, request),
+        },
+      },
       upstreamCalls,
       info: deps.info,
       logger: deps.logger,

@@ -4,6 +4,7 @@ import type { UpstreamHttp, UpstreamResponse, UpstreamStreamRequest } from '../h
 import { LostResponse, networkReason, neverSent } from '../lost-response';
 import { missingCredential, upstreamError, upstreamMessage, upstreamUnavailable } from '../upstream-error';
 import { type OnEntity, readAnswer, readText } from './answer';
+import { GdcFilesClient } from './files';
 import type { GdcAnswer, GdcDocumentFormat, GdcEntitiesResponse, GdcEntity, GdcProjectRef } from './models';
 
 export const CONTENT_TYPE: Record<GdcDocumentFormat, string> = {
@@ -52,6 +53,8 @@ export interface GdcApi {
   manifest(project: GdcProjectRef, ids: readonly string[]): Promise<GdcDownload>;
   /** `PUT /xml/{biospecimen|clinical}/bcr[/_dry_run]`: BCR XML converted by GDC into entities. */
   submitBcrXml(project: GdcProjectRef, kind: 'biospecimen' | 'clinical', xml: GdcBody, dryRun: boolean): Promise<GdcAnswer>;
+  /** The files endpoint (data file bytes: single PUT or S3 multipart). */
+  readonly files: GdcFilesClient;
 }
 
 /** A file the API sends as a download, bytes as they came (an archive must not be decoded as text). */
@@ -85,10 +88,14 @@ const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 /** One caller's view of the GDC API: the shared connection pool plus this caller's token. */
 export class GdcClient implements GdcApi {
+  readonly files: GdcFilesClient;
+
   constructor(
     protected readonly http: UpstreamHttp,
     protected readonly token: string | null,
-  ) {}
+  ) {
+    this.files = new GdcFilesClient(http, (extra) => this.headers(extra));
+  }
 
   protected headers(extra: Record<string, string> = {}): Record<string, string> {
     if (!this.token) throw missingCredential('GDC', 'send an X-Auth-Token header or set GDC_TOKEN / GDC_TOKEN_FILE');
