@@ -157,6 +157,8 @@ async function peekEnd(parts: AsyncGenerator<Buffer>, first: Buffer): Promise<St
 }
 
 class SizeError extends Error {
+  override readonly name = 'SizeError';
+
   constructor(readonly limit: number) {
     super(`The file has more bytes than the ${limit} expected`);
   }

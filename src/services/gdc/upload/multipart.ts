@@ -33,22 +33,34 @@ export async function sendParts(
   let failure: string | null = null;
   let reused = 0;
   let partNumber = 0;
-  for await (const part of parts) {
-    partNumber++;
-    const have = listed.get(partNumber);
-    if (have && have.size === part.length && stripQuotes(have.etag) === md5(part)) {
-      done.set(partNumber, have.etag);
-      reused++;
-      continue;
+  try {
+    for await (const part of parts) {
+      partNumber++;
+      const have = listed.get(partNumber);
+      if (have && have.size === part.length && stripQuotes(have.etag) === md5(part)) {
+        done.set(partNumber, have.etag);
+        reused++;
+        continue;
+      }
+      const n = partNumber;
+      const sending = sendPart(files, project, id, uploadId, n, part)
+        .then((etag) => void done.set(n, etag))
+        .catch((err: Error) => void (failure ??= `Part ${n} failed after ${PART_ATTEMPTS} tries: ${err.message}`))
+        .finally(() => inflight.delete(sending));
+      inflight.add(sending);
+      if (inflight.size >= deps.parallelParts) await Promise.race(inflight);
+      if (failure) break;
     }
-    const n = partNumber;
-    const sending = sendPart(files, project, id, uploadId, n, part)
-      .then((etag) => void done.set(n, etag))
-      .catch((err: Error) => void (failure ??= `Part ${n} failed after ${PART_ATTEMPTS} tries: ${err.message}`))
-      .finally(() => inflight.delete(sending));
-    inflight.add(sending);
-    if (inflight.size >= deps.parallelParts) await Promise.race(inflight);
-    if (failure) break;
+  } catch (err) {
+    await Promise.all(inflight);
+    // Bytes beyond the entity's file_size: this upload can never be right, so it is not kept for a resume.
+    if ((err as Error).name === 'SizeError') {
+      await files.abort(project, id, uploadId).catch(() => undefined);
+      await state.clear();
+      throw err;
+    }
+    // The caller's bytes stopped coming (a broken connection): what was sent stays for a resume.
+    failure ??= `The upload stopped after ${partNumber} part(s): ${(err as Error).message}`;
   }
   await Promise.all(inflight);
   if (failure) return { kind: 'interrupted', uploadId, uploaded: done.size, reason: failure };
