@@ -8,7 +8,8 @@ import type { Readable } from 'node:stream';
 export async function* fileParts(stream: Readable, partBytes: number, onChunk: (chunk: Buffer) => void): AsyncGenerator<Buffer> {
   let part = Buffer.allocUnsafe(partBytes);
   let filled = 0;
-  for await (const data of stream) {
+  // Stopping early must not destroy the stream: the rest is drained so the caller gets its answer.
+  for await (const data of stream.iterator({ destroyOnReturn: false })) {
     const chunk = data as Buffer;
     onChunk(chunk);
     let offset = 0;
