@@ -6,6 +6,7 @@ import type { TokenGrant } from './auth';
 import { loadDictionary } from '../../rules/gdc/dictionary/load';
 import { Dictionary } from '../../rules/gdc/dictionary/model';
 import { HttpError } from './errors';
+import { graphqlRoutes } from './graphql/routes';
 import { dictionaryRoutes } from './routes/dictionary';
 import { submissionRoutes } from './routes/submission';
 import { templateRoutes } from './routes/templates';
@@ -70,6 +71,7 @@ export async function createGdcSandbox(opts: GdcSandboxOptions = {}): Promise<Gd
   app.use(express.text({ type: () => true, limit: '200mb' }));
 
   const api = express.Router();
+  api.use('/', graphqlRoutes(service, tokens));
   const noProject = () => undefined;
   const projectScoped = (req: Request) => service.requireProject(String(req.params.program), String(req.params.project));
   api.use('/', dictionaryRoutes(dictionary, noProject));
