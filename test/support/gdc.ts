@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 /** GraphQL selections and guide examples shared by the GDC gateway tests. */
 
 export const GDC_RESULT = `
@@ -83,4 +85,80 @@ export async function gqlWithFile(
   const res = await request(graphqlUrl, { method: 'POST', body: form, headers: { 'apollo-require-preflight': 'true' } });
   const body = (await res.body.json()) as { data: any; errors?: any[] };
   return { status: res.statusCode, data: body.data, errors: body.errors };
+}
+
+/** Valid documents of the real dictionary (3.0.3) for the biospecimen tree and a data file. */
+export const docs = {
+  portion: (submitterId: string, sample: string, isFfpe = false) => ({ type: 'portion', submitter_id: submitterId, is_ffpe: isFfpe, samples: { submitter_id: sample } }),
+  analyte: (submitterId: string, portion: string) => ({ type: 'analyte', submitter_id: submitterId, analyte_type: 'DNA', portions: { submitter_id: portion } }),
+  aliquot: (submitterId: string, analyte: string) => ({ type: 'aliquot', submitter_id: submitterId, analytes: { submitter_id: analyte } }),
+  diagnosis: (submitterId: string, caseSubmitterId: string) => ({
+    type: 'diagnosis',
+    submitter_id: submitterId,
+    age_at_diagnosis: 47,
+    morphology: '8255/3',
+    primary_diagnosis: 'Hepatosplenic gamma-delta cell lymphoma',
+    diagnosis_is_primary_disease: true,
+    site_of_resection_or_biopsy: 'Middle ear',
+    tissue_or_organ_of_origin: 'Bone marrow',
+    cases: { submitter_id: caseSubmitterId },
+  }),
+  readGroup: (submitterId: string, aliquot: string) => ({
+    type: 'read_group',
+    submitter_id: submitterId,
+    experiment_name: 'Resequencing',
+    sequencing_center: 'BI',
+    platform: 'Illumina',
+    library_selection: 'Hybrid Selection',
+    library_strategy: 'WXS',
+    library_name: 'Solexa-34688',
+    is_paired_end: true,
+    read_length: 75,
+    read_group_name: '205DD.3-2',
+    target_capture_kit: 'SureSelect Human All Exon v5',
+    aliquots: { submitter_id: aliquot },
+  }),
+  unalignedReads: (submitterId: string, readGroup: string, file: { name: string; size: number; md5: string }) => ({
+    type: 'submitted_unaligned_reads',
+    submitter_id: submitterId,
+    file_name: file.name,
+    file_size: file.size,
+    md5sum: file.md5,
+    data_category: 'Sequencing Reads',
+    data_type: 'Unaligned Reads',
+    data_format: 'FASTQ',
+    experimental_strategy: 'WGS',
+    read_pair_number: 'R1',
+    read_groups: { submitter_id: readGroup },
+  }),
+};
+
+/**
+ * A GraphQL multipart request whose file part streams from `source` (which may fail halfway, as a
+ * client whose connection breaks does). Resolves with the answer, or rejects when the request broke.
+ */
+export async function gqlWithStream(
+  graphqlUrl: string,
+  query: string,
+  variables: Record<string, unknown>,
+  filePath: string,
+  fileName: string,
+  source: AsyncIterable<Buffer>,
+): Promise<{ status: number; data: any; errors?: any[] }> {
+  const { request } = await import('undici');
+  const boundary = `----gdc-test-${Date.now()}`;
+  const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  async function* body(): AsyncGenerator<Buffer> {
+    yield Buffer.from(field('operations', JSON.stringify({ query, variables })) + field('map', JSON.stringify({ 0: [filePath] })));
+    yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    yield* source;
+    yield Buffer.from(`\r\n--${boundary}--\r\n`);
+  }
+  const res = await request(graphqlUrl, {
+    method: 'POST',
+    body: Readable.from(body()),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'apollo-require-preflight': 'true' },
+  });
+  const json = (await res.body.json()) as { data: any; errors?: any[] };
+  return { status: res.statusCode, data: json.data, errors: json.errors };
 }
