@@ -36,6 +36,7 @@ describe('GDC transactions through the gateway', () => {
   const remove = async (ids: string[], dryRun = false) =>
     ok(await stack.gql(DELETE, { input: { source: 'GDC', project: 'GDC-INTERNAL', ids, dryRun } })).deleteEntities;
   const logs = () => stack.sandbox.gdc!.emulator.service.logs;
+  const TRANSACTION = `query T($project: String!, $id: Int!) { gdcTransaction(project: $project, id: $id) { id state isDryRun documents } }`;
 
   describe('the guide examples', () => {
     it('dry run of the case: 200, the dry-run message, one entity to create, no related case', async () => {
@@ -138,14 +139,28 @@ describe('GDC transactions through the gateway', () => {
   });
 
   describe('async submission', () => {
-    it('answers at once with the transaction id; GDC runs it after', async () => {
+    it('answers at once with the transaction id; polled with gdcTransaction, GDC has run it', async () => {
       const r = await create({ entities: [caseOf('ASYNC-1')], async: true });
       expect(r).toMatchObject({ success: true, dryRun: false, upstreamStatus: 200, message: 'Transaction submitted.', entities: [] });
       expect(r.transactionId).toEqual(expect.any(Number));
-      await waitFor(() => logs().get(r.transactionId)?.state === 'SUCCEEDED');
-      const created = logs().get(r.transactionId)!.entities[0].id;
-      const { gdcEntities } = ok(await stack.gql(ENTITIES, { project: 'GDC-INTERNAL', ids: [created] }));
+      const poll = async () => ok(await stack.gql(TRANSACTION, { project: 'GDC-INTERNAL', id: r.transactionId })).gdcTransaction;
+      let log = await poll();
+      for (let i = 0; i < 100 && log.state === 'PENDING'; i++) log = await poll();
+      expect(log).toMatchObject({ id: r.transactionId, state: 'SUCCEEDED', isDryRun: false });
+      const answer = log.documents[0].response;
+      expect(answer).toMatchObject({ success: true, created_entity_count: 1 });
+      const { gdcEntities } = ok(await stack.gql(ENTITIES, { project: 'GDC-INTERNAL', ids: [answer.entities[0].id] }));
       expect(gdcEntities[0].properties.submitter_id).toBe('ASYNC-1');
+    });
+
+    it('async with a failing document: the log says FAILED, with GDC’s errors', async () => {
+      const r = await create({ entities: [{ ...caseOf('ASYNC-BAD'), primary_site: 'Moon' }], async: true });
+      expect(r).toMatchObject({ success: true, message: 'Transaction submitted.' });
+      const poll = async () => ok(await stack.gql(TRANSACTION, { project: 'GDC-INTERNAL', id: r.transactionId })).gdcTransaction;
+      let log = await poll();
+      for (let i = 0; i < 100 && log.state === 'PENDING'; i++) log = await poll();
+      expect(log.state).toBe('FAILED');
+      expect(log.documents[0].response.entities[0].errors[0].message).toMatch(/'Moon' is not one of/);
     });
   });
 
