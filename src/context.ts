@@ -47,6 +47,8 @@ export interface ContextDeps {
   maxUploadBytes: number;
   /** MAX_UPSTREAM_CALLS */
   maxUpstreamCalls: number;
+  /** GDC data file uploads: part size and parts in flight (defaults in services/gdc/upload.ts). */
+  gdcUploads?: { partBytes?: number; parallelParts?: number };
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | null {
@@ -85,7 +87,18 @@ export function createContextFactory(deps: ContextDeps) {
         encode: new EncodeRegistrationService(encode, loaders.encode),
         gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes),
         uploads: {
-          gdc: (request) => uploadGdcFile({ api: gdc, loaders: loaders.gdc, limits: { maxDataFileBytes: deps.maxUploadBytes }, ...GDC_UPLOAD_DEFAULTS }, request),
+          gdc: (request) =>
+            uploadGdcFile(
+              {
+                api: gdc,
+                loaders: loaders.gdc,
+                limits: { maxDataFileBytes: deps.maxUploadBytes },
+                ...GDC_UPLOAD_DEFAULTS,
+                partBytes: deps.gdcUploads?.partBytes ?? GDC_UPLOAD_DEFAULTS.partBytes,
+                parallelParts: deps.gdcUploads?.parallelParts ?? GDC_UPLOAD_DEFAULTS.parallelParts,
+              },
+              request,
+            ),
         },
       },
       upstreamCalls,

@@ -18,6 +18,9 @@ export interface GatewayOptions {
   maxUploadBytes?: number;
   /** MAX_UPSTREAM_CALLS: reads one operation may send upstream (see datasources/upstream-calls.ts). */
   maxUpstreamCalls?: number;
+  /** GDC data file uploads (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS). */
+  uploadPartBytes?: number;
+  uploadParallelParts?: number;
   version?: string;
 }
 
@@ -49,6 +52,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger: options.logger,
     maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
+    gdcUploads: { partBytes: options.uploadPartBytes, parallelParts: options.uploadParallelParts },
   });
   const server = await listen(gateway.app, options.port ?? 0, options.host ?? '127.0.0.1');
   const shownHost = options.host && options.host !== '0.0.0.0' ? options.host : 'localhost';

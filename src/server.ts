@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     maxUploadBytes: config.maxUploadBytes,
     maxUpstreamCalls: config.maxUpstreamCalls,
+    uploadPartBytes: config.uploadPartBytes,
+    uploadParallelParts: config.uploadParallelParts,
     version: process.env.npm_package_version,
   });
 
