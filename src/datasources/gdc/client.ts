@@ -84,6 +84,9 @@ export function parseProject(project: string): GdcProjectRef {
 
 export const projectId = (p: GdcProjectRef) => `${p.program}-${p.project}`;
 
+/** 100 uuids make a URL of about 3.7 KB, under the 4-8 KB that proxies commonly allow. */
+const IDS_IN_URL = 100;
+
 const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /** One caller's view of the GDC API: the shared connection pool plus this caller's token. */
@@ -144,13 +147,20 @@ export class GdcClient implements GdcApi {
   }
 
   exportEntities(project: GdcProjectRef, ids: readonly string[], format: GdcDocumentFormat, withChildren: boolean): Promise<GdcDownload> {
+    const path = `${this.projectPath(project)}/export`;
+    const action = `export from ${projectId(project)}`;
+    // Many ids would make the URL too long for the servers in front of GDC: the same request as a POST body.
+    if (ids.length > IDS_IN_URL) {
+      const body = JSON.stringify({ ids, format, ...(withChildren ? { with_children: 'with_children' } : {}) });
+      return this.download(path, [], action, body);
+    }
     const query: [string, string][] = [
       ['ids', ids.join(',')],
       ['format', format],
     ];
     // GDC reads any non-empty with_children as true; the guide sends `with_children=with_children`.
     if (withChildren) query.push(['with_children', 'with_children']);
-    return this.download(`${this.projectPath(project)}/export`, query, `export from ${projectId(project)}`);
+    return this.download(path, query, action);
   }
 
   manifest(project: GdcProjectRef, ids: readonly string[]): Promise<GdcDownload> {
@@ -158,12 +168,12 @@ export class GdcClient implements GdcApi {
   }
 
   /** A GET whose answer is a file: read as bytes; a refusal is the upstream's error, with its message. */
-  protected async download(path: string, query: [string, string][], action: string): Promise<GdcDownload> {
-    const headers = this.headers({ accept: '*/*' });
+  protected async download(path: string, query: [string, string][], action: string, jsonBody?: string): Promise<GdcDownload> {
+    const headers = this.headers(jsonBody ? { accept: '*/*', 'content-type': 'application/json' } : { accept: '*/*' });
     let res: Awaited<ReturnType<UpstreamHttp['stream']>>;
     const parts: Buffer[] = [];
     try {
-      res = await this.http.stream({ method: 'GET', path, query, headers });
+      res = await this.http.stream({ method: jsonBody ? 'POST' : 'GET', path, query, headers, body: jsonBody });
       for await (const chunk of res.body) parts.push(chunk as Buffer);
     } catch (err) {
       if (err instanceof GraphQLError) throw err;

@@ -83,6 +83,15 @@ describe('GDC export, manifest and BCR XML through the gateway', () => {
     expect(await properties(all)).toEqual(before);
   });
 
+  it('sends a long list of ids in a POST body instead of the URL', async () => {
+    const log = stack.sandbox.gdc!.requests;
+    const unknown = Array.from({ length: 150 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const before = log.count({ method: 'POST', pathPrefix: '/v0/submission/GDC/INTERNAL/export' });
+    const files = await exportOf({ ids: [ids.get('EXP-S1'), ...unknown] });
+    expect(files.map((f: any) => f.entityType)).toEqual(['sample']);
+    expect(log.count({ method: 'POST', pathPrefix: '/v0/submission/GDC/INTERNAL/export' })).toBe(before + 1);
+  });
+
   it('says which ids GDC cannot find', async () => {
     const res = await stack.gql(EXPORT, { project: 'GDC-INTERNAL', ids: ['00000000-0000-4000-8000-000000000000'] });
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', upstream: 'GDC', upstreamStatus: 404 });
