@@ -21,22 +21,39 @@ function mapped<T, U>(list: T[] | undefined, fn: (item: T) => U): U[] {
   return list && list.length ? list.map(fn) : NONE;
 }
 
+/**
+ * One copy of each string that repeats across an answer's entities (type, action, project_id, the
+ * related cases): JSON.parse makes a new string every time, and 200,000 entities repeat them.
+ */
+export class Interner {
+  private readonly strings = new Map<string, string>();
+
+  of<T>(value: T): T {
+    if (typeof value !== 'string') return value;
+    const known = this.strings.get(value);
+    if (known !== undefined) return known as T;
+    if (this.strings.size < 100_000) this.strings.set(value, value);
+    return value;
+  }
+}
+
 /** One entity of GDC's envelope as an EntityResult; `row` is its line when the input was TSV/CSV. */
-export function entityFromGdc(e: GdcEntityResult, index: number, row: number | null): EntityResultModel {
+export function entityFromGdc(e: GdcEntityResult, index: number, row: number | null, strings: Interner = new Interner()): EntityResultModel {
   const keys = e.unique_keys ?? NONE;
+  for (const k of keys) if (k.project_id !== undefined) k.project_id = strings.of(k.project_id);
   return {
     index,
     row,
     accession: null,
     aliases: NONE,
     record: null,
-    action: e.action ?? null,
+    action: strings.of(e.action ?? null),
     valid: e.valid,
     id: e.id ?? null,
-    type: e.type ?? null,
+    type: strings.of(e.type ?? null),
     submitterId: keys.find((k) => k.submitter_id)?.submitter_id ?? null,
     uniqueKeys: keys as Record<string, unknown>[],
-    relatedCases: mapped(e.related_cases, (c) => ({ id: c.id, submitterId: c.submitter_id ?? null })),
+    relatedCases: mapped(e.related_cases, (c) => ({ id: strings.of(c.id), submitterId: strings.of(c.submitter_id ?? null) })),
     // GDC's error types (NOT_UNIQUE, INVALID_LINK, …) are already the gateway's vocabulary.
     errors: mapped(e.errors, (err) => ({
       type: err.type ?? 'ERROR',

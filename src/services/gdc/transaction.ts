@@ -6,7 +6,7 @@ import { LostResponse } from '../../datasources/lost-response';
 import type { EntityResultModel, SubmissionResultModel } from '../result';
 import { entityKeys } from './document/scan';
 import type { GdcDocument } from './document/source';
-import { entityFromGdc, resultFromAnswer } from './envelope';
+import { entityFromGdc, Interner, resultFromAnswer } from './envelope';
 import { reconcile } from './reconcile';
 
 export interface SendOptions {
@@ -29,6 +29,7 @@ export async function sendDocument(
   rows: number[] | null | Promise<number[] | null>,
 ): Promise<SubmissionResultModel> {
   const entities: EntityResultModel[] = [];
+  const strings = new Interner();
   // GDC keeps the document name in its transaction log: a unique one finds this transaction again if its answer is lost.
   const documentName = `${doc.filename ?? `document.${doc.format}`} [${randomUUID()}]`;
   try {
@@ -36,7 +37,7 @@ export async function sendDocument(
       project,
       doc.open(),
       { method: options.method, dryRun: options.dryRun, async: options.async, format: doc.format, documentName },
-      (e, i) => entities.push(entityFromGdc(e, i, null)),
+      (e, i) => entities.push(entityFromGdc(e, i, null, strings)),
     );
     const lines = await rows;
     if (lines) entities.forEach((e, i) => (e.row = lines[i] ?? null));
