@@ -1,4 +1,5 @@
 import type { UpstreamHttp, UpstreamResponse } from '../http';
+import { checkEncodeFilterField, checkEncodeIdentifier, checkEncodeTypeName } from '../grammar';
 import { missingCredential, upstreamError } from '../upstream-error';
 import { identifierPath } from './identifiers';
 import type {
@@ -62,7 +63,7 @@ export class EncodeClient implements EncodeApi {
   async getRecord(id: string, frame: EncodeFrame = 'object'): Promise<EncodeRecord | null> {
     const res = await this.http.request({
       method: 'GET',
-      path: identifierPath(id),
+      path: identifierPath(checkEncodeIdentifier(id)),
       query: [
         ['format', 'json'],
         ['frame', frame],
@@ -78,7 +79,7 @@ export class EncodeClient implements EncodeApi {
     const res = await this.http.request({
       method: 'GET',
       path: '/search/',
-      query: [['type', type], ...filters, ['limit', String(limit)], ['frame', frame], ['format', 'json']],
+      query: [['type', checkEncodeTypeName(type, 'type')], ...filters.map(([f, v]): [string, string] => [checkEncodeFilterField(f), v]), ['limit', String(limit)], ['frame', frame], ['format', 'json']],
       headers: this.headers(false),
     });
     // The portal answers an empty search with 404 "No results found" and the usual envelope.
@@ -91,7 +92,7 @@ export class EncodeClient implements EncodeApi {
   async getProfile(name: string): Promise<EncodeProfile | null> {
     const res = await this.http.request({
       method: 'GET',
-      path: `/profiles/${encodeURIComponent(name)}.json`,
+      path: `/profiles/${encodeURIComponent(checkEncodeTypeName(name, 'name'))}.json`,
       query: [['format', 'json']],
       headers: this.headers(false),
     });
@@ -100,11 +101,11 @@ export class EncodeClient implements EncodeApi {
   }
 
   create(profile: string, record: object): Promise<EncodeWriteOutcome> {
-    return this.write('POST', `/${encodeURIComponent(profile)}`, record, `POST to ${profile}`);
+    return this.write('POST', `/${encodeURIComponent(checkEncodeTypeName(profile))}`, record, `POST to ${profile}`);
   }
 
   patch(id: string, patch: object): Promise<EncodeWriteOutcome> {
-    return this.write('PATCH', identifierPath(id), patch, `PATCH ${id}`);
+    return this.write('PATCH', identifierPath(checkEncodeIdentifier(id)), patch, `PATCH ${id}`);
   }
 
   private async write(method: 'POST' | 'PATCH', path: string, body: object, action: string): Promise<EncodeWriteOutcome> {

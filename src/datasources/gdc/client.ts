@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { GraphQLError } from 'graphql';
 import type { UpstreamHttp, UpstreamResponse, UpstreamStreamRequest } from '../http';
 import { LostResponse, networkReason, neverSent } from '../lost-response';
+import { checkGdcId, checkGdcNodeType, checkGdcProject, headerSafe } from '../grammar';
 import { missingCredential, upstreamError, upstreamMessage, upstreamUnavailable } from '../upstream-error';
 import { type OnEntity, readAnswer, readText } from './answer';
 import { GdcFilesClient } from './files';
@@ -72,14 +73,10 @@ export interface GdcGraphqlAnswer {
   date: number | null;
 }
 
+/** PROGRAM-PROJECT, checked against its grammar (see ../grammar.ts) before any URL is built. */
+/** PROGRAM-PROJECT, checked against its grammar (see ../grammar.ts) before any URL is built. */
 export function parseProject(project: string): GdcProjectRef {
-  const dash = project.indexOf('-');
-  if (dash <= 0 || dash === project.length - 1) {
-    throw new GraphQLError(`GDC project must be PROGRAM-PROJECT, such as GDC-INTERNAL; got '${project}'`, {
-      extensions: { code: 'BAD_USER_INPUT', argument: 'project' },
-    });
-  }
-  return { program: project.slice(0, dash), project: project.slice(dash + 1) };
+  return checkGdcProject(project);
 }
 
 export const projectId = (p: GdcProjectRef) => `${p.program}-${p.project}`;
@@ -111,7 +108,7 @@ export class GdcClient implements GdcApi {
 
   async submit(project: GdcProjectRef, document: GdcBody, options: GdcSubmitOptions, onEntity?: OnEntity): Promise<GdcAnswer> {
     const headers: Record<string, string> = { 'content-type': CONTENT_TYPE[options.format] };
-    if (options.documentName) headers['x-document-name'] = options.documentName;
+    if (options.documentName) headers['x-document-name'] = headerSafe(options.documentName);
     return this.write(
       {
         method: options.method,
@@ -136,7 +133,7 @@ export class GdcClient implements GdcApi {
   }
 
   deleteEntities(project: GdcProjectRef, ids: readonly string[], dryRun: boolean): Promise<GdcAnswer> {
-    const list = ids.map(encodeURIComponent).join(',');
+    const list = ids.map((id) => encodeURIComponent(checkGdcId(id))).join(',');
     const path = `${this.projectPath(project)}/entities/${dryRun ? '_dry_run/' : ''}${list}`;
     return this.write({ method: 'DELETE', path }, `DELETE ${projectId(project)} entities`);
   }
@@ -147,6 +144,7 @@ export class GdcClient implements GdcApi {
   }
 
   exportEntities(project: GdcProjectRef, ids: readonly string[], format: GdcDocumentFormat, withChildren: boolean): Promise<GdcDownload> {
+    ids.forEach((id) => checkGdcId(id));
     const path = `${this.projectPath(project)}/export`;
     const action = `export from ${projectId(project)}`;
     // Many ids would make the URL too long for the servers in front of GDC: the same request as a POST body.
@@ -164,6 +162,7 @@ export class GdcClient implements GdcApi {
   }
 
   manifest(project: GdcProjectRef, ids: readonly string[]): Promise<GdcDownload> {
+    ids.forEach((id) => checkGdcId(id));
     return this.download(`${this.projectPath(project)}/manifest`, [['ids', ids.join(',')]], `manifest of ${projectId(project)}`);
   }
 
@@ -218,7 +217,7 @@ export class GdcClient implements GdcApi {
   }
 
   async getEntities(project: GdcProjectRef, ids: readonly string[]): Promise<(GdcEntity | null)[]> {
-    let wanted = [...new Set(ids)];
+    let wanted = [...new Set(ids.map((id) => checkGdcId(id)))];
     const byId = new Map<string, GdcEntity>();
     // GDC refuses the whole request when one id is unknown ("Not found: …"); drop those ids and ask once more.
     for (let attempt = 0; attempt < 2 && wanted.length; attempt++) {
@@ -241,7 +240,7 @@ export class GdcClient implements GdcApi {
   async getDictionary(type: string): Promise<unknown | null> {
     const res = await this.http.request({
       method: 'GET',
-      path: `/v0/submission/_dictionary/${encodeURIComponent(type)}`,
+      path: `/v0/submission/_dictionary/${encodeURIComponent(checkGdcNodeType(type))}`,
       headers: { accept: 'application/json' },
     });
     if (res.status === 404) return null;
@@ -251,7 +250,7 @@ export class GdcClient implements GdcApi {
   async getTemplate(type: string, format: GdcDocumentFormat): Promise<{ fileName: string; content: string } | null> {
     const res = await this.http.request({
       method: 'GET',
-      path: `/v0/submission/template/${encodeURIComponent(type)}`,
+      path: `/v0/submission/template/${encodeURIComponent(checkGdcNodeType(type, 'types'))}`,
       query: [['format', format]],
       headers: { accept: '*/*' },
     });

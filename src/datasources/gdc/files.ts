@@ -1,4 +1,5 @@
 import type { UpstreamHttp, UpstreamResponse } from '../http';
+import { checkGdcId } from '../grammar';
 import { upstreamError, upstreamMessage } from '../upstream-error';
 import type { GdcProjectRef } from './models';
 
@@ -32,6 +33,7 @@ export class GdcFilesClient {
   ) {}
 
   private path(project: GdcProjectRef, id: string): string {
+    checkGdcId(id, 'id');
     // gdc-client upper-cases program and project in this URL.
     return `/v0/submission/${encodeURIComponent(project.program.toUpperCase())}/${encodeURIComponent(project.project.toUpperCase())}/files/${encodeURIComponent(id)}`;
   }

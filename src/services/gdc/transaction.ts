@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { GdcApi } from '../../datasources/gdc/client';
+import { headerSafe } from '../../datasources/grammar';
 import type { GdcProjectRef } from '../../datasources/gdc/models';
 import { LostResponse } from '../../datasources/lost-response';
 import type { EntityResultModel, SubmissionResultModel } from '../result';
@@ -31,7 +32,7 @@ export async function sendDocument(
   const entities: EntityResultModel[] = [];
   const strings = new Interner();
   // GDC keeps the document name in its transaction log: a unique one finds this transaction again if its answer is lost.
-  const documentName = `${doc.filename ?? `document.${doc.format}`} [${randomUUID()}]`;
+  const documentName = headerSafe(`${doc.filename ?? `document.${doc.format}`} [${randomUUID()}]`);
   try {
     const answer = await api.submit(
       project,
