@@ -1,7 +1,8 @@
-import type { MutationResolvers, QueryResolvers } from '../generated/resolvers-types';
+import type { EntityResultResolvers, MutationResolvers, QueryResolvers } from '../generated/resolvers-types';
 import { parseProject } from '../datasources/gdc/client';
 import type { GdcDocumentFormat } from '../datasources/gdc/models';
 import { badInput } from '../services/documents';
+import { uniqueKeysOf } from '../services/gdc/envelope';
 
 const format = (f: string | null | undefined): GdcDocumentFormat => (f ?? 'TSV').toLowerCase() as GdcDocumentFormat;
 
@@ -57,4 +58,9 @@ export const gdcMutations: Pick<MutationResolvers, 'commitTransaction' | 'closeT
       file: input.file,
       dryRun: input.dryRun ?? false,
     }),
+};
+
+/** GDC's unique keys, kept compact in large answers (see services/gdc/envelope.ts). */
+export const entityResultFields: Pick<EntityResultResolvers, 'uniqueKeys'> = {
+  uniqueKeys: (e) => uniqueKeysOf(e),
 };

@@ -33,7 +33,7 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
   });
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), outfile], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const graphqlUrl = await new Promise<string>((resolve, reject) => {
@@ -41,9 +41,13 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     const timer = setTimeout(() => reject(new Error(`gateway not ready after 60 s:\n${text}`)), 60_000);
     const onData = (d: Buffer) => {
       text += d;
-      const url = /GraphQL \(and GraphiQL in a browser\) at (\S+)/.exec(text)?.[1];
+      // The ready line: a JSON log line with the GraphQL URL (or, from older builds, plain text).
+      const url = /"graphql":"([^"]+)"/.exec(text)?.[1] ?? /GraphQL \(and GraphiQL in a browser\) at (\S+)\n/.exec(text)?.[1];
       if (url) {
         clearTimeout(timer);
+        // From here the output (one access line per request) is only drained, so the process never blocks on it.
+        child.stdout!.off('data', onData);
+        child.stdout!.on('data', () => undefined);
         resolve(url);
       }
     };

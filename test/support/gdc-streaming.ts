@@ -101,14 +101,18 @@ export async function measureStreaming(options: { bytes?: number; format?: 'tsv'
     form.append('operations', JSON.stringify({ query: CREATE, variables: { input: { source: 'GDC', project: 'GDC-INTERNAL', file: null } } }));
     form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
     form.append('0', await openAsBlob(file), path.basename(file));
+    const samples: number[] = [];
+    const sampler = setInterval(() => samples.push(Math.round(gateway.memory().rssMb)), 100);
     let t = performance.now();
     const res = await request(gateway.graphqlUrl, { method: 'POST', body: form, headers: { 'apollo-require-preflight': 'true' }, headersTimeout: 600_000, bodyTimeout: 600_000 });
     const body = (await res.body.json()) as { data?: { createEntities: { success: boolean; createdCount: number; message: string } }; errors?: unknown[] };
     const gatewaySeconds = (performance.now() - t) / 1000;
+    clearInterval(sampler);
     const lag = await eventLoopLag(gateway.graphqlUrl);
     const latencies = await prober.stop();
     if (!body.data) throw new Error(`the gateway answered ${JSON.stringify(body.errors)}`);
     const { peakMb } = gateway.memory();
+    if (process.env.MEASURE_TRACE) console.log('rss samples', samples.join(' '));
 
     t = performance.now();
     const direct = await request(`${sink.url}/v0/submission/GDC/INTERNAL`, {

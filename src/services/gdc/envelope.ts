@@ -37,22 +37,30 @@ export class Interner {
   }
 }
 
+/** The unique keys of an entity result, as GDC answered them. */
+export function uniqueKeysOf(e: EntityResultModel): Record<string, unknown>[] {
+  if (e.uniqueKeys.length || !e.projectId || !e.submitterId) return e.uniqueKeys;
+  return [{ project_id: e.projectId, submitter_id: e.submitterId }];
+}
+
 /** One entity of GDC's envelope as an EntityResult; `row` is its line when the input was TSV/CSV. */
 export function entityFromGdc(e: GdcEntityResult, index: number, row: number | null, strings: Interner = new Interner()): EntityResultModel {
   const keys = e.unique_keys ?? NONE;
-  for (const k of keys) if (k.project_id !== undefined) k.project_id = strings.of(k.project_id);
+  const only = keys.length === 1 ? keys[0] : null;
+  // Nearly always GDC's unique keys are [{project_id, submitter_id}]: kept as the project alone
+  // (EntityResult.uniqueKeys rebuilds them), not as an array and an object per entity.
+  const plain = only !== null && Object.keys(only).length === 2 && typeof only.project_id === 'string' && typeof only.submitter_id === 'string';
   return {
     index,
     row,
-    accession: null,
     aliases: NONE,
-    record: null,
     action: strings.of(e.action ?? null),
     valid: e.valid,
     id: e.id ?? null,
     type: strings.of(e.type ?? null),
     submitterId: keys.find((k) => k.submitter_id)?.submitter_id ?? null,
-    uniqueKeys: keys as Record<string, unknown>[],
+    uniqueKeys: plain ? NONE : (keys as Record<string, unknown>[]),
+    projectId: plain ? strings.of(only!.project_id!) : null,
     relatedCases: mapped(e.related_cases, (c) => ({ id: strings.of(c.id), submitterId: strings.of(c.submitter_id ?? null) })),
     // GDC's error types (NOT_UNIQUE, INVALID_LINK, …) are already the gateway's vocabulary.
     errors: mapped(e.errors, (err) => ({
