@@ -7,6 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import type { FileUpload } from 'graphql-upload-minimal';
 import type { GdcDocumentFormat } from '../../../datasources/gdc/models';
 import { badInput, detectFormat } from '../../documents';
+import { recordUploadBytes } from '../../../metrics';
+import { DocumentDecoder } from './decode';
 
 /**
  * A submission document that can be read as many times as the work needs (scan for rows, send,
@@ -48,48 +50,62 @@ const SNIFF_BYTES = 64 * 1024;
  * refusing one larger than `maxBytes` instead of keeping a truncated copy.
  */
 export async function spoolUpload(upload: Promise<FileUpload>, maxBytes: number, given: GdcDocumentFormat | null): Promise<GdcDocument> {
-  const { file, head, ...spooled } = await spool(upload, maxBytes);
+  const { file, head, ...spooled } = await spool(upload, maxBytes, true);
   const format = detectFormat(head.toString('utf8'), file.filename, given);
   return { format, filename: file.filename, ...spooled };
 }
 
-/** An upload written to a temporary file as it arrives, with its first bytes for a look at the format. */
+/**
+ * An upload written to a temporary file as it arrives, with its first bytes for a look at the
+ * format. With `decode`, the text is checked and stored as UTF-8 on the way (see DocumentDecoder).
+ */
 export async function spool(
   upload: Promise<FileUpload>,
   maxBytes: number,
+  decode = false,
 ): Promise<{ file: FileUpload; head: Buffer; bytes: number; open(): Readable; dispose(): Promise<void> }> {
   const file = await upload;
   const dir = await mkdtemp(path.join(tmpdir(), 'gdc-document-'));
   const target = path.join(dir, 'document');
   const dispose = () => rm(dir, { recursive: true, force: true });
   const source = file.createReadStream();
+  const decoder = decode ? new DocumentDecoder(file.filename) : null;
   let size = 0;
+  let stored = 0;
   const head: Buffer[] = [];
   let headSize = 0;
   try {
     await pipeline(
       source,
       async function* (chunks: AsyncIterable<Buffer>) {
-        for await (const chunk of chunks) {
-          size += chunk.length;
-          if (size > maxBytes) throw tooLarge(file.filename, maxBytes);
+        const keep = (chunk: Buffer) => {
+          stored += chunk.length;
           if (headSize < SNIFF_BYTES) {
             head.push(chunk.subarray(0, SNIFF_BYTES - headSize));
             headSize += Math.min(chunk.length, SNIFF_BYTES - headSize);
           }
-          yield chunk;
+          return chunk;
+        };
+        for await (const raw of chunks) {
+          size += raw.length;
+          if (size > maxBytes) throw tooLarge(file.filename, maxBytes);
+          const chunk = decoder ? decoder.push(raw) : raw;
+          if (chunk.length) yield keep(chunk);
         }
+        const rest = decoder?.end();
+        if (rest?.length) yield keep(rest);
       },
       createWriteStream(target),
     );
     // graphql-upload-minimal stops a file at maxFileSize silently; busboy flags the stream as truncated.
     if ((source as unknown as { truncated?: boolean }).truncated) throw tooLarge(file.filename, maxBytes);
     if (size === 0) throw badInput(`The file '${file.filename}' is empty: nothing to submit`, 'file');
+    recordUploadBytes('GDC', size);
   } catch (err) {
     await dispose();
     throw err;
   }
-  return { file, head: Buffer.concat(head), bytes: size, open: () => createReadStream(target), dispose };
+  return { file, head: Buffer.concat(head), bytes: stored, open: () => createReadStream(target), dispose };
 }
 
 function tooLarge(filename: string, maxBytes: number) {

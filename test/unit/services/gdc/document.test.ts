@@ -3,6 +3,7 @@ import type { FileUpload } from 'graphql-upload-minimal';
 import { documentChunks, increasingRuns, sendOrder } from '../../../../src/services/gdc/document/chunks';
 import { entityKeys, scanDocument } from '../../../../src/services/gdc/document/scan';
 import { RowScanner, entityRows } from '../../../../src/services/gdc/document/rows';
+import { DocumentDecoder } from '../../../../src/services/gdc/document/decode';
 import { memoryDocument, spoolUpload } from '../../../../src/services/gdc/document/source';
 import { parse } from 'csv-parse/sync';
 
@@ -126,5 +127,32 @@ describe('RowScanner (entityRows)', () => {
 
   it('refuses a document without a type column', async () => {
     await expect(entityRows(memoryDocument('submitter_id\nx', 'tsv'))).rejects.toThrow(/no 'type' column/);
+  });
+});
+
+describe('DocumentDecoder', () => {
+  const text = 'type\tsubmitter_id\ncase\tCAFÉ-日本-😀\n';
+  const decodeIn = (bytes: Buffer, piece: number) => {
+    const d = new DocumentDecoder('cases.tsv');
+    const out: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += piece) out.push(d.push(bytes.subarray(i, i + piece)));
+    out.push(d.end());
+    return Buffer.concat(out).toString('utf8');
+  };
+
+  it.each([
+    ['UTF-8', Buffer.from(text)],
+    ['UTF-8 with BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])],
+    ['UTF-16LE with BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ['UTF-16BE with BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])],
+  ])('gives UTF-8 without a BOM from %s, cut anywhere', (_what, bytes) => {
+    for (const piece of [1, 2, 3, 5, 1000]) expect(decodeIn(bytes, piece)).toBe(text);
+  });
+
+  it('refuses bytes that are not UTF-8 with the offset of the first, as the whole-document check does', () => {
+    const latin1 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text.replace(/日本-😀/, ''), 'latin1')]);
+    const offset = latin1.indexOf(0xc9);
+    for (const piece of [1, 4, 1000]) expect(() => decodeIn(latin1, piece)).toThrow(`byte ${offset} is 0xC9`);
+    expect(() => decodeIn(Buffer.from([0x61, 0xe6, 0x97]), 1)).toThrow('byte 1 is 0xE6');
   });
 });
