@@ -2,6 +2,9 @@ import type { Readable } from 'node:stream';
 import { JsonArraySplitter } from '../json-split';
 import type { GdcAnswer, GdcEntityResult, GdcSubmissionResponse } from './models';
 
+/** About a millisecond of parsing: the most done before the event loop gets a turn. */
+const SLICE = 64 * 1024;
+
 /** Called with each entity result of an envelope as it streams in; the envelope itself keeps none. */
 export type OnEntity = (entity: GdcEntityResult, index: number) => void;
 
@@ -18,7 +21,15 @@ export async function readAnswer(status: number, body: Readable, onEntity?: OnEn
     if (onEntity) onEntity(entity, i);
     else collected.push(entity);
   }, 'entities');
-  for await (const chunk of body) splitter.write(chunk as Buffer);
+  for await (const chunk of body) {
+    // A stream read hands over everything buffered at once (a megabyte when GDC answers faster
+    // than it is read): worked through in slices, with other callers served between them.
+    const bytes = chunk as Buffer;
+    for (let i = 0; i < bytes.length; i += SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      splitter.write(bytes.subarray(i, i + SLICE));
+    }
+  }
   const restText = splitter.end() ?? '';
   let rest: Record<string, unknown>;
   try {
