@@ -88,12 +88,12 @@ export async function measureStreaming(options: { bytes?: number; format?: 'tsv'
     const size = (await openAsBlob(file)).size;
     const idleRssMb = gateway.memory().rssMb;
 
-    // Other callers: one small query at a time, every 20 ms, from another process: first for 2 s
+    // Other callers: one small query at a time, every 10 ms, from another process: first for 2 s
     // on the idle gateway (the baseline the machine allows), then for as long as the upload runs.
-    const idleProber = startProber(gateway.graphqlUrl);
+    const idleProber = startProber(gateway.graphqlUrl, 10);
     await new Promise((r) => setTimeout(r, 2000));
     const idle = percentiles(await idleProber.stop());
-    const prober = startProber(gateway.graphqlUrl);
+    const prober = startProber(gateway.graphqlUrl, 10);
     await new Promise((r) => setTimeout(r, 200));
     await eventLoopLag(gateway.graphqlUrl);
 
