@@ -25,7 +25,7 @@ export interface StreamingFigures {
   peakRssMb: number;
   gatewaySeconds: number;
   directSeconds: number;
-  /** Other callers' requests (a small GraphQL query every 20 ms) during the upload. */
+  /** Other callers' requests (a small GraphQL query every 10 ms) during the upload. */
   probes: number;
   maxProbeMs: number;
   p99ProbeMs: number;
