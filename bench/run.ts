@@ -1,10 +1,12 @@
 import { runBatching } from './batching';
 import { runGraph } from './graph';
+import { runGdcStreaming } from './gdc-streaming';
 
 /** `npm run bench`: every benchmark prints ratios against a baseline measured in the same run. */
 async function main(): Promise<void> {
   await runBatching();
   await runGraph();
+  await runGdcStreaming();
 }
 
 main().catch((err) => {

@@ -20,6 +20,10 @@ export interface Config {
   schemaRefreshSeconds: number;
   /** Reads one GraphQL operation may send upstream before it is refused (see datasources/upstream-calls.ts). */
   maxUpstreamCalls: number;
+  /** GDC data files: one PUT below this size, S3 multipart parts of this size above it (≥ 5 MiB). */
+  uploadPartBytes: number;
+  /** Parts of one upload in flight at once: memory per upload is about their product. */
+  uploadParallelParts: number;
   limits: QueryLimits;
   auth: AuthConfig;
   /** How long in-flight requests may run on after SIGTERM/SIGINT before their sockets are closed. */
@@ -143,6 +147,13 @@ function gdcToken(env: Env): string | null {
   }
 }
 
+/** S3 refuses parts below 5 MiB. */
+function partBytes(env: Env): number {
+  const bytes = int(env, 'UPLOAD_PART_BYTES', 8 * 1024 * 1024);
+  if (bytes < 5 * 1024 * 1024) throw new Error(`UPLOAD_PART_BYTES must be at least 5242880 (5 MiB, S3's smallest part), got ${bytes}`);
+  return bytes;
+}
+
 /** Keys from GATEWAY_API_KEYS (comma-separated) and GATEWAY_API_KEYS_FILE (one per line, # comments). */
 function apiKeys(env: Env): string[] {
   const keys = (str(env, 'GATEWAY_API_KEYS') ?? '').split(',');
@@ -173,6 +184,8 @@ export function loadConfig(env: Env = process.env): Config {
     upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 60_000),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
     schemaRefreshSeconds: int(env, 'SCHEMA_REFRESH_SECONDS', 300),
+    uploadPartBytes: partBytes(env),
+    uploadParallelParts: Math.max(1, int(env, 'UPLOAD_PARALLEL_PARTS', 4)),
     maxUpstreamCalls: positive(env, 'MAX_UPSTREAM_CALLS', 50),
     limits: {
       aliases: int(env, 'MAX_ALIASES', DEFAULT_LIMITS.aliases),

@@ -9,6 +9,8 @@ import type { UpstreamPool } from './datasources/http';
 import { UpstreamCalls } from './datasources/upstream-calls';
 import { EncodeRegistrationService } from './services/encode/registration';
 import { GdcSubmissionService } from './services/gdc/submission';
+import { GDC_UPLOAD_DEFAULTS, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
+import type { UploadResultModel } from './services/result';
 
 /** Everything a resolver may touch, built anew for every request. */
 export interface GatewayContext {
@@ -16,7 +18,12 @@ export interface GatewayContext {
   gdc: GdcApi;
   loaders: { encode: EncodeLoaders; gdc: GdcLoaders };
   /** Orchestration per upstream (registration, patches, transactions), over this request's clients and loaders. */
-  services: { encode: EncodeRegistrationService; gdc: GdcSubmissionService };
+  services: {
+    encode: EncodeRegistrationService;
+    gdc: GdcSubmissionService;
+    /** `uploadFile`, per source. */
+    uploads: { gdc: (request: GdcUploadRequest) => Promise<UploadResultModel> };
+  };
   /** This operation's upstream calls: counts (extensions.upstreamCalls), cap and memo. See upstream-calls.ts. */
   upstreamCalls: UpstreamCalls;
   /** This request's id (X-Request-Id) and what the access log records about it. */
@@ -36,6 +43,8 @@ export interface ContextDeps {
   maxUploadBytes: number;
   /** MAX_UPSTREAM_CALLS */
   maxUpstreamCalls: number;
+  /** GDC data file uploads: part size and parts in flight (defaults in services/gdc/upload.ts). */
+  gdcUploads?: { partBytes?: number; parallelParts?: number };
 }
 
 /** What the express middleware in front of Apollo decided about a request (see src/app.ts). */
@@ -59,7 +68,24 @@ export function createContextFactory(deps: ContextDeps) {
       encode,
       gdc,
       loaders,
-      services: { encode: new EncodeRegistrationService(encode, loaders.encode), gdc: new GdcSubmissionService(gdc, loaders.gdc) },
+      services: {
+        encode: new EncodeRegistrationService(encode, loaders.encode),
+        gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes),
+        uploads: {
+          gdc: (request) =>
+            uploadGdcFile(
+              {
+                api: gdc,
+                loaders: loaders.gdc,
+                limits: { maxDataFileBytes: deps.maxUploadBytes },
+                ...GDC_UPLOAD_DEFAULTS,
+                partBytes: deps.gdcUploads?.partBytes ?? GDC_UPLOAD_DEFAULTS.partBytes,
+                parallelParts: deps.gdcUploads?.parallelParts ?? GDC_UPLOAD_DEFAULTS.parallelParts,
+              },
+              request,
+            ),
+        },
+      },
       upstreamCalls,
       request: locals,
       info: deps.info,

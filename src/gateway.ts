@@ -28,6 +28,9 @@ export interface GatewayOptions {
   maxUploadBytes?: number;
   /** MAX_UPSTREAM_CALLS: reads one operation may send upstream (see datasources/upstream-calls.ts). */
   maxUpstreamCalls?: number;
+  /** GDC data file uploads (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS). */
+  uploadPartBytes?: number;
+  uploadParallelParts?: number;
   limits?: Partial<QueryLimits>;
   introspection?: boolean;
   headersTimeoutMs?: number;
@@ -80,6 +83,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     schemaRefreshSeconds: options.schemaRefreshSeconds ?? 0,
     schemaReadTimeoutMs: Math.min(timeoutMs, 15_000),
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
+    gdcUploads: { partBytes: options.uploadPartBytes, parallelParts: options.uploadParallelParts },
     lifecycle,
     readiness,
     apiKeys,

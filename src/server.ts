@@ -89,6 +89,8 @@ async function main(logger: Logger, config: Config): Promise<void> {
     limits: config.limits,
     introspection: config.introspection,
     headersTimeoutMs: config.headersTimeoutMs,
+    uploadPartBytes: config.uploadPartBytes,
+    uploadParallelParts: config.uploadParallelParts,
   });
   if (stopping) return void (await gateway.stop());
 

@@ -1,6 +1,7 @@
 import type { Resolvers } from '../generated/resolvers-types';
 import { encodeQueries } from './encode';
-import { gdcQueries } from './gdc';
+import { fileMutations } from './files';
+import { entityResultFields, gdcMutations, gdcQueries } from './gdc';
 import { graphQueries } from './graph';
 import { infoQueries } from './info';
 import { scalarResolvers } from './scalars';
@@ -9,5 +10,6 @@ import { submissionMutations } from './submission';
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: { ...infoQueries, ...encodeQueries, ...gdcQueries, ...graphQueries },
-  Mutation: { ...submissionMutations },
+  Mutation: { ...submissionMutations, ...gdcMutations, ...fileMutations },
+  EntityResult: { ...entityResultFields },
 };

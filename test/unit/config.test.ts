@@ -5,6 +5,12 @@ import { loadConfig } from '../../src/config';
 import { callerCredentials, type CredentialPolicy, isLoopback, operatorScope } from '../../src/credentials';
 
 describe('loadConfig', () => {
+  it('reads the GDC upload part size (S3 parts are at least 5 MiB) and parts in flight', () => {
+    expect(loadConfig({})).toMatchObject({ uploadPartBytes: 8 * 1024 * 1024, uploadParallelParts: 4 });
+    expect(loadConfig({ UPLOAD_PART_BYTES: '16777216', UPLOAD_PARALLEL_PARTS: '2' })).toMatchObject({ uploadPartBytes: 16777216, uploadParallelParts: 2 });
+    expect(() => loadConfig({ UPLOAD_PART_BYTES: '1048576' })).toThrow(/UPLOAD_PART_BYTES must be at least 5242880/);
+  });
+
   it('defaults to the sandbox on port 4000', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 4000, encodeUrl: null, gdcUrl: null, gdcToken: null, encodeKey: null });

@@ -49,7 +49,7 @@ export function loadResolvedJson(file: string): RawDictionary {
   return splitAll(JSON.parse(text) as Record<string, JsonObject>);
 }
 
-/** `/_dictionary/_all` as served: node schemas by type, and the definition documents beside them. */
+/** `GET /_dictionary/_all` as it is served: node schemas and the definition documents side by side. */
 export function splitAll(all: Record<string, JsonObject>): RawDictionary {
   const nodes: Record<string, JsonObject> = {};
   const extras: Record<string, JsonObject> = {};
