@@ -6,7 +6,8 @@
  */
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { IResolvers } from '@graphql-tools/utils';
-import type { GraphQLSchema } from 'graphql';
+import { type GraphQLSchema, parse } from 'graphql';
+import { compactDocument } from './document';
 import { buildEncodeModel } from './encode/model';
 import { encodeResolvers } from './encode/resolvers';
 import { encodeSdl } from './encode/sdl';
@@ -24,8 +25,6 @@ export interface StaticSchema {
 export interface BuiltGraph {
   schema: GraphQLSchema;
   version: SchemaVersionModel;
-  /** The generated SDL alone (what schema/generated/ holds, minus the static part). */
-  generatedSdl: string;
 }
 
 /** The generated ENCODE part: SDL and resolvers; empty when the profiles could not be read. */
@@ -33,15 +32,15 @@ function encodePart(profiles: Record<string, any> | null, version: string) {
   // Without profiles the part is empty, but `search` still answers (and says why types are missing).
   const model = buildEncodeModel(profiles ?? {});
   // encodeSdl names the nested types; the resolvers need those names.
-  const { sdl, declared } = encodeSdl(model);
-  return { sdl, resolvers: encodeResolvers(model, declared, version), count: model.types.size };
+  const { blocks, declared } = encodeSdl(model);
+  return { blocks, resolvers: encodeResolvers(model, declared, version), count: model.types.size };
 }
 
 /** The generated GDC part; without a dictionary only `gdc(project:) { project }` remains. */
 function gdcPart(dictionary: Record<string, any> | null) {
   const model = buildGdcModel(dictionary ?? {});
-  const { sdl } = gdcSdl(model);
-  return { sdl: model.nodes.size ? sdl : '', resolvers: gdcResolvers(model), count: model.nodes.size };
+  const { blocks } = gdcSdl(model);
+  return { blocks: model.nodes.size ? blocks : [], resolvers: gdcResolvers(model), count: model.nodes.size };
 }
 
 export function buildGraph(sources: GraphSources, base: StaticSchema, now = new Date()): BuiltGraph {
@@ -59,10 +58,11 @@ export function buildGraph(sources: GraphSources, base: StaticSchema, now = new 
     generatedAt: now.toISOString(),
     problems: sources.problems,
   };
-  const generatedSdl = [encode.sdl, gdc.sdl].filter(Boolean).join('\n');
   const schema = makeExecutableSchema({
-    typeDefs: [...base.typeDefs, generatedSdl].filter(Boolean),
+    typeDefs: [...base.typeDefs.map((t) => parse(t, { noLocation: true })), compactDocument([...encode.blocks, ...gdc.blocks])],
     resolvers: [base.resolvers, encode.resolvers, gdc.resolvers, { GatewayInfo: { schemaVersion: () => version } }] as IResolvers[],
+    // The schema is built for this version only: no copy to attach the resolvers to.
+    updateResolversInPlace: true,
   });
-  return { schema, version, generatedSdl };
+  return { schema, version };
 }

@@ -8,7 +8,9 @@
 import type { GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import type { Logger } from 'pino';
 import { type BuiltGraph, buildGraph, type StaticSchema } from './build';
-import type { GraphSources, SourceReader } from './sources';
+import type { Json } from './shapes';
+import type { SourceReader } from './sources';
+import { fingerprint } from './version';
 
 export interface LiveGraphOptions {
   read: SourceReader;
@@ -22,7 +24,6 @@ export interface LiveGraphOptions {
 
 export class LiveGraph {
   private built!: BuiltGraph;
-  private sources!: GraphSources;
   private readonly listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<boolean> | null = null;
@@ -33,8 +34,7 @@ export class LiveGraph {
 
   static async start(options: LiveGraphOptions): Promise<LiveGraph> {
     const graph = new LiveGraph(options);
-    graph.sources = await options.read();
-    graph.built = buildGraph(graph.sources, options.base);
+    graph.built = buildGraph(await options.read(), options.base);
     graph.logProblems();
     graph.schedule();
     return graph;
@@ -45,8 +45,11 @@ export class LiveGraph {
   }
 
   /**
-   * Re-reads the upstream schemas and swaps the schema if they changed. A source that cannot be
-   * read keeps its last good copy: an upstream hiccup never takes types away. True when swapped.
+   * Re-reads the upstream schemas and swaps the schema if they changed. Only their fingerprints
+   * are kept between reads (the real dictionary alone is some 12 MB parsed), so while an upstream
+   * whose part the graph has cannot be read, nothing is swapped: an upstream hiccup never takes
+   * types away, and a change of the other upstream is taken up on the next refresh that reads both.
+   * True when swapped.
    */
   refresh(): Promise<boolean> {
     // A refresh already under way may have read the upstream before this call: queue one more
@@ -72,24 +75,18 @@ export class LiveGraph {
 
   private async doRefresh(): Promise<boolean> {
     const fresh = await this.options.read();
-    for (const problem of fresh.problems) this.options.logger?.warn({ problem }, 'upstream schema not read; keeping the last good copy');
-    const next: GraphSources = {
-      encodeProfiles: fresh.encodeProfiles ?? this.sources.encodeProfiles,
-      gdcDictionary: fresh.gdcDictionary ?? this.sources.gdcDictionary,
-      // Only what is still missing from the graph is a problem of the graph.
-      problems: fresh.problems.filter((p) => (p.startsWith('ENCODE') ? !this.sources.encodeProfiles : !this.sources.gdcDictionary)),
-    };
-    const unchanged =
-      JSON.stringify(next.encodeProfiles) === JSON.stringify(this.sources.encodeProfiles) &&
-      JSON.stringify(next.gdcDictionary) === JSON.stringify(this.sources.gdcDictionary);
-    if (this.stopped || (unchanged && next.problems.length === this.sources.problems.length)) return false;
-    const built = buildGraph(next, this.options.base);
+    for (const problem of fresh.problems) this.options.logger?.warn({ problem }, 'upstream schema not read; the current schema stays live');
+    const live = this.built.version;
+    const lost = (fresh.encodeProfiles === null && live.encodeProfiles !== null) || (fresh.gdcDictionary === null && live.gdcDictionary !== null);
+    const same = (doc: Json | null, hash: string | null) => (doc === null ? hash === null : fingerprint(doc) === hash);
+    const unchanged = same(fresh.encodeProfiles, live.encodeProfiles) && same(fresh.gdcDictionary, live.gdcDictionary);
+    if (this.stopped || lost || unchanged) return false;
+    const built = buildGraph(fresh, this.options.base);
     if (this.stopped) return false;
-    this.sources = next;
     this.built = built;
     this.options.logger?.info({ schemaVersion: built.version.id }, 'typed graph regenerated from changed upstream schemas');
     this.logProblems();
-    for (const listener of this.listeners) listener({ apiSchema: built.schema, coreSupergraphSdl: built.generatedSdl });
+    for (const listener of this.listeners) listener({ apiSchema: built.schema, coreSupergraphSdl: '' });
     return true;
   }
 
@@ -119,7 +116,7 @@ export class LiveGraph {
         return () => this.listeners.delete(callback);
       },
       load: async () => {
-        for (const listener of this.listeners) listener({ apiSchema: this.built.schema, coreSupergraphSdl: this.built.generatedSdl });
+        for (const listener of this.listeners) listener({ apiSchema: this.built.schema, coreSupergraphSdl: '' });
         // No executor: Apollo executes against the schema it was given, as in schema mode.
         return { executor: null };
       },

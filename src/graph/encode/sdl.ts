@@ -38,7 +38,7 @@ function mustGive(f: ObjectField): boolean {
   return f.required && !f.hasDefault && f.key !== 'award' && f.key !== 'lab';
 }
 
-export function encodeSdl(model: EncodeGraphModel): { sdl: string; declared: NamedRef[] } {
+export function encodeSdl(model: EncodeGraphModel): { blocks: string[]; declared: NamedRef[] } {
   const declared = model.named.finalize(encodeTakenNames(model));
   const memo = new Map<string, ObjectField[]>();
   const parts: string[] = [];
@@ -81,5 +81,5 @@ export function encodeSdl(model: EncodeGraphModel): { sdl: string; declared: Nam
     .join('');
   if (query) parts.push(`extend type EncodeQuery {\n${query}}\n`);
   if (mutations.length) parts.push(`extend type Mutation {\n${mutations.join('')}}\n`);
-  return { sdl: parts.join('\n'), declared };
+  return { blocks: parts.filter(Boolean), declared };
 }

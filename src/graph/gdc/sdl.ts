@@ -80,7 +80,7 @@ function inputType(node: GdcNodeModel): string {
   );
 }
 
-export function gdcSdl(model: GdcGraphModel): { sdl: string; declared: NamedRef[] } {
+export function gdcSdl(model: GdcGraphModel): { blocks: string[]; declared: NamedRef[] } {
   const declared = model.named.finalize(gdcTakenNames(model));
   const nodes = [...model.nodes.values()];
   const parts: string[] = [];
@@ -145,6 +145,6 @@ export function gdcSdl(model: GdcGraphModel): { sdl: string; declared: NamedRef[
   }
   parts.push(`extend type GdcQuery {\n${query}}\n`);
   if (mutations.length) parts.push(`extend type Mutation {\n${mutations.join('')}}\n`);
-  return { sdl: parts.join('\n'), declared };
+  return { blocks: parts.filter(Boolean), declared };
 }
 
