@@ -3,12 +3,12 @@ import { mintAccession } from './accession';
 import { processAttachments, type StoredAttachment } from './attachments';
 import { badRequest, conflict, forbidden, methodNotAllowed, validationFailure } from './errors';
 import { Identifiers } from './identifiers';
-import { mapLinks } from './links';
+import { mapLinks } from '../../rules/encode/links';
+import { type Method, RecordValidator, type WriteContext } from '../../rules/encode/validation';
 import { type AccessKey, isAdmin, type Principal } from './principals';
 import type { Json, ProfileRegistry, TypeInfo } from './profiles';
 import { biosampleTypeName, type Item, ItemStore } from './store';
 import { issueUploadCredentials, type S3Target, type UploadCredentials } from './upload';
-import { type Method, RecordValidator } from './validator';
 
 /** Statuses anyone may read; other items need a signed-in submitter or admin. */
 const PUBLIC_STATUSES = new Set(['released', 'current', 'archived', 'revoked']);
@@ -36,7 +36,7 @@ export class Portal {
   ) {
     this.store = new ItemStore(profiles);
     this.ids = new Identifiers(profiles, this.store);
-    this.validator = new RecordValidator(this.ids);
+    this.validator = new RecordValidator();
   }
 
   // --- principals -----------------------------------------------------------------------------
@@ -152,8 +152,17 @@ export class Portal {
     this.uploads.set(item.uuid, issueUploadCredentials(this.s3, item.uuid, item.properties, extensions));
   }
 
-  private check(info: TypeInfo, body: unknown, ctx: Parameters<RecordValidator['validate']>[2]): void {
-    const errors = this.validator.validate(info, body as Json, ctx);
+  private check(info: TypeInfo, body: unknown, write: { method: Method; principal: Principal; current?: Json }): void {
+    const admin = isAdmin(write.principal);
+    const ctx: WriteContext = {
+      method: write.method,
+      links: this.ids,
+      admin,
+      // Loading runs as an admin without a user; a signed-in submitter submits for its labs only.
+      submitsFor: write.principal.userId && !admin ? write.principal.submitsFor : null,
+      current: write.current,
+    };
+    const errors = this.validator.validate(info.schema, body, ctx);
     if (errors.length) throw validationFailure(errors);
   }
 
@@ -168,10 +177,7 @@ export class Portal {
 
   /** Links stored as uuids, as snovault's serialising validator does. */
   private serialise(info: TypeInfo, data: Json): Json {
-    return mapLinks(info.schema, data, (link, schema) => {
-      const found = this.ids.link(link, ([] as string[]).concat(schema.linkTo));
-      return 'item' in found ? found.item.uuid : link;
-    }) as Json;
+    return mapLinks(info.schema, data, (link, schema) => this.ids.item(link, ([] as string[]).concat(schema.linkTo))?.uuid ?? link) as Json;
   }
 
   private withDefaults(info: TypeInfo, data: Json, p: Principal): Json {
@@ -215,7 +221,8 @@ export class Portal {
   // --- frames ---------------------------------------------------------------------------------
 
   render(item: Item, frame: Frame, p: Principal): Json {
-    if (frame === 'edit') return { ...item.properties, uuid: item.uuid };
+    // snovault's item_edit renders links as resource paths, as a client would PUT them back.
+    if (frame === 'edit') return { ...(mapLinks(this.infoOf(item).schema, item.properties, (uuid) => this.atIdOf(uuid)) as Json), uuid: item.uuid };
     const object = this.objectFrame(item, p);
     if (frame === 'object') return object;
     // embedded/page: linked items inlined one level deep (encoded embeds per type; this is the gist).

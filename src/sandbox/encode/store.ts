@@ -1,5 +1,7 @@
 import type { Json, ProfileRegistry, TypeInfo } from './profiles';
 
+export { isAccession } from '../../rules/encode/identifiers';
+
 /** A stored item: properties as the database keeps them (links as uuids). */
 export interface Item {
   uuid: string;
@@ -11,13 +13,8 @@ export interface Item {
 
 export type UniqueKey = [namespace: string, value: string];
 
-const ACCESSION = /^(ENC[A-Z]{2}\d{3}[A-Z]{3}|TST[A-Z]{2}\d{6})$/;
 /** Output types whose files must have a unique md5sum (encoded #4422): the raw data. */
 const RAW_OUTPUT_TYPES = new Set(['reads', 'rejected reads', 'raw data', 'subreads', 'index reads']);
-
-export function isAccession(value: string): boolean {
-  return ACCESSION.test(value);
-}
 
 /**
  * The emulator's database: items by uuid and by unique key (`('alias','lab:x')`, `('accession',…)`,
