@@ -15,7 +15,21 @@ export interface Config {
   gdcToken: string | null;
   upstreamTimeoutMs: number;
   maxUploadBytes: number;
+  encode: EncodeWriteConfig;
   sandbox: SandboxConfig;
+}
+
+/** How ENCODE records are registered (defaults as eu_register takes them from the environment). */
+export interface EncodeWriteConfig {
+  /** Award and lab for records that name none (DCC_AWARD, DCC_LAB); the lab also prefixes bare aliases. */
+  award: string | null;
+  lab: string | null;
+  /** The only folder `{"path": …}` attachments and local `submitted_file_name`s are read from; null = none. */
+  uploadRoot: string | null;
+  /** ENCODE writes in flight at once for one request (ENCODE_WRITE_CONCURRENCY). */
+  writeConcurrency: number;
+  /** S3 endpoint for `s3://` sources of file records (AWS_ENDPOINT_URL_S3); null = AWS itself. */
+  s3Endpoint: string | null;
 }
 
 export interface SandboxConfig {
@@ -90,7 +104,22 @@ export function loadConfig(env: Env = process.env): Config {
     gdcToken: gdcToken(env),
     upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 60_000),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
+    encode: encodeWrites(env),
     sandbox: sandboxSchemas(env),
+  };
+}
+
+function encodeWrites(env: Env): EncodeWriteConfig {
+  const concurrency = int(env, 'ENCODE_WRITE_CONCURRENCY', 8);
+  if (concurrency < 1 || concurrency > 64) throw new Error(`ENCODE_WRITE_CONCURRENCY must be between 1 and 64, got '${concurrency}'`);
+  const uploadRoot = str(env, 'UPLOAD_ROOT');
+  if (uploadRoot !== null && !fs.existsSync(uploadRoot)) throw new Error(`UPLOAD_ROOT '${uploadRoot}' does not exist`);
+  return {
+    award: str(env, 'DCC_AWARD'),
+    lab: str(env, 'DCC_LAB'),
+    uploadRoot: uploadRoot === null ? null : fs.realpathSync(uploadRoot),
+    writeConcurrency: concurrency,
+    s3Endpoint: url(env, 'AWS_ENDPOINT_URL_S3') ?? url(env, 'AWS_ENDPOINT_URL'),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
-import type { GatewayInfoModel } from './config';
+import type { EncodeWriteConfig, GatewayInfoModel } from './config';
 import { type EncodeApi, EncodeClient, type EncodeCredentials } from './datasources/encode/client';
 import { createEncodeLoaders, type EncodeLoaders } from './datasources/encode/loaders';
 import { type GdcApi, GdcClient } from './datasources/gdc/client';
@@ -34,6 +34,7 @@ export interface ContextDeps {
   info: GatewayInfoModel;
   logger: Logger;
   maxUploadBytes: number;
+  encodeWrites: EncodeWriteConfig;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | null {
@@ -67,7 +68,10 @@ export function createContextFactory(deps: ContextDeps) {
       encode,
       gdc,
       loaders,
-      services: { encode: new EncodeRegistrationService(encode, loaders.encode), gdc: new GdcSubmissionService(gdc, loaders.gdc) },
+      services: {
+        encode: new EncodeRegistrationService(encode, loaders.encode, { ...deps.encodeWrites, maxUploadBytes: deps.maxUploadBytes }),
+        gdc: new GdcSubmissionService(gdc, loaders.gdc),
+      },
       info: deps.info,
       logger: deps.logger,
       maxUploadBytes: deps.maxUploadBytes,

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
-import type { GatewayInfoModel } from './config';
+import type { EncodeWriteConfig, GatewayInfoModel } from './config';
 import type { Credentials } from './context';
 import { UpstreamHttp } from './datasources/http';
 import { listen } from './listen';
@@ -17,7 +17,11 @@ export interface GatewayOptions {
   upstreamTimeoutMs?: number;
   maxUploadBytes?: number;
   version?: string;
+  /** ENCODE registration defaults and limits; unset fields take their defaults. */
+  encode?: Partial<EncodeWriteConfig>;
 }
+
+export const ENCODE_WRITE_DEFAULTS: EncodeWriteConfig = { award: null, lab: null, uploadRoot: null, writeConcurrency: 8, s3Endpoint: null };
 
 export interface RunningGateway {
   url: string;
@@ -46,6 +50,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     info,
     logger: options.logger,
     maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
+    encodeWrites: { ...ENCODE_WRITE_DEFAULTS, ...options.encode },
   });
   const server = await listen(gateway.app, options.port ?? 0, options.host ?? '127.0.0.1');
   const shownHost = options.host && options.host !== '0.0.0.0' ? options.host : 'localhost';

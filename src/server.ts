@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     host: config.host,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     maxUploadBytes: config.maxUploadBytes,
+    encode: config.encode,
     version: process.env.npm_package_version,
   });
 

@@ -51,7 +51,8 @@ export function upstreamError(
 export function upstreamUnavailable(upstream: UpstreamName, url: URL, err: Error): GraphQLError {
   const reason = (err as { code?: string }).code ?? err.message;
   return new GraphQLError(`${LABEL[upstream]} at ${url.origin} could not be reached: ${reason}`, {
-    extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream },
+    // `reason` tells a write whose request never left (ECONNREFUSED) from one whose answer was lost.
+    extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream, reason },
   });
 }
 

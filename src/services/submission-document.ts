@@ -12,7 +12,7 @@ export interface SubmissionDocument {
 }
 
 /** Reads an upload fully, refusing one that is too large instead of using a truncated copy. */
-export async function readUpload(upload: Promise<FileUpload>, maxBytes: number): Promise<{ text: string; filename: string }> {
+export async function readUpload(upload: Promise<FileUpload>, maxBytes: number): Promise<{ text: string; filename: string; bytes: Buffer }> {
   const file = await upload;
   const stream = file.createReadStream();
   const chunks: Buffer[] = [];
@@ -29,11 +29,15 @@ export async function readUpload(upload: Promise<FileUpload>, maxBytes: number):
   if (size > maxBytes || (stream as unknown as { truncated?: boolean }).truncated) {
     throw badInput(`The file '${file.filename}' is larger than the ${maxBytes}-byte limit (MAX_UPLOAD_BYTES)`, 'file');
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), filename: file.filename };
+  const bytes = Buffer.concat(chunks);
+  return { text: bytes.toString('utf8'), filename: file.filename, bytes };
 }
 
 /** Exactly one of entities, document, file; normalized to one shape. */
-export async function readSubmissionInput(input: CreateEntitiesInput, maxBytes: number): Promise<SubmissionDocument> {
+export async function readSubmissionInput(
+  input: Pick<CreateEntitiesInput, 'entities' | 'document' | 'file' | 'format'>,
+  maxBytes: number,
+): Promise<SubmissionDocument> {
   const given = [input.entities != null, input.document != null, input.file != null].filter(Boolean).length;
   if (given !== 1) throw badInput('Give exactly one of entities, document or file', 'input');
   const format = input.format ? (input.format.toLowerCase() as DocumentFormat) : null;

@@ -1,6 +1,10 @@
+import { GraphQLError } from 'graphql';
+import { collectionName } from '../../rules/encode/naming';
+import type { ProfileSet } from '../../rules/encode/profiles';
 import type { UpstreamHttp, UpstreamResponse } from '../http';
 import { missingCredential, upstreamError } from '../upstream-error';
 import { identifierPath } from './identifiers';
+import { profileCacheOf } from './profiles';
 import type {
   EncodeErrorResponse,
   EncodeFrame,
@@ -11,6 +15,12 @@ import type {
   EncodeWriteOutcome,
   EncodeWriteResponse,
 } from './models';
+
+/** The edit frame of a record and its ETag, for a PUT that must not overwrite someone else's change. */
+export interface EditableRecord {
+  record: Record<string, unknown>;
+  etag: string | null;
+}
 
 export interface EncodeCredentials {
   key: string;
@@ -30,15 +40,29 @@ export interface EncodeSearchParams {
 export interface EncodeApi {
   /** A record by any identifier, read from the database (the search index lags behind writes); null on 404. */
   getRecord(id: string, frame?: EncodeFrame): Promise<EncodeRecord | null>;
+  /** The edit frame (stored properties, links as @id paths) and its ETag; null on 404. */
+  getEditable(id: string): Promise<EditableRecord | null>;
   search(params: EncodeSearchParams): Promise<EncodeSearchPage>;
-  /** A profile by item type; null when the portal has none. */
+  /** A profile by item type as this caller is served it (guarded properties `readonly` unless admin); null when none. */
   getProfile(name: string): Promise<EncodeProfile | null>;
-  /** POST to a profile. Validation failures (400/409/422) come back as outcomes, not exceptions. */
+  /** Every public profile, fetched once per process and revalidated; `refresh` fetches now. */
+  profiles(refresh?: boolean): Promise<ProfileSet>;
+  /**
+   * POST to a profile's collection. Refusals of this record (400/409/422) and a lost answer (the
+   * connection dropped or timed out after sending, or a 5xx) come back as outcomes; failures that
+   * would hit every record (credentials, an unreachable portal) are thrown.
+   */
   create(profile: string, record: object): Promise<EncodeWriteOutcome>;
+  /** PATCH a record; 403/404/412 are outcomes too (they concern this record). */
   patch(id: string, patch: object): Promise<EncodeWriteOutcome>;
+  /** PUT a whole record, conditional on `etag` when given (412 when it changed since). */
+  put(id: string, record: object, etag?: string | null): Promise<EncodeWriteOutcome>;
 }
 
-const WRITE_ERRORS = new Set([400, 409, 422]);
+const CREATE_ERRORS = new Set([400, 409, 422]);
+const UPDATE_ERRORS = new Set([400, 403, 404, 409, 412, 422]);
+/** The request never reached the portal: nothing can have been written. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** One caller's view of the portal: the shared connection pool plus this caller's access key. */
 export class EncodeClient implements EncodeApi {
@@ -74,6 +98,27 @@ export class EncodeClient implements EncodeApi {
     return this.expectJson<EncodeRecord>(res, `GET ${id}`);
   }
 
+  async getEditable(id: string): Promise<EditableRecord | null> {
+    const res = await this.http.request({
+      method: 'GET',
+      path: identifierPath(id),
+      query: [
+        ['format', 'json'],
+        ['frame', 'edit'],
+        ['datastore', 'database'],
+      ],
+      headers: this.headers(false),
+    });
+    if (res.status === 404) return null;
+    const record = this.expectJson<Record<string, unknown>>(res, `GET ${id} (edit frame)`);
+    const etag = res.headers.etag;
+    return { record, etag: typeof etag === 'string' ? etag : null };
+  }
+
+  profiles(refresh = false): Promise<ProfileSet> {
+    return profileCacheOf(this.http).get(refresh);
+  }
+
   async search({ type, filters = [], limit = 25, frame = 'object' }: EncodeSearchParams): Promise<EncodeSearchPage> {
     const res = await this.http.request({
       method: 'GET',
@@ -100,22 +145,45 @@ export class EncodeClient implements EncodeApi {
   }
 
   create(profile: string, record: object): Promise<EncodeWriteOutcome> {
-    return this.write('POST', `/${encodeURIComponent(profile)}`, record, `POST to ${profile}`);
+    // The collection path answers on every portal; encode_utils' `/<profile>` misses rna_expression.
+    return this.write('POST', `/${encodeURIComponent(collectionName(profile))}/`, record, `POST to ${profile}`, CREATE_ERRORS);
   }
 
   patch(id: string, patch: object): Promise<EncodeWriteOutcome> {
-    return this.write('PATCH', identifierPath(id), patch, `PATCH ${id}`);
+    return this.write('PATCH', identifierPath(id), patch, `PATCH ${id}`, UPDATE_ERRORS);
   }
 
-  private async write(method: 'POST' | 'PATCH', path: string, body: object, action: string): Promise<EncodeWriteOutcome> {
-    const res = await this.http.request({ method, path, headers: this.headers(true), body: JSON.stringify(body) });
+  put(id: string, record: object, etag?: string | null): Promise<EncodeWriteOutcome> {
+    return this.write('PUT', identifierPath(id), record, `PUT ${id}`, UPDATE_ERRORS, etag ? { 'if-match': etag } : {});
+  }
+
+  private async write(
+    method: 'POST' | 'PATCH' | 'PUT',
+    path: string,
+    body: object,
+    action: string,
+    recordErrors: Set<number>,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<EncodeWriteOutcome> {
+    let res: UpstreamResponse;
+    try {
+      res = await this.http.request({ method, path, headers: { ...this.headers(true), ...extraHeaders }, body: JSON.stringify(body) });
+    } catch (err) {
+      const reason = err instanceof GraphQLError ? err.extensions.reason : undefined;
+      if (err instanceof GraphQLError && err.extensions.code === 'UPSTREAM_UNAVAILABLE' && !NOT_SENT.has(String(reason))) {
+        return { status: 0, lost: `${action}: no answer (${String(reason ?? err.message)})` };
+      }
+      throw err;
+    }
     if (res.status === 200 || res.status === 201) {
       const envelope = this.expectJson<EncodeWriteResponse>(res, action);
       return { status: res.status, record: envelope['@graph'][0] };
     }
-    if (WRITE_ERRORS.has(res.status) && res.json && typeof res.json === 'object') {
+    if (recordErrors.has(res.status) && res.json && typeof res.json === 'object') {
       return { status: res.status, error: res.json as EncodeErrorResponse };
     }
+    // A 5xx may come after the write was committed: the caller must look before it says "failed".
+    if (res.status >= 500) return { status: res.status, lost: `${action}: HTTP ${res.status}` };
     throw upstreamError('ENCODE', res.status, res.json, res.text, action);
   }
 

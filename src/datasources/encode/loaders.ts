@@ -9,9 +9,10 @@ const FALLBACK_CONCURRENCY = 8;
 /**
  * Loads many records with one search per kind of identifier (repeated filters are OR-ed by the
  * portal). Ids the search misses — the index lags behind writes — are then read one by one from
- * the database.
+ * the database. One id alone is one GET: a search scans the index and costs far more.
  */
 export async function loadRecords(api: EncodeApi, ids: readonly string[]): Promise<(EncodeRecord | null)[]> {
+  if (ids.length === 1) return [await api.getRecord(ids[0], 'object')];
   const byField = new Map<IdentifierField, string[]>();
   for (const id of ids) {
     const { field, value } = classifyIdentifier(id);

@@ -1,7 +1,8 @@
 import { isAccession, isUuid } from '../../rules/encode/identifiers';
 import type { LinkResolver, LinkTarget } from '../../rules/encode/validation';
 import type { Json, ProfileRegistry, TypeInfo } from './profiles';
-import { biosampleTypeName, type Item, type ItemStore, targetName } from './store';
+import { calculatedName } from '../../rules/encode/keys';
+import { type Item, type ItemStore, targetName } from './store';
 
 /** Types whose `@id` uses the uuid although they have a name-like unique key (encoded's choice). */
 const UUID_NAMED = new Set(['user', 'access_key']);
@@ -72,8 +73,8 @@ export class Identifiers implements LinkResolver {
 function nameOf(info: TypeInfo, props: Json, uuid: string, lookup: (uuid: string) => Json | undefined): string {
   if (typeof props.accession === 'string') return props.accession;
   if (info.itemType === 'target') return targetName(props, lookup) ?? uuid;
-  if (info.itemType === 'analysis_step' && props.step_label) return `${props.step_label}-v-${props.major_version}`;
-  if (info.itemType === 'biosample_type' && props.classification && props.term_id) return biosampleTypeName(props);
+  const calculated = calculatedName(info.itemType, props);
+  if (calculated) return calculated;
   if (UUID_NAMED.has(info.itemType)) return uuid;
   const named = info.uniqueKeys.find(([ns, prop]) => ns.startsWith(`${info.itemType}:`) && typeof props[prop] === 'string');
   if (named) return props[named[1]];

@@ -1,5 +1,7 @@
 import type { Json, ProfileRegistry, TypeInfo } from './profiles';
 
+import { calculatedName } from '../../rules/encode/keys';
+
 export { isAccession } from '../../rules/encode/identifiers';
 
 /** A stored item: properties as the database keeps them (links as uuids). */
@@ -117,14 +119,10 @@ export function uniqueKeys(info: TypeInfo, props: Json, enforced: boolean, looku
   // encoded: a replaced item gives its accession up (the replacement lists it in alternate_accessions).
   for (const alt of props.alternate_accessions ?? []) keys.push(['accession', alt]);
   if (typeof props.accession === 'string' && props.status !== 'replaced') keys.push(['accession', props.accession]);
-  if (info.itemType === 'biosample_type' && props.classification && props.term_id) {
-    keys.push(['biosample_type:name', biosampleTypeName(props)]);
-  }
+  const calculated = calculatedName(info.itemType, props);
+  if (calculated) keys.push([`${info.itemType}:name`, calculated]);
   const target = info.itemType === 'target' ? targetName(props, lookup) : undefined;
   if (target) keys.push(['target:name', target]);
-  if (info.itemType === 'analysis_step' && props.step_label && props.major_version !== undefined) {
-    keys.push(['analysis_step:name', `${props.step_label}-v-${props.major_version}`]);
-  }
   if (info.itemType === 'file' && typeof props.md5sum === 'string' && !['deleted', 'replaced'].includes(props.status)) {
     if (!enforced || RAW_OUTPUT_TYPES.has(props.output_type)) keys.push(['alias', `md5:${props.md5sum}`]);
   }
@@ -141,7 +139,4 @@ export function targetName(props: Json, lookup: Lookup): string | undefined {
   return `${props.label}-${organism ?? 'synthetic_tag'}`;
 }
 
-/** encoded's calculated biosample_type name: `cell_line_EFO_0001203`. */
-export function biosampleTypeName(props: Json): string {
-  return `${props.classification}_${props.term_id}`.replace(/ /g, '_').replace(/:/g, '_');
-}
+export { biosampleTypeName } from '../../rules/encode/keys';
