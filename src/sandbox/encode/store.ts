@@ -49,6 +49,10 @@ export class ItemStore {
     return this.indexed ? all.filter((i) => this.indexed!.has(i.uuid)) : all;
   }
 
+  isSearchable(uuid: string): boolean {
+    return this.items.has(uuid) && (!this.indexed || this.indexed.has(uuid));
+  }
+
   /** Manual indexing: from now on search sees only what exists at each reindex(). */
   freezeIndex(): void {
     this.indexed = new Set(this.items.keys());

@@ -63,8 +63,8 @@ export function recordIdOf(raw: RawRecord): string | null {
   return typeof value === 'string' && value.trim() ? value.trim() : null;
 }
 
-/** An error that names the row and the column, so a wrangler finds the cell. */
+/** An error that names the row and the column of a TSV, so a wrangler finds the cell (JSON has `keys`). */
 export function rowError(row: number | null, column: string | null, type: string, message: string): EntityErrorModel {
-  const where = [row !== null ? `Row ${row}` : null, column ? `column '${column}'` : null].filter(Boolean).join(', ');
+  const where = row === null ? '' : [`Row ${row}`, column ? `column '${column}'` : null].filter(Boolean).join(', ');
   return entityError(type, where ? `${where}: ${message}` : message, column ? [column] : [], column);
 }
