@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { request } from 'undici';
-import { startGateway, type RunningGateway } from '../../src/gateway';
+import { type GatewayOptions, startGateway, type RunningGateway } from '../../src/gateway';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox';
 import { dataPath } from '../../src/sandbox/shared/paths';
 
@@ -14,6 +14,8 @@ export interface Stack {
   sandbox: RunningSandbox;
   gateway: RunningGateway;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  /** A GraphQL multipart request: each file goes where `path` (e.g. `variables.input.file`) says. */
+  gqlFiles<T = Record<string, any>>(query: string, variables: Record<string, unknown>, files: { path: string; name: string; content: Buffer }[]): Promise<GqlResponse<T>>;
   stop(): Promise<void>;
 }
 
@@ -24,10 +26,16 @@ export const REAL_SCHEMAS: SandboxOptions = {
   gdcDictionary: dataPath('gdc', 'dictionary_all.json.gz'),
 };
 
+/** What a test may set on the gateway: ENCODE registration settings, upstream timeout. */
+export type StackGatewayOptions = Partial<Pick<GatewayOptions, 'encode' | 'upstreamTimeoutMs' | 'maxUploadBytes'>>;
+
 /** The sandbox and a gateway in front of it, both on ephemeral loopback ports; talks real HTTP. */
-export async function startStack(options: SandboxOptions = REAL_SCHEMAS): Promise<Stack> {
+export async function startStack(options: SandboxOptions = REAL_SCHEMAS, gatewayOptions: StackGatewayOptions = {}): Promise<Stack> {
   const sandbox = await startSandbox(options);
   const gateway = await startGateway({
+    ...gatewayOptions,
+    // s3:// sources of file records are read from the sandbox S3.
+    encode: { s3Endpoint: sandbox.s3?.url ?? null, ...gatewayOptions.encode },
     encodeUrl: sandbox.encode!.url,
     gdcUrl: sandbox.gdc!.url,
     sandbox: { encode: true, gdc: true },
@@ -45,6 +53,15 @@ export async function startStack(options: SandboxOptions = REAL_SCHEMAS): Promis
       });
       const body = (await res.body.json()) as { data: any; errors?: any[] };
       return { status: res.statusCode, data: body.data, errors: body.errors };
+    },
+    async gqlFiles(query, variables, files) {
+      const form = new FormData();
+      form.append('operations', JSON.stringify({ query, variables }));
+      form.append('map', JSON.stringify(Object.fromEntries(files.map((f, i) => [String(i), [f.path]]))));
+      files.forEach((f, i) => form.append(String(i), new Blob([new Uint8Array(f.content)]), f.name));
+      const res = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'apollo-require-preflight': 'true' }, body: form });
+      const body = (await res.json()) as { data: any; errors?: any[] };
+      return { status: res.status, data: body.data, errors: body.errors };
     },
     async stop() {
       await gateway.stop();

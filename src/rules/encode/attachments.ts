@@ -16,7 +16,14 @@ export function attachmentObject(fileName: string, type: string, bytes: Buffer):
   return { download: path.basename(fileName), type, href: `data:${type};base64,${bytes.toString('base64')}` };
 }
 
+const attachmentsOf = new WeakMap<object, string[]>();
+
 /** Properties of a profile that hold attachments (`attachment: true`). */
 export function attachmentProperties(profile: { properties?: Record<string, Record<string, unknown>> }): string[] {
-  return Object.entries(profile.properties ?? {}).flatMap(([name, def]) => (def.attachment ? [name] : []));
+  let names = attachmentsOf.get(profile);
+  if (!names) {
+    names = Object.entries(profile.properties ?? {}).flatMap(([name, def]) => (def.attachment ? [name] : []));
+    attachmentsOf.set(profile, names);
+  }
+  return names;
 }

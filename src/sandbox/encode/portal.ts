@@ -71,14 +71,16 @@ export class Portal {
     if (isAdmin(p)) return true;
     if (p.role !== 'submitter') return false;
     if (item.itemType === 'user' && item.uuid === p.userId) return true;
-    const lab = item.properties.lab;
+    // encoded: a replicate takes its experiment's local roles.
+    const owner = item.itemType === 'replicate' ? this.store.get(String(item.properties.experiment)) : item;
+    const lab = owner?.properties.lab;
     return typeof lab === 'string' && p.submitsFor.includes(lab) && !FROZEN_STATUSES.has(String(item.properties.status));
   }
 
   private canAdd(p: Principal, info: TypeInfo): boolean {
     if (isAdmin(p)) return true;
-    // Submitters add lab-owned records (ALLOW_SUBMITTER_ADD); awards, labs, users… are admin-only.
-    return p.role === 'submitter' && 'lab' in (info.schema.properties ?? {});
+    // Submitters add lab-owned records and replicates (ALLOW_SUBMITTER_ADD); awards, labs, users… are admin-only.
+    return p.role === 'submitter' && ('lab' in (info.schema.properties ?? {}) || info.itemType === 'replicate');
   }
 
   // --- writes ---------------------------------------------------------------------------------

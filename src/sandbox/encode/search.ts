@@ -56,7 +56,7 @@ export function search(portal: Portal, p: Principal, rawQuery: string): SearchAn
     clear_filters: `/search/?${types.map((t) => `type=${encodeURIComponent(t)}`).join('&')}`,
     columns: {},
     facets: [],
-    filters: [...filters].flatMap(([key, f]) => f.values.map((term) => ({ field: key, term, remove: `/search/?${without(params, key, term)}` }))),
+    filters: filterLinks(params),
     notification: hits.length ? 'Success' : 'No results found',
     sort: {},
     title: 'Search',
@@ -124,8 +124,22 @@ function pick(record: Json, fields: string[]): Json {
   return out;
 }
 
-function without(params: URLSearchParams, key: string, term: string): string {
-  const rest = new URLSearchParams();
-  for (const [k, v] of params) if (!(k === key && v === term)) rest.append(k, v);
-  return rest.toString();
+/**
+ * The portal's `filters`: each filter with the search that drops it. Built from slices of the query
+ * string (cheap ropes), not a new query per filter: lookups send hundreds of terms.
+ */
+function filterLinks(params: URLSearchParams): Json[] {
+  const query = params.toString();
+  const out: Json[] = [];
+  let at = 0;
+  for (const [key, term] of params) {
+    const encoded = new URLSearchParams([[key, term]]).toString();
+    const start = query.indexOf(encoded, at);
+    const end = start + encoded.length;
+    at = end;
+    if (CONTROLS.has(key)) continue;
+    const rest = start > 0 ? query.slice(0, start - 1) + query.slice(end) : query.slice(end + 1);
+    out.push({ field: key, term, remove: `/search/?${rest}` });
+  }
+  return out;
 }

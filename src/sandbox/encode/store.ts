@@ -125,6 +125,9 @@ export function uniqueKeys(info: TypeInfo, props: Json, enforced: boolean, looku
   if (typeof props.accession === 'string' && props.status !== 'replaced') keys.push(['accession', props.accession]);
   const calculated = calculatedName(info.itemType, props);
   if (calculated) keys.push([`${info.itemType}:name`, calculated]);
+  if (info.itemType === 'replicate' && props.experiment) {
+    keys.push(['replicate:experiment_biological_technical', `${props.experiment}/${props.biological_replicate_number}/${props.technical_replicate_number}`]);
+  }
   const target = info.itemType === 'target' ? targetName(props, lookup) : undefined;
   if (target) keys.push(['target:name', target]);
   if (info.itemType === 'file' && typeof props.md5sum === 'string' && !['deleted', 'replaced'].includes(props.status)) {

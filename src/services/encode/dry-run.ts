@@ -6,6 +6,7 @@ import type { EntityErrorModel, EntityResultModel } from '../result';
 import { emptyEntity } from '../result';
 import { encodeErrorsToEntityErrors } from './errors';
 import type { LookedUpLinks } from './links';
+import { TimeSlices } from './slices';
 
 /** One validator for the process: each profile is compiled once and kept while the profile is cached. */
 const validator = new RecordValidator();
@@ -58,8 +59,9 @@ export async function adminFor(api: EncodeApi, items: CheckItem[]): Promise<Map<
  */
 export async function checkRecords(items: CheckItem[], links: LookedUpLinks, admin: Map<string, boolean>): Promise<EntityResultModel[]> {
   const out: EntityResultModel[] = [];
-  let sliceStart = Date.now();
+  const slices = new TimeSlices();
   for (const item of items) {
+    await slices.pause();
     const errors = [...item.errors];
     const failures: ValidationError[] = validator.validate(item.info.schema, item.document, {
       method: item.method,
@@ -81,10 +83,6 @@ export async function checkRecords(items: CheckItem[], links: LookedUpLinks, adm
       errors,
       warnings: item.warnings,
     });
-    if (Date.now() - sliceStart > 10) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = Date.now();
-    }
   }
   return out;
 }

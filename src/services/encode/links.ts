@@ -27,11 +27,14 @@ export class LookedUpLinks implements LinkResolver {
     return `/${collection}/${value.replace(/\/+$/, '')}/`;
   }
 
-  /** Looks every link up at once (one search per kind of identifier). */
-  async load(loaders: EncodeLoaders, links: { value: string; linkTo: string[] }[]): Promise<void> {
+  /**
+   * Looks every link up at once (one search per kind of identifier; what the index misses is read
+   * from the database, unless `indexOnly`).
+   */
+  async load(loaders: EncodeLoaders, links: { value: string; linkTo: string[] }[], indexOnly = false): Promise<void> {
     const ids = [...new Set(links.map((l) => this.lookupId(l.value, l.linkTo)))].filter((id) => !this.found.has(id));
     if (!ids.length) return;
-    const records = await loaders.record.loadMany(ids);
+    const records = await (indexOnly ? loaders.indexed : loaders.record).loadMany(ids);
     records.forEach((r, i) => {
       if (r instanceof Error) throw r;
       this.found.set(ids[i], r);

@@ -17,6 +17,7 @@ import { linksToMerge, type PatchJob, type PatchMode, patchCheck, removalErrors,
 import { type PrepareOptions, type PreparedRecord, prepareCreate, preparePatch } from './prepare';
 import { failedEntity, notAttempted, summarizeEncode } from './results';
 import { runWithDependencies, type SkipReason } from './schedule';
+import { TimeSlices } from './slices';
 import { postRecord, type Written } from './write';
 
 export interface EncodeServiceOptions extends EncodeWriteConfig {
@@ -48,10 +49,16 @@ export class EncodeRegistrationService {
   async create(profile: string, doc: SubmissionDocument, opts: CreateOptions): Promise<SubmissionResultModel> {
     const info = await this.profile(profile);
     const raws = readRawRecords(doc);
-    const inputs = raws.map((raw) => castRecord(raw, info, false));
+    const inputs: InputRecord[] = [];
+    const slices = new TimeSlices();
+    for (const raw of raws) {
+      await slices.pause();
+      inputs.push(castRecord(raw, info, false));
+    }
     const prepareOptions = this.prepareOptions(opts);
     const prepared = await this.inParallel(inputs, (input) => prepareCreate(input, info, prepareOptions));
     const aliasLab = prepareOptions.aliasLab;
+    await slices.pause();
     const batch = linkBatch(prepared, info, aliasLab);
     for (const [i, dups] of batch.duplicates) {
       for (const { key, first } of dups) {
@@ -100,7 +107,7 @@ export class EncodeRegistrationService {
       const ownLab = typeof target.lab === 'string' ? labName(target.lab) : null;
       const prepared = await preparePatch(input, info, { ...prepareOptions, aliasLab: prepareOptions.aliasLab ?? ownLab });
       prepared.errors.push(...removalErrors(info, opts, prepared.record));
-      if (!Object.keys(prepared.record).length && !opts.removeProperties.length) {
+      if (!Object.keys(prepared.record).length && !opts.removeProperties.length && !prepared.errors.length) {
         prepared.errors.push(entityError('INVALID_VALUE', `${raw.row !== null ? `Row ${raw.row}: ` : ''}nothing to patch: the record gives no property to change`));
       }
       jobs[i] = { prepared, target, info };
@@ -124,7 +131,9 @@ export class EncodeRegistrationService {
     const items: CheckItem[] = prepared.map((p) => ({ index: p.index, row: p.row, info, document: p.record, method: 'POST', action: 'create', errors: p.errors, warnings: p.warnings }));
     // One batch of lookups: every link, and every alias and md5 the records claim.
     const keys = prepared.flatMap((p) => p.keys.map((value) => ({ value, linkTo: [] as string[] })));
-    await links.load(this.loaders, [...keys, ...linksToLookUp(items)]);
+    // Links are read from the database when the index misses them; new aliases (hundreds, all expected
+    // to be free) from the index only.
+    await Promise.all([links.load(this.loaders, linksToLookUp(items)), links.load(this.loaders, keys, true)]);
     const existing = prepared.map((p) => existingOf(p, links));
     // Links to records of this batch resolve to them: they would be written first.
     prepared.forEach((p, i) => {
@@ -259,10 +268,12 @@ export class EncodeRegistrationService {
   /** `fn` over every item, at most ENCODE_WRITE_CONCURRENCY at a time, results in order. */
   private async inParallel<T, R>(items: T[], fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
     const out = new Array<R>(items.length);
+    const slices = new TimeSlices();
     let next = 0;
     const worker = async () => {
       while (next < items.length) {
         const i = next++;
+        await slices.pause();
         out[i] = await fn(items[i], i);
       }
     };
