@@ -16,6 +16,8 @@ export interface Config {
   upstreamTimeoutMs: number;
   maxUploadBytes: number;
   encode: EncodeWriteConfig;
+  /** Reads one GraphQL operation may send upstream before it is refused (see datasources/upstream-calls.ts). */
+  maxUpstreamCalls: number;
   sandbox: SandboxConfig;
 }
 
@@ -41,6 +43,8 @@ export interface SandboxConfig {
   gdcDictionary: string | null;
   /** Where the sandbox S3 store keeps objects; null = a fresh temporary folder. */
   s3Dir: string | null;
+  /** Where the sandbox GDC keeps uploaded data files; null = a temporary folder, removed on stop. */
+  gdcFilesDir: string | null;
   /** Fixed ports for `npm run sandbox`; 0 = any free port. */
   encodePort: number;
   gdcPort: number;
@@ -105,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
     upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 60_000),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
     encode: encodeWrites(env),
+    maxUpstreamCalls: int(env, 'MAX_UPSTREAM_CALLS', 50),
     sandbox: sandboxSchemas(env),
   };
 }
@@ -138,6 +143,7 @@ function sandboxSchemas(env: Env): SandboxConfig {
     encodeSeed: seed === 'none' ? null : (seed ?? undefined),
     gdcDictionary: str(env, 'SANDBOX_GDC_DICTIONARY') ?? real?.gdcDictionary ?? null,
     s3Dir: str(env, 'SANDBOX_S3_DIR'),
+    gdcFilesDir: str(env, 'SANDBOX_GDC_FILES_DIR'),
     encodePort: int(env, 'SANDBOX_ENCODE_PORT', 0),
     gdcPort: int(env, 'SANDBOX_GDC_PORT', 0),
     s3Port: int(env, 'SANDBOX_S3_PORT', 0),

@@ -6,7 +6,8 @@ import { type EncodeApi, EncodeClient, type EncodeCredentials } from './datasour
 import { createEncodeLoaders, type EncodeLoaders } from './datasources/encode/loaders';
 import { type GdcApi, GdcClient } from './datasources/gdc/client';
 import { createGdcLoaders, type GdcLoaders } from './datasources/gdc/loaders';
-import type { UpstreamHttp } from './datasources/http';
+import type { UpstreamPool } from './datasources/http';
+import { UpstreamCalls } from './datasources/upstream-calls';
 import { EncodeRegistrationService } from './services/encode/registration';
 import { GdcSubmissionService } from './services/gdc/submission';
 
@@ -17,6 +18,8 @@ export interface GatewayContext {
   loaders: { encode: EncodeLoaders; gdc: GdcLoaders };
   /** Orchestration per upstream (registration, patches, transactions), over this request's clients and loaders. */
   services: { encode: EncodeRegistrationService; gdc: GdcSubmissionService };
+  /** This operation's upstream calls: counts (extensions.upstreamCalls), cap and memo. See upstream-calls.ts. */
+  upstreamCalls: UpstreamCalls;
   info: GatewayInfoModel;
   logger: Logger;
   maxUploadBytes: number;
@@ -28,13 +31,16 @@ export interface Credentials {
 }
 
 export interface ContextDeps {
-  upstreams: { encode: UpstreamHttp; gdc: UpstreamHttp };
+  /** The process-wide pools; each request reaches them only through its own UpstreamCalls. */
+  upstreams: { encode: UpstreamPool; gdc: UpstreamPool };
   /** Used when a request brings no credential of its own: the environment's, else the sandbox's. */
   defaults: Credentials;
   info: GatewayInfoModel;
   logger: Logger;
   maxUploadBytes: number;
   encodeWrites: EncodeWriteConfig;
+  /** MAX_UPSTREAM_CALLS */
+  maxUpstreamCalls: number;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | null {
@@ -61,17 +67,19 @@ export function credentialsFrom(headers: IncomingHttpHeaders, defaults: Credenti
 export function createContextFactory(deps: ContextDeps) {
   return async ({ req }: { req: { headers: IncomingHttpHeaders } }): Promise<GatewayContext> => {
     const creds = credentialsFrom(req.headers, deps.defaults);
-    const encode = new EncodeClient(deps.upstreams.encode, creds.encode);
-    const gdc = new GdcClient(deps.upstreams.gdc, creds.gdcToken);
+    const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls);
+    const encode = new EncodeClient(upstreamCalls.http(deps.upstreams.encode), creds.encode);
+    const gdc = new GdcClient(upstreamCalls.http(deps.upstreams.gdc), creds.gdcToken);
     const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };
     return {
       encode,
       gdc,
       loaders,
       services: {
-        encode: new EncodeRegistrationService(encode, loaders.encode, { ...deps.encodeWrites, maxUploadBytes: deps.maxUploadBytes }),
+        encode: new EncodeRegistrationService(encode, loaders.encode, { ...deps.encodeWrites, maxUploadBytes: deps.maxUploadBytes }, upstreamCalls),
         gdc: new GdcSubmissionService(gdc, loaders.gdc),
       },
+      upstreamCalls,
       info: deps.info,
       logger: deps.logger,
       maxUploadBytes: deps.maxUploadBytes,

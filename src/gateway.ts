@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
 import type { EncodeWriteConfig, GatewayInfoModel } from './config';
 import type { Credentials } from './context';
-import { UpstreamHttp } from './datasources/http';
+import { UpstreamPool } from './datasources/http';
 import { listen } from './listen';
 
 export interface GatewayOptions {
@@ -16,6 +16,8 @@ export interface GatewayOptions {
   host?: string;
   upstreamTimeoutMs?: number;
   maxUploadBytes?: number;
+  /** MAX_UPSTREAM_CALLS: reads one operation may send upstream (see datasources/upstream-calls.ts). */
+  maxUpstreamCalls?: number;
   version?: string;
   /** ENCODE registration defaults and limits; unset fields take their defaults. */
   encode?: Partial<EncodeWriteConfig>;
@@ -33,8 +35,8 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const timeoutMs = options.upstreamTimeoutMs ?? 60_000;
   const upstreams = {
-    encode: new UpstreamHttp('ENCODE', options.encodeUrl, { timeoutMs, logger: options.logger }),
-    gdc: new UpstreamHttp('GDC', options.gdcUrl, { timeoutMs, logger: options.logger }),
+    encode: new UpstreamPool('ENCODE', options.encodeUrl, { timeoutMs, logger: options.logger }),
+    gdc: new UpstreamPool('GDC', options.gdcUrl, { timeoutMs, logger: options.logger }),
   };
   const info: GatewayInfoModel = {
     version: options.version ?? '0.0.0',
@@ -51,6 +53,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger: options.logger,
     maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
     encodeWrites: { ...ENCODE_WRITE_DEFAULTS, ...options.encode },
+    maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
   });
   const server = await listen(gateway.app, options.port ?? 0, options.host ?? '127.0.0.1');
   const shownHost = options.host && options.host !== '0.0.0.0' ? options.host : 'localhost';

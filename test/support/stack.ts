@@ -8,6 +8,7 @@ export interface GqlResponse<T = Record<string, any>> {
   status: number;
   data: T;
   errors?: { message: string; extensions?: Record<string, any>; path?: (string | number)[] }[];
+  extensions?: Record<string, any>;
 }
 
 export interface Stack {
@@ -26,21 +27,21 @@ export const REAL_SCHEMAS: SandboxOptions = {
   gdcDictionary: dataPath('gdc', 'dictionary_all.json.gz'),
 };
 
-/** What a test may set on the gateway: ENCODE registration settings, upstream timeout. */
-export type StackGatewayOptions = Partial<Pick<GatewayOptions, 'encode' | 'upstreamTimeoutMs' | 'maxUploadBytes'>>;
-
-/** The sandbox and a gateway in front of it, both on ephemeral loopback ports; talks real HTTP. */
-export async function startStack(options: SandboxOptions = REAL_SCHEMAS, gatewayOptions: StackGatewayOptions = {}): Promise<Stack> {
+/**
+ * The sandbox and a gateway in front of it, both on ephemeral loopback ports; talks real HTTP.
+ * `gatewayOptions` overrides what the gateway is started with (limits, timeouts, keys).
+ */
+export async function startStack(options: SandboxOptions = REAL_SCHEMAS, gatewayOptions: Partial<GatewayOptions> = {}): Promise<Stack> {
   const sandbox = await startSandbox(options);
   const gateway = await startGateway({
-    ...gatewayOptions,
-    // s3:// sources of file records are read from the sandbox S3.
-    encode: { s3Endpoint: sandbox.s3?.url ?? null, ...gatewayOptions.encode },
     encodeUrl: sandbox.encode!.url,
     gdcUrl: sandbox.gdc!.url,
     sandbox: { encode: true, gdc: true },
     defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token },
     logger: pino({ level: 'silent' }),
+    ...gatewayOptions,
+    // s3:// sources of file records are read from the sandbox S3.
+    encode: { s3Endpoint: sandbox.s3?.url ?? null, ...gatewayOptions.encode },
   });
   return {
     sandbox,
@@ -51,8 +52,8 @@ export async function startStack(options: SandboxOptions = REAL_SCHEMAS, gateway
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.body.json()) as { data: any; errors?: any[] };
-      return { status: res.statusCode, data: body.data, errors: body.errors };
+      const body = (await res.body.json()) as { data: any; errors?: any[]; extensions?: Record<string, any> };
+      return { status: res.statusCode, data: body.data, errors: body.errors, extensions: body.extensions };
     },
     async gqlFiles(query, variables, files) {
       const form = new FormData();

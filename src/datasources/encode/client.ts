@@ -38,8 +38,11 @@ export interface EncodeSearchParams {
 
 /** What the gateway needs from the ENCODE portal. The sandbox and the real portal both satisfy it over HTTP. */
 export interface EncodeApi {
-  /** A record by any identifier, read from the database (the search index lags behind writes); null on 404. */
-  getRecord(id: string, frame?: EncodeFrame): Promise<EncodeRecord | null>;
+  /**
+   * A record by any identifier, read from the database (the search index lags behind writes); null
+   * on 404. `fresh` skips the operation's memo of identical reads (after a write whose answer was lost).
+   */
+  getRecord(id: string, frame?: EncodeFrame, fresh?: boolean): Promise<EncodeRecord | null>;
   /** The edit frame (stored properties, links as @id paths) and its ETag; null on 404. */
   getEditable(id: string): Promise<EditableRecord | null>;
   search(params: EncodeSearchParams): Promise<EncodeSearchPage>;
@@ -61,8 +64,7 @@ export interface EncodeApi {
 
 const CREATE_ERRORS = new Set([400, 409, 422]);
 const UPDATE_ERRORS = new Set([400, 403, 404, 409, 412, 422]);
-/** The request never reached the portal: nothing can have been written. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
 
 /** One caller's view of the portal: the shared connection pool plus this caller's access key. */
 export class EncodeClient implements EncodeApi {
@@ -83,8 +85,9 @@ export class EncodeClient implements EncodeApi {
     return headers;
   }
 
-  async getRecord(id: string, frame: EncodeFrame = 'object'): Promise<EncodeRecord | null> {
+  async getRecord(id: string, frame: EncodeFrame = 'object', fresh = false): Promise<EncodeRecord | null> {
     const res = await this.http.request({
+      fresh,
       method: 'GET',
       path: identifierPath(id),
       query: [
@@ -99,7 +102,9 @@ export class EncodeClient implements EncodeApi {
   }
 
   async getEditable(id: string): Promise<EditableRecord | null> {
+    // Always read anew: it is the base of a PUT.
     const res = await this.http.request({
+      fresh: true,
       method: 'GET',
       path: identifierPath(id),
       query: [
@@ -116,7 +121,7 @@ export class EncodeClient implements EncodeApi {
   }
 
   profiles(refresh = false): Promise<ProfileSet> {
-    return profileCacheOf(this.http).get(refresh);
+    return profileCacheOf(this.http).get(this.http, refresh);
   }
 
   async search({ type, filters = [], limit = 25, frame = 'object' }: EncodeSearchParams): Promise<EncodeSearchPage> {
@@ -169,9 +174,9 @@ export class EncodeClient implements EncodeApi {
     try {
       res = await this.http.request({ method, path, headers: { ...this.headers(true), ...extraHeaders }, body: JSON.stringify(body) });
     } catch (err) {
-      const reason = err instanceof GraphQLError ? err.extensions.reason : undefined;
-      if (err instanceof GraphQLError && err.extensions.code === 'UPSTREAM_UNAVAILABLE' && !NOT_SENT.has(String(reason))) {
-        return { status: 0, lost: `${action}: no answer (${String(reason ?? err.message)})` };
+      // `refused`: the request never reached the portal, nothing can have been written.
+      if (err instanceof GraphQLError && err.extensions.code === 'UPSTREAM_UNAVAILABLE' && err.extensions.reason !== 'refused') {
+        return { status: 0, lost: `${action}: no answer (${String(err.extensions.reason)})` };
       }
       throw err;
     }

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { recordBatch } from '../../metrics';
 import type { EncodeApi } from './client';
 import { chunkByLength, classifyIdentifier, identifiersOf, type IdentifierField } from './identifiers';
 import type { EncodeRecord } from './models';
@@ -59,7 +60,7 @@ export interface EncodeLoaders {
 /** Built per request: the cache must never outlive one caller's credentials. */
 export function createEncodeLoaders(api: EncodeApi): EncodeLoaders {
   return {
-    record: new DataLoader((ids) => loadRecords(api, ids), { maxBatchSize: 1000 }),
-    indexed: new DataLoader((ids) => loadRecords(api, ids, false), { maxBatchSize: 1000 }),
+    record: new DataLoader((ids) => (recordBatch('encode.record', ids.length), loadRecords(api, ids)), { maxBatchSize: 1000 }),
+    indexed: new DataLoader((ids) => (recordBatch('encode.indexed', ids.length), loadRecords(api, ids, false)), { maxBatchSize: 1000 }),
   };
 }

@@ -17,29 +17,31 @@ export class EncodeProfileCache {
   private pending: Promise<ProfileSet> | null = null;
 
   constructor(
-    private readonly http: UpstreamHttp,
     private readonly freshMs = FRESH_MS,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The profiles: cached, revalidated in the background once stale; fetched now when `refresh`. */
-  async get(refresh = false): Promise<ProfileSet> {
-    if (!this.current || refresh) return this.fetch();
-    if (this.now() - this.current.fetchedAt > this.freshMs) void this.fetch().catch(() => undefined);
+  /**
+   * The profiles: cached, revalidated in the background once stale; fetched now when `refresh`.
+   * `http` is the asking operation's view of the upstream (the fetch counts as its call).
+   */
+  async get(http: UpstreamHttp, refresh = false): Promise<ProfileSet> {
+    if (!this.current || refresh) return this.fetch(http);
+    if (this.now() - this.current.fetchedAt > this.freshMs) void this.fetch(http).catch(() => undefined);
     return this.current.set;
   }
 
-  private fetch(): Promise<ProfileSet> {
-    this.pending ??= this.load().finally(() => {
+  private fetch(http: UpstreamHttp): Promise<ProfileSet> {
+    this.pending ??= this.load(http).finally(() => {
       this.pending = null;
     });
     return this.pending;
   }
 
-  private async load(): Promise<ProfileSet> {
+  private async load(http: UpstreamHttp): Promise<ProfileSet> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.current?.etag) headers['if-none-match'] = this.current.etag;
-    const res = await this.http.request({ method: 'GET', path: '/profiles/', query: [['format', 'json']], headers });
+    const res = await http.request({ method: 'GET', path: '/profiles/', query: [['format', 'json']], headers, fresh: true });
     if (res.status === 304 && this.current) {
       this.current.fetchedAt = this.now();
       return this.current.set;
@@ -59,11 +61,11 @@ export class EncodeProfileCache {
   }
 }
 
-const caches = new WeakMap<UpstreamHttp, EncodeProfileCache>();
+const caches = new Map<string, EncodeProfileCache>();
 
-/** The one profile cache of an upstream (its connection pool lives as long as the process). */
+/** The one profile cache of an upstream, by its base URL, for the life of the process. */
 export function profileCacheOf(http: UpstreamHttp): EncodeProfileCache {
-  let cache = caches.get(http);
-  if (!cache) caches.set(http, (cache = new EncodeProfileCache(http)));
+  let cache = caches.get(http.baseUrl.href);
+  if (!cache) caches.set(http.baseUrl.href, (cache = new EncodeProfileCache()));
   return cache;
 }

@@ -22,7 +22,7 @@ export async function lookUp(api: EncodeApi, keys: string[]): Promise<Lookup> {
   for (const key of keys) {
     checked.push(key);
     try {
-      const record = await api.getRecord(key);
+      const record = await api.getRecord(key, 'object', true);
       if (record) return { record, via: key, checked };
     } catch (err) {
       return { record: null, via: '', checked, failed: (err as Error).message };

@@ -44,11 +44,22 @@ export class EncodeRegistrationService {
     private readonly api: EncodeApi,
     private readonly loaders: EncodeLoaders,
     private readonly options: EncodeServiceOptions,
+    /** This operation's upstream call budget: reads proportional to the input are granted. */
+    private readonly calls?: { grant(n: number): void },
   ) {}
+
+  /**
+   * Reads a batch may need beyond its writes (which each allow one): a record's 409 or lost answer
+   * is looked up by up to a few keys, a patch reads its target and its edit frame.
+   */
+  private grantReads(records: number): void {
+    this.calls?.grant(records * 3);
+  }
 
   async create(profile: string, doc: SubmissionDocument, opts: CreateOptions): Promise<SubmissionResultModel> {
     const info = await this.profile(profile);
     const raws = readRawRecords(doc);
+    this.grantReads(raws.length);
     const inputs: InputRecord[] = [];
     const slices = new TimeSlices();
     for (const raw of raws) {
@@ -80,6 +91,7 @@ export class EncodeRegistrationService {
   }
 
   private async patchRecords(items: { raw: RawRecord; id: string | null }[], opts: PatchOptions): Promise<SubmissionResultModel> {
+    this.grantReads(items.length);
     const profiles = await this.api.profiles();
     const only = opts.profile ? await this.profile(opts.profile) : null;
     const targets = await this.inParallel(items, ({ id }) => (id ? this.api.getRecord(id) : Promise.resolve(null)));

@@ -285,25 +285,32 @@ describe('ENCODE registration (real profiles and inserts)', () => {
     const entities = Array.from({ length: 500 }, (_, i) => ({ aliases: [`dry500-${i}`], source: 'atcc', organism: 'human', biosample_ontology: 'cell_line_EFO_0001203', passage_number: i }));
     await create('biosample', { dryRun: true, entities: entities.slice(0, 2) }); // profile fetched and compiled
     // The machine is shared, so a late timer may only mean the process was not scheduled: a gap
-    // counts as a stall for the CPU time the process spent in it (min of wall and CPU time).
-    let worstStall = 0;
-    let last = { wall: performance.now(), cpu: process.cpuUsage() };
-    const timer = setInterval(() => {
-      const now = { wall: performance.now(), cpu: process.cpuUsage() };
-      const cpuMs = (now.cpu.user - last.cpu.user + now.cpu.system - last.cpu.system) / 1000;
-      worstStall = Math.max(worstStall, Math.min(now.wall - last.wall, cpuMs));
-      last = now;
-    }, 2);
+    // counts as a stall for the CPU time the process spent in it (min of wall and CPU time), and
+    // the same measure taken over an idle stretch of the same length is the noise floor.
+    const worstStallDuring = async <T>(work: () => Promise<T>): Promise<[T, number, number]> => {
+      let worst = 0;
+      let last = { wall: performance.now(), cpu: process.cpuUsage() };
+      const timer = setInterval(() => {
+        const now = { wall: performance.now(), cpu: process.cpuUsage() };
+        const cpuMs = (now.cpu.user - last.cpu.user + now.cpu.system - last.cpu.system) / 1000;
+        worst = Math.max(worst, Math.min(now.wall - last.wall, cpuMs));
+        last = now;
+      }, 2);
+      const t = performance.now();
+      const value = await work();
+      const elapsed = performance.now() - t;
+      clearInterval(timer);
+      return [value, worst, elapsed];
+    };
     // A caller asking for 500 full results makes graphql-js complete them in one pass; this one asks what it needs.
     const query = 'mutation($input: CreateEntitiesInput!) { createEntities(input: $input) { dryRun success errorCount entities { index valid } } }';
-    const t = performance.now();
-    const r = ok(await stack.gql(query, { input: { source: 'ENCODE', profile: 'biosample', dryRun: true, entities } })).createEntities;
-    const elapsed = performance.now() - t;
-    clearInterval(timer);
+    const [res, worstStall, elapsed] = await worstStallDuring(() => stack.gql(query, { input: { source: 'ENCODE', profile: 'biosample', dryRun: true, entities } }));
+    const [, noise] = await worstStallDuring(() => new Promise((resolve) => setTimeout(resolve, elapsed)));
+    const r = ok(res).createEntities;
     expect(r).toMatchObject({ dryRun: true, success: true, errorCount: 0 });
     expect(r.entities).toHaveLength(500);
     // Before: ~6 s of blocked event loop per 100 records (the profile recompiled for each).
     expect(elapsed).toBeLessThan(3000);
-    expect(worstStall).toBeLessThan(50);
+    expect(worstStall).toBeLessThan(50 + noise);
   });
 });
