@@ -1,8 +1,10 @@
 import { runBatching } from './batching';
+import { runEncodeRegister } from './encode-register';
 
 /** `npm run bench`: every benchmark prints ratios against a baseline measured in the same run. */
 async function main(): Promise<void> {
   await runBatching();
+  await runEncodeRegister();
 }
 
 main().catch((err) => {

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { isAccession } from '../../rules/encode/identifiers';
 import { collectionName } from '../../rules/encode/naming';
 import type { ProfileSet } from '../../rules/encode/profiles';
 import type { UpstreamHttp, UpstreamResponse } from '../http';
@@ -89,7 +90,7 @@ export class EncodeClient implements EncodeApi {
     const res = await this.http.request({
       fresh,
       method: 'GET',
-      path: identifierPath(id),
+      path: this.canonicalPath(id),
       query: [
         ['format', 'json'],
         ['frame', frame],
@@ -118,6 +119,20 @@ export class EncodeClient implements EncodeApi {
     const record = this.expectJson<Record<string, unknown>>(res, `GET ${id} (edit frame)`);
     const etag = res.headers.etag;
     return { record, etag: typeof etag === 'string' ? etag : null };
+  }
+
+  /**
+   * An accession's canonical path when its type code names one collection (`BS` → `/biosamples/`):
+   * the portal answers it at once instead of redirecting there. Only from profiles already cached.
+   */
+  private canonicalPath(id: string): string {
+    const code = isAccession(id) ? id.slice(3, 5) : null;
+    const profiles = code ? profileCacheOf(this.http).peek() : null;
+    if (code && profiles) {
+      const types = [...profiles.types.values()].filter((t) => !t.abstract && t.accessionType === code);
+      if (types.length === 1) return `/${types[0].collection}/${id}/`;
+    }
+    return identifierPath(id);
   }
 
   profiles(refresh = false): Promise<ProfileSet> {

@@ -31,6 +31,11 @@ export class EncodeProfileCache {
     return this.current.set;
   }
 
+  /** The profiles if they were fetched already; never asks the portal. */
+  peek(): ProfileSet | null {
+    return this.current?.set ?? null;
+  }
+
   private fetch(http: UpstreamHttp): Promise<ProfileSet> {
     this.pending ??= this.load(http).finally(() => {
       this.pending = null;

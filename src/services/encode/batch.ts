@@ -1,4 +1,5 @@
 import { prepareAliases } from '../../rules/encode/aliases';
+import { identifierKind } from '../../rules/encode/identifiers';
 import { mapLinks } from '../../rules/encode/links';
 import type { Json, TypeInfo } from '../../rules/encode/profiles';
 import type { PreparedRecord } from './prepare';
@@ -15,6 +16,25 @@ export interface BatchLinks {
  * `part_of`): such a record must wait for the one it names. A link written like a batch record's
  * alias was before cleaning and prefixing (`bs/1` for `lab:bs_1`) is rewritten to the final alias.
  */
+const linkedOf = new WeakMap<Json, string[]>();
+
+/** A profile's properties that hold links anywhere inside them (most hold none). */
+function linkProperties(schema: Json): string[] {
+  let names = linkedOf.get(schema);
+  if (!names) {
+    const holdsLink = (s: unknown): boolean => !!s && typeof s === 'object' && ('linkTo' in (s as Json) || Object.values(s as Json).some(holdsLink));
+    names = Object.entries((schema.properties ?? {}) as Json).flatMap(([name, def]) => (holdsLink(def) ? [name] : []));
+    linkedOf.set(schema, names);
+  }
+  return names;
+}
+
+/** Bare names (`bs-1`) and aliases with characters cleaning changes (`lab:run/1`). */
+function needsCleaning(link: string): boolean {
+  const kind = identifierKind(link);
+  return kind === 'key' || (kind === 'alias' && /[/\\#]/.test(link));
+}
+
 export function linkBatch(records: PreparedRecord[], info: TypeInfo, aliasLab: string | null): BatchLinks {
   const owner = new Map<string, number>();
   const duplicates = new Map<number, { key: string; first: number }[]>();
@@ -25,18 +45,23 @@ export function linkBatch(records: PreparedRecord[], info: TypeInfo, aliasLab: s
       else if (first !== i) duplicates.set(i, [...(duplicates.get(i) ?? []), { key, first }]);
     }
   });
+  const linked = linkProperties(info.schema);
   const dependsOn = records.map((p, i) => {
     const deps = new Set<number>();
-    p.record = mapLinks(info.schema, p.record, (link) => {
-      let target = owner.get(link);
-      let value = link;
-      if (target === undefined) {
-        const [alias] = prepareAliases([link], aliasLab).aliases;
-        if (alias !== undefined && owner.has(alias)) [target, value] = [owner.get(alias), alias];
-      }
-      if (target !== undefined && target !== i) deps.add(target);
-      return value;
-    }) as Json;
+    for (const key of linked) {
+      if (p.record[key] === undefined) continue;
+      p.record[key] = mapLinks(info.schema.properties[key], p.record[key], (link) => {
+        let target = owner.get(link);
+        let value = link;
+        // Only a link that is not already a finished identifier may be an alias written before cleaning.
+        if (target === undefined && needsCleaning(link)) {
+          const [alias] = prepareAliases([link], aliasLab).aliases;
+          if (alias !== undefined && owner.has(alias)) [target, value] = [owner.get(alias), alias];
+        }
+        if (target !== undefined && target !== i) deps.add(target);
+        return value;
+      });
+    }
     return [...deps];
   });
   return { dependsOn, duplicates };

@@ -57,9 +57,13 @@ export async function adminFor(api: EncodeApi, items: CheckItem[]): Promise<Map<
  * sandbox portal uses (JSON Schema, ENCODE keywords, links against `links`). Every problem of
  * every record is reported. Long batches yield to the event loop so other callers are served.
  */
-export async function checkRecords(items: CheckItem[], links: LookedUpLinks, admin: Map<string, boolean>): Promise<EntityResultModel[]> {
+export async function checkRecords(
+  items: CheckItem[],
+  links: LookedUpLinks,
+  admin: Map<string, boolean>,
+  slices: TimeSlices = new TimeSlices(),
+): Promise<EntityResultModel[]> {
   const out: EntityResultModel[] = [];
-  const slices = new TimeSlices();
   for (const item of items) {
     await slices.pause();
     const errors = [...item.errors];

@@ -40,6 +40,9 @@ export interface PatchOptions extends PatchMode {
 
 /** Per request: one caller's ENCODE registrations and patches through its client and loaders. */
 export class EncodeRegistrationService {
+  /** One time budget for the whole operation: every phase of a long batch gives the event loop back. */
+  private readonly slices = new TimeSlices();
+
   constructor(
     private readonly api: EncodeApi,
     private readonly loaders: EncodeLoaders,
@@ -61,15 +64,14 @@ export class EncodeRegistrationService {
     const raws = readRawRecords(doc);
     this.grantReads(raws.length);
     const inputs: InputRecord[] = [];
-    const slices = new TimeSlices();
     for (const raw of raws) {
-      await slices.pause();
+      await this.slices.pause();
       inputs.push(castRecord(raw, info, false));
     }
     const prepareOptions = this.prepareOptions(opts);
     const prepared = await this.inParallel(inputs, (input) => prepareCreate(input, info, prepareOptions));
     const aliasLab = prepareOptions.aliasLab;
-    await slices.pause();
+    await this.slices.pause();
     const batch = linkBatch(prepared, info, aliasLab);
     for (const [i, dups] of batch.duplicates) {
       for (const { key, first } of dups) {
@@ -139,13 +141,16 @@ export class EncodeRegistrationService {
   }
 
   private async dryRunCreate(prepared: PreparedRecord[], info: TypeInfo, upsert: boolean): Promise<SubmissionResultModel> {
+    await this.slices.pause();
     const links = new LookedUpLinks(await this.api.profiles());
     const items: CheckItem[] = prepared.map((p) => ({ index: p.index, row: p.row, info, document: p.record, method: 'POST', action: 'create', errors: p.errors, warnings: p.warnings }));
     // One batch of lookups: every link, and every alias and md5 the records claim.
     const keys = prepared.flatMap((p) => p.keys.map((value) => ({ value, linkTo: [] as string[] })));
+    await this.slices.pause();
     // Links are read from the database when the index misses them; new aliases (hundreds, all expected
     // to be free) from the index only.
     await Promise.all([links.load(this.loaders, linksToLookUp(items)), links.load(this.loaders, keys, true)]);
+    await this.slices.pause();
     const existing = prepared.map((p) => existingOf(p, links));
     // Links to records of this batch resolve to them: they would be written first.
     prepared.forEach((p, i) => {
@@ -168,7 +173,7 @@ export class EncodeRegistrationService {
       }
     }
     // A record that exists is not written, so only its preparation problems count.
-    const checked = await checkRecords(items.filter((item) => item.action !== 'exists'), links, await adminFor(this.api, items));
+    const checked = await checkRecords(items.filter((item) => item.action !== 'exists'), links, await adminFor(this.api, items), this.slices);
     const byIndex = new Map(checked.map((e) => [e.index, e]));
     const entities = items.map((item) => byIndex.get(item.index) ?? existsEntity(item));
     return summarizeEncode(entities, true, null);
@@ -183,7 +188,7 @@ export class EncodeRegistrationService {
       items.push(patchCheck(job, edit, mode, links, []));
     });
     await links.load(this.loaders, linksToLookUp(items));
-    const checked = await checkRecords(items, links, await adminFor(this.api, items));
+    const checked = await checkRecords(items, links, await adminFor(this.api, items), this.slices);
     const byIndex = new Map(checked.map((e) => [e.index, e]));
     const entities = Array.from({ length: count }, (_, i) => failed[i] ?? byIndex.get(i)!);
     return summarizeEncode(entities, true, null);
@@ -280,12 +285,11 @@ export class EncodeRegistrationService {
   /** `fn` over every item, at most ENCODE_WRITE_CONCURRENCY at a time, results in order. */
   private async inParallel<T, R>(items: T[], fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
     const out = new Array<R>(items.length);
-    const slices = new TimeSlices();
     let next = 0;
     const worker = async () => {
       while (next < items.length) {
         const i = next++;
-        await slices.pause();
+        await this.slices.pause();
         out[i] = await fn(items[i], i);
       }
     };
