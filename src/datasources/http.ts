@@ -1,5 +1,7 @@
 import { Agent, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
+import type { Readable } from 'node:stream';
+import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { recordUpstreamCall } from '../metrics';
 import { backoffMs, Deadline, failureReason, isRetryableError, type FailureReason } from './deadline';
@@ -20,6 +22,23 @@ export interface UpstreamRequest {
    * now: for a read that must see the effect of a write, e.g. a check after a lost response.
    */
   fresh?: boolean;
+  /** A shorter deadline for this call than UPSTREAM_TIMEOUT_MS (e.g. a readiness probe). */
+  timeoutMs?: number;
+}
+
+/**
+ * A request whose body and answer are streams: large documents and data files, never buffered
+ * whole, and binary answers (archives) that must not be decoded as text.
+ */
+export interface UpstreamStreamRequest extends Omit<UpstreamRequest, 'body'> {
+  body?: Readable | Buffer | string;
+}
+
+export interface UpstreamStreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The answer's bytes; the caller must read or destroy it. */
+  body: Readable;
 }
 
 export interface UpstreamResponse {
@@ -39,6 +58,8 @@ export interface UpstreamHttp {
   readonly name: UpstreamName;
   readonly baseUrl: URL;
   request(req: UpstreamRequest): Promise<UpstreamResponse>;
+  /** A write whose body and answer stream (see UpstreamPool.stream). */
+  stream(req: UpstreamStreamRequest): Promise<UpstreamStreamResponse>;
 }
 
 /** Called before every HTTP request goes out (each retry and redirect hop too); may throw to refuse it. */
@@ -82,6 +103,7 @@ export class UpstreamPool implements UpstreamHttp {
   }
 
   url(path: string, query: [string, string][] = []): URL {
+    refuseDotSegments(path);
     // Set the path rather than resolve it: an alias path (`lab:x/`) would parse as a URL scheme.
     const url = new URL(this.baseUrl.href);
     url.pathname = `${this.baseUrl.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
@@ -95,7 +117,8 @@ export class UpstreamPool implements UpstreamHttp {
    */
   async request(req: UpstreamRequest, beforeSend?: BeforeSend): Promise<UpstreamResponse> {
     const idempotent = req.method === 'GET';
-    const deadline = new Deadline(this.options.timeoutMs);
+    const timeoutMs = Math.min(req.timeoutMs ?? Infinity, this.options.timeoutMs);
+    const deadline = new Deadline(timeoutMs);
     let url = this.url(req.path, req.query);
     for (let attempt = 0, hops = 0; ; ) {
       beforeSend?.(this.name, req);
@@ -110,7 +133,7 @@ export class UpstreamPool implements UpstreamHttp {
           attempt++;
           continue;
         }
-        throw upstreamUnavailable(this.name, url, reason, { attempts: attempt + 1, timeoutMs: this.options.timeoutMs });
+        throw upstreamUnavailable(this.name, url, reason, { attempts: attempt + 1, timeoutMs });
       }
       if (idempotent && RETRYABLE_STATUS.has(res.status) && attempt < this.retries) {
         const wait = backoffMs(attempt);
@@ -132,6 +155,32 @@ export class UpstreamPool implements UpstreamHttp {
         }
       }
       return res;
+    }
+  }
+
+  /**
+   * One streamed request, sent once (a body stream cannot be replayed, and a write is not idempotent).
+   * No overall deadline: a 200 MB document may take longer than UPSTREAM_TIMEOUT_MS in total; the
+   * pool's idle timeouts (no byte moving for that long) still apply. Network errors are thrown as
+   * they come (undici's), so the caller can tell a refused connection (nothing sent) from a lost answer.
+   */
+  async stream(req: UpstreamStreamRequest, beforeSend?: BeforeSend): Promise<UpstreamStreamResponse> {
+    const url = this.url(req.path, req.query);
+    beforeSend?.(this.name, { ...req, body: undefined });
+    const started = performance.now();
+    const route = routeTemplate(url.pathname);
+    try {
+      const res = await undiciRequest(url, { method: req.method, headers: req.headers, body: req.body, dispatcher: this.dispatcher });
+      const seconds = (performance.now() - started) / 1000;
+      recordUpstreamCall(this.name, req.method, route, res.statusCode, seconds);
+      this.options.logger?.debug(
+        { upstream: this.name, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) },
+        'upstream stream',
+      );
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (err) {
+      recordUpstreamCall(this.name, req.method, route, 'error', (performance.now() - started) / 1000);
+      throw err;
     }
   }
 
@@ -166,6 +215,26 @@ export class UpstreamPool implements UpstreamHttp {
 }
 
 export type { FailureReason };
+
+/**
+ * A `.` or `..` segment (also percent-encoded) would make the URL resolve to another upstream path;
+ * the datasources check each name's grammar, and this refuses whatever got past them.
+ */
+function refuseDotSegments(path: string): void {
+  for (const segment of path.split('/')) {
+    let decoded = segment;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      // malformed escapes are the upstream's to refuse
+    }
+    if (decoded === '.' || decoded === '..') {
+      throw new GraphQLError(`Refused an upstream path with a '${decoded}' segment: ${path.slice(0, 200)}`, {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+    }
+  }
+}
 
 function parseJson(text: string, contentType: string | string[] | undefined): unknown {
   if (!text || !(String(contentType ?? '').includes('json') || /^\s*[[{]/.test(text))) return undefined;

@@ -1,6 +1,7 @@
 import type { Resolvers } from '../generated/resolvers-types';
 import { encodeQueries } from './encode';
-import { gdcQueries } from './gdc';
+import { fileMutations } from './files';
+import { entityResultFields, gdcMutations, gdcQueries } from './gdc';
 import { infoQueries } from './info';
 import { scalarResolvers } from './scalars';
 import { submissionMutations } from './submission';
@@ -8,5 +9,6 @@ import { submissionMutations } from './submission';
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: { ...infoQueries, ...encodeQueries, ...gdcQueries },
-  Mutation: { ...submissionMutations },
+  Mutation: { ...submissionMutations, ...gdcMutations, ...fileMutations },
+  EntityResult: { ...entityResultFields },
 };

@@ -17,11 +17,13 @@ export interface EntityResultModel {
   action: string | null;
   valid: boolean;
   id: string | null;
-  accession: string | null;
+  accession?: string | null;
   type: string | null;
   submitterId: string | null;
   aliases: string[];
-  record: unknown;
+  record?: unknown;
+  /** GDC: the project of unique keys that are exactly {project_id, submitter_id} (see gdc/envelope.ts uniqueKeysOf). */
+  projectId?: string | null;
   uniqueKeys: Record<string, unknown>[];
   relatedCases: { id: string; submitterId: string | null }[];
   errors: EntityErrorModel[];
@@ -36,6 +38,8 @@ export interface SubmissionResultModel {
   transactionId: number | null;
   createdCount: number;
   updatedCount: number;
+  /** GDC deletions: entities deleted (or that a dry run would delete); null for other writes. */
+  deletedCount?: number | null;
   errorCount: number;
   entities: EntityResultModel[];
   transactionalErrors: string[];
@@ -76,3 +80,18 @@ export function emptyEntity(index: number, row: number | null = null): EntityRes
 export function entityError(type: string, message: string, keys: string[] = [], location: string | null = null): EntityErrorModel {
   return { type, message, keys, location };
 }
+
+/** What `uploadFile` answers, whichever upstream stored the bytes. */
+export interface UploadResultModel {
+  source: SourceName;
+  id: string;
+  success: boolean;
+  message: string;
+  /** Bytes that passed through the gateway (all of them on success). */
+  bytes: number | null;
+  md5sum: string | null;
+  errors: EntityErrorModel[];
+}
+
+/** Counts the bytes each upload moved (the metrics seam: the server decides where they go). */
+export type UploadObserver = (event: { source: SourceName; bytes: number; success: boolean }) => void;

@@ -3,6 +3,7 @@ import { isAccession } from '../../rules/encode/identifiers';
 import { collectionName } from '../../rules/encode/naming';
 import type { ProfileSet } from '../../rules/encode/profiles';
 import type { UpstreamHttp, UpstreamResponse } from '../http';
+import { checkEncodeFilterField, checkEncodeIdentifier, checkEncodeTypeName } from '../grammar';
 import { missingCredential, upstreamError } from '../upstream-error';
 import { identifierPath } from './identifiers';
 import { profileCacheOf } from './profiles';
@@ -90,7 +91,7 @@ export class EncodeClient implements EncodeApi {
     const res = await this.http.request({
       fresh,
       method: 'GET',
-      path: this.canonicalPath(id),
+      path: this.canonicalPath(checkEncodeIdentifier(id)),
       query: [
         ['format', 'json'],
         ['frame', frame],
@@ -143,7 +144,7 @@ export class EncodeClient implements EncodeApi {
     const res = await this.http.request({
       method: 'GET',
       path: '/search/',
-      query: [['type', type], ...filters, ['limit', String(limit)], ['frame', frame], ['format', 'json']],
+      query: [['type', checkEncodeTypeName(type, 'type')], ...filters.map(([f, v]): [string, string] => [checkEncodeFilterField(f), v]), ['limit', String(limit)], ['frame', frame], ['format', 'json']],
       headers: this.headers(false),
     });
     // The portal answers an empty search with 404 "No results found" and the usual envelope.
@@ -156,7 +157,7 @@ export class EncodeClient implements EncodeApi {
   async getProfile(name: string): Promise<EncodeProfile | null> {
     const res = await this.http.request({
       method: 'GET',
-      path: `/profiles/${encodeURIComponent(name)}.json`,
+      path: `/profiles/${encodeURIComponent(checkEncodeTypeName(name, 'name'))}.json`,
       query: [['format', 'json']],
       headers: this.headers(false),
     });
@@ -166,11 +167,11 @@ export class EncodeClient implements EncodeApi {
 
   create(profile: string, record: object): Promise<EncodeWriteOutcome> {
     // The collection path answers on every portal; encode_utils' `/<profile>` misses rna_expression.
-    return this.write('POST', `/${encodeURIComponent(collectionName(profile))}/`, record, `POST to ${profile}`, CREATE_ERRORS);
+    return this.write('POST', `/${encodeURIComponent(collectionName(checkEncodeTypeName(profile)))}/`, record, `POST to ${profile}`, CREATE_ERRORS);
   }
 
   patch(id: string, patch: object): Promise<EncodeWriteOutcome> {
-    return this.write('PATCH', identifierPath(id), patch, `PATCH ${id}`, UPDATE_ERRORS);
+    return this.write('PATCH', identifierPath(checkEncodeIdentifier(id)), patch, `PATCH ${id}`, UPDATE_ERRORS);
   }
 
   put(id: string, record: object, etag?: string | null): Promise<EncodeWriteOutcome> {

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { classifyIdentifier } from '../../datasources/encode/identifiers';
 import type { EncodeLoaders } from '../../datasources/encode/loaders';
 import type { EncodeRecord } from '../../datasources/encode/models';
@@ -36,6 +37,8 @@ export class LookedUpLinks implements LinkResolver {
     if (!ids.length) return;
     const records = await (indexOnly ? loaders.indexed : loaders.record).loadMany(ids);
     records.forEach((r, i) => {
+      // A link no identifier can be made of (`/labs/a b/`) names nothing: validation says "not found".
+      if (r instanceof GraphQLError && r.extensions.code === 'BAD_USER_INPUT') return void this.found.set(ids[i], null);
       if (r instanceof Error) throw r;
       this.found.set(ids[i], r);
     });

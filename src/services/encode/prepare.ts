@@ -1,5 +1,6 @@
 import { labName, prepareAliases } from '../../rules/encode/aliases';
 import { attachmentProperties } from '../../rules/encode/attachments';
+import { checkEncodeIdentifier } from '../../datasources/grammar';
 import { calculatedName } from '../../rules/encode/keys';
 import type { TypeInfo } from '../../rules/encode/profiles';
 import type { EntityErrorModel } from '../result';
@@ -138,7 +139,7 @@ function uniqueKeysOf(record: Record<string, unknown>, info: TypeInfo): string[]
     .map(([, prop]) => String(record[prop]));
   const calculated = calculatedName(info.itemType, record);
   if (calculated) names.push(calculated);
-  return names.map((name) => `/${info.collection}/${encodeURIComponent(name)}/`);
+  return names.map((name) => `/${info.collection}/${name}/`).filter(isIdentifier);
 }
 
 /** A record's lookup keys: aliases, then a file's `md5:` alias. */
@@ -146,4 +147,14 @@ export function keysOf(record: Record<string, unknown>): string[] {
   const keys = Array.isArray(record.aliases) ? record.aliases.filter((a): a is string => typeof a === 'string') : [];
   if (typeof record.md5sum === 'string' && record.md5sum) keys.push(`md5:${record.md5sum}`);
   return keys;
+}
+
+/** Keys that can be looked up: a name with spaces or slashes makes no @id path the portal answers to. */
+function isIdentifier(id: string): boolean {
+  try {
+    checkEncodeIdentifier(id);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -98,14 +98,16 @@ async function whoConflicts(t: WriteTarget, p: PreparedRecord, outcome: EncodeWr
     return { ns: k.slice(0, at), value: k.slice(at + 1) };
   });
   const aliases = pairs.filter((c) => c.ns === 'alias' && !c.value.startsWith('md5:')).map((c) => c.value);
-  const keys = pairs.filter((c) => c.ns !== 'alias' && c.ns !== 'accession' && c.ns.includes(':')).map((c) => `/${t.info.collection}/${encodeURIComponent(c.value)}/`);
+  const keys = pairs.filter((c) => c.ns !== 'alias' && c.ns !== 'accession' && c.ns.includes(':')).map((c) => `/${t.info.collection}/${c.value}/`);
   const md5 = pairs.filter((c) => c.ns === 'alias' && c.value.startsWith('md5:')).map((c) => c.value);
+  // A key no identifier can be made of (a title with spaces) cannot be looked up: the 409 stands.
+  const read = (id: string) => t.api.getRecord(id).catch(() => null);
   for (const id of [...aliases, ...keys]) {
-    const record = await t.api.getRecord(id);
-    if (record) return { record, key: identifierKind(id) === 'path' ? decodeURIComponent(id.split('/')[2]) : id, contentOnly: false };
+    const record = await read(id);
+    if (record) return { record, key: identifierKind(id) === 'path' ? id.split('/')[2] : id, contentOnly: false };
   }
   for (const id of md5) {
-    const record = await t.api.getRecord(id);
+    const record = await read(id);
     if (record) return { record, key: id, contentOnly: true };
   }
   return { record: null, key: '', contentOnly: false };
