@@ -1,45 +1,24 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { request } from 'undici';
 import { ENCODE_SANDBOX_KEYS, type RunningSandbox, startSandbox } from '../../src/sandbox';
 import { dataPath } from '../../src/sandbox/shared/paths';
+import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process';
 
 /**
  * The gateway killed (SIGKILL: no shutdown, no cleanup) in the middle of registering 200
  * biosamples, then started again and given the same input: every record ends up registered
  * exactly once. The sandbox runs in this process, the gateway in a child.
  */
-const ROOT = path.resolve(__dirname, '../..');
 const LAB = 'barbara-wold';
 const N = 200;
 
-function startGateway(sandbox: RunningSandbox): Promise<{ child: ChildProcess; graphqlUrl: string }> {
-  // tsx's loader in the gateway's own process: `tsx cli` would run it in a grandchild SIGKILL misses.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      ENCODE_URL: sandbox.encode!.url,
-      GDC_URL: sandbox.gdc!.url,
-      DCC_API_KEY: ENCODE_SANDBOX_KEYS.submitter.id,
-      DCC_SECRET_KEY: ENCODE_SANDBOX_KEYS.submitter.secret,
-      DCC_AWARD: 'ENCODE2',
-      DCC_LAB: LAB,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += String(chunk);
-      const m = /GraphQL \(and GraphiQL in a browser\) at (\S+)/.exec(out);
-      if (m) resolve({ child, graphqlUrl: m[1] });
-    });
-    child.stderr!.on('data', (chunk) => (out += String(chunk)));
-    child.on('exit', (code) => reject(new Error(`gateway exited (${code}) before it was ready:\n${out}`)));
+function startGateway(sandbox: RunningSandbox): Promise<GatewayProcess> {
+  return startGatewayProcess({
+    ENCODE_URL: sandbox.encode!.url,
+    GDC_URL: sandbox.gdc!.url,
+    DCC_API_KEY: ENCODE_SANDBOX_KEYS.submitter.id,
+    DCC_SECRET_KEY: ENCODE_SANDBOX_KEYS.submitter.secret,
+    DCC_AWARD: 'ENCODE2',
+    DCC_LAB: LAB,
   });
 }
 
@@ -97,7 +76,7 @@ describe('the gateway killed mid-batch', () => {
       expect(aliases).toHaveLength(N);
       expect(new Set(aliases).size).toBe(N);
     } finally {
-      second.child.kill('SIGKILL');
+      await second.stop();
     }
   }, 120_000);
 });

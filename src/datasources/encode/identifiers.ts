@@ -46,11 +46,9 @@ export function identifierPath(id: string): string {
 
 /**
  * Splits values into chunks whose query string stays under `maxChars`, so a batch of
- * identifiers never produces a URL that proxies in front of the portal would refuse. Small
- * chunks, sent together, also keep each answer small: the portal's `filters` repeat the whole
- * query once per value, so an answer grows with the square of the chunk.
+ * identifiers never produces a URL that proxies in front of the portal would refuse.
  */
-export function chunkByLength(field: string, values: string[], maxChars = 2000): string[][] {
+export function chunkByLength(field: string, values: string[], maxChars = 6000): string[][] {
   const chunks: string[][] = [];
   let current: string[] = [];
   let length = 0;
