@@ -56,7 +56,7 @@ export function summarizeEncode(entities: EntityResultModel[], dryRun: boolean, 
   const parts = dryRun
     ? [
         failed ? `${failed} of ${entities.length} record(s) would be rejected` : `all ${entities.length} record(s) are valid`,
-        exists ? `${exists} already exist` : '',
+        exists ? `${exists} already exist${exists === 1 ? 's' : ''}` : '',
         'nothing was written',
       ]
     : [
