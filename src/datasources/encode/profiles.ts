@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { UpstreamHttp } from '../http';
+
+/** What the cache needs of an upstream: one GET. */
+type Reader = Pick<UpstreamHttp, 'request'>;
 import { upstreamError } from '../upstream-error';
 import { ProfileSet, typesFromServed } from '../../rules/encode/profiles';
 
@@ -25,7 +28,7 @@ export class EncodeProfileCache {
    * The profiles: cached, revalidated in the background once stale; fetched now when `refresh`.
    * `http` is the asking operation's view of the upstream (the fetch counts as its call).
    */
-  async get(http: UpstreamHttp, refresh = false): Promise<ProfileSet> {
+  async get(http: Reader, refresh = false): Promise<ProfileSet> {
     if (!this.current || refresh) return this.fetch(http);
     if (this.now() - this.current.fetchedAt > this.freshMs) void this.fetch(http).catch(() => undefined);
     return this.current.set;
@@ -36,14 +39,14 @@ export class EncodeProfileCache {
     return this.current?.set ?? null;
   }
 
-  private fetch(http: UpstreamHttp): Promise<ProfileSet> {
+  private fetch(http: Reader): Promise<ProfileSet> {
     this.pending ??= this.load(http).finally(() => {
       this.pending = null;
     });
     return this.pending;
   }
 
-  private async load(http: UpstreamHttp): Promise<ProfileSet> {
+  private async load(http: Reader): Promise<ProfileSet> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.current?.etag) headers['if-none-match'] = this.current.etag;
     const res = await http.request({ method: 'GET', path: '/profiles/', query: [['format', 'json']], headers, fresh: true });
@@ -69,7 +72,7 @@ export class EncodeProfileCache {
 const caches = new Map<string, EncodeProfileCache>();
 
 /** The one profile cache of an upstream, by its base URL, for the life of the process. */
-export function profileCacheOf(http: UpstreamHttp): EncodeProfileCache {
+export function profileCacheOf(http: Pick<UpstreamHttp, 'baseUrl'>): EncodeProfileCache {
   let cache = caches.get(http.baseUrl.href);
   if (!cache) caches.set(http.baseUrl.href, (cache = new EncodeProfileCache()));
   return cache;

@@ -12,9 +12,7 @@ const served = (title: string) => ({
 /** A portal answering /profiles/ with an ETag, and 304 to a matching If-None-Match. */
 function portal() {
   const state = { body: JSON.stringify(served('Lab')), etag: '"v1"', requests: [] as UpstreamRequest[] };
-  const http: Pick<UpstreamHttp, 'name' | 'baseUrl' | 'request'> = {
-    name: 'ENCODE',
-    baseUrl: new URL('http://portal.invalid/'),
+  const http: Pick<UpstreamHttp, 'request'> = {
     async request(req): Promise<UpstreamResponse> {
       state.requests.push(req);
       if (req.headers?.['if-none-match'] === state.etag) return { status: 304, headers: { etag: state.etag }, json: undefined, text: '' };
@@ -28,8 +26,8 @@ describe('EncodeProfileCache', () => {
   it('fetches /profiles/ once, anonymously, and serves it from memory while fresh', async () => {
     const { http, state } = portal();
     const cache = new EncodeProfileCache(60_000);
-    const first = await cache.get(http as UpstreamHttp);
-    const again = await cache.get(http as UpstreamHttp);
+    const first = await cache.get(http);
+    const again = await cache.get(http);
     expect(again).toBe(first);
     expect(state.requests).toHaveLength(1);
     expect(state.requests[0]).toMatchObject({ method: 'GET', path: '/profiles/' });
@@ -43,22 +41,22 @@ describe('EncodeProfileCache', () => {
     const { http, state } = portal();
     let now = 0;
     const cache = new EncodeProfileCache(1_000, () => now);
-    const first = await cache.get(http as UpstreamHttp);
+    const first = await cache.get(http);
     now = 5_000;
-    expect(await cache.get(http as UpstreamHttp)).toBe(first); // stale: answered at once, refreshed behind
+    expect(await cache.get(http)).toBe(first); // stale: answered at once, refreshed behind
     await new Promise((r) => setImmediate(r));
     expect(state.requests.map((r) => r.headers?.['if-none-match'])).toEqual([undefined, '"v1"']);
     // A changed portal: the next revalidation brings a new set (and so new compiled validators).
     state.body = JSON.stringify(served('Laboratory'));
     state.etag = '"v2"';
     now = 10_000;
-    await cache.get(http as UpstreamHttp);
+    await cache.get(http);
     await new Promise((r) => setImmediate(r));
-    const changed = await cache.get(http as UpstreamHttp);
+    const changed = await cache.get(http);
     expect(changed).not.toBe(first);
     expect(changed.get('lab')?.schema.title).toBe('Laboratory');
     // refresh: fetched now (a profile the cached set does not know yet).
-    await cache.get(http as UpstreamHttp, true);
+    await cache.get(http, true);
     expect(state.requests).toHaveLength(4);
   });
 });
