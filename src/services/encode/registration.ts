@@ -3,6 +3,7 @@ import type { EncodeWriteConfig } from '../../config';
 import type { EncodeApi } from '../../datasources/encode/client';
 import type { EncodeLoaders } from '../../datasources/encode/loaders';
 import type { EncodeRecord } from '../../datasources/encode/models';
+import { checkEncodeTypeName } from '../../datasources/grammar';
 import { labName } from '../../rules/encode/aliases';
 import { profileOfRecord } from '../../rules/encode/naming';
 import type { ProfileSet, TypeInfo } from '../../rules/encode/profiles';
@@ -96,13 +97,19 @@ export class EncodeRegistrationService {
     this.grantReads(items.length);
     const profiles = await this.api.profiles();
     const only = opts.profile ? await this.profile(opts.profile) : null;
-    const targets = await this.inParallel(items, ({ id }) => (id ? this.api.getRecord(id) : Promise.resolve(null)));
+    // An id outside the identifier grammar fails its own row, before any URL is built from it.
+    const targets = await this.inParallel(items, ({ id }) =>
+      id ? this.api.getRecord(id).catch((err: unknown) => (err instanceof GraphQLError && err.extensions.code === 'BAD_USER_INPUT' ? err : Promise.reject(err))) : Promise.resolve(null),
+    );
     const prepareOptions = this.prepareOptions({ noAliases: true, dryRun: opts.dryRun, upsert: false });
     const failed: EntityResultModel[] = [];
     const jobs: PatchJob[] = [];
     await this.inParallel(items, async ({ raw, id }, i) => {
-      const target = targets[i];
-      const problem = !id
+      const found = targets[i];
+      const target = found instanceof GraphQLError ? null : found;
+      const problem = found instanceof GraphQLError
+        ? entityError('INVALID_VALUE', `${raw.row !== null ? `Row ${raw.row}: ` : ''}${found.message}`, ['record_id'], 'record_id')
+        : !id
         ? entityError('MISSING_PROPERTY', `${raw.row !== null ? `Row ${raw.row}: ` : ''}record_id is required: it names the record to patch (uuid, accession, alias or @id)`, ['record_id'], 'record_id')
         : !target
           ? entityError('NOT_FOUND', `No ENCODE record answers to '${id}'`, ['record_id'], 'record_id')
@@ -255,6 +262,8 @@ export class EncodeRegistrationService {
   }
 
   private async profile(name: string): Promise<TypeInfo> {
+    // A name outside the grammar (`../users`) is refused before any upstream call.
+    checkEncodeTypeName(name);
     let info = (await this.api.profiles()).get(name);
     if (!info) info = (await this.api.profiles(true)).get(name);
     if (!info) throw badInput(`The ENCODE portal has no profile '${name}'`, 'profile');

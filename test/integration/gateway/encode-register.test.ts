@@ -246,13 +246,14 @@ describe('ENCODE registration (real profiles and inserts)', () => {
     });
 
     it('patches many records from a TSV naming each in record_id; a missing record is NOT_FOUND in the result', async () => {
-      const tsv = ['record_id\tpassage_number\tdescription', `${LAB}:bulk-1\t41\tfirst`, `${LAB}:no-such-sample\t1\tx`, `${LAB}:bulk-2\tforty\t`].join('\n');
+      const tsv = ['record_id\tpassage_number\tdescription', `${LAB}:bulk-1\t41\tfirst`, `${LAB}:no-such-sample\t1\tx`, `${LAB}:bulk-2\tforty\t`, '../users\t2\t'].join('\n');
       const r = ok(await stack.gql(PATCHES, { input: { source: 'ENCODE', document: tsv, profile: 'biosample' } })).patchRecords;
-      expect(r).toMatchObject({ success: false, updatedCount: 1, errorCount: 2 });
+      expect(r).toMatchObject({ success: false, updatedCount: 1, errorCount: 3 });
       expect(r.entities.map((e: any) => [e.row, e.action, e.errors.map((x: any) => x.type)])).toEqual([
         [2, 'update', []],
         [3, null, ['NOT_FOUND']],
         [4, null, ['INVALID_VALUE']],
+        [5, null, ['INVALID_VALUE']],
       ]);
       expect((await record(`${LAB}:bulk-1`)).passage_number).toBe(41);
     });
