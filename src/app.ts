@@ -48,7 +48,8 @@ export async function createGatewayApp(deps: ContextDeps & { logger: Logger }): 
   const context = createContextFactory(deps);
   app.use(
     '/graphql',
-    graphqlUploadExpress({ maxFileSize: deps.maxUploadBytes, maxFiles: 5 }),
+    // Data files (uploadFile) may be far larger than documents; readUpload enforces the documents' limit.
+    graphqlUploadExpress({ maxFileSize: Math.max(deps.maxUploadBytes, deps.uploads.maxDataFileBytes), maxFiles: 5 }),
     express.json({ limit: deps.maxUploadBytes }),
     expressMiddleware(apollo, { context: ({ req }) => context({ req }) }),
   );

@@ -15,8 +15,30 @@ export interface Config {
   gdcToken: string | null;
   upstreamTimeoutMs: number;
   maxUploadBytes: number;
+  uploads: UploadConfig;
   sandbox: SandboxConfig;
 }
+
+/** Data file uploads (`uploadFile`). */
+export interface UploadConfig {
+  /** Largest data file; unlike documents they stream, so this guards against mistakes, not memory. */
+  maxDataFileBytes: number;
+  /** ENCODE's S3: null = AWS S3 (the sandbox's own store when ENCODE is the sandbox). */
+  encodeS3Endpoint: string | null;
+  encodeS3Region: string;
+  /** Multipart part size and parts in flight: memory per upload is about their product. */
+  partBytes: number;
+  parallelParts: number;
+}
+
+const MiB = 1024 * 1024;
+/** 1 TiB: above the largest ENCODE data files; S3 itself stops at 5 TiB per object. */
+export const DEFAULT_MAX_DATA_FILE_BYTES = 1024 ** 4;
+const S3_MAX_OBJECT_BYTES = 5 * 1024 ** 4;
+export const DEFAULT_UPLOAD_PART_BYTES = 8 * MiB;
+export const DEFAULT_UPLOAD_PARALLEL_PARTS = 4;
+/** The bucket ENCODE issues upload credentials for is in us-west-2 (other regions are followed). */
+export const DEFAULT_ENCODE_S3_REGION = 'us-west-2';
 
 export interface SandboxConfig {
   /** Folder of ENCODE profiles for the sandbox portal; null = built-in starter set. */
@@ -90,7 +112,24 @@ export function loadConfig(env: Env = process.env): Config {
     gdcToken: gdcToken(env),
     upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 60_000),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
+    uploads: uploadConfig(env),
     sandbox: sandboxSchemas(env),
+  };
+}
+
+function uploadConfig(env: Env): UploadConfig {
+  const maxDataFileBytes = int(env, 'MAX_DATA_FILE_BYTES', DEFAULT_MAX_DATA_FILE_BYTES);
+  if (maxDataFileBytes > S3_MAX_OBJECT_BYTES) throw new Error(`MAX_DATA_FILE_BYTES must be at most ${S3_MAX_OBJECT_BYTES} (5 TiB, S3's largest object), got ${maxDataFileBytes}`);
+  const partBytes = int(env, 'UPLOAD_PART_BYTES', DEFAULT_UPLOAD_PART_BYTES);
+  if (partBytes < 5 * MiB) throw new Error(`UPLOAD_PART_BYTES must be at least ${5 * MiB} (5 MiB, S3's smallest part), got ${partBytes}`);
+  const parallelParts = int(env, 'UPLOAD_PARALLEL_PARTS', DEFAULT_UPLOAD_PARALLEL_PARTS);
+  if (parallelParts < 1) throw new Error('UPLOAD_PARALLEL_PARTS must be at least 1');
+  return {
+    maxDataFileBytes,
+    encodeS3Endpoint: url(env, 'ENCODE_S3_ENDPOINT'),
+    encodeS3Region: str(env, 'ENCODE_S3_REGION') ?? DEFAULT_ENCODE_S3_REGION,
+    partBytes,
+    parallelParts,
   };
 }
 

@@ -7,7 +7,11 @@ import { createEncodeLoaders, type EncodeLoaders } from './datasources/encode/lo
 import { type GdcApi, GdcClient } from './datasources/gdc/client';
 import { createGdcLoaders, type GdcLoaders } from './datasources/gdc/loaders';
 import type { UpstreamHttp } from './datasources/http';
+import { S3Uploader, type S3Settings } from './datasources/s3/uploader';
 import { EncodeRegistrationService } from './services/encode/registration';
+import { EncodeUploadService } from './services/encode/upload';
+import { type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
+import type { UploadObserver, UploadResultModel } from './services/result';
 import { GdcSubmissionService } from './services/gdc/submission';
 
 /** Everything a resolver may touch, built anew for every request. */
@@ -16,7 +20,12 @@ export interface GatewayContext {
   gdc: GdcApi;
   loaders: { encode: EncodeLoaders; gdc: GdcLoaders };
   /** Orchestration per upstream (registration, patches, transactions), over this request's clients and loaders. */
-  services: { encode: EncodeRegistrationService; gdc: GdcSubmissionService };
+  services: {
+    encode: EncodeRegistrationService;
+    gdc: GdcSubmissionService;
+    /** `uploadFile`, per source. */
+    uploads: { encode: EncodeUploadService; gdc: (request: GdcUploadRequest) => Promise<UploadResultModel> };
+  };
   info: GatewayInfoModel;
   logger: Logger;
   maxUploadBytes: number;
@@ -34,6 +43,15 @@ export interface ContextDeps {
   info: GatewayInfoModel;
   logger: Logger;
   maxUploadBytes: number;
+  uploads: UploadSettings;
+}
+
+/** Data file uploads (`uploadFile`): where ENCODE's S3 is, how parts are cut, the size limit. */
+export interface UploadSettings {
+  s3: S3Settings;
+  maxDataFileBytes: number;
+  /** Told the bytes of every upload (for metrics). */
+  observe?: UploadObserver;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | null {
@@ -58,16 +76,26 @@ export function credentialsFrom(headers: IncomingHttpHeaders, defaults: Credenti
 }
 
 export function createContextFactory(deps: ContextDeps) {
+  const s3 = new S3Uploader(deps.uploads.s3);
   return async ({ req }: { req: { headers: IncomingHttpHeaders } }): Promise<GatewayContext> => {
     const creds = credentialsFrom(req.headers, deps.defaults);
     const encode = new EncodeClient(deps.upstreams.encode, creds.encode);
     const gdc = new GdcClient(deps.upstreams.gdc, creds.gdcToken);
     const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };
+    const { observe, maxDataFileBytes } = deps.uploads;
+    const limits = { maxDataFileBytes };
     return {
       encode,
       gdc,
       loaders,
-      services: { encode: new EncodeRegistrationService(encode, loaders.encode), gdc: new GdcSubmissionService(gdc, loaders.gdc) },
+      services: {
+        encode: new EncodeRegistrationService(encode, loaders.encode),
+        gdc: new GdcSubmissionService(gdc, loaders.gdc),
+        uploads: {
+          encode: new EncodeUploadService(encode, s3, limits, observe),
+          gdc: (request) => uploadGdcFile({ api: gdc, loaders: loaders.gdc, limits, observe }, request),
+        },
+      },
       info: deps.info,
       logger: deps.logger,
       maxUploadBytes: deps.maxUploadBytes,

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
 import type { GatewayInfoModel } from './config';
+import { DEFAULT_ENCODE_S3_REGION, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES } from './config';
 import type { Credentials } from './context';
+import type { UploadObserver } from './services/result';
 import { UpstreamHttp } from './datasources/http';
 import { listen } from './listen';
 
@@ -16,7 +18,18 @@ export interface GatewayOptions {
   host?: string;
   upstreamTimeoutMs?: number;
   maxUploadBytes?: number;
+  uploads?: GatewayUploadOptions;
   version?: string;
+}
+
+export interface GatewayUploadOptions {
+  /** ENCODE's S3 endpoint; unset = AWS S3. The sandbox's S3 when ENCODE is the sandbox. */
+  encodeS3Endpoint?: string | null;
+  encodeS3Region?: string;
+  maxDataFileBytes?: number;
+  partBytes?: number;
+  parallelParts?: number;
+  observe?: UploadObserver;
 }
 
 export interface RunningGateway {
@@ -46,6 +59,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     info,
     logger: options.logger,
     maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
+    uploads: uploadSettings(options.uploads ?? {}),
   });
   const server = await listen(gateway.app, options.port ?? 0, options.host ?? '127.0.0.1');
   const shownHost = options.host && options.host !== '0.0.0.0' ? options.host : 'localhost';
@@ -58,5 +72,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await gateway.stop();
       await Promise.all([upstreams.encode.close(), upstreams.gdc.close()]);
     },
+  };
+}
+
+function uploadSettings(o: GatewayUploadOptions) {
+  return {
+    s3: {
+      endpoint: o.encodeS3Endpoint ?? null,
+      region: o.encodeS3Region ?? DEFAULT_ENCODE_S3_REGION,
+      partBytes: o.partBytes ?? DEFAULT_UPLOAD_PART_BYTES,
+      parallelParts: o.parallelParts ?? DEFAULT_UPLOAD_PARALLEL_PARTS,
+    },
+    maxDataFileBytes: o.maxDataFileBytes ?? DEFAULT_MAX_DATA_FILE_BYTES,
+    observe: o.observe,
   };
 }

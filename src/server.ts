@@ -41,6 +41,11 @@ async function main(): Promise<void> {
     host: config.host,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     maxUploadBytes: config.maxUploadBytes,
+    uploads: {
+      ...config.uploads,
+      // ENCODE's upload credentials name a bucket; with the sandbox portal it lives in the sandbox S3.
+      encodeS3Endpoint: config.uploads.encodeS3Endpoint ?? (needEncode ? (sandbox?.s3?.url ?? null) : null),
+    },
     version: process.env.npm_package_version,
   });
 

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../generated/resolvers-types';
 import { encodeQueries } from './encode';
+import { fileMutations } from './files';
 import { gdcQueries } from './gdc';
 import { infoQueries } from './info';
 import { scalarResolvers } from './scalars';
@@ -8,5 +9,5 @@ import { submissionMutations } from './submission';
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: { ...infoQueries, ...encodeQueries, ...gdcQueries },
-  Mutation: { ...submissionMutations },
+  Mutation: { ...submissionMutations, ...fileMutations },
 };

@@ -76,3 +76,18 @@ export function emptyEntity(index: number, row: number | null = null): EntityRes
 export function entityError(type: string, message: string, keys: string[] = [], location: string | null = null): EntityErrorModel {
   return { type, message, keys, location };
 }
+
+/** What `uploadFile` answers, whichever upstream stored the bytes. */
+export interface UploadResultModel {
+  source: SourceName;
+  id: string;
+  success: boolean;
+  message: string;
+  /** Bytes that passed through the gateway (all of them on success). */
+  bytes: number | null;
+  md5sum: string | null;
+  errors: EntityErrorModel[];
+}
+
+/** Counts the bytes each upload moved (the metrics seam: the server decides where they go). */
+export type UploadObserver = (event: { source: SourceName; bytes: number; success: boolean }) => void;

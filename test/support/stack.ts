@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { request } from 'undici';
-import { startGateway, type RunningGateway } from '../../src/gateway';
+import { type GatewayOptions, startGateway, type RunningGateway } from '../../src/gateway';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox';
 import { dataPath } from '../../src/sandbox/shared/paths';
 
@@ -25,7 +25,7 @@ export const REAL_SCHEMAS: SandboxOptions = {
 };
 
 /** The sandbox and a gateway in front of it, both on ephemeral loopback ports; talks real HTTP. */
-export async function startStack(options: SandboxOptions = REAL_SCHEMAS): Promise<Stack> {
+export async function startStack(options: SandboxOptions = REAL_SCHEMAS, gatewayOptions: Partial<GatewayOptions> = {}): Promise<Stack> {
   const sandbox = await startSandbox(options);
   const gateway = await startGateway({
     encodeUrl: sandbox.encode!.url,
@@ -33,6 +33,8 @@ export async function startStack(options: SandboxOptions = REAL_SCHEMAS): Promis
     sandbox: { encode: true, gdc: true },
     defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token },
     logger: pino({ level: 'silent' }),
+    ...gatewayOptions,
+    uploads: { encodeS3Endpoint: sandbox.s3?.url ?? null, ...gatewayOptions.uploads },
   });
   return {
     sandbox,

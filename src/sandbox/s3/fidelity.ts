@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { multipartEtag } from '../../rules/s3/etag';
 
 // s3rver's error class renders S3's XML error envelope with the right status; no types shipped.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,13 +26,6 @@ interface StoreObject {
   key: string;
   content: (Readable & { headers?: Record<string, string | string[] | undefined> }) | Buffer | null;
   metadata: Record<string, unknown>;
-}
-
-/** S3's ETag of a multipart object: the md5 of the parts' binary md5s, then `-<number of parts>`. */
-export function multipartEtag(partMd5Hex: string[]): string {
-  const hash = createHash('md5');
-  for (const hex of partMd5Hex) hash.update(Buffer.from(hex, 'hex'));
-  return `${hash.digest('hex')}-${partMd5Hex.length}`;
 }
 
 /**
