@@ -12,6 +12,9 @@ export function listen(handler: http.RequestListener, port = 0, host = '127.0.0.
   const server = http.createServer(handler);
   // Keep-alive sockets from the gateway's pools must not hold close() open.
   server.keepAliveTimeout = 5_000;
+  // A data file upload is one request that may take hours (uploadFile); Node's default cuts any
+  // request at 5 minutes. Headers still must arrive within headersTimeout.
+  server.requestTimeout = 0;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -1,7 +1,6 @@
 import pino from 'pino';
 import { loadConfig } from './config';
 import { startGateway } from './gateway';
-import { startSandbox } from './sandbox';
 
 /**
  * Composition root: configuration → upstreams (real, or the embedded sandbox for any upstream
@@ -14,7 +13,8 @@ async function main(): Promise<void> {
   const needGdc = !config.gdcUrl;
   const sandbox =
     needEncode || needGdc
-      ? await startSandbox({
+      ? // Imported only when needed: a gateway on the real upstreams never loads the emulators.
+        await (await import('./sandbox')).startSandbox({
           encode: needEncode,
           gdc: needGdc,
           encodeProfiles: config.sandbox.encodeProfiles,
