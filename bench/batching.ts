@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { EncodeClient } from '../src/datasources/encode/client';
 import { GdcClient, parseProject } from '../src/datasources/gdc/client';
-import { UpstreamHttp } from '../src/datasources/http';
+import { UpstreamPool } from '../src/datasources/http';
 import { startStack } from '../test/support/stack';
 
 const N = 100;
@@ -52,8 +52,8 @@ export async function runBatching(): Promise<void> {
     const caseIds: string[] = gdcCreated.data.createEntities.entities.map((e: { id: string }) => e.id);
     if (labIds.length !== N || caseIds.length !== N) throw new Error('bench setup failed');
 
-    const encodeHttp = new UpstreamHttp('ENCODE', stack.sandbox.encode!.url, { timeoutMs: 30_000, logger });
-    const gdcHttp = new UpstreamHttp('GDC', stack.sandbox.gdc!.url, { timeoutMs: 30_000, logger });
+    const encodeHttp = new UpstreamPool('ENCODE', stack.sandbox.encode!.url, { timeoutMs: 30_000, logger });
+    const gdcHttp = new UpstreamPool('GDC', stack.sandbox.gdc!.url, { timeoutMs: 30_000, logger });
     const encode = new EncodeClient(encodeHttp, stack.sandbox.encode!.credentials);
     const gdc = new GdcClient(gdcHttp, stack.sandbox.gdc!.token);
     const project = parseProject('GDC-INTERNAL');

@@ -6,7 +6,9 @@ import express from 'express';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import type { Logger } from 'pino';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
+import { upstreamCallsPlugin } from './apollo/upstream-calls';
 import { graphiqlPage } from './graphiql';
+import { registry } from './metrics';
 import { resolvers } from './resolvers';
 import { loadTypeDefs } from './schema';
 
@@ -22,7 +24,7 @@ export async function createGatewayApp(deps: ContextDeps & { logger: Logger }): 
     schema,
     introspection: true,
     // Apollo's landing page loads from a CDN; GraphiQL is served below instead.
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), upstreamCallsPlugin()],
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => {
       const code = formatted.extensions?.code;
@@ -36,6 +38,9 @@ export async function createGatewayApp(deps: ContextDeps & { logger: Logger }): 
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', sandbox: deps.info.sandbox });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
   });
   app.get('/graphql', (req, res, next) => {
     // Browsers get GraphiQL; GraphQL GET requests (query in the URL) go on to Apollo.

@@ -16,6 +16,8 @@ export interface Config {
   upstreamTimeoutMs: number;
   maxUploadBytes: number;
   uploads: UploadConfig;
+  /** Reads one GraphQL operation may send upstream before it is refused (see datasources/upstream-calls.ts). */
+  maxUpstreamCalls: number;
   sandbox: SandboxConfig;
 }
 
@@ -113,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
     upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 60_000),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
     uploads: uploadConfig(env),
+    maxUpstreamCalls: int(env, 'MAX_UPSTREAM_CALLS', 50),
     sandbox: sandboxSchemas(env),
   };
 }

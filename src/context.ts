@@ -6,8 +6,9 @@ import { type EncodeApi, EncodeClient, type EncodeCredentials } from './datasour
 import { createEncodeLoaders, type EncodeLoaders } from './datasources/encode/loaders';
 import { type GdcApi, GdcClient } from './datasources/gdc/client';
 import { createGdcLoaders, type GdcLoaders } from './datasources/gdc/loaders';
-import type { UpstreamHttp } from './datasources/http';
 import { S3Uploader, type S3Settings } from './datasources/s3/uploader';
+import type { UpstreamPool } from './datasources/http';
+import { UpstreamCalls } from './datasources/upstream-calls';
 import { EncodeRegistrationService } from './services/encode/registration';
 import { EncodeUploadService } from './services/encode/upload';
 import { type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
@@ -26,6 +27,8 @@ export interface GatewayContext {
     /** `uploadFile`, per source. */
     uploads: { encode: EncodeUploadService; gdc: (request: GdcUploadRequest) => Promise<UploadResultModel> };
   };
+  /** This operation's upstream calls: counts (extensions.upstreamCalls), cap and memo. See upstream-calls.ts. */
+  upstreamCalls: UpstreamCalls;
   info: GatewayInfoModel;
   logger: Logger;
   maxUploadBytes: number;
@@ -37,13 +40,16 @@ export interface Credentials {
 }
 
 export interface ContextDeps {
-  upstreams: { encode: UpstreamHttp; gdc: UpstreamHttp };
+  /** The process-wide pools; each request reaches them only through its own UpstreamCalls. */
+  upstreams: { encode: UpstreamPool; gdc: UpstreamPool };
   /** Used when a request brings no credential of its own: the environment's, else the sandbox's. */
   defaults: Credentials;
   info: GatewayInfoModel;
   logger: Logger;
   maxUploadBytes: number;
   uploads: UploadSettings;
+  /** MAX_UPSTREAM_CALLS */
+  maxUpstreamCalls: number;
 }
 
 /** Data file uploads (`uploadFile`): where ENCODE's S3 is, how parts are cut, the size limit. */
@@ -79,8 +85,9 @@ export function createContextFactory(deps: ContextDeps) {
   const s3 = new S3Uploader(deps.uploads.s3);
   return async ({ req }: { req: { headers: IncomingHttpHeaders } }): Promise<GatewayContext> => {
     const creds = credentialsFrom(req.headers, deps.defaults);
-    const encode = new EncodeClient(deps.upstreams.encode, creds.encode);
-    const gdc = new GdcClient(deps.upstreams.gdc, creds.gdcToken);
+    const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls);
+    const encode = new EncodeClient(upstreamCalls.http(deps.upstreams.encode), creds.encode);
+    const gdc = new GdcClient(upstreamCalls.http(deps.upstreams.gdc), creds.gdcToken);
     const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };
     const { observe, maxDataFileBytes } = deps.uploads;
     const limits = { maxDataFileBytes };
@@ -96,6 +103,7 @@ export function createContextFactory(deps: ContextDeps) {
           gdc: (request) => uploadGdcFile({ api: gdc, loaders: loaders.gdc, limits, observe }, request),
         },
       },
+      upstreamCalls,
       info: deps.info,
       logger: deps.logger,
       maxUploadBytes: deps.maxUploadBytes,

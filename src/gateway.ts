@@ -4,8 +4,9 @@ import type { GatewayInfoModel } from './config';
 import { DEFAULT_ENCODE_S3_REGION, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES } from './config';
 import type { Credentials } from './context';
 import type { UploadObserver } from './services/result';
-import { UpstreamHttp } from './datasources/http';
+import { UpstreamPool } from './datasources/http';
 import { listen } from './listen';
+import { recordUploadBytes } from './metrics';
 
 export interface GatewayOptions {
   encodeUrl: string;
@@ -19,6 +20,8 @@ export interface GatewayOptions {
   upstreamTimeoutMs?: number;
   maxUploadBytes?: number;
   uploads?: GatewayUploadOptions;
+  /** MAX_UPSTREAM_CALLS: reads one operation may send upstream (see datasources/upstream-calls.ts). */
+  maxUpstreamCalls?: number;
   version?: string;
 }
 
@@ -42,8 +45,8 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const timeoutMs = options.upstreamTimeoutMs ?? 60_000;
   const upstreams = {
-    encode: new UpstreamHttp('ENCODE', options.encodeUrl, { timeoutMs, logger: options.logger }),
-    gdc: new UpstreamHttp('GDC', options.gdcUrl, { timeoutMs, logger: options.logger }),
+    encode: new UpstreamPool('ENCODE', options.encodeUrl, { timeoutMs, logger: options.logger }),
+    gdc: new UpstreamPool('GDC', options.gdcUrl, { timeoutMs, logger: options.logger }),
   };
   const info: GatewayInfoModel = {
     version: options.version ?? '0.0.0',
@@ -60,6 +63,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger: options.logger,
     maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
     uploads: uploadSettings(options.uploads ?? {}),
+    maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
   });
   const server = await listen(gateway.app, options.port ?? 0, options.host ?? '127.0.0.1');
   const shownHost = options.host && options.host !== '0.0.0.0' ? options.host : 'localhost';
@@ -84,6 +88,6 @@ function uploadSettings(o: GatewayUploadOptions) {
       parallelParts: o.parallelParts ?? DEFAULT_UPLOAD_PARALLEL_PARTS,
     },
     maxDataFileBytes: o.maxDataFileBytes ?? DEFAULT_MAX_DATA_FILE_BYTES,
-    observe: o.observe,
+    observe: o.observe ?? (({ source, bytes }: { source: string; bytes: number }) => recordUploadBytes(source, bytes)),
   };
 }

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
       // ENCODE's upload credentials name a bucket; with the sandbox portal it lives in the sandbox S3.
       encodeS3Endpoint: config.uploads.encodeS3Endpoint ?? (needEncode ? (sandbox?.s3?.url ?? null) : null),
     },
+    maxUpstreamCalls: config.maxUpstreamCalls,
     version: process.env.npm_package_version,
   });
 

@@ -1,6 +1,9 @@
-import { Agent, errors as undiciErrors, request as undiciRequest } from 'undici';
+import { Agent, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
+import { recordUpstreamCall } from '../metrics';
+import { backoffMs, Deadline, failureReason, isRetryableError, type FailureReason } from './deadline';
+import { routeTemplate } from './route-template';
 import { upstreamUnavailable } from './upstream-error';
 
 export type UpstreamName = 'ENCODE' | 'GDC';
@@ -12,19 +15,39 @@ export interface UpstreamRequest {
   query?: [string, string][];
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /**
+   * Skip the per-operation memo of identical GETs (see upstream-calls.ts) and ask the upstream
+   * now: for a read that must see the effect of a write, e.g. a check after a lost response.
+   */
+  fresh?: boolean;
 }
 
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  /** Parsed JSON when the body is JSON, else undefined (see `text`). */
+  /** Parsed JSON when the body is JSON, else undefined (see `text`). Treat it as read-only. */
   json: unknown;
   text: string;
 }
 
+/**
+ * What the per-request clients (datasources/<upstream>/client.ts) talk to: in the gateway always
+ * the per-operation wrapper built in src/context.ts (counts, caps and memoises calls), which sends
+ * through the process-wide `UpstreamPool` below.
+ */
+export interface UpstreamHttp {
+  readonly name: UpstreamName;
+  readonly baseUrl: URL;
+  request(req: UpstreamRequest): Promise<UpstreamResponse>;
+}
+
+/** Called before every HTTP request goes out (each retry and redirect hop too); may throw to refuse it. */
+export type BeforeSend = (upstream: UpstreamName, req: UpstreamRequest) => void;
+
 export interface HttpOptions {
+  /** Deadline of one call, retries and redirects included (UPSTREAM_TIMEOUT_MS). */
   timeoutMs: number;
-  /** Extra attempts for idempotent requests after a network error or a 502/503/504. */
+  /** At most this many extra attempts for idempotent requests after a network error or a 502/503/504. */
   retries?: number;
   logger?: Logger;
 }
@@ -38,7 +61,7 @@ const MAX_REDIRECTS = 5;
  * It knows nothing about callers: credentials arrive as headers on each call, from the
  * per-request clients built in the context.
  */
-export class UpstreamHttp {
+export class UpstreamPool implements UpstreamHttp {
   readonly baseUrl: URL;
   private readonly dispatcher: Dispatcher;
   private readonly retries: number;
@@ -66,28 +89,36 @@ export class UpstreamHttp {
     return url;
   }
 
-  async request(req: UpstreamRequest): Promise<UpstreamResponse> {
+  /**
+   * One call: the first attempt, retries of an idempotent request (backoff with jitter) and
+   * same-origin redirects, all within one deadline of `timeoutMs`.
+   */
+  async request(req: UpstreamRequest, beforeSend?: BeforeSend): Promise<UpstreamResponse> {
     const idempotent = req.method === 'GET';
+    const deadline = new Deadline(this.options.timeoutMs);
     let url = this.url(req.path, req.query);
     for (let attempt = 0, hops = 0; ; ) {
-      const started = Date.now();
+      beforeSend?.(this.name, req);
       let res: UpstreamResponse;
       try {
-        res = await this.send(url, req);
+        res = await this.send(url, req, deadline);
       } catch (err) {
-        if (idempotent && attempt < this.retries && isRetryableError(err)) {
-          await backoff(attempt++);
+        const reason = failureReason(err, deadline);
+        const wait = idempotent && attempt < this.retries && isRetryableError(err) ? backoffMs(attempt) : null;
+        if (wait !== null && deadline.allows(wait)) {
+          await sleep(wait);
+          attempt++;
           continue;
         }
-        throw upstreamUnavailable(this.name, url, err as Error);
+        throw upstreamUnavailable(this.name, url, reason, { attempts: attempt + 1, timeoutMs: this.options.timeoutMs });
       }
-      this.options.logger?.debug(
-        { upstream: this.name, method: req.method, path: url.pathname, status: res.status, ms: Date.now() - started },
-        'upstream request',
-      );
       if (idempotent && RETRYABLE_STATUS.has(res.status) && attempt < this.retries) {
-        await backoff(attempt++);
-        continue;
+        const wait = backoffMs(attempt);
+        if (deadline.allows(wait)) {
+          await sleep(wait);
+          attempt++;
+          continue;
+        }
       }
       // The ENCODE portal redirects non-canonical paths to the record's @id; follow only on the
       // same origin so credentials never travel to another host.
@@ -104,24 +135,29 @@ export class UpstreamHttp {
     }
   }
 
-  private async send(url: URL, req: UpstreamRequest): Promise<UpstreamResponse> {
-    const res = await undiciRequest(url, {
-      method: req.method,
-      headers: req.headers,
-      body: req.body,
-      dispatcher: this.dispatcher,
-    });
-    const text = await res.body.text();
-    const type = String(res.headers['content-type'] ?? '');
-    let json: unknown;
-    if (text && (type.includes('json') || /^\s*[[{]/.test(text))) {
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
+  private async send(url: URL, req: UpstreamRequest, deadline: Deadline): Promise<UpstreamResponse> {
+    const started = performance.now();
+    const route = routeTemplate(url.pathname);
+    try {
+      const res = await undiciRequest(url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        dispatcher: this.dispatcher,
+        signal: deadline.signal(),
+      });
+      const text = await res.body.text();
+      const seconds = (performance.now() - started) / 1000;
+      recordUpstreamCall(this.name, req.method, route, res.statusCode, seconds);
+      this.options.logger?.debug(
+        { upstream: this.name, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) },
+        'upstream request',
+      );
+      return { status: res.statusCode, headers: res.headers, json: parseJson(text, res.headers['content-type']), text };
+    } catch (err) {
+      recordUpstreamCall(this.name, req.method, route, 'error', (performance.now() - started) / 1000);
+      throw err;
     }
-    return { status: res.statusCode, headers: res.headers, json, text };
   }
 
   close(): Promise<void> {
@@ -129,15 +165,17 @@ export class UpstreamHttp {
   }
 }
 
-function isRetryableError(err: unknown): boolean {
-  const code = (err as { code?: string }).code ?? '';
-  return (
-    err instanceof undiciErrors.SocketError ||
-    err instanceof undiciErrors.HeadersTimeoutError ||
-    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET'].includes(code)
-  );
+export type { FailureReason };
+
+function parseJson(text: string, contentType: string | string[] | undefined): unknown {
+  if (!text || !(String(contentType ?? '').includes('json') || /^\s*[[{]/.test(text))) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
-function backoff(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { FailureReason } from './deadline';
 import type { UpstreamName } from './http';
 
 /** GraphQL error codes by upstream HTTP status; anything else from a 4xx is the caller's input. */
@@ -48,10 +49,26 @@ export function upstreamError(
   });
 }
 
-export function upstreamUnavailable(upstream: UpstreamName, url: URL, err: Error): GraphQLError {
-  const reason = (err as { code?: string }).code ?? err.message;
-  return new GraphQLError(`${LABEL[upstream]} at ${url.origin} could not be reached: ${reason}`, {
-    extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream },
+const WHY: Record<FailureReason, string> = {
+  timeout: 'gave no answer within UPSTREAM_TIMEOUT_MS',
+  refused: 'refused the connection',
+  reset: 'closed the connection without an answer',
+};
+
+/**
+ * No answer from the upstream. `extensions.reason` says whether a write may have landed anyway
+ * (`timeout`, `reset`) or cannot have (`refused`); `attempts` counts retries of reads.
+ */
+export function upstreamUnavailable(
+  upstream: UpstreamName,
+  url: URL,
+  reason: FailureReason,
+  info: { attempts: number; timeoutMs: number },
+): GraphQLError {
+  const tries = `${info.attempts} attempt${info.attempts === 1 ? '' : 's'}`;
+  const limit = reason === 'timeout' ? ` (${info.timeoutMs} ms)` : '';
+  return new GraphQLError(`${LABEL[upstream]} at ${url.origin} ${WHY[reason]}${limit}; ${tries}`, {
+    extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream, reason, attempts: info.attempts, timeoutMs: info.timeoutMs },
   });
 }
 

@@ -8,6 +8,7 @@ export interface GqlResponse<T = Record<string, any>> {
   status: number;
   data: T;
   errors?: { message: string; extensions?: Record<string, any>; path?: (string | number)[] }[];
+  extensions?: Record<string, any>;
 }
 
 export interface Stack {
@@ -24,7 +25,10 @@ export const REAL_SCHEMAS: SandboxOptions = {
   gdcDictionary: dataPath('gdc', 'dictionary_all.json.gz'),
 };
 
-/** The sandbox and a gateway in front of it, both on ephemeral loopback ports; talks real HTTP. */
+/**
+ * The sandbox and a gateway in front of it, both on ephemeral loopback ports; talks real HTTP.
+ * `gatewayOptions` overrides what the gateway is started with (limits, timeouts, keys).
+ */
 export async function startStack(options: SandboxOptions = REAL_SCHEMAS, gatewayOptions: Partial<GatewayOptions> = {}): Promise<Stack> {
   const sandbox = await startSandbox(options);
   const gateway = await startGateway({
@@ -45,8 +49,8 @@ export async function startStack(options: SandboxOptions = REAL_SCHEMAS, gateway
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.body.json()) as { data: any; errors?: any[] };
-      return { status: res.statusCode, data: body.data, errors: body.errors };
+      const body = (await res.body.json()) as { data: any; errors?: any[]; extensions?: Record<string, any> };
+      return { status: res.statusCode, data: body.data, errors: body.errors, extensions: body.extensions };
     },
     async stop() {
       await gateway.stop();

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { recordBatch } from '../../metrics';
 import type { EncodeApi } from './client';
 import { chunkByLength, classifyIdentifier, identifiersOf, type IdentifierField } from './identifiers';
 import type { EncodeRecord } from './models';
@@ -51,5 +52,5 @@ export interface EncodeLoaders {
 
 /** Built per request: the cache must never outlive one caller's credentials. */
 export function createEncodeLoaders(api: EncodeApi): EncodeLoaders {
-  return { record: new DataLoader((ids) => loadRecords(api, ids), { maxBatchSize: 1000 }) };
+  return { record: new DataLoader((ids) => (recordBatch('encode.record', ids.length), loadRecords(api, ids)), { maxBatchSize: 1000 }) };
 }

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { recordBatch } from '../../metrics';
 import type { GdcApi } from './client';
 import { parseProject } from './client';
 import type { GdcEntity } from './models';
@@ -37,7 +38,7 @@ export interface GdcLoaders {
 /** Built per request: the cache must never outlive one caller's token. */
 export function createGdcLoaders(api: GdcApi): GdcLoaders {
   return {
-    entity: new DataLoader((keys) => loadEntities(api, keys), {
+    entity: new DataLoader((keys) => (recordBatch('gdc.entity', keys.length), loadEntities(api, keys)), {
       cacheKeyFn: (k) => `${k.project}\u0000${k.id}`,
       maxBatchSize: 1000,
     }),

@@ -1,0 +1,72 @@
+import { errors as undiciErrors } from 'undici';
+
+/**
+ * The time one upstream call may take, retries and redirects included (UPSTREAM_TIMEOUT_MS).
+ * Every attempt is aborted when it runs out, and a retry starts only if its backoff still fits.
+ */
+export class Deadline {
+  readonly at: number;
+
+  constructor(readonly ms: number) {
+    this.at = Date.now() + ms;
+  }
+
+  remaining(): number {
+    return Math.max(0, this.at - Date.now());
+  }
+
+  expired(): boolean {
+    return Date.now() >= this.at;
+  }
+
+  /** Whether waiting `waitMs` still leaves an attempt a useful slice of time. */
+  allows(waitMs: number): boolean {
+    return this.remaining() - waitMs >= MIN_ATTEMPT_MS;
+  }
+
+  /** Aborts an attempt when the deadline passes. */
+  signal(): AbortSignal {
+    return AbortSignal.timeout(Math.max(1, this.remaining()));
+  }
+}
+
+/** A retry that could not get this long is not worth sending. */
+const MIN_ATTEMPT_MS = 50;
+const BASE_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 2_000;
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so retries of many callers spread out. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/**
+ * Why a call got no answer. `refused` means the request never reached the upstream (nothing can
+ * have landed); after `reset` or `timeout` a write may or may not have landed.
+ */
+export type FailureReason = 'timeout' | 'refused' | 'reset';
+
+export function failureReason(err: unknown, deadline: Deadline): FailureReason {
+  const e = err as { code?: string; name?: string };
+  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return 'refused';
+  if (
+    deadline.expired() ||
+    e.name === 'TimeoutError' ||
+    e.name === 'AbortError' ||
+    err instanceof undiciErrors.HeadersTimeoutError ||
+    err instanceof undiciErrors.BodyTimeoutError ||
+    err instanceof undiciErrors.RequestAbortedError
+  ) {
+    return 'timeout';
+  }
+  return 'reset';
+}
+
+export function isRetryableError(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return (
+    err instanceof undiciErrors.SocketError ||
+    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED'].includes(code)
+  );
+}

@@ -1,0 +1,118 @@
+import { GraphQLError } from 'graphql';
+import { recordLimitRefusal } from '../metrics';
+import type { UpstreamHttp, UpstreamName, UpstreamPool, UpstreamRequest, UpstreamResponse } from './http';
+
+/**
+ * Per-operation accounting of upstream calls: one `UpstreamCalls` per GraphQL request, built in
+ * src/context.ts and reachable by resolvers and services as `ctx.upstreamCalls`.
+ *
+ * How to use it (datasources, services, the typed graph):
+ * - Build clients over `calls.http(pool)`, never over the process-wide pool: src/context.ts does
+ *   this for the ENCODE and GDC clients; a new per-request client does the same with
+ *   `ctx.upstreamCalls.http(pool)` (or takes the `UpstreamHttp` it is given).
+ * - Counting: every HTTP request sent upstream counts for its upstream, each retry and redirect hop
+ *   included. `calls.counts()` gives `{ ENCODE: n, GDC: m }`, which every response carries as
+ *   `extensions.upstreamCalls`. Tests assert exact request counts with it.
+ * - Memo: identical GETs (method, URL with query, credential and accept headers) in one operation
+ *   are sent once; concurrent identical GETs share one request, and each caller gets its own
+ *   parse of the body. Any write (non-GET) to an upstream forgets that upstream's memo when it
+ *   starts and when it ends, so a read after a write always asks again. Pass `fresh: true` on a
+ *   request to skip the memo explicitly (e.g. checking whether a lost write landed).
+ * - Cap (`MAX_UPSTREAM_CALLS`, default 50): reads are refused, before they are sent, once the
+ *   operation has sent `max + writes + granted` reads. Writes are never refused by the cap:
+ *   each one is a record or document the caller's input asked for (bounded by the body size and
+ *   the root-field limit), and each write also allows one more read, so a service can check every
+ *   write it made. A service whose input justifies more reads calls `calls.grant(n)` first (e.g.
+ *   one per input record for a lookup that cannot batch). The refusal is a GraphQL error with
+ *   `extensions.code` `LIMIT_EXCEEDED` and `extensions.limit` `MAX_UPSTREAM_CALLS`.
+ */
+export class UpstreamCalls {
+  private readonly sent: Record<UpstreamName, number> = { ENCODE: 0, GDC: 0 };
+  /** Reads and writes sent, for the cap (counts per upstream are in `sent`). */
+  private reads = 0;
+  private writes = 0;
+  private granted = 0;
+  private readonly memo = new Map<string, Promise<UpstreamResponse>>();
+
+  constructor(readonly max: number) {}
+
+  /** This operation's view of an upstream's shared pool: counted, capped and memoised. */
+  http(pool: UpstreamPool): UpstreamHttp {
+    return {
+      name: pool.name,
+      baseUrl: pool.baseUrl,
+      request: (req) => (req.method === 'GET' ? this.read(pool, req) : this.write(pool, req)),
+    };
+  }
+
+  /** Requests sent so far, per upstream (what `extensions.upstreamCalls` shows). */
+  counts(): Record<UpstreamName, number> {
+    return { ...this.sent };
+  }
+
+  total(): number {
+    return this.sent.ENCODE + this.sent.GDC;
+  }
+
+  /** Allows `n` more reads in this operation, for work proportional to the caller's input. */
+  grant(n: number): void {
+    if (n > 0) this.granted += n;
+  }
+
+  private read(pool: UpstreamPool, req: UpstreamRequest): Promise<UpstreamResponse> {
+    const key = memoKey(pool.name, req);
+    const shared = req.fresh ? undefined : this.memo.get(key);
+    if (shared) return shared.then(copy);
+    const pending = pool.request(req, (upstream) => this.count(upstream, true));
+    this.memo.set(key, pending);
+    // A failed read is not remembered: asking again may get an answer.
+    pending.catch(() => {
+      if (this.memo.get(key) === pending) this.memo.delete(key);
+    });
+    return pending;
+  }
+
+  private async write(pool: UpstreamPool, req: UpstreamRequest): Promise<UpstreamResponse> {
+    this.forget(pool.name);
+    this.writes++;
+    try {
+      return await pool.request(req, (upstream) => this.count(upstream, false));
+    } finally {
+      this.forget(pool.name);
+    }
+  }
+
+  private count(upstream: UpstreamName, capped: boolean): void {
+    if (capped && this.reads >= this.max + this.writes + this.granted) {
+      recordLimitRefusal('MAX_UPSTREAM_CALLS');
+      throw new GraphQLError(
+        `This operation needs more than ${this.max} upstream calls (MAX_UPSTREAM_CALLS=${this.max}; ${this.reads} reads sent): ` +
+          'ask for fewer records or aliases per operation, or raise MAX_UPSTREAM_CALLS',
+        { extensions: { code: 'LIMIT_EXCEEDED', limit: 'MAX_UPSTREAM_CALLS', max: this.max, upstream } },
+      );
+    }
+    this.sent[upstream]++;
+    if (capped) this.reads++;
+  }
+
+  private forget(upstream: UpstreamName): void {
+    for (const key of this.memo.keys()) if (key.startsWith(`${upstream} `)) this.memo.delete(key);
+  }
+}
+
+const KEY_HEADERS = ['authorization', 'x-auth-token', 'accept'];
+
+function memoKey(upstream: UpstreamName, req: UpstreamRequest): string {
+  const query = (req.query ?? []).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  const headers = Object.entries(req.headers ?? {})
+    .filter(([name]) => KEY_HEADERS.includes(name.toLowerCase()))
+    .map(([name, value]) => `${name.toLowerCase()}:${value}`)
+    .sort()
+    .join('\n');
+  return `${upstream} ${req.path}?${query}\n${headers}`;
+}
+
+/** A memo hit gets its own parse of the body, so no caller sees another's changes to the JSON. */
+function copy(res: UpstreamResponse): UpstreamResponse {
+  return { ...res, json: res.json === undefined ? undefined : JSON.parse(res.text) };
+}
