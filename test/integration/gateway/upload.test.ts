@@ -84,10 +84,18 @@ describe('uploadFile (ENCODE): bytes to the record S3 key, checked on the way (s
     return { head, openUploads: open.filter((u) => u.Key === key).length };
   };
 
+  /** gateway_upload_bytes_total{source="ENCODE"} from GET /metrics. */
+  const uploadedBytesMetric = async () => {
+    const text = await (await fetch(`${stack.gateway.url}/metrics`)).text();
+    return Number(/^gateway_upload_bytes_total\{source="ENCODE"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+  };
+
   it('sends a small file in one PUT: the object is the bytes, with their md5 as ETag', async () => {
     const bytes = randomBytes(300 * 1024);
     const { accession, key } = await fileRecord(bytes);
+    const counted = await uploadedBytesMetric();
     const { uploadFile: r } = await upload(accession, bytes);
+    expect(await uploadedBytesMetric()).toBe(counted + bytes.length);
     expect(r).toMatchObject({ source: 'ENCODE', id: accession, success: true, bytes: bytes.length, md5sum: md5(bytes), errors: [] });
     expect(r.message).toContain('in one PUT');
     const object = await stored(key);
