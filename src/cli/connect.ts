@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { loadConfig } from '../config';
 import { startGateway } from '../gateway';
+import { UsageError } from './errors';
 import { GatewayClient } from './gateway-client';
 import { type GatewayInfo, INFO } from './register/operations';
 
@@ -28,8 +29,11 @@ export interface ConnectOptions {
 export function modeUrl(mode: string): string {
   const known = DCC_MODES[mode.toLowerCase()];
   if (known) return known;
-  const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(mode) ? mode : `https://${mode}`);
-  return url.origin;
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(mode) ? mode : `https://${mode}`).origin;
+  } catch {
+    throw new UsageError(`-m ${mode} is neither prod, dev, a host name nor a URL`);
+  }
 }
 
 /**
@@ -57,7 +61,7 @@ async function remote(url: string, mode: string | undefined, env: NodeJS.Process
   const encode = gatewayInfo.upstreams.find((u) => u.source === 'ENCODE');
   // -m names the portal; a running gateway has its own: refuse rather than write to the other one.
   if (mode && encode && new URL(encode.url).origin !== modeUrl(mode)) {
-    throw new Error(`-m ${mode} is ${modeUrl(mode)}, but the gateway at ${url} talks to ${encode.url}`);
+    throw new UsageError(`-m ${mode} is ${modeUrl(mode)}, but the gateway at ${url} talks to ${encode.url}`);
   }
   return { client, describe: `gateway ${url} (ENCODE ${encode?.url ?? 'unknown'}${encode?.sandbox ? ', sandbox' : ''})`, close: async () => undefined };
 }
@@ -65,7 +69,7 @@ async function remote(url: string, mode: string | undefined, env: NodeJS.Process
 async function inProcessOnPortal(portal: string, env: NodeJS.ProcessEnv): Promise<Connection> {
   const key = env.DCC_API_KEY?.trim();
   const secret = env.DCC_SECRET_KEY?.trim();
-  if (!key || !secret) throw new Error(`set DCC_API_KEY and DCC_SECRET_KEY to register on ${portal}`);
+  if (!key || !secret) throw new UsageError(`set DCC_API_KEY and DCC_SECRET_KEY to register on ${portal}`);
   const config = loadConfig({ ...env, ENCODE_URL: portal, GDC_URL: UNUSED_GDC });
   const gateway = await startGateway({
     encodeUrl: portal,

@@ -2,7 +2,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { GatewayError } from './gateway-client';
 import { progressFor } from './progress';
-import { register, type RegisterOptions, UsageError } from './register/run';
+import { UsageError } from './errors';
+import { register, type RegisterOptions } from './register/run';
 
 /** Exit codes: 0 every record succeeded, 1 some record failed, 2 nothing was done (usage, connection). */
 const EXIT_USAGE = 2;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { type Connection, connect } from '../connect';
+import { UsageError } from '../errors';
 import { GatewayError } from '../gateway-client';
 import { human, type ProgressFactory } from '../progress';
 import { type InputRecord, parseInput, type ParsedInput } from './input';
@@ -32,9 +33,6 @@ export interface Io {
   progress: ProgressFactory;
   env: NodeJS.ProcessEnv;
 }
-
-/** Raised for what the user must fix before anything is sent (exit code 2). */
-export class UsageError extends Error {}
 
 /**
  * `submission-gateway register`: eu_register's job through the gateway's GraphQL API. Reads the
