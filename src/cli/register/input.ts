@@ -104,10 +104,13 @@ function parseJson(text: string, filename: string, files: FileHandling): ParsedI
 }
 
 function parseTsv(text: string, filename: string, files: FileHandling): ParsedInput {
-  const lines = text.split('\n');
-  const eol = (l: string) => (l.endsWith('\r') ? '\r' : '');
-  const cellsOf = (l: string) => l.replace(/\r$/, '').split('\t');
-  const header = cellsOf(lines[0] ?? '').map((h) => h.trim());
+  // Lines as the gateway splits them (CRLF, LF or CR; a byte-order mark ignored), each line's own
+  // break kept so that what is sent differs from what the user wrote only where it must.
+  const parts = text.split(/(\r\n|\n|\r)/);
+  const lines = parts.filter((_, i) => i % 2 === 0);
+  const breaks = parts.filter((_, i) => i % 2 === 1);
+  const cellsOf = (l: string) => l.split('\t');
+  const header = cellsOf((lines[0] ?? '').replace(/^\uFEFF/, '')).map((h) => h.trim());
   const column = (name: string) => header.indexOf(name);
   const [fileCol, md5Col, sizeCol] = ['submitted_file_name', 'md5sum', 'file_size'].map(column);
   const aliasCol = column('aliases') >= 0 ? column('aliases') : column('record_id');
@@ -137,7 +140,7 @@ function parseTsv(text: string, filename: string, files: FileHandling): ParsedIn
       };
       const width = header.length;
       const extra = (Object.keys(added) as (keyof typeof added)[]).filter((k) => added[k]);
-      if (extra.length) out[0] = `${out[0].replace(/\r$/, '')}\t${extra.join('\t')}${eol(out[0])}`;
+      if (extra.length) out[0] = `${out[0]}\t${extra.join('\t')}`;
       let index = 0;
       records.forEach((r, k) => {
         const i = lineOf.get(r)!;
@@ -152,9 +155,9 @@ function parseTsv(text: string, filename: string, files: FileHandling): ParsedIn
           while (cells.length < width) cells.push('');
           for (const k2 of extra) cells.push(k2 === 'md5sum' ? (fill.md5sum ?? '') : fill.file_size !== undefined ? String(fill.file_size) : '');
         }
-        out[i] = cells.join('\t') + eol(out[i]);
+        out[i] = cells.join('\t');
       });
-      return out.join('\n');
+      return out.map((line, i) => line + (breaks[i] ?? '')).join('');
     },
   };
 }

@@ -81,6 +81,17 @@ describe('register input: local data files measured, the document kept as the us
     expect(input.records.map((r) => r.index)).toEqual([0, 1, null, null]);
   });
 
+  it('splits lines as the gateway does (LF, CRLF or CR, a byte-order mark ignored) and keeps each line break', async () => {
+    const tsv = '\uFEFFsubmitted_file_name\taliases\ra.fastq.gz\tlab:a\r\n\nb.fastq.gz\tlab:b';
+    const input = parseInput(tsv, 'mixed.tsv', POST);
+    expect(input.records.map((r) => [r.row, r.alias])).toEqual([
+      [2, 'lab:a'],
+      [4, 'lab:b'],
+    ]);
+    await measure(input.records);
+    expect(input.render()).toBe(`\uFEFFsubmitted_file_name\taliases\tmd5sum\tfile_size\ra.fastq.gz\tlab:a\t${md5(a)}\t${a.length}\r\n\nb.fastq.gz\tlab:b\t${md5(b)}\t${b.length}`);
+  });
+
   it('holds back a record whose local file is missing when files are uploaded, and only notes it with --no-upload-file', () => {
     const tsv = 'aliases\tsubmitted_file_name\nlab:gone\tgone.fastq.gz\n';
     const uploading = parseInput(tsv, 'f.tsv', POST);
