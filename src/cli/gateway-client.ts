@@ -1,4 +1,4 @@
-import { Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { request } from 'undici';
 import { graphqlMultipart, type MultipartFile } from './multipart';
 
@@ -36,7 +36,7 @@ export class GatewayClient {
    * leaves (for progress), before the gateway has answered.
    */
   async upload<T>(query: string, variables: Record<string, unknown>, files: MultipartFile[], onBytes?: (n: number) => void): Promise<T> {
-    const counted = files.map((f) => ({ ...f, open: () => f.open().pipe(counter(onBytes)) }));
+    const counted = files.map((f) => ({ ...f, open: () => counted_(f.open(), onBytes) }));
     const { contentType, length, body } = graphqlMultipart(query, variables, counted);
     // Apollo refuses multipart requests without this header (its CSRF protection).
     return this.send<T>({ 'content-type': contentType, 'content-length': String(length), 'apollo-require-preflight': 'true' }, body);
@@ -67,11 +67,14 @@ function describe(e: GraphqlError): string {
   return code ? `${e.message} (${String(code)})` : e.message;
 }
 
-function counter(onBytes?: (n: number) => void): Transform {
-  return new Transform({
+/** The file's bytes, counted as they leave; a read error fails the request instead of stalling it. */
+function counted_(source: Readable, onBytes?: (n: number) => void): Readable {
+  const counter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       onBytes?.(chunk.length);
       done(null, chunk);
     },
   });
+  source.on('error', (err) => counter.destroy(err));
+  return source.pipe(counter);
 }
