@@ -51,6 +51,8 @@ export interface SandboxConfig {
   gdcDictionary: string | null;
   /** Where the sandbox S3 store keeps objects; null = a fresh temporary folder. */
   s3Dir: string | null;
+  /** Where the sandbox GDC keeps uploaded data files; null = a temporary folder, removed on stop. */
+  gdcFilesDir: string | null;
   /** Fixed ports for `npm run sandbox`; 0 = any free port. */
   encodePort: number;
   gdcPort: number;
@@ -151,6 +153,7 @@ function sandboxSchemas(env: Env): SandboxConfig {
     encodeSeed: seed === 'none' ? null : (seed ?? undefined),
     gdcDictionary: str(env, 'SANDBOX_GDC_DICTIONARY') ?? real?.gdcDictionary ?? null,
     s3Dir: str(env, 'SANDBOX_S3_DIR'),
+    gdcFilesDir: str(env, 'SANDBOX_GDC_FILES_DIR'),
     encodePort: int(env, 'SANDBOX_ENCODE_PORT', 0),
     gdcPort: int(env, 'SANDBOX_GDC_PORT', 0),
     s3Port: int(env, 'SANDBOX_S3_PORT', 0),

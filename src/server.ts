@@ -21,6 +21,7 @@ async function main(): Promise<void> {
           encodeSeed: config.sandbox.encodeSeed,
           gdcDictionary: config.sandbox.gdcDictionary,
           s3Dir: config.sandbox.s3Dir,
+          gdcFilesDir: config.sandbox.gdcFilesDir,
           ports: { encode: config.sandbox.encodePort, gdc: config.sandbox.gdcPort, s3: config.sandbox.s3Port },
         })
       : null;

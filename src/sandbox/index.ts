@@ -16,6 +16,8 @@ export interface SandboxOptions {
   encodeSearchIndex?: 'sync' | 'manual';
   gdcDictionary?: string | null;
   s3Dir?: string | null;
+  /** Where the GDC emulator keeps uploaded data files; temporary by default. */
+  gdcFilesDir?: string | null;
   ports?: { encode?: number; gdc?: number; s3?: number };
 }
 
@@ -66,7 +68,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       encode = { url: server.url, requests: emulator.requests, emulator, credentials: { key: id, secret } };
     }
     if (options.gdc ?? true) {
-      const emulator = await createGdcSandbox({ dictionary: options.gdcDictionary ?? undefined });
+      const emulator = await createGdcSandbox({ dictionary: options.gdcDictionary ?? undefined, filesDir: options.gdcFilesDir });
+      closers.push(async () => emulator.close());
       const server = await listen(emulator.handler, options.ports?.gdc);
       closers.push(() => server.close());
       gdc = { url: server.url, requests: emulator.requests, emulator, token: GDC_SANDBOX_TOKENS.submitter };

@@ -4,6 +4,8 @@ export type TokenRoles = 'all' | 'read';
 export interface TokenGrant {
   name: string;
   roles: TokenRoles;
+  /** Project ids (PROGRAM-PROJECT) the token may act on; every project when absent. */
+  projects?: string[];
 }
 
 export type Role = 'read' | 'create' | 'update' | 'delete' | 'release' | 'review' | 'open' | 'submit';
@@ -23,6 +25,8 @@ export function authorize(
   const grant = tokens[token];
   if (!grant) throw forbidden('the token is not recognised');
   identified(grant.name);
-  if (grant.roles === 'read' && role !== 'read') throw forbidden(`you don't have ${role} role in project ${projectId}`);
+  if ((grant.roles === 'read' && role !== 'read') || (grant.projects && !grant.projects.includes(projectId))) {
+    throw forbidden(`you don't have ${role} role in project ${projectId}`);
+  }
   return grant;
 }

@@ -6,7 +6,14 @@ import type { TokenGrant } from './auth';
 import { loadDictionary } from '../../rules/gdc/dictionary/load';
 import { Dictionary } from '../../rules/gdc/dictionary/model';
 import { HttpError } from './errors';
+import { ObjectStore } from './files/objects';
+import { FileService } from './files/service';
+import { graphqlRoutes } from './graphql/routes';
+import { bcrRoutes } from './routes/bcr';
 import { dictionaryRoutes } from './routes/dictionary';
+import { exportRoutes } from './routes/export';
+import { fileRoutes } from './routes/files';
+import { projectRoutes } from './routes/project';
 import { submissionRoutes } from './routes/submission';
 import { templateRoutes } from './routes/templates';
 import { seedProjects } from './seed';
@@ -31,6 +38,8 @@ export interface GdcSandboxOptions {
   dictionary?: string;
   projects?: string[];
   tokens?: Record<string, TokenGrant>;
+  /** Where uploaded data files are kept; default a temporary folder, made on first upload, removed by close(). */
+  filesDir?: string | null;
 }
 
 export interface GdcSandbox {
@@ -40,6 +49,10 @@ export interface GdcSandbox {
   dictionary: Dictionary;
   /** The emulator's state and operations, for tests that look behind the HTTP surface. */
   service: GdcService;
+  /** The data-file endpoint and its object store (`files.stored(id)`: size and md5 of the uploaded bytes). */
+  files: FileService;
+  /** Removes the uploaded files' temporary folder. */
+  close(): void;
 }
 
 function sortedKeys(_key: string, value: unknown): unknown {
@@ -58,6 +71,7 @@ export async function createGdcSandbox(opts: GdcSandboxOptions = {}): Promise<Gd
   seedProjects(store, opts.projects ?? DEFAULT_PROJECTS);
   const validator = new SchemaValidator((type) => dictionary.get(type)?.schema);
   const service = new GdcService(dictionary, store, validator);
+  const files = new FileService(dictionary, store, new ObjectStore(opts.filesDir));
   const requests = new RequestLog();
 
   const app = express();
@@ -67,15 +81,21 @@ export async function createGdcSandbox(opts: GdcSandboxOptions = {}): Promise<Gd
   app.use(requests.middleware());
   const faults = opts.faults ?? FaultSwitch.fromEnv();
   app.use(faults.middleware());
+  // Data files stream to disk: their routes come before the body parser, which would buffer them.
+  app.use(['/v0/submission', '/submission'], fileRoutes(service, files, tokens));
   app.use(express.text({ type: () => true, limit: '200mb' }));
 
   const api = express.Router();
+  api.use('/', graphqlRoutes(service, tokens));
   const noProject = () => undefined;
   const projectScoped = (req: Request) => service.requireProject(String(req.params.program), String(req.params.project));
   api.use('/', dictionaryRoutes(dictionary, noProject));
   api.use('/:program/:project', dictionaryRoutes(dictionary, projectScoped));
   api.use('/', templateRoutes(dictionary));
   api.use('/:program/:project', templateRoutes(dictionary));
+  api.use('/', exportRoutes(service, tokens));
+  api.use('/', bcrRoutes(service, tokens));
+  api.use('/', projectRoutes(service, tokens));
   api.use('/', submissionRoutes(service, tokens));
   app.use(['/v0/submission', '/submission'], api);
 
@@ -89,5 +109,5 @@ export async function createGdcSandbox(opts: GdcSandboxOptions = {}): Promise<Gd
     res.status(500).json({ message: 'Internal server error' });
   });
 
-  return { handler: app, requests, faults, dictionary, service };
+  return { handler: app, requests, faults, dictionary, service, files, close: () => files.objects.close() };
 }

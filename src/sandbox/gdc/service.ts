@@ -1,6 +1,8 @@
 import { runDelete, type DeletionResult } from './deletion/transaction';
+import { projectStateRefusal, type ProjectAction } from './project/state';
+import { runProjectTransition, type ProjectResult, type ProjectTransition } from './project/transaction';
 import type { Dictionary } from '../../rules/gdc/dictionary/model';
-import { formatOf, parseBody } from './documents/parse';
+import { formatOf, parseBody, type DocFormat } from './documents/parse';
 import { notFound, userError } from './errors';
 import { findProject } from './seed';
 import type { GraphNode, GraphStore } from './store';
@@ -8,7 +10,15 @@ import { closeRefusal, commitRefusal, TransactionLogStore, type TransactionLog }
 import { runUpload, type UploadResult, type UploadRole } from './upload/transaction';
 import type { SchemaValidator } from './validate/schema';
 
-type WorkResult = UploadResult | DeletionResult;
+type WorkResult = UploadResult | DeletionResult | ProjectResult;
+
+interface UploadMode {
+  patch: boolean;
+  merge: boolean;
+}
+const NO_MODE: UploadMode = { patch: false, merge: false };
+
+const TRANSITIONS = new Set<string>(['open', 'review', 'submit', 'release']);
 
 export interface Reply {
   status: number;
@@ -20,19 +30,26 @@ export interface SubmitRequest {
   project: string;
   role: UploadRole;
   patch?: boolean;
+  /** BCR XML: an existing entity keeps what the document does not carry (an upsert that merges). */
+  merge?: boolean;
   dryRun: boolean;
   async: boolean;
   body: string;
   contentType?: string;
   documentName: string | null;
   submitter: string;
+  /** The request path, which GDC names when the project's state refuses the transaction. */
+  path?: string;
+  /** Documents already converted (BCR XML): `body` is then only kept as the logged document. */
+  docs?: unknown[];
+  docFormat?: DocFormat | 'XML';
 }
 
 /** The emulator's operations, free of HTTP: routes translate requests into these calls. */
 export class GdcService {
   readonly logs = new TransactionLogStore();
-  /** Transactions that were PATCHes: GDC's log has no column for it, but a commit must replay them as such. */
-  private readonly patches = new Set<number>();
+  /** Transactions that were PATCHes or merging upserts (BCR XML): GDC's log has no column for it, but a commit must replay them as such. */
+  private readonly modes = new Map<number, UploadMode>();
 
   constructor(
     readonly dictionary: Dictionary,
@@ -46,15 +63,32 @@ export class GdcService {
     return node;
   }
 
+  /** gdc-client upper-cases program and project in file URLs; this finds the project they mean. */
+  findProjectIgnoringCase(program: string, project: string): GraphNode | undefined {
+    const exact = findProject(this.store, program, project);
+    if (exact) return exact;
+    const wanted = `${program}-${project}`.toUpperCase();
+    return [...this.store.ofType('project')].find((p) => String(p.props.name ?? '').toUpperCase() === wanted);
+  }
+
+  /** sheepdog checks the project's state before a transaction starts: a refusal leaves no log behind. */
+  assertProjectState(program: string, project: string, action: ProjectAction, path?: string): GraphNode {
+    const node = this.requireProject(program, project);
+    const refusal = projectStateRefusal(node, action, path ?? `/v0/submission/${program}/${project}`);
+    if (refusal) throw refusal;
+    return node;
+  }
+
   submit(req: SubmitRequest): Reply {
-    this.requireProject(req.program, req.project);
-    const format = formatOf(req.contentType);
-    const docs = parseBody(req.body, format, this.dictionary, req.documentName);
+    this.assertProjectState(req.program, req.project, 'upload', req.path);
+    const format = req.docFormat ?? formatOf(req.contentType);
+    const docs = req.docs ?? parseBody(req.body, format as DocFormat, this.dictionary, req.documentName);
     const log = this.logs.open({ submitter: req.submitter, role: req.role, program: req.program, project: req.project, isDryRun: req.dryRun });
     this.logs.addDocument(log, req.documentName, format, req.body);
     log.canonical_json = structuredClone(docs);
-    if (req.patch) this.patches.add(log.id);
-    const work = () => this.execute(log, docs, Boolean(req.patch));
+    const mode: UploadMode = { patch: Boolean(req.patch), merge: Boolean(req.merge) };
+    this.modes.set(log.id, mode);
+    const work = () => this.execute(log, docs, mode);
     if (req.async) {
       setImmediate(() => background(work));
       return { status: 200, body: { code: 200, message: 'Transaction submitted.', transaction_id: log.id } };
@@ -64,26 +98,19 @@ export class GdcService {
   }
 
   /** DELETE …/entities/<ids>: one deletion transaction, logged like uploads (role delete, a stub document). */
-  deleteEntities(program: string, project: string, ids: string[], dryRun: boolean, submitter: string): Reply {
-    this.requireProject(program, project);
+  deleteEntities(program: string, project: string, ids: string[], dryRun: boolean, submitter: string, path?: string): Reply {
+    this.assertProjectState(program, project, 'delete', path);
     const log = this.logs.open({ submitter, role: 'delete', program, project, isDryRun: dryRun });
     this.logs.addDocument(log, null, 'N/A', '');
-    const result = this.execute(log, ids, false);
+    const result = this.execute(log, ids);
     return { status: result.status, body: result.envelope };
   }
 
   /** Runs the work of a logged transaction and records its outcome on the log. */
-  private execute(log: TransactionLog, docs: unknown[], patch: boolean): WorkResult {
+  private execute(log: TransactionLog, docs: unknown[], mode: UploadMode = NO_MODE): WorkResult {
     let result: WorkResult;
     try {
-      result =
-        log.role === 'delete'
-          ? runDelete({ dictionary: this.dictionary, store: this.store }, { program: log.program, project: log.project, dryRun: log.is_dry_run, ids: docs as string[] }, log.id)
-          : runUpload(
-              { dictionary: this.dictionary, store: this.store, validator: this.validator },
-              { program: log.program, project: log.project, role: log.role, dryRun: log.is_dry_run, patch, docs: structuredClone(docs) },
-              log.id,
-            );
+      result = this.run(log, docs, mode);
     } catch (err) {
       log.state = 'ERRORED';
       throw err;
@@ -94,25 +121,46 @@ export class GdcService {
     return result;
   }
 
+  private run(log: TransactionLog, docs: unknown[], mode: UploadMode): WorkResult {
+    const role = log.role;
+    if (role === 'open' || role === 'review' || role === 'submit' || role === 'release') {
+      const project = this.requireProject(log.program, log.project);
+      const req = { project, projectId: log.project_id, action: role, dryRun: log.is_dry_run };
+      return runProjectTransition({ dictionary: this.dictionary, store: this.store }, req, log.id);
+    }
+    if (role === 'delete') {
+      const req = { program: log.program, project: log.project, dryRun: log.is_dry_run, ids: docs as string[] };
+      return runDelete({ dictionary: this.dictionary, store: this.store }, req, log.id);
+    }
+    const req = { program: log.program, project: log.project, role, dryRun: log.is_dry_run, ...mode, docs: structuredClone(docs) };
+    return runUpload({ dictionary: this.dictionary, store: this.store, validator: this.validator }, req, log.id);
+  }
+
   /** Re-runs a successful dry run for real, as a new transaction; the dry run records who committed it. */
-  commit(program: string, project: string, id: number, submitter: string, async: boolean): Reply {
+  commit(program: string, project: string, id: number, submitter: string, async: boolean, path?: string): Reply {
     this.requireProject(program, project);
     const dryRun = this.logs.get(id);
     const refusal = commitRefusal(dryRun, id, `${program}-${project}`);
     if (refusal) return { status: refusal.status, body: { message: refusal.message } };
-    const log = this.logs.open({ submitter, role: dryRun!.role, program, project, isDryRun: false });
-    // Uploads re-submit the parsed documents; a deletion re-deletes the ids it snapshotted.
+    const role = dryRun!.role;
+    this.assertProjectState(program, project, TRANSITIONS.has(role) ? (role as ProjectAction) : role === 'delete' ? 'delete' : 'upload', path);
+    const log = this.logs.open({ submitter, role, program, project, isDryRun: false });
+    // Uploads re-submit the parsed documents; a deletion re-deletes the ids it snapshotted; a project
+    // transition is repeated.
     let work: () => WorkResult;
-    if (dryRun!.role === 'delete') {
+    if (TRANSITIONS.has(role)) {
+      this.logs.addDocument(log, null, 'N/A', '');
+      work = () => this.execute(log, []);
+    } else if (role === 'delete') {
       this.logs.addDocument(log, null, 'N/A', '');
       const ids = dryRun!.entities.map((e) => e.id);
-      work = () => this.execute(log, ids, false);
+      work = () => this.execute(log, ids);
     } else {
       this.logs.addDocument(log, null, 'json', JSON.stringify(dryRun!.canonical_json));
       log.canonical_json = structuredClone(dryRun!.canonical_json);
-      const patch = this.patches.has(dryRun!.id);
-      if (patch) this.patches.add(log.id);
-      work = () => this.execute(log, dryRun!.canonical_json, patch);
+      const mode = this.modes.get(dryRun!.id) ?? NO_MODE;
+      this.modes.set(log.id, mode);
+      work = () => this.execute(log, dryRun!.canonical_json, mode);
     }
     dryRun!.committed_by = log.id;
     if (async) {
@@ -120,6 +168,19 @@ export class GdcService {
       return { status: 200, body: { code: 200, message: 'Transaction submitted.', transaction_id: log.id } };
     }
     const result = work();
+    return { status: result.status, body: result.envelope };
+  }
+
+  /** `/open`, `/review`, `/submit`, `/release` (and their dry runs): one logged project transition. */
+  transition(program: string, project: string, action: ProjectTransition, dryRun: boolean, submitter: string, async = false, path?: string): Reply {
+    this.assertProjectState(program, project, action, path);
+    const log = this.logs.open({ submitter, role: action, program, project, isDryRun: dryRun });
+    this.logs.addDocument(log, null, 'N/A', '');
+    if (async) {
+      setImmediate(() => background(() => this.execute(log, [])));
+      return { status: 200, body: { code: 200, message: 'Transaction submitted.', transaction_id: log.id } };
+    }
+    const result = this.execute(log, []);
     return { status: result.status, body: result.envelope };
   }
 

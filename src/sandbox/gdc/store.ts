@@ -24,6 +24,8 @@ export interface GraphView {
 export class GraphStore implements GraphView {
   private readonly nodes = new Map<string, GraphNode>();
   private readonly byType = new Map<string, Map<string, GraphNode>>();
+  /** Previous versions of data files, out of the live graph: old id → the node and the id that replaced it. */
+  private readonly retired = new Map<string, { node: GraphNode; replacedBy: string }>();
 
   get(id: string): GraphNode | undefined {
     return this.nodes.get(id);
@@ -56,6 +58,19 @@ export class GraphStore implements GraphView {
   get size(): number {
     return this.nodes.size;
   }
+
+  /** Takes a node out of the live graph as the previous version of `replacedBy`. */
+  retire(id: string, replacedBy: string): void {
+    const node = this.nodes.get(id);
+    if (!node) return;
+    this.delete(id);
+    this.retired.set(id, { node, replacedBy });
+  }
+
+  /** A retired version by its id, and the node that replaced it. */
+  previousVersion(id: string): { node: GraphNode; replacedBy: string } | undefined {
+    return this.retired.get(id);
+  }
 }
 
 /**
@@ -65,6 +80,7 @@ export class GraphStore implements GraphView {
 export class Session implements GraphView {
   private readonly pending = new Map<string, GraphNode>();
   private readonly deleted = new Set<string>();
+  private readonly retiring = new Map<string, string>();
 
   constructor(private readonly store: GraphStore) {}
 
@@ -94,7 +110,15 @@ export class Session implements GraphView {
     this.deleted.add(id);
   }
 
+  /** Like delete, but the store keeps the node as the previous version of `replacedBy`. */
+  retire(id: string, replacedBy: string): void {
+    this.delete(id);
+    this.retiring.set(id, replacedBy);
+  }
+
   commit(): void {
+    for (const [id, replacedBy] of this.retiring) this.store.retire(id, replacedBy);
+    this.retiring.clear();
     for (const id of this.deleted) this.store.delete(id);
     for (const node of this.pending.values()) this.store.put(node);
     this.pending.clear();

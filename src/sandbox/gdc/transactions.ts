@@ -1,9 +1,10 @@
 import type { DocFormat } from './documents/parse';
 import type { DeletionEnvelope } from './deletion/transaction';
+import type { ProjectEnvelope, ProjectTransition } from './project/transaction';
 import type { Snapshot, UploadEnvelope, UploadRole } from './upload/transaction';
 import { timestamp } from './clock';
 
-export type TransactionRole = UploadRole | 'delete';
+export type TransactionRole = UploadRole | 'delete' | ProjectTransition;
 
 export type TransactionState = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'ERRORED';
 
@@ -11,9 +12,9 @@ export interface TransactionDocument {
   id: number;
   transaction_id: number;
   name: string | null;
-  doc_format: DocFormat | 'N/A';
+  doc_format: DocFormat | 'XML' | 'N/A';
   doc: string;
-  response_json: UploadEnvelope | DeletionEnvelope | null;
+  response_json: UploadEnvelope | DeletionEnvelope | ProjectEnvelope | null;
 }
 
 /** One row of GDC's transaction_logs, with its documents and entity snapshots. */
@@ -70,7 +71,7 @@ export class TransactionLogStore {
     return log;
   }
 
-  addDocument(log: TransactionLog, name: string | null, format: DocFormat | 'N/A', doc: string): TransactionDocument {
+  addDocument(log: TransactionLog, name: string | null, format: DocFormat | 'XML' | 'N/A', doc: string): TransactionDocument {
     const document: TransactionDocument = { id: this.nextDocumentId++, transaction_id: log.id, name, doc_format: format, doc, response_json: null };
     log.documents.push(document);
     return document;

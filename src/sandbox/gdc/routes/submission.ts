@@ -1,9 +1,10 @@
 import { Router, type Request, type Response } from 'express';
-import { authorize, type Role, type TokenGrant } from '../auth';
+import type { TokenGrant } from '../auth';
+import { callerOf } from './caller';
 import { userError } from '../errors';
 import type { GdcService, Reply } from '../service';
 
-function asyncFlag(req: Request): boolean {
+export function asyncFlag(req: Request): boolean {
   const value = req.query.async;
   if (value === undefined) return false;
   const text = String(value).toLowerCase();
@@ -12,22 +13,20 @@ function asyncFlag(req: Request): boolean {
   throw userError('Boolean value not one of [true, false]');
 }
 
-function send(res: Response, reply: Reply): void {
+export function send(res: Response, reply: Reply): void {
   res.status(reply.status).json(reply.body);
+}
+
+/** The path GDC names in "Project is in state …, which prevents <path>". */
+export function requestPath(req: Request): string {
+  return req.originalUrl.split('?')[0];
 }
 
 /** The project endpoints: uploads (POST/PUT/PATCH, dry runs), entities (GET, DELETE), transaction commit and close. */
 export function submissionRoutes(service: GdcService, tokens: Record<string, TokenGrant>): Router {
   const router = Router();
 
-  const caller = (req: Request, res: Response, role: Role): TokenGrant => {
-    const { program, project } = req.params as Record<string, string>;
-    const grant = authorize(tokens, req.get('x-auth-token') ?? undefined, role, `${program}-${project}`, (name) => {
-      res.locals.principal = name;
-    });
-    service.requireProject(program, project);
-    return grant;
-  };
+  const caller = callerOf(service, tokens);
 
   const upload = (role: 'create' | 'update', dryRun: boolean, patch = false) => (req: Request, res: Response) => {
     const grant = caller(req, res, role);
@@ -46,6 +45,7 @@ export function submissionRoutes(service: GdcService, tokens: Record<string, Tok
         contentType: req.get('content-type'),
         documentName: req.get('x-document-name') ?? null,
         submitter: grant.name,
+        path: requestPath(req),
       }),
     );
   };
@@ -66,7 +66,7 @@ export function submissionRoutes(service: GdcService, tokens: Record<string, Tok
   const remove = (dryRun: boolean) => (req: Request, res: Response) => {
     const grant = caller(req, res, 'delete');
     const { program, project, ids } = req.params as Record<string, string>;
-    send(res, service.deleteEntities(program, project, ids.split(',').map((id) => id.trim()).filter(Boolean), dryRun, grant.name));
+    send(res, service.deleteEntities(program, project, ids.split(',').map((id) => id.trim()).filter(Boolean), dryRun, grant.name, requestPath(req)));
   };
   router.delete('/:program/:project/entities/_dry_run/:ids', remove(true));
   router.delete('/:program/:project/entities/:ids', remove(false));
@@ -76,7 +76,7 @@ export function submissionRoutes(service: GdcService, tokens: Record<string, Tok
     const { program, project, id } = req.params as Record<string, string>;
     const n = Number(id);
     if (!/^\d+$/.test(id)) throw userError(`Invalid transaction id: ${id}`);
-    send(res, action === 'commit' ? service.commit(program, project, n, grant.name, asyncFlag(req)) : service.close(program, project, n));
+    send(res, action === 'commit' ? service.commit(program, project, n, grant.name, asyncFlag(req), requestPath(req)) : service.close(program, project, n));
   };
   for (const method of ['post', 'put'] as const) {
     router[method]('/:program/:project/transactions/:id/commit', transaction('commit'));

@@ -2,7 +2,8 @@ import type { NodeType } from '../../../rules/gdc/dictionary/model';
 import { EntityErrors, type EntityError, type EntityErrorType, type EntityWarning } from '../errors';
 import type { GraphNode } from '../store';
 
-export type Action = 'create' | 'update';
+/** `version`: [GDC] a new version of a released data file (a new node replacing it). */
+export type Action = 'create' | 'update' | 'version';
 
 /** One document of a transaction on its way to becoming a node (sheepdog's UploadEntity). */
 export class UploadEntity {
@@ -12,6 +13,8 @@ export class UploadEntity {
   nodeType: NodeType | null = null;
   id: string | null = null;
   action: Action | null = null;
+  /** For a new version: the id of the node it replaces. */
+  replaces: string | null = null;
   node: GraphNode | null = null;
   oldProps: Record<string, unknown> = {};
   readonly errors: EntityError[] = [];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Dictionary } from '../../../rules/gdc/dictionary/model';
 import { EntityErrors } from '../errors';
-import { cloneNode, type GraphView } from '../store';
+import { cloneNode, type GraphNode, type GraphView } from '../store';
 import { lookupNodes, secondaryKeyValues, secondaryKeysRepr } from '../validate/keys';
 import { setNodeProperties, systemDefaults, UUID } from '../validate/entity';
 import type { UploadEntity } from './entity';
@@ -13,6 +13,8 @@ export interface InstantiateContext {
   role: 'create' | 'update';
   /** PATCH: update an existing entity only, the document carrying just the changed properties. */
   patch: boolean;
+  /** Merge into an existing entity like PATCH, but create when there is none (BCR XML). */
+  merge?: boolean;
 }
 
 /** The entity's secondary keys: from its node once it has one, else from its document. */
@@ -70,17 +72,26 @@ function mergeNode(entity: UploadEntity, ctx: InstantiateContext): void {
     else createNode(entity, ctx);
     return;
   }
+  if (isNewVersion(entity, nodes[0])) return versionNode(entity, nodes[0], ctx);
   const node = cloneNode(nodes[0]);
   entity.oldProps = structuredClone(node.props);
+  if (isDataFile(entity) && !UPDATABLE_FILE_STATES.has(String(node.props.file_state ?? 'registered'))) {
+    entity.error(
+      `This file is already in file_state '${String(node.props.file_state)}' and cannot be updated. The raw data exists in the GDC file storage and modifying the Entity now is unsafe and may cause problems for any processes or users consuming this data.`,
+      ['file_state'],
+      EntityErrors.INVALID_PERMISSIONS,
+    );
+  }
   if (node.project_id !== ctx.projectId) {
     entity.error(`Entity is owned by project ${node.project_id}, not ${ctx.projectId}`, [], EntityErrors.INVALID_PERMISSIONS);
   }
   mergeDocLinks(entity, node.links, ctx);
-  if (ctx.patch) {
+  if (ctx.patch || ctx.merge) {
     // A partial update is validated as the whole entity it will become.
     for (const [key, value] of Object.entries(node.props)) if (!(key in entity.doc) && value !== null) entity.doc[key] = value;
   }
-  if (node.props.state === undefined || node.props.state === null) node.props.state = 'validated';
+  // An updated entity is a draft again until the project is next submitted (sheepdog: node.state = 'validated').
+  if (entity.nodeType!.properties.includes('state')) node.props.state = 'validated';
   for (const key of Object.keys(systemDefaults(entity))) {
     const given = entity.doc[key];
     if (given && given !== node.props[key]) {
@@ -91,6 +102,37 @@ function mergeNode(entity: UploadEntity, ctx: InstantiateContext): void {
   entity.action = 'update';
   entity.id = node.id;
   entity.node = node;
+}
+
+/** Data files whose metadata may still change: the bytes are not yet validated, submitted or released. */
+const UPDATABLE_FILE_STATES = new Set(['registered', 'uploading', 'uploaded', 'validating']);
+
+function isDataFile(entity: UploadEntity): boolean {
+  return entity.nodeType?.category === 'data_file' && entity.nodeType.properties.includes('file_state');
+}
+
+/** [GDC] a released data file registered again with another md5sum or file_size becomes a new version. */
+function isNewVersion(entity: UploadEntity, existing: GraphNode): boolean {
+  if (!isDataFile(entity) || existing.props.state !== 'released') return false;
+  return ['md5sum', 'file_size'].some((k) => entity.doc[k] !== undefined && entity.doc[k] !== existing.props[k]);
+}
+
+/**
+ * The new version: a new node (new UUID, file_state registered, state validated) with the old one's
+ * properties and links under the document's changes. The old version leaves the live graph when the
+ * transaction commits (the store keeps it as a previous version).
+ */
+function versionNode(entity: UploadEntity, existing: GraphNode, ctx: InstantiateContext): void {
+  const props = structuredClone(existing.props);
+  delete props.created_datetime;
+  delete props.updated_datetime;
+  mergeDocLinks(entity, existing.links, ctx);
+  for (const [key, value] of Object.entries(systemDefaults(entity))) props[key] = value;
+  for (const key of Object.keys(systemDefaults(entity))) entity.doc[key] = props[key];
+  entity.action = 'version';
+  entity.replaces = existing.id;
+  entity.id = randomUUID();
+  entity.node = { id: entity.id, type: existing.type, project_id: ctx.projectId, props, links: {} };
 }
 
 /** Links already in the graph join the document, so validation sees the entity's full set of links. */

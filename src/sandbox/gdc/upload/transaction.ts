@@ -19,6 +19,8 @@ export interface UploadRequest {
   dryRun: boolean;
   /** PATCH: partial update of existing entities ([GDC] only). */
   patch?: boolean;
+  /** An existing entity keeps the properties the document leaves out (BCR XML); new ones are created. */
+  merge?: boolean;
   docs: unknown[];
 }
 
@@ -38,7 +40,8 @@ export interface EntityResponse {
   warnings: UploadEntity['warnings'];
 }
 
-export type TransactionalError = string | { message: string; type: string };
+/** A bare string, or a record_error dict (`type` only when the error names one). */
+export type TransactionalError = string | { message: string; type?: string };
 
 /** The upload envelope, keys in the order GDC's (sorted) JSON shows them. */
 export interface UploadEnvelope {
@@ -99,7 +102,7 @@ export function runUpload(deps: UploadDeps, req: UploadRequest, transactionId: n
       transactional.push(`Unable to parse entity. Details: ${(err as Error).message}`);
     }
   }
-  const ctx = { dictionary, view: session as GraphView, projectId, role, patch: Boolean(req.patch) };
+  const ctx = { dictionary, view: session as GraphView, projectId, role, patch: Boolean(req.patch), merge: Boolean(req.merge) };
   for (const entity of entities) instantiate(entity, ctx);
 
   // pre_validate
@@ -118,8 +121,9 @@ export function runUpload(deps: UploadDeps, req: UploadRequest, transactionId: n
   const now = (deps.now ?? timestamp)();
   for (const entity of entities.filter((e) => e.valid && e.node)) {
     const node = entity.node!;
-    if (entity.action === 'create') node.props.created_datetime = now;
+    if (entity.action === 'create' || entity.action === 'version') node.props.created_datetime = now;
     node.props.updated_datetime = now;
+    if (entity.replaces) session.retire(entity.replaces, node.id);
     session.put(node);
   }
 
