@@ -38,7 +38,11 @@ const MiB = 1024 * 1024;
 export const DEFAULT_MAX_DATA_FILE_BYTES = 1024 ** 4;
 const S3_MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 export const DEFAULT_UPLOAD_PART_BYTES = 8 * MiB;
-export const DEFAULT_UPLOAD_PARALLEL_PARTS = 4;
+/**
+ * 8 MiB × 3 in flight (+1 being filled): about 32 MiB per upload, which keeps a gateway under 200 MB
+ * resident while it streams 1 GiB (V8 lets up to 64 MB of spent buffers wait for a collection).
+ */
+export const DEFAULT_UPLOAD_PARALLEL_PARTS = 3;
 /** The bucket ENCODE issues upload credentials for is in us-west-2 (other regions are followed). */
 export const DEFAULT_ENCODE_S3_REGION = 'us-west-2';
 

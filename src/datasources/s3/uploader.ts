@@ -65,13 +65,14 @@ export function parseS3Url(url: string): S3Location | null {
 /**
  * Part size and parallel parts for a file: the configured ones, unless the file needs bigger parts
  * to fit in S3's 10,000; then fewer parts go at once so that part size × parallel parts (what the
- * upload holds in memory) stays at the configured product, and never below one part.
+ * upload holds in memory) stays at the configured product, but with two in flight at least.
  */
 export function planParts(settings: Pick<S3Settings, 'partBytes' | 'parallelParts'>, size: number | null): { partBytes: number; parallel: number } {
   const base = Math.max(settings.partBytes, MIN_PART_BYTES);
   const needed = size === null ? 0 : Math.ceil(Math.ceil(size / MAX_PARTS) / MiB) * MiB;
   const partBytes = Math.max(base, needed);
-  const parallel = Math.max(1, Math.floor((base * settings.parallelParts) / partBytes));
+  // Two at least when configured so: with one, reading the next part waits for the last to be sent.
+  const parallel = Math.max(Math.min(2, settings.parallelParts), Math.floor((base * settings.parallelParts) / partBytes));
   return { partBytes, parallel };
 }
 

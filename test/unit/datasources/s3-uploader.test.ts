@@ -12,15 +12,16 @@ describe('planParts: part size and parts in flight', () => {
     expect(planParts(settings, 10_000 * 8 * MiB)).toEqual({ partBytes: 8 * MiB, parallel: 4 });
   });
 
-  it('grows parts (whole MiB) for larger files and sends fewer at once, so memory stays put', () => {
+  it('grows parts (whole MiB) for larger files and sends fewer at once (two at least), so memory stays put', () => {
     const big = planParts(settings, 200 * GiB);
     expect(big.partBytes).toBe(21 * MiB);
-    expect(big.parallel).toBe(1);
+    expect(big.parallel).toBe(2);
+    expect(planParts({ partBytes: 8 * MiB, parallelParts: 8 }, 10_000 * 16 * MiB)).toEqual({ partBytes: 16 * MiB, parallel: 4 });
     expect(Math.ceil((200 * GiB) / big.partBytes)).toBeLessThanOrEqual(10_000);
     expect(planParts(settings, 10_000 * 16 * MiB)).toEqual({ partBytes: 16 * MiB, parallel: 2 });
   });
 
-  it("never goes below S3's 5 MiB part nor below one part in flight", () => {
+  it("never goes below S3's 5 MiB part, nor beyond one part in flight when configured so", () => {
     expect(planParts({ partBytes: 1, parallelParts: 1 }, 10)).toEqual({ partBytes: MIN_PART_BYTES, parallel: 1 });
     expect(planParts({ partBytes: 5 * MiB, parallelParts: 1 }, 5 * 1024 * GiB).parallel).toBe(1);
   });
