@@ -2,61 +2,122 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import express from 'express';
+import compression from 'compression';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { GraphQLError } from 'graphql';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
-import type { Logger } from 'pino';
-import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
+import helmet from 'helmet';
+import { limitRules, tokenLimitError } from './apollo/limits';
+import { operationsPlugin } from './apollo/operations';
 import { upstreamCallsPlugin } from './apollo/upstream-calls';
-import { graphiqlPage } from './graphiql';
+import type { QueryLimits } from './config';
+import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
+import { callerCredentials, type CredentialPolicy } from './credentials';
+import { sendGraphiql } from './graphiql';
+import { accessLog } from './http/access-log';
+import { bodyErrors, notFound } from './http/body-errors';
+import { callerAuth } from './http/caller-auth';
+import { sendError } from './http/error-body';
+import { inputLimits } from './http/input-limits';
+import type { Lifecycle } from './lifecycle';
 import { registry } from './metrics';
+import type { Readiness } from './readiness';
 import { resolvers } from './resolvers';
 import { loadTypeDefs } from './schema';
+
+export interface AppDeps extends ContextDeps {
+  lifecycle: Lifecycle;
+  readiness: Readiness;
+  credentials: CredentialPolicy;
+  /** GATEWAY_API_KEYS; empty = no caller auth. */
+  apiKeys: string[];
+  limits: QueryLimits;
+  introspection: boolean;
+}
 
 export interface GatewayApp {
   app: express.Express;
   stop(): Promise<void>;
 }
 
-/** Express app serving /graphql (Apollo, multipart uploads, GraphiQL for browsers) and /healthz. */
-export async function createGatewayApp(deps: ContextDeps & { logger: Logger }): Promise<GatewayApp> {
-  const schema = makeExecutableSchema<GatewayContext>({ typeDefs: loadTypeDefs(), resolvers });
+async function startApollo(deps: AppDeps): Promise<ApolloServer<GatewayContext>> {
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
-    introspection: true,
+    schema: makeExecutableSchema<GatewayContext>({ typeDefs: loadTypeDefs(), resolvers }),
+    introspection: deps.introspection,
+    // The gateway owns shutdown (src/server.ts): a second handler would stop the server twice.
+    stopOnTerminationSignals: false,
+    parseOptions: { maxTokens: deps.limits.tokens },
+    validationRules: limitRules(deps.limits),
     // Apollo's landing page loads from a CDN; GraphiQL is served below instead.
-    plugins: [ApolloServerPluginLandingPageDisabled(), upstreamCallsPlugin()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), upstreamCallsPlugin(), operationsPlugin()],
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => {
-      const code = formatted.extensions?.code;
-      if (code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error }, 'unexpected resolver error');
+      const tokens = tokenLimitError(formatted.message, deps.limits.tokens);
+      if (tokens) return { message: tokens.message, extensions: tokens.extensions };
+      if (formatted.extensions?.limit) return { ...formatted, extensions: { ...formatted.extensions, code: 'LIMIT_EXCEEDED' } };
+      if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error }, 'unexpected resolver error');
       return formatted;
     },
   });
   await apollo.start();
+  return apollo;
+}
 
+/** This request's credentials (own headers, then what the policy lends), for the context. */
+function credentials(policy: CredentialPolicy) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.locals.requestId = String(res.getHeader('x-request-id') ?? '');
+    try {
+      res.locals.credentials = callerCredentials(req.headers, policy, res.locals.authenticated === true);
+    } catch (err) {
+      return sendError(res, 401, (err as GraphQLError).message, 'UNAUTHENTICATED', { upstream: 'ENCODE' });
+    }
+    next();
+  };
+}
+
+/**
+ * Express app: /graphql (Apollo, multipart uploads, GraphiQL for browsers), /healthz, /readyz,
+ * /metrics. Every refusal in front of Apollo answers GraphQL-style JSON (src/http/error-body.ts).
+ */
+export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
+  const apollo = await startApollo(deps);
   const app = express();
   app.disable('x-powered-by');
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', sandbox: deps.info.sandbox });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
+  app.use(accessLog(deps.logger));
+  app.use(deps.lifecycle.middleware());
+  // A JSON API loads nothing: the strictest policy; the GraphiQL page sets its own.
+  app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
+  app.use(compression({ threshold: 1024 }));
+
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok', sandbox: deps.info.sandbox }));
+  app.get('/readyz', async (_req, res) => {
+    const report = await deps.readiness.report();
+    res.status(report.status === 'ready' ? 200 : 503).json(report);
   });
   app.get('/graphql', (req, res, next) => {
-    // Browsers get GraphiQL; GraphQL GET requests (query in the URL) go on to Apollo.
+    // Browsers get GraphiQL (static, no data: it asks for a key in its headers pane when one is needed).
     if (req.query.query === undefined && req.accepts(['text/html', 'application/json']) === 'text/html') {
-      res.type('html').send(graphiqlPage(req.baseUrl + req.path));
-      return;
+      return sendGraphiql(req, res, req.baseUrl + req.path);
     }
     next();
   });
+
+  app.use(callerAuth(deps.apiKeys));
+  app.get('/metrics', async (_req, res) => void res.type(registry.contentType).send(await registry.metrics()));
   const context = createContextFactory(deps);
   app.use(
     '/graphql',
-    // Data files (uploadFile) may be far larger than documents; readUpload enforces the documents' limit.
-    graphqlUploadExpress({ maxFileSize: Math.max(deps.maxUploadBytes, deps.uploads.maxDataFileBytes), maxFiles: 5 }),
+    credentials(deps.credentials),
+    // One byte more for busboy, which flags a file that reaches its limit: the limits are inclusive.
+    // Data files (uploadFile, MAX_DATA_FILE_BYTES) may be far larger than documents; readUpload
+    // holds documents to MAX_UPLOAD_BYTES itself.
+    graphqlUploadExpress({ maxFileSize: Math.max(deps.maxUploadBytes, deps.uploads.maxDataFileBytes) + 1, maxFiles: 5 }),
     express.json({ limit: deps.maxUploadBytes }),
-    expressMiddleware(apollo, { context: ({ req }) => context({ req }) }),
+    inputLimits(deps.limits),
+    expressMiddleware(apollo, { context: ({ res }) => context({ res }) }),
   );
+  app.use(notFound);
+  app.use(bodyErrors(deps.logger, deps.maxUploadBytes));
   return { app, stop: () => apollo.stop() };
 }

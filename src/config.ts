@@ -4,6 +4,7 @@ import { REAL_DATA } from './paths';
 /** Every environment variable the gateway reads, parsed and typed in one place. */
 export interface Config {
   port: number;
+  /** Where the gateway listens; loopback by default, so nothing reaches it (or its credentials) from outside. */
   host: string;
   logLevel: string;
   /** Real upstream base URLs; null means "start the embedded sandbox for this upstream". */
@@ -18,6 +19,13 @@ export interface Config {
   uploads: UploadConfig;
   /** Reads one GraphQL operation may send upstream before it is refused (see datasources/upstream-calls.ts). */
   maxUpstreamCalls: number;
+  limits: QueryLimits;
+  auth: AuthConfig;
+  /** How long in-flight requests may run on after SIGTERM/SIGINT before their sockets are closed. */
+  shutdownGraceMs: number;
+  /** A connection that has not sent a complete request head by then is closed (idle connect-only sockets). */
+  headersTimeoutMs: number;
+  introspection: boolean;
   sandbox: SandboxConfig;
 }
 
@@ -46,6 +54,29 @@ export const DEFAULT_UPLOAD_PARALLEL_PARTS = 3;
 /** The bucket ENCODE issues upload credentials for is in us-west-2 (other regions are followed). */
 export const DEFAULT_ENCODE_S3_REGION = 'us-west-2';
 
+/** What one GraphQL request may ask, each refused with an error naming its variable. */
+export interface QueryLimits {
+  /** MAX_ALIASES: aliased fields in one document. */
+  aliases: number;
+  /** MAX_ROOT_FIELDS: top-level fields of one operation (fragments expanded). */
+  rootFields: number;
+  /** MAX_DEPTH: nesting of selection sets. */
+  depth: number;
+  /** MAX_TOKENS: lexical tokens of one document (the parser stops there). */
+  tokens: number;
+  /** MAX_INPUT_DEPTH: nesting of JSON input (variables, JSON documents) and of literals in the query. */
+  inputDepth: number;
+}
+
+export const DEFAULT_LIMITS: QueryLimits = { aliases: 30, rootFields: 20, depth: 15, tokens: 20_000, inputDepth: 64 };
+
+export interface AuthConfig {
+  /** GATEWAY_API_KEYS / GATEWAY_API_KEYS_FILE: when any, every request needs `Authorization: Bearer <key>`. */
+  apiKeys: string[];
+  /** ALLOW_CREDENTIAL_FALLBACK: a caller with its own credential for one upstream may get the default one for the other. */
+  allowCredentialFallback: boolean;
+}
+
 export interface SandboxConfig {
   /** Folder of ENCODE profiles for the sandbox portal; null = built-in starter set. */
   encodeProfiles: string | null;
@@ -70,6 +101,19 @@ export interface GatewayInfoModel {
   upstreams: { source: 'ENCODE' | 'GDC'; url: string; sandbox: boolean }[];
 }
 
+/** A URL as it may be shown (gatewayInfo, logs): without user-info, which may hold a password. */
+export function withoutUserInfo(value: string): string {
+  try {
+    const u = new URL(value);
+    if (!u.username && !u.password) return value;
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/+$/, '');
+  } catch {
+    return value.replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
 type Env = Record<string, string | undefined>;
 
 function str(env: Env, name: string): string | null {
@@ -82,6 +126,21 @@ function int(env: Env, name: string, fallback: number): number {
   if (v === null) return fallback;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${v}'`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const v = str(env, name)?.toLowerCase();
+  if (v === undefined || v === null) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  throw new Error(`${name} must be true or false, got '${env[name]}'`);
+}
+
+/** A positive integer: a limit of 0 would refuse everything. */
+function positive(env: Env, name: string, fallback: number): number {
+  const n = int(env, name, fallback);
+  if (n === 0) throw new Error(`${name} must be at least 1`);
   return n;
 }
 
@@ -108,10 +167,27 @@ function gdcToken(env: Env): string | null {
   }
 }
 
+/** Keys from GATEWAY_API_KEYS (comma-separated) and GATEWAY_API_KEYS_FILE (one per line, # comments). */
+function apiKeys(env: Env): string[] {
+  const keys = (str(env, 'GATEWAY_API_KEYS') ?? '').split(',');
+  const file = str(env, 'GATEWAY_API_KEYS_FILE');
+  if (file) {
+    try {
+      keys.push(...fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((line) => !line.trim().startsWith('#')));
+    } catch (err) {
+      throw new Error(`GATEWAY_API_KEYS_FILE '${file}' cannot be read: ${(err as Error).message}`);
+    }
+  }
+  const trimmed = keys.map((k) => k.trim()).filter(Boolean);
+  const short = trimmed.find((k) => k.length < 16);
+  if (short !== undefined) throw new Error('GATEWAY_API_KEYS: every key must be at least 16 characters long');
+  return [...new Set(trimmed)];
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     port: int(env, 'PORT', 4000),
-    host: str(env, 'HOST') ?? '0.0.0.0',
+    host: str(env, 'HOST') ?? '127.0.0.1',
     logLevel: str(env, 'LOG_LEVEL') ?? 'info',
     encodeUrl: url(env, 'ENCODE_URL'),
     gdcUrl: url(env, 'GDC_URL'),
@@ -121,7 +197,18 @@ export function loadConfig(env: Env = process.env): Config {
     upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 60_000),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
     uploads: uploadConfig(env),
-    maxUpstreamCalls: int(env, 'MAX_UPSTREAM_CALLS', 50),
+    maxUpstreamCalls: positive(env, 'MAX_UPSTREAM_CALLS', 50),
+    limits: {
+      aliases: int(env, 'MAX_ALIASES', DEFAULT_LIMITS.aliases),
+      rootFields: positive(env, 'MAX_ROOT_FIELDS', DEFAULT_LIMITS.rootFields),
+      depth: positive(env, 'MAX_DEPTH', DEFAULT_LIMITS.depth),
+      tokens: positive(env, 'MAX_TOKENS', DEFAULT_LIMITS.tokens),
+      inputDepth: positive(env, 'MAX_INPUT_DEPTH', DEFAULT_LIMITS.inputDepth),
+    },
+    auth: { apiKeys: apiKeys(env), allowCredentialFallback: bool(env, 'ALLOW_CREDENTIAL_FALLBACK', false) },
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000),
+    headersTimeoutMs: positive(env, 'HEADERS_TIMEOUT_MS', 20_000),
+    introspection: bool(env, 'INTROSPECTION', true),
     sandbox: sandboxSchemas(env),
   };
 }

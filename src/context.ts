@@ -1,8 +1,7 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayInfoModel } from './config';
-import { type EncodeApi, EncodeClient, type EncodeCredentials } from './datasources/encode/client';
+import type { Credentials } from './credentials';
+import { type EncodeApi, EncodeClient } from './datasources/encode/client';
 import { createEncodeLoaders, type EncodeLoaders } from './datasources/encode/loaders';
 import { type GdcApi, GdcClient } from './datasources/gdc/client';
 import { createGdcLoaders, type GdcLoaders } from './datasources/gdc/loaders';
@@ -29,21 +28,18 @@ export interface GatewayContext {
   };
   /** This operation's upstream calls: counts (extensions.upstreamCalls), cap and memo. See upstream-calls.ts. */
   upstreamCalls: UpstreamCalls;
+  /** This request's id (X-Request-Id) and what the access log records about it. */
+  request: RequestLocals;
   info: GatewayInfoModel;
   logger: Logger;
   maxUploadBytes: number;
 }
 
-export interface Credentials {
-  encode: EncodeCredentials | null;
-  gdcToken: string | null;
-}
+export type { Credentials };
 
 export interface ContextDeps {
   /** The process-wide pools; each request reaches them only through its own UpstreamCalls. */
   upstreams: { encode: UpstreamPool; gdc: UpstreamPool };
-  /** Used when a request brings no credential of its own: the environment's, else the sandbox's. */
-  defaults: Credentials;
   info: GatewayInfoModel;
   logger: Logger;
   maxUploadBytes: number;
@@ -60,31 +56,20 @@ export interface UploadSettings {
   observe?: UploadObserver;
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | null {
-  const v = headers[name];
-  const s = (Array.isArray(v) ? v[0] : v)?.trim();
-  return s ? s : null;
-}
-
-/** The caller's credentials from its headers, falling back to the configured defaults. */
-export function credentialsFrom(headers: IncomingHttpHeaders, defaults: Credentials): Credentials {
-  const key = header(headers, 'x-dcc-api-key');
-  const secret = header(headers, 'x-dcc-secret-key');
-  if (!key !== !secret) {
-    throw new GraphQLError('Send both X-Dcc-Api-Key and X-Dcc-Secret-Key, or neither', {
-      extensions: { code: 'UNAUTHENTICATED', upstream: 'ENCODE', http: { status: 401 } },
-    });
-  }
-  return {
-    encode: key && secret ? { key, secret } : defaults.encode,
-    gdcToken: header(headers, 'x-auth-token') ?? defaults.gdcToken,
-  };
+/** What the express middleware in front of Apollo decided about a request (see src/app.ts). */
+export interface RequestLocals {
+  /** From callerCredentials (src/credentials.ts). */
+  credentials: Credentials;
+  requestId: string;
+  /** The operation's name, for the access log (set by the operation plugin). */
+  operationName?: string;
 }
 
 export function createContextFactory(deps: ContextDeps) {
   const s3 = new S3Uploader(deps.uploads.s3);
-  return async ({ req }: { req: { headers: IncomingHttpHeaders } }): Promise<GatewayContext> => {
-    const creds = credentialsFrom(req.headers, deps.defaults);
+  return async ({ res }: { res: { locals: Record<string, unknown> } }): Promise<GatewayContext> => {
+    const locals = res.locals as unknown as RequestLocals;
+    const creds = locals.credentials;
     const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls);
     const encode = new EncodeClient(upstreamCalls.http(deps.upstreams.encode), creds.encode);
     const gdc = new GdcClient(upstreamCalls.http(deps.upstreams.gdc), creds.gdcToken);
@@ -104,6 +89,7 @@ export function createContextFactory(deps: ContextDeps) {
         },
       },
       upstreamCalls,
+      request: locals,
       info: deps.info,
       logger: deps.logger,
       maxUploadBytes: deps.maxUploadBytes,

@@ -1,19 +1,27 @@
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
-import type { GatewayInfoModel } from './config';
-import { DEFAULT_ENCODE_S3_REGION, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES } from './config';
-import type { Credentials } from './context';
+import { DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
+import { type Credentials, operatorScope } from './credentials';
 import type { UploadObserver } from './services/result';
 import { UpstreamPool } from './datasources/http';
+import { Lifecycle } from './lifecycle';
 import { listen } from './listen';
 import { recordUploadBytes } from './metrics';
+import { Readiness, upstreamReachable } from './readiness';
+import { packageVersion } from './version';
 
 export interface GatewayOptions {
   encodeUrl: string;
   gdcUrl: string;
   /** Which of the two are the embedded sandbox (reported by gatewayInfo). */
   sandbox: { encode: boolean; gdc: boolean };
+  /** The embedded sandbox's fixed, public credentials: used for callers who bring none. */
   defaults: Credentials;
+  /** The operator's credentials (DCC_API_KEY/DCC_SECRET_KEY, GDC_TOKEN), lent as src/credentials.ts says. */
+  operator?: Credentials;
+  /** GATEWAY_API_KEYS: when any, every request needs `Authorization: Bearer <key>`. */
+  apiKeys?: string[];
+  allowCredentialFallback?: boolean;
   logger: Logger;
   port?: number;
   host?: string;
@@ -22,6 +30,9 @@ export interface GatewayOptions {
   uploads?: GatewayUploadOptions;
   /** MAX_UPSTREAM_CALLS: reads one operation may send upstream (see datasources/upstream-calls.ts). */
   maxUpstreamCalls?: number;
+  limits?: Partial<QueryLimits>;
+  introspection?: boolean;
+  headersTimeoutMs?: number;
   version?: string;
 }
 
@@ -38,44 +49,76 @@ export interface GatewayUploadOptions {
 export interface RunningGateway {
   url: string;
   graphqlUrl: string;
-  stop(): Promise<void>;
+  lifecycle: Lifecycle;
+  readiness: Readiness;
+  /**
+   * Graceful stop: at once /readyz answers 503 and every new request is refused with 503 and
+   * `Connection: close` (the listener stays open, so probes and callers hear why); requests in
+   * flight (uploads too) may finish within `graceMs`; then the listener and every socket close.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Connects to two upstreams (real or sandbox) and serves the GraphQL API. */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const timeoutMs = options.upstreamTimeoutMs ?? 60_000;
+  const host = options.host ?? '127.0.0.1';
+  const apiKeys = options.apiKeys ?? [];
   const upstreams = {
     encode: new UpstreamPool('ENCODE', options.encodeUrl, { timeoutMs, logger: options.logger }),
     gdc: new UpstreamPool('GDC', options.gdcUrl, { timeoutMs, logger: options.logger }),
   };
   const info: GatewayInfoModel = {
-    version: options.version ?? '0.0.0',
+    version: options.version ?? packageVersion(),
     sandbox: options.sandbox.encode || options.sandbox.gdc,
     upstreams: [
-      { source: 'ENCODE', url: options.encodeUrl, sandbox: options.sandbox.encode },
-      { source: 'GDC', url: options.gdcUrl, sandbox: options.sandbox.gdc },
+      { source: 'ENCODE', url: withoutUserInfo(options.encodeUrl), sandbox: options.sandbox.encode },
+      { source: 'GDC', url: withoutUserInfo(options.gdcUrl), sandbox: options.sandbox.gdc },
     ],
   };
+  const lifecycle = new Lifecycle();
+  const readiness = new Readiness(lifecycle);
+  readiness.add(upstreamReachable(upstreams.encode, '/profiles/lab.json'));
+  readiness.add(upstreamReachable(upstreams.gdc, '/v0/submission/_dictionary/program'));
   const gateway = await createGatewayApp({
     upstreams,
-    defaults: options.defaults,
     info,
     logger: options.logger,
     maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
     uploads: uploadSettings(options.uploads ?? {}),
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
+    lifecycle,
+    readiness,
+    apiKeys,
+    credentials: {
+      operator: options.operator ?? { encode: null, gdcToken: null },
+      sandbox: options.defaults,
+      operatorScope: operatorScope(apiKeys, host),
+      allowFallback: options.allowCredentialFallback ?? false,
+    },
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    introspection: options.introspection ?? true,
   });
-  const server = await listen(gateway.app, options.port ?? 0, options.host ?? '127.0.0.1');
-  const shownHost = options.host && options.host !== '0.0.0.0' ? options.host : 'localhost';
+  const server = await listen(gateway.app, options.port ?? 0, host, { headersTimeoutMs: options.headersTimeoutMs });
+  lifecycle.ready();
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${server.port}`;
+  let stopped: Promise<void> | null = null;
   return {
     url,
     graphqlUrl: `${url}/graphql`,
-    stop: async () => {
-      await server.close();
-      await gateway.stop();
-      await Promise.all([upstreams.encode.close(), upstreams.gdc.close()]);
-    },
+    lifecycle,
+    readiness,
+    stop: (graceMs = 0) =>
+      (stopped ??= (async () => {
+        lifecycle.stopping();
+        server.closeIdle();
+        const drained = await lifecycle.drained(graceMs);
+        if (!drained) options.logger.warn({ graceMs, running: lifecycle.running }, 'shutdown grace period over: closing requests still running');
+        await server.close();
+        await gateway.stop();
+        await Promise.all([upstreams.encode.close(), upstreams.gdc.close()]);
+      })()),
   };
 }
 

@@ -1,31 +1,52 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export interface ListenOptions {
+  /**
+   * A connection must send a complete request head within this time, or it is closed: this also
+   * closes sockets that connect and send nothing (Node's own headersTimeout does not).
+   */
+  headersTimeoutMs?: number;
+}
+
 export interface Listening {
   url: string;
   port: number;
+  /** Closes every connection at once, then the listener (tests, the sandbox). */
   close(): Promise<void>;
+  /** Closes idle keep-alive connections (their clients reconnect and learn of the shutdown); busy ones go on. */
+  closeIdle(): void;
 }
 
-/** Serves a request handler on loopback; port 0 picks a free port (tests run in parallel). */
-export function listen(handler: http.RequestListener, port = 0, host = '127.0.0.1'): Promise<Listening> {
-  const server = http.createServer(handler);
+const DEFAULT_HEADERS_TIMEOUT_MS = 20_000;
+
+/** Serves a request handler on loopback by default; port 0 picks a free port (tests run in parallel). */
+export function listen(handler: http.RequestListener, port = 0, host = '127.0.0.1', options: ListenOptions = {}): Promise<Listening> {
+  const headersTimeoutMs = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const server = http.createServer(
+    // requestTimeout 0: a data file upload (uploadFile) is one request that may take hours, which
+    // Node's default would cut at 5 minutes; the head must still arrive within headersTimeout.
+    { headersTimeout: headersTimeoutMs, requestTimeout: 0, connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs) },
+    handler,
+  );
   // Keep-alive sockets from the gateway's pools must not hold close() open.
   server.keepAliveTimeout = 5_000;
-  // A data file upload is one request that may take hours (uploadFile); Node's default cuts any
-  // request at 5 minutes. Headers still must arrive within headersTimeout.
-  server.requestTimeout = 0;
+  server.on('connection', (socket) => socket.setTimeout(headersTimeoutMs, () => socket.destroy()));
+  // From the first request on, Node's own timeouts (request, keep-alive) take over.
+  server.on('request', (req: http.IncomingMessage) => req.socket.setTimeout(0));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       const addr = server.address() as AddressInfo;
+      const shown = host.includes(':') ? `[${host}]` : host;
       resolve({
-        url: `http://${host}:${addr.port}`,
+        url: `http://${shown}:${addr.port}`,
         port: addr.port,
+        closeIdle: () => server.closeIdleConnections(),
         close: () =>
           new Promise<void>((res, rej) => {
-            server.closeAllConnections();
             server.close((err) => (err ? rej(err) : res()));
+            server.closeAllConnections();
           }),
       });
     });

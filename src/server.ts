@@ -1,42 +1,84 @@
-import pino from 'pino';
-import { loadConfig } from './config';
-import { startGateway } from './gateway';
+import { type Config, loadConfig, withoutUserInfo } from './config';
+import { type Credentials, operatorScope } from './credentials';
+import { type RunningGateway, startGateway } from './gateway';
+import { createLogger } from './logger';
+
+type Logger = ReturnType<typeof createLogger>;
+
+/** The embedded emulators, loaded only when an upstream has no URL: a production start never loads them. */
+async function startSandboxFor(config: Config, encode: boolean, gdc: boolean) {
+  if (!encode && !gdc) return null;
+  const { startSandbox } = await import('./sandbox');
+  return startSandbox({
+    encode,
+    gdc,
+    encodeProfiles: config.sandbox.encodeProfiles,
+    encodeSeed: config.sandbox.encodeSeed,
+    gdcDictionary: config.sandbox.gdcDictionary,
+    s3Dir: config.sandbox.s3Dir,
+    gdcFilesDir: config.sandbox.gdcFilesDir,
+    ports: { encode: config.sandbox.encodePort, gdc: config.sandbox.gdcPort, s3: config.sandbox.s3Port },
+  });
+}
+
+function operatorCredentials(config: Config, logger: Logger): Credentials {
+  const operator: Credentials = {
+    encode: config.encodeKey && config.encodeSecret ? { key: config.encodeKey, secret: config.encodeSecret } : null,
+    gdcToken: config.gdcToken,
+  };
+  if ((operator.encode || operator.gdcToken) && operatorScope(config.auth.apiKeys, config.host) === 'nobody') {
+    logger.warn(
+      { host: config.host },
+      'DCC_API_KEY/GDC_TOKEN are set but will not be used: the gateway listens beyond loopback without GATEWAY_API_KEYS, so callers must send their own credentials',
+    );
+  }
+  return operator;
+}
 
 /**
  * Composition root: configuration → upstreams (real, or the embedded sandbox for any upstream
- * without a URL) → the gateway. The only place the gateway and the sandbox meet.
+ * without a URL) → the gateway. The only place the gateway and the sandbox meet. It owns
+ * shutdown: on SIGTERM/SIGINT the gateway drains (SHUTDOWN_GRACE_MS), then the sandbox stops,
+ * then the process exits 0.
  */
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-auth-token"]'] });
+async function main(logger: Logger, config: Config): Promise<void> {
+  let sandbox: Awaited<ReturnType<typeof startSandboxFor>> = null;
+  let gateway: RunningGateway | null = null;
+  // Handlers first: a signal that arrives before them would end the process with no clean-up.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs, running: gateway?.lifecycle.running ?? 0 }, 'shutting down: finishing requests in flight');
+    // Should anything hang past the grace period, the process still ends.
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time: exiting');
+      process.exit(0);
+    }, config.shutdownGraceMs + 10_000).unref();
+    await gateway?.stop(config.shutdownGraceMs);
+    await sandbox?.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
   const needEncode = !config.encodeUrl;
   const needGdc = !config.gdcUrl;
-  const sandbox =
-    needEncode || needGdc
-      ? // Imported only when needed: a gateway on the real upstreams never loads the emulators.
-        await (await import('./sandbox')).startSandbox({
-          encode: needEncode,
-          gdc: needGdc,
-          encodeProfiles: config.sandbox.encodeProfiles,
-          encodeSeed: config.sandbox.encodeSeed,
-          gdcDictionary: config.sandbox.gdcDictionary,
-          s3Dir: config.sandbox.s3Dir,
-          gdcFilesDir: config.sandbox.gdcFilesDir,
-          ports: { encode: config.sandbox.encodePort, gdc: config.sandbox.gdcPort, s3: config.sandbox.s3Port },
-        })
-      : null;
-
+  sandbox = await startSandboxFor(config, needEncode, needGdc);
   const encodeUrl = config.encodeUrl ?? sandbox!.encode!.url;
   const gdcUrl = config.gdcUrl ?? sandbox!.gdc!.url;
-  const envEncode = config.encodeKey && config.encodeSecret ? { key: config.encodeKey, secret: config.encodeSecret } : null;
-  const gateway = await startGateway({
+  gateway = await startGateway({
     encodeUrl,
     gdcUrl,
     sandbox: { encode: needEncode, gdc: needGdc },
-    defaults: {
-      encode: envEncode ?? sandbox?.encode?.credentials ?? null,
-      gdcToken: config.gdcToken ?? sandbox?.gdc?.token ?? null,
-    },
+    defaults: { encode: sandbox?.encode?.credentials ?? null, gdcToken: sandbox?.gdc?.token ?? null },
+    operator: operatorCredentials(config, logger),
+    apiKeys: config.auth.apiKeys,
+    allowCredentialFallback: config.auth.allowCredentialFallback,
     logger,
     port: config.port,
     host: config.host,
@@ -48,31 +90,29 @@ async function main(): Promise<void> {
       encodeS3Endpoint: config.uploads.encodeS3Endpoint ?? (needEncode ? (sandbox?.s3?.url ?? null) : null),
     },
     maxUpstreamCalls: config.maxUpstreamCalls,
-    version: process.env.npm_package_version,
+    limits: config.limits,
+    introspection: config.introspection,
+    headersTimeoutMs: config.headersTimeoutMs,
   });
+  if (stopping) return void (await gateway.stop());
 
-  const lines = [
-    `submission-gateway ready: GraphQL (and GraphiQL in a browser) at ${gateway.graphqlUrl}`,
-    `  ENCODE: ${encodeUrl}${needEncode ? ' (embedded sandbox)' : ''}`,
-    `  GDC:    ${gdcUrl}${needGdc ? ' (embedded sandbox)' : ''}`,
-  ];
-  if (sandbox?.s3) lines.push(`  S3:     ${sandbox.s3.url} bucket ${sandbox.s3.bucket} (embedded sandbox)`);
-  console.log(lines.join('\n'));
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    await gateway.stop();
-    await sandbox?.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  logger.info({ graphql: gateway.graphqlUrl }, `submission-gateway ready: GraphQL (and GraphiQL in a browser) at ${gateway.graphqlUrl}`);
+  logger.info(`  ENCODE: ${withoutUserInfo(encodeUrl)}${needEncode ? ' (embedded sandbox)' : ''}`);
+  logger.info(`  GDC:    ${withoutUserInfo(gdcUrl)}${needGdc ? ' (embedded sandbox)' : ''}`);
+  if (sandbox?.s3) logger.info(`  S3:     ${sandbox.s3.url} bucket ${sandbox.s3.bucket} (embedded sandbox)`);
+  if (config.auth.apiKeys.length) logger.info(`  callers need Authorization: Bearer <key> (${config.auth.apiKeys.length} GATEWAY_API_KEYS)`);
 }
 
-main().catch((err) => {
+let config: Config;
+let logger: Logger;
+try {
+  config = loadConfig();
+  logger = createLogger(config.logLevel);
+} catch (err) {
   console.error(`submission-gateway failed to start: ${(err as Error).message}`);
+  process.exit(1);
+}
+main(logger, config).catch((err) => {
+  logger.fatal({ err }, `submission-gateway failed to start: ${(err as Error).message}`);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { loadConfig } from '../config';
 import { startGateway } from '../gateway';
@@ -66,22 +67,35 @@ async function remote(url: string, mode: string | undefined, env: NodeJS.Process
   return { client, describe: `gateway ${url} (ENCODE ${encode?.url ?? 'unknown'}${encode?.sandbox ? ', sandbox' : ''})`, close: async () => undefined };
 }
 
+/**
+ * The in-process gateway listens on loopback, where any local user could reach it: it answers only
+ * this run, which holds a random key, and so lends your DCC keys to no one else on the machine.
+ */
+function privateKey(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
 async function inProcessOnPortal(portal: string, env: NodeJS.ProcessEnv): Promise<Connection> {
   const key = env.DCC_API_KEY?.trim();
   const secret = env.DCC_SECRET_KEY?.trim();
   if (!key || !secret) throw new UsageError(`set DCC_API_KEY and DCC_SECRET_KEY to register on ${portal}`);
   const config = loadConfig({ ...env, ENCODE_URL: portal, GDC_URL: UNUSED_GDC });
+  const gatewayKey = privateKey();
   const gateway = await startGateway({
     encodeUrl: portal,
     gdcUrl: UNUSED_GDC,
     sandbox: { encode: false, gdc: false },
-    defaults: { encode: { key, secret }, gdcToken: null },
+    defaults: { encode: null, gdcToken: null },
+    operator: { encode: { key, secret }, gdcToken: null },
+    apiKeys: [gatewayKey],
     logger: pino({ level: env.LOG_LEVEL ?? 'silent' }, process.stderr),
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     maxUploadBytes: config.maxUploadBytes,
     uploads: config.uploads,
   });
-  return { client: new GatewayClient(gateway.graphqlUrl), describe: `ENCODE portal ${portal}`, close: () => gateway.stop() };
+  return { client: new GatewayClient(gateway.graphqlUrl, bearer(gatewayKey)), describe: `ENCODE portal ${portal}`, close: () => gateway.stop() };
 }
 
 async function inProcessOnSandbox(env: NodeJS.ProcessEnv): Promise<Connection> {
@@ -94,7 +108,9 @@ async function inProcessOnSandbox(env: NodeJS.ProcessEnv): Promise<Connection> {
     s3Dir: config.sandbox.s3Dir,
   });
   try {
+    const gatewayKey = privateKey();
     const gateway = await startGateway({
+      apiKeys: [gatewayKey],
       encodeUrl: sandbox.encode!.url,
       gdcUrl: UNUSED_GDC,
       sandbox: { encode: true, gdc: false },
@@ -105,7 +121,7 @@ async function inProcessOnSandbox(env: NodeJS.ProcessEnv): Promise<Connection> {
     });
     const where = config.sandbox.s3Dir ? `, S3 objects kept in ${config.sandbox.s3Dir}` : ', gone when this run ends';
     return {
-      client: new GatewayClient(gateway.graphqlUrl),
+      client: new GatewayClient(gateway.graphqlUrl, bearer(gatewayKey)),
       describe: `the embedded ENCODE sandbox (${sandbox.encode!.url}${where})`,
       close: async () => {
         await gateway.stop();

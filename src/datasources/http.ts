@@ -1,5 +1,6 @@
 import { Agent, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
+import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { recordUpstreamCall } from '../metrics';
 import { backoffMs, Deadline, failureReason, isRetryableError, type FailureReason } from './deadline';
@@ -20,6 +21,8 @@ export interface UpstreamRequest {
    * now: for a read that must see the effect of a write, e.g. a check after a lost response.
    */
   fresh?: boolean;
+  /** A shorter deadline for this call than UPSTREAM_TIMEOUT_MS (e.g. a readiness probe). */
+  timeoutMs?: number;
 }
 
 export interface UpstreamResponse {
@@ -82,6 +85,7 @@ export class UpstreamPool implements UpstreamHttp {
   }
 
   url(path: string, query: [string, string][] = []): URL {
+    refuseDotSegments(path);
     // Set the path rather than resolve it: an alias path (`lab:x/`) would parse as a URL scheme.
     const url = new URL(this.baseUrl.href);
     url.pathname = `${this.baseUrl.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
@@ -95,7 +99,8 @@ export class UpstreamPool implements UpstreamHttp {
    */
   async request(req: UpstreamRequest, beforeSend?: BeforeSend): Promise<UpstreamResponse> {
     const idempotent = req.method === 'GET';
-    const deadline = new Deadline(this.options.timeoutMs);
+    const timeoutMs = Math.min(req.timeoutMs ?? Infinity, this.options.timeoutMs);
+    const deadline = new Deadline(timeoutMs);
     let url = this.url(req.path, req.query);
     for (let attempt = 0, hops = 0; ; ) {
       beforeSend?.(this.name, req);
@@ -110,7 +115,7 @@ export class UpstreamPool implements UpstreamHttp {
           attempt++;
           continue;
         }
-        throw upstreamUnavailable(this.name, url, reason, { attempts: attempt + 1, timeoutMs: this.options.timeoutMs });
+        throw upstreamUnavailable(this.name, url, reason, { attempts: attempt + 1, timeoutMs });
       }
       if (idempotent && RETRYABLE_STATUS.has(res.status) && attempt < this.retries) {
         const wait = backoffMs(attempt);
@@ -166,6 +171,26 @@ export class UpstreamPool implements UpstreamHttp {
 }
 
 export type { FailureReason };
+
+/**
+ * A `.` or `..` segment (also percent-encoded) would make the URL resolve to another upstream path;
+ * the datasources check each name's grammar, and this refuses whatever got past them.
+ */
+function refuseDotSegments(path: string): void {
+  for (const segment of path.split('/')) {
+    let decoded = segment;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      // malformed escapes are the upstream's to refuse
+    }
+    if (decoded === '.' || decoded === '..') {
+      throw new GraphQLError(`Refused an upstream path with a '${decoded}' segment: ${path.slice(0, 200)}`, {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+    }
+  }
+}
 
 function parseJson(text: string, contentType: string | string[] | undefined): unknown {
   if (!text || !(String(contentType ?? '').includes('json') || /^\s*[[{]/.test(text))) return undefined;

@@ -4,7 +4,16 @@ import { ENCODE_SANDBOX_KEYS, GDC_SANDBOX_TOKENS, startSandbox } from '.';
 /** `npm run sandbox`: the emulators on their own, for curl or any other client. */
 async function main(): Promise<void> {
   const { sandbox: cfg } = loadConfig();
-  const sandbox = await startSandbox({
+  // Handlers first: a signal that arrives while the emulators start must still stop them cleanly.
+  let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
+  let stopRequested = false;
+  const stop = () => {
+    stopRequested = true;
+    if (sandbox) void sandbox.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  sandbox = await startSandbox({
     encodeProfiles: cfg.encodeProfiles,
     encodeSeed: cfg.encodeSeed,
     gdcDictionary: cfg.gdcDictionary,
@@ -22,9 +31,7 @@ async function main(): Promise<void> {
       'Press Ctrl-C to stop.',
     ].join('\n'),
   );
-  const stop = () => void sandbox.stop().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  if (stopRequested) stop();
 }
 
 main().catch((err) => {

@@ -1,5 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { parse } from 'csv-parse/sync';
+import { DEFAULT_LIMITS } from '../config';
+import { jsonDeeperThan } from '../nesting';
 
 export type DocumentFormat = 'json' | 'tsv' | 'csv';
 
@@ -26,6 +28,9 @@ export function parseJsonEntities(text: string, argument = 'document'): Record<s
     value = JSON.parse(text);
   } catch (err) {
     throw badInput(`The ${argument} is not valid JSON: ${(err as Error).message}`, argument);
+  }
+  if (jsonDeeperThan(value, DEFAULT_LIMITS.inputDepth)) {
+    throw badInput(`The ${argument} nests more than ${DEFAULT_LIMITS.inputDepth} levels deep (MAX_INPUT_DEPTH)`, argument);
   }
   const list = Array.isArray(value) ? value : [value];
   list.forEach((item, i) => {

@@ -1,6 +1,8 @@
 import type { FileUpload } from 'graphql-upload-minimal';
 import type { CreateEntitiesInput } from '../generated/resolvers-types';
+import { recordUploadBytes } from '../metrics';
 import { badInput, detectFormat, type DocumentFormat } from './documents';
+import { decodeDocument } from './text-decoding';
 
 export interface SubmissionDocument {
   format: DocumentFormat;
@@ -12,24 +14,32 @@ export interface SubmissionDocument {
 }
 
 /** Reads an upload fully, refusing one that is too large instead of using a truncated copy. */
-export async function readUpload(upload: Promise<FileUpload>, maxBytes: number): Promise<{ text: string; filename: string }> {
+export async function readUpload(upload: Promise<FileUpload>, maxBytes: number, source = 'unknown'): Promise<{ text: string; filename: string }> {
   const file = await upload;
   const stream = file.createReadStream();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      stream.destroy();
-      break;
+  const tooLarge = () => badInput(`The file '${file.filename}' is larger than the ${maxBytes}-byte limit (MAX_UPLOAD_BYTES=${maxBytes})`, 'file');
+  try {
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        stream.destroy();
+        break;
+      }
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch (err) {
+    // graphql-upload-minimal fails the stream when the file passes its maxFileSize.
+    if (/truncated|exceeds/i.test((err as Error).message)) throw tooLarge();
+    throw err;
   }
   // graphql-upload-minimal stops a file at maxFileSize silently; busboy flags the stream as truncated.
   if (size > maxBytes || (stream as unknown as { truncated?: boolean }).truncated) {
-    throw badInput(`The file '${file.filename}' is larger than the ${maxBytes}-byte limit (MAX_UPLOAD_BYTES)`, 'file');
+    throw tooLarge();
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), filename: file.filename };
+  recordUploadBytes(source, size);
+  return { text: decodeDocument(Buffer.concat(chunks), file.filename), filename: file.filename };
 }
 
 /** Exactly one of entities, document, file; normalized to one shape. */
@@ -45,7 +55,7 @@ export async function readSubmissionInput(input: CreateEntitiesInput, maxBytes: 
     return { format: 'json', text: null, entities: input.entities as Record<string, unknown>[], filename: null };
   }
   const { text, filename } = input.file
-    ? await readUpload(input.file, maxBytes)
+    ? await readUpload(input.file, maxBytes, input.source)
     : { text: input.document as string, filename: null };
   if (!text.trim()) throw badInput(`The ${input.file ? 'file' : 'document'} is empty: nothing to submit`, input.file ? 'file' : 'document');
   return { format: detectFormat(text, filename, format), text, entities: null, filename };

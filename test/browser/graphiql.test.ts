@@ -9,6 +9,7 @@ let browser: Browser;
 let page: Page;
 const offHost: string[] = [];
 const pageErrors: string[] = [];
+const cspViolations: string[] = [];
 
 beforeAll(async () => {
   stack = await startStack({});
@@ -23,6 +24,10 @@ beforeAll(async () => {
     return route.abort('blockedbyclient');
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  // The gateway's Content-Security-Policy must let its own GraphiQL page run whole.
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+  });
   await page.goto(stack.gateway.graphqlUrl, { waitUntil: 'load' });
 }, 120_000);
 
@@ -57,5 +62,6 @@ describe('GraphiQL in a browser', () => {
     await page.locator('.graphiql-response').getByText('"sandbox": true').first().waitFor({ state: 'visible' });
     expect(offHost).toEqual([]);
     expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
-import { credentialsFrom } from '../../src/context';
+import { callerCredentials, type CredentialPolicy, isLoopback, operatorScope } from '../../src/credentials';
 
 describe('loadConfig', () => {
   it('defaults to the sandbox on port 4000', () => {
@@ -38,24 +38,69 @@ describe('loadConfig', () => {
   });
 });
 
-describe('credentialsFrom', () => {
-  const defaults = { encode: { key: 'dk', secret: 'ds' }, gdcToken: 'dt' };
+describe('callerCredentials', () => {
+  const operator = { encode: { key: 'dk', secret: 'ds' }, gdcToken: 'dt' };
+  const none = { encode: null, gdcToken: null };
+  const policy = (p: Partial<CredentialPolicy> = {}): CredentialPolicy => ({ operator, sandbox: none, operatorScope: 'everyone', allowFallback: false, ...p });
 
   it("prefers the caller's headers", () => {
-    expect(credentialsFrom({ 'x-dcc-api-key': 'k', 'x-dcc-secret-key': 's', 'x-auth-token': 't' }, defaults)).toEqual({
+    expect(callerCredentials({ 'x-dcc-api-key': 'k', 'x-dcc-secret-key': 's', 'x-auth-token': 't' }, policy(), false)).toEqual({
       encode: { key: 'k', secret: 's' },
       gdcToken: 't',
     });
   });
 
-  it('falls back to the defaults', () => {
-    expect(credentialsFrom({}, defaults)).toEqual(defaults);
+  it("lends the operator's credentials to a caller with none, where the policy allows", () => {
+    expect(callerCredentials({}, policy(), false)).toEqual(operator);
+    expect(callerCredentials({}, policy({ operatorScope: 'authenticated' }), true)).toEqual(operator);
+    expect(callerCredentials({}, policy({ operatorScope: 'authenticated' }), false)).toEqual(none);
+    expect(callerCredentials({}, policy({ operatorScope: 'nobody' }), true)).toEqual(none);
+  });
+
+  it("never gives a caller with its own GDC token the operator's ENCODE key, unless fallback is allowed", () => {
+    expect(callerCredentials({ 'x-auth-token': 't' }, policy(), false)).toEqual({ encode: null, gdcToken: 't' });
+    expect(callerCredentials({ 'x-dcc-api-key': 'k', 'x-dcc-secret-key': 's' }, policy(), false)).toEqual({ encode: { key: 'k', secret: 's' }, gdcToken: null });
+    expect(callerCredentials({ 'x-auth-token': 't' }, policy({ allowFallback: true }), false)).toEqual({ encode: operator.encode, gdcToken: 't' });
+  });
+
+  it("falls back to the sandbox's public credentials when the operator's may not be lent", () => {
+    const sandbox = { encode: { key: 'SBX', secret: 'sbx' }, gdcToken: 'sbx-token' };
+    expect(callerCredentials({}, policy({ sandbox, operatorScope: 'nobody' }), false)).toEqual(sandbox);
   });
 
   it('refuses half an ENCODE key pair', () => {
-    expect(() => credentialsFrom({ 'x-dcc-api-key': 'k' }, defaults)).toThrow(/both X-Dcc-Api-Key and X-Dcc-Secret-Key/);
+    expect(() => callerCredentials({ 'x-dcc-api-key': 'k' }, policy(), false)).toThrow(/both X-Dcc-Api-Key and X-Dcc-Secret-Key/);
   });
 
+  it('knows loopback hosts', () => {
+    expect(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost'].map(isLoopback)).toEqual([true, true, true, true, true]);
+    expect(['0.0.0.0', '::', '10.0.0.1', 'example.org'].map(isLoopback)).toEqual([false, false, false, false]);
+    expect(operatorScope([], '127.0.0.1')).toBe('everyone');
+    expect(operatorScope([], '0.0.0.0')).toBe('nobody');
+    expect(operatorScope(['k'.repeat(16)], '0.0.0.0')).toBe('authenticated');
+  });
+});
+
+describe('loadConfig: safety settings', () => {
+  it('listens on loopback by default, with the documented limits', () => {
+    const c = loadConfig({});
+    expect(c.host).toBe('127.0.0.1');
+    expect(c).toMatchObject({ maxUpstreamCalls: 50, shutdownGraceMs: 25_000, introspection: true, auth: { apiKeys: [], allowCredentialFallback: false } });
+    expect(c.limits).toEqual({ aliases: 30, rootFields: 20, depth: 15, tokens: 20_000, inputDepth: 64 });
+  });
+
+  it('reads API keys from the variable and from a file, and refuses short keys', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keys-')), 'keys.txt');
+    fs.writeFileSync(file, '# operators\nfile-key-0123456789abcdef\n\n');
+    const c = loadConfig({ GATEWAY_API_KEYS: 'env-key-0123456789abcdef, other-key-0123456789ab', GATEWAY_API_KEYS_FILE: file });
+    expect(c.auth.apiKeys).toEqual(['env-key-0123456789abcdef', 'other-key-0123456789ab', 'file-key-0123456789abcdef']);
+    expect(() => loadConfig({ GATEWAY_API_KEYS: 'short' })).toThrow(/at least 16 characters/);
+    expect(() => loadConfig({ ALLOW_CREDENTIAL_FALLBACK: 'maybe' })).toThrow(/ALLOW_CREDENTIAL_FALLBACK must be true or false/);
+    expect(() => loadConfig({ MAX_DEPTH: '0' })).toThrow(/MAX_DEPTH must be at least 1/);
+  });
+});
+
+describe('sandbox schemas', () => {
   it('SANDBOX_SCHEMAS=real puts the sandbox on the real profiles, inserts and dictionary in data/', () => {
     const c = loadConfig({ SANDBOX_SCHEMAS: 'real' });
     expect(c.sandbox.encodeProfiles).toBe(path.resolve(__dirname, '../../data/encode/profiles'));

@@ -1,4 +1,5 @@
 import type { UpstreamHttp, UpstreamResponse } from '../http';
+import { checkEncodeFilterField, checkEncodeIdentifier, checkEncodeTypeName } from '../grammar';
 import { missingCredential, upstreamError } from '../upstream-error';
 import { identifierPath } from './identifiers';
 import type {
@@ -69,7 +70,7 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
   async getRecord(id: string, frame: EncodeFrame = 'object'): Promise<EncodeRecord | null> {
     const res = await this.http.request({
       method: 'GET',
-      path: identifierPath(id),
+      path: identifierPath(checkEncodeIdentifier(id)),
       query: [
         ['format', 'json'],
         ['frame', frame],
@@ -85,7 +86,7 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
     const res = await this.http.request({
       method: 'GET',
       path: '/search/',
-      query: [['type', type], ...filters, ['limit', String(limit)], ['frame', frame], ['format', 'json']],
+      query: [['type', checkEncodeTypeName(type, 'type')], ...filters.map(([f, v]): [string, string] => [checkEncodeFilterField(f), v]), ['limit', String(limit)], ['frame', frame], ['format', 'json']],
       headers: this.headers(false),
     });
     // The portal answers an empty search with 404 "No results found" and the usual envelope.
@@ -98,7 +99,7 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
   async getProfile(name: string): Promise<EncodeProfile | null> {
     const res = await this.http.request({
       method: 'GET',
-      path: `/profiles/${encodeURIComponent(name)}.json`,
+      path: `/profiles/${encodeURIComponent(checkEncodeTypeName(name, 'name'))}.json`,
       query: [['format', 'json']],
       headers: this.headers(false),
     });
@@ -107,11 +108,11 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
   }
 
   create(profile: string, record: object): Promise<EncodeWriteOutcome> {
-    return this.write('POST', `/${encodeURIComponent(profile)}`, record, `POST to ${profile}`);
+    return this.write('POST', `/${encodeURIComponent(checkEncodeTypeName(profile))}`, record, `POST to ${profile}`);
   }
 
   patch(id: string, patch: object): Promise<EncodeWriteOutcome> {
-    return this.write('PATCH', identifierPath(id), patch, `PATCH ${id}`);
+    return this.write('PATCH', identifierPath(checkEncodeIdentifier(id)), patch, `PATCH ${id}`);
   }
 
   async renewUpload(uuid: string): Promise<EncodeWriteOutcome> {

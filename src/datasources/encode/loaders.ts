@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { recordBatch } from '../../metrics';
+import { checkEncodeIdentifier } from '../grammar';
 import type { EncodeApi } from './client';
 import { chunkByLength, classifyIdentifier, identifiersOf, type IdentifierField } from './identifiers';
 import type { EncodeRecord } from './models';
@@ -50,7 +51,23 @@ export interface EncodeLoaders {
   record: DataLoader<string, EncodeRecord | null>;
 }
 
+/** An id outside the identifier grammar fails alone, before any search or GET is built from it. */
+async function loadValidRecords(api: EncodeApi, ids: readonly string[]): Promise<(EncodeRecord | null | Error)[]> {
+  recordBatch('encode.record', ids.length);
+  const checked = ids.map((id) => {
+    try {
+      return checkEncodeIdentifier(id);
+    } catch (err) {
+      return err as Error;
+    }
+  });
+  const valid = checked.filter((c): c is string => typeof c === 'string');
+  const loaded = valid.length ? await loadRecords(api, valid) : [];
+  let next = 0;
+  return checked.map((c) => (typeof c === 'string' ? loaded[next++] : c));
+}
+
 /** Built per request: the cache must never outlive one caller's credentials. */
 export function createEncodeLoaders(api: EncodeApi): EncodeLoaders {
-  return { record: new DataLoader((ids) => (recordBatch('encode.record', ids.length), loadRecords(api, ids)), { maxBatchSize: 1000 }) };
+  return { record: new DataLoader((ids) => loadValidRecords(api, ids), { maxBatchSize: 1000 }) };
 }

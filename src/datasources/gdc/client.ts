@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
 import type { UpstreamHttp, UpstreamResponse } from '../http';
+import { checkGdcId, checkGdcNodeType, checkGdcProject, headerSafe } from '../grammar';
 import { missingCredential, upstreamError } from '../upstream-error';
 import type {
   GdcDocumentFormat,
@@ -34,14 +34,9 @@ export interface GdcApi {
   getDictionary(type: string): Promise<unknown | null>;
 }
 
+/** PROGRAM-PROJECT, checked against its grammar (see ../grammar.ts) before any URL is built. */
 export function parseProject(project: string): GdcProjectRef {
-  const dash = project.indexOf('-');
-  if (dash <= 0 || dash === project.length - 1) {
-    throw new GraphQLError(`GDC project must be PROGRAM-PROJECT, such as GDC-INTERNAL; got '${project}'`, {
-      extensions: { code: 'BAD_USER_INPUT', argument: 'project' },
-    });
-  }
-  return { program: project.slice(0, dash), project: project.slice(dash + 1) };
+  return checkGdcProject(project);
 }
 
 const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
@@ -64,7 +59,7 @@ export class GdcClient implements GdcApi {
 
   async submit(project: GdcProjectRef, document: string, options: GdcSubmitOptions) {
     const headers: Record<string, string> = { 'content-type': CONTENT_TYPE[options.format] };
-    if (options.documentName) headers['x-document-name'] = options.documentName;
+    if (options.documentName) headers['x-document-name'] = headerSafe(options.documentName);
     const res = await this.http.request({
       method: options.method,
       path: `${this.projectPath(project)}${options.dryRun ? '/_dry_run' : ''}`,
@@ -80,7 +75,7 @@ export class GdcClient implements GdcApi {
   }
 
   async getEntities(project: GdcProjectRef, ids: readonly string[]): Promise<(GdcEntity | null)[]> {
-    let wanted = [...new Set(ids)];
+    let wanted = [...new Set(ids.map((id) => checkGdcId(id)))];
     const byId = new Map<string, GdcEntity>();
     // GDC refuses the whole request when one id is unknown ("Not found: …"); drop those ids and ask once more.
     for (let attempt = 0; attempt < 2 && wanted.length; attempt++) {
@@ -103,7 +98,7 @@ export class GdcClient implements GdcApi {
   async getDictionary(type: string): Promise<unknown | null> {
     const res = await this.http.request({
       method: 'GET',
-      path: `/v0/submission/_dictionary/${encodeURIComponent(type)}`,
+      path: `/v0/submission/_dictionary/${encodeURIComponent(checkGdcNodeType(type))}`,
       headers: { accept: 'application/json' },
     });
     if (res.status === 404) return null;

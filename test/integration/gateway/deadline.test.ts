@@ -25,7 +25,8 @@ describe('upstream deadline and retries', () => {
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', upstream: 'ENCODE', reason: 'timeout', timeoutMs: TIMEOUT_MS });
     expect(res.errors?.[0].message).toMatch(/no answer within UPSTREAM_TIMEOUT_MS \(1000 ms\)/);
     expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
-    expect(ms).toBeLessThan(TIMEOUT_MS + 400);
+    // Three attempts of a full timeout each would take 3 s; margin for a busy machine.
+    expect(ms).toBeLessThan(2 * TIMEOUT_MS);
   });
 
   it('retries a read after 503s and answers; every attempt is counted', async () => {
@@ -44,7 +45,8 @@ describe('upstream deadline and retries', () => {
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', reason: 'timeout', attempts: 2 });
     expect(faults().list()[0].applied).toBe(2);
     expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
-    expect(ms).toBeLessThan(TIMEOUT_MS + 400);
+    // Three attempts of a full timeout each would take 3 s; margin for a busy machine.
+    expect(ms).toBeLessThan(2 * TIMEOUT_MS);
   });
 
   it('never retries a write after a reset: the caller is told, once', async () => {

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { FormData, request } from 'undici';
 import { ok, startStack, SUBMISSION_RESULT, type Stack } from '../../support/stack';
 
@@ -70,40 +68,5 @@ describe('the gateway on the built-in starter set (what `npm start` serves)', ()
     const res = await request(stack.gateway.graphqlUrl, { method: 'POST', body: form });
     expect(res.statusCode).toBe(400);
     await res.body.text();
-  });
-});
-
-describe('npm start', () => {
-  it('starts the gateway on the embedded sandbox and prints its URLs', async () => {
-    const root = path.resolve(__dirname, '../../..');
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/server.ts'], {
-      cwd: root,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ENCODE_URL: '', GDC_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    try {
-      const output = await new Promise<string>((resolve, reject) => {
-        let text = '';
-        const timer = setTimeout(() => reject(new Error(`no ready line after 60 s:\n${text}`)), 60_000);
-        child.stdout.on('data', (d) => {
-          text += d;
-          if (/S3: /.test(text)) {
-            clearTimeout(timer);
-            resolve(text);
-          }
-        });
-        child.stderr.on('data', (d) => (text += d));
-        child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${text}`)));
-      });
-      const graphql = /GraphQL \(and GraphiQL in a browser\) at (\S+)/.exec(output)?.[1];
-      expect(graphql).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
-      expect(output).toMatch(/ENCODE: http:\/\/127\.0\.0\.1:\d+ \(embedded sandbox\)/);
-      expect(output).toMatch(/GDC: +http:\/\/127\.0\.0\.1:\d+ \(embedded sandbox\)/);
-      const health = await request(graphql!.replace(/graphql$/, 'healthz'));
-      expect(health.statusCode).toBe(200);
-      await health.body.text();
-    } finally {
-      child.kill('SIGTERM');
-    }
   });
 });

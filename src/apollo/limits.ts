@@ -1,0 +1,71 @@
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import {
+  type ASTVisitor,
+  GraphQLError,
+  Kind,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import type { QueryLimits } from '../config';
+import { recordLimitRefusal } from '../metrics';
+
+/** The error every limit answers with: which variable, its value, what was found. */
+export function limitError(limit: string, max: number, message: string): GraphQLError {
+  recordLimitRefusal(limit);
+  return new GraphQLError(`${message} (${limit}=${max})`, { extensions: { code: 'LIMIT_EXCEEDED', limit, max } });
+}
+
+const found = (err: GraphQLError) => /found (\d+)/.exec(err.message)?.[1] ?? 'more';
+
+/** Top-level fields of each operation, fragments expanded: each may cost upstream calls of its own. */
+function rootFieldsRule(max: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => ({
+    OperationDefinition(operation) {
+      const n = countRootFields(context, operation.selectionSet, new Set());
+      if (n > max) context.reportError(limitError('MAX_ROOT_FIELDS', max, `The operation asks for ${n} top-level fields, more than allowed`));
+    },
+  });
+}
+
+function countRootFields(context: ValidationContext, set: SelectionSetNode, seen: Set<string>): number {
+  let n = 0;
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) n += s.name.value === '__typename' ? 0 : 1;
+    else if (s.kind === Kind.INLINE_FRAGMENT) n += countRootFields(context, s.selectionSet, seen);
+    else if (!seen.has(s.name.value)) {
+      seen.add(s.name.value);
+      const fragment = context.getFragment(s.name.value);
+      if (fragment) n += countRootFields(context, fragment.selectionSet, seen);
+    }
+  }
+  return n;
+}
+
+/**
+ * Validation rules for MAX_ALIASES, MAX_DEPTH (graphql-armor) and MAX_ROOT_FIELDS. MAX_TOKENS is
+ * the parser's own `maxTokens`; nesting beyond what the parser can take is refused before parsing
+ * (see http/input-limits.ts).
+ */
+export function limitRules(limits: QueryLimits): ValidationRule[] {
+  return [
+    maxAliasesRule({
+      n: limits.aliases,
+      propagateOnRejection: false,
+      onReject: [(ctx, err) => ctx?.reportError(limitError('MAX_ALIASES', limits.aliases, `The document has ${found(err)} aliases, more than allowed`))],
+    }),
+    maxDepthRule({
+      n: limits.depth,
+      propagateOnRejection: false,
+      onReject: [(ctx, err) => ctx?.reportError(limitError('MAX_DEPTH', limits.depth, `The query nests ${found(err)} levels deep, more than allowed`))],
+    }),
+    rootFieldsRule(limits.rootFields),
+  ];
+}
+
+/** graphql-js says "Document contains more than N tokens"; the caller should learn which variable. */
+export function tokenLimitError(message: string, max: number): GraphQLError | null {
+  if (!/Document contains more th(?:an|at) \d+ tokens/.test(message)) return null;
+  return limitError('MAX_TOKENS', max, `The document has more than ${max} tokens`);
+}

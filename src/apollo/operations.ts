@@ -1,0 +1,33 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayContext } from '../context';
+import { type OperationOutcome, recordOperation } from '../metrics';
+
+/**
+ * Per operation: its name for the access log, the request id in every error's extensions, and
+ * the operations/latency metrics by name and outcome (ok, error, refused by a limit).
+ */
+export function operationsPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      let type = 'unknown';
+      return {
+        async didResolveOperation({ operationName, operation }) {
+          type = operation?.operation ?? type;
+          if (operationName) contextValue.request.operationName = operationName;
+        },
+        async willSendResponse({ response, request }) {
+          if (response.body.kind !== 'single') return;
+          const errors = response.body.singleResult.errors ?? [];
+          for (const e of errors) {
+            (e as { extensions?: Record<string, unknown> }).extensions = { ...e.extensions, requestId: contextValue.request.requestId };
+          }
+          const codes = errors.map((e) => e.extensions?.code);
+          const outcome: OperationOutcome = codes.includes('LIMIT_EXCEEDED') ? 'refused' : errors.length ? 'error' : 'ok';
+          const name = contextValue.request.operationName ?? request.operationName;
+          recordOperation(name, type, outcome, (performance.now() - started) / 1000);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { recordLimitRefusal } from '../metrics';
+import { sendError } from './error-body';
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/**
+ * Whether a presented key is one of `keys`, in time that depends neither on where a key differs
+ * nor on which key matched: every key is compared, as equal-length digests.
+ */
+export function keyMatcher(keys: string[]): (presented: string) => boolean {
+  const digests = keys.map(digest);
+  return (presented) => {
+    const d = digest(presented);
+    let match = false;
+    for (const k of digests) match = timingSafeEqual(k, d) || match;
+    return match;
+  };
+}
+
+/**
+ * With GATEWAY_API_KEYS set, every request needs `Authorization: Bearer <key>` (401 otherwise).
+ * Sets `res.locals.authenticated` for the credential policy (src/credentials.ts).
+ */
+export function callerAuth(keys: string[]) {
+  const matches = keyMatcher(keys);
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.locals.authenticated = false;
+    if (!keys.length) return next();
+    const bearer = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!bearer || !matches(bearer)) {
+      recordLimitRefusal('GATEWAY_API_KEYS');
+      res.setHeader('www-authenticate', 'Bearer realm="submission-gateway"');
+      const why = bearer ? 'The bearer key is not one of GATEWAY_API_KEYS' : 'Send Authorization: Bearer <key> with a key from GATEWAY_API_KEYS';
+      return sendError(res, 401, why, 'UNAUTHENTICATED');
+    }
+    res.locals.authenticated = true;
+    next();
+  };
+}

@@ -1,0 +1,31 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { QueryLimits } from '../config';
+import { recordLimitRefusal } from '../metrics';
+import { bracketDepth, jsonDeeperThan } from '../nesting';
+import { sendError } from './error-body';
+
+/**
+ * Refuses, before Apollo parses anything, a query whose brackets nest deeper than selections
+ * (MAX_DEPTH, each level `{` and `(`) plus literals (MAX_INPUT_DEPTH) could need, and variables
+ * nested deeper than MAX_INPUT_DEPTH. Runs after the JSON and multipart body parsers.
+ */
+export function inputLimits(limits: QueryLimits) {
+  const queryMax = 2 * limits.depth + limits.inputDepth;
+  return (req: Request, res: Response, next: NextFunction) => {
+    const source = (req.method === 'GET' ? req.query : req.body) as Record<string, unknown> | undefined;
+    if (!source || typeof source !== 'object') return next();
+    const { query, variables } = source;
+    if (typeof query === 'string' && bracketDepth(query, queryMax) > queryMax) {
+      return refuse(res, `The query nests brackets more than ${queryMax} deep (2 × MAX_DEPTH=${limits.depth} + MAX_INPUT_DEPTH=${limits.inputDepth})`);
+    }
+    const deep =
+      typeof variables === 'string' ? bracketDepth(variables, limits.inputDepth + 1) > limits.inputDepth + 1 : jsonDeeperThan(variables, limits.inputDepth + 1);
+    if (deep) return refuse(res, `The variables nest more than ${limits.inputDepth} levels deep (MAX_INPUT_DEPTH=${limits.inputDepth})`);
+    next();
+  };
+}
+
+function refuse(res: Response, message: string): void {
+  recordLimitRefusal('MAX_INPUT_DEPTH');
+  sendError(res, 400, message, 'BAD_USER_INPUT', { limit: 'MAX_INPUT_DEPTH' });
+}

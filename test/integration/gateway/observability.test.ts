@@ -1,0 +1,91 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { request } from 'undici';
+import { type RunningGateway, startGateway } from '../../../src/gateway';
+import { startStack, type Stack } from '../../support/stack';
+
+/** /readyz, /metrics and the access log, over HTTP against the starter sandbox. */
+const lines: Record<string, any>[] = [];
+const sink = new Writable({
+  write(chunk, _enc, done) {
+    for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+    done();
+  },
+});
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({}, { logger: pino({ level: 'info' }, sink) });
+});
+afterAll(() => stack.stop());
+
+async function text(path: string) {
+  const res = await request(`${stack.gateway.url}${path}`);
+  return { status: res.statusCode, body: await res.body.text() };
+}
+
+describe('/readyz', () => {
+  it('is 200 with every check ok once started', async () => {
+    const res = await text('/readyz');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ status: 'ready', checks: { ENCODE: 'ok', GDC: 'ok' } });
+  });
+
+  it('is 503 while an upstream is unreachable, and says which', async () => {
+    let gateway: RunningGateway | undefined;
+    try {
+      gateway = await startGateway({
+        encodeUrl: stack.sandbox.encode!.url,
+        gdcUrl: 'http://127.0.0.1:9', // discard port: nothing listens
+        sandbox: { encode: true, gdc: false },
+        defaults: { encode: null, gdcToken: null },
+        logger: pino({ level: 'silent' }),
+      });
+      const res = await request(`${gateway.url}/readyz`);
+      expect(res.statusCode).toBe(503);
+      expect(await res.body.json()).toEqual({ status: 'unready', checks: { ENCODE: 'ok', GDC: 'unreachable (refused)' } });
+    } finally {
+      await gateway?.stop();
+    }
+  });
+});
+
+describe('/metrics', () => {
+  it('counts operations by name and outcome, upstream calls by route template, batches and limit refusals', async () => {
+    await stack.gql('query LabsByName { encodeRecords(ids: ["/labs/sandbox-lab/", "/awards/UM1HG000000/"]) }');
+    await stack.gql('query Broken { encodeRecord(id: "/labs/../users/") }');
+    await stack.gql(`query Many { ${Array.from({ length: 31 }, (_, i) => `a${i}: gatewayInfo { version }`).join(' ')} }`);
+    const { status, body } = await text('/metrics');
+    expect(status).toBe(200);
+    expect(body).toMatch(/gateway_operations_total\{operation="LabsByName",type="query",outcome="ok"\} 1/);
+    expect(body).toMatch(/gateway_operations_total\{operation="Broken",type="query",outcome="error"\} 1/);
+    expect(body).toMatch(/gateway_operation_duration_seconds_bucket\{le="[^"]+",operation="LabsByName",type="query"\}/);
+    expect(body).toMatch(/gateway_upstream_calls_total\{upstream="ENCODE",method="GET",route="\/search\/",status="200"\} [1-9]/);
+    expect(body).toMatch(/gateway_dataloader_batch_size_count\{loader="encode.record"\} [1-9]/);
+    expect(body).toMatch(/gateway_limit_refusals_total\{limit="MAX_ALIASES"\} [1-9]/);
+    // Route labels never carry ids: no accession, uuid, alias or lab name.
+    const routes = [...body.matchAll(/route="([^"]*)"/g)].map((m) => m[1]);
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes) expect(route).toMatch(/^(\/(:p|[a-z0-9_@]+))*\/?$/);
+    expect(body).not.toMatch(/sandbox-lab|UM1HG000000/);
+  });
+});
+
+describe('access log', () => {
+  it('writes one line per request with its id, operation, status and ms, and no credential', async () => {
+    lines.length = 0;
+    const res = await request(stack.gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'log-test-1', 'x-dcc-api-key': 'SBXSUBMIT', 'x-dcc-secret-key': 'sandbox-submitter-secret', 'x-auth-token': 'gdc-sandbox-submitter-token' },
+      body: JSON.stringify({ query: 'query Who { gatewayInfo { version } }', operationName: 'Who' }),
+    });
+    await res.body.text();
+    await new Promise((r) => setTimeout(r, 50));
+    const access = lines.filter((l) => l.req?.id === 'log-test-1');
+    expect(access).toHaveLength(1);
+    expect(access[0]).toMatchObject({ operation: 'Who', res: { status: 200 }, req: { method: 'POST', path: '/graphql' } });
+    expect(access[0].ms).toEqual(expect.any(Number));
+    expect(access[0].msg).toMatch(/^POST \/graphql 200 \d+ ms$/);
+    expect(JSON.stringify(lines)).not.toMatch(/sandbox-submitter-secret|gdc-sandbox-submitter-token|SBXSUBMIT/);
+  });
+});

@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { request } from 'undici';
+import { readExamples } from '../support/readme-examples';
+import { kill, ROOT, type RunningProcess, startGatewayProcess } from '../support/process';
+
+/**
+ * Every GraphQL and curl example of README.md, run as written, in order, against `npm start`
+ * (a real gateway process on its embedded sandbox; `SANDBOX_SCHEMAS=real` where the example's
+ * marker says so). Fails on any GraphQL error, `data: null`, an HTTP error or a failed command. The
+ * README's fixed ports (gateway 4000, sandbox 8001/8002/8003 of `npm run sandbox`) are mapped to
+ * the ports of this run.
+ */
+const examples = readExamples(path.join(ROOT, 'README.md'));
+const flavours = [...new Set(examples.map((e) => JSON.stringify(e.env)))];
+
+/**
+ * Runs a shell block as written, in a scratch folder, with every `curl` reporting its status; fails
+ * on the first failing command (set -e).
+ */
+function runShell(block: string): Promise<{ code: number; out: string }> {
+  const script = `set -euo pipefail\ncurl() { command curl -sS -w '\\nHTTP %{http_code}\\n' "$@"; }\n${block}\n`;
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
+  return new Promise((resolve) => {
+    execFile('bash', ['-c', script], { cwd, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      fs.rmSync(cwd, { recursive: true, force: true });
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
+    });
+  });
+}
+
+it('finds the README examples', () => {
+  expect(examples.filter((e) => e.kind === 'graphql').length).toBeGreaterThanOrEqual(4);
+  expect(examples.filter((e) => e.kind === 'sh').length).toBeGreaterThanOrEqual(1);
+});
+
+describe.each(flavours)('README examples on the sandbox with %s', (flavour) => {
+  const env = JSON.parse(flavour) as Record<string, string>;
+  const mine = examples.filter((e) => JSON.stringify(e.env) === flavour);
+  let gw: (RunningProcess & { graphqlUrl: string; url: string }) | undefined;
+  const ports = new Map<string, string>();
+
+  beforeAll(async () => {
+    gw = await startGatewayProcess(env);
+    await gw.waitForLog((l) => /^ {2}S3: /.test(l.msg) || /^ {2}GDC: /.test(l.msg));
+    const url = (label: string) => gw!.logs.map((l) => new RegExp(`^ {2}${label}: +(http://\\S+)`).exec(l.msg)?.[1]).find(Boolean);
+    ports.set('4000', gw.url);
+    ports.set('8001', url('ENCODE')!);
+    ports.set('8002', url('GDC')!);
+    if (url('S3')) ports.set('8003', url('S3')!);
+  }, 120_000);
+  afterAll(() => kill(gw));
+
+  /** The README's fixed addresses, pointed at this run's gateway and sandbox. */
+  const mapped = (text: string) => text.replace(/http:\/\/(?:localhost|127\.0\.0\.1):(4000|8001|8002|8003)/g, (m, port: string) => ports.get(port) ?? m);
+
+  it.each(mine.map((e, i) => [`#${i + 1} ${e.kind} at README line ${e.line}${e.operationName ? ` (${e.operationName})` : ''}`, e] as const))(
+    '%s runs as written',
+    async (_name, example) => {
+      if (example.kind === 'graphql') {
+        const res = await request(gw!.graphqlUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: example.text, operationName: example.operationName }),
+        });
+        const body = (await res.body.json()) as { data?: unknown; errors?: unknown[] };
+        expect({ status: res.statusCode, errors: body.errors }).toEqual({ status: 200, errors: undefined });
+        expect(body.data).not.toBeNull();
+        expect(body.data).toBeDefined();
+      } else {
+        const { code, out } = await runShell(mapped(example.text));
+        const statuses = [...out.matchAll(/^HTTP (\d{3})$/gm)].map((m) => Number(m[1]));
+        expect({ code, failed: statuses.filter((s) => s >= 400) }).toEqual({ code: 0, failed: [] });
+        expect(statuses.length).toBeGreaterThan(0);
+        expect(out).not.toMatch(/"errors"\s*:\s*\[\s*\{|"data"\s*:\s*null/);
+      }
+    },
+    60_000,
+  );
+});
