@@ -55,12 +55,13 @@ export async function runUpload(): Promise<void> {
     const sandbox = JSON.parse(sandboxProc.match[1]) as SandboxInfo;
 
     const nodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const gatewayProc = await startProcess(process.execPath, [...nodeArgs, 'dist/src/server.js'], /(http:\/\/\S+\/graphql)/, {
+    // The ready line is logged at info (as JSON lines).
+    const gatewayProc = await startProcess(process.execPath, [...nodeArgs, 'dist/src/server.js'], /(http:\/\/[^\s"]+\/graphql)/, {
       env: {
         ...process.env,
         PORT: '0',
         HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info',
         ENCODE_URL: sandbox.encode.url,
         GDC_URL: sandbox.gdc.url,
         ENCODE_S3_ENDPOINT: sandbox.s3.url,

@@ -20,6 +20,10 @@ export async function startProcess(command: string, args: string[], ready: RegEx
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     child.once('exit', (code) => reject(new Error(`${command} ${args.join(' ')} exited (${code}) before it was ready:\n${output.slice(-2000)}`)));
+    setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} ${args.join(' ')} printed nothing matching ${ready} within 2 minutes:\n${output.slice(-2000)}`));
+    }, 120_000).unref();
   });
   // BENCH_LOG_DIR keeps each child's output (e.g. with BENCH_GATEWAY_NODE_ARGS=--trace-gc).
   if (process.env.BENCH_LOG_DIR) {
