@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GatewayClient, GatewayError } from '../../../src/cli/gateway-client';
 import { multipartEtag } from '../../../src/rules/s3/etag';
+import { ENCODE_SANDBOX_KEYS } from '../../../src/sandbox';
 import { ok, startStack, type Stack } from '../../support/stack';
 
 const MiB = 1024 * 1024;
@@ -153,6 +154,28 @@ describe('uploadFile (ENCODE): bytes to the record S3 key, checked on the way (s
     stack.sandbox.encode!.requests.reset();
     expect((await upload(accession, bytes)).uploadFile.success).toBe(true);
     expect(stack.sandbox.encode!.requests.count({ method: 'POST' })).toBe(0);
+  });
+
+  it('refuses a file whose record no longer takes bytes (status in progress), uploading nothing', async () => {
+    const bytes = randomBytes(2000);
+    const { uuid, accession, key } = await fileRecord(bytes);
+    const admin = ENCODE_SANDBOX_KEYS.admin;
+    const patched = await stack.gql(
+      `mutation($input: PatchRecordInput!) { patchRecord(input: $input) { success } }`,
+      { input: { source: 'ENCODE', id: uuid, patch: { status: 'in progress' } } },
+      { 'x-dcc-api-key': admin.id, 'x-dcc-secret-key': admin.secret },
+    );
+    expect(ok(patched).patchRecord.success).toBe(true);
+    const { uploadFile: r } = await upload(accession, bytes);
+    expect(r).toMatchObject({ success: false, bytes: null });
+    expect(r.errors).toEqual([
+      {
+        type: 'INVALID_PERMISSIONS',
+        keys: ['status'],
+        message: `The ENCODE portal issues no upload credentials for file ${accession} (status in progress): status must be "uploading" to issue new credentials`,
+      },
+    ]);
+    expect(await absent(key)).toEqual({ head: 'absent', openUploads: 0 });
   });
 
   it('refuses a data file over MAX_DATA_FILE_BYTES clearly, whether the record says so or the bytes do', async () => {
