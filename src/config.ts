@@ -29,7 +29,7 @@ export interface Config {
   sandbox: SandboxConfig;
 }
 
-/** Data file uploads (`uploadFile`). */
+/** Data file uploads (`uploadFile`, both upstreams: ENCODE's S3 and GDC's files endpoint). */
 export interface UploadConfig {
   /** Largest data file; unlike documents they stream, so this guards against mistakes, not memory. */
   maxDataFileBytes: number;

@@ -10,9 +10,9 @@ import type { UpstreamPool } from './datasources/http';
 import { UpstreamCalls } from './datasources/upstream-calls';
 import { EncodeRegistrationService } from './services/encode/registration';
 import { EncodeUploadService } from './services/encode/upload';
-import { type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 import type { UploadObserver, UploadResultModel } from './services/result';
 import { GdcSubmissionService } from './services/gdc/submission';
+import { GDC_UPLOAD_DEFAULTS, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 
 /** Everything a resolver may touch, built anew for every request. */
 export interface GatewayContext {
@@ -82,10 +82,15 @@ export function createContextFactory(deps: ContextDeps) {
       loaders,
       services: {
         encode: new EncodeRegistrationService(encode, loaders.encode),
-        gdc: new GdcSubmissionService(gdc, loaders.gdc),
+        gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes),
         uploads: {
           encode: new EncodeUploadService(encode, s3, limits, observe),
-          gdc: (request) => uploadGdcFile({ api: gdc, loaders: loaders.gdc, limits, observe }, request),
+          // One set of upload settings for both upstreams (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS, MAX_DATA_FILE_BYTES).
+          gdc: (request) =>
+            uploadGdcFile(
+              { api: gdc, loaders: loaders.gdc, limits, observe, stateDir: GDC_UPLOAD_DEFAULTS.stateDir, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
+              request,
+            ),
         },
       },
       upstreamCalls,

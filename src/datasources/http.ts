@@ -1,5 +1,6 @@
 import { Agent, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
+import type { Readable } from 'node:stream';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { recordUpstreamCall } from '../metrics';
@@ -25,6 +26,21 @@ export interface UpstreamRequest {
   timeoutMs?: number;
 }
 
+/**
+ * A request whose body and answer are streams: large documents and data files, never buffered
+ * whole, and binary answers (archives) that must not be decoded as text.
+ */
+export interface UpstreamStreamRequest extends Omit<UpstreamRequest, 'body'> {
+  body?: Readable | Buffer | string;
+}
+
+export interface UpstreamStreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The answer's bytes; the caller must read or destroy it. */
+  body: Readable;
+}
+
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -42,6 +58,8 @@ export interface UpstreamHttp {
   readonly name: UpstreamName;
   readonly baseUrl: URL;
   request(req: UpstreamRequest): Promise<UpstreamResponse>;
+  /** A write whose body and answer stream (see UpstreamPool.stream). */
+  stream(req: UpstreamStreamRequest): Promise<UpstreamStreamResponse>;
 }
 
 /** Called before every HTTP request goes out (each retry and redirect hop too); may throw to refuse it. */
@@ -137,6 +155,32 @@ export class UpstreamPool implements UpstreamHttp {
         }
       }
       return res;
+    }
+  }
+
+  /**
+   * One streamed request, sent once (a body stream cannot be replayed, and a write is not idempotent).
+   * No overall deadline: a 200 MB document may take longer than UPSTREAM_TIMEOUT_MS in total; the
+   * pool's idle timeouts (no byte moving for that long) still apply. Network errors are thrown as
+   * they come (undici's), so the caller can tell a refused connection (nothing sent) from a lost answer.
+   */
+  async stream(req: UpstreamStreamRequest, beforeSend?: BeforeSend): Promise<UpstreamStreamResponse> {
+    const url = this.url(req.path, req.query);
+    beforeSend?.(this.name, { ...req, body: undefined });
+    const started = performance.now();
+    const route = routeTemplate(url.pathname);
+    try {
+      const res = await undiciRequest(url, { method: req.method, headers: req.headers, body: req.body, dispatcher: this.dispatcher });
+      const seconds = (performance.now() - started) / 1000;
+      recordUpstreamCall(this.name, req.method, route, res.statusCode, seconds);
+      this.options.logger?.debug(
+        { upstream: this.name, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) },
+        'upstream stream',
+      );
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (err) {
+      recordUpstreamCall(this.name, req.method, route, 'error', (performance.now() - started) / 1000);
+      throw err;
     }
   }
 

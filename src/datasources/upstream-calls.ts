@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { recordLimitRefusal } from '../metrics';
-import type { UpstreamHttp, UpstreamName, UpstreamPool, UpstreamRequest, UpstreamResponse } from './http';
+import type { UpstreamHttp, UpstreamName, UpstreamPool, UpstreamRequest, UpstreamResponse, UpstreamStreamRequest, UpstreamStreamResponse } from './http';
 
 /**
  * Per-operation accounting of upstream calls: one `UpstreamCalls` per GraphQL request, built in
@@ -42,6 +42,7 @@ export class UpstreamCalls {
       name: pool.name,
       baseUrl: pool.baseUrl,
       request: (req) => (req.method === 'GET' ? this.read(pool, req) : this.write(pool, req)),
+      stream: (req) => (req.method === 'GET' ? this.readStream(pool, req) : this.writeStream(pool, req)),
     };
   }
 
@@ -77,6 +78,22 @@ export class UpstreamCalls {
     this.writes++;
     try {
       return await pool.request(req, (upstream) => this.count(upstream, false));
+    } finally {
+      this.forget(pool.name);
+    }
+  }
+
+  /** A streamed read (a binary download) counts and is capped like any read; it is never memoised. */
+  private readStream(pool: UpstreamPool, req: UpstreamStreamRequest): Promise<UpstreamStreamResponse> {
+    return pool.stream(req, (upstream) => this.count(upstream, true));
+  }
+
+  /** A streamed write counts and forgets the memo like any write (its answer ends when the caller has read it). */
+  private async writeStream(pool: UpstreamPool, req: UpstreamStreamRequest): Promise<UpstreamStreamResponse> {
+    this.forget(pool.name);
+    this.writes++;
+    try {
+      return await pool.stream(req, (upstream) => this.count(upstream, false));
     } finally {
       this.forget(pool.name);
     }

@@ -202,6 +202,8 @@ export type UploadResult = {
 export type TransactionInput = {
   project: Scalars['String']['input'];
   transactionId: Scalars['Int']['input'];
+  /** commitTransaction: commit with ?async=true; the result carries the new transaction's id at once (poll gdcTransaction). */
+  async?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type DeleteEntitiesInput = {
@@ -274,6 +276,8 @@ export type SubmissionResult = {
   transactionId: Maybe<Scalars['Int']['output']>;
   createdCount: Scalars['Int']['output'];
   updatedCount: Scalars['Int']['output'];
+  /** GDC deletions: how many entities were deleted (a dry run: would be); null for other writes. */
+  deletedCount: Maybe<Scalars['Int']['output']>;
   errorCount: Scalars['Int']['output'];
   /** One per input entity, in input order. */
   entities: Array<EntityResult>;
@@ -703,6 +707,7 @@ export type SubmissionResultResolvers<ContextType = GatewayContext, ParentType e
   transactionId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   createdCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deletedCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   errorCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   entities?: Resolver<Array<ResolversTypes['EntityResult']>, ParentType, ContextType>;
   transactionalErrors?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;

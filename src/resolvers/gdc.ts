@@ -1,7 +1,15 @@
-import type { QueryResolvers } from '../generated/resolvers-types';
+import type { EntityResultResolvers, MutationResolvers, QueryResolvers } from '../generated/resolvers-types';
 import { parseProject } from '../datasources/gdc/client';
+import type { GdcDocumentFormat } from '../datasources/gdc/models';
+import { badInput } from '../services/documents';
+import { uniqueKeysOf } from '../services/gdc/envelope';
 
-export const gdcQueries: Pick<QueryResolvers, 'gdcEntities' | 'gdcDictionary'> = {
+const format = (f: string | null | undefined): GdcDocumentFormat => (f ?? 'TSV').toLowerCase() as GdcDocumentFormat;
+
+export const gdcQueries: Pick<
+  QueryResolvers,
+  'gdcEntities' | 'gdcDictionary' | 'gdcTemplate' | 'gdcExport' | 'gdcManifest' | 'gdcTransaction' | 'gdcTransactions' | 'gdcGraphql'
+> = {
   gdcEntities: async (_p, { project, ids }, ctx) => {
     parseProject(project); // a malformed project is the caller's error, before any upstream call
     const entities = await ctx.loaders.gdc.entity.loadMany(ids.map((id) => ({ project, id })));
@@ -12,4 +20,47 @@ export const gdcQueries: Pick<QueryResolvers, 'gdcEntities' | 'gdcDictionary'> =
   },
 
   gdcDictionary: (_p, { type }, ctx) => ctx.gdc.getDictionary(type ?? '_all'),
+
+  gdcTemplate: (_p, { types, format: f }, ctx) => {
+    ctx.upstreamCalls.grant(types.length); // one GET per type asked for
+    return ctx.services.gdc.templates(types, format(f));
+  },
+
+  gdcExport: (_p, { project, ids, format: f, withChildren }, ctx) => ctx.services.gdc.export(project, ids, format(f), withChildren ?? false),
+
+  gdcManifest: (_p, { project, ids }, ctx) => ctx.services.gdc.manifest(project, ids),
+
+  gdcTransaction: (_p, { project, id }, ctx) => ctx.services.gdc.transaction(project, id),
+
+  gdcTransactions: (_p, { project, first, offset }, ctx) => ctx.services.gdc.transactions(project, first ?? 20, offset ?? 0),
+
+  gdcGraphql: (_p, { query, variables }, ctx) => ctx.services.gdc.graphql(query, variables),
+};
+
+export const gdcMutations: Pick<MutationResolvers, 'commitTransaction' | 'closeTransaction' | 'deleteEntities' | 'submitBcrXml'> = {
+  commitTransaction: (_p, { input }, ctx) => ctx.services.gdc.commit(input.project, input.transactionId, input.async ?? false),
+
+  closeTransaction: (_p, { input }, ctx) => ctx.services.gdc.close(input.project, input.transactionId),
+
+  deleteEntities: (_p, { input }, ctx) => {
+    if (input.source !== 'GDC') {
+      throw badInput("deleteEntities deletes GDC entities; ENCODE records are not deleted but patched to status 'deleted' (patchRecord)", 'source');
+    }
+    if (!input.project) throw badInput('project is required for GDC (PROGRAM-PROJECT)', 'project');
+    if (!input.ids.length) throw badInput('ids is empty: nothing to delete', 'ids');
+    return ctx.services.gdc.delete(input.project, input.ids, input.dryRun ?? false);
+  },
+
+  submitBcrXml: (_p, { input }, ctx) =>
+    ctx.services.gdc.submitBcrXml(input.project, {
+      kind: input.kind === 'BIOSPECIMEN' ? 'biospecimen' : 'clinical',
+      document: input.document,
+      file: input.file,
+      dryRun: input.dryRun ?? false,
+    }),
+};
+
+/** GDC's unique keys, kept compact in large answers (see services/gdc/envelope.ts). */
+export const entityResultFields: Pick<EntityResultResolvers, 'uniqueKeys'> = {
+  uniqueKeys: (e) => uniqueKeysOf(e),
 };

@@ -1,7 +1,7 @@
 import type { Resolvers } from '../generated/resolvers-types';
 import { encodeQueries } from './encode';
 import { fileMutations } from './files';
-import { gdcQueries } from './gdc';
+import { entityResultFields, gdcMutations, gdcQueries } from './gdc';
 import { infoQueries } from './info';
 import { scalarResolvers } from './scalars';
 import { submissionMutations } from './submission';
@@ -9,5 +9,6 @@ import { submissionMutations } from './submission';
 export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: { ...infoQueries, ...encodeQueries, ...gdcQueries },
-  Mutation: { ...submissionMutations, ...fileMutations },
+  Mutation: { ...submissionMutations, ...gdcMutations, ...fileMutations },
+  EntityResult: { ...entityResultFields },
 };

@@ -11,11 +11,10 @@ const PROJECT_WHY = 'for GDC (PROGRAM-PROJECT)';
 
 export const submissionMutations: Pick<MutationResolvers, 'createEntities' | 'patchRecord'> = {
   createEntities: async (_p, { input }, ctx) => {
+    // GDC documents stream upstream (never read whole); ENCODE records are parsed here.
+    if (input.source === 'GDC') return ctx.services.gdc.create(required(input.project, 'project', PROJECT_WHY), input);
     const doc = await readSubmissionInput(input, ctx.maxUploadBytes);
     const dryRun = input.dryRun ?? false;
-    if (input.source === 'GDC') {
-      return ctx.services.gdc.submit(required(input.project, 'project', PROJECT_WHY), doc, input.upsert ? 'PUT' : 'POST', dryRun);
-    }
     return ctx.services.encode.create(required(input.profile, 'profile', 'for ENCODE (the item type, e.g. biosample)'), doc, dryRun);
   },
 

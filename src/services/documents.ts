@@ -1,5 +1,4 @@
 import { GraphQLError } from 'graphql';
-import { parse } from 'csv-parse/sync';
 import { DEFAULT_LIMITS } from '../config';
 import { jsonDeeperThan } from '../nesting';
 
@@ -39,28 +38,4 @@ export function parseJsonEntities(text: string, argument = 'document'): Record<s
     }
   });
   return list as Record<string, unknown>[];
-}
-
-/**
- * The line number of each entity a GDC TSV/CSV document yields, in order: data rows whose `type`
- * cell is empty are skipped by GDC, so they get no entity. Lets errors name the row.
- */
-export function delimitedEntityRows(text: string, format: 'tsv' | 'csv'): number[] {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      delimiter: format === 'tsv' ? '\t' : ',',
-      info: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-    }) as unknown as typeof records;
-  } catch (err) {
-    throw badInput(`The ${format.toUpperCase()} document cannot be read: ${(err as Error).message}`, 'document');
-  }
-  if (!records.length) return [];
-  const header = records[0].record.map((h) => h.trim().replace(/^\*/, ''));
-  const typeColumn = header.indexOf('type');
-  if (typeColumn < 0) throw badInput(`The ${format.toUpperCase()} header has no 'type' column`, 'document');
-  return records.slice(1).flatMap((r) => (r.record[typeColumn]?.trim() ? [r.info.lines] : []));
 }

@@ -17,11 +17,13 @@ export interface EntityResultModel {
   action: string | null;
   valid: boolean;
   id: string | null;
-  accession: string | null;
+  accession?: string | null;
   type: string | null;
   submitterId: string | null;
   aliases: string[];
-  record: unknown;
+  record?: unknown;
+  /** GDC: the project of unique keys that are exactly {project_id, submitter_id} (see gdc/envelope.ts uniqueKeysOf). */
+  projectId?: string | null;
   uniqueKeys: Record<string, unknown>[];
   relatedCases: { id: string; submitterId: string | null }[];
   errors: EntityErrorModel[];
@@ -36,6 +38,8 @@ export interface SubmissionResultModel {
   transactionId: number | null;
   createdCount: number;
   updatedCount: number;
+  /** GDC deletions: entities deleted (or that a dry run would delete); null for other writes. */
+  deletedCount?: number | null;
   errorCount: number;
   entities: EntityResultModel[];
   transactionalErrors: string[];

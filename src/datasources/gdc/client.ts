@@ -1,19 +1,21 @@
-import type { UpstreamHttp, UpstreamResponse } from '../http';
+import type { Readable } from 'node:stream';
+import { GraphQLError } from 'graphql';
+import type { UpstreamHttp, UpstreamResponse, UpstreamStreamRequest } from '../http';
+import { LostResponse, networkReason, neverSent } from '../lost-response';
 import { checkGdcId, checkGdcNodeType, checkGdcProject, headerSafe } from '../grammar';
-import { missingCredential, upstreamError } from '../upstream-error';
-import type {
-  GdcDocumentFormat,
-  GdcEntitiesResponse,
-  GdcEntity,
-  GdcProjectRef,
-  GdcSubmissionResponse,
-} from './models';
+import { missingCredential, upstreamError, upstreamMessage, upstreamUnavailable } from '../upstream-error';
+import { type OnEntity, readAnswer, readText } from './answer';
+import { GdcFilesClient } from './files';
+import type { GdcAnswer, GdcDocumentFormat, GdcEntitiesResponse, GdcEntity, GdcProjectRef } from './models';
 
-const CONTENT_TYPE: Record<GdcDocumentFormat, string> = {
+export const CONTENT_TYPE: Record<GdcDocumentFormat, string> = {
   json: 'application/json',
   tsv: 'text/tab-separated-values',
   csv: 'text/csv',
 };
+
+/** A document as sent: bytes in memory, or a stream (a spooled upload) read once. */
+export type GdcBody = string | Buffer | Readable;
 
 export interface GdcSubmitOptions {
   /** POST creates only; PUT creates or replaces (the document must be complete); PATCH changes given properties of existing entities ([GDC]). */
@@ -22,56 +24,196 @@ export interface GdcSubmitOptions {
   format: GdcDocumentFormat;
   /** Stored by GDC as the document name in the transaction log. */
   documentName?: string;
+  /** `?async=true`: GDC answers at once with the transaction id and runs it in the background. */
+  async?: boolean;
 }
 
-/** What the gateway needs from the GDC submission API. */
+/** What the gateway needs from the GDC submission API's project endpoints. */
 export interface GdcApi {
-  /** POST, PUT or PATCH one document as one transaction; a rejected transaction is a result, not an exception. */
-  submit(project: GdcProjectRef, document: string, options: GdcSubmitOptions): Promise<{ status: number; envelope: GdcSubmissionResponse }>;
+  /**
+   * POST, PUT or PATCH one document as one transaction. A rejected transaction or a refused
+   * document is an answer, not an exception; a lost answer throws LostResponse.
+   */
+  submit(project: GdcProjectRef, document: GdcBody, options: GdcSubmitOptions, onEntity?: OnEntity): Promise<GdcAnswer>;
   /** Entities by id; ids the upstream does not know come back as null. */
   getEntities(project: GdcProjectRef, ids: readonly string[]): Promise<(GdcEntity | null)[]>;
   /** One node schema, or `_all`. */
   getDictionary(type: string): Promise<unknown | null>;
+  /** Re-runs a dry run as a new transaction. */
+  commit(project: GdcProjectRef, transactionId: number, async?: boolean): Promise<GdcAnswer>;
+  close(project: GdcProjectRef, transactionId: number): Promise<GdcAnswer>;
+  /** One deletion transaction (never cascades). */
+  deleteEntities(project: GdcProjectRef, ids: readonly string[], dryRun: boolean): Promise<GdcAnswer>;
+  /** A submission template; null for a type the dictionary does not have. */
+  getTemplate(type: string, format: GdcDocumentFormat): Promise<{ fileName: string; content: string } | null>;
+  /** A query to the submission GraphQL (peregrine); its errors are strings, as GDC sends them. */
+  graphql(query: string, variables?: unknown): Promise<GdcGraphqlAnswer>;
+  /** `/export`: one file for one type, else a .tar.gz (TSV/CSV) or one JSON object keyed by type. */
+  exportEntities(project: GdcProjectRef, ids: readonly string[], format: GdcDocumentFormat, withChildren: boolean): Promise<GdcDownload>;
+  /** `/manifest`: the gdc-client upload manifest (YAML) of data file entities. */
+  manifest(project: GdcProjectRef, ids: readonly string[]): Promise<GdcDownload>;
+  /** `PUT /xml/{biospecimen|clinical}/bcr[/_dry_run]`: BCR XML converted by GDC into entities. */
+  submitBcrXml(project: GdcProjectRef, kind: 'biospecimen' | 'clinical', xml: GdcBody, dryRun: boolean): Promise<GdcAnswer>;
+  /** The files endpoint (data file bytes: single PUT or S3 multipart). */
+  readonly files: GdcFilesClient;
 }
 
+/** A file the API sends as a download, bytes as they came (an archive must not be decoded as text). */
+export interface GdcDownload {
+  fileName: string | null;
+  contentType: string;
+  body: Buffer;
+}
+
+export interface GdcGraphqlAnswer {
+  status: number;
+  data: unknown;
+  errors: string[];
+  /** The upstream's clock when it answered (its Date header), ms since the epoch; null without one. */
+  date: number | null;
+}
+
+/** PROGRAM-PROJECT, checked against its grammar (see ../grammar.ts) before any URL is built. */
 /** PROGRAM-PROJECT, checked against its grammar (see ../grammar.ts) before any URL is built. */
 export function parseProject(project: string): GdcProjectRef {
   return checkGdcProject(project);
 }
 
+export const projectId = (p: GdcProjectRef) => `${p.program}-${p.project}`;
+
+/** 100 uuids make a URL of about 3.7 KB, under the 4-8 KB that proxies commonly allow. */
+const IDS_IN_URL = 100;
+
 const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /** One caller's view of the GDC API: the shared connection pool plus this caller's token. */
 export class GdcClient implements GdcApi {
-  constructor(
-    private readonly http: UpstreamHttp,
-    private readonly token: string | null,
-  ) {}
+  readonly files: GdcFilesClient;
 
-  private headers(extra: Record<string, string> = {}): Record<string, string> {
+  constructor(
+    protected readonly http: UpstreamHttp,
+    protected readonly token: string | null,
+  ) {
+    this.files = new GdcFilesClient(http, (extra) => this.headers(extra));
+  }
+
+  protected headers(extra: Record<string, string> = {}): Record<string, string> {
     if (!this.token) throw missingCredential('GDC', 'send an X-Auth-Token header or set GDC_TOKEN / GDC_TOKEN_FILE');
     return { accept: 'application/json', 'x-auth-token': this.token, ...extra };
   }
 
-  private projectPath(p: GdcProjectRef): string {
+  protected projectPath(p: GdcProjectRef): string {
     return `/v0/submission/${encodeURIComponent(p.program)}/${encodeURIComponent(p.project)}`;
   }
 
-  async submit(project: GdcProjectRef, document: string, options: GdcSubmitOptions) {
+  async submit(project: GdcProjectRef, document: GdcBody, options: GdcSubmitOptions, onEntity?: OnEntity): Promise<GdcAnswer> {
     const headers: Record<string, string> = { 'content-type': CONTENT_TYPE[options.format] };
     if (options.documentName) headers['x-document-name'] = headerSafe(options.documentName);
-    const res = await this.http.request({
-      method: options.method,
-      path: `${this.projectPath(project)}${options.dryRun ? '/_dry_run' : ''}`,
-      headers: this.headers(headers),
-      body: document,
-    });
-    const envelope = res.json as GdcSubmissionResponse | undefined;
-    // 400 with an envelope is a rejected transaction (per-entity errors); anything else is an upstream failure.
-    if (envelope && typeof envelope === 'object' && Array.isArray(envelope.entities) && res.status < 500) {
-      return { status: res.status, envelope };
+    return this.write(
+      {
+        method: options.method,
+        path: `${this.projectPath(project)}${options.dryRun ? '/_dry_run' : ''}`,
+        query: options.async ? [['async', 'true']] : [],
+        headers,
+        body: document,
+      },
+      `${options.method} ${projectId(project)}${options.dryRun ? '/_dry_run' : ''}`,
+      onEntity,
+    );
+  }
+
+  commit(project: GdcProjectRef, transactionId: number, async = false): Promise<GdcAnswer> {
+    const path = `${this.projectPath(project)}/transactions/${transactionId}/commit`;
+    return this.write({ method: 'POST', path, query: async ? [['async', 'true']] : [], body: '' }, `commit of transaction ${transactionId}`);
+  }
+
+  close(project: GdcProjectRef, transactionId: number): Promise<GdcAnswer> {
+    const path = `${this.projectPath(project)}/transactions/${transactionId}/close`;
+    return this.write({ method: 'POST', path, body: '' }, `close of transaction ${transactionId}`);
+  }
+
+  deleteEntities(project: GdcProjectRef, ids: readonly string[], dryRun: boolean): Promise<GdcAnswer> {
+    const list = ids.map((id) => encodeURIComponent(checkGdcId(id))).join(',');
+    const path = `${this.projectPath(project)}/entities/${dryRun ? '_dry_run/' : ''}${list}`;
+    return this.write({ method: 'DELETE', path }, `DELETE ${projectId(project)} entities`);
+  }
+
+  submitBcrXml(project: GdcProjectRef, kind: 'biospecimen' | 'clinical', xml: GdcBody, dryRun: boolean): Promise<GdcAnswer> {
+    const path = `${this.projectPath(project)}/xml/${kind}/bcr${dryRun ? '/_dry_run' : ''}`;
+    return this.write({ method: 'PUT', path, headers: { 'content-type': 'application/xml' }, body: xml }, `PUT ${projectId(project)} ${kind} BCR XML`);
+  }
+
+  exportEntities(project: GdcProjectRef, ids: readonly string[], format: GdcDocumentFormat, withChildren: boolean): Promise<GdcDownload> {
+    ids.forEach((id) => checkGdcId(id));
+    const path = `${this.projectPath(project)}/export`;
+    const action = `export from ${projectId(project)}`;
+    // Many ids would make the URL too long for the servers in front of GDC: the same request as a POST body.
+    if (ids.length > IDS_IN_URL) {
+      const body = JSON.stringify({ ids, format, ...(withChildren ? { with_children: 'with_children' } : {}) });
+      return this.download(path, [], action, body);
     }
-    throw upstreamError('GDC', res.status, res.json, res.text, `${options.method} ${project.program}-${project.project}`);
+    const query: [string, string][] = [
+      ['ids', ids.join(',')],
+      ['format', format],
+    ];
+    // GDC reads any non-empty with_children as true; the guide sends `with_children=with_children`.
+    if (withChildren) query.push(['with_children', 'with_children']);
+    return this.download(path, query, action);
+  }
+
+  manifest(project: GdcProjectRef, ids: readonly string[]): Promise<GdcDownload> {
+    ids.forEach((id) => checkGdcId(id));
+    return this.download(`${this.projectPath(project)}/manifest`, [['ids', ids.join(',')]], `manifest of ${projectId(project)}`);
+  }
+
+  /** A GET whose answer is a file: read as bytes; a refusal is the upstream's error, with its message. */
+  protected async download(path: string, query: [string, string][], action: string, jsonBody?: string): Promise<GdcDownload> {
+    const headers = this.headers(jsonBody ? { accept: '*/*', 'content-type': 'application/json' } : { accept: '*/*' });
+    let res: Awaited<ReturnType<UpstreamHttp['stream']>>;
+    const parts: Buffer[] = [];
+    try {
+      res = await this.http.stream({ method: jsonBody ? 'POST' : 'GET', path, query, headers, body: jsonBody });
+      for await (const chunk of res.body) parts.push(chunk as Buffer);
+    } catch (err) {
+      if (err instanceof GraphQLError) throw err;
+      throw upstreamUnavailable('GDC', this.http.baseUrl, unavailableReason(err), { attempts: 1, timeoutMs: 0 });
+    }
+    const body = Buffer.concat(parts);
+    if (res.status !== 200) {
+      const text = body.toString('utf8');
+      throw upstreamError('GDC', res.status, parseJson(text), text, action);
+    }
+    return { fileName: attachmentName(res), contentType: String(res.headers['content-type'] ?? ''), body };
+  }
+
+  /**
+   * Sends one write and reads its answer as it streams. Auth failures are GraphQL errors; a
+   * connection that was refused means nothing was sent; anything lost after sending is LostResponse.
+   */
+  protected async write(req: Omit<UpstreamStreamRequest, 'headers'> & { headers?: Record<string, string> }, action: string, onEntity?: OnEntity): Promise<GdcAnswer> {
+    const headers = this.headers(req.headers);
+    const sentAt = Date.now();
+    let status: number | null = null;
+    try {
+      const res = await this.http.stream({ ...req, headers });
+      status = res.status;
+      if (res.status === 401 || res.status === 403 || res.status >= 500) {
+        const text = await readText(res.body);
+        const json = parseJson(text);
+        if (res.status < 500) throw upstreamError('GDC', res.status, json, text, action);
+        throw new LostResponse('GDC', action, `HTTP ${res.status}: ${upstreamMessage(json, text)}`, sentAt, res.status);
+      }
+      try {
+        return await readAnswer(res.status, res.body, onEntity);
+      } catch (err) {
+        if (err instanceof SyntaxError) throw upstreamError('GDC', res.status, undefined, err.message, action);
+        throw err;
+      }
+    } catch (err) {
+      if (err instanceof GraphQLError || err instanceof LostResponse) throw err;
+      if (status === null && neverSent(err)) throw upstreamUnavailable('GDC', this.http.baseUrl, 'refused', { attempts: 1, timeoutMs: 0 });
+      throw new LostResponse('GDC', action, networkReason(err), sentAt, status);
+    }
   }
 
   async getEntities(project: GdcProjectRef, ids: readonly string[]): Promise<(GdcEntity | null)[]> {
@@ -105,10 +247,59 @@ export class GdcClient implements GdcApi {
     return this.expectJson<unknown>(res, `GET dictionary ${type}`);
   }
 
-  private expectJson<T>(res: UpstreamResponse, action: string): T {
+  async getTemplate(type: string, format: GdcDocumentFormat): Promise<{ fileName: string; content: string } | null> {
+    const res = await this.http.request({
+      method: 'GET',
+      path: `/v0/submission/template/${encodeURIComponent(checkGdcNodeType(type, 'types'))}`,
+      query: [['format', format]],
+      headers: { accept: '*/*' },
+    });
+    if (res.status === 404) return null;
+    if (res.status !== 200) throw upstreamError('GDC', res.status, res.json, res.text, `GET template ${type}`);
+    return { fileName: attachmentName(res) ?? `submission_${type}_template.${format}`, content: res.text };
+  }
+
+  async graphql(query: string, variables?: unknown): Promise<GdcGraphqlAnswer> {
+    const res = await this.http.request({
+      method: 'POST',
+      path: '/v0/submission/graphql',
+      headers: this.headers({ 'content-type': 'application/json' }),
+      body: JSON.stringify({ query, variables: variables ?? {} }),
+    });
+    const body = res.json as { data?: unknown; errors?: unknown } | undefined;
+    // 200 with data, or 400 with data and string errors; anything else (403, 5xx, HTML) is the upstream failing.
+    if (!body || typeof body !== 'object' || (res.status !== 200 && res.status !== 400)) {
+      throw upstreamError('GDC', res.status, res.json, res.text, 'POST graphql');
+    }
+    const errors = Array.isArray(body.errors) ? body.errors.map((e) => (typeof e === 'string' ? e : upstreamMessage(e, JSON.stringify(e)))) : [];
+    const date = Date.parse(String(res.headers.date ?? ''));
+    return { status: res.status, data: body.data ?? null, errors, date: Number.isNaN(date) ? null : date };
+  }
+
+  protected expectJson<T>(res: UpstreamResponse, action: string): T {
     if (res.status >= 200 && res.status < 300 && res.json !== undefined) return res.json as T;
     throw upstreamError('GDC', res.status, res.json, res.text, action);
   }
+}
+
+function unavailableReason(err: unknown): 'refused' | 'timeout' | 'reset' {
+  if (neverSent(err)) return 'refused';
+  return /timeout/i.test(String((err as { code?: string }).code ?? (err as Error).message)) ? 'timeout' : 'reset';
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file name of a download (`content-disposition: attachment; filename=…`). */
+export function attachmentName(res: { headers: UpstreamResponse['headers'] }): string | null {
+  const header = String(res.headers['content-disposition'] ?? '');
+  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(header);
+  return match ? decodeURIComponent(match[1]) : null;
 }
 
 /** The ids named in a "Not found" answer (400 or 404), or null when the answer is something else. */

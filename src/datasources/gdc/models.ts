@@ -4,6 +4,8 @@ export interface GdcEntityError {
   type: string;
   message: string;
   keys?: string[];
+  /** A deletion refused because others depend on the entity (INVALID_LINK). */
+  dependents?: { id: string; type?: string }[];
   [key: string]: unknown;
 }
 
@@ -18,7 +20,10 @@ export interface GdcEntityResult {
   warnings: unknown[];
 }
 
-/** The envelope of POST/PUT (and _dry_run) on /<program>/<project>. `code` equals the HTTP status. */
+/**
+ * The envelope of POST/PUT/PATCH (and _dry_run) on /<program>/<project>, of a commit, and of
+ * DELETE …/entities (which adds deleted_entity_count and dependent_ids). `code` equals the HTTP status.
+ */
 export interface GdcSubmissionResponse {
   transaction_id: number | null;
   success: boolean;
@@ -32,6 +37,21 @@ export interface GdcSubmissionResponse {
   entities: GdcEntityResult[];
   cases_related_to_created_entities_count?: number;
   cases_related_to_updated_entities_count?: number;
+  deleted_entity_count?: number;
+  /** Comma-joined ids of the entities that block a deletion. */
+  dependent_ids?: string;
+}
+
+/**
+ * Any answer of a GDC write: an envelope when a transaction ran, else GDC's short form
+ * `{message[, code, transaction_id]}` (async "Transaction submitted.", "Closed transaction.", and the
+ * refusals of commit and close, unreadable documents, unknown projects).
+ */
+export interface GdcAnswer {
+  status: number;
+  envelope: GdcSubmissionResponse | null;
+  message: string;
+  transactionId: number | null;
 }
 
 /** One entity as GET /entities/<ids> returns it. */

@@ -2,37 +2,87 @@ import { GraphQLError } from 'graphql';
 import type { GdcApi } from '../../datasources/gdc/client';
 import { parseProject } from '../../datasources/gdc/client';
 import type { GdcLoaders } from '../../datasources/gdc/loaders';
-import { delimitedEntityRows } from '../documents';
-import type { SubmissionDocument } from '../submission-document';
+import type { GdcDocumentFormat } from '../../datasources/gdc/models';
+import type { CreateEntitiesInput } from '../../generated/resolvers-types';
 import type { SubmissionResultModel } from '../result';
-import { fromGdcEnvelope } from './envelope';
+import { createEntities } from './create';
+import { memoryDocument } from './document/source';
+import { type BcrXmlRequest, submitBcrXml } from './bcr';
+import { exportFiles, manifestOf } from './exports';
+import { closeTransaction, commitTransaction, deleteEntities } from './lifecycle';
+import { type GdcTransactionModel, transactionLog, transactionLogs } from './log';
+import { type GdcFileModel, templates } from './templates';
+import { sendDocument } from './transaction';
 
-/** Per request: one caller's GDC submissions (transactions) through its client and loaders. */
+/**
+ * Per request: one caller's GDC submissions (transactions, their lifecycle, templates) through its
+ * client and loaders. Each operation lives in its own module; this is the one door to them.
+ */
 export class GdcSubmissionService {
   constructor(
     private readonly api: GdcApi,
     private readonly loaders: GdcLoaders,
+    private readonly maxUploadBytes: number = 100 * 1024 * 1024,
   ) {}
 
-  /** The whole document as one transaction: POST (create), PUT (upsert) or PATCH, dry run or not. */
-  async submit(project: string, doc: SubmissionDocument, method: 'POST' | 'PUT' | 'PATCH', dryRun: boolean): Promise<SubmissionResultModel> {
-    const ref = parseProject(project);
-    const text = doc.text ?? JSON.stringify(doc.entities);
-    const rows = doc.format === 'json' ? [] : delimitedEntityRows(text, doc.format);
-    const { status, envelope } = await this.api.submit(ref, text, {
-      method,
-      dryRun,
-      format: doc.format,
-      documentName: doc.filename ?? undefined,
-    });
-    return fromGdcEnvelope(envelope, status, dryRun, rows);
+  /** createEntities: one transaction (or `chunkSize` several), the document streamed, never held whole. */
+  create(project: string, input: CreateEntitiesInput): Promise<SubmissionResultModel> {
+    return createEntities(this.api, parseProject(project), input, this.maxUploadBytes);
   }
 
   /** GDC's PATCH changes only the given properties (a PUT would need the whole entity again). */
   async patch(project: string, id: string, patch: Record<string, unknown>, dryRun: boolean): Promise<SubmissionResultModel> {
+    const ref = parseProject(project);
     const entity = await this.loaders.entity.load({ project, id });
     if (!entity) throw new GraphQLError(`GDC entity '${id}' in project ${project} not found`, { extensions: { code: 'NOT_FOUND' } });
-    const doc = { ...patch, type: entity.properties.type, id };
-    return this.submit(project, { format: 'json', text: JSON.stringify([doc]), entities: null, filename: null }, 'PATCH', dryRun);
+    const doc = memoryDocument(JSON.stringify([{ ...patch, type: entity.properties.type, id }]), 'json');
+    return sendDocument(this.api, ref, doc, { method: 'PATCH', dryRun, async: false }, null);
+  }
+
+  commit(project: string, transactionId: number, async: boolean): Promise<SubmissionResultModel> {
+    return commitTransaction(this.api, parseProject(project), transactionId, async);
+  }
+
+  close(project: string, transactionId: number): Promise<SubmissionResultModel> {
+    return closeTransaction(this.api, parseProject(project), transactionId);
+  }
+
+  delete(project: string, ids: string[], dryRun: boolean): Promise<SubmissionResultModel> {
+    return deleteEntities(this.api, parseProject(project), ids, dryRun);
+  }
+
+  templates(types: string[], format: GdcDocumentFormat): Promise<GdcFileModel[]> {
+    return templates(this.api, types, format);
+  }
+
+  submitBcrXml(project: string, req: BcrXmlRequest): Promise<SubmissionResultModel> {
+    return submitBcrXml(this.api, parseProject(project), req, this.maxUploadBytes);
+  }
+
+  export(project: string, ids: string[], format: GdcDocumentFormat, withChildren: boolean): Promise<GdcFileModel[]> {
+    return exportFiles(this.api, parseProject(project), ids, format, withChildren);
+  }
+
+  manifest(project: string, ids: string[]): Promise<string> {
+    return manifestOf(this.api, parseProject(project), ids);
+  }
+
+  transaction(project: string, id: number): Promise<GdcTransactionModel | null> {
+    return transactionLog(this.api, parseProject(project), id);
+  }
+
+  transactions(project: string, first: number, offset: number): Promise<GdcTransactionModel[]> {
+    return transactionLogs(this.api, parseProject(project), first, offset);
+  }
+
+  /** The caller's query to GDC's own submission GraphQL; its errors become GraphQL errors here. */
+  async graphql(query: string, variables: unknown): Promise<unknown> {
+    const answer = await this.api.graphql(query, variables ?? {});
+    if (answer.errors.length) {
+      throw new GraphQLError(`GDC's submission GraphQL: ${answer.errors.join('; ')}`, {
+        extensions: { code: 'BAD_USER_INPUT', upstream: 'GDC', upstreamStatus: answer.status, upstreamErrors: answer.errors, upstreamData: answer.data },
+      });
+    }
+    return answer.data;
   }
 }

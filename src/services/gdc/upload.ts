@@ -1,15 +1,40 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { FileUpload } from 'graphql-upload-minimal';
-import { GraphQLError } from 'graphql';
+import { parseProject } from '../../datasources/gdc/client';
 import type { GdcApi } from '../../datasources/gdc/client';
+import { GdcFileRefusal } from '../../datasources/gdc/files';
 import type { GdcLoaders } from '../../datasources/gdc/loaders';
-import type { UploadObserver, UploadResultModel } from '../result';
-import { discard, openUpload, type UploadLimits } from '../upload-stream';
+import type { GdcProjectRef } from '../../datasources/gdc/models';
+import { badInput } from '../documents';
+import type { EntityErrorModel, UploadObserver, UploadResultModel } from '../result';
+import { fileParts } from './upload/parts';
+import { UploadState } from './upload/state';
+import { type PartsOutcome, sendParts } from './upload/multipart';
+
+/** S3 refuses parts below 5 MiB (all but the last). */
+export const MIN_PART_BYTES = 5 * 1024 * 1024;
+
+/** Part size and parts in flight (about 40 MiB per upload), and where unfinished uploads are remembered. */
+export const GDC_UPLOAD_DEFAULTS = {
+  partBytes: 8 * 1024 * 1024,
+  parallelParts: 4,
+  stateDir: path.join(tmpdir(), 'submission-gateway', 'gdc-uploads'),
+};
 
 /** What a GDC upload may use, built per request in the context. */
 export interface GdcUploadDeps {
   api: GdcApi;
   loaders: GdcLoaders;
-  limits: UploadLimits;
+  limits: { maxDataFileBytes: number };
+  /** Below this a file goes in one PUT; above, in parts of this size (UPLOAD_PART_BYTES, ≥ 5 MiB). */
+  partBytes: number;
+  /** Parts in flight at once: memory is about partBytes × (parallelParts + 1). */
+  parallelParts: number;
+  /** Where unfinished multipart uploads are remembered, so a new try resumes them. */
+  stateDir: string;
   observe?: UploadObserver;
 }
 
@@ -22,13 +47,154 @@ export interface GdcUploadRequest {
 }
 
 /**
- * `uploadFile(source: GDC)`: the bytes of a data file entity to the submission API's files endpoint.
- * Not there yet: the request's bytes are read and dropped (so the caller gets this answer rather
- * than a broken connection) and the answer says so.
+ * `uploadFile(source: GDC)`: a data file's bytes to the submission API's files endpoint, as
+ * gdc-client sends them. Below the part size, one PUT of the bytes (held in memory, so their md5
+ * and size are checked before anything is sent). Above it, S3 multipart: parts read one after the
+ * other, several in flight, each retried on its own; md5 and size computed on the way and checked
+ * against the entity's md5sum and file_size before the upload is completed (a mismatch aborts it).
+ * An upload that stops halfway stays open upstream and is resumed by the next try with the same
+ * file: the parts GDC already has (same number, size and md5) are not sent again.
  */
-export async function uploadGdcFile(_deps: GdcUploadDeps, request: GdcUploadRequest): Promise<UploadResultModel> {
-  discard((await openUpload(request.file)).stream);
-  throw new GraphQLError('uploadFile does not support GDC yet: upload GDC data files with gdc-client for now', {
-    extensions: { code: 'NOT_IMPLEMENTED', upstream: 'GDC' },
+export async function uploadGdcFile(deps: GdcUploadDeps, request: GdcUploadRequest): Promise<UploadResultModel> {
+  if (!request.project) throw badInput('project is required for GDC (PROGRAM-PROJECT)', 'project');
+  const project = parseProject(request.project);
+  const file = await request.file;
+  const stream = file.createReadStream() as Readable & { truncated?: boolean };
+  try {
+    const entity = await deps.loaders.entity.load({ project: request.project, id: request.id });
+    const props = entity?.properties;
+    if (!props) return refused(request.id, `GDC has no entity ${request.id} in ${request.project}`, 'NOT_FOUND', ['id']);
+    if (!('file_state' in props)) return refused(request.id, `${props.type} ${request.id} is not a data file: it has no bytes to upload`, 'INVALID_TYPE', ['type']);
+    const expected = { bytes: numberOr(props.file_size), md5: typeof props.md5sum === 'string' ? props.md5sum.toLowerCase() : null };
+    if (expected.bytes !== null && expected.bytes > deps.limits.maxDataFileBytes) {
+      return refused(request.id, `The entity's file_size (${expected.bytes}) is above the ${deps.limits.maxDataFileBytes}-byte limit for data files`, 'INVALID_VALUE', ['file_size']);
+    }
+    const result = await send(deps, project, request.id, stream, expected);
+    deps.observe?.({ source: 'GDC', bytes: result.bytes ?? 0, success: result.success });
+    return result;
+  } finally {
+    // Whatever was not read (a refusal, a failed part) is drained, so the caller gets this answer.
+    stream.on('error', () => undefined);
+    stream.resume();
+  }
+}
+
+interface Expected {
+  bytes: number | null;
+  md5: string | null;
+}
+
+async function send(deps: GdcUploadDeps, project: GdcProjectRef, id: string, stream: Readable & { truncated?: boolean }, expected: Expected): Promise<UploadResultModel> {
+  const partBytes = Math.max(deps.partBytes, MIN_PART_BYTES);
+  const md5 = createHash('md5');
+  let bytes = 0;
+  const parts = fileParts(stream, partBytes, (chunk) => {
+    bytes += chunk.length;
+    if (expected.bytes !== null && bytes > expected.bytes) throw new SizeError(expected.bytes);
+    if (bytes > deps.limits.maxDataFileBytes) throw new SizeError(deps.limits.maxDataFileBytes);
+    md5.update(chunk);
   });
+  const state = new UploadState(deps.stateDir, `${project.program}-${project.project}`, id);
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await parts.next();
+  } catch (err) {
+    return failed(id, err, bytes);
+  }
+  try {
+    const start: Start = first.done ? { kind: 'single', body: Buffer.alloc(0) } : await peekEnd(parts, first.value);
+    if (start.kind === 'single') {
+      const body = start.body;
+      const digest = md5.digest('hex');
+      const mismatch = check(expected, body.length, digest, stream);
+      if (mismatch) return mismatch(id, 'nothing was sent');
+      await deps.api.files.put(project, id, body);
+      await state.clear();
+      return { source: 'GDC', id, success: true, message: `Uploaded ${body.length} bytes in one PUT; md5 and size match the entity.`, bytes: body.length, md5sum: digest, errors: [] };
+    }
+    const outcome: PartsOutcome = await sendParts(deps, project, id, state, partBytes, start.parts);
+    if (outcome.kind === 'interrupted') {
+      return {
+        source: 'GDC',
+        id,
+        success: false,
+        message: `${outcome.reason}. ${outcome.uploaded} part(s) of ${expected.bytes === null ? '?' : Math.ceil(expected.bytes / partBytes)} are uploaded (upload ${outcome.uploadId}); upload the same file again to resume: the parts GDC has are not sent again.`,
+        bytes,
+        md5sum: null,
+        errors: [{ type: 'ERROR', message: outcome.reason, keys: ['file'], location: null }],
+      };
+    }
+    const digest = md5.digest('hex');
+    const mismatch = check(expected, bytes, digest, stream);
+    if (mismatch) {
+      await deps.api.files.abort(project, id, outcome.uploadId);
+      await state.clear();
+      return mismatch(id, 'the multipart upload was aborted (file_state is registered again)');
+    }
+    await deps.api.files.complete(project, id, outcome.uploadId, outcome.parts);
+    await state.clear();
+    const reused = outcome.reused ? `, ${outcome.reused} of them already there from an earlier try` : '';
+    return { source: 'GDC', id, success: true, message: `Uploaded ${bytes} bytes in ${outcome.parts.length} parts${reused}; md5 and size match the entity.`, bytes, md5sum: digest, errors: [] };
+  } catch (err) {
+    return failed(id, err, bytes);
+  }
+}
+
+type Start = { kind: 'single'; body: Buffer } | { kind: 'multipart'; parts: AsyncGenerator<Buffer> };
+
+/** After the first part: if the stream has ended, the whole file is that one buffer. */
+async function peekEnd(parts: AsyncGenerator<Buffer>, first: Buffer): Promise<Start> {
+  const second = await parts.next();
+  if (second.done) return { kind: 'single', body: first };
+  return {
+    kind: 'multipart',
+    parts: (async function* () {
+      yield first;
+      yield second.value;
+      yield* parts;
+    })(),
+  };
+}
+
+class SizeError extends Error {
+  override readonly name = 'SizeError';
+
+  constructor(readonly limit: number) {
+    super(`The file has more bytes than the ${limit} expected`);
+  }
+}
+
+type Mismatch = (id: string, what: string) => UploadResultModel;
+
+/** The bytes against the entity: size, then md5; a function that words the refusal, or null. */
+function check(expected: Expected, bytes: number, digest: string, stream: { truncated?: boolean }): Mismatch | null {
+  const errors: EntityErrorModel[] = [];
+  if (stream.truncated) errors.push({ type: 'INVALID_VALUE', message: 'The upload was cut at the request size limit: the file is larger than the gateway accepts', keys: ['file'], location: null });
+  else if (expected.bytes !== null && bytes !== expected.bytes) {
+    errors.push({ type: 'INVALID_VALUE', message: `The file has ${bytes} bytes; the entity's file_size is ${expected.bytes}`, keys: ['file_size'], location: null });
+  } else if (expected.md5 !== null && digest !== expected.md5) {
+    errors.push({ type: 'INVALID_VALUE', message: `The md5 of the file's bytes is ${digest}; the entity's md5sum is ${expected.md5}`, keys: ['md5sum'], location: null });
+  }
+  if (!errors.length) return null;
+  return (id, what) => ({ source: 'GDC', id, success: false, message: `${errors[0].message}: ${what}.`, bytes, md5sum: digest, errors });
+}
+
+function failed(id: string, err: unknown, bytes: number): UploadResultModel {
+  if (err instanceof SizeError) {
+    const error = { type: 'INVALID_VALUE', message: `The file has more bytes than the entity's file_size (${err.limit})`, keys: ['file_size'], location: null };
+    return { source: 'GDC', id, success: false, message: `${error.message}: nothing was completed.`, bytes, md5sum: null, errors: [error] };
+  }
+  if (err instanceof GdcFileRefusal) {
+    const error = { type: 'ERROR', message: err.message, keys: ['file'], location: null };
+    return { source: 'GDC', id, success: false, message: `GDC refused the upload (HTTP ${err.status}): ${err.message}`, bytes, md5sum: null, errors: [error] };
+  }
+  throw err;
+}
+
+function refused(id: string, message: string, type: string, keys: string[]): UploadResultModel {
+  return { source: 'GDC', id, success: false, message, bytes: 0, md5sum: null, errors: [{ type, message, keys, location: null }] };
+}
+
+function numberOr(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }

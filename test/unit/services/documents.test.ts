@@ -1,4 +1,4 @@
-import { delimitedEntityRows, detectFormat, parseJsonEntities } from '../../../src/services/documents';
+import { detectFormat, parseJsonEntities } from '../../../src/services/documents';
 
 describe('detectFormat', () => {
   it('prefers the given format, then the file name, then the content', () => {
@@ -20,20 +20,5 @@ describe('parseJsonEntities', () => {
   it('names the problem in bad input', () => {
     expect(() => parseJsonEntities('{"type": ')).toThrow(/not valid JSON/);
     expect(() => parseJsonEntities('[{"a":1}, 3]')).toThrow(/Entity 1 of the document must be a JSON object, not number/);
-  });
-});
-
-describe('delimitedEntityRows', () => {
-  it('gives the line of every row GDC turns into an entity, skipping blank lines and rows without a type', () => {
-    const tsv = ['type\tsubmitter_id', 'sample\ts1', '', '\ts-skipped', 'sample\ts2'].join('\n');
-    expect(delimitedEntityRows(tsv, 'tsv')).toEqual([2, 5]);
-  });
-
-  it('reads CSV and a *type header from a template', () => {
-    expect(delimitedEntityRows('*type,submitter_id\ncase,c1\ncase,c2\n', 'csv')).toEqual([2, 3]);
-  });
-
-  it('refuses a document without a type column', () => {
-    expect(() => delimitedEntityRows('submitter_id\nx', 'tsv')).toThrow(/no 'type' column/);
   });
 });

@@ -46,7 +46,11 @@ export function resolveSources(sources: Sources): RawDictionary {
 export function loadResolvedJson(file: string): RawDictionary {
   const bytes = fs.readFileSync(file);
   const text = (file.endsWith('.gz') ? zlib.gunzipSync(bytes) : bytes).toString('utf8');
-  const all = JSON.parse(text) as Record<string, JsonObject>;
+  return splitAll(JSON.parse(text) as Record<string, JsonObject>);
+}
+
+/** `GET /_dictionary/_all` as it is served: node schemas and the definition documents side by side. */
+export function splitAll(all: Record<string, JsonObject>): RawDictionary {
   const nodes: Record<string, JsonObject> = {};
   const extras: Record<string, JsonObject> = {};
   for (const [key, value] of Object.entries(all)) {

@@ -1,0 +1,57 @@
+import type { Readable } from 'node:stream';
+import { JsonArraySplitter } from '../json-split';
+import type { GdcAnswer, GdcEntityResult, GdcSubmissionResponse } from './models';
+
+/** About a millisecond of parsing: the most done before the event loop gets a turn. */
+const SLICE = 64 * 1024;
+
+/** Called with each entity result of an envelope as it streams in; the envelope itself keeps none. */
+export type OnEntity = (entity: GdcEntityResult, index: number) => void;
+
+/**
+ * Reads a GDC write's answer as it streams: entity results one by one (to `onEntity`, else into
+ * the envelope), the rest parsed at the end. A 100,000-entity envelope is never one string, and no
+ * single JSON.parse holds the event loop. Throws a SyntaxError (with the start of the text) when
+ * the answer is not JSON at all, e.g. a proxy's HTML page.
+ */
+export async function readAnswer(status: number, body: Readable, onEntity?: OnEntity): Promise<GdcAnswer> {
+  const collected: GdcEntityResult[] = [];
+  const splitter = new JsonArraySplitter((json, i) => {
+    const entity = JSON.parse(json) as GdcEntityResult;
+    if (onEntity) onEntity(entity, i);
+    else collected.push(entity);
+  }, 'entities');
+  for await (const chunk of body) {
+    // A stream read hands over everything buffered at once (a megabyte when GDC answers faster
+    // than it is read): worked through in slices, with other callers served between them.
+    const bytes = chunk as Buffer;
+    for (let i = 0; i < bytes.length; i += SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      splitter.write(bytes.subarray(i, i + SLICE));
+    }
+  }
+  const restText = splitter.end() ?? '';
+  let rest: Record<string, unknown>;
+  try {
+    rest = JSON.parse(restText) as Record<string, unknown>;
+  } catch {
+    throw new SyntaxError(restText.replace(/\s+/g, ' ').trim().slice(0, 300) || '(an empty answer)');
+  }
+  if (!rest || typeof rest !== 'object' || Array.isArray(rest)) throw new SyntaxError(restText.slice(0, 300));
+  const transactionId = typeof rest.transaction_id === 'number' ? rest.transaction_id : null;
+  const message = typeof rest.message === 'string' ? rest.message : '';
+  if (!Array.isArray(rest.entities)) return { status, envelope: null, message, transactionId };
+  const envelope = { ...rest, entities: collected } as unknown as GdcSubmissionResponse;
+  return { status, envelope, message, transactionId };
+}
+
+/** At most `limit` bytes of an answer as text (for error messages), the rest drained. */
+export async function readText(body: Readable, limit = 64 * 1024): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < limit) parts.push((chunk as Buffer).subarray(0, limit - size));
+    size += (chunk as Buffer).length;
+  }
+  return Buffer.concat(parts).toString('utf8');
+}

@@ -1,0 +1,145 @@
+/**
+ * Splits a JSON text, as it streams in, into the elements of one array: the top-level array (a
+ * submission document) or the array under one key of a top-level object (GDC's `entities` in an
+ * upload envelope). Each element is handed over as its own small JSON text, so a 200 MB document
+ * or a 100,000-entity answer never becomes one string or one JSON.parse that blocks the event loop.
+ *
+ * It tracks only what JSON structure needs (depth, strings, escapes); the elements themselves are
+ * checked by JSON.parse (or by the upstream). With `key`, everything outside that array is kept
+ * (the array left as `[]`) and returned by `end()` for the caller to parse.
+ */
+export class JsonArraySplitter {
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  /** Depth of the target array's elements, once the array is open; -1 before, -2 after. */
+  private elementDepth = -1;
+  private element: Buffer[] = [];
+  private elementHasContent = false;
+  private count = 0;
+  private rest: Buffer[] = [];
+  /** The last string completed at depth 1 (pieces across chunks) and the key it became after `:`. */
+  private stringFrom = -1;
+  private lastString: Buffer[] = [];
+  private currentKey: string | null = null;
+  private sawRoot = false;
+  private rootIsArray = false;
+
+  constructor(
+    private readonly onElement: (json: string, index: number) => void,
+    private readonly key: string | null = null,
+  ) {}
+
+  write(chunk: Buffer): void {
+    let segmentStart = 0; // where the current run of bytes (element or rest) began in this chunk
+    const flush = (end: number) => {
+      if (end > segmentStart) {
+        const piece = chunk.subarray(segmentStart, end);
+        if (this.inElementArray()) {
+          if (this.elementHasContent) this.element.push(piece);
+        } else if (this.key !== null) this.rest.push(piece);
+      }
+      segmentStart = end;
+    };
+    if (this.inString && this.stringFrom >= 0) this.stringFrom = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (this.inString) {
+        if (this.escape) this.escape = false;
+        else if (c === 0x5c) this.escape = true;
+        else if (c === 0x22) {
+          this.inString = false;
+          if (this.stringFrom >= 0) {
+            this.lastString.push(chunk.subarray(this.stringFrom, i));
+            this.stringFrom = -1;
+          }
+        }
+        continue;
+      }
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+      if (!this.sawRoot) {
+        this.sawRoot = true;
+        this.rootIsArray = c === 0x5b;
+        // A document that is one object (not an array) is one element, as GDC reads it.
+        if (this.key === null && !this.rootIsArray) {
+          flush(i);
+          this.elementDepth = 0;
+        }
+      }
+      const inArray = this.inElementArray();
+      if (inArray && this.depth === this.elementDepth && (c === 0x2c || c === 0x5d)) {
+        // `,` or the closing `]` at element level ends the current element.
+        flush(i);
+        this.emit();
+        if (c === 0x5d) {
+          this.depth--;
+          this.elementDepth = -2;
+          segmentStart = i; // the `]` itself belongs to the rest
+        } else segmentStart = i + 1;
+        continue;
+      }
+      if (inArray && this.depth === this.elementDepth && !this.elementHasContent) {
+        segmentStart = i; // whitespace before an element is dropped
+        this.elementHasContent = true;
+      }
+      if (c === 0x22) {
+        this.inString = true;
+        if (this.depth === 1 && this.key !== null) {
+          this.stringFrom = i + 1;
+          this.lastString = [];
+        }
+      } else if (c === 0x7b || c === 0x5b) {
+        this.depth++;
+        if (this.elementDepth === -1 && this.opensTarget(c)) {
+          flush(i + 1);
+          this.elementDepth = this.depth;
+        }
+      } else if (c === 0x7d || c === 0x5d) {
+        this.depth--;
+        if (this.depth === 0 && this.elementDepth === 0) {
+          flush(i + 1);
+          this.emit();
+          this.elementDepth = -2;
+        }
+      } else if (c === 0x3a && this.depth === 1 && this.key !== null) {
+        this.currentKey = Buffer.concat(this.lastString).toString('utf8');
+      } else if (c === 0x2c && this.depth === 1) {
+        this.currentKey = null;
+      }
+    }
+    if (this.inString && this.stringFrom >= 0) this.lastString.push(chunk.subarray(this.stringFrom));
+    flush(chunk.length);
+  }
+
+  /** Ends the input; returns the JSON outside the target array (with `key`), else null. */
+  end(): string | null {
+    if (this.depth !== 0 || this.inString) throw new SyntaxError('Unexpected end of JSON input');
+    if (this.elementDepth === 0 && this.elementHasContent) this.emit();
+    return this.key === null ? null : Buffer.concat(this.rest).toString('utf8');
+  }
+
+  /** How many elements were found. */
+  get elements(): number {
+    return this.count;
+  }
+
+  private inElementArray(): boolean {
+    return this.elementDepth >= 0;
+  }
+
+  private opensTarget(c: number): boolean {
+    if (this.key === null) return this.depth === 1 && c === 0x5b;
+    return this.depth === 2 && c === 0x5b && this.currentKey === this.key;
+  }
+
+  private emit(): void {
+    if (!this.elementHasContent) {
+      this.element = [];
+      return;
+    }
+    const text = Buffer.concat(this.element).toString('utf8').trimEnd();
+    this.element = [];
+    this.elementHasContent = false;
+    this.onElement(text, this.count++);
+  }
+}

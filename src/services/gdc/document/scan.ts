@@ -1,0 +1,162 @@
+import { parse } from 'csv-parse';
+import { JsonArraySplitter } from '../../../datasources/json-split';
+import { badInput } from '../../documents';
+import type { GdcDocument } from './source';
+
+/** One data record of a TSV/CSV document and the line it starts on (the header is line 1). */
+export interface DelimitedRecord {
+  cells: string[];
+  line: number;
+}
+
+/**
+ * The records of a TSV/CSV document as they stream, parsed the way GDC reads them (the header's
+ * cells trimmed and a template's leading `*` dropped by the caller). One record at a time: a
+ * 200 MB document never becomes one string or one array.
+ */
+export async function* delimitedRecords(doc: GdcDocument): AsyncGenerator<DelimitedRecord> {
+  const source = doc.open();
+  const parser = source.pipe(
+    parse({
+      delimiter: doc.format === 'csv' ? ',' : '\t',
+      info: true,
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+    }),
+  );
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      // csv-parse counts the line a record ends on; a quoted cell may span several.
+      yield { cells: record, line: info.lines - newlines(record) };
+    }
+  } catch (err) {
+    throw badInput(`The ${doc.format.toUpperCase()} document cannot be read: ${(err as Error).message}`, 'document');
+  } finally {
+    source.destroy();
+  }
+}
+
+function newlines(cells: string[]): number {
+  let n = 0;
+  for (const cell of cells) for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** The elements of a JSON document (an array, or one object) as JSON texts, one by one. */
+export async function* jsonElements(doc: GdcDocument): AsyncGenerator<string> {
+  const found: string[] = [];
+  const splitter = new JsonArraySplitter((json) => found.push(json));
+  const source = doc.open();
+  try {
+    for await (const chunk of source) {
+      splitter.write(chunk as Buffer);
+      yield* found.splice(0);
+    }
+    splitter.end();
+  } catch (err) {
+    throw badInput(`The document is not valid JSON: ${(err as Error).message}`, 'document');
+  } finally {
+    source.destroy();
+  }
+  yield* found.splice(0);
+}
+
+/** Header cells as GDC reads them: trimmed, without the template's `*` for required fields. */
+export function headerNames(cells: string[]): string[] {
+  return cells.map((h) => h.trim().replace(/^\*/, ''));
+}
+
+/** Refuses a TSV/CSV document whose header has no `type` column, reading only its first record. */
+export async function checkHeader(doc: GdcDocument): Promise<void> {
+  for await (const { cells } of delimitedRecords(doc)) {
+    if (!headerNames(cells).includes('type')) throw badInput(`The ${doc.format.toUpperCase()} header has no 'type' column`, 'document');
+    return;
+  }
+}
+
+/** What one pass over a document tells: each entity's type (and line, for TSV/CSV), in order. */
+export interface DocumentScan {
+  count: number;
+  /** Line of each entity in a TSV/CSV document; null for JSON. */
+  rows: number[] | null;
+  /** Each entity's type, as an index into `types` ('' when it has none GDC could read). */
+  typeIndex: number[];
+  types: string[];
+}
+
+/**
+ * One streaming pass: which entities the document yields, their types and lines. GDC skips TSV
+ * rows whose `type` cell is empty, so they get no entity (and no line here either).
+ */
+export async function scanDocument(doc: GdcDocument): Promise<DocumentScan> {
+  const types: string[] = [];
+  const known = new Map<string, number>();
+  const typeIndex: number[] = [];
+  const indexOf = (type: string) => {
+    let i = known.get(type);
+    if (i === undefined) known.set(type, (i = types.push(type) - 1));
+    return i;
+  };
+  if (doc.format === 'json') {
+    for await (const json of jsonElements(doc)) typeIndex.push(indexOf(typeOfJson(json, typeIndex.length)));
+    return { count: typeIndex.length, rows: null, typeIndex, types };
+  }
+  const rows: number[] = [];
+  let typeColumn = -1;
+  for await (const { cells, line } of delimitedRecords(doc)) {
+    if (typeColumn < 0) {
+      typeColumn = headerNames(cells).indexOf('type');
+      if (typeColumn < 0) throw badInput(`The ${doc.format.toUpperCase()} header has no 'type' column`, 'document');
+      continue;
+    }
+    const type = cells[typeColumn]?.trim();
+    if (!type) continue;
+    rows.push(line);
+    typeIndex.push(indexOf(type));
+  }
+  return { count: rows.length, rows, typeIndex, types };
+}
+
+function typeOfJson(json: string, index: number): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (err) {
+    throw badInput(`Entity ${index} of the document is not valid JSON: ${(err as Error).message}`, 'document');
+  }
+  const type = value && typeof value === 'object' && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? type : '';
+}
+
+/** What identifies an entity of a document: its type and submitter_id, or its id. */
+export interface EntityKey {
+  type: string;
+  submitterId: string | null;
+  id: string | null;
+}
+
+/** The keys of every entity of a document, in order (a streaming pass; used after a lost answer). */
+export async function entityKeys(doc: GdcDocument): Promise<EntityKey[]> {
+  const keys: EntityKey[] = [];
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+  if (doc.format === 'json') {
+    for await (const json of jsonElements(doc)) {
+      const e = (JSON.parse(json) ?? {}) as Record<string, unknown>;
+      keys.push({ type: str(e.type) ?? '', submitterId: str(e.submitter_id), id: str(e.id) });
+    }
+    return keys;
+  }
+  let columns: { type: number; submitterId: number; id: number } | null = null;
+  for await (const { cells } of delimitedRecords(doc)) {
+    if (!columns) {
+      const names = headerNames(cells);
+      columns = { type: names.indexOf('type'), submitterId: names.indexOf('submitter_id'), id: names.indexOf('id') };
+      continue;
+    }
+    const type = str(cells[columns.type]);
+    if (type) keys.push({ type, submitterId: str(cells[columns.submitterId]), id: str(cells[columns.id]) });
+  }
+  return keys;
+}
