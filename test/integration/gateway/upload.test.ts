@@ -196,18 +196,13 @@ describe('uploadFile (ENCODE): bytes to the record S3 key, checked on the way (s
     expect(await absent(undeclared.key)).toEqual({ head: 'absent', openUploads: 0 });
   });
 
-  it('answers a missing record, a record that is not a file, and GDC in the result or as NOT_IMPLEMENTED', async () => {
+  it('answers a missing record and a record that is not a file in the result', async () => {
     const bytes = randomBytes(1000);
     const missing = (await upload('sandbox-lab:no-such-file', bytes)).uploadFile;
     expect(missing).toMatchObject({ success: false, errors: [{ type: 'NOT_FOUND', keys: ['id'] }] });
     const notFile = (await upload(experiment, bytes)).uploadFile;
     expect(notFile.errors).toEqual([{ type: 'INVALID_VALUE', keys: ['id'], message: `ENCODE record '${experiment}' is a Experiment, not a file` }]);
 
-    const gdc = client.upload(UPLOAD, { input: { source: 'GDC', id: 'a1b2', project: 'GDC-INTERNAL', file: null } }, [
-      { path: 'variables.input.file', filename: 'x.bam', size: bytes.length, open: () => Readable.from([bytes]) },
-    ]);
-    await expect(gdc).rejects.toBeInstanceOf(GatewayError);
-    await expect(gdc).rejects.toMatchObject({ errors: [{ extensions: { code: 'NOT_IMPLEMENTED', upstream: 'GDC' } }] });
   });
 
   it('aborts the multipart upload when the caller goes away halfway: no object, no open upload', async () => {
