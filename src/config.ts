@@ -25,6 +25,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** A connection that has not sent a complete request head by then is closed (idle connect-only sockets). */
   headersTimeoutMs: number;
+  /** A request body that stalls this long closes its connection. */
+  bodyIdleTimeoutMs: number;
   introspection: boolean;
   sandbox: SandboxConfig;
 }
@@ -208,6 +210,7 @@ export function loadConfig(env: Env = process.env): Config {
     auth: { apiKeys: apiKeys(env), allowCredentialFallback: bool(env, 'ALLOW_CREDENTIAL_FALLBACK', false) },
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000),
     headersTimeoutMs: positive(env, 'HEADERS_TIMEOUT_MS', 20_000),
+    bodyIdleTimeoutMs: positive(env, 'BODY_IDLE_TIMEOUT_MS', 300_000),
     introspection: bool(env, 'INTROSPECTION', true),
     sandbox: sandboxSchemas(env),
   };

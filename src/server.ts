@@ -93,6 +93,7 @@ async function main(logger: Logger, config: Config): Promise<void> {
     limits: config.limits,
     introspection: config.introspection,
     headersTimeoutMs: config.headersTimeoutMs,
+    bodyIdleTimeoutMs: config.bodyIdleTimeoutMs,
   });
   if (stopping) return void (await gateway.stop());
 
