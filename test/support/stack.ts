@@ -42,6 +42,7 @@ export async function startStack(options: SandboxOptions = REAL_SCHEMAS, gateway
     ...gatewayOptions,
     // s3:// sources of file records are read from the sandbox S3.
     encode: { s3Endpoint: sandbox.s3?.url ?? null, ...gatewayOptions.encode },
+    uploads: { encodeS3Endpoint: sandbox.s3?.url ?? null, ...gatewayOptions.uploads },
   });
   return {
     sandbox,
