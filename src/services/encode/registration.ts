@@ -3,7 +3,7 @@ import type { EncodeWriteConfig } from '../../config';
 import type { EncodeApi } from '../../datasources/encode/client';
 import type { EncodeLoaders } from '../../datasources/encode/loaders';
 import type { EncodeRecord } from '../../datasources/encode/models';
-import { checkEncodeTypeName } from '../../datasources/grammar';
+import { checkEncodeIdentifier, checkEncodeTypeName } from '../../datasources/grammar';
 import { labName } from '../../rules/encode/aliases';
 import { profileOfRecord } from '../../rules/encode/naming';
 import type { ProfileSet, TypeInfo } from '../../rules/encode/profiles';
@@ -84,6 +84,8 @@ export class EncodeRegistrationService {
   }
 
   async patch(id: string, patch: Record<string, unknown>, opts: PatchOptions): Promise<SubmissionResultModel> {
+    // The id is an argument: outside the identifier grammar it is the request's error, before any upstream call.
+    checkEncodeIdentifier(id);
     const raw: RawRecord = { index: 0, row: null, json: patch, cells: null, errors: [] };
     return this.patchRecords([{ raw, id }], opts);
   }

@@ -156,14 +156,15 @@ describe('ENCODE registration (real profiles and inserts)', () => {
 
   it('registers file records with md5 and size computed from UPLOAD_ROOT and from an s3:// object (streamed, not its multipart ETag)', async () => {
     const r1 = Buffer.alloc(300_000, 1);
-    const r2 = Buffer.alloc(200_000, 2);
+    const MiB = 1024 * 1024;
+    const r2 = Buffer.alloc(5 * MiB + 200_000, 2);
     fs.mkdirSync(path.join(root, 'runs'), { recursive: true });
     fs.writeFileSync(path.join(root, 'runs', 'r1.fastq.gz'), r1);
     const s3 = stack.sandbox.s3!;
     const client = new S3Client({ endpoint: s3.url, forcePathStyle: true, region: s3.region, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
     const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: 'src/r2.fastq.gz' }));
-    const part1 = await client.send(new UploadPartCommand({ Bucket: s3.bucket, Key: 'src/r2.fastq.gz', UploadId, PartNumber: 1, Body: r2.subarray(0, 100_000) }));
-    const part2 = await client.send(new UploadPartCommand({ Bucket: s3.bucket, Key: 'src/r2.fastq.gz', UploadId, PartNumber: 2, Body: r2.subarray(100_000) }));
+    const part1 = await client.send(new UploadPartCommand({ Bucket: s3.bucket, Key: 'src/r2.fastq.gz', UploadId, PartNumber: 1, Body: r2.subarray(0, 5 * MiB) }));
+    const part2 = await client.send(new UploadPartCommand({ Bucket: s3.bucket, Key: 'src/r2.fastq.gz', UploadId, PartNumber: 2, Body: r2.subarray(5 * MiB) }));
     const done = await client.send(
       new CompleteMultipartUploadCommand({
         Bucket: s3.bucket,
@@ -173,7 +174,8 @@ describe('ENCODE registration (real profiles and inserts)', () => {
       }),
     );
     // S3's ETag of a multipart object is not its md5 (the gateway streams the object instead).
-    expect(done.ETag).toBeDefined();
+    expect(done.ETag?.replace(/"/g, '')).toMatch(/-2$/);
+    expect(done.ETag?.replace(/"/g, '')).not.toBe(md5(r2));
 
     const experiment = (await record(`${LAB}:exp-main`)).accession;
     const rep = await create('replicate', { entities: [{ aliases: ['rep-1'], experiment, library: `${LAB}:lib-1`, biological_replicate_number: 1, technical_replicate_number: 1 }] });
