@@ -7,7 +7,12 @@ import { runUpload } from './upload';
  * `npm run bench`: every benchmark prints ratios against a baseline measured in the same run.
  * `npm run bench -- upload` (or any list of names) runs only those.
  */
-const BENCHMARKS: Record<string, () => Promise<void>> = { batching: runBatching, 'gdc-streaming': runGdcStreaming, upload: runUpload };
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  batching: runBatching,
+  'encode-register': runEncodeRegister,
+  'gdc-streaming': runGdcStreaming,
+  upload: runUpload,
+};
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
