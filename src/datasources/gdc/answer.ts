@@ -21,13 +21,20 @@ export async function readAnswer(status: number, body: Readable, onEntity?: OnEn
     if (onEntity) onEntity(entity, i);
     else collected.push(entity);
   }, 'entities');
+  let sinceTurn = 0;
   for await (const chunk of body) {
-    // A stream read hands over everything buffered at once (a megabyte when GDC answers faster
-    // than it is read): worked through in slices, with other callers served between them.
+    // One poll of the socket can bring megabytes when GDC answers faster than it is read, and a
+    // stream iterator hands them over in promise callbacks, one after the other, without letting
+    // the event loop run: so other callers get a turn after every slice, across chunks too.
     const bytes = chunk as Buffer;
     for (let i = 0; i < bytes.length; i += SLICE) {
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      splitter.write(bytes.subarray(i, i + SLICE));
+      const slice = bytes.subarray(i, i + SLICE);
+      splitter.write(slice);
+      sinceTurn += slice.length;
+      if (sinceTurn >= SLICE) {
+        sinceTurn = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
   }
   const restText = splitter.end() ?? '';
