@@ -51,6 +51,9 @@ export function startProber(url: string, everyMs = 20): Prober {
       code === 0 ? resolve((JSON.parse(out) as [number, number][]).map(([at, ms]) => ({ at, ms }))) : reject(new Error(`prober exited with ${code}`)),
     );
   });
+  // A prober that dies early is reported by stop(); until then its rejection must not end the
+  // measuring process (which would leave the gateway process it measures running).
+  done.catch(() => undefined);
   return {
     stop() {
       child.stdin!.end('stop\n');
