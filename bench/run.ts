@@ -1,10 +1,18 @@
 import { runBatching } from './batching';
 import { runGdcStreaming } from './gdc-streaming';
+import { runUpload } from './upload';
 
-/** `npm run bench`: every benchmark prints ratios against a baseline measured in the same run. */
+/**
+ * `npm run bench`: every benchmark prints ratios against a baseline measured in the same run.
+ * `npm run bench -- upload` (or any list of names) runs only those.
+ */
+const BENCHMARKS: Record<string, () => Promise<void>> = { batching: runBatching, 'gdc-streaming': runGdcStreaming, upload: runUpload };
+
 async function main(): Promise<void> {
-  await runBatching();
-  await runGdcStreaming();
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((name) => !(name in BENCHMARKS));
+  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+  for (const name of asked.length ? asked : Object.keys(BENCHMARKS)) await BENCHMARKS[name]();
 }
 
 main().catch((err) => {

@@ -84,12 +84,16 @@ async function main(logger: Logger, config: Config): Promise<void> {
     host: config.host,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     maxUploadBytes: config.maxUploadBytes,
+    uploads: {
+      ...config.uploads,
+      // ENCODE's upload credentials name a bucket; with the sandbox portal it lives in the sandbox S3.
+      encodeS3Endpoint: config.uploads.encodeS3Endpoint ?? (needEncode ? (sandbox?.s3?.url ?? null) : null),
+    },
     maxUpstreamCalls: config.maxUpstreamCalls,
     limits: config.limits,
     introspection: config.introspection,
     headersTimeoutMs: config.headersTimeoutMs,
-    uploadPartBytes: config.uploadPartBytes,
-    uploadParallelParts: config.uploadParallelParts,
+    bodyIdleTimeoutMs: config.bodyIdleTimeoutMs,
   });
   if (stopping) return void (await gateway.stop());
 

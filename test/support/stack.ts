@@ -38,6 +38,7 @@ export async function startStack(options: SandboxOptions = REAL_SCHEMAS, gateway
     defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token },
     logger: pino({ level: 'silent' }),
     ...gatewayOptions,
+    uploads: { encodeS3Endpoint: sandbox.s3?.url ?? null, ...gatewayOptions.uploads },
   });
   return {
     sandbox,

@@ -39,10 +39,17 @@ export interface EncodeApi {
   patch(id: string, patch: object): Promise<EncodeWriteOutcome>;
 }
 
+/** What uploads need from the portal: the file record, and new upload credentials for it. */
+export interface EncodeUploadApi {
+  getRecord(id: string, frame?: EncodeFrame): Promise<EncodeRecord | null>;
+  /** `POST /files/<uuid>/@@upload` (403 while the file is not uploading). */
+  renewUpload(uuid: string): Promise<EncodeWriteOutcome>;
+}
+
 const WRITE_ERRORS = new Set([400, 409, 422]);
 
 /** One caller's view of the portal: the shared connection pool plus this caller's access key. */
-export class EncodeClient implements EncodeApi {
+export class EncodeClient implements EncodeApi, EncodeUploadApi {
   constructor(
     private readonly http: UpstreamHttp,
     private readonly credentials: EncodeCredentials | null,
@@ -106,6 +113,15 @@ export class EncodeClient implements EncodeApi {
 
   patch(id: string, patch: object): Promise<EncodeWriteOutcome> {
     return this.write('PATCH', identifierPath(checkEncodeIdentifier(id)), patch, `PATCH ${id}`);
+  }
+
+  async renewUpload(uuid: string): Promise<EncodeWriteOutcome> {
+    const path = `/files/${encodeURIComponent(uuid)}/@@upload`;
+    const res = await this.http.request({ method: 'POST', path, headers: this.headers(true), body: '{}' });
+    if (res.status === 200 || res.status === 201) return { status: res.status, record: this.expectJson<EncodeWriteResponse>(res, `POST ${path}`)['@graph'][0] };
+    // The portal's refusals (status not "uploading", no edit permission) belong to this record.
+    if ((res.status === 403 || res.status === 404) && res.json && typeof res.json === 'object') return { status: res.status, error: res.json as EncodeErrorResponse };
+    throw upstreamError('ENCODE', res.status, res.json, res.text, `POST ${path}`);
   }
 
   private async write(method: 'POST' | 'PATCH', path: string, body: object, action: string): Promise<EncodeWriteOutcome> {

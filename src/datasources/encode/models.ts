@@ -59,5 +59,17 @@ export interface EncodeWriteOutcome {
   error?: EncodeErrorResponse;
 }
 
+/** A file record's `upload_credentials` (an STS federation token for one S3 key). */
+export interface EncodeUploadCredentials {
+  access_key: string;
+  secret_key: string;
+  session_token: string;
+  /** ISO date-time. */
+  expiration: string;
+  /** `s3://bucket/key`. */
+  upload_url: string;
+  [field: string]: unknown;
+}
+
 /** `/profiles/<name>.json`: a draft-04 JSON schema with ENCODE keywords, mixins resolved. */
 export type EncodeProfile = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };

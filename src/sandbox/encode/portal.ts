@@ -147,6 +147,12 @@ export class Portal {
     return this.uploads.get(item.uuid);
   }
 
+  /** Makes a file's credentials expire now, as 36 hours passing would (for tests and demos of renewal). */
+  expireUploadCredentials(uuid: string, at = new Date()): void {
+    const creds = this.uploads.get(uuid);
+    if (creds) this.uploads.set(uuid, { ...creds, expiration: at.toISOString().replace('Z', '+00:00') });
+  }
+
   private issueUpload(item: Item): void {
     const extensions = this.profiles.get('file')?.schema.file_format_file_extension;
     this.uploads.set(item.uuid, issueUploadCredentials(this.s3, item.uuid, item.properties, extensions));
