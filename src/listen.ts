@@ -38,13 +38,15 @@ export function listen(handler: http.RequestListener, port = 0, host = '127.0.0.
   );
   // Keep-alive sockets from the gateway's pools must not hold close() open.
   server.keepAliveTimeout = 5_000;
+  // The one 'timeout' listener of a socket: every limit below only sets how long (a callback per
+  // request would add a listener per request on a keep-alive connection).
   server.on('connection', (socket) => socket.setTimeout(headersTimeoutMs, () => socket.destroy()));
   // From the first request on: an idle limit only while its body arrives, then none (a long
   // registration waits on the upstream in silence); keep-alive is Node's own timeout.
   server.on('request', (req: http.IncomingMessage) => {
     const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
     if (!hasBody || req.complete) return void req.socket.setTimeout(0);
-    req.socket.setTimeout(bodyIdleTimeoutMs, () => req.socket.destroy());
+    req.socket.setTimeout(bodyIdleTimeoutMs);
     req.once('end', () => req.socket.setTimeout(0));
   });
   return new Promise((resolve, reject) => {
