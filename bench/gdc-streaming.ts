@@ -12,9 +12,10 @@ export async function runGdcStreaming(): Promise<void> {
     console.log(
       `GDC ${format.toUpperCase()} document of ${(f.bytes / 1e6).toFixed(0)} MB (${f.entities} entities) through the gateway: ` +
         `${f.success ? 'created' : 'FAILED'} ${f.created}; peak RSS ${f.peakRssMb.toFixed(0)} MB (idle ${f.idleRssMb.toFixed(0)} MB); ` +
-        `other callers: p99 ${f.p99ProbeMs.toFixed(1)} ms (idle ${f.idleP99ProbeMs.toFixed(1)} ms), max ${f.maxProbeMs.toFixed(1)} ms over ${f.probes} requests ` +
+        `other callers: p99 ${f.p99ProbeMs.toFixed(1)} ms (idle gateway ${f.idleP99ProbeMs.toFixed(1)} ms, an idle server meanwhile ${f.controlP99ProbeMs.toFixed(1)} ms), max ${f.maxProbeMs.toFixed(1)} ms over ${f.probes} requests ` +
+        `(max while receiving / sending / reading GDC's answer: ${(['spool', 'send', 'answer'] as const).map((k) => f.byPhase[k].maxMs.toFixed(0)).join(' / ')} ms) ` +
         `(event-loop delay max ${f.eventLoopMaxMs.toFixed(1)} ms, p99 ${f.eventLoopP99Ms.toFixed(1)} ms); ` +
-        `${f.gatewaySeconds.toFixed(1)} s vs ${f.directSeconds.toFixed(1)} s sent directly (${(f.gatewaySeconds / f.directSeconds).toFixed(2)}x)`,
+        `${f.gatewaySeconds.toFixed(1)} s (gateway CPU ${f.gatewayCpuSeconds.toFixed(1)} s) vs ${f.directSeconds.toFixed(1)} s sent directly (${(f.gatewaySeconds / f.directSeconds).toFixed(2)}x)`,
     );
   }
 }

@@ -1,12 +1,26 @@
 import { runBatching } from './batching';
 import { runGraph } from './graph';
+import { runEncodeRegister } from './encode-register';
 import { runGdcStreaming } from './gdc-streaming';
+import { runUpload } from './upload';
 
-/** `npm run bench`: every benchmark prints ratios against a baseline measured in the same run. */
+/**
+ * `npm run bench`: every benchmark prints ratios against a baseline measured in the same run.
+ * `npm run bench -- upload` (or any list of names) runs only those.
+ */
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  batching: runBatching,
+  'encode-register': runEncodeRegister,
+  'gdc-streaming': runGdcStreaming,
+  graph: runGraph,
+  upload: runUpload,
+};
+
 async function main(): Promise<void> {
-  await runBatching();
-  await runGraph();
-  await runGdcStreaming();
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((name) => !(name in BENCHMARKS));
+  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+  for (const name of asked.length ? asked : Object.keys(BENCHMARKS)) await BENCHMARKS[name]();
 }
 
 main().catch((err) => {

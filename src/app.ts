@@ -157,8 +157,10 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
       compressAbove: COMPRESS_ABOVE_BYTES,
     }),
     compress,
-    // One byte more for busboy, which flags a file that reaches its limit: MAX_UPLOAD_BYTES is inclusive.
-    graphqlUploadExpress({ maxFileSize: deps.maxUploadBytes + 1, maxFiles: 5 }),
+    // One byte more for busboy, which flags a file that reaches its limit: the limits are inclusive.
+    // Data files (uploadFile, MAX_DATA_FILE_BYTES) may be far larger than documents; readUpload
+    // holds documents to MAX_UPLOAD_BYTES itself.
+    graphqlUploadExpress({ maxFileSize: Math.max(deps.maxUploadBytes, deps.uploads.maxDataFileBytes) + 1, maxFiles: 5 }),
     express.json({ limit: deps.maxUploadBytes }),
     inputLimits(deps.limits),
     expressMiddleware(apollo, { context: ({ res }) => context({ res }) }),

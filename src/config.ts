@@ -18,21 +18,59 @@ export interface Config {
   maxUploadBytes: number;
   /** How often the typed graph re-reads the upstream schemas (0 = only at start-up). */
   schemaRefreshSeconds: number;
+  encode: EncodeWriteConfig;
+  uploads: UploadConfig;
   /** Reads one GraphQL operation may send upstream before it is refused (see datasources/upstream-calls.ts). */
   maxUpstreamCalls: number;
-  /** GDC data files: one PUT below this size, S3 multipart parts of this size above it (≥ 5 MiB). */
-  uploadPartBytes: number;
-  /** Parts of one upload in flight at once: memory per upload is about their product. */
-  uploadParallelParts: number;
   limits: QueryLimits;
   auth: AuthConfig;
   /** How long in-flight requests may run on after SIGTERM/SIGINT before their sockets are closed. */
   shutdownGraceMs: number;
   /** A connection that has not sent a complete request head by then is closed (idle connect-only sockets). */
   headersTimeoutMs: number;
+  /** A request body that stalls this long closes its connection. */
+  bodyIdleTimeoutMs: number;
   introspection: boolean;
   sandbox: SandboxConfig;
 }
+
+/** How ENCODE records are registered (defaults as eu_register takes them from the environment). */
+export interface EncodeWriteConfig {
+  /** Award and lab for records that name none (DCC_AWARD, DCC_LAB); the lab also prefixes bare aliases. */
+  award: string | null;
+  lab: string | null;
+  /** The only folder `{"path": …}` attachments and local `submitted_file_name`s are read from; null = none. */
+  uploadRoot: string | null;
+  /** ENCODE writes in flight at once for one request (ENCODE_WRITE_CONCURRENCY). */
+  writeConcurrency: number;
+  /** S3 endpoint for `s3://` sources of file records (AWS_ENDPOINT_URL_S3); null = AWS itself. */
+  s3Endpoint: string | null;
+}
+
+/** Data file uploads (`uploadFile`, both upstreams: ENCODE's S3 and GDC's files endpoint). */
+export interface UploadConfig {
+  /** Largest data file; unlike documents they stream, so this guards against mistakes, not memory. */
+  maxDataFileBytes: number;
+  /** ENCODE's S3: null = AWS S3 (the sandbox's own store when ENCODE is the sandbox). */
+  encodeS3Endpoint: string | null;
+  encodeS3Region: string;
+  /** Multipart part size and parts in flight: memory per upload is about their product. */
+  partBytes: number;
+  parallelParts: number;
+}
+
+const MiB = 1024 * 1024;
+/** 1 TiB: above the largest ENCODE data files; S3 itself stops at 5 TiB per object. */
+export const DEFAULT_MAX_DATA_FILE_BYTES = 1024 ** 4;
+const S3_MAX_OBJECT_BYTES = 5 * 1024 ** 4;
+export const DEFAULT_UPLOAD_PART_BYTES = 8 * MiB;
+/**
+ * 8 MiB × 3 in flight (+1 being filled): about 32 MiB per upload, which keeps a gateway under 200 MB
+ * resident while it streams 1 GiB (V8 lets up to 64 MB of spent buffers wait for a collection).
+ */
+export const DEFAULT_UPLOAD_PARALLEL_PARTS = 3;
+/** The bucket ENCODE issues upload credentials for is in us-west-2 (other regions are followed). */
+export const DEFAULT_ENCODE_S3_REGION = 'us-west-2';
 
 /** What one GraphQL request may ask, each refused with an error naming its variable. */
 export interface QueryLimits {
@@ -147,13 +185,6 @@ function gdcToken(env: Env): string | null {
   }
 }
 
-/** S3 refuses parts below 5 MiB. */
-function partBytes(env: Env): number {
-  const bytes = int(env, 'UPLOAD_PART_BYTES', 8 * 1024 * 1024);
-  if (bytes < 5 * 1024 * 1024) throw new Error(`UPLOAD_PART_BYTES must be at least 5242880 (5 MiB, S3's smallest part), got ${bytes}`);
-  return bytes;
-}
-
 /** Keys from GATEWAY_API_KEYS (comma-separated) and GATEWAY_API_KEYS_FILE (one per line, # comments). */
 function apiKeys(env: Env): string[] {
   const keys = (str(env, 'GATEWAY_API_KEYS') ?? '').split(',');
@@ -184,8 +215,8 @@ export function loadConfig(env: Env = process.env): Config {
     upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 60_000),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
     schemaRefreshSeconds: int(env, 'SCHEMA_REFRESH_SECONDS', 300),
-    uploadPartBytes: partBytes(env),
-    uploadParallelParts: Math.max(1, int(env, 'UPLOAD_PARALLEL_PARTS', 4)),
+    encode: encodeWrites(env),
+    uploads: uploadConfig(env),
     maxUpstreamCalls: positive(env, 'MAX_UPSTREAM_CALLS', 50),
     limits: {
       aliases: int(env, 'MAX_ALIASES', DEFAULT_LIMITS.aliases),
@@ -197,8 +228,39 @@ export function loadConfig(env: Env = process.env): Config {
     auth: { apiKeys: apiKeys(env), allowCredentialFallback: bool(env, 'ALLOW_CREDENTIAL_FALLBACK', false) },
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000),
     headersTimeoutMs: positive(env, 'HEADERS_TIMEOUT_MS', 20_000),
+    bodyIdleTimeoutMs: positive(env, 'BODY_IDLE_TIMEOUT_MS', 300_000),
     introspection: bool(env, 'INTROSPECTION', true),
     sandbox: sandboxSchemas(env),
+  };
+}
+
+function encodeWrites(env: Env): EncodeWriteConfig {
+  const concurrency = int(env, 'ENCODE_WRITE_CONCURRENCY', 8);
+  if (concurrency < 1 || concurrency > 64) throw new Error(`ENCODE_WRITE_CONCURRENCY must be between 1 and 64, got '${concurrency}'`);
+  const uploadRoot = str(env, 'UPLOAD_ROOT');
+  if (uploadRoot !== null && !fs.existsSync(uploadRoot)) throw new Error(`UPLOAD_ROOT '${uploadRoot}' does not exist`);
+  return {
+    award: str(env, 'DCC_AWARD'),
+    lab: str(env, 'DCC_LAB'),
+    uploadRoot: uploadRoot === null ? null : fs.realpathSync(uploadRoot),
+    writeConcurrency: concurrency,
+    s3Endpoint: url(env, 'AWS_ENDPOINT_URL_S3') ?? url(env, 'AWS_ENDPOINT_URL'),
+  };
+}
+
+function uploadConfig(env: Env): UploadConfig {
+  const maxDataFileBytes = int(env, 'MAX_DATA_FILE_BYTES', DEFAULT_MAX_DATA_FILE_BYTES);
+  if (maxDataFileBytes > S3_MAX_OBJECT_BYTES) throw new Error(`MAX_DATA_FILE_BYTES must be at most ${S3_MAX_OBJECT_BYTES} (5 TiB, S3's largest object), got ${maxDataFileBytes}`);
+  const partBytes = int(env, 'UPLOAD_PART_BYTES', DEFAULT_UPLOAD_PART_BYTES);
+  if (partBytes < 5 * MiB) throw new Error(`UPLOAD_PART_BYTES must be at least ${5 * MiB} (5 MiB, S3's smallest part), got ${partBytes}`);
+  const parallelParts = int(env, 'UPLOAD_PARALLEL_PARTS', DEFAULT_UPLOAD_PARALLEL_PARTS);
+  if (parallelParts < 1) throw new Error('UPLOAD_PARALLEL_PARTS must be at least 1');
+  return {
+    maxDataFileBytes,
+    encodeS3Endpoint: url(env, 'ENCODE_S3_ENDPOINT'),
+    encodeS3Region: str(env, 'ENCODE_S3_REGION') ?? DEFAULT_ENCODE_S3_REGION,
+    partBytes,
+    parallelParts,
   };
 }
 

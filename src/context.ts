@@ -1,16 +1,18 @@
 import type { Logger } from 'pino';
-import type { GatewayInfoModel } from './config';
+import type { EncodeWriteConfig, GatewayInfoModel } from './config';
 import type { Credentials } from './credentials';
 import { type EncodeApi, EncodeClient } from './datasources/encode/client';
 import { createEncodeLoaders, type EncodeLoaders } from './datasources/encode/loaders';
 import { type GdcApi, GdcClient } from './datasources/gdc/client';
 import { createGdcLoaders, type GdcLoaders } from './datasources/gdc/loaders';
+import { S3Uploader, type S3Settings } from './datasources/s3/uploader';
 import type { UpstreamPool } from './datasources/http';
 import { UpstreamCalls } from './datasources/upstream-calls';
 import { EncodeRegistrationService } from './services/encode/registration';
+import { EncodeUploadService } from './services/encode/upload';
+import type { UploadObserver, UploadResultModel } from './services/result';
 import { GdcSubmissionService } from './services/gdc/submission';
 import { GDC_UPLOAD_DEFAULTS, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
-import type { UploadResultModel } from './services/result';
 
 /** Everything a resolver may touch, built anew for every request. */
 export interface GatewayContext {
@@ -22,7 +24,7 @@ export interface GatewayContext {
     encode: EncodeRegistrationService;
     gdc: GdcSubmissionService;
     /** `uploadFile`, per source. */
-    uploads: { gdc: (request: GdcUploadRequest) => Promise<UploadResultModel> };
+    uploads: { encode: EncodeUploadService; gdc: (request: GdcUploadRequest) => Promise<UploadResultModel> };
   };
   /** This operation's upstream calls: counts (extensions.upstreamCalls), cap and memo. See upstream-calls.ts. */
   upstreamCalls: UpstreamCalls;
@@ -41,10 +43,18 @@ export interface ContextDeps {
   info: GatewayInfoModel;
   logger: Logger;
   maxUploadBytes: number;
+  encodeWrites: EncodeWriteConfig;
+  uploads: UploadSettings;
   /** MAX_UPSTREAM_CALLS */
   maxUpstreamCalls: number;
-  /** GDC data file uploads: part size and parts in flight (defaults in services/gdc/upload.ts). */
-  gdcUploads?: { partBytes?: number; parallelParts?: number };
+}
+
+/** Data file uploads (`uploadFile`): where ENCODE's S3 is, how parts are cut, the size limit. */
+export interface UploadSettings {
+  s3: S3Settings;
+  maxDataFileBytes: number;
+  /** Told the bytes of every upload (for metrics). */
+  observe?: UploadObserver;
 }
 
 /** What the express middleware in front of Apollo decided about a request (see src/app.ts). */
@@ -57,6 +67,7 @@ export interface RequestLocals {
 }
 
 export function createContextFactory(deps: ContextDeps) {
+  const s3 = new S3Uploader(deps.uploads.s3);
   return async ({ res }: { res: { locals: Record<string, unknown> } }): Promise<GatewayContext> => {
     const locals = res.locals as unknown as RequestLocals;
     const creds = locals.credentials;
@@ -64,24 +75,21 @@ export function createContextFactory(deps: ContextDeps) {
     const encode = new EncodeClient(upstreamCalls.http(deps.upstreams.encode), creds.encode);
     const gdc = new GdcClient(upstreamCalls.http(deps.upstreams.gdc), creds.gdcToken);
     const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };
+    const { observe, maxDataFileBytes } = deps.uploads;
+    const limits = { maxDataFileBytes };
     return {
       encode,
       gdc,
       loaders,
       services: {
-        encode: new EncodeRegistrationService(encode, loaders.encode),
+        encode: new EncodeRegistrationService(encode, loaders.encode, { ...deps.encodeWrites, maxUploadBytes: deps.maxUploadBytes }, upstreamCalls),
         gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes),
         uploads: {
+          encode: new EncodeUploadService(encode, s3, limits, observe),
+          // One set of upload settings for both upstreams (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS, MAX_DATA_FILE_BYTES).
           gdc: (request) =>
             uploadGdcFile(
-              {
-                api: gdc,
-                loaders: loaders.gdc,
-                limits: { maxDataFileBytes: deps.maxUploadBytes },
-                ...GDC_UPLOAD_DEFAULTS,
-                partBytes: deps.gdcUploads?.partBytes ?? GDC_UPLOAD_DEFAULTS.partBytes,
-                parallelParts: deps.gdcUploads?.parallelParts ?? GDC_UPLOAD_DEFAULTS.parallelParts,
-              },
+              { api: gdc, loaders: loaders.gdc, limits, observe, stateDir: GDC_UPLOAD_DEFAULTS.stateDir, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
               request,
             ),
         },

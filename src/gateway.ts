@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
 import type { LiveGraph } from './graph/live';
-import { DEFAULT_LIMITS, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
+import type { EncodeWriteConfig } from './config';
+import { DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
 import { type Credentials, operatorScope } from './credentials';
+import type { UploadObserver } from './services/result';
 import { UpstreamPool } from './datasources/http';
 import { Lifecycle } from './lifecycle';
 import { listen } from './listen';
+import { recordUploadBytes } from './metrics';
 import { Readiness, upstreamReachable } from './readiness';
 import { packageVersion } from './version';
 
@@ -26,17 +29,29 @@ export interface GatewayOptions {
   host?: string;
   upstreamTimeoutMs?: number;
   maxUploadBytes?: number;
+  uploads?: GatewayUploadOptions;
   /** MAX_UPSTREAM_CALLS: reads one operation may send upstream (see datasources/upstream-calls.ts). */
   maxUpstreamCalls?: number;
-  /** GDC data file uploads (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS). */
-  uploadPartBytes?: number;
-  uploadParallelParts?: number;
   limits?: Partial<QueryLimits>;
   introspection?: boolean;
   headersTimeoutMs?: number;
+  bodyIdleTimeoutMs?: number;
   version?: string;
   /** Re-read the ENCODE profiles and GDC dictionary this often and swap the schema when they change; 0 = never. */
   schemaRefreshSeconds?: number;
+  /** ENCODE registration defaults and limits; unset fields take their defaults. */
+  encode?: Partial<EncodeWriteConfig>;
+}
+
+export const ENCODE_WRITE_DEFAULTS: EncodeWriteConfig = { award: null, lab: null, uploadRoot: null, writeConcurrency: 8, s3Endpoint: null };
+export interface GatewayUploadOptions {
+  /** ENCODE's S3 endpoint; unset = AWS S3. The sandbox's S3 when ENCODE is the sandbox. */
+  encodeS3Endpoint?: string | null;
+  encodeS3Region?: string;
+  maxDataFileBytes?: number;
+  partBytes?: number;
+  parallelParts?: number;
+  observe?: UploadObserver;
 }
 
 export interface RunningGateway {
@@ -82,8 +97,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
     schemaRefreshSeconds: options.schemaRefreshSeconds ?? 0,
     schemaReadTimeoutMs: Math.min(timeoutMs, 15_000),
+    encodeWrites: { ...ENCODE_WRITE_DEFAULTS, ...options.encode },
+    uploads: uploadSettings(options.uploads ?? {}),
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
-    gdcUploads: { partBytes: options.uploadPartBytes, parallelParts: options.uploadParallelParts },
     lifecycle,
     readiness,
     apiKeys,
@@ -96,7 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     introspection: options.introspection ?? true,
   });
-  const server = await listen(gateway.app, options.port ?? 0, host, { headersTimeoutMs: options.headersTimeoutMs });
+  const server = await listen(gateway.app, options.port ?? 0, host, { headersTimeoutMs: options.headersTimeoutMs, bodyIdleTimeoutMs: options.bodyIdleTimeoutMs });
   lifecycle.ready();
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${server.port}`;
@@ -117,5 +133,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         await gateway.stop();
         await Promise.all([upstreams.encode.close(), upstreams.gdc.close()]);
       })()),
+  };
+}
+
+function uploadSettings(o: GatewayUploadOptions) {
+  return {
+    s3: {
+      endpoint: o.encodeS3Endpoint ?? null,
+      region: o.encodeS3Region ?? DEFAULT_ENCODE_S3_REGION,
+      partBytes: o.partBytes ?? DEFAULT_UPLOAD_PART_BYTES,
+      parallelParts: o.parallelParts ?? DEFAULT_UPLOAD_PARALLEL_PARTS,
+    },
+    maxDataFileBytes: o.maxDataFileBytes ?? DEFAULT_MAX_DATA_FILE_BYTES,
+    observe: o.observe ?? (({ source, bytes }: { source: string; bytes: number }) => recordUploadBytes(source, bytes)),
   };
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Request, Response } from 'express';
 import type { GraphiQLOptions } from 'graphql-yoga';
 
@@ -24,6 +23,10 @@ query Overview {
  * types, and shows its own welcome text instead of `defaultQuery` (graphql-yoga issue 3979).
  */
 export function graphiqlPage(endpoint: string): string {
+  // Loaded on the first browser visit: render-graphiql brings graphql-yoga and GraphiQL's bundle,
+  // about 60 MB of resident memory that a gateway serving only API callers never needs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { renderGraphiQL } = require('@graphql-yoga/render-graphiql') as typeof import('@graphql-yoga/render-graphiql');
   const options: GraphiQLOptions & { query: string } = {
     endpoint,
     title: 'submission-gateway',

@@ -85,12 +85,17 @@ async function main(logger: Logger, config: Config): Promise<void> {
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     maxUploadBytes: config.maxUploadBytes,
     schemaRefreshSeconds: config.schemaRefreshSeconds,
+    encode: config.encode,
+    uploads: {
+      ...config.uploads,
+      // ENCODE's upload credentials name a bucket; with the sandbox portal it lives in the sandbox S3.
+      encodeS3Endpoint: config.uploads.encodeS3Endpoint ?? (needEncode ? (sandbox?.s3?.url ?? null) : null),
+    },
     maxUpstreamCalls: config.maxUpstreamCalls,
     limits: config.limits,
     introspection: config.introspection,
     headersTimeoutMs: config.headersTimeoutMs,
-    uploadPartBytes: config.uploadPartBytes,
-    uploadParallelParts: config.uploadParallelParts,
+    bodyIdleTimeoutMs: config.bodyIdleTimeoutMs,
   });
   if (stopping) return void (await gateway.stop());
 

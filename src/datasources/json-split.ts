@@ -43,19 +43,11 @@ export class JsonArraySplitter {
     };
     if (this.inString && this.stringFrom >= 0) this.stringFrom = 0;
     for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i];
       if (this.inString) {
-        if (this.escape) this.escape = false;
-        else if (c === 0x5c) this.escape = true;
-        else if (c === 0x22) {
-          this.inString = false;
-          if (this.stringFrom >= 0) {
-            this.lastString.push(chunk.subarray(this.stringFrom, i));
-            this.stringFrom = -1;
-          }
-        }
+        i = this.skipString(chunk, i);
         continue;
       }
+      const c = chunk[i];
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
       if (!this.sawRoot) {
         this.sawRoot = true;
@@ -111,6 +103,52 @@ export class JsonArraySplitter {
     flush(chunk.length);
   }
 
+  /**
+   * Moves over string content from `from` (a byte that no backslash escapes, unless `escape` says
+   * the chunk before ended with one) to the closing quote, returning its index (the string ends
+   * there) or the chunk's length (it goes on). Short strings (keys, ids) are looked at byte by
+   * byte; a long one (a document's free text) is crossed with indexOf, at memchr speed.
+   */
+  private skipString(chunk: Buffer, from: number): number {
+    let i = from;
+    if (this.escape) {
+      this.escape = false;
+      i++;
+    }
+    for (const short = Math.min(chunk.length, i + 32); i < short; i++) {
+      const c = chunk[i];
+      if (c === 0x22) return this.closeString(chunk, i);
+      if (c === 0x5c && ++i === chunk.length) {
+        this.escape = true;
+        return chunk.length;
+      }
+    }
+    for (;;) {
+      if (i >= chunk.length) return chunk.length;
+      const quote = chunk.indexOf(0x22, i);
+      // The quote (or the chunk's end) is escaped when an odd run of backslashes comes before it;
+      // chunk[i] itself is never escaped, so the run is counted back to i at most.
+      const end = quote < 0 ? chunk.length : quote;
+      let backslashes = 0;
+      while (end - backslashes - 1 >= i && chunk[end - backslashes - 1] === 0x5c) backslashes++;
+      if (quote < 0) {
+        this.escape = backslashes % 2 === 1;
+        return chunk.length;
+      }
+      if (backslashes % 2 === 0) return this.closeString(chunk, quote);
+      i = quote + 1;
+    }
+  }
+
+  private closeString(chunk: Buffer, quote: number): number {
+    this.inString = false;
+    if (this.stringFrom >= 0) {
+      this.lastString.push(chunk.subarray(this.stringFrom, quote));
+      this.stringFrom = -1;
+    }
+    return quote;
+  }
+
   /** Ends the input; returns the JSON outside the target array (with `key`), else null. */
   end(): string | null {
     if (this.depth !== 0 || this.inString) throw new SyntaxError('Unexpected end of JSON input');
@@ -137,7 +175,9 @@ export class JsonArraySplitter {
       this.element = [];
       return;
     }
-    const text = Buffer.concat(this.element).toString('utf8').trimEnd();
+    // Most elements lie in one chunk: decoded from it, not copied out first.
+    const bytes = this.element.length === 1 ? this.element[0] : Buffer.concat(this.element);
+    const text = bytes.toString('utf8').trimEnd();
     this.element = [];
     this.elementHasContent = false;
     this.onElement(text, this.count++);

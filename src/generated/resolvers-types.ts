@@ -545,6 +545,8 @@ export type PatchRecordsInput = {
   /** ENCODE: properties to remove from every record before its patch is applied. */
   removeProperties?: InputMaybe<Array<Scalars['String']['input']>>;
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  /** ENCODE: the profile every record must belong to (eu_register's -p); TSV cells are cast by it. Default: each record's own. */
+  profile?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Mutation = {

@@ -7,6 +7,7 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { IResolvers } from '@graphql-tools/utils';
 import { type GraphQLSchema, parse } from 'graphql';
+import type { ProfileSet } from '../rules/encode/profiles';
 import { compactDocument } from './document';
 import { buildEncodeModel } from './encode/model';
 import { encodeResolvers } from './encode/resolvers';
@@ -15,7 +16,7 @@ import { buildGdcModel } from './gdc/model';
 import { gdcResolvers } from './gdc/resolvers';
 import { gdcSdl } from './gdc/sdl';
 import type { GraphSources } from './sources';
-import { fingerprint, type SchemaVersionModel, versionId } from './version';
+import { fingerprint, profilesFingerprint, type SchemaVersionModel, versionId } from './version';
 
 export interface StaticSchema {
   typeDefs: string[];
@@ -28,9 +29,9 @@ export interface BuiltGraph {
 }
 
 /** The generated ENCODE part: SDL and resolvers; empty when the profiles could not be read. */
-function encodePart(profiles: Record<string, any> | null, version: string) {
+function encodePart(profiles: ProfileSet | null, version: string) {
   // Without profiles the part is empty, but `search` still answers (and says why types are missing).
-  const model = buildEncodeModel(profiles ?? {});
+  const model = buildEncodeModel(profiles);
   // encodeSdl names the nested types; the resolvers need those names.
   const { blocks, declared } = encodeSdl(model);
   return { blocks, resolvers: encodeResolvers(model, declared, version), count: model.types.size };
@@ -44,7 +45,7 @@ function gdcPart(dictionary: Record<string, any> | null) {
 }
 
 export function buildGraph(sources: GraphSources, base: StaticSchema, now = new Date()): BuiltGraph {
-  const encodeHash = sources.encodeProfiles ? fingerprint(sources.encodeProfiles) : null;
+  const encodeHash = sources.encodeProfiles ? profilesFingerprint(sources.encodeProfiles) : null;
   const gdcHash = sources.gdcDictionary ? fingerprint(sources.gdcDictionary) : null;
   const id = versionId(encodeHash, gdcHash);
   const encode = encodePart(sources.encodeProfiles, id);

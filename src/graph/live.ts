@@ -8,9 +8,8 @@
 import type { GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import type { Logger } from 'pino';
 import { type BuiltGraph, buildGraph, type StaticSchema } from './build';
-import type { Json } from './shapes';
 import type { SourceReader } from './sources';
-import { fingerprint } from './version';
+import { fingerprint, profilesFingerprint } from './version';
 
 export interface LiveGraphOptions {
   read: SourceReader;
@@ -78,8 +77,8 @@ export class LiveGraph {
     for (const problem of fresh.problems) this.options.logger?.warn({ problem }, 'upstream schema not read; the current schema stays live');
     const live = this.built.version;
     const lost = (fresh.encodeProfiles === null && live.encodeProfiles !== null) || (fresh.gdcDictionary === null && live.gdcDictionary !== null);
-    const same = (doc: Json | null, hash: string | null) => (doc === null ? hash === null : fingerprint(doc) === hash);
-    const unchanged = same(fresh.encodeProfiles, live.encodeProfiles) && same(fresh.gdcDictionary, live.gdcDictionary);
+    const same = <T>(doc: T | null, hash: string | null, print: (doc: T) => string) => (doc === null ? hash === null : print(doc) === hash);
+    const unchanged = same(fresh.encodeProfiles, live.encodeProfiles, profilesFingerprint) && same(fresh.gdcDictionary, live.gdcDictionary, fingerprint);
     if (this.stopped || lost || unchanged) return false;
     const built = buildGraph(fresh, this.options.base);
     if (this.stopped) return false;

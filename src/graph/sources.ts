@@ -1,14 +1,16 @@
 /**
  * The upstream schemas the typed graph is generated from, read the way their own clients read
- * them: ENCODE `GET /profiles/?format=json` (as anonymous), GDC `GET /_dictionary/_all`.
+ * them: ENCODE `GET /profiles/?format=json` (as anonymous, through the process's one profile
+ * cache, which the registration's validation reads too), GDC `GET /_dictionary/_all`.
  */
-import { EncodeClient } from '../datasources/encode/client';
+import { profileCacheOf } from '../datasources/encode/profiles';
 import { GdcClient } from '../datasources/gdc/client';
 import type { UpstreamHttp } from '../datasources/http';
+import type { ProfileSet } from '../rules/encode/profiles';
 import type { Json } from './shapes';
 
 export interface GraphSources {
-  encodeProfiles: Json | null;
+  encodeProfiles: ProfileSet | null;
   gdcDictionary: Json | null;
   /** Why a source is missing, for `schemaVersion.problems`. */
   problems: string[];
@@ -27,7 +29,7 @@ function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise
 
 /** Reads both schemas; an upstream that fails leaves its part null with the reason, and never blocks the other. */
 export function upstreamSources(upstreams: { encode: UpstreamHttp; gdc: UpstreamHttp }, deadlineMs: number): SourceReader {
-  const encode = new EncodeClient(upstreams.encode, null);
+  const profiles = profileCacheOf(upstreams.encode);
   const gdc = new GdcClient(upstreams.gdc, null);
   return async () => {
     const problems: string[] = [];
@@ -40,7 +42,8 @@ export function upstreamSources(upstreams: { encode: UpstreamHttp; gdc: Upstream
       }
     };
     const [encodeProfiles, gdcDictionary] = await Promise.all([
-      read('ENCODE profiles (GET /profiles/)', () => encode.getProfiles()),
+      // Revalidated now (If-None-Match): unchanged profiles come back as the same ProfileSet.
+      read('ENCODE profiles (GET /profiles/)', () => profiles.get(upstreams.encode, true)),
       read('GDC dictionary (GET /v0/submission/_dictionary/_all)', () => gdc.getDictionary('_all') as Promise<Json | null>),
     ]);
     return { encodeProfiles, gdcDictionary, problems };

@@ -14,7 +14,7 @@ export interface SubmissionDocument {
 }
 
 /** Reads an upload fully, refusing one that is too large instead of using a truncated copy. */
-export async function readUpload(upload: Promise<FileUpload>, maxBytes: number, source = 'unknown'): Promise<{ text: string; filename: string }> {
+export async function readUpload(upload: Promise<FileUpload>, maxBytes: number, source = 'unknown'): Promise<{ text: string; filename: string; bytes: Buffer }> {
   const file = await upload;
   const stream = file.createReadStream();
   const chunks: Buffer[] = [];
@@ -39,11 +39,15 @@ export async function readUpload(upload: Promise<FileUpload>, maxBytes: number, 
     throw tooLarge();
   }
   recordUploadBytes(source, size);
-  return { text: decodeDocument(Buffer.concat(chunks), file.filename), filename: file.filename };
+  const bytes = Buffer.concat(chunks);
+  return { text: decodeDocument(bytes, file.filename), filename: file.filename, bytes };
 }
 
 /** Exactly one of entities, document, file; normalized to one shape. */
-export async function readSubmissionInput(input: CreateEntitiesInput, maxBytes: number): Promise<SubmissionDocument> {
+export async function readSubmissionInput(
+  input: Pick<CreateEntitiesInput, 'entities' | 'document' | 'file' | 'format' | 'source'>,
+  maxBytes: number,
+): Promise<SubmissionDocument> {
   const given = [input.entities != null, input.document != null, input.file != null].filter(Boolean).length;
   if (given !== 1) throw badInput('Give exactly one of entities, document or file', 'input');
   const format = input.format ? (input.format.toLowerCase() as DocumentFormat) : null;

@@ -59,7 +59,8 @@ describe('SIGTERM during a long write', () => {
 
   it('with a sandbox in another process: the write finishes, the records landed once, exit 0', async () => {
     const ports = { encode: await freePort(), gdc: await freePort(), s3: await freePort() };
-    const faults = [{ method: 'POST', path: '^/biosample$', latencyMs: 1_500 }];
+    // The gateway POSTs to the collection (/biosamples/), eu_register to /biosample: both are slowed.
+    const faults = [{ method: 'POST', path: '^/biosamples?/?$', latencyMs: 1_500 }];
     sandbox = runProcess('src/sandbox/main.ts', {
       SANDBOX_ENCODE_PORT: String(ports.encode),
       SANDBOX_GDC_PORT: String(ports.gdc),

@@ -3,6 +3,8 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
+/** USER_HZ: the unit of CPU times in /proc, 100 on every Linux build that matters here. */
+const CLOCK_TICKS = 100;
 
 /**
  * The gateway as its own process (src/server.ts compiled to one file with esbuild, packages left
@@ -15,6 +17,8 @@ export interface GatewayProcess {
   pid: number;
   /** Resident set size now and its high-water mark since start, in MB (Linux /proc). */
   memory(): { rssMb: number; peakMb: number };
+  /** CPU time (user + system, all threads) the process has used since start, in seconds (Linux /proc). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -70,6 +74,11 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
       return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+    },
+    cpuSeconds() {
+      // Fields 14 and 15 of /proc/<pid>/stat (utime, stime) in clock ticks, counted after the command name.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
     },
     stop: () =>
       new Promise<void>((resolve) => {

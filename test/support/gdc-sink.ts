@@ -14,18 +14,27 @@ export interface GdcSink {
   url: string;
   /** Bytes and entities of the last document received. */
   last: { bytes: number; entities: number } | null;
+  /**
+   * When (ms since the epoch) the last request arrived, when its document had been read whole and
+   * the answer began, and when the answer had been handed to the socket (null until then).
+   */
+  timeline: { received: number; answering: number | null; answered: number | null } | null;
   close(): Promise<void>;
 }
 
 export async function startGdcSink(): Promise<GdcSink> {
-  const sink: GdcSink = { url: '', last: null, close: async () => undefined };
+  const sink: GdcSink = { url: '', last: null, timeline: null, close: async () => undefined };
   const server = http.createServer((req, res) => {
     if (!/^\/v0\/submission\/[^/]+\/[^/]+(\/_dry_run)?$/.test((req.url ?? '').split('?')[0]) || !['POST', 'PUT'].includes(req.method ?? '')) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'not found' }));
       return;
     }
+    const timeline: NonNullable<GdcSink['timeline']> = { received: Date.now(), answering: null, answered: null };
+    sink.timeline = timeline;
+    res.once('finish', () => (timeline.answered = Date.now()));
     void receive(req).then(({ bytes, ids }) => {
       sink.last = { bytes, entities: ids.length };
+      timeline.answering = Date.now();
       void answer(res, req.url!.split('/')[3] + '-' + req.url!.split('/')[4].split(/[/?]/)[0], ids);
     });
   });

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { FormData, request } from 'undici';
 import { startGdcSink } from './gdc-sink';
 import { startGatewayProcess } from './gateway-process';
-import { startProber } from './prober';
+import { type Probe, startControlServer, startProber } from './prober';
 
 export interface StreamingFigures {
   format: 'tsv' | 'json';
@@ -24,13 +24,25 @@ export interface StreamingFigures {
   idleRssMb: number;
   peakRssMb: number;
   gatewaySeconds: number;
+  /** CPU time the gateway process used for the upload (all its threads): what it takes from other work. */
+  gatewayCpuSeconds: number;
   directSeconds: number;
-  /** Other callers' requests (a small GraphQL query every 10 ms) during the upload. */
+  /** Other callers' requests (a small GraphQL query every 10 ms) sent during the upload. */
   probes: number;
   maxProbeMs: number;
   p99ProbeMs: number;
   /** The same probes on the idle gateway just before: what the machine allows at all. */
   idleP99ProbeMs: number;
+  /**
+   * An idle server in its own process, probed the same way during the upload: what the machine
+   * allowed at that moment (other work on it, and the measuring process's own sending).
+   */
+  controlP99ProbeMs: number;
+  /**
+   * The probes by what the gateway was doing when they were sent: receiving the upload (spool),
+   * sending it to GDC (send), reading GDC's answer (answer), then shaping and sending its own.
+   */
+  byPhase: Record<'spool' | 'send' | 'answer' | 'result', { probes: number; p99Ms: number; maxMs: number }>;
   /** The gateway's own event-loop delay during the upload (monitorEventLoopDelay, from /metrics). */
   eventLoopMaxMs: number;
   eventLoopP99Ms: number;
@@ -78,6 +90,7 @@ export async function measureStreaming(options: { bytes?: number; format?: 'tsv'
   const dir = await mkdtemp(path.join(tmpdir(), 'gdc-streaming-'));
   const file = path.join(dir, `cases.${format}`);
   const sink = await startGdcSink();
+  const control = await startControlServer();
   const gateway = await startGatewayProcess({
     GDC_URL: sink.url,
     ENCODE_URL: sink.url, // never called here; set so no ENCODE sandbox starts in the measured process
@@ -90,11 +103,13 @@ export async function measureStreaming(options: { bytes?: number; format?: 'tsv'
     const idleRssMb = gateway.memory().rssMb;
 
     // Other callers: one small query at a time, every 10 ms, from another process: first for 2 s
-    // on the idle gateway (the baseline the machine allows), then for as long as the upload runs.
+    // on the idle gateway (the baseline the machine allows), then for as long as the upload runs,
+    // beside the same probes of an idle control server (what the machine allows meanwhile).
     const idleProber = startProber(gateway.graphqlUrl, 10);
     await new Promise((r) => setTimeout(r, 2000));
-    const idle = percentiles(await idleProber.stop());
+    const idle = percentiles((await idleProber.stop()).map((p) => p.ms));
     const prober = startProber(gateway.graphqlUrl, 10);
+    const controlProber = startProber(control.url, 10);
     await new Promise((r) => setTimeout(r, 200));
     await eventLoopLag(gateway.graphqlUrl);
 
@@ -104,13 +119,19 @@ export async function measureStreaming(options: { bytes?: number; format?: 'tsv'
     form.append('0', await openAsBlob(file), path.basename(file));
     const samples: number[] = [];
     const sampler = setInterval(() => samples.push(Math.round(gateway.memory().rssMb)), 100);
+    const cpuBefore = gateway.cpuSeconds();
+    const started = Date.now();
     let t = performance.now();
     const res = await request(gateway.graphqlUrl, { method: 'POST', body: form, headers: { 'apollo-require-preflight': 'true' }, headersTimeout: 600_000, bodyTimeout: 600_000 });
     const body = (await res.body.json()) as { data?: { createEntities: { success: boolean; createdCount: number; message: string } }; errors?: unknown[] };
     const gatewaySeconds = (performance.now() - t) / 1000;
+    const gatewayCpuSeconds = gateway.cpuSeconds() - cpuBefore;
+    const ended = Date.now();
     clearInterval(sampler);
     const lag = await eventLoopLag(gateway.graphqlUrl);
-    const latencies = await prober.stop();
+    const during = (probes: Probe[]) => probes.filter((p) => p.at >= started && p.at < ended);
+    const [probes, controlProbes] = [during(await prober.stop()), during(await controlProber.stop())];
+    const timeline = sink.timeline;
     if (!body.data) throw new Error(`the gateway answered ${JSON.stringify(body.errors)}`);
     const { peakMb } = gateway.memory();
     if (process.env.MEASURE_TRACE) console.log('rss samples', samples.join(' '));
@@ -126,7 +147,13 @@ export async function measureStreaming(options: { bytes?: number; format?: 'tsv'
     await direct.body.text();
     const directSeconds = (performance.now() - t) / 1000;
 
-    const during = percentiles(latencies);
+    const all = percentiles(probes.map((p) => p.ms));
+    const phase = (from: number, to: number) => {
+      const inPhase = probes.filter((p) => p.at >= from && p.at < to).map((p) => p.ms);
+      const { p99, max } = percentiles(inPhase);
+      return { probes: inPhase.length, p99Ms: p99, maxMs: max };
+    };
+    const [received, answering, answered] = [timeline?.received ?? ended, timeline?.answering ?? ended, timeline?.answered ?? ended];
     return {
       format,
       bytes: size,
@@ -136,16 +163,20 @@ export async function measureStreaming(options: { bytes?: number; format?: 'tsv'
       idleRssMb,
       peakRssMb: peakMb,
       gatewaySeconds,
+      gatewayCpuSeconds,
       directSeconds,
-      probes: latencies.length,
-      maxProbeMs: during.max,
-      p99ProbeMs: during.p99,
+      probes: probes.length,
+      maxProbeMs: all.max,
+      p99ProbeMs: all.p99,
       idleP99ProbeMs: idle.p99,
+      controlP99ProbeMs: percentiles(controlProbes.map((p) => p.ms)).p99,
+      byPhase: { spool: phase(started, received), send: phase(received, answering), answer: phase(answering, answered), result: phase(answered, ended) },
       eventLoopMaxMs: lag.maxMs,
       eventLoopP99Ms: lag.p99Ms,
     };
   } finally {
     await gateway.stop();
+    await control.close();
     await sink.close();
     await rm(dir, { recursive: true, force: true });
   }

@@ -15,6 +15,8 @@ export interface Stack {
   sandbox: RunningSandbox;
   gateway: RunningGateway;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  /** A GraphQL multipart request: each file goes where `path` (e.g. `variables.input.file`) says. */
+  gqlFiles<T = Record<string, any>>(query: string, variables: Record<string, unknown>, files: { path: string; name: string; content: Buffer }[]): Promise<GqlResponse<T>>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,9 @@ export async function startStack(options: SandboxOptions = REAL_SCHEMAS, gateway
     defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token },
     logger: pino({ level: 'silent' }),
     ...gatewayOptions,
+    // s3:// sources of file records are read from the sandbox S3.
+    encode: { s3Endpoint: sandbox.s3?.url ?? null, ...gatewayOptions.encode },
+    uploads: { encodeS3Endpoint: sandbox.s3?.url ?? null, ...gatewayOptions.uploads },
   });
   return {
     sandbox,
@@ -50,6 +55,15 @@ export async function startStack(options: SandboxOptions = REAL_SCHEMAS, gateway
       });
       const body = (await res.body.json()) as { data: any; errors?: any[]; extensions?: Record<string, any> };
       return { status: res.statusCode, data: body.data, errors: body.errors, extensions: body.extensions };
+    },
+    async gqlFiles(query, variables, files) {
+      const form = new FormData();
+      form.append('operations', JSON.stringify({ query, variables }));
+      form.append('map', JSON.stringify(Object.fromEntries(files.map((f, i) => [String(i), [f.path]]))));
+      files.forEach((f, i) => form.append(String(i), new Blob([new Uint8Array(f.content)]), f.name));
+      const res = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'apollo-require-preflight': 'true' }, body: form });
+      const body = (await res.json()) as { data: any; errors?: any[] };
+      return { status: res.status, data: body.data, errors: body.errors };
     },
     async stop() {
       await gateway.stop();

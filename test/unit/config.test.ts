@@ -5,10 +5,18 @@ import { loadConfig } from '../../src/config';
 import { callerCredentials, type CredentialPolicy, isLoopback, operatorScope } from '../../src/credentials';
 
 describe('loadConfig', () => {
-  it('reads the GDC upload part size (S3 parts are at least 5 MiB) and parts in flight', () => {
-    expect(loadConfig({})).toMatchObject({ uploadPartBytes: 8 * 1024 * 1024, uploadParallelParts: 4 });
-    expect(loadConfig({ UPLOAD_PART_BYTES: '16777216', UPLOAD_PARALLEL_PARTS: '2' })).toMatchObject({ uploadPartBytes: 16777216, uploadParallelParts: 2 });
+  it('reads the upload part size (S3 parts are at least 5 MiB), parts in flight and the data file limit (both upstreams)', () => {
+    expect(loadConfig({}).uploads).toEqual({ partBytes: 8 * 1024 * 1024, parallelParts: 3, maxDataFileBytes: 1024 ** 4, encodeS3Endpoint: null, encodeS3Region: 'us-west-2' });
+    expect(loadConfig({ UPLOAD_PART_BYTES: '16777216', UPLOAD_PARALLEL_PARTS: '2', MAX_DATA_FILE_BYTES: '1000', ENCODE_S3_ENDPOINT: 'http://127.0.0.1:9000/' }).uploads).toEqual({
+      partBytes: 16777216,
+      parallelParts: 2,
+      maxDataFileBytes: 1000,
+      encodeS3Endpoint: 'http://127.0.0.1:9000',
+      encodeS3Region: 'us-west-2',
+    });
     expect(() => loadConfig({ UPLOAD_PART_BYTES: '1048576' })).toThrow(/UPLOAD_PART_BYTES must be at least 5242880/);
+    expect(() => loadConfig({ UPLOAD_PARALLEL_PARTS: '0' })).toThrow(/UPLOAD_PARALLEL_PARTS must be at least 1/);
+    expect(() => loadConfig({ MAX_DATA_FILE_BYTES: String(6 * 1024 ** 4) })).toThrow(/MAX_DATA_FILE_BYTES must be at most 5497558138880/);
   });
 
   it('defaults to the sandbox on port 4000', () => {

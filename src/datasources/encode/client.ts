@@ -1,7 +1,12 @@
+import { GraphQLError } from 'graphql';
+import { isAccession } from '../../rules/encode/identifiers';
+import { collectionName } from '../../rules/encode/naming';
+import type { ProfileSet } from '../../rules/encode/profiles';
 import type { UpstreamHttp, UpstreamResponse } from '../http';
 import { checkEncodeFilterField, checkEncodeIdentifier, checkEncodeTypeName } from '../grammar';
 import { missingCredential, upstreamError } from '../upstream-error';
 import { identifierPath } from './identifiers';
+import { profileCacheOf } from './profiles';
 import type {
   EncodeErrorResponse,
   EncodeFrame,
@@ -12,6 +17,12 @@ import type {
   EncodeWriteOutcome,
   EncodeWriteResponse,
 } from './models';
+
+/** The edit frame of a record and its ETag, for a PUT that must not overwrite someone else's change. */
+export interface EditableRecord {
+  record: Record<string, unknown>;
+  etag: string | null;
+}
 
 export interface EncodeCredentials {
   key: string;
@@ -31,22 +42,43 @@ export interface EncodeSearchParams {
 
 /** What the gateway needs from the ENCODE portal. The sandbox and the real portal both satisfy it over HTTP. */
 export interface EncodeApi {
-  /** A record by any identifier, read from the database (the search index lags behind writes); null on 404. */
-  getRecord(id: string, frame?: EncodeFrame): Promise<EncodeRecord | null>;
+  /**
+   * A record by any identifier, read from the database (the search index lags behind writes); null
+   * on 404. `fresh` skips the operation's memo of identical reads (after a write whose answer was lost).
+   */
+  getRecord(id: string, frame?: EncodeFrame, fresh?: boolean): Promise<EncodeRecord | null>;
+  /** The edit frame (stored properties, links as @id paths) and its ETag; null on 404. */
+  getEditable(id: string): Promise<EditableRecord | null>;
   search(params: EncodeSearchParams): Promise<EncodeSearchPage>;
-  /** A profile by item type; null when the portal has none. */
+  /** A profile by item type as this caller is served it (guarded properties `readonly` unless admin); null when none. */
   getProfile(name: string): Promise<EncodeProfile | null>;
-  /** Every profile as `/profiles/` serves it: keyed by type name, plus `_subtypes`. */
-  getProfiles(): Promise<Record<string, unknown>>;
-  /** POST to a profile. Validation failures (400/409/422) come back as outcomes, not exceptions. */
+  /** Every public profile, fetched once per process and revalidated; `refresh` fetches now. */
+  profiles(refresh?: boolean): Promise<ProfileSet>;
+  /**
+   * POST to a profile's collection. Refusals of this record (400/409/422) and a lost answer (the
+   * connection dropped or timed out after sending, or a 5xx) come back as outcomes; failures that
+   * would hit every record (credentials, an unreachable portal) are thrown.
+   */
   create(profile: string, record: object): Promise<EncodeWriteOutcome>;
+  /** PATCH a record; 403/404/412 are outcomes too (they concern this record). */
   patch(id: string, patch: object): Promise<EncodeWriteOutcome>;
+  /** PUT a whole record, conditional on `etag` when given (412 when it changed since). */
+  put(id: string, record: object, etag?: string | null): Promise<EncodeWriteOutcome>;
 }
 
-const WRITE_ERRORS = new Set([400, 409, 422]);
+/** What uploads need from the portal: the file record, and new upload credentials for it. */
+export interface EncodeUploadApi {
+  getRecord(id: string, frame?: EncodeFrame): Promise<EncodeRecord | null>;
+  /** `POST /files/<uuid>/@@upload` (403 while the file is not uploading). */
+  renewUpload(uuid: string): Promise<EncodeWriteOutcome>;
+}
+
+const CREATE_ERRORS = new Set([400, 409, 422]);
+const UPDATE_ERRORS = new Set([400, 403, 404, 409, 412, 422]);
+
 
 /** One caller's view of the portal: the shared connection pool plus this caller's access key. */
-export class EncodeClient implements EncodeApi {
+export class EncodeClient implements EncodeApi, EncodeUploadApi {
   constructor(
     private readonly http: UpstreamHttp,
     private readonly credentials: EncodeCredentials | null,
@@ -64,10 +96,11 @@ export class EncodeClient implements EncodeApi {
     return headers;
   }
 
-  async getRecord(id: string, frame: EncodeFrame = 'object'): Promise<EncodeRecord | null> {
+  async getRecord(id: string, frame: EncodeFrame = 'object', fresh = false): Promise<EncodeRecord | null> {
     const res = await this.http.request({
+      fresh,
       method: 'GET',
-      path: identifierPath(checkEncodeIdentifier(id)),
+      path: this.canonicalPath(checkEncodeIdentifier(id)),
       query: [
         ['format', 'json'],
         ['frame', frame],
@@ -77,6 +110,43 @@ export class EncodeClient implements EncodeApi {
     });
     if (res.status === 404) return null;
     return this.expectJson<EncodeRecord>(res, `GET ${id}`);
+  }
+
+  async getEditable(id: string): Promise<EditableRecord | null> {
+    // Always read anew: it is the base of a PUT.
+    const res = await this.http.request({
+      fresh: true,
+      method: 'GET',
+      path: identifierPath(id),
+      query: [
+        ['format', 'json'],
+        ['frame', 'edit'],
+        ['datastore', 'database'],
+      ],
+      headers: this.headers(false),
+    });
+    if (res.status === 404) return null;
+    const record = this.expectJson<Record<string, unknown>>(res, `GET ${id} (edit frame)`);
+    const etag = res.headers.etag;
+    return { record, etag: typeof etag === 'string' ? etag : null };
+  }
+
+  /**
+   * An accession's canonical path when its type code names one collection (`BS` → `/biosamples/`):
+   * the portal answers it at once instead of redirecting there. Only from profiles already cached.
+   */
+  private canonicalPath(id: string): string {
+    const code = isAccession(id) ? id.slice(3, 5) : null;
+    const profiles = code ? profileCacheOf(this.http).peek() : null;
+    if (code && profiles) {
+      const types = [...profiles.types.values()].filter((t) => !t.abstract && t.accessionType === code);
+      if (types.length === 1) return `/${types[0].collection}/${id}/`;
+    }
+    return identifierPath(id);
+  }
+
+  profiles(refresh = false): Promise<ProfileSet> {
+    return profileCacheOf(this.http).get(this.http, refresh);
   }
 
   async search({ type, filters = [], limit = 25, from = 0, frame = 'object' }: EncodeSearchParams): Promise<EncodeSearchPage> {
@@ -105,30 +175,55 @@ export class EncodeClient implements EncodeApi {
     return this.expectJson<EncodeProfile>(res, `GET profile ${name}`);
   }
 
-  async getProfiles(): Promise<Record<string, unknown>> {
-    // Anonymous on purpose: the served profiles differ by caller (permission-guarded properties
-    // read-only), and the generated schema must be the same for everyone.
-    const res = await this.http.request({ method: 'GET', path: '/profiles/', query: [['format', 'json']], headers: { accept: 'application/json' } });
-    return this.expectJson<Record<string, unknown>>(res, 'GET /profiles/');
-  }
-
   create(profile: string, record: object): Promise<EncodeWriteOutcome> {
-    return this.write('POST', `/${encodeURIComponent(checkEncodeTypeName(profile))}`, record, `POST to ${profile}`);
+    // The collection path answers on every portal; encode_utils' `/<profile>` misses rna_expression.
+    return this.write('POST', `/${encodeURIComponent(collectionName(checkEncodeTypeName(profile)))}/`, record, `POST to ${profile}`, CREATE_ERRORS);
   }
 
   patch(id: string, patch: object): Promise<EncodeWriteOutcome> {
-    return this.write('PATCH', identifierPath(checkEncodeIdentifier(id)), patch, `PATCH ${id}`);
+    return this.write('PATCH', identifierPath(checkEncodeIdentifier(id)), patch, `PATCH ${id}`, UPDATE_ERRORS);
   }
 
-  private async write(method: 'POST' | 'PATCH', path: string, body: object, action: string): Promise<EncodeWriteOutcome> {
-    const res = await this.http.request({ method, path, headers: this.headers(true), body: JSON.stringify(body) });
+  put(id: string, record: object, etag?: string | null): Promise<EncodeWriteOutcome> {
+    return this.write('PUT', identifierPath(id), record, `PUT ${id}`, UPDATE_ERRORS, etag ? { 'if-match': etag } : {});
+  }
+
+  async renewUpload(uuid: string): Promise<EncodeWriteOutcome> {
+    const path = `/files/${encodeURIComponent(uuid)}/@@upload`;
+    const res = await this.http.request({ method: 'POST', path, headers: this.headers(true), body: '{}' });
+    if (res.status === 200 || res.status === 201) return { status: res.status, record: this.expectJson<EncodeWriteResponse>(res, `POST ${path}`)['@graph'][0] };
+    // The portal's refusals (status not "uploading", no edit permission) belong to this record.
+    if ((res.status === 403 || res.status === 404) && res.json && typeof res.json === 'object') return { status: res.status, error: res.json as EncodeErrorResponse };
+    throw upstreamError('ENCODE', res.status, res.json, res.text, `POST ${path}`);
+  }
+
+  private async write(
+    method: 'POST' | 'PATCH' | 'PUT',
+    path: string,
+    body: object,
+    action: string,
+    recordErrors: Set<number>,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<EncodeWriteOutcome> {
+    let res: UpstreamResponse;
+    try {
+      res = await this.http.request({ method, path, headers: { ...this.headers(true), ...extraHeaders }, body: JSON.stringify(body) });
+    } catch (err) {
+      // `refused`: the request never reached the portal, nothing can have been written.
+      if (err instanceof GraphQLError && err.extensions.code === 'UPSTREAM_UNAVAILABLE' && err.extensions.reason !== 'refused') {
+        return { status: 0, lost: `${action}: no answer (${String(err.extensions.reason)})` };
+      }
+      throw err;
+    }
     if (res.status === 200 || res.status === 201) {
       const envelope = this.expectJson<EncodeWriteResponse>(res, action);
       return { status: res.status, record: envelope['@graph'][0] };
     }
-    if (WRITE_ERRORS.has(res.status) && res.json && typeof res.json === 'object') {
+    if (recordErrors.has(res.status) && res.json && typeof res.json === 'object') {
       return { status: res.status, error: res.json as EncodeErrorResponse };
     }
+    // A 5xx may come after the write was committed: the caller must look before it says "failed".
+    if (res.status >= 500) return { status: res.status, lost: `${action}: HTTP ${res.status}` };
     throw upstreamError('ENCODE', res.status, res.json, res.text, action);
   }
 

@@ -1,8 +1,5 @@
+import { identifierKind } from '../../rules/encode/identifiers';
 import type { EncodeRecord } from './models';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Production accessions (`ENCBS000AAA`) and test-server ones (`TSTBS012345`). */
-const ACCESSION = /^(ENC[A-Z]{2}\d{3}[A-Z]{3}|TST[A-Z]{2}\d{6})$/;
 
 /** The search field that finds a record by this kind of identifier, or null when only a GET can. */
 export type IdentifierField = 'uuid' | 'accession' | '@id' | 'md5sum' | 'aliases';
@@ -15,12 +12,20 @@ export interface ClassifiedId {
 
 /** How the portal resolves an identifier (snovault root.py order), reduced to a search field. */
 export function classifyIdentifier(id: string): ClassifiedId {
-  if (UUID.test(id)) return { field: 'uuid', value: id.toLowerCase() };
-  if (ACCESSION.test(id)) return { field: 'accession', value: id };
-  if (id.startsWith('/')) return { field: '@id', value: id.endsWith('/') ? id : `${id}/` };
-  if (id.startsWith('md5:')) return { field: 'md5sum', value: id.slice(4) };
-  if (id.includes(':')) return { field: 'aliases', value: id };
-  return { field: null, value: id };
+  switch (identifierKind(id)) {
+    case 'uuid':
+      return { field: 'uuid', value: id.toLowerCase() };
+    case 'accession':
+      return { field: 'accession', value: id };
+    case 'path':
+      return { field: '@id', value: id.endsWith('/') ? id : `${id}/` };
+    case 'md5':
+      return { field: 'md5sum', value: id.slice(4) };
+    case 'alias':
+      return { field: 'aliases', value: id };
+    default:
+      return { field: null, value: id };
+  }
 }
 
 /** Every identifier a record answers to, for matching search hits back to the ids asked. */

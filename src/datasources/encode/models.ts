@@ -52,11 +52,26 @@ export interface EncodeErrorResponse {
   errors?: EncodeValidationError[];
 }
 
-/** Result of one write: the record on success, the upstream's error body otherwise. */
+/** Result of one write: the record on success, the upstream's error body, or why the answer was lost. */
 export interface EncodeWriteOutcome {
+  /** HTTP status; 0 when no answer arrived. */
   status: number;
   record?: EncodeRecord;
   error?: EncodeErrorResponse;
+  /** The write may or may not have landed: the connection dropped or timed out after sending, or a 5xx. */
+  lost?: string;
+}
+
+/** A file record's `upload_credentials` (an STS federation token for one S3 key). */
+export interface EncodeUploadCredentials {
+  access_key: string;
+  secret_key: string;
+  session_token: string;
+  /** ISO date-time. */
+  expiration: string;
+  /** `s3://bucket/key`. */
+  upload_url: string;
+  [field: string]: unknown;
 }
 
 /** `/profiles/<name>.json`: a draft-04 JSON schema with ENCODE keywords, mixins resolved. */

@@ -1,14 +1,14 @@
 /**
- * The ENCODE part of the graph as a model, read from what the portal serves at
- * `/profiles/?format=json`: one entry per profile (keyed by type name, mixins already merged,
- * calculated properties included) plus `_subtypes`, which says which profiles are abstract.
+ * The ENCODE part of the graph as a model, from the profiles as the portal serves them at
+ * `/profiles/?format=json` (mixins merged, calculated properties included), read into types and
+ * their hierarchy by the same ProfileSet the registration uses (src/rules/encode/profiles.ts).
  */
-import { collectionName } from '../../rules/encode/naming';
+import type { ProfileSet } from '../../rules/encode/profiles';
 import { describe } from '../names';
 import { type Json, NamedTypes, type ObjectField, objectFields, type Shape, type ShapeContext } from '../shapes';
 
 export interface EncodeTypeModel {
-  /** The portal's type name: `Biosample`, `AntibodyLot`, `HiCQualityMetric`. */
+  /** The portal's type name: `Biosample`, `AntibodyLot`, `HicQualityMetric`. */
   name: string;
   /** `EncodeBiosample`. */
   gqlName: string;
@@ -50,14 +50,6 @@ export function encodeTypeName(name: string): string {
   return `${ENCODE_PREFIX}${name}`;
 }
 
-/** `schema.id` is `/profiles/biosample.json`; older portals may omit it, then the type name decides. */
-function itemTypeOf(name: string, schema: Json): string {
-  const id = typeof schema.id === 'string' ? schema.id : '';
-  const m = /\/profiles\/([^/]+)\.json$/.exec(id);
-  if (m) return m[1];
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
 /** A property the portal accepts in a POST: not calculated, not read-only (unless only for lack of a permission), not server-only. */
 function submittable(key: string, schema: Json): boolean {
   if (schema.notSubmittable || schema.calculatedProperty || schema.linkFrom || schema.items?.linkFrom) return false;
@@ -66,17 +58,11 @@ function submittable(key: string, schema: Json): boolean {
   return true;
 }
 
-export function buildEncodeModel(profiles: Json): EncodeGraphModel {
-  const subtypesOf = (profiles._subtypes ?? {}) as Record<string, string[]>;
-  const names = Object.keys(profiles)
-    .filter((k) => !k.startsWith('_') && !k.startsWith('@') && profiles[k] && typeof profiles[k] === 'object' && profiles[k].properties)
-    .sort();
-  const known = new Set(names);
-  const isAbstract = (name: string) => {
-    const subs = subtypesOf[name];
-    return Array.isArray(subs) && !(subs.length === 1 && subs[0] === name);
-  };
-  const concrete = (name: string): string[] => (isAbstract(name) ? (subtypesOf[name] ?? []).filter((s) => known.has(s) && !isAbstract(s)) : [name]);
+export function buildEncodeModel(profiles: ProfileSet | null): EncodeGraphModel {
+  const infos = [...(profiles?.types.values() ?? [])].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  const byName = new Map(infos.map((info) => [info.name, info]));
+  const known = new Set(byName.keys());
+  const concrete = (name: string): string[] => (profiles?.concreteNames(name) ?? []).filter((s) => known.has(s) && !byName.get(s)!.abstract);
 
   const model: EncodeGraphModel = { types: new Map(), unions: new Map(), named: new NamedTypes(ENCODE_PREFIX) };
 
@@ -99,38 +85,34 @@ export function buildEncodeModel(profiles: Json): EncodeGraphModel {
     return null;
   };
 
-  for (const name of names) {
-    const schema = profiles[name] as Json;
+  for (const info of infos) {
+    const { name, schema } = info;
     const ctx: ShapeContext = { owner: name, link, named: model.named };
     const properties: Json = {};
     for (const [key, prop] of Object.entries((schema.properties ?? {}) as Json)) if (!JSON_LD.has(key)) properties[key] = prop;
     const required = Array.isArray(schema.required) ? schema.required : [];
     // `uuid` and `status` keep their names: as outputs they are the interface's, as inputs the profile's.
     const all = objectFields(properties, required, ctx, '', { reserved: RECORD_FIELDS.filter((f) => !INTERFACE_PROPERTIES.has(f)), submittable });
-    const itemType = itemTypeOf(name, schema);
     model.types.set(name, {
       name,
       gqlName: encodeTypeName(name),
-      itemType,
-      collectionPath: collectionName(itemType),
-      listField: collectionName(itemType).replace(/-/g, '_'),
-      abstract: isAbstract(name),
-      subtypes: isAbstract(name) ? concrete(name) : [],
-      bases: [],
+      itemType: info.itemType,
+      collectionPath: info.collection,
+      listField: info.collection.replace(/-/g, '_'),
+      abstract: info.abstract,
+      subtypes: info.abstract ? concrete(name) : [],
+      bases: info.bases.filter((b) => known.has(b)),
       description: describe(schema.title && `${schema.title}.`, schema.description),
       fields: all.filter((f) => !INTERFACE_PROPERTIES.has(f.key)),
       inputFields: all.filter((f) => f.submittable),
     });
   }
-  for (const type of model.types.values()) {
-    if (!type.abstract) continue;
-    for (const sub of type.subtypes) model.types.get(sub)?.bases.push(type.name);
-  }
-  // An abstract type whose subtypes all belong to another abstract type belongs to it too (Series → Dataset).
+  // `/profiles/` lists only concrete subtypes, so an abstract type's own bases are inferred: one
+  // whose subtypes all belong to another abstract type belongs to it too (Series → Dataset).
   for (const type of model.types.values()) {
     if (!type.abstract) continue;
     for (const other of model.types.values()) {
-      if (other === type || !other.abstract || !type.subtypes.length) continue;
+      if (other === type || !other.abstract || !type.subtypes.length || type.bases.includes(other.name)) continue;
       if (type.subtypes.every((s) => other.subtypes.includes(s))) type.bases.push(other.name);
     }
   }

@@ -97,14 +97,12 @@ function isA(record: EncodeRecord, type: EncodeTypeModel): boolean {
 }
 
 /**
- * The loader key for `<profile>(id:)`. An accession of a concrete type goes to its canonical path,
- * which one GET answers without the portal's redirect; a bare key (a lab's name, an award's name)
- * to its collection, which the portal resolves by the type's unique keys; others go as they are.
+ * The loader key for `<profile>(id:)`. A bare key (a lab's name, an award's name) goes to its
+ * collection, which the portal resolves by the type's unique keys; other identifiers go as they
+ * are (the client reads an accession at its canonical path).
  */
 function lookupKey(type: EncodeTypeModel, id: string): string {
-  const field = classifyIdentifier(id).field;
-  if (field === null && !id.includes('/')) return `/${type.collectionPath}/${encodeURIComponent(id)}/`;
-  if (!type.abstract && field === 'accession') return `/${type.collectionPath}/${id}/`;
+  if (classifyIdentifier(id).field === null && !id.includes('/')) return `/${type.collectionPath}/${encodeURIComponent(id)}/`;
   return id;
 }
 

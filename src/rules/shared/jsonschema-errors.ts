@@ -118,6 +118,10 @@ function messageOf(e: ErrorObject & { extras?: string[] }): string {
       return `${pyRepr(data)} is not a multiple of ${pyRepr(params.multipleOf)}`;
     case 'not':
       return `${pyRepr(e.schema)} is not allowed for ${pyRepr(data)}`;
+    case 'format':
+      return `${pyRepr(data)} is not a ${pyRepr(params.format)}`;
+    case 'dependencies':
+      return `${pyRepr(params.missingProperty)} is a dependency of ${pyRepr(params.property)}`;
     case 'minProperties':
       return `${pyRepr(data)} does not have enough properties`;
     case 'maxProperties':

@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
-import path from 'node:path';
+import { attachmentType } from '../../rules/encode/attachments';
 import { validationFailure } from './errors';
 import type { Json } from './profiles';
-
-/** What a file's extension says its type is, for the types ENCODE's attachment enum allows. */
-const TYPE_BY_EXTENSION: Record<string, string> = {
-  '.json': 'application/json', '.pdf': 'application/pdf', '.gif': 'image/gif', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg',
-  '.png': 'image/png', '.svs': 'image/svs', '.tif': 'image/tiff', '.tiff': 'image/tiff', '.as': 'text/autosql', '.html': 'text/html',
-  '.txt': 'text/plain', '.tsv': 'text/tab-separated-values', '.gz': 'application/gzip',
-};
 
 export interface StoredAttachment {
   type: string;
@@ -31,7 +24,7 @@ export function processAttachments(schema: Json, record: Json, keep: (property: 
     const data = m[2] ? Buffer.from(m[3], 'base64') : Buffer.from(decodeURIComponent(m[3]));
     const name = String(value.download ?? prop);
     const declared = m[1] || value.type;
-    const byName = TYPE_BY_EXTENSION[path.extname(name).toLowerCase()];
+    const byName = attachmentType(name);
     if (byName && declared && byName !== declared) {
       throw validationFailure([{ location: 'body', name: [prop, 'href'], description: `Wrong file type: ${name} is ${byName}, the data URI says ${declared}` }]);
     }

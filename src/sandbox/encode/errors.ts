@@ -1,4 +1,4 @@
-import type { ValidationError } from './validator';
+import type { ValidationError } from '../../rules/encode/validation';
 
 /** An error the portal answers with snovault's envelope: `{@type:[Exc,"Error"],status,code,title,description,detail}`. */
 export class PortalError extends Error {

@@ -1,20 +1,17 @@
+import { isAccession, isUuid } from '../../rules/encode/identifiers';
+import type { LinkResolver, LinkTarget } from '../../rules/encode/validation';
 import type { Json, ProfileRegistry, TypeInfo } from './profiles';
-import { biosampleTypeName, isAccession, type Item, type ItemStore, targetName } from './store';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { calculatedName } from '../../rules/encode/keys';
+import { type Item, type ItemStore, targetName } from './store';
 
 /** Types whose `@id` uses the uuid although they have a name-like unique key (encoded's choice). */
 const UUID_NAMED = new Set(['user', 'access_key']);
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
 
 /**
  * encoded's identifier rules (root.py, Collection.get): the root knows uuids, accessions and aliases
  * (anything with a colon, so `md5:<hex>` too); a collection also knows its unique keys (`/labs/<name>/`).
  */
-export class Identifiers {
+export class Identifiers implements LinkResolver {
   constructor(
     private readonly profiles: ProfileRegistry,
     private readonly store: ItemStore,
@@ -50,18 +47,19 @@ export class Identifiers {
 
   /**
    * snovault's linkTo lookup: the value may be a path, or any identifier the target collection
-   * knows. Returns the item, or the portal's message for why the link fails.
+   * knows. Of the items answering to it, one of the linked types if there is one.
    */
-  link(value: string, linkTo: string[]): { item: Item } | { error: string } {
+  item(value: string, linkTo: string[]): Item | undefined {
     const fits = (item: Item) => linkTo.some((t) => this.profiles.isA(item.itemType, t));
     // A bare key may carry a trailing slash (`michael-snyder/`); traversal ignores it.
     const key = value.startsWith('/') ? value : value.replace(/\/+$/, '');
     const candidates = key.startsWith('/') ? [this.path(key)].filter((i): i is Item => !!i) : this.store.byAnyKey(key);
-    const item = candidates.find(fits);
-    if (item) return { item };
-    const other = candidates[0] ?? this.root(value);
-    if (other) return { error: `${repr(value)} is not of type ${linkTo.map(repr).join(', ')}` };
-    return { error: `${repr(value)} not found` };
+    return candidates.find(fits) ?? candidates[0] ?? this.root(value);
+  }
+
+  resolve(value: string, linkTo: string[]): LinkTarget | null {
+    const item = this.item(value, linkTo);
+    return item ? { uuid: item.uuid, types: this.profiles.typeNamesOf(item.itemType) } : null;
   }
 
   /** The canonical `@id`: `/biosamples/ENCBS000AAA/`, `/labs/jane-doe/`, `/documents/<uuid>/`. */
@@ -75,14 +73,10 @@ export class Identifiers {
 function nameOf(info: TypeInfo, props: Json, uuid: string, lookup: (uuid: string) => Json | undefined): string {
   if (typeof props.accession === 'string') return props.accession;
   if (info.itemType === 'target') return targetName(props, lookup) ?? uuid;
-  if (info.itemType === 'analysis_step' && props.step_label) return `${props.step_label}-v-${props.major_version}`;
-  if (info.itemType === 'biosample_type' && props.classification && props.term_id) return biosampleTypeName(props);
+  const calculated = calculatedName(info.itemType, props);
+  if (calculated) return calculated;
   if (UUID_NAMED.has(info.itemType)) return uuid;
   const named = info.uniqueKeys.find(([ns, prop]) => ns.startsWith(`${info.itemType}:`) && typeof props[prop] === 'string');
   if (named) return props[named[1]];
   return uuid;
-}
-
-function repr(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

@@ -3,13 +3,13 @@ import { mintAccession } from './accession';
 import { processAttachments, type StoredAttachment } from './attachments';
 import { badRequest, conflict, forbidden, methodNotAllowed, validationFailure } from './errors';
 import { Identifiers } from './identifiers';
-import { mapLinks } from './links';
+import { mapLinks } from '../../rules/encode/links';
+import { type Method, RecordValidator, type WriteContext } from '../../rules/encode/validation';
 import { HIDDEN_FROM_REVERSE_LINKS, reverseLinksOf } from './reverse-links';
 import { type AccessKey, isAdmin, type Principal } from './principals';
 import type { Json, ProfileRegistry, TypeInfo } from './profiles';
 import { biosampleTypeName, type Item, ItemStore } from './store';
 import { issueUploadCredentials, type S3Target, type UploadCredentials } from './upload';
-import { type Method, RecordValidator } from './validator';
 
 /** Statuses anyone may read; other items need a signed-in submitter or admin. */
 const PUBLIC_STATUSES = new Set(['released', 'current', 'archived', 'revoked']);
@@ -37,7 +37,7 @@ export class Portal {
   ) {
     this.store = new ItemStore(profiles);
     this.ids = new Identifiers(profiles, this.store);
-    this.validator = new RecordValidator(this.ids);
+    this.validator = new RecordValidator();
   }
 
   // --- principals -----------------------------------------------------------------------------
@@ -72,14 +72,16 @@ export class Portal {
     if (isAdmin(p)) return true;
     if (p.role !== 'submitter') return false;
     if (item.itemType === 'user' && item.uuid === p.userId) return true;
-    const lab = item.properties.lab;
+    // encoded: a replicate takes its experiment's local roles.
+    const owner = item.itemType === 'replicate' ? this.store.get(String(item.properties.experiment)) : item;
+    const lab = owner?.properties.lab;
     return typeof lab === 'string' && p.submitsFor.includes(lab) && !FROZEN_STATUSES.has(String(item.properties.status));
   }
 
   private canAdd(p: Principal, info: TypeInfo): boolean {
     if (isAdmin(p)) return true;
-    // Submitters add lab-owned records (ALLOW_SUBMITTER_ADD); awards, labs, users… are admin-only.
-    return p.role === 'submitter' && 'lab' in (info.schema.properties ?? {});
+    // Submitters add lab-owned records and replicates (ALLOW_SUBMITTER_ADD); awards, labs, users… are admin-only.
+    return p.role === 'submitter' && ('lab' in (info.schema.properties ?? {}) || info.itemType === 'replicate');
   }
 
   // --- writes ---------------------------------------------------------------------------------
@@ -148,13 +150,28 @@ export class Portal {
     return this.uploads.get(item.uuid);
   }
 
+  /** Makes a file's credentials expire now, as 36 hours passing would (for tests and demos of renewal). */
+  expireUploadCredentials(uuid: string, at = new Date()): void {
+    const creds = this.uploads.get(uuid);
+    if (creds) this.uploads.set(uuid, { ...creds, expiration: at.toISOString().replace('Z', '+00:00') });
+  }
+
   private issueUpload(item: Item): void {
     const extensions = this.profiles.get('file')?.schema.file_format_file_extension;
     this.uploads.set(item.uuid, issueUploadCredentials(this.s3, item.uuid, item.properties, extensions));
   }
 
-  private check(info: TypeInfo, body: unknown, ctx: Parameters<RecordValidator['validate']>[2]): void {
-    const errors = this.validator.validate(info, body as Json, ctx);
+  private check(info: TypeInfo, body: unknown, write: { method: Method; principal: Principal; current?: Json }): void {
+    const admin = isAdmin(write.principal);
+    const ctx: WriteContext = {
+      method: write.method,
+      links: this.ids,
+      admin,
+      // Loading runs as an admin without a user; a signed-in submitter submits for its labs only.
+      submitsFor: write.principal.userId && !admin ? write.principal.submitsFor : null,
+      current: write.current,
+    };
+    const errors = this.validator.validate(info.schema, body, ctx);
     if (errors.length) throw validationFailure(errors);
   }
 
@@ -169,10 +186,7 @@ export class Portal {
 
   /** Links stored as uuids, as snovault's serialising validator does. */
   private serialise(info: TypeInfo, data: Json): Json {
-    return mapLinks(info.schema, data, (link, schema) => {
-      const found = this.ids.link(link, ([] as string[]).concat(schema.linkTo));
-      return 'item' in found ? found.item.uuid : link;
-    }) as Json;
+    return mapLinks(info.schema, data, (link, schema) => this.ids.item(link, ([] as string[]).concat(schema.linkTo))?.uuid ?? link) as Json;
   }
 
   private withDefaults(info: TypeInfo, data: Json, p: Principal): Json {
@@ -216,7 +230,8 @@ export class Portal {
   // --- frames ---------------------------------------------------------------------------------
 
   render(item: Item, frame: Frame, p: Principal): Json {
-    if (frame === 'edit') return { ...item.properties, uuid: item.uuid };
+    // snovault's item_edit renders links as resource paths, as a client would PUT them back.
+    if (frame === 'edit') return { ...(mapLinks(this.infoOf(item).schema, item.properties, (uuid) => this.atIdOf(uuid)) as Json), uuid: item.uuid };
     const object = this.objectFrame(item, p);
     if (frame === 'object') return object;
     // embedded/page: linked items inlined one level deep (encoded embeds per type; this is the gist).

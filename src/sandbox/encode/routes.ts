@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { methodNotAllowed, notFound, PortalError } from './errors';
 import { type Frame, Portal } from './portal';
@@ -17,15 +18,36 @@ export function portalRoutes(portal: Portal): express.Router {
 
   router.get('/', (_req, res) => void res.json({ '@id': '/', '@type': ['Portal'], title: 'ENCODE portal (sandbox)' }));
 
-  router.get(['/profiles', '/profiles/'], (_req, res) => {
-    const all: Record<string, unknown> = { '@type': ['JSONSchemas'] };
-    const subtypes: Record<string, string[]> = {};
-    for (const info of portal.profiles.types.values()) {
-      all[info.name] = profileFor(info.schema, isAdmin(caller(res)));
-      subtypes[info.name] = info.abstract ? info.subtypes : [info.name];
+  // Profiles change only with a deploy (changeProfile): rendered once per view and revision, with
+  // an ETag for revalidation.
+  const served = new Map<boolean, { body: string; etag: string }>();
+  let servedRevision = portal.profiles.revision;
+  const allProfiles = (admin: boolean) => {
+    if (servedRevision !== portal.profiles.revision) {
+      served.clear();
+      servedRevision = portal.profiles.revision;
     }
-    all._subtypes = subtypes;
-    res.json(all);
+    let cached = served.get(admin);
+    if (!cached) {
+      const all: Record<string, unknown> = { '@type': ['JSONSchemas'] };
+      const subtypes: Record<string, string[]> = {};
+      for (const info of portal.profiles.types.values()) {
+        all[info.name] = profileFor(info.schema, admin);
+        subtypes[info.name] = info.abstract ? info.subtypes : [info.name];
+      }
+      all._subtypes = subtypes;
+      const body = JSON.stringify(all);
+      cached = { body, etag: `"${createHash('sha1').update(body).digest('hex')}"` };
+      served.set(admin, cached);
+    }
+    return cached;
+  };
+
+  router.get(['/profiles', '/profiles/'], (req, res) => {
+    const { body, etag } = allProfiles(isAdmin(caller(res)));
+    res.setHeader('ETag', etag);
+    if (req.headers['if-none-match'] === etag) return void res.status(304).end();
+    res.type('json').send(body);
   });
 
   router.get('/profiles/:name', (req, res, next) => {

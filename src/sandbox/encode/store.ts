@@ -1,6 +1,10 @@
 import type { Json, ProfileRegistry, TypeInfo } from './profiles';
 import { ReverseIndex } from './reverse-links';
 
+import { calculatedName } from '../../rules/encode/keys';
+
+export { isAccession } from '../../rules/encode/identifiers';
+
 /** A stored item: properties as the database keeps them (links as uuids). */
 export interface Item {
   uuid: string;
@@ -12,13 +16,8 @@ export interface Item {
 
 export type UniqueKey = [namespace: string, value: string];
 
-const ACCESSION = /^(ENC[A-Z]{2}\d{3}[A-Z]{3}|TST[A-Z]{2}\d{6})$/;
 /** Output types whose files must have a unique md5sum (encoded #4422): the raw data. */
 const RAW_OUTPUT_TYPES = new Set(['reads', 'rejected reads', 'raw data', 'subreads', 'index reads']);
-
-export function isAccession(value: string): boolean {
-  return ACCESSION.test(value);
-}
 
 /**
  * The emulator's database: items by uuid and by unique key (`('alias','lab:x')`, `('accession',…)`,
@@ -51,6 +50,10 @@ export class ItemStore {
   searchable(): Item[] {
     const all = this.all();
     return this.indexed ? all.filter((i) => this.indexed!.has(i.uuid)) : all;
+  }
+
+  isSearchable(uuid: string): boolean {
+    return this.items.has(uuid) && (!this.indexed || this.indexed.has(uuid));
   }
 
   /** Manual indexing: from now on search sees only what exists at each reindex(). */
@@ -124,14 +127,13 @@ export function uniqueKeys(info: TypeInfo, props: Json, enforced: boolean, looku
   // encoded: a replaced item gives its accession up (the replacement lists it in alternate_accessions).
   for (const alt of props.alternate_accessions ?? []) keys.push(['accession', alt]);
   if (typeof props.accession === 'string' && props.status !== 'replaced') keys.push(['accession', props.accession]);
-  if (info.itemType === 'biosample_type' && props.classification && props.term_id) {
-    keys.push(['biosample_type:name', biosampleTypeName(props)]);
+  const calculated = calculatedName(info.itemType, props);
+  if (calculated) keys.push([`${info.itemType}:name`, calculated]);
+  if (info.itemType === 'replicate' && props.experiment) {
+    keys.push(['replicate:experiment_biological_technical', `${props.experiment}/${props.biological_replicate_number}/${props.technical_replicate_number}`]);
   }
   const target = info.itemType === 'target' ? targetName(props, lookup) : undefined;
   if (target) keys.push(['target:name', target]);
-  if (info.itemType === 'analysis_step' && props.step_label && props.major_version !== undefined) {
-    keys.push(['analysis_step:name', `${props.step_label}-v-${props.major_version}`]);
-  }
   if (info.itemType === 'file' && typeof props.md5sum === 'string' && !['deleted', 'replaced'].includes(props.status)) {
     if (!enforced || RAW_OUTPUT_TYPES.has(props.output_type)) keys.push(['alias', `md5:${props.md5sum}`]);
   }
@@ -148,7 +150,4 @@ export function targetName(props: Json, lookup: Lookup): string | undefined {
   return `${props.label}-${organism ?? 'synthetic_tag'}`;
 }
 
-/** encoded's calculated biosample_type name: `cell_line_EFO_0001203`. */
-export function biosampleTypeName(props: Json): string {
-  return `${props.classification}_${props.term_id}`.replace(/ /g, '_').replace(/:/g, '_');
-}
+export { biosampleTypeName } from '../../rules/encode/keys';

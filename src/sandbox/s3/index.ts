@@ -2,12 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { applyS3Fidelity, type FilesystemStore } from './fidelity';
+import { multipartRoutes } from './multipart';
 
 // s3rver ships no type declarations; this is the part of its API used here.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver') as new (options: Record<string, unknown>) => {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
+  /** Koa's middleware list; s3rver's router is the last entry. */
+  middleware: unknown[];
+  store: FilesystemStore;
 };
 
 /** s3rver's built-in account: the only key pair it accepts signatures from. */
@@ -30,7 +35,11 @@ export interface S3Sandbox {
   stop(): Promise<void>;
 }
 
-/** An S3-compatible store on loopback for ENCODE uploads (path-style addressing). */
+/**
+ * An S3-compatible store on loopback for ENCODE uploads (path-style addressing): s3rver, with a thin
+ * layer where it differs from S3 in ways clients notice (Content-MD5, multipart ETags and checks,
+ * aborting and listing multipart uploads).
+ */
 export async function startS3Sandbox(options: S3SandboxOptions = {}): Promise<S3Sandbox> {
   const bucket = options.bucket ?? 'encode-sandbox-uploads';
   const temporary = !options.directory;
@@ -43,6 +52,8 @@ export async function startS3Sandbox(options: S3SandboxOptions = {}): Promise<S3
     directory,
     configureBuckets: [{ name: bucket }],
   });
+  applyS3Fidelity(server.store);
+  server.middleware.splice(server.middleware.length - 1, 0, multipartRoutes());
   const address = await server.run();
   return {
     url: `http://127.0.0.1:${address.port}`,

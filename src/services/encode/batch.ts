@@ -1,87 +1,68 @@
-import { GraphQLError } from 'graphql';
-import type { EncodeWriteOutcome } from '../../datasources/encode/models';
-import { outcomeEntity } from './outcome';
-import { type EntityResultModel, type SubmissionResultModel, emptyEntity, entityError } from '../result';
+import { prepareAliases } from '../../rules/encode/aliases';
+import { identifierKind } from '../../rules/encode/identifiers';
+import { mapLinks } from '../../rules/encode/links';
+import type { Json, TypeInfo } from '../../rules/encode/profiles';
+import type { PreparedRecord } from './prepare';
 
-export interface EncodeBatchItem {
-  record: Record<string, unknown>;
-  /** The profile (item type) the record belongs to, for results of failed writes. */
-  type: string | null;
+export interface BatchLinks {
+  /** For each record (by position), the records of the batch it links to. */
+  dependsOn: number[][];
+  /** Keys (aliases, `md5:`) claimed by an earlier record of the batch: key → position of the first. */
+  duplicates: Map<number, { key: string; first: number }[]>;
 }
 
 /**
- * Writes ENCODE records one at a time, in input order (the portal has no transactions).
- * A record the portal rejects (400/409/422) is reported and the next one is tried. A failure that
- * would hit every record (credentials, an unreachable portal) stops the batch: before any write it
- * is thrown as a GraphQL error; after some writes it is reported on that record and the rest are
- * marked not attempted, so the caller knows exactly what was written.
+ * Records of one batch may link to each other by alias (a file's `paired_with`, a biosample's
+ * `part_of`): such a record must wait for the one it names. A link written like a batch record's
+ * alias was before cleaning and prefixing (`bs/1` for `lab:bs_1`) is rewritten to the final alias.
  */
-export async function writeEncodeBatch(
-  items: EncodeBatchItem[],
-  action: 'create' | 'update',
-  write: (item: EncodeBatchItem, index: number) => Promise<EncodeWriteOutcome>,
-): Promise<SubmissionResultModel> {
-  const entities: EntityResultModel[] = [];
-  let lastStatus: number | null = null;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    try {
-      const outcome = await write(item, i);
-      lastStatus = outcome.status;
-      entities.push(outcomeEntity(i, outcome, action, { type: item.type, aliases: item.record.aliases }));
-    } catch (err) {
-      if (!entities.some((e) => e.valid)) throw err;
-      const gqlErr = err instanceof GraphQLError ? err : new GraphQLError((err as Error).message);
-      const status = gqlErr.extensions.upstreamStatus;
-      lastStatus = typeof status === 'number' ? status : lastStatus;
-      entities.push({
-        ...emptyEntity(i),
-        type: item.type,
-        errors: [entityError(String(gqlErr.extensions.code ?? 'ERROR'), gqlErr.message)],
-      });
-      for (let j = i + 1; j < items.length; j++) {
-        entities.push({
-          ...emptyEntity(j),
-          type: items[j].type,
-          errors: [entityError('NOT_ATTEMPTED', `Not sent: the batch stopped at record ${i} (${gqlErr.message})`)],
-        });
-      }
-      break;
-    }
+const linkedOf = new WeakMap<Json, string[]>();
+
+/** A profile's properties that hold links anywhere inside them (most hold none). */
+function linkProperties(schema: Json): string[] {
+  let names = linkedOf.get(schema);
+  if (!names) {
+    const holdsLink = (s: unknown): boolean => !!s && typeof s === 'object' && ('linkTo' in (s as Json) || Object.values(s as Json).some(holdsLink));
+    names = Object.entries((schema.properties ?? {}) as Json).flatMap(([name, def]) => (holdsLink(def) ? [name] : []));
+    linkedOf.set(schema, names);
   }
-  return summarizeEncode(entities, false, lastStatus, action);
+  return names;
 }
 
-export function summarizeEncode(
-  entities: EntityResultModel[],
-  dryRun: boolean,
-  upstreamStatus: number | null,
-  action: 'create' | 'update',
-): SubmissionResultModel {
-  const failed = entities.filter((e) => !e.valid).length;
-  const written = entities.filter((e) => e.valid && e.action).length;
-  const verb = action === 'create' ? 'created' : 'updated';
-  const message = dryRun
-    ? failed
-      ? `Dry run: ${failed} of ${entities.length} record(s) would be rejected; nothing was written.`
-      : `Dry run: all ${entities.length} record(s) are valid; nothing was written.`
-    : failed
-      ? `${written} record(s) ${verb}, ${failed} failed.`
-      : `${written} record(s) ${verb}.`;
-  return {
-    source: 'ENCODE',
-    success: failed === 0,
-    dryRun,
-    message,
-    transactionId: null,
-    createdCount: dryRun || action !== 'create' ? 0 : written,
-    updatedCount: dryRun || action !== 'update' ? 0 : written,
-    errorCount: failed,
-    entities,
-    transactionalErrors: [],
-    upstreamStatus,
-    casesRelatedToCreatedCount: null,
-    casesRelatedToUpdatedCount: null,
-    chunks: [],
-  };
+/** Bare names (`bs-1`) and aliases with characters cleaning changes (`lab:run/1`). */
+function needsCleaning(link: string): boolean {
+  const kind = identifierKind(link);
+  return kind === 'key' || (kind === 'alias' && /[/\\#]/.test(link));
+}
+
+export function linkBatch(records: PreparedRecord[], info: TypeInfo, aliasLab: string | null): BatchLinks {
+  const owner = new Map<string, number>();
+  const duplicates = new Map<number, { key: string; first: number }[]>();
+  records.forEach((p, i) => {
+    for (const key of p.keys) {
+      const first = owner.get(key);
+      if (first === undefined) owner.set(key, i);
+      else if (first !== i) duplicates.set(i, [...(duplicates.get(i) ?? []), { key, first }]);
+    }
+  });
+  const linked = linkProperties(info.schema);
+  const dependsOn = records.map((p, i) => {
+    const deps = new Set<number>();
+    for (const key of linked) {
+      if (p.record[key] === undefined) continue;
+      p.record[key] = mapLinks(info.schema.properties[key], p.record[key], (link) => {
+        let target = owner.get(link);
+        let value = link;
+        // Only a link that is not already a finished identifier may be an alias written before cleaning.
+        if (target === undefined && needsCleaning(link)) {
+          const [alias] = prepareAliases([link], aliasLab).aliases;
+          if (alias !== undefined && owner.has(alias)) [target, value] = [owner.get(alias), alias];
+        }
+        if (target !== undefined && target !== i) deps.add(target);
+        return value;
+      });
+    }
+    return [...deps];
+  });
+  return { dependsOn, duplicates };
 }

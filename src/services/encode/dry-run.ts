@@ -1,57 +1,97 @@
-import { classifyIdentifier } from '../../datasources/encode/identifiers';
-import type { EncodeProfile, EncodeRecord } from '../../datasources/encode/models';
-import type { EncodeBatchItem } from './batch';
-import { summarizeEncode } from './batch';
-import { checkAgainstProfile, type LinkRef, linksOf } from './profile-check';
-import { type EntityResultModel, type SubmissionResultModel, emptyEntity, entityError } from '../result';
+import type { EncodeApi } from '../../datasources/encode/client';
+import { linksOf } from '../../rules/encode/links';
+import type { Json, TypeInfo } from '../../rules/encode/profiles';
+import { type Method, RecordValidator, type ValidationError } from '../../rules/encode/validation';
+import type { EntityErrorModel, EntityResultModel } from '../result';
+import { emptyEntity } from '../result';
+import { encodeErrorsToEntityErrors } from './errors';
+import type { LookedUpLinks } from './links';
+import { TimeSlices } from './slices';
 
-/**
- * How to find what a link names. Uuids, accessions, aliases and paths work anywhere; a bare
- * unique key (`barbara-wold`, an award name) only inside the target's collection, which the portal
- * also answers to by item_type (`/lab/barbara-wold/`).
- */
-export function lookupId(link: LinkRef): string {
-  if (classifyIdentifier(link.value).field) return link.value;
-  const itemType = link.linkTo[0].replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-  return `/${itemType}/${link.value.replace(/\/+$/, '')}/`;
+/** One validator for the process: each profile is compiled once and kept while the profile is cached. */
+const validator = new RecordValidator();
+
+/** One record to check as the portal would check its write. */
+export interface CheckItem {
+  index: number;
+  row: number | null;
+  info: TypeInfo;
+  /** The document the portal validates: the record (POST), stored + patch (PATCH), the whole record (PUT). */
+  document: Json;
+  method: Method;
+  /** Stored properties before a PATCH/PUT (edit frame). */
+  current?: Json;
+  /** What the write would do when it passes (create, update, exists). */
+  action: string;
+  errors: EntityErrorModel[];
+  warnings: string[];
+  id?: string | null;
+  accession?: string | null;
+}
+
+/** The keys of a record a caller may set only with a permission (import_items), or null when it has none. */
+function guardedKeys(info: TypeInfo, document: Json): string[] {
+  const properties = info.schema.properties ?? {};
+  return Object.keys(document).filter((k) => properties[k]?.permission);
 }
 
 /**
- * ENCODE has no dry-run endpoint, so a dry run checks each record on the gateway the way the
- * portal would: the profile's JSON schema, properties the caller may not submit, and whether every
- * linked record exists (looked up in one batch through `lookup`). Nothing is written.
- * For PATCH, `items[i].record` is the merged document and `supplied[i]` the keys the caller sent.
+ * Is the caller an admin, for the permission keyword? The public profile marks guarded properties
+ * readonly; the one served to this caller does not when it holds the permission. Asked only when
+ * a record sets a guarded property, once per profile.
  */
-export async function dryRunEncode(
-  items: EncodeBatchItem[],
-  profile: EncodeProfile,
-  action: 'create' | 'update',
-  lookup: (ids: string[]) => Promise<(EncodeRecord | null)[]>,
-  supplied: string[][] = items.map((i) => Object.keys(i.record)),
-): Promise<SubmissionResultModel> {
-  const links = items.map((item, i) => linksOf(profile, item.record, supplied[i]));
-  const lookups = [...new Set(links.flat().map(lookupId))];
-  const targets = await lookup(lookups);
-  const uuidByLookup = new Map(lookups.map((id, i) => [id, targets[i]?.uuid]));
-  const uuidOf = (link: LinkRef) => uuidByLookup.get(lookupId(link));
+export async function adminFor(api: EncodeApi, items: CheckItem[]): Promise<Map<string, boolean>> {
+  const answer = new Map<string, boolean>();
+  for (const item of items) {
+    if (answer.has(item.info.itemType)) continue;
+    const guarded = guardedKeys(item.info, item.document);
+    if (!guarded.length) continue;
+    const served = await api.getProfile(item.info.itemType);
+    answer.set(item.info.itemType, !!served && served.properties?.[guarded[0]]?.readonly !== true);
+  }
+  return answer;
+}
 
-  const entities: EntityResultModel[] = items.map((item, i) => {
-    const byValue = new Map(links[i].map((l) => [l.value, uuidOf(l)]));
-    const errors = [...checkAgainstProfile(profile, item.record, supplied[i], (v) => byValue.get(v)).errors];
-    for (const link of links[i]) {
-      if (!uuidOf(link)) errors.push(entityError('INVALID_LINK', `'${link.value}' not found`, [link.property], link.property));
-    }
-    const aliases = item.record.aliases;
-    return {
-      ...emptyEntity(i),
-      action: errors.length ? null : action,
+/**
+ * ENCODE has no dry-run endpoint: each record is checked on the gateway with the same validator the
+ * sandbox portal uses (JSON Schema, ENCODE keywords, links against `links`). Every problem of
+ * every record is reported. Long batches yield to the event loop so other callers are served.
+ */
+export async function checkRecords(
+  items: CheckItem[],
+  links: LookedUpLinks,
+  admin: Map<string, boolean>,
+  slices: TimeSlices = new TimeSlices(),
+): Promise<EntityResultModel[]> {
+  const out: EntityResultModel[] = [];
+  for (const item of items) {
+    await slices.pause();
+    const errors = [...item.errors];
+    const failures: ValidationError[] = validator.validate(item.info.schema, item.document, {
+      method: item.method,
+      links,
+      admin: admin.get(item.info.itemType) ?? false,
+      submitsFor: null,
+      current: item.current,
+    });
+    if (failures.length) errors.push(...encodeErrorsToEntityErrors(422, { '@type': [], status: 'error', code: 422, title: '', description: '', errors: failures }));
+    const aliases = item.document.aliases;
+    out.push({
+      ...emptyEntity(item.index, item.row),
+      action: errors.length ? null : item.action,
       valid: errors.length === 0,
-      type: item.type,
-      id: typeof item.record.uuid === 'string' ? item.record.uuid : null,
-      accession: typeof item.record.accession === 'string' ? item.record.accession : null,
+      type: item.info.itemType,
+      id: item.id ?? (typeof item.document.uuid === 'string' ? item.document.uuid : null),
+      accession: item.accession ?? (typeof item.document.accession === 'string' ? item.document.accession : null),
       aliases: Array.isArray(aliases) ? aliases.map(String) : [],
       errors,
-    };
-  });
-  return summarizeEncode(entities, true, null, action);
+      warnings: item.warnings,
+    });
+  }
+  return out;
+}
+
+/** The links every item makes, to look up in one batch before checking. */
+export function linksToLookUp(items: CheckItem[]): { value: string; linkTo: string[] }[] {
+  return items.flatMap((item) => linksOf(item.info.schema, item.document));
 }

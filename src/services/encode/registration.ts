@@ -1,56 +1,351 @@
 import { GraphQLError } from 'graphql';
+import type { EncodeWriteConfig } from '../../config';
 import type { EncodeApi } from '../../datasources/encode/client';
 import type { EncodeLoaders } from '../../datasources/encode/loaders';
 import type { EncodeRecord } from '../../datasources/encode/models';
-import { badInput, parseJsonEntities } from '../documents';
+import { checkEncodeIdentifier, checkEncodeTypeName } from '../../datasources/grammar';
+import { labName } from '../../rules/encode/aliases';
+import { profileOfRecord } from '../../rules/encode/naming';
+import type { ProfileSet, TypeInfo } from '../../rules/encode/profiles';
+import { badInput } from '../documents';
+import { type EntityResultModel, type SubmissionResultModel, entityError } from '../result';
 import type { SubmissionDocument } from '../submission-document';
-import type { SubmissionResultModel } from '../result';
-import { type EncodeBatchItem, writeEncodeBatch } from './batch';
-import { dryRunEncode } from './dry-run';
-import { itemTypeOf } from './outcome';
+import { linkBatch } from './batch';
+import { adminFor, type CheckItem, checkRecords, linksToLookUp } from './dry-run';
+import { castRecord, type InputRecord, type RawRecord, readRawRecords, recordIdOf } from './inputs';
+import { LookedUpLinks } from './links';
+import { linksToMerge, type PatchJob, type PatchMode, patchCheck, removalErrors, writePatch } from './patch';
+import { type PrepareOptions, type PreparedRecord, prepareCreate, preparePatch } from './prepare';
+import { failedEntity, notAttempted, summarizeEncode } from './results';
+import { runWithDependencies, type SkipReason } from './schedule';
+import { TimeSlices } from './slices';
+import { postRecord, type Written } from './write';
+
+export interface EncodeServiceOptions extends EncodeWriteConfig {
+  maxUploadBytes: number;
+}
+
+export interface CreateOptions {
+  dryRun: boolean;
+  upsert: boolean;
+  award?: string | null;
+  lab?: string | null;
+  noAliases: boolean;
+}
+
+export interface PatchOptions extends PatchMode {
+  dryRun: boolean;
+  /** The profile every record must belong to (and TSV cells are cast by); else each record's own. */
+  profile?: string | null;
+}
 
 /** Per request: one caller's ENCODE registrations and patches through its client and loaders. */
 export class EncodeRegistrationService {
+  /** One time budget for the whole operation: every phase of a long batch gives the event loop back. */
+  private readonly slices = new TimeSlices();
+
   constructor(
     private readonly api: EncodeApi,
     private readonly loaders: EncodeLoaders,
+    private readonly options: EncodeServiceOptions,
+    /** This operation's upstream call budget: reads proportional to the input are granted. */
+    private readonly calls?: { grant(n: number): void },
   ) {}
 
-  private lookup = (ids: string[]): Promise<(EncodeRecord | null)[]> => this.loaders.record.loadMany(ids).then(noErrors);
-
-  async create(profile: string, doc: SubmissionDocument, dryRun: boolean): Promise<SubmissionResultModel> {
-    if (doc.format !== 'json') {
-      throw badInput('ENCODE records must be JSON (entities, or a JSON document or file); TSV is not supported for ENCODE yet', 'format');
-    }
-    const records = doc.entities ?? parseJsonEntities(doc.text as string, doc.filename ? 'file' : 'document');
-    const items: EncodeBatchItem[] = records.map((record) => ({ record, type: profile }));
-    if (dryRun) {
-      const schema = await this.api.getProfile(profile);
-      if (!schema) throw badInput(`The ENCODE portal has no profile '${profile}'`, 'profile');
-      return dryRunEncode(items, schema, 'create', this.lookup);
-    }
-    return writeEncodeBatch(items, 'create', (item) => this.api.create(profile, item.record));
+  /**
+   * Reads a batch may need beyond its writes (which each allow one): a record's 409 or lost answer
+   * is looked up by up to a few keys, a patch reads its target and its edit frame.
+   */
+  private grantReads(records: number): void {
+    this.calls?.grant(records * 3);
   }
 
-  async patch(id: string, patch: Record<string, unknown>, dryRun: boolean): Promise<SubmissionResultModel> {
-    if (!dryRun) {
-      const current = await this.loaders.record.load(id);
-      const type = current ? itemTypeOf(current) : null;
-      return writeEncodeBatch([{ record: patch, type }], 'update', () => this.api.patch(id, patch));
+  async create(profile: string, doc: SubmissionDocument, opts: CreateOptions): Promise<SubmissionResultModel> {
+    const info = await this.profile(profile);
+    const raws = readRawRecords(doc);
+    this.grantReads(raws.length);
+    const inputs: InputRecord[] = [];
+    for (const raw of raws) {
+      await this.slices.pause();
+      inputs.push(castRecord(raw, info, false));
     }
-    const [current, editable] = await Promise.all([this.loaders.record.load(id), this.api.getRecord(id, 'edit')]);
-    if (!current || !editable) throw new GraphQLError(`ENCODE record '${id}' not found`, { extensions: { code: 'NOT_FOUND' } });
-    const type = itemTypeOf(current);
-    const schema = type ? await this.api.getProfile(type) : null;
-    if (!schema) throw badInput(`The ENCODE portal has no profile for record '${id}' (${type})`, 'id');
-    const merged = { ...editable, ...patch };
-    return dryRunEncode([{ record: merged, type }], schema, 'update', this.lookup, [Object.keys(patch)]);
+    const prepareOptions = this.prepareOptions(opts);
+    const prepared = await this.inParallel(inputs, (input) => prepareCreate(input, info, prepareOptions));
+    const aliasLab = prepareOptions.aliasLab;
+    await this.slices.pause();
+    const batch = linkBatch(prepared, info, aliasLab);
+    for (const [i, dups] of batch.duplicates) {
+      for (const { key, first } of dups) {
+        prepared[i].errors.push(entityError('NOT_UNIQUE', `${key} is also given to record ${first} of this batch`, [key.startsWith('md5:') ? 'md5sum' : 'aliases']));
+      }
+    }
+    if (opts.dryRun) return this.dryRunCreate(prepared, info, opts.upsert);
+    return this.write(prepared, batch.dependsOn, (p) => postRecord({ api: this.api, info, upsert: opts.upsert }, p), info.itemType);
+  }
+
+  async patch(id: string, patch: Record<string, unknown>, opts: PatchOptions): Promise<SubmissionResultModel> {
+    // The id is an argument: outside the identifier grammar it is the request's error, before any upstream call.
+    checkEncodeIdentifier(id);
+    const raw: RawRecord = { index: 0, row: null, json: patch, cells: null, errors: [] };
+    return this.patchRecords([{ raw, id }], opts);
+  }
+
+  async patchMany(doc: SubmissionDocument, opts: PatchOptions): Promise<SubmissionResultModel> {
+    const raws = readRawRecords(doc);
+    return this.patchRecords(raws.map((raw) => ({ raw, id: recordIdOf(raw) })), opts);
+  }
+
+  private async patchRecords(items: { raw: RawRecord; id: string | null }[], opts: PatchOptions): Promise<SubmissionResultModel> {
+    this.grantReads(items.length);
+    const profiles = await this.api.profiles();
+    const only = opts.profile ? await this.profile(opts.profile) : null;
+    // An id outside the identifier grammar fails its own row, before any URL is built from it.
+    const targets = await this.inParallel(items, ({ id }) =>
+      id ? this.api.getRecord(id).catch((err: unknown) => (err instanceof GraphQLError && err.extensions.code === 'BAD_USER_INPUT' ? err : Promise.reject(err))) : Promise.resolve(null),
+    );
+    const prepareOptions = this.prepareOptions({ noAliases: true, dryRun: opts.dryRun, upsert: false });
+    const failed: EntityResultModel[] = [];
+    const jobs: PatchJob[] = [];
+    await this.inParallel(items, async ({ raw, id }, i) => {
+      const found = targets[i];
+      const target = found instanceof GraphQLError ? null : found;
+      const problem = found instanceof GraphQLError
+        ? entityError('INVALID_VALUE', `${raw.row !== null ? `Row ${raw.row}: ` : ''}${found.message}`, ['record_id'], 'record_id')
+        : !id
+        ? entityError('MISSING_PROPERTY', `${raw.row !== null ? `Row ${raw.row}: ` : ''}record_id is required: it names the record to patch (uuid, accession, alias or @id)`, ['record_id'], 'record_id')
+        : !target
+          ? entityError('NOT_FOUND', `No ENCODE record answers to '${id}'`, ['record_id'], 'record_id')
+          : null;
+      const info = target ? this.infoOf(profiles, target) : null;
+      if (problem || !info || !target) {
+        failed[i] = failedEntity(raw, only?.itemType ?? null, [], [problem ?? entityError('NOT_FOUND', `No profile for '${id}'`)]);
+        return;
+      }
+      if (only && only.itemType !== info.itemType) {
+        failed[i] = failedEntity(raw, info.itemType, target.aliases, [entityError('INVALID_VALUE', `'${id}' is a ${info.itemType}, not a ${only.itemType}`, ['record_id'], 'record_id')]);
+        return;
+      }
+      const input: InputRecord = castRecord(raw, only ?? info, true);
+      delete input.record.record_id;
+      const ownLab = typeof target.lab === 'string' ? labName(target.lab) : null;
+      const prepared = await preparePatch(input, info, { ...prepareOptions, aliasLab: prepareOptions.aliasLab ?? ownLab });
+      prepared.errors.push(...removalErrors(info, opts, prepared.record));
+      if (!Object.keys(prepared.record).length && !opts.removeProperties.length && !prepared.errors.length) {
+        prepared.errors.push(entityError('INVALID_VALUE', `${raw.row !== null ? `Row ${raw.row}: ` : ''}nothing to patch: the record gives no property to change`));
+      }
+      jobs[i] = { prepared, target, info };
+    });
+
+    const links = new LookedUpLinks(profiles);
+    await links.load(this.loaders, jobs.filter(Boolean).flatMap((j) => linksToMerge(j.info, j.target, j.prepared.record)));
+    if (opts.dryRun) return this.dryRunPatch(items.length, jobs, failed, opts, links);
+    const order = items.map((_, i) => i);
+    return this.write(
+      order.map((i) => jobs[i]?.prepared ?? null),
+      order.map(() => []),
+      async (_p, i) => writePatch(this.api, jobs[i], opts, links),
+      only?.itemType ?? null,
+      failed,
+    );
+  }
+
+  private async dryRunCreate(prepared: PreparedRecord[], info: TypeInfo, upsert: boolean): Promise<SubmissionResultModel> {
+    await this.slices.pause();
+    const links = new LookedUpLinks(await this.api.profiles());
+    const items: CheckItem[] = prepared.map((p) => ({ index: p.index, row: p.row, info, document: p.record, method: 'POST', action: 'create', errors: p.errors, warnings: p.warnings }));
+    // One batch of lookups: every link, and every alias and md5 the records claim.
+    const keys = prepared.flatMap((p) => p.keys.map((value) => ({ value, linkTo: [] as string[] })));
+    await this.slices.pause();
+    // Links are read from the database when the index misses them; new aliases (hundreds, all expected
+    // to be free) from the index only.
+    await Promise.all([links.load(this.loaders, linksToLookUp(items)), links.load(this.loaders, keys, true)]);
+    await this.slices.pause();
+    const existing = prepared.map((p) => existingOf(p, links));
+    // Links to records of this batch resolve to them: they would be written first.
+    prepared.forEach((p, i) => {
+      if (!existing[i]) p.keys.forEach((key) => links.addPending(key, info.itemType, i));
+    });
+    for (const [i, p] of prepared.entries()) {
+      const found = existing[i];
+      if (!found) continue;
+      const item = items[i];
+      if (found.contentOnly) {
+        item.errors = [...item.errors, entityError('NOT_UNIQUE', `md5sum ${String(p.record.md5sum)} is already registered: ${found.record['@id']}`, ['md5sum'], 'md5sum')];
+      } else if (profileOfRecord(found.record) !== info.itemType) {
+        item.errors = [...item.errors, entityError('NOT_UNIQUE', `${found.key} already names a ${String(found.record['@type']?.[0])}: ${found.record['@id']}`, ['aliases'], 'aliases')];
+      } else if (upsert) {
+        const edit = await this.api.getEditable(found.record['@id']);
+        Object.assign(item, { method: 'PATCH', action: 'update', current: edit?.record, document: { ...(edit?.record ?? {}), ...p.record }, id: found.record.uuid, accession: found.record.accession ?? null });
+      } else {
+        Object.assign(item, { action: 'exists', id: found.record.uuid, accession: found.record.accession ?? null, document: p.record });
+        item.warnings = [...item.warnings, `${found.key} already exists (${found.record.accession ?? found.record['@id']}): it would be left as it is`];
+      }
+    }
+    // A record that exists is not written, so only its preparation problems count.
+    const checked = await checkRecords(items.filter((item) => item.action !== 'exists'), links, await adminFor(this.api, items), this.slices);
+    const byIndex = new Map(checked.map((e) => [e.index, e]));
+    const entities = items.map((item) => byIndex.get(item.index) ?? existsEntity(item));
+    return summarizeEncode(entities, true, null);
+  }
+
+  private async dryRunPatch(count: number, jobs: PatchJob[], failed: EntityResultModel[], mode: PatchOptions, links: LookedUpLinks): Promise<SubmissionResultModel> {
+    const edits = await this.inParallel(jobs, (job) => (job ? this.api.getEditable(job.target['@id']) : Promise.resolve(null)));
+    const items: CheckItem[] = [];
+    jobs.forEach((job, i) => {
+      if (!job) return;
+      const edit = edits[i]?.record ?? {};
+      items.push(patchCheck(job, edit, mode, links, []));
+    });
+    await links.load(this.loaders, linksToLookUp(items));
+    const checked = await checkRecords(items, links, await adminFor(this.api, items), this.slices);
+    const byIndex = new Map(checked.map((e) => [e.index, e]));
+    const entities = Array.from({ length: count }, (_, i) => failed[i] ?? byIndex.get(i)!);
+    return summarizeEncode(entities, true, null);
+  }
+
+  /**
+   * Writes with at most ENCODE_WRITE_CONCURRENCY in flight, a record after those it links to;
+   * results in input order. A failure that would hit every record (credentials, an unreachable
+   * portal) stops the batch: before anything was written it is the request's error; after, it is
+   * reported on that record and the rest are marked not sent, so the caller knows what was written.
+   */
+  private async write(
+    records: (PreparedRecord | null)[],
+    dependsOn: number[][],
+    send: (p: PreparedRecord, i: number) => Promise<Written>,
+    type: string | null,
+    done: EntityResultModel[] = [],
+  ): Promise<SubmissionResultModel> {
+    const entities: EntityResultModel[] = [...done];
+    const statuses: (number | null)[] = [];
+    let fatal: GraphQLError | null = null;
+    let fatalAt = -1;
+    await runWithDependencies(
+      dependsOn,
+      this.options.writeConcurrency,
+      async (i) => {
+        const p = records[i];
+        if (entities[i]) return false;
+        if (!p) return false;
+        if (p.errors.length) {
+          entities[i] = failedEntity(p, type, p.record.aliases, p.errors, p.warnings);
+          return false;
+        }
+        try {
+          const written = await send(p, i);
+          entities[i] = written.entity;
+          statuses[i] = written.status;
+          this.forget(written.entity);
+          return written.entity.valid;
+        } catch (err) {
+          const error = err instanceof GraphQLError ? err : new GraphQLError((err as Error).message);
+          if (!fatal) [fatal, fatalAt] = [error, i];
+          entities[i] = failedEntity(p, type, p.record.aliases, [entityError(String(error.extensions.code ?? 'ERROR'), error.message)]);
+          return false;
+        }
+      },
+      (i, reason) => {
+        const p = records[i];
+        if (entities[i] || !p) return;
+        entities[i] = p.errors.length ? failedEntity(p, type, p.record.aliases, p.errors, p.warnings) : notAttempted(p, type, p.record.aliases, skipMessage(reason, fatalAt, fatal));
+      },
+      () => fatal !== null,
+    );
+    if (fatal && !entities.some((e) => e?.valid)) throw fatal;
+    const last = [...statuses].reverse().find((s) => typeof s === 'number');
+    return summarizeEncode(entities, false, last ?? (fatal ? Number((fatal as GraphQLError).extensions.upstreamStatus) || null : null));
+  }
+
+  /** Clears what a write changed from this request's loader, so a later read sees it. */
+  private forget(entity: EntityResultModel): void {
+    const record = entity.record as EncodeRecord | null;
+    if (!record) return;
+    for (const id of [record['@id'], record.uuid, record.accession, ...(record.aliases ?? [])]) if (id) this.loaders.record.clear(id);
+  }
+
+  private async profile(name: string): Promise<TypeInfo> {
+    // A name outside the grammar (`../users`) is refused before any upstream call.
+    checkEncodeTypeName(name);
+    let info = (await this.api.profiles()).get(name);
+    if (!info) info = (await this.api.profiles(true)).get(name);
+    if (!info) throw badInput(`The ENCODE portal has no profile '${name}'`, 'profile');
+    if (info.abstract) throw badInput(`'${name}' is an abstract profile; register records of one of its types: ${info.subtypes.join(', ')}`, 'profile');
+    return info;
+  }
+
+  private infoOf(profiles: ProfileSet, record: EncodeRecord): TypeInfo | null {
+    const profile = profileOfRecord(record);
+    return profile ? (profiles.get(profile) ?? null) : null;
+  }
+
+  private prepareOptions(opts: CreateOptions): PrepareOptions {
+    const lab = opts.lab ?? this.options.lab;
+    return {
+      award: opts.award ?? this.options.award,
+      lab,
+      aliasLab: lab ? labName(lab) : null,
+      noAliases: opts.noAliases,
+      access: { uploadRoot: this.options.uploadRoot, maxBytes: this.options.maxUploadBytes, s3Endpoint: this.options.s3Endpoint },
+      labNameOf: async (id) => {
+        const found = await this.loaders.record.load(id);
+        return typeof found?.name === 'string' ? found.name : null;
+      },
+    };
+  }
+
+  /** `fn` over every item, at most ENCODE_WRITE_CONCURRENCY at a time, results in order. */
+  private async inParallel<T, R>(items: T[], fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+    const out = new Array<R>(items.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) {
+        const i = next++;
+        await this.slices.pause();
+        out[i] = await fn(items[i], i);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.writeConcurrency, items.length) }, worker));
+    return out;
   }
 }
 
-function noErrors<T>(values: (T | Error)[]): T[] {
-  return values.map((v) => {
-    if (v instanceof Error) throw v;
-    return v;
-  });
+interface Existing {
+  record: EncodeRecord;
+  key: string;
+  contentOnly: boolean;
+}
+
+/** The record a prepared record would collide with on the portal: by alias, else by md5. */
+function existingOf(p: PreparedRecord, links: LookedUpLinks): Existing | null {
+  for (const key of p.keys.filter((k) => !k.startsWith('md5:'))) {
+    const record = links.record(key);
+    if (record) return { record, key, contentOnly: false };
+  }
+  for (const key of p.keys.filter((k) => k.startsWith('md5:'))) {
+    const record = links.record(key);
+    if (record && !['deleted', 'replaced'].includes(String(record.status))) return { record, key, contentOnly: true };
+  }
+  return null;
+}
+
+function existsEntity(item: CheckItem): EntityResultModel {
+  const failed = item.errors.length > 0;
+  return {
+    ...failedEntity(item, item.info.itemType, item.document.aliases, item.errors, item.warnings),
+    action: failed ? null : 'exists',
+    valid: !failed,
+    id: item.id ?? null,
+    accession: item.accession ?? null,
+  };
+}
+
+function skipMessage(reason: SkipReason, fatalAt: number, fatal: GraphQLError | null): string {
+  switch (reason.kind) {
+    case 'dependency':
+      return `Not sent: it links to record ${reason.on} of this batch, which was not written`;
+    case 'cycle':
+      return 'Not sent: it links, directly or not, to records of this batch that link back to it; register one without the link, then patch it';
+    default:
+      return `Not sent: the batch stopped at record ${fatalAt} (${fatal?.message ?? 'stopped'})`;
+  }
 }

@@ -49,13 +49,18 @@ describe('upstream deadline and retries', () => {
     expect(ms).toBeLessThan(2 * TIMEOUT_MS);
   });
 
-  it('never retries a write after a reset: the caller is told, once', async () => {
+  it('never retries a write blindly after a reset: it is sent again only once its alias proved it absent', async () => {
     faults().set([{ method: 'POST', path: '^/biosample', reset: true }]);
     const q = `mutation { createEntities(input: { source: ENCODE, profile: "biosample", entities: [{ award: "UM1HG000000", lab: "sandbox-lab",
-      organism: "human", source: "atcc", biosample_ontology: "cell_line_EFO_0001203", aliases: ["sandbox-lab:reset-1"] }] }) { success entities { errors { type message } } } }`;
+      organism: "human", source: "atcc", biosample_ontology: "cell_line_EFO_0001203", aliases: ["sandbox-lab:reset-1"] }] }) { success entities { action errors { type message } warnings } } }`;
     const res = await stack.gql(q);
-    // Sent once, never re-sent (a retried POST could create the record twice); the caller hears of it.
-    expect(faults().list()[0].applied).toBe(1);
-    expect(res.data?.createEntities?.success ?? false).toBe(false);
+    // The HTTP layer never re-sends a write; registration re-sends a POST only after reading the
+    // record's alias from the database and finding nothing (so it cannot create it twice).
+    expect(faults().list()[0].applied).toBe(2);
+    const log = stack.sandbox.encode!.requests.entries.map((e) => `${e.method} ${decodeURIComponent(e.path)}`);
+    const posts = log.flatMap((l, i) => (l.startsWith('POST') ? [i] : []));
+    expect(log.slice(posts[0], posts[1]).some((l) => l === 'GET /sandbox-lab:reset-1/')).toBe(true);
+    expect(res.data.createEntities.success).toBe(false);
+    expect(res.data.createEntities.entities[0].errors[0]).toMatchObject({ type: 'UPSTREAM_UNAVAILABLE', message: expect.stringMatching(/Not created.*sandbox-lab:reset-1/) });
   });
 });

@@ -105,11 +105,14 @@ describe('ENCODE through the gateway (real profiles, sandbox over HTTP)', () => 
     expect(r.entities[1].errors).toEqual([expect.objectContaining({ type: 'INVALID_LINK', keys: ['source'] })]);
   });
 
-  it('maps a 409 keys conflict on an alias to NOT_UNIQUE', async () => {
+  it('answers a 409 on an existing alias with exists (not an error), and PATCHes it with upsert', async () => {
     const { createEntities: r } = ok(await create('biosample', { entities: [biosample(biosampleType, 'bs-1')] }));
-    expect(r).toMatchObject({ success: false, upstreamStatus: 409 });
-    expect(r.entities[0].errors[0]).toMatchObject({ type: 'NOT_UNIQUE' });
-    expect(r.entities[0].errors[0].keys.join()).toMatch(/barbara-wold:bs-1/);
+    expect(r).toMatchObject({ success: true, createdCount: 0, errorCount: 0, upstreamStatus: 409 });
+    expect(r.entities[0]).toMatchObject({ action: 'exists', valid: true, id: first.id, accession: first.accession, errors: [] });
+    expect(r.entities[0].warnings[0]).toMatch(/barbara-wold:bs-1 already exists/);
+    const up = ok(await create('biosample', { upsert: true, entities: [biosample(biosampleType, 'bs-1', { description: 'upserted' })] })).createEntities;
+    expect(up).toMatchObject({ success: true, updatedCount: 1, entities: [{ action: 'update', id: first.id }] });
+    expect(up.entities[0].record.description).toBe('upserted');
   });
 
   it('PATCHes one property', async () => {
@@ -119,8 +122,9 @@ describe('ENCODE through the gateway (real profiles, sandbox over HTTP)', () => 
     expect(r).toMatchObject({ success: true, updatedCount: 1, entities: [{ action: 'update', id: first.id }] });
     const { encodeRecord } = ok(await stack.gql(`query($id: ID!) { encodeRecord(id: $id) }`, { id: first.accession }));
     expect(encodeRecord.description).toBe('patched through the gateway');
-    const missing = await stack.gql(PATCH, { input: { source: 'ENCODE', id: 'barbara-wold:nope', patch: { description: 'x' } } });
-    expect(missing.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', upstreamStatus: 404 });
+    const missing = ok(await stack.gql(PATCH, { input: { source: 'ENCODE', id: 'barbara-wold:nope', patch: { description: 'x' } } })).patchRecord;
+    expect(missing).toMatchObject({ success: false, errorCount: 1, updatedCount: 0 });
+    expect(missing.entities[0].errors).toEqual([expect.objectContaining({ type: 'NOT_FOUND', keys: ['record_id'] })]);
   });
 
   it('dry-runs a create and a patch without writing, and still finds errors', async () => {

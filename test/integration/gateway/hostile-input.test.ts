@@ -14,7 +14,7 @@ const MAX_UPLOAD = 300_000;
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({}, { maxUploadBytes: MAX_UPLOAD, headersTimeoutMs: 600, limits: { aliases: 10, rootFields: 8, depth: 6, tokens: 3_000, inputDepth: 20 } });
+  stack = await startStack({}, { maxUploadBytes: MAX_UPLOAD, headersTimeoutMs: 600, bodyIdleTimeoutMs: 800, limits: { aliases: 10, rootFields: 8, depth: 6, tokens: 3_000, inputDepth: 20 } });
 });
 afterAll(() => stack.stop());
 beforeEach(() => {
@@ -291,9 +291,33 @@ describe('HTTP hygiene', () => {
     const closedAfter = await new Promise<number>((resolve) => {
       const socket = net.connect(port, '127.0.0.1');
       socket.on('close', () => resolve(Date.now() - started));
-      setTimeout(() => socket.destroy(), 5_000);
+      setTimeout(() => socket.destroy(), 5_000).unref();
     });
     expect(closedAfter).toBeGreaterThanOrEqual(500);
     expect(closedAfter).toBeLessThan(2_000);
+  });
+
+  it('closes a connection whose request body stalls (BODY_IDLE_TIMEOUT_MS), not one whose answer takes long', async () => {
+    const port = Number(new URL(stack.gateway.url).port);
+    const started = Date.now();
+    const closedAfter = await new Promise<number>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":');
+      });
+      socket.on('close', () => resolve(Date.now() - started));
+      socket.on('error', () => undefined);
+      setTimeout(() => socket.destroy(), 5_000).unref();
+    });
+    expect(closedAfter).toBeGreaterThanOrEqual(800);
+    expect(closedAfter).toBeLessThan(2_500);
+    // A complete request whose answer waits on a slow upstream keeps its connection past that limit.
+    stack.sandbox.encode!.emulator.faults.set([{ method: 'GET', path: '^/profiles/', latencyMs: 1_500, times: 1 }]);
+    try {
+      const res = await stack.gql('{ encodeProfile(name: "lab") }');
+      expect(res.errors).toBeUndefined();
+      expect((res.data as any).encodeProfile).toBeTruthy();
+    } finally {
+      stack.sandbox.encode!.emulator.faults.clear();
+    }
   });
 });

@@ -18,6 +18,7 @@ import { request } from 'undici';
 import { buildGraph } from '../../../src/graph/build';
 import { buildEncodeModel } from '../../../src/graph/encode/model';
 import { resolvers } from '../../../src/resolvers';
+import { ProfileSet, typesFromServed } from '../../../src/rules/encode/profiles';
 import { loadTypeDefs } from '../../../src/schema';
 import { dataPath, REAL_DATA } from '../../../src/paths';
 import { startPortal, type RunningPortal } from '../../support/encode-portal';
@@ -25,13 +26,16 @@ import { startPortal, type RunningPortal } from '../../support/encode-portal';
 // Generation over the real ENCODE profiles, exactly as the sandbox portal serves them at /profiles/.
 let portal: RunningPortal;
 let profiles: Record<string, any>;
+/** The same profiles read as the gateway reads them. */
+let profileSet: ProfileSet;
 let schema: GraphQLSchema;
 
 beforeAll(async () => {
   portal = await startPortal({ profilesDir: REAL_DATA.encodeProfiles, seedFile: null });
   const res = await request(`${portal.url}/profiles/?format=json`);
   profiles = (await res.body.json()) as Record<string, any>;
-  schema = buildGraph({ encodeProfiles: profiles, gdcDictionary: null, problems: [] }, { typeDefs: loadTypeDefs(), resolvers: resolvers as any }).schema;
+  profileSet = new ProfileSet(typesFromServed(profiles));
+  schema = buildGraph({ encodeProfiles: profileSet, gdcDictionary: null, problems: [] }, { typeDefs: loadTypeDefs(), resolvers: resolvers as any }).schema;
 });
 afterAll(() => portal?.stop());
 
@@ -67,7 +71,7 @@ describe('typed ENCODE graph generated from the real profiles', () => {
   });
 
   it('keeps every profile property as a field, under its own name where GraphQL allows it', () => {
-    const model = buildEncodeModel(profiles);
+    const model = buildEncodeModel(profileSet);
     for (const name of profileNames()) {
       const t = model.types.get(name)!;
       const fields = fieldsOf(`Encode${name}`);
@@ -82,7 +86,7 @@ describe('typed ENCODE graph generated from the real profiles', () => {
     }
     const bismark = fieldsOf('EncodeBismarkQualityMetric');
     expect(bismark.Mapping_efficiency.description).toContain('"Mapping efficiency"');
-    expect(fieldsOf('EncodeHiCQualityMetric')._2_alignments).toBeDefined();
+    expect(fieldsOf('EncodeHicQualityMetric')._2_alignments).toBeDefined();
     expect(fieldsOf('EncodeBiosample').biosample_ontology.description).toMatch(/\w/);
   });
 
@@ -133,7 +137,7 @@ describe('typed ENCODE graph generated from the real profiles', () => {
     expect(classification.type.toString()).toBe('String');
     expect(classification.description).toContain('"cell line"');
     expect(fieldsOf('EncodeFile').file_size.type.toString()).toBe('SafeInt');
-    expect(fieldsOf('EncodeAtacLibraryComplexityQualityMetric').PBC2.type.toString()).toBe('JSON');
+    expect(fieldsOf('EncodeAtacLibraryQualityMetric').PBC2.type.toString()).toBe('JSON');
   });
 
   it('shares nested types between profiles that embed the same object (attachments)', () => {
@@ -166,7 +170,7 @@ describe('typed ENCODE graph generated from the real profiles', () => {
       'from: Int = 0',
     ]);
     expect(getNamedType(q.search.type).name).toBe('EncodeRecord');
-    const model = buildEncodeModel(profiles);
+    const model = buildEncodeModel(profileSet);
     for (const name of profileNames()) {
       const t = model.types.get(name)!;
       expect(q[t.itemType]).toBeDefined();

@@ -44,8 +44,9 @@ describe('schema refresh', () => {
     await new Promise((r) => setTimeout(r, 600));
 
     // An upstream deploy adds a property to the lab profile.
-    const lab = stack.sandbox.encode!.emulator.portal.profiles.get('lab')!;
-    lab.schema.properties.sandbox_motto = { title: 'Motto', description: 'Added while the gateway runs.', type: 'string' };
+    stack.sandbox.encode!.emulator.portal.profiles.changeProfile('lab', (schema) => {
+      schema.properties.sandbox_motto = { title: 'Motto', description: 'Added while the gateway runs.', type: 'string' };
+    });
     const swappedAt = await until('the new field', async () => ((await labFields()).includes('sandbox_motto') ? Date.now() : undefined));
     await new Promise((r) => setTimeout(r, 600));
     running = false;
@@ -74,7 +75,9 @@ describe('schema refresh', () => {
     try {
       const inFlight = stack.gql(`{ encode { labs(limit: 1) { name } } gatewayInfo { schemaVersion { id } } }`);
       await new Promise((r) => setTimeout(r, 200));
-      stack.sandbox.encode!.emulator.portal.profiles.get('lab')!.schema.properties.sandbox_slogan = { type: 'string' };
+      stack.sandbox.encode!.emulator.portal.profiles.changeProfile('lab', (schema) => {
+        schema.properties.sandbox_slogan = { type: 'string' };
+      });
       expect(await graph.refresh()).toBe(true);
       expect(graph.current.version.id).not.toBe(old);
       const res = ok(await inFlight);

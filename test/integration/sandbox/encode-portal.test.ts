@@ -65,8 +65,12 @@ describe('ENCODE portal emulator over HTTP (real profiles)', () => {
     expect(res.headers.location).toBe(`/biosamples/${biosample.accession}/`);
     expect(res.body['@graph'][0]).toMatchObject({ lab: '/labs/barbara-wold/', status: 'in progress', schema_version: expect.any(String) });
     const edit = await portal.call('GET', `${biosample['@id']}?frame=edit`, undefined, submitter);
-    expect(edit.body.lab).toBe(labUuid);
-    expect(edit.body.submitted_by).toMatch(/^[0-9a-f-]{36}$/);
+    // Stored as uuids; the edit frame renders them as resource paths, as snovault's item_edit does.
+    expect(portal.sandbox.portal.store.get(biosample.uuid)!.properties.lab).toBe(labUuid);
+    expect(edit.body.lab).toBe('/labs/barbara-wold/');
+    expect(edit.body.submitted_by).toMatch(/^\/users\/[0-9a-f-]{36}\/$/);
+    expect(edit.body['@id']).toBeUndefined();
+    expect(edit.body.uuid).toBe(biosample.uuid);
     expect(edit.headers.etag).toBeDefined();
   });
 
@@ -104,7 +108,8 @@ describe('ENCODE portal emulator over HTTP (real profiles)', () => {
     await portal.call('POST', '/lab', { name: 'other-lab', title: 'Other Lab, SBX' });
     const other = await portal.call('POST', '/biosample', { ...sample('s-other'), lab: 'other-lab' }, submitter);
     expect(other.status).toBe(422);
-    expect(other.body.errors[0].description).toMatch(/is not in user submits_for$/);
+    // snovault names the value given, not the lab's uuid.
+    expect(other.body.errors).toEqual([{ location: 'body', name: ['lab'], description: "'other-lab' is not in user submits_for" }]);
     expect((await portal.call('POST', '/award', { name: 'X1', title: 'x', project: 'ENCODE', rfa: 'ENCODE4' }, submitter)).status).toBe(403);
     expect((await portal.call('POST', '/biosample', sample('s-view'), viewer)).status).toBe(403);
   });
@@ -127,6 +132,8 @@ describe('ENCODE portal emulator over HTTP (real profiles)', () => {
     const put = await portal.call('PUT', `/${biosample.uuid}`, rest, submitter);
     expect(put.status).toBe(200);
     expect(put.body['@graph'][0].description).toBeUndefined();
+    // The edit frame's links (paths) and guarded values (submitted_by) go back unchanged.
+    expect(portal.sandbox.portal.store.get(biosample.uuid)!.properties.lab).toBe(labUuid);
     const lost = await portal.call('PUT', `/${biosample.uuid}`, { ...rest, accession: undefined }, submitter);
     expect(lost.body.errors).toEqual([{ location: 'body', name: ['accession'], description: 'must specify original accession' }]);
   });

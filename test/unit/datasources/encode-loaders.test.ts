@@ -30,10 +30,14 @@ function fakeApi(records: EncodeRecord[], indexed = records) {
       calls.get.push(id);
       return records.find((r) => [r.uuid, r.accession, r['@id'], ...(r.aliases ?? [])].includes(id)) ?? null;
     },
+    getEditable: async () => null,
     getProfile: async () => null,
-    getProfiles: async () => ({}),
+    profiles: async () => {
+      throw new Error('not used');
+    },
     create: async () => ({ status: 500 }),
     patch: async () => ({ status: 500 }),
+    put: async () => ({ status: 500 }),
   };
   return { api, calls };
 }
@@ -49,6 +53,13 @@ describe('loadRecords', () => {
     expect(calls.search[0]).toMatchObject({ type: 'Item', limit: 'all', frame: 'object' });
     expect(calls.get).toHaveLength(0);
     expect(got.map((r) => r?.accession)).toEqual(ids);
+  });
+
+  it('reads one id alone with one GET, not a search', async () => {
+    const { api, calls } = fakeApi(all);
+    const [got] = await loadRecords(api, ['lab:b7']);
+    expect(got?.accession).toBe(all[7].accession);
+    expect(calls).toEqual({ search: [], get: ['lab:b7'] });
   });
 
   it('uses one search per kind of identifier', async () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { JsonArraySplitter } from '../../../src/datasources/json-split';
 
 /** Feeds the text in pieces of every size from 1 byte up, so element and string boundaries fall anywhere. */
@@ -18,6 +19,52 @@ describe('JsonArraySplitter', () => {
     expect(elements.map((e) => JSON.parse(e))).toEqual(JSON.parse(doc));
     expect(count).toBe(4);
     expect(rest).toBeNull();
+  });
+
+  // Strings short and long (past the 32 bytes looked at one by one), with escaped quotes and runs
+  // of backslashes just before a quote, so every escape state falls on every chunk boundary.
+  const tricky = [
+    { a: 'x'.repeat(31) + '"', b: '\\'.repeat(3) + '"' + 'y'.repeat(40) },
+    { long: 'z'.repeat(33) + '\\' + '"' + '\\\\', s: '"', e: '', u: 'é\u0001"]},{' + 'w'.repeat(100) + '\\' },
+    ['\\'.repeat(40), 'q"'.repeat(30), { k: 'v'.repeat(64) + '\\"' }],
+    'a string element with "quotes" and \\ and a tail ' + 'r'.repeat(50),
+  ];
+  const trickyText = `[${tricky.map((t) => JSON.stringify(t)).join(' ,\n')}]`;
+
+  it.each([1, 2, 3, 5, 31, 32, 33, 34, 47, 64, 100000])('keeps escapes in short and long strings across chunk boundaries (pieces of %i bytes)', (piece) => {
+    const { elements } = split(trickyText, null, piece);
+    expect(elements.map((e) => JSON.parse(e))).toEqual(tricky);
+  });
+
+  it('keeps long runs of backslashes whatever byte a chunk ends on', () => {
+    // A chunk that ends inside a run leaves the next one starting escaped; the run then continues past 32 bytes.
+    const values = [['\\'.repeat(20), 'x'], 'b'.repeat(40) + '\\'.repeat(17) + '"' + 'c', { ['\\'.repeat(33)]: '\\"'.repeat(12) }];
+    const bytes = Buffer.from(JSON.stringify(values), 'utf8');
+    for (let cut = 1; cut < bytes.length; cut++) {
+      for (const second of [cut + 33, cut + 34, bytes.length]) {
+        const elements: string[] = [];
+        const splitter = new JsonArraySplitter((json) => elements.push(json));
+        for (const [from, to] of [[0, cut], [cut, second], [second, bytes.length]]) splitter.write(bytes.subarray(from, to));
+        splitter.end();
+        expect(elements.map((e) => JSON.parse(e))).toEqual(values);
+      }
+    }
+  });
+
+  it('gives back any array of JSON values, whatever their strings hold and wherever the chunks are cut', () => {
+    // Strings drawn mostly from the characters that matter to the splitter, some long.
+    const unit = fc.constantFrom('\\', '"', 'a', ',', ']', '}', '[', '{', ' ', 'é');
+    const text = fc.oneof(fc.string({ unit, maxLength: 12 }), fc.string({ unit, minLength: 25, maxLength: 120 }));
+    const value = fc.letrec((tie) => ({
+      json: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.array(tie('json'), { maxLength: 4 }), fc.dictionary(text, tie('json'), { maxKeys: 4 })),
+    })).json;
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 6 }), fc.integer({ min: 1, max: 90 }), (values, piece) => {
+        const { elements } = split(JSON.stringify(values), null, piece);
+        expect(elements.map((e) => JSON.parse(e))).toEqual(values);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('takes a document that is one object as one element', () => {

@@ -199,23 +199,18 @@ export class ObjectStore {
     const ofParts = createHash('md5');
     let size = 0;
     try {
-      const out = fs.createWriteStream(target);
-      for (const part of chosen) {
-        ofParts.update(Buffer.from(unquote(part.etag), 'hex'));
-        await pipeline(
-          fs.createReadStream(part.path),
-          async function* (chunks: AsyncIterable<Buffer>) {
-            for await (const chunk of chunks) {
-              whole.update(chunk);
-              size += chunk.length;
-              yield chunk;
-            }
-          },
-          out,
-          { end: false },
-        );
-      }
-      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      // One pipeline for the whole object: a pipeline per part into the same file (`end: false`)
+      // leaves an error listener on it each time (11 parts: MaxListenersExceededWarning).
+      await pipeline(async function* () {
+        for (const part of chosen) {
+          ofParts.update(Buffer.from(unquote(part.etag), 'hex'));
+          for await (const chunk of fs.createReadStream(part.path)) {
+            whole.update(chunk as Buffer);
+            size += (chunk as Buffer).length;
+            yield chunk as Buffer;
+          }
+        }
+      }, fs.createWriteStream(target));
     } catch (err) {
       fs.rmSync(target, { force: true });
       this.uploads.set(uploadId, upload);

@@ -1,0 +1,235 @@
+/**
+ * Upload: a 1 GiB file through `uploadFile` (curl → gateway → sandbox S3) against `aws s3 cp` of the
+ * same file to the same S3 server, in the same run. The sandbox and the gateway each run in a
+ * process of their own (the gateway from dist/, as `npm start` runs it), so the gateway's peak RSS
+ * is its own; while the file streams, another caller keeps asking the gateway `gatewayInfo`.
+ * Targets: gateway peak RSS < 200 MB, throughput >= 70% of aws s3 cp.
+ * BENCH_UPLOAD_BYTES and BENCH_UPLOAD_ROUNDS change the size (default 1 GiB) and rounds (default 2).
+ */
+import { createHash, randomFillSync } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { GatewayClient } from '../src/cli/gateway-client';
+import { cpuOf, ROOT, rssOf, run, startProcess, stopProcess } from './support/processes';
+
+const MiB = 1024 * 1024;
+const SIZE = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 * MiB);
+const ROUNDS = Number(process.env.BENCH_UPLOAD_ROUNDS ?? 2);
+const RSS_TARGET = 200 * 1e6;
+const RATIO_TARGET = 0.7;
+
+interface SandboxInfo {
+  /** The sandbox's own node process (tsx runs it as a child of its own). */
+  pid: number;
+  encode: { url: string; key: string; secret: string };
+  gdc: { url: string; token: string };
+  s3: { url: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; directory: string };
+}
+
+interface Timing {
+  ms: number;
+  note: string;
+  /** CPU seconds of the client (curl or aws), the gateway and the sandbox S3 during the run. */
+  cpu: { client: number; gateway: number; gatewaySystem: number; s3: number };
+}
+
+export async function runUpload(): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-upload-'));
+  const children: ChildProcess[] = [];
+  try {
+    console.log(`\nupload: ${gib(SIZE)} through uploadFile vs aws s3 cp to the same sandbox S3 (${ROUNDS} rounds each)`);
+    const aws = await awsCli();
+    const file = path.join(work, 'reads.fastq.gz');
+    const md5 = writeRandomFile(file, SIZE);
+
+    console.log('  building dist/ for the gateway process …');
+    const build = await run(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json']);
+    if (build.code !== 0) throw new Error(`build failed:\n${build.output}`);
+
+    const sandboxProc = await startProcess(path.join(ROOT, 'node_modules/.bin/tsx'), ['bench/support/sandbox-process.ts'], /^(\{.*\})$/m, {
+      env: { ...process.env, SANDBOX_S3_DIR: path.join(work, 's3'), SANDBOX_FAULTS: '' },
+    });
+    children.push(sandboxProc.child);
+    const sandbox = JSON.parse(sandboxProc.match[1]) as SandboxInfo;
+
+    const nodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // The ready line is logged at info (as JSON lines).
+    const gatewayProc = await startProcess(process.execPath, [...nodeArgs, 'dist/src/server.js'], /(http:\/\/[^\s"]+\/graphql)/, {
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        ENCODE_URL: sandbox.encode.url,
+        GDC_URL: sandbox.gdc.url,
+        ENCODE_S3_ENDPOINT: sandbox.s3.url,
+        DCC_API_KEY: sandbox.encode.key,
+        DCC_SECRET_KEY: sandbox.encode.secret,
+        GDC_TOKEN: sandbox.gdc.token,
+      },
+    });
+    children.push(gatewayProc.child);
+    const graphqlUrl = gatewayProc.match[1];
+    const gateway = new GatewayClient(graphqlUrl);
+    const pid = gatewayProc.child.pid!;
+    const fileId = await registerFile(gateway, md5, SIZE);
+    const idle = await latencies(gateway, 20);
+    const rssIdle = rssOf(pid)?.rss ?? NaN;
+
+    const awsRuns: Timing[] = [];
+    const gatewayRuns: (Timing & { during: number[] })[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? ['aws', 'gateway'] : ['gateway', 'aws'];
+      for (const which of order) {
+        const total = (c: { user: number; system: number }) => c.user + c.system;
+        const before = { gateway: cpuOf(pid), s3: cpuOf(sandbox.pid) };
+        const measured = async <T extends Timing>(t: T) => {
+          const after = cpuOf(pid);
+          t.cpu.gateway = total(after) - total(before.gateway);
+          t.cpu.gatewaySystem = after.system - before.gateway.system;
+          t.cpu.s3 = total(cpuOf(sandbox.pid)) - total(before.s3);
+          return t;
+        };
+        if (which === 'aws' && aws) awsRuns.push(await measured(await awsCopy(aws, file, sandbox, round)));
+        if (which === 'gateway') gatewayRuns.push(await measured(await gatewayUpload(graphqlUrl, gateway, fileId, file, md5)));
+      }
+    }
+    const peak = rssOf(pid)?.peak ?? NaN;
+
+    const best = (runs: Timing[]) => Math.min(...runs.map((r) => r.ms));
+    const rate = (ms: number) => `${(SIZE / MiB / (ms / 1000)).toFixed(0)} MiB/s`;
+    const g = best(gatewayRuns);
+    const cpu = (runs: Timing[]) => runs.map((r) => `client ${r.cpu.client.toFixed(1)}, gateway ${r.cpu.gateway.toFixed(1)} (system ${r.cpu.gatewaySystem.toFixed(1)}), S3 ${r.cpu.s3.toFixed(1)}`).join(' | ');
+    console.log(`  gateway uploadFile:  ${gatewayRuns.map((r) => secs(r.ms)).join(', ')}  best ${rate(g)}  (${gatewayRuns[0].note})`);
+    console.log(`    CPU s:             ${cpu(gatewayRuns)}`);
+    let missed = false;
+    if (awsRuns.length) {
+      const a = best(awsRuns);
+      const ratio = a / g;
+      console.log(`  aws s3 cp:           ${awsRuns.map((r) => secs(r.ms)).join(', ')}  best ${rate(a)}  (${awsRuns[0].note})`);
+      console.log(`    CPU s:             ${cpu(awsRuns)}`);
+      console.log(`  throughput:          ${(ratio * 100).toFixed(0)}% of aws s3 cp (target >= ${RATIO_TARGET * 100}%) ${ratio >= RATIO_TARGET ? 'ok' : 'MISSED'}`);
+      missed ||= ratio < RATIO_TARGET;
+    }
+    console.log(`  gateway peak RSS:    ${mb(peak)} (target < ${mb(RSS_TARGET)}) ${peak < RSS_TARGET ? 'ok' : 'MISSED'}; ${mb(rssIdle)} idle before the uploads`);
+    missed ||= !(peak < RSS_TARGET);
+    const during = gatewayRuns.flatMap((r) => r.during);
+    console.log(
+      `  other callers:       gatewayInfo during uploads p50 ${pct(during, 0.5)} ms, p99 ${pct(during, 0.99)} ms, max ${pct(during, 1)} ms (n=${during.length}); idle p50 ${pct(idle, 0.5)} ms`,
+    );
+    if (missed) process.exitCode = 1;
+  } finally {
+    for (const child of children.reverse()) await stopProcess(child);
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The AWS CLI, installed with apt (Debian's awscli) when missing and possible; null otherwise. */
+async function awsCli(): Promise<string | null> {
+  const which = async () => (await run('sh', ['-c', 'command -v aws'])).output.trim() || null;
+  const found = await which();
+  if (found) return found;
+  if (process.getuid?.() !== 0) {
+    console.log('  aws CLI not found and not root: install it (apt-get install awscli) to measure the aws s3 cp baseline; skipping it');
+    return null;
+  }
+  console.log("  aws CLI not found: installing Debian's awscli with apt, for this benchmark only …");
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = await run('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq --no-install-recommends awscli'], { env });
+  const installed = await which();
+  if (!installed) console.log(`  could not install awscli (exit ${install.code}); skipping the aws s3 cp baseline:\n${install.output.slice(-800)}`);
+  return installed;
+}
+
+function writeRandomFile(file: string, size: number): string {
+  const hash = createHash('md5');
+  const fd = fs.openSync(file, 'w');
+  const chunk = Buffer.alloc(4 * MiB);
+  for (let left = size; left > 0; left -= chunk.length) {
+    const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+    randomFillSync(part);
+    hash.update(part);
+    fs.writeSync(fd, part);
+  }
+  fs.closeSync(fd);
+  return hash.digest('hex');
+}
+
+async function registerFile(gateway: GatewayClient, md5: string, size: number): Promise<string> {
+  const create = `mutation($input: CreateEntitiesInput!) { createEntities(input: $input) { success entities { accession errors { message } } } }`;
+  type Created = { createEntities: { success: boolean; entities: { accession: string; errors: { message: string }[] }[] } };
+  const post = async (profile: string, record: object) => {
+    const r = await gateway.request<Created>(create, { input: { source: 'ENCODE', profile, entities: [record] } });
+    if (!r.createEntities.success) throw new Error(`bench setup ${profile}: ${JSON.stringify(r.createEntities.entities[0].errors)}`);
+    return r.createEntities.entities[0].accession;
+  };
+  const common = { award: 'UM1HG000000', lab: 'sandbox-lab' };
+  const experiment = await post('experiment', { ...common, assay_term_name: 'RNA-seq', biosample_ontology: 'cell_line_EFO_0001203', aliases: ['sandbox-lab:bench-exp'] });
+  return post('file', { ...common, dataset: experiment, file_format: 'fastq', output_type: 'reads', md5sum: md5, file_size: size, aliases: ['sandbox-lab:bench-reads'] });
+}
+
+/** curl sends the file as a GraphQL multipart request, as any HTTP client would; another caller asks gatewayInfo meanwhile. */
+async function gatewayUpload(url: string, gateway: GatewayClient, id: string, file: string, md5: string): Promise<Timing & { during: number[] }> {
+  const operations = JSON.stringify({
+    query: 'mutation($input: UploadFileInput!) { uploadFile(input: $input) { success message bytes md5sum } }',
+    variables: { input: { source: 'ENCODE', id, file: null } },
+  });
+  const args = ['-sS', '-X', 'POST', '-H', 'apollo-require-preflight: true', '--form-string', `operations=${operations}`, '--form-string', 'map={"0":["variables.input.file"]}', '-F', `0=@${file}`, url];
+  let uploading = true;
+  const curl = timed('curl', args).finally(() => (uploading = false));
+  const during: number[] = [];
+  while (uploading) {
+    const t = performance.now();
+    await gateway.request('{ gatewayInfo { version } }');
+    during.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const { ms, output, code, cpu } = await curl;
+  const answer = JSON.parse(output || '{}')?.data?.uploadFile;
+  if (code !== 0 || !answer?.success || answer.md5sum !== md5) throw new Error(`gateway upload failed (curl exit ${code}): ${output.slice(0, 500)}`);
+  return { ms, during, note: answer.message.replace(/ to s3:\S+/, ''), cpu: { client: cpu, gateway: 0, gatewaySystem: 0, s3: 0 } };
+}
+
+async function awsCopy(aws: string, file: string, sandbox: SandboxInfo, round: number): Promise<Timing> {
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: sandbox.s3.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.s3.secretAccessKey, AWS_DEFAULT_REGION: sandbox.s3.region };
+  const key = `s3://${sandbox.s3.bucket}/bench/aws-${round}.bin`;
+  const copy = await timed(aws, ['--endpoint-url', sandbox.s3.url, 's3', 'cp', '--no-progress', file, key], { env });
+  if (copy.code !== 0) throw new Error(`aws s3 cp failed: ${copy.output}`);
+  const head = await run(aws, ['--endpoint-url', sandbox.s3.url, 's3api', 'head-object', '--bucket', sandbox.s3.bucket, '--key', `bench/aws-${round}.bin`], { env });
+  const info = JSON.parse(head.output);
+  if (info.ContentLength !== SIZE) throw new Error(`aws s3 cp stored ${info.ContentLength} bytes, not ${SIZE}`);
+  return { ms: copy.ms, note: `ETag ${info.ETag}`, cpu: { client: copy.cpu, gateway: 0, gatewaySystem: 0, s3: 0 } };
+}
+
+/** Runs a command through sh, whose `times` (on stderr, last) reports the CPU its children used. */
+async function timed(command: string, args: string[], options: Parameters<typeof run>[2] = {}) {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const r = await run('sh', ['-c', `${[command, ...args].map(quote).join(' ')}; status=$?; times >&2; exit $status`], options);
+  const lines = r.stderr.trimEnd().split('\n');
+  const seconds = (lines.at(-1)!.match(/\d+m[\d.]+s/g) ?? []).map((t) => {
+    const [, m, sec] = /(\d+)m([\d.]+)s/.exec(t)!;
+    return Number(m) * 60 + Number(sec);
+  });
+  return { ...r, output: r.stdout + lines.slice(0, -2).join('\n'), cpu: seconds.reduce((a, b) => a + b, 0) };
+}
+
+async function latencies(gateway: GatewayClient, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await gateway.request('{ gatewayInfo { version } }');
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+function pct(values: number[], p: number): string {
+  if (!values.length) return 'n/a';
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(0);
+}
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;

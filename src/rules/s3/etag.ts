@@ -1,0 +1,12 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * S3's ETag of a multipart object: the md5 of the parts' binary md5s, then `-<number of parts>`
+ * (a single PUT's ETag is the md5 of its bytes). Used by the sandbox S3 to answer like S3 and by the
+ * gateway to check what S3 answers.
+ */
+export function multipartEtag(partMd5Hex: string[]): string {
+  const hash = createHash('md5');
+  for (const hex of partMd5Hex) hash.update(Buffer.from(hex, 'hex'));
+  return `${hash.digest('hex')}-${partMd5Hex.length}`;
+}

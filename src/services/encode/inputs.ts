@@ -1,0 +1,70 @@
+import { castCells } from '../../rules/encode/cast';
+import type { TypeInfo } from '../../rules/encode/profiles';
+import { parseTsv, RECORD_ID, TsvHeaderError } from '../../rules/encode/tsv';
+import { badInput, parseJsonEntities } from '../documents';
+import { type EntityErrorModel, entityError } from '../result';
+import type { SubmissionDocument } from '../submission-document';
+
+/** One input record before casting: JSON as given, or a TSV row's cells. */
+export interface RawRecord {
+  index: number;
+  /** TSV line (header = 1); null for JSON. */
+  row: number | null;
+  json: Record<string, unknown> | null;
+  cells: [string, string][] | null;
+  errors: EntityErrorModel[];
+}
+
+/** One input record ready to prepare: cast to its profile's types, with the problems found so far. */
+export interface InputRecord {
+  index: number;
+  row: number | null;
+  record: Record<string, unknown>;
+  errors: EntityErrorModel[];
+}
+
+/** The records of a document, JSON (not cast: JSON has types) or TSV (eu_register's format). */
+export function readRawRecords(doc: SubmissionDocument): RawRecord[] {
+  if (doc.format === 'csv') {
+    throw badInput('ENCODE input is JSON or tab-separated (TSV), as eu_register reads it; this document looks comma-separated', 'format');
+  }
+  if (doc.format === 'json') {
+    const records = doc.entities ?? parseJsonEntities(doc.text as string, doc.filename ? 'file' : 'document');
+    return records.map((json, index) => ({ index, row: null, json, cells: null, errors: [] }));
+  }
+  let table;
+  try {
+    table = parseTsv(doc.text as string);
+  } catch (err) {
+    if (err instanceof TsvHeaderError) throw badInput(`The TSV cannot be read: ${err.message}`, doc.filename ? 'file' : 'document');
+    throw err;
+  }
+  if (!table.rows.length) throw badInput('The TSV has a header but no records', doc.filename ? 'file' : 'document');
+  return table.rows.map((r, index) => ({
+    index,
+    row: r.line,
+    json: null,
+    cells: r.cells,
+    errors: r.problems.map((p) => rowError(r.line, p.column, 'INVALID_VALUE', p.message)),
+  }));
+}
+
+/** Casts a TSV row to the profile (JSON records pass as they are). */
+export function castRecord(raw: RawRecord, info: TypeInfo, allowRecordId: boolean): InputRecord {
+  if (raw.json) return { index: raw.index, row: raw.row, record: { ...raw.json }, errors: [...raw.errors] };
+  const { record, problems } = castCells(raw.cells ?? [], info.schema, allowRecordId, info.itemType);
+  const errors = [...raw.errors, ...problems.map((p) => rowError(raw.row, p.column, p.type, p.message))];
+  return { index: raw.index, row: raw.row, record, errors };
+}
+
+/** The identifier a patch names its record by (`record_id`), as a string. */
+export function recordIdOf(raw: RawRecord): string | null {
+  const value = raw.json ? raw.json[RECORD_ID] : raw.cells?.find(([c]) => c === RECORD_ID)?.[1];
+  return typeof value === 'string' && value.trim() ? value.trim() : null;
+}
+
+/** An error that names the row and the column of a TSV, so a wrangler finds the cell (JSON has `keys`). */
+export function rowError(row: number | null, column: string | null, type: string, message: string): EntityErrorModel {
+  const where = row === null ? '' : [`Row ${row}`, column ? `column '${column}'` : null].filter(Boolean).join(', ');
+  return entityError(type, where ? `${where}: ${message}` : message, column ? [column] : [], column);
+}

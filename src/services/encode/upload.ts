@@ -1,0 +1,123 @@
+import type { FileUpload } from 'graphql-upload-minimal';
+import type { EncodeUploadApi } from '../../datasources/encode/client';
+import type { EncodeRecord, EncodeUploadCredentials } from '../../datasources/encode/models';
+import { parseS3Url, type S3Location, S3UploadError, type S3Uploader } from '../../datasources/s3/uploader';
+import { entityError, type EntityErrorModel, type UploadObserver, type UploadResultModel } from '../result';
+import { discard, feed, openUpload, type UploadLimits, UploadMeter, UploadRefused } from '../upload-stream';
+
+/** Credentials closer than this to their expiration are renewed first: they must outlast the upload. */
+export const RENEW_WITHIN_MS = 60 * 60 * 1000;
+const MD5 = /^[0-9a-f]{32}$/i;
+
+interface Target {
+  record: EncodeRecord;
+  md5: string;
+  size: number | null;
+  credentials: EncodeUploadCredentials;
+  location: S3Location;
+  renewed: boolean;
+}
+
+/**
+ * Per request: streams a file's bytes to the S3 key the ENCODE portal issued for its record, as
+ * eu_register does with `aws s3 cp`, but checked: the md5 and size must be the record's, or the
+ * upload is aborted before S3 completes it. Nothing is buffered beyond the parts in flight.
+ */
+export class EncodeUploadService {
+  constructor(
+    private readonly api: EncodeUploadApi,
+    private readonly s3: S3Uploader,
+    private readonly limits: UploadLimits,
+    private readonly observe?: UploadObserver,
+  ) {}
+
+  async upload(id: string, file: Promise<FileUpload>): Promise<UploadResultModel> {
+    const source = await openUpload(file);
+    let target: Target | UploadResultModel;
+    try {
+      target = await this.target(id);
+    } catch (err) {
+      discard(source.stream);
+      throw err;
+    }
+    if (!('location' in target)) {
+      discard(source.stream);
+      return target;
+    }
+
+    const meter = new UploadMeter({
+      limit: { bytes: this.limits.maxDataFileBytes, setting: 'MAX_DATA_FILE_BYTES' },
+      expectedBytes: target.size,
+      expectedMd5: target.md5,
+      truncated: source.truncated,
+    });
+    feed(source, meter);
+    const { credentials: c, location } = target;
+    try {
+      const sent = await this.s3.upload({
+        location,
+        credentials: { accessKeyId: c.access_key, secretAccessKey: c.secret_key, sessionToken: c.session_token || undefined },
+        body: meter,
+        md5: target.md5,
+        size: target.size,
+      });
+      this.observe?.({ source: 'ENCODE', bytes: meter.bytes, success: true });
+      const parts = sent.parts === 1 ? 'one PUT' : `${sent.parts} parts`;
+      const renewed = target.renewed ? '; upload credentials renewed first' : '';
+      return this.result(id, true, `Uploaded ${meter.bytes} bytes to ${c.upload_url} in ${parts}; md5 ${meter.md5} matches the record${renewed}`, meter, []);
+    } catch (err) {
+      discard(source.stream);
+      this.observe?.({ source: 'ENCODE', bytes: meter.bytes, success: false });
+      if (err instanceof UploadRefused) {
+        return this.result(id, false, `Upload refused, nothing stored: ${err.message}`, meter, [entityError('INVALID_VALUE', err.message, err.keys)]);
+      }
+      if (err instanceof S3UploadError) {
+        return this.result(id, false, `Upload to ${c.upload_url} failed, nothing completed: ${err.message}`, meter, [entityError('UPLOAD_FAILED', err.message, ['file'])]);
+      }
+      throw err;
+    }
+  }
+
+  /** The record, its md5/size and fresh credentials; or the refusal that ends the upload before it starts. */
+  private async target(id: string): Promise<Target | UploadResultModel> {
+    const record = await this.api.getRecord(id, 'object');
+    const refuse = (type: string, message: string, keys: string[]) => this.result(id, false, message, null, [entityError(type, message, keys)]);
+    if (!record) return refuse('NOT_FOUND', `ENCODE record '${id}' not found`, ['id']);
+    if (!record['@type']?.includes('File')) return refuse('INVALID_VALUE', `ENCODE record '${id}' is a ${record['@type']?.[0] ?? 'record'}, not a file`, ['id']);
+    const md5 = record.md5sum;
+    if (typeof md5 !== 'string' || !MD5.test(md5)) {
+      return refuse('MISSING_PROPERTY', `File ${id} has no md5sum to check the bytes against: PATCH its md5sum (and file_size) first`, ['md5sum']);
+    }
+    const size = typeof record.file_size === 'number' ? record.file_size : null;
+    if (size !== null && size > this.limits.maxDataFileBytes) {
+      return refuse('INVALID_VALUE', `File ${id} has ${size} bytes, more than the ${this.limits.maxDataFileBytes}-byte limit for data files (MAX_DATA_FILE_BYTES)`, ['file_size']);
+    }
+
+    let credentials = record.upload_credentials as EncodeUploadCredentials | undefined;
+    let renewed = false;
+    if (!fresh(credentials)) {
+      const outcome = await this.api.renewUpload(record.uuid);
+      if (!outcome.record) {
+        const why = outcome.error?.detail ?? outcome.error?.description ?? `HTTP ${outcome.status}`;
+        return refuse('INVALID_PERMISSIONS', `The ENCODE portal issues no upload credentials for file ${id} (status ${String(record.status)}): ${why}`, ['status']);
+      }
+      credentials = outcome.record.upload_credentials as EncodeUploadCredentials | undefined;
+      renewed = true;
+      if (!fresh(credentials)) return refuse('UPLOAD_FAILED', `The ENCODE portal renewed the upload credentials of file ${id} but they are missing or already expired`, ['upload_credentials']);
+    }
+    const location = parseS3Url(credentials!.upload_url);
+    if (!location) return refuse('UPLOAD_FAILED', `File ${id} has an upload_url that is not s3://bucket/key: ${credentials!.upload_url}`, ['upload_credentials']);
+    return { record, md5: md5.toLowerCase(), size, credentials: credentials!, location, renewed };
+  }
+
+  private result(id: string, success: boolean, message: string, meter: UploadMeter | null, errors: EntityErrorModel[]): UploadResultModel {
+    return { source: 'ENCODE', id, success, message, bytes: meter ? meter.bytes : null, md5sum: meter?.md5 ?? null, errors };
+  }
+}
+
+/** Present, complete, and valid for at least RENEW_WITHIN_MS more. */
+export function fresh(credentials: Partial<EncodeUploadCredentials> | undefined, now = Date.now()): credentials is EncodeUploadCredentials {
+  if (!credentials?.access_key || !credentials.secret_key || !credentials.upload_url) return false;
+  const expires = Date.parse(String(credentials.expiration ?? ''));
+  return Number.isFinite(expires) && expires - now > RENEW_WITHIN_MS;
+}
