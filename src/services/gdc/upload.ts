@@ -10,7 +10,7 @@ import type { GdcLoaders } from '../../datasources/gdc/loaders';
 import type { GdcProjectRef } from '../../datasources/gdc/models';
 import { badInput } from '../documents';
 import type { EntityErrorModel, UploadObserver, UploadResultModel } from '../result';
-import { fileParts } from './upload/parts';
+import { fileParts, PartPool } from './upload/parts';
 import { UploadState } from './upload/state';
 import { type PartsOutcome, sendParts } from './upload/multipart';
 
@@ -88,7 +88,8 @@ async function send(deps: GdcUploadDeps, project: GdcProjectRef, id: string, str
   const partBytes = Math.max(deps.partBytes, MIN_PART_BYTES);
   const md5 = createHash('md5');
   let bytes = 0;
-  const parts = fileParts(stream, partBytes, (chunk) => {
+  const pool = new PartPool(partBytes);
+  const parts = fileParts(stream, pool, (chunk) => {
     bytes += chunk.length;
     if (expected.bytes !== null && bytes > expected.bytes) throw new SizeError(expected.bytes);
     if (bytes > deps.limits.maxDataFileBytes) throw new SizeError(deps.limits.maxDataFileBytes);
@@ -112,7 +113,7 @@ async function send(deps: GdcUploadDeps, project: GdcProjectRef, id: string, str
       await state.clear();
       return { source: 'GDC', id, success: true, message: `Uploaded ${body.length} bytes in one PUT; md5 and size match the entity.`, bytes: body.length, md5sum: digest, errors: [] };
     }
-    const outcome: PartsOutcome = await sendParts(deps, project, id, state, partBytes, start.parts);
+    const outcome: PartsOutcome = await sendParts(deps, project, id, state, pool, start.parts);
     if (outcome.kind === 'interrupted') {
       return {
         source: 'GDC',

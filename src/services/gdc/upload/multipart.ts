@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { GdcFilesClient, GdcPart } from '../../../datasources/gdc/files';
 import { GdcFileRefusal } from '../../../datasources/gdc/files';
 import type { GdcProjectRef } from '../../../datasources/gdc/models';
+import type { PartPool } from './parts';
 import type { UploadState } from './state';
 
 export type PartsOutcome =
@@ -15,19 +16,19 @@ const RETRY_BASE_MS = 200;
 /**
  * The parts of a file to an S3 multipart upload through GDC's files endpoint: a new upload, or
  * the one a previous try left open (its listed parts with the same number, size and md5 are not
- * sent again). At most `parallelParts` parts are in flight, so memory stays at
- * partBytes × (parallelParts + 1) whatever the file's size; each part is retried on its own.
+ * sent again). At most `parallelParts` parts are in flight, and their buffers are reused, so memory
+ * stays at partBytes × (parallelParts + 1) whatever the file's size; each part is retried on its own.
  */
 export async function sendParts(
   deps: { api: { files: GdcFilesClient }; parallelParts: number },
   project: GdcProjectRef,
   id: string,
   state: UploadState,
-  partBytes: number,
+  pool: PartPool,
   parts: AsyncIterable<Buffer>,
 ): Promise<PartsOutcome> {
   const files = deps.api.files;
-  const { uploadId, listed } = await openUpload(files, project, id, state, partBytes);
+  const { uploadId, listed } = await openUpload(files, project, id, state, pool.partBytes);
   const done = new Map<number, string>();
   const inflight = new Set<Promise<void>>();
   let failure: string | null = null;
@@ -40,11 +41,16 @@ export async function sendParts(
       if (have && have.size === part.length && stripQuotes(have.etag) === md5(part)) {
         done.set(partNumber, have.etag);
         reused++;
+        pool.give(part);
         continue;
       }
       const n = partNumber;
       const sending = sendPart(files, project, id, uploadId, n, part)
-        .then((etag) => void done.set(n, etag))
+        .then((etag) => {
+          done.set(n, etag);
+          // Answered, so the request no longer holds the bytes (a failed part's buffer is left to GC).
+          pool.give(part);
+        })
         .catch((err: Error) => void (failure ??= `Part ${n} failed after ${PART_ATTEMPTS} tries: ${err.message}`))
         .finally(() => inflight.delete(sending));
       inflight.add(sending);
