@@ -1,4 +1,5 @@
 import { runBatching } from './batching';
+import { runGraph } from './graph';
 import { runEncodeRegister } from './encode-register';
 import { runGdcStreaming } from './gdc-streaming';
 import { runUpload } from './upload';
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   batching: runBatching,
   'encode-register': runEncodeRegister,
   'gdc-streaming': runGdcStreaming,
+  graph: runGraph,
   upload: runUpload,
 };
 

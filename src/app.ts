@@ -1,20 +1,23 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { makeExecutableSchema } from '@graphql-tools/schema';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { GraphQLError } from 'graphql';
+import { type GraphQLError, type GraphQLFormattedError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import helmet from 'helmet';
 import { limitRules, tokenLimitError } from './apollo/limits';
-import { operationsPlugin } from './apollo/operations';
+import { finishOperation, operationsPlugin } from './apollo/operations';
+import { queryFastPath } from './apollo/query-fast-path';
 import { upstreamCallsPlugin } from './apollo/upstream-calls';
 import type { QueryLimits } from './config';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
 import { callerCredentials, type CredentialPolicy } from './credentials';
 import { sendGraphiql } from './graphiql';
+import { LiveGraph } from './graph/live';
+import { upstreamSources } from './graph/sources';
 import { accessLog } from './http/access-log';
+import { precomputedHeaders } from './http/precomputed-headers';
 import { bodyErrors, notFound } from './http/body-errors';
 import { callerAuth } from './http/caller-auth';
 import { sendError } from './http/error-body';
@@ -33,31 +36,48 @@ export interface AppDeps extends ContextDeps {
   apiKeys: string[];
   limits: QueryLimits;
   introspection: boolean;
+  /** Re-read the upstream schemas this often (0 = never). */
+  schemaRefreshSeconds: number;
+  /** Longest wait for an upstream schema at start-up before starting without that part. */
+  schemaReadTimeoutMs: number;
 }
 
 export interface GatewayApp {
   app: express.Express;
+  /** The live schema: static SDL plus the typed graph generated from the upstream schemas. */
+  graph: LiveGraph;
   stop(): Promise<void>;
 }
 
-async function startApollo(deps: AppDeps): Promise<ApolloServer<GatewayContext>> {
+/** Answers from this size on are gzipped for clients that accept it. */
+const COMPRESS_ABOVE_BYTES = 1024;
+
+/** What Apollo and the query fast path both do to every error before it is sent. */
+function errorFormatter(deps: AppDeps) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const tokens = tokenLimitError(formatted.message, deps.limits.tokens);
+    if (tokens) return { message: tokens.message, extensions: tokens.extensions };
+    if (formatted.extensions?.limit) return { ...formatted, extensions: { ...formatted.extensions, code: 'LIMIT_EXCEEDED' } };
+    if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error }, 'unexpected resolver error');
+    return formatted;
+  };
+}
+
+async function startApollo(deps: AppDeps, graph: LiveGraph): Promise<ApolloServer<GatewayContext>> {
   const apollo = new ApolloServer<GatewayContext>({
-    schema: makeExecutableSchema<GatewayContext>({ typeDefs: loadTypeDefs(), resolvers }),
+    // The live graph hands Apollo each new schema; requests keep the one they started with.
+    gateway: graph.apolloGateway(),
     introspection: deps.introspection,
     // The gateway owns shutdown (src/server.ts): a second handler would stop the server twice.
     stopOnTerminationSignals: false,
     parseOptions: { maxTokens: deps.limits.tokens },
     validationRules: limitRules(deps.limits),
     // Apollo's landing page loads from a CDN; GraphiQL is served below instead.
-    plugins: [ApolloServerPluginLandingPageDisabled(), upstreamCallsPlugin(), operationsPlugin()],
+    // No cache hints (answers depend on the caller's credentials): the cache-control plugin Apollo
+    // installs by default would wrap every field of every answer for nothing.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), upstreamCallsPlugin(), operationsPlugin()],
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => {
-      const tokens = tokenLimitError(formatted.message, deps.limits.tokens);
-      if (tokens) return { message: tokens.message, extensions: tokens.extensions };
-      if (formatted.extensions?.limit) return { ...formatted, extensions: { ...formatted.extensions, code: 'LIMIT_EXCEEDED' } };
-      if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error }, 'unexpected resolver error');
-      return formatted;
-    },
+    formatError: errorFormatter(deps),
   });
   await apollo.start();
   return apollo;
@@ -81,14 +101,23 @@ function credentials(policy: CredentialPolicy) {
  * /metrics. Every refusal in front of Apollo answers GraphQL-style JSON (src/http/error-body.ts).
  */
 export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
-  const apollo = await startApollo(deps);
+  const graph = await LiveGraph.start({
+    read: upstreamSources(deps.upstreams, deps.schemaReadTimeoutMs),
+    base: { typeDefs: loadTypeDefs(), resolvers },
+    refreshSeconds: deps.schemaRefreshSeconds,
+    logger: deps.logger,
+  });
+  const apollo = await startApollo(deps, graph);
   const app = express();
   app.disable('x-powered-by');
   app.use(accessLog(deps.logger));
   app.use(deps.lifecycle.middleware());
   // A JSON API loads nothing: the strictest policy; the GraphiQL page sets its own.
-  app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
-  app.use(compression({ threshold: 1024 }));
+  app.use(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })));
+  // Queries (JSON POSTs) compress their own large answers (src/apollo/query-fast-path.ts); what the
+  // fast path hands on to Apollo is compressed below, so no answer pays for compression twice.
+  const compress = compression({ threshold: COMPRESS_ABOVE_BYTES });
+  app.use((req, res, next) => (req.method === 'POST' && req.path === '/graphql' ? next() : compress(req, res, next)));
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok', sandbox: deps.info.sandbox }));
   app.get('/readyz', async (_req, res) => {
@@ -109,6 +138,25 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   app.use(
     '/graphql',
     credentials(deps.credentials),
+    // Queries skip Apollo's pipeline (the same schema, context, limits, error format and metrics);
+    // the rest (uploads, mutations, refusals) goes on below with the body already read.
+    queryFastPath<GatewayContext>({
+      schema: () => graph.current.schema,
+      context: (_req, res) => context({ res: res as Response }),
+      parseOptions: { maxTokens: deps.limits.tokens },
+      validationRules: [...limitRules(deps.limits, { record: false }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
+      formatError: errorFormatter(deps),
+      extensions: (ctx) => ({ upstreamCalls: ctx.upstreamCalls.counts() }),
+      finish: (ctx, errors, operationName, started) => {
+        // As operationsPlugin's didResolveOperation does: the access log names the operation.
+        if (operationName) ctx.request.operationName = operationName;
+        finishOperation(ctx, errors, operationName, 'query', started);
+      },
+      guard: inputLimits(deps.limits) as never,
+      maxBodyBytes: deps.maxUploadBytes,
+      compressAbove: COMPRESS_ABOVE_BYTES,
+    }),
+    compress,
     // One byte more for busboy, which flags a file that reaches its limit: the limits are inclusive.
     // Data files (uploadFile, MAX_DATA_FILE_BYTES) may be far larger than documents; readUpload
     // holds documents to MAX_UPLOAD_BYTES itself.
@@ -119,5 +167,5 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   );
   app.use(notFound);
   app.use(bodyErrors(deps.logger, deps.maxUploadBytes));
-  return { app, stop: () => apollo.stop() };
+  return { app, graph, stop: () => apollo.stop() };
 }

@@ -16,6 +16,8 @@ export interface Config {
   gdcToken: string | null;
   upstreamTimeoutMs: number;
   maxUploadBytes: number;
+  /** How often the typed graph re-reads the upstream schemas (0 = only at start-up). */
+  schemaRefreshSeconds: number;
   encode: EncodeWriteConfig;
   uploads: UploadConfig;
   /** Reads one GraphQL operation may send upstream before it is refused (see datasources/upstream-calls.ts). */
@@ -212,6 +214,7 @@ export function loadConfig(env: Env = process.env): Config {
     gdcToken: gdcToken(env),
     upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 60_000),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
+    schemaRefreshSeconds: int(env, 'SCHEMA_REFRESH_SECONDS', 300),
     encode: encodeWrites(env),
     uploads: uploadConfig(env),
     maxUpstreamCalls: positive(env, 'MAX_UPSTREAM_CALLS', 50),

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
+import type { LiveGraph } from './graph/live';
 import type { EncodeWriteConfig } from './config';
 import { DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
 import { type Credentials, operatorScope } from './credentials';
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   headersTimeoutMs?: number;
   bodyIdleTimeoutMs?: number;
   version?: string;
+  /** Re-read the ENCODE profiles and GDC dictionary this often and swap the schema when they change; 0 = never. */
+  schemaRefreshSeconds?: number;
   /** ENCODE registration defaults and limits; unset fields take their defaults. */
   encode?: Partial<EncodeWriteConfig>;
 }
@@ -54,6 +57,8 @@ export interface GatewayUploadOptions {
 export interface RunningGateway {
   url: string;
   graphqlUrl: string;
+  /** The live schema: static SDL plus the typed graph generated from the upstream schemas. */
+  graph: LiveGraph;
   lifecycle: Lifecycle;
   readiness: Readiness;
   /**
@@ -90,6 +95,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     info,
     logger: options.logger,
     maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
+    schemaRefreshSeconds: options.schemaRefreshSeconds ?? 0,
+    schemaReadTimeoutMs: Math.min(timeoutMs, 15_000),
     encodeWrites: { ...ENCODE_WRITE_DEFAULTS, ...options.encode },
     uploads: uploadSettings(options.uploads ?? {}),
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
@@ -113,6 +120,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     url,
     graphqlUrl: `${url}/graphql`,
+    graph: gateway.graph,
     lifecycle,
     readiness,
     stop: (graceMs = 0) =>

@@ -84,6 +84,7 @@ async function main(logger: Logger, config: Config): Promise<void> {
     host: config.host,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     maxUploadBytes: config.maxUploadBytes,
+    schemaRefreshSeconds: config.schemaRefreshSeconds,
     encode: config.encode,
     uploads: {
       ...config.uploads,

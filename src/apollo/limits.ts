@@ -12,19 +12,19 @@ import type { QueryLimits } from '../config';
 import { recordLimitRefusal } from '../metrics';
 
 /** The error every limit answers with: which variable, its value, what was found. */
-export function limitError(limit: string, max: number, message: string): GraphQLError {
-  recordLimitRefusal(limit);
+export function limitError(limit: string, max: number, message: string, record = true): GraphQLError {
+  if (record) recordLimitRefusal(limit);
   return new GraphQLError(`${message} (${limit}=${max})`, { extensions: { code: 'LIMIT_EXCEEDED', limit, max } });
 }
 
 const found = (err: GraphQLError) => /found (\d+)/.exec(err.message)?.[1] ?? 'more';
 
 /** Top-level fields of each operation, fragments expanded: each may cost upstream calls of its own. */
-function rootFieldsRule(max: number): ValidationRule {
+function rootFieldsRule(max: number, record: boolean): ValidationRule {
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(operation) {
       const n = countRootFields(context, operation.selectionSet, new Set());
-      if (n > max) context.reportError(limitError('MAX_ROOT_FIELDS', max, `The operation asks for ${n} top-level fields, more than allowed`));
+      if (n > max) context.reportError(limitError('MAX_ROOT_FIELDS', max, `The operation asks for ${n} top-level fields, more than allowed`, record));
     },
   });
 }
@@ -44,23 +44,26 @@ function countRootFields(context: ValidationContext, set: SelectionSetNode, seen
 }
 
 /**
+ * `record: false` checks without counting refusals in the metrics: the query fast path
+ * (src/apollo/query-fast-path.ts) hands a refused document to Apollo, which refuses and counts it.
+ *
  * Validation rules for MAX_ALIASES, MAX_DEPTH (graphql-armor) and MAX_ROOT_FIELDS. MAX_TOKENS is
  * the parser's own `maxTokens`; nesting beyond what the parser can take is refused before parsing
  * (see http/input-limits.ts).
  */
-export function limitRules(limits: QueryLimits): ValidationRule[] {
+export function limitRules(limits: QueryLimits, { record = true }: { record?: boolean } = {}): ValidationRule[] {
   return [
     maxAliasesRule({
       n: limits.aliases,
       propagateOnRejection: false,
-      onReject: [(ctx, err) => ctx?.reportError(limitError('MAX_ALIASES', limits.aliases, `The document has ${found(err)} aliases, more than allowed`))],
+      onReject: [(ctx, err) => ctx?.reportError(limitError('MAX_ALIASES', limits.aliases, `The document has ${found(err)} aliases, more than allowed`, record))],
     }),
     maxDepthRule({
       n: limits.depth,
       propagateOnRejection: false,
-      onReject: [(ctx, err) => ctx?.reportError(limitError('MAX_DEPTH', limits.depth, `The query nests ${found(err)} levels deep, more than allowed`))],
+      onReject: [(ctx, err) => ctx?.reportError(limitError('MAX_DEPTH', limits.depth, `The query nests ${found(err)} levels deep, more than allowed`, record))],
     }),
-    rootFieldsRule(limits.rootFields),
+    rootFieldsRule(limits.rootFields, record),
   ];
 }
 

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context';
 import { type OperationOutcome, recordOperation } from '../metrics';
 
@@ -18,16 +19,29 @@ export function operationsPlugin(): ApolloServerPlugin<GatewayContext> {
         },
         async willSendResponse({ response, request }) {
           if (response.body.kind !== 'single') return;
-          const errors = response.body.singleResult.errors ?? [];
-          for (const e of errors) {
-            (e as { extensions?: Record<string, unknown> }).extensions = { ...e.extensions, requestId: contextValue.request.requestId };
-          }
-          const codes = errors.map((e) => e.extensions?.code);
-          const outcome: OperationOutcome = codes.includes('LIMIT_EXCEEDED') ? 'refused' : errors.length ? 'error' : 'ok';
-          const name = contextValue.request.operationName ?? request.operationName;
-          recordOperation(name, type, outcome, (performance.now() - started) / 1000);
+          finishOperation(contextValue, response.body.singleResult.errors ?? [], request.operationName, type, started);
         },
       };
     },
   };
+}
+
+/**
+ * The end of one operation: the request id into every error, the operations metrics. Shared by
+ * the plugin above and the query fast path (src/apollo/query-fast-path.ts), which skips Apollo.
+ */
+export function finishOperation(
+  contextValue: GatewayContext,
+  errors: readonly GraphQLFormattedError[],
+  requestedName: string | null | undefined,
+  type: string,
+  started: number,
+): void {
+  for (const e of errors) {
+    (e as { extensions?: Record<string, unknown> }).extensions = { ...e.extensions, requestId: contextValue.request.requestId };
+  }
+  const codes = errors.map((e) => e.extensions?.code);
+  const outcome: OperationOutcome = codes.includes('LIMIT_EXCEEDED') ? 'refused' : errors.length ? 'error' : 'ok';
+  const name = contextValue.request.operationName ?? requestedName;
+  recordOperation(name, type, outcome, (performance.now() - started) / 1000);
 }

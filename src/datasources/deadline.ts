@@ -28,6 +28,18 @@ export class Deadline {
   signal(): AbortSignal {
     return AbortSignal.timeout(Math.max(1, this.remaining()));
   }
+
+  /**
+   * Like `signal()`, for one attempt that says when it is over: its timer is cleared then.
+   * AbortSignal.timeout's timer lives on to the deadline (a minute by default) whatever happens, so
+   * a busy gateway would carry one live timer per request of the last minute.
+   */
+  attempt(): { signal: AbortSignal; release(): void } {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), Math.max(1, this.remaining()));
+    timer.unref();
+    return { signal: controller.signal, release: () => clearTimeout(timer) };
+  }
 }
 
 /** A retry that could not get this long is not worth sending. */

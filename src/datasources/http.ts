@@ -187,13 +187,14 @@ export class UpstreamPool implements UpstreamHttp {
   private async send(url: URL, req: UpstreamRequest, deadline: Deadline): Promise<UpstreamResponse> {
     const started = performance.now();
     const route = routeTemplate(url.pathname);
+    const attempt = deadline.attempt();
     try {
       const res = await undiciRequest(url, {
         method: req.method,
         headers: req.headers,
         body: req.body,
         dispatcher: this.dispatcher,
-        signal: deadline.signal(),
+        signal: attempt.signal,
       });
       const text = await res.body.text();
       const seconds = (performance.now() - started) / 1000;
@@ -206,6 +207,8 @@ export class UpstreamPool implements UpstreamHttp {
     } catch (err) {
       recordUpstreamCall(this.name, req.method, route, 'error', (performance.now() - started) / 1000);
       throw err;
+    } finally {
+      attempt.release();
     }
   }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import pinoHttp from 'pino-http';
 import { recordHttpResponse } from '../metrics';
 
 /** A caller's X-Request-Id is kept when it looks like an id; anything else gets a fresh uuid. */
@@ -16,42 +15,40 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
 
 type Locals = { locals?: { operationName?: string } };
 
-/** The path as the client sent it (express rewrites `req.url` under a mount point), without the query. */
-function pathOf(req: IncomingMessage & { originalUrl?: string }): string {
-  return (req.originalUrl ?? req.url ?? '').split('?')[0].slice(0, 200);
-}
-
 /**
  * One access log line per request: request id (also the X-Request-Id response header and
  * `extensions.requestId` of errors), method, path, GraphQL operation name, status and ms. Headers
  * are not logged at all, so no credential can reach the log.
+ *
+ * Written out rather than through pino-http, which builds a child logger and serialisers for every
+ * request: measured in `npm run bench`, that was a sixth of the gateway's own latency per lookup.
  */
 export function accessLog(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId: requestId,
-    customProps: (_req, res) => {
-      const operation = (res as ServerResponse & Locals).locals?.operationName;
-      return operation ? { operation } : {};
-    },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessMessage: (req, res, ms) => {
-      recordHttpResponse(res.statusCode);
-      return `${req.method} ${pathOf(req)} ${res.statusCode} ${ms} ms`;
-    },
-    customErrorMessage: (req, res) => {
-      recordHttpResponse(res.statusCode);
-      return `${req.method} ${pathOf(req)} ${res.statusCode}`;
-    },
-    customAttributeKeys: { responseTime: 'ms' },
-    serializers: {
-      req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-        id: req.id,
-        method: req.method,
-        path: String(req.url ?? '').split('?')[0].slice(0, 200),
-        remoteAddress: req.remoteAddress,
-      }),
-      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-    },
-  });
+  return (req: IncomingMessage & { id?: string }, res: ServerResponse & Locals, next: () => void): void => {
+    const started = Date.now();
+    const id = requestId(req, res);
+    req.id = id;
+    // The path as the client sent it, before express rewrites `req.url` under a mount point.
+    const path = (req.url ?? '').split('?')[0].slice(0, 200);
+    const method = req.method ?? '';
+    let logged = false;
+    const done = (aborted: boolean) => {
+      if (logged) return;
+      logged = true;
+      const status = res.statusCode;
+      recordHttpResponse(status);
+      const operation = res.locals?.operationName;
+      const entry = {
+        req: { id, method, path, remoteAddress: req.socket?.remoteAddress },
+        res: { status },
+        ...(operation ? { operation } : {}),
+        ms: Date.now() - started,
+      };
+      if (aborted || status >= 500) logger.error(entry, `${method} ${path} ${status}`);
+      else logger.info(entry, `${method} ${path} ${status} ${entry.ms} ms`);
+    };
+    res.once('finish', () => done(false));
+    res.once('close', () => done(!res.writableFinished));
+    next();
+  };
 }

@@ -2,13 +2,14 @@ import type { Resolvers } from '../generated/resolvers-types';
 import { encodeQueries } from './encode';
 import { fileMutations } from './files';
 import { entityResultFields, gdcMutations, gdcQueries } from './gdc';
+import { graphQueries } from './graph';
 import { infoQueries } from './info';
 import { scalarResolvers } from './scalars';
 import { submissionMutations } from './submission';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  Query: { ...infoQueries, ...encodeQueries, ...gdcQueries },
+  Query: { ...infoQueries, ...encodeQueries, ...gdcQueries, ...graphQueries },
   Mutation: { ...submissionMutations, ...gdcMutations, ...fileMutations },
   EntityResult: { ...entityResultFields },
 };

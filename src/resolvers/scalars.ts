@@ -1,4 +1,4 @@
-import { GraphQLJSON } from 'graphql-scalars';
+import { GraphQLJSON, GraphQLSafeInt } from 'graphql-scalars';
 import { GraphQLUpload } from 'graphql-upload-minimal';
 
-export const scalarResolvers = { JSON: GraphQLJSON, Upload: GraphQLUpload };
+export const scalarResolvers = { JSON: GraphQLJSON, SafeInt: GraphQLSafeInt, Upload: GraphQLUpload };

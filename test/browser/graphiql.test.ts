@@ -64,4 +64,38 @@ describe('GraphiQL in a browser', () => {
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
   });
+
+  it('lists the typed graph in its docs pane: EncodeBiosample and GdcCase, reachable from Query', async () => {
+    await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    const docs = page.locator('.graphiql-doc-explorer');
+    const typeLink = (name: string) => docs.locator('a.graphiql-doc-explorer-type-name', { hasText: new RegExp(`^${name}$`) }).first();
+    // Every schema type is listed on the first page of the docs.
+    for (const name of ['EncodeBiosample', 'EncodeRecord', 'GdcCase', 'GdcEntity']) await typeLink(name).waitFor({ state: 'attached' });
+
+    // And a newcomer can browse to them: Query → encode → EncodeQuery → biosample → EncodeBiosample.
+    await typeLink('Query').click();
+    await typeLink('EncodeQuery').click();
+    await typeLink('EncodeBiosample').click();
+    await docs.locator('.graphiql-doc-explorer-title', { hasText: 'EncodeBiosample' }).waitFor({ state: 'visible' });
+    await typeLink('EncodeLab').waitFor({ state: 'visible' });
+    await docs.locator('.graphiql-doc-explorer-back').first().click();
+    await docs.locator('.graphiql-doc-explorer-back').first().click();
+    await typeLink('GdcQuery').click();
+    await typeLink('GdcCase').click();
+    await docs.locator('.graphiql-doc-explorer-title', { hasText: 'GdcCase' }).waitFor({ state: 'visible' });
+    await typeLink('GdcSample').waitFor({ state: 'visible' });
+    expect(offHost).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('autocompletes three levels deep in the typed graph', async () => {
+    const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.type('{ encode { biosamples { lab { aw');
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget').getByText('awards').first().waitFor({ state: 'visible' });
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -35,6 +35,8 @@ export interface EncodeSearchParams {
   filters?: [string, string][];
   /** A number, or 'all'. */
   limit?: number | 'all';
+  /** Hits to skip (paging). */
+  from?: number;
   frame?: EncodeFrame;
 }
 
@@ -147,11 +149,12 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
     return profileCacheOf(this.http).get(this.http, refresh);
   }
 
-  async search({ type, filters = [], limit = 25, frame = 'object' }: EncodeSearchParams): Promise<EncodeSearchPage> {
+  async search({ type, filters = [], limit = 25, from = 0, frame = 'object' }: EncodeSearchParams): Promise<EncodeSearchPage> {
+    const paging: [string, string][] = from > 0 ? [['from', String(from)]] : [];
     const res = await this.http.request({
       method: 'GET',
       path: '/search/',
-      query: [['type', checkEncodeTypeName(type, 'type')], ...filters.map(([f, v]): [string, string] => [checkEncodeFilterField(f), v]), ['limit', String(limit)], ['frame', frame], ['format', 'json']],
+      query: [['type', checkEncodeTypeName(type, 'type')], ...filters.map(([f, v]): [string, string] => [checkEncodeFilterField(f), v]), ['limit', String(limit)], ...paging, ['frame', frame], ['format', 'json']],
       headers: this.headers(false),
     });
     // The portal answers an empty search with 404 "No results found" and the usual envelope.

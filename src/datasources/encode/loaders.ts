@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { recordBatch } from '../../metrics';
 import { checkEncodeIdentifier } from '../grammar';
 import type { EncodeApi } from './client';
-import { chunkByLength, classifyIdentifier, identifiersOf, type IdentifierField } from './identifiers';
+import { type ClassifiedId, chunkByLength, classifyIdentifier, identifiersOf, type IdentifierField } from './identifiers';
 import type { EncodeRecord } from './models';
 
 /** Individual GETs run at most this many at a time, to be gentle with the portal. */
@@ -17,8 +17,11 @@ export async function loadRecords(api: EncodeApi, ids: readonly string[], fallba
   if (ids.length === 1 && fallback) return [await api.getRecord(ids[0], 'object')];
   const byField = new Map<IdentifierField, string[]>();
   for (const id of ids) {
-    const { field, value } = classifyIdentifier(id);
-    if (field) byField.set(field, [...(byField.get(field) ?? []), value]);
+    const { field, value } = searchKey(id);
+    if (!field) continue;
+    const values = byField.get(field);
+    if (values) values.push(value);
+    else byField.set(field, [value]);
   }
 
   const found = new Map<string, EncodeRecord>();
@@ -49,8 +52,23 @@ export async function loadRecords(api: EncodeApi, ids: readonly string[], fallba
   return results;
 }
 
+/**
+ * The shortest filter that finds an identifier, so one level of links fits one search URL: an @id
+ * path whose key is a uuid or an accession (`/replicates/<uuid>/`, `/libraries/ENCLB…/`) is
+ * searched by that key, which is unique across types.
+ */
+function searchKey(id: string): ClassifiedId {
+  const classified = classifyIdentifier(id);
+  if (classified.field !== '@id') return classified;
+  const key = decodeURIComponent(classified.value.split('/').filter(Boolean).pop() ?? '');
+  const inner = classifyIdentifier(key);
+  return inner.field === 'uuid' || inner.field === 'accession' ? inner : classified;
+}
+
 export interface EncodeLoaders {
   record: DataLoader<string, EncodeRecord | null>;
+  /** Caches a record under every identifier it answers to, so asking for it again by any of them is free. */
+  prime(record: EncodeRecord): void;
   /**
    * Search only, no database reads for misses: for checking that hundreds of new aliases are
    * free, where a miss is the expected answer (a record indexed seconds late is then missed).
@@ -76,8 +94,20 @@ async function loadValidRecords(api: EncodeApi, ids: readonly string[], fallback
 
 /** Built per request: the cache must never outlive one caller's credentials. */
 export function createEncodeLoaders(api: EncodeApi): EncodeLoaders {
+  const prime = (record: EncodeRecord) => {
+    for (const id of identifiersOf(record)) record_.prime(id, record);
+  };
+  const record_: DataLoader<string, EncodeRecord | null> = new DataLoader(
+    async (ids) => {
+      const records = await loadValidRecords(api, ids);
+      for (const r of records) if (r && !(r instanceof Error)) prime(r);
+      return records;
+    },
+    { maxBatchSize: 1000 },
+  );
   return {
-    record: new DataLoader((ids) => loadValidRecords(api, ids), { maxBatchSize: 1000 }),
+    record: record_,
+    prime,
     indexed: new DataLoader((ids) => loadValidRecords(api, ids, false), { maxBatchSize: 1000 }),
   };
 }

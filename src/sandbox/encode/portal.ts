@@ -5,6 +5,7 @@ import { badRequest, conflict, forbidden, methodNotAllowed, validationFailure } 
 import { Identifiers } from './identifiers';
 import { mapLinks } from '../../rules/encode/links';
 import { type Method, RecordValidator, type WriteContext } from '../../rules/encode/validation';
+import { HIDDEN_FROM_REVERSE_LINKS, reverseLinksOf } from './reverse-links';
 import { type AccessKey, isAdmin, type Principal } from './principals';
 import type { Json, ProfileRegistry, TypeInfo } from './profiles';
 import { biosampleTypeName, type Item, ItemStore } from './store';
@@ -246,6 +247,13 @@ export class Portal {
     const rendered = mapLinks(info.schema, item.properties, (uuid) => this.atIdOf(uuid)) as Json;
     const out: Json = { ...rendered, '@id': this.ids.atId(item), '@type': [info.name, ...info.bases, 'Item'], uuid: item.uuid };
     if (info.itemType === 'biosample_type' && item.properties.classification) out.name = biosampleTypeName(item.properties);
+    for (const rev of reverseLinksOf(info.schema)) {
+      out[rev.name] = this.store.reverse
+        .sources(rev, item.uuid)
+        .map((uuid) => this.store.get(uuid)!)
+        .filter((source) => !HIDDEN_FROM_REVERSE_LINKS.has(String(source.properties.status)))
+        .map((source) => this.ids.atId(source));
+    }
     const creds = this.uploads.get(item.uuid);
     if (creds && UPLOADABLE.has(String(item.properties.status)) && this.canEdit(p, item)) out.upload_credentials = creds;
     return out;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Json, ProfileSet, typesFromFiles } from '../../rules/encode/profiles';
+import { addReverseLinkProperties } from './reverse-links';
 
 export { profileFor } from '../../rules/encode/profiles';
 export type { Json, TypeInfo } from '../../rules/encode/profiles';
@@ -16,5 +17,22 @@ export class ProfileRegistry extends ProfileSet {
       raw.set(file.replace(/\.json$/, ''), JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Json);
     }
     super(typesFromFiles(raw));
+    addReverseLinkProperties(this);
+  }
+
+  /** Counts profile changes, so what is rendered from the profiles (`/profiles/`, its ETag) is rendered anew. */
+  revision = 0;
+
+  /**
+   * An upstream deploy that changes a profile while the portal runs: `change` edits a copy, which
+   * replaces the profile (validators compile it anew) and is served from the next request on.
+   */
+  changeProfile(name: string, change: (schema: Json) => void): void {
+    const info = this.get(name);
+    if (!info) throw new Error(`no ENCODE profile ${name}`);
+    const schema = structuredClone(info.schema);
+    change(schema);
+    info.schema = schema;
+    this.revision++;
   }
 }

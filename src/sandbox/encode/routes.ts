@@ -18,9 +18,15 @@ export function portalRoutes(portal: Portal): express.Router {
 
   router.get('/', (_req, res) => void res.json({ '@id': '/', '@type': ['Portal'], title: 'ENCODE portal (sandbox)' }));
 
-  // Profiles change only with the code: rendered once per view, with an ETag for revalidation.
+  // Profiles change only with a deploy (changeProfile): rendered once per view and revision, with
+  // an ETag for revalidation.
   const served = new Map<boolean, { body: string; etag: string }>();
+  let servedRevision = portal.profiles.revision;
   const allProfiles = (admin: boolean) => {
+    if (servedRevision !== portal.profiles.revision) {
+      served.clear();
+      servedRevision = portal.profiles.revision;
+    }
     let cached = served.get(admin);
     if (!cached) {
       const all: Record<string, unknown> = { '@type': ['JSONSchemas'] };

@@ -44,8 +44,9 @@ export function search(portal: Portal, p: Principal, rawQuery: string): SearchAn
 
   const limitParam = params.get('limit') ?? '25';
   const limit = limitParam === 'all' ? Infinity : Number(limitParam) > 9999 ? Infinity : Math.max(0, Number(limitParam) || 25);
+  const from = Math.max(0, Math.trunc(Number(params.get('from') ?? 0)) || 0);
   const fields = params.getAll('field');
-  const graph = hits.slice(0, limit).map((r) => (fields.length ? pick(r, fields) : r));
+  const graph = hits.slice(from, from + limit).map((r) => (fields.length ? pick(r, fields) : r));
   const query = params.toString();
   const body: Json = {
     '@context': '/terms/',

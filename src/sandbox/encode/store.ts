@@ -1,4 +1,5 @@
 import type { Json, ProfileRegistry, TypeInfo } from './profiles';
+import { ReverseIndex } from './reverse-links';
 
 import { calculatedName } from '../../rules/encode/keys';
 
@@ -29,6 +30,8 @@ export class ItemStore {
   private readonly values = new Map<string, Set<string>>();
   private readonly keysOf = new Map<string, string[]>();
   private indexed: Set<string> | null = null;
+  /** Who links to whom, for encoded's calculated reverse links (`replicates`). */
+  readonly reverse = new ReverseIndex();
 
   constructor(private readonly profiles: ProfileRegistry) {}
 
@@ -85,6 +88,7 @@ export class ItemStore {
   }
 
   put(item: Item): void {
+    this.reverse.put(item, this.items.get(item.uuid));
     this.unindex(item.uuid);
     this.items.set(item.uuid, item);
     const keys = uniqueKeys(this.profiles.get(item.itemType)!, item.properties, false, this.lookup);

@@ -1,5 +1,5 @@
 import type { EncodeApi, EncodeSearchParams } from '../../../src/datasources/encode/client';
-import { loadRecords } from '../../../src/datasources/encode/loaders';
+import { createEncodeLoaders, loadRecords } from '../../../src/datasources/encode/loaders';
 import type { EncodeRecord } from '../../../src/datasources/encode/models';
 
 function record(n: number): EncodeRecord {
@@ -65,8 +65,33 @@ describe('loadRecords', () => {
   it('uses one search per kind of identifier', async () => {
     const { api, calls } = fakeApi(all);
     const got = await loadRecords(api, [all[0].uuid, all[1].accession!, 'lab:b2', all[3]['@id']]);
-    expect(calls.search.map((s) => s.filters![0][0]).sort()).toEqual(['@id', 'accession', 'aliases', 'uuid']);
+    // The @id path ends in an accession: it joins the accession search.
+    expect(calls.search.map((s) => s.filters![0][0]).sort()).toEqual(['accession', 'aliases', 'uuid']);
+    expect(calls.search.find((s) => s.filters![0][0] === 'accession')!.filters).toEqual([
+      ['accession', all[1].accession],
+      ['accession', all[3].accession],
+    ]);
     expect(got.map((r) => r?.accession)).toEqual([all[0].accession, all[1].accession, all[2].accession, all[3].accession]);
+  });
+
+  it('searches @id paths by the uuid or accession they end with, and other paths by @id', async () => {
+    const lab = { ...record(7), '@id': '/labs/lab-seven/', accession: undefined };
+    const replicate = { ...record(8), '@id': `/replicates/${record(8).uuid}/`, accession: undefined };
+    const { api, calls } = fakeApi([...all.slice(0, 3), lab, replicate]);
+    const got = await loadRecords(api, [all[0]['@id'], replicate['@id'], lab['@id'], all[1]['@id']]);
+    expect(calls.search.map((s) => s.filters).sort()).toEqual([
+      [['@id', '/labs/lab-seven/']],
+      [['accession', all[0].accession], ['accession', all[1].accession]],
+      [['uuid', replicate.uuid]],
+    ]);
+    expect(got).toEqual([all[0], replicate, lab, all[1]]);
+  });
+
+  it('reads one canonical path with one GET, not a search', async () => {
+    const { api, calls } = fakeApi(all);
+    expect(await loadRecords(api, [all[5]['@id']])).toEqual([all[5]]);
+    expect(calls.get).toEqual([all[5]['@id']]);
+    expect(calls.search).toHaveLength(0);
   });
 
   it('reads records missing from the index one by one, and returns null for unknown ids', async () => {
@@ -75,5 +100,27 @@ describe('loadRecords', () => {
     expect(calls.search).toHaveLength(1);
     expect(calls.get.sort()).toEqual([all[98].accession, all[99].accession, 'ENCBS999ZZZ'].sort());
     expect(got.map((r) => r?.accession ?? null)).toEqual([all[0].accession, all[98].accession, all[99].accession, null]);
+  });
+});
+
+describe('createEncodeLoaders', () => {
+  const all = Array.from({ length: 10 }, (_, i) => record(i));
+
+  it('caches a record under every identifier it answers to: asked again by another one, it costs nothing', async () => {
+    const { api, calls } = fakeApi(all);
+    const loaders = createEncodeLoaders(api);
+    const [a, b] = await Promise.all([loaders.record.load(all[1].accession!), loaders.record.load(all[2].uuid)]);
+    expect([a, b]).toEqual([all[1], all[2]]);
+    const again = await Promise.all([all[1].uuid, all[1]['@id'], 'lab:b1', all[2].accession!].map((id) => loaders.record.load(id)));
+    expect(again).toEqual([all[1], all[1], all[1], all[2]]);
+    expect(calls.search.length + calls.get.length).toBe(2);
+  });
+
+  it('prime() makes records from a list free for later links', async () => {
+    const { api, calls } = fakeApi(all);
+    const loaders = createEncodeLoaders(api);
+    loaders.prime(all[3]);
+    expect(await loaders.record.load(all[3]['@id'])).toBe(all[3]);
+    expect(calls.search.length + calls.get.length).toBe(0);
   });
 });

@@ -1,0 +1,46 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+
+export interface Child<T> {
+  info: T;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a bench helper (bench/support/*-child.ts) in its own Node process, so that what is measured
+ * does not share an event loop with the load generator. The child prints `READY <json>` once it serves.
+ */
+export function startChild<T>(file: string, options: unknown): Promise<Child<T>> {
+  const tsx = require.resolve('tsx/cli');
+  const proc: ChildProcess = spawn(process.execPath, [tsx, path.join(__dirname, file), JSON.stringify(options)], {
+    // stdin stays open: the child ends when this process does, even if this one is killed.
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+  });
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: proc.stdout! });
+    proc.once('exit', (code) => reject(new Error(`${file} exited with ${code} before it was ready`)));
+    lines.on('line', (line) => {
+      if (!line.startsWith('READY ')) return;
+      proc.removeAllListeners('exit');
+      resolve({
+        info: JSON.parse(line.slice(6)) as T,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (proc.exitCode !== null) return done();
+            proc.once('exit', () => done());
+            proc.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+/** In a child: report readiness, and stop cleanly on SIGTERM. */
+export function ready(info: unknown, stop: () => Promise<void>): void {
+  console.log(`READY ${JSON.stringify(info)}`);
+  const exit = () => void stop().finally(() => process.exit(0));
+  process.once('SIGTERM', exit);
+  process.stdin.once('end', exit).resume();
+}

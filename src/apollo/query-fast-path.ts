@@ -1,0 +1,262 @@
+/**
+ * Queries sent as JSON POSTs, executed without Apollo's request pipeline. Apollo costs a few
+ * hundred microseconds per request (plugin dispatch, hashing, negotiation, HTTP head merging), more
+ * than the rest of a one-record lookup together; measured in `npm run bench` (bench/graph.ts), the
+ * gateway behind Apollo alone reaches about a third of a bare proxy's throughput.
+ *
+ * This path takes only what it answers exactly as Apollo would: a well-formed query (not a
+ * mutation) whose document parses and validates against the live schema with the same rules, and
+ * whose variables are accepted. Errors from execution are formatted the way Apollo formats them,
+ * through the same `formatError`. Everything else (mutations, uploads, GET, batches, documents
+ * that fail to parse or validate, bad variables) goes on to Apollo untouched, with the body already
+ * read in `req.body`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzip } from 'node:zlib';
+import {
+  type DocumentNode,
+  execute,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  getOperationAST,
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  parse,
+  type ParseOptions,
+  specifiedRules,
+  validate,
+  type ValidationRule,
+} from 'graphql';
+
+type Next = (err?: unknown) => void;
+
+export interface QueryFastPathOptions<C> {
+  /** The schema live when a request starts (it is kept to the request's end). */
+  schema: () => GraphQLSchema;
+  context: (req: IncomingMessage, res: ServerResponse) => Promise<C>;
+  /** Apollo's `formatError`, applied to errors Apollo-style enriched. */
+  formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Apollo's `parseOptions` and `validationRules`: a document this path accepts, Apollo would accept. */
+  parseOptions?: ParseOptions;
+  validationRules?: ValidationRule[];
+  /** `extensions` every answer carries (Apollo adds them in a plugin). */
+  extensions?: (context: C) => Record<string, unknown>;
+  /** What Apollo's plugins do once an answer is formatted (request id into errors, metrics); `operationName` is the operation's own name. */
+  finish?: (context: C, errors: readonly GraphQLFormattedError[], operationName: string | undefined, started: number) => void;
+  /** Express middleware to run once the body is read, before it is parsed as GraphQL (input limits). */
+  guard?: (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+  maxBodyBytes: number;
+  /** Answers of at least this many bytes are gzipped when the client accepts it (as the compression middleware would). */
+  compressAbove?: number;
+}
+
+interface CachedDocument {
+  document: DocumentNode;
+  /** The operations this document may run, by name ('' for an anonymous one), when they are queries. */
+  queries: Set<string>;
+}
+
+const MAX_CACHED = 1000;
+
+/** Parsed and validated documents per schema: a new schema (refresh) starts a new cache. */
+class DocumentCache {
+  private readonly bySchema = new WeakMap<GraphQLSchema, Map<string, CachedDocument | null>>();
+
+  constructor(
+    private readonly parseOptions: ParseOptions | undefined,
+    private readonly rules: ValidationRule[],
+  ) {}
+
+  /** The document if it parses and validates (null if not: Apollo answers those). */
+  get(schema: GraphQLSchema, query: string): CachedDocument | null {
+    let cache = this.bySchema.get(schema);
+    if (!cache) this.bySchema.set(schema, (cache = new Map()));
+    if (cache.has(query)) return cache.get(query)!;
+    const entry = this.load(schema, query);
+    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+    cache.set(query, entry);
+    return entry;
+  }
+
+  private load(schema: GraphQLSchema, query: string): CachedDocument | null {
+    let document: DocumentNode;
+    try {
+      document = parse(query, this.parseOptions);
+    } catch {
+      return null;
+    }
+    if (validate(schema, document, this.rules).length) return null;
+    const queries = new Set<string>();
+    for (const def of document.definitions) {
+      if (def.kind === 'OperationDefinition' && def.operation === 'query') queries.add(def.name?.value ?? '');
+    }
+    return { document, queries };
+  }
+}
+
+/** A JSON body this path can read as body-parser would: UTF-8, not compressed. Others go on to express.json. */
+function readable(req: IncomingMessage): boolean {
+  const type = req.headers['content-type'];
+  if (typeof type !== 'string' || !/^application\/(graphql-response\+)?json\s*(;|$)/i.test(type)) return false;
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
+  if (charset && !/^utf-?8$/i.test(charset)) return false;
+  const encoding = req.headers['content-encoding'];
+  return !encoding || encoding === 'identity';
+}
+
+/** Errors shaped like body-parser's, so the app's error handler answers them as it does for express.json. */
+function bodyError(message: string, status: number, type: string): Error {
+  return Object.assign(new Error(message), { status, statusCode: status, type, expose: true });
+}
+
+function sendJson(res: ServerResponse, status: number, contentType: string, text: string): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Whether Accept-Encoding allows gzip (or anything, `*`) with a non-zero quality. */
+function acceptsGzip(header: string | undefined): boolean {
+  for (const part of (header ?? '').split(',')) {
+    const [coding, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (coding !== 'gzip' && coding !== '*') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    return !q || Number(q.slice(2)) > 0;
+  }
+  return false;
+}
+
+/** The answer, gzipped when it is large and the client takes gzip. */
+function sendAnswer(req: IncomingMessage, res: ServerResponse, status: number, text: string, compressAbove: number | undefined): void {
+  const type = mediaType(req);
+  if (compressAbove === undefined) return sendJson(res, status, type, text);
+  res.setHeader('vary', 'Accept-Encoding');
+  if (Buffer.byteLength(text) < compressAbove || !acceptsGzip(req.headers['accept-encoding'] as string | undefined)) return sendJson(res, status, type, text);
+  gzip(text, (err, zipped) => {
+    if (err) return sendJson(res, status, type, text);
+    res.writeHead(status, { 'content-type': type, 'content-encoding': 'gzip', 'content-length': zipped.length });
+    res.end(zipped);
+  });
+}
+
+/** Apollo's choice of media type for a single result. */
+function mediaType(req: IncomingMessage): string {
+  const accept = req.headers.accept;
+  if (accept && /application\/graphql-response\+json/i.test(accept) && !/application\/json/i.test(accept)) {
+    return 'application/graphql-response+json; charset=utf-8';
+  }
+  return 'application/json; charset=utf-8';
+}
+
+/** What Apollo does to an error before `formatError`: a GraphQLError with a `code`; `http` moved to the response head. */
+function formatErrors(errors: readonly GraphQLError[], format: QueryFastPathOptions<unknown>['formatError']): { errors: GraphQLFormattedError[]; status?: number } {
+  let status: number | undefined;
+  const formatted = errors.map((error) => {
+    try {
+      const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
+      const http = extensions.http as { status?: unknown } | undefined;
+      if (http && typeof http === 'object') {
+        if (typeof http.status === 'number') status = http.status;
+        delete extensions.http;
+      }
+      const enriched: GraphQLFormattedError = { ...error.toJSON(), extensions };
+      return format ? format(enriched, error) : enriched;
+    } catch {
+      return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
+  });
+  return { errors: formatted, status };
+}
+
+interface Body {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+  extensions?: unknown;
+}
+
+export function queryFastPath<C>(options: QueryFastPathOptions<C>) {
+  const cache = new DocumentCache(options.parseOptions, [...specifiedRules, ...(options.validationRules ?? [])]);
+
+  const answer = async (req: IncomingMessage, res: ServerResponse, body: Body, next: Next): Promise<void> => {
+    const started = performance.now();
+    const schema = options.schema();
+    const query = body.query;
+    const variables = body.variables ?? undefined;
+    const operationName = body.operationName ?? undefined;
+    if (typeof query !== 'string' || (variables !== undefined && (typeof variables !== 'object' || Array.isArray(variables))) || (operationName !== undefined && typeof operationName !== 'string')) {
+      return next();
+    }
+    const cached = cache.get(schema, query);
+    const operation = cached && getOperationAST(cached.document, operationName as string | undefined);
+    if (!cached || !operation || operation.operation !== 'query') return next();
+    let contextValue: C;
+    try {
+      contextValue = await options.context(req, res);
+    } catch {
+      // A context that cannot be built (bad credentials) is Apollo's to report, in its shape.
+      return next();
+    }
+    const result = (await execute({
+      schema,
+      document: cached.document,
+      variableValues: variables as Record<string, unknown> | undefined,
+      operationName: operationName as string | undefined,
+      contextValue,
+    })) as ExecutionResult;
+    // Variables the operation refuses: nothing ran; Apollo answers those (400, BAD_USER_INPUT).
+    if (result.data === undefined) return next();
+    const out: FormattedExecutionResult = { data: result.data };
+    let status = 200;
+    if (result.errors?.length) {
+      const formatted = formatErrors(result.errors, options.formatError as QueryFastPathOptions<unknown>['formatError']);
+      out.errors = formatted.errors;
+      status = formatted.status ?? 200;
+    }
+    const extensions = { ...(result.extensions ?? {}), ...(options.extensions?.(contextValue) ?? {}) };
+    if (Object.keys(extensions).length) out.extensions = extensions;
+    options.finish?.(contextValue, out.errors ?? [], operation.name?.value, started);
+    sendAnswer(req, res, status, JSON.stringify(out), options.compressAbove);
+  };
+
+  return (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: Next): void => {
+    if (req.method !== 'POST' || !readable(req)) return next();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > options.maxBodyBytes) {
+        refused = true;
+        next(bodyError('request entity too large', 413, 'entity.too.large'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('error', (err) => {
+      if (!refused) next(err);
+    });
+    req.once('end', () => {
+      if (refused) return;
+      const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      // body-parser's strict JSON: an object or an array, nothing else.
+      const first = /\S/.exec(text)?.[0];
+      if (first !== '{' && first !== '[') return next(bodyError(`Unexpected token ${first ?? 'end of input'}: not a JSON object or array`, 400, 'entity.parse.failed'));
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (err) {
+        return next(bodyError((err as Error).message, 400, 'entity.parse.failed'));
+      }
+      // What express.json would have left: Apollo takes it from here when this path does not answer.
+      req.body = body;
+      const go = () => {
+        if (!body || typeof body !== 'object' || Array.isArray(body)) return next();
+        answer(req, res, body as Body, next).catch(next);
+      };
+      if (options.guard) options.guard(req, res, go);
+      else go();
+    });
+  };
+}

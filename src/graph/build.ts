@@ -1,0 +1,69 @@
+/**
+ * One executable schema: the static SDL in schema/ with its resolvers, merged by
+ * @graphql-tools/schema with the part generated from the upstreams' own schemas. Everything a
+ * generated resolver needs is closed over here, so a schema and its resolvers always belong to
+ * one version, and a request runs to its end on the schema it started with.
+ */
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { IResolvers } from '@graphql-tools/utils';
+import { type GraphQLSchema, parse } from 'graphql';
+import type { ProfileSet } from '../rules/encode/profiles';
+import { compactDocument } from './document';
+import { buildEncodeModel } from './encode/model';
+import { encodeResolvers } from './encode/resolvers';
+import { encodeSdl } from './encode/sdl';
+import { buildGdcModel } from './gdc/model';
+import { gdcResolvers } from './gdc/resolvers';
+import { gdcSdl } from './gdc/sdl';
+import type { GraphSources } from './sources';
+import { fingerprint, profilesFingerprint, type SchemaVersionModel, versionId } from './version';
+
+export interface StaticSchema {
+  typeDefs: string[];
+  resolvers: IResolvers;
+}
+
+export interface BuiltGraph {
+  schema: GraphQLSchema;
+  version: SchemaVersionModel;
+}
+
+/** The generated ENCODE part: SDL and resolvers; empty when the profiles could not be read. */
+function encodePart(profiles: ProfileSet | null, version: string) {
+  // Without profiles the part is empty, but `search` still answers (and says why types are missing).
+  const model = buildEncodeModel(profiles);
+  // encodeSdl names the nested types; the resolvers need those names.
+  const { blocks, declared } = encodeSdl(model);
+  return { blocks, resolvers: encodeResolvers(model, declared, version), count: model.types.size };
+}
+
+/** The generated GDC part; without a dictionary only `gdc(project:) { project }` remains. */
+function gdcPart(dictionary: Record<string, any> | null) {
+  const model = buildGdcModel(dictionary ?? {});
+  const { blocks } = gdcSdl(model);
+  return { blocks: model.nodes.size ? blocks : [], resolvers: gdcResolvers(model), count: model.nodes.size };
+}
+
+export function buildGraph(sources: GraphSources, base: StaticSchema, now = new Date()): BuiltGraph {
+  const encodeHash = sources.encodeProfiles ? profilesFingerprint(sources.encodeProfiles) : null;
+  const gdcHash = sources.gdcDictionary ? fingerprint(sources.gdcDictionary) : null;
+  const id = versionId(encodeHash, gdcHash);
+  const encode = encodePart(sources.encodeProfiles, id);
+  const gdc = gdcPart(sources.gdcDictionary);
+  const version: SchemaVersionModel = {
+    id,
+    encodeProfiles: encodeHash,
+    gdcDictionary: gdcHash,
+    encodeProfileCount: encode.count,
+    gdcNodeCount: gdc.count,
+    generatedAt: now.toISOString(),
+    problems: sources.problems,
+  };
+  const schema = makeExecutableSchema({
+    typeDefs: [...base.typeDefs.map((t) => parse(t, { noLocation: true })), compactDocument([...encode.blocks, ...gdc.blocks])],
+    resolvers: [base.resolvers, encode.resolvers, gdc.resolvers, { GatewayInfo: { schemaVersion: () => version } }] as IResolvers[],
+    // The schema is built for this version only: no copy to attach the resolvers to.
+    updateResolversInPlace: true,
+  });
+  return { schema, version };
+}

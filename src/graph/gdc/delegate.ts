@@ -1,0 +1,176 @@
+/**
+ * A `gdc(project:) { … }` selection as one query to GDC's submission GraphQL. The generated types
+ * mirror upstream's field by field, so the selection travels almost as written: aliases kept,
+ * variables and directives evaluated into literals, named fragments inlined, our type names
+ * mapped to upstream's (`GdcCase` → `case`, `GdcEntity` → `Node`), root fields scoped to the project.
+ * Upstream answers with exactly the shape asked, keyed by response name, and the whole subtree,
+ * however deep, costs one request.
+ */
+import {
+  type ArgumentNode,
+  type DirectiveNode,
+  type FieldNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLResolveInfo,
+  getNamedType,
+  isAbstractType,
+  isCompositeType,
+  isObjectType,
+  Kind,
+  type NamedTypeNode,
+  OperationTypeNode,
+  print,
+  type SelectionNode,
+  type ValueNode,
+} from 'graphql';
+import { badInput } from '../../services/documents';
+import { type GdcGraphModel, UPSTREAM_NODE_FIELDS } from './model';
+
+const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
+
+/** Any JSON value as a GraphQL literal (variables are inlined: upstream knows none of our input type names). */
+export function literal(value: unknown): ValueNode {
+  if (value === null || value === undefined) return { kind: Kind.NULL };
+  if (typeof value === 'boolean') return { kind: Kind.BOOLEAN, value };
+  if (typeof value === 'number') return Number.isInteger(value) ? { kind: Kind.INT, value: String(value) } : { kind: Kind.FLOAT, value: String(value) };
+  if (typeof value === 'string') return { kind: Kind.STRING, value };
+  if (Array.isArray(value)) return { kind: Kind.LIST, values: value.map(literal) };
+  return {
+    kind: Kind.OBJECT,
+    fields: Object.entries(value as Record<string, unknown>).map(([name, v]) => ({ kind: Kind.OBJECT_FIELD, name: { kind: Kind.NAME, value: name }, value: literal(v) })),
+  };
+}
+
+class Translator {
+  private readonly byGqlName: Map<string, string>;
+
+  constructor(
+    private readonly info: GraphQLResolveInfo,
+    private readonly model: GdcGraphModel,
+    private readonly project: string,
+  ) {
+    this.byGqlName = new Map([...model.nodes.values()].map((n) => [n.gqlName, n.label]));
+  }
+
+  /** The upstream selections for a selection set of one of our types. */
+  selections(selections: readonly SelectionNode[], parent: GraphQLCompositeType, root: boolean): SelectionNode[] {
+    const out: SelectionNode[] = [];
+    for (const sel of selections) {
+      if (!this.included(sel.directives)) continue;
+      if (sel.kind === Kind.FIELD) {
+        out.push(...this.field(sel, parent, root));
+        continue;
+      }
+      const conditionName = sel.kind === Kind.INLINE_FRAGMENT ? sel.typeCondition?.name.value : this.info.fragments[sel.name.value]?.typeCondition.name.value;
+      const selectionSet = sel.kind === Kind.INLINE_FRAGMENT ? sel.selectionSet : this.info.fragments[sel.name.value]?.selectionSet;
+      if (!selectionSet) continue;
+      const condition = conditionName ? (this.info.schema.getType(conditionName) as GraphQLCompositeType) : parent;
+      const inner = this.selections(selectionSet.selections, condition, root);
+      if (inner.length) out.push({ kind: Kind.INLINE_FRAGMENT, typeCondition: this.condition(condition, parent), selectionSet: { kind: Kind.SELECTION_SET, selections: inner } });
+    }
+    return out;
+  }
+
+  /** A concrete type's condition becomes upstream's type name; ours on the interface or the root needs none. */
+  private condition(condition: GraphQLCompositeType, parent: GraphQLCompositeType): NamedTypeNode | undefined {
+    const label = this.byGqlName.get(condition.name);
+    if (!label || condition === parent) return undefined;
+    return { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: label } };
+  }
+
+  private field(node: FieldNode, parent: GraphQLCompositeType, root: boolean): SelectionNode[] {
+    const name = node.name.value;
+    if (name === '__typename') return [{ ...node, directives: [] }];
+    const def = (parent as { getFields?: () => Record<string, GraphQLField<unknown, unknown>> }).getFields?.()[name];
+    let args = (node.arguments ?? []).map((a): ArgumentNode => ({ ...a, value: this.value(a.value) }));
+    if (root) args = this.scoped(name, args);
+    let selectionSet = node.selectionSet;
+    if (selectionSet && def) {
+      const type = getNamedType(def.type);
+      const inner = isCompositeType(type) ? this.selections(selectionSet.selections, type, false) : [];
+      // resolveType needs the upstream type of every entity behind an interface.
+      if (isAbstractType(type)) inner.push(TYPENAME);
+      selectionSet = { kind: Kind.SELECTION_SET, selections: inner };
+    }
+    const field: FieldNode = { kind: Kind.FIELD, alias: node.alias, name: node.name, arguments: args, selectionSet };
+    // Upstream's Node interface lacks `state`: ask each node type for it.
+    if (isAbstractType(parent) && !UPSTREAM_NODE_FIELDS.has(name)) {
+      return [...this.model.nodes.values()]
+        .filter((n) => n.fields.some((f) => f.key === name))
+        .map((n) => ({
+          kind: Kind.INLINE_FRAGMENT,
+          typeCondition: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: n.label } },
+          selectionSet: { kind: Kind.SELECTION_SET, selections: [field] },
+        }));
+    }
+    return [field];
+  }
+
+  /**
+   * Root fields see only this project: `project_id` is added (a list for node types, one value for
+   * `node`). A project_id the caller gives must name the same project.
+   */
+  private scoped(name: string, args: ArgumentNode[]): ArgumentNode[] {
+    const label = name === 'node' ? null : name.replace(/^_(.*)_count$/, '$1');
+    const node = label ? this.model.nodes.get(label) : null;
+    if (label && (!node || (!node.hasProjectId && label !== 'project'))) return args;
+    const given = args.find((a) => a.name.value === 'project_id');
+    if (given) {
+      const values = ([] as unknown[]).concat(valueOf(given.value));
+      if (!values.includes(this.project)) {
+        throw badInput(`project_id ${JSON.stringify(valueOf(given.value))} is outside gdc(project: "${this.project}")`, 'project_id');
+      }
+    }
+    const value = label ? literal([this.project]) : literal(this.project);
+    return [...args.filter((a) => a !== given), { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'project_id' }, value }];
+  }
+
+  private value(value: ValueNode): ValueNode {
+    if (value.kind === Kind.VARIABLE) return literal(this.info.variableValues[value.name.value]);
+    if (value.kind === Kind.LIST) return { ...value, values: value.values.map((v) => this.value(v)) };
+    if (value.kind === Kind.OBJECT) return { ...value, fields: value.fields.map((f) => ({ ...f, value: this.value(f.value) })) };
+    return value;
+  }
+
+  /** @skip / @include, evaluated with this operation's variables. */
+  private included(directives: readonly DirectiveNode[] | undefined): boolean {
+    for (const d of directives ?? []) {
+      const arg = d.arguments?.find((a) => a.name.value === 'if');
+      if (!arg) continue;
+      const on = Boolean(valueOf(this.value(arg.value)));
+      if ((d.name.value === 'skip' && on) || (d.name.value === 'include' && !on)) return false;
+    }
+    return true;
+  }
+}
+
+/** A literal's JSON value. */
+function valueOf(value: ValueNode): unknown {
+  switch (value.kind) {
+    case Kind.NULL:
+      return null;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(value.value);
+    case Kind.LIST:
+      return value.values.map(valueOf);
+    case Kind.OBJECT:
+      return Object.fromEntries(value.fields.map((f) => [f.name.value, valueOf(f.value)]));
+    case Kind.VARIABLE:
+      return undefined;
+    default:
+      return value.value;
+  }
+}
+
+/** The upstream query for this `gdc(project:)` field, or null when nothing in it needs the upstream. */
+export function upstreamQuery(info: GraphQLResolveInfo, model: GdcGraphModel, project: string): string | null {
+  const gdcQuery = getNamedType(info.returnType);
+  if (!isObjectType(gdcQuery)) return null;
+  const translator = new Translator(info, model, project);
+  const selections = info.fieldNodes.flatMap((node) => translator.selections(node.selectionSet?.selections ?? [], gdcQuery, true));
+  const asked = selections.filter((s) => !(s.kind === Kind.FIELD && s.name.value === '__typename'));
+  if (!asked.length) return null;
+  return print({ kind: Kind.DOCUMENT, definitions: [{ kind: Kind.OPERATION_DEFINITION, operation: OperationTypeNode.QUERY, selectionSet: { kind: Kind.SELECTION_SET, selections } }] });
+}

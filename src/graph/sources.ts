@@ -1,0 +1,51 @@
+/**
+ * The upstream schemas the typed graph is generated from, read the way their own clients read
+ * them: ENCODE `GET /profiles/?format=json` (as anonymous, through the process's one profile
+ * cache, which the registration's validation reads too), GDC `GET /_dictionary/_all`.
+ */
+import { profileCacheOf } from '../datasources/encode/profiles';
+import { GdcClient } from '../datasources/gdc/client';
+import type { UpstreamHttp } from '../datasources/http';
+import type { ProfileSet } from '../rules/encode/profiles';
+import type { Json } from './shapes';
+
+export interface GraphSources {
+  encodeProfiles: ProfileSet | null;
+  gdcDictionary: Json | null;
+  /** Why a source is missing, for `schemaVersion.problems`. */
+  problems: string[];
+}
+
+export type SourceReader = () => Promise<GraphSources>;
+
+function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Reads both schemas; an upstream that fails leaves its part null with the reason, and never blocks the other. */
+export function upstreamSources(upstreams: { encode: UpstreamHttp; gdc: UpstreamHttp }, deadlineMs: number): SourceReader {
+  const profiles = profileCacheOf(upstreams.encode);
+  const gdc = new GdcClient(upstreams.gdc, null);
+  return async () => {
+    const problems: string[] = [];
+    const read = async <T>(what: string, load: () => Promise<T>): Promise<T | null> => {
+      try {
+        return await withDeadline(load(), deadlineMs, what);
+      } catch (err) {
+        problems.push(`${what}: ${(err as Error).message}`);
+        return null;
+      }
+    };
+    const [encodeProfiles, gdcDictionary] = await Promise.all([
+      // Revalidated now (If-None-Match): unchanged profiles come back as the same ProfileSet.
+      read('ENCODE profiles (GET /profiles/)', () => profiles.get(upstreams.encode, true)),
+      read('GDC dictionary (GET /v0/submission/_dictionary/_all)', () => gdc.getDictionary('_all') as Promise<Json | null>),
+    ]);
+    return { encodeProfiles, gdcDictionary, problems };
+  };
+}
