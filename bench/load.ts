@@ -65,7 +65,7 @@ async function startGatewayProcess(sandbox: RunningSandbox): Promise<{ child: Ch
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'error', // the clients stop mid-request at the end: those aborted requests log warnings
       ENCODE_URL: sandbox.encode!.url,
       GDC_URL: sandbox.gdc!.url,
       DCC_API_KEY: id,

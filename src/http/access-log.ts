@@ -44,7 +44,9 @@ export function accessLog(logger: Logger) {
         ...(operation ? { operation } : {}),
         ms: Date.now() - started,
       };
-      if (aborted || status >= 500) logger.error(entry, `${method} ${path} ${status}`);
+      if (status >= 500) logger.error(entry, `${method} ${path} ${status}`);
+      // The caller went away before the answer (a timeout, a cancelled request): worth seeing, not a fault here.
+      else if (aborted) logger.warn({ ...entry, aborted: true }, `${method} ${path}: the client closed the connection before the answer`);
       else logger.info(entry, `${method} ${path} ${status} ${entry.ms} ms`);
     };
     res.once('finish', () => done(false));

@@ -4,6 +4,7 @@ import { verdict } from '../../bench/load-main';
 /** The 10 s form of `npm run bench:load`: 100 clients of reads and writes on a real gateway process. */
 it('serves 100 clients for 10 s with no 5xx, no lost or duplicated write, and bounded memory', async () => {
   const r = await runLoad({ durationS: 10, connections: 100 });
+  console.log(`load: ${JSON.stringify(r)}`);
   expect(verdict(r)).toEqual([]);
   expect(r.status5xx).toBe(0);
   expect(r.errors).toBe(0);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { request } from 'undici';
@@ -87,5 +88,21 @@ describe('access log', () => {
     expect(access[0].ms).toEqual(expect.any(Number));
     expect(access[0].msg).toMatch(/^POST \/graphql 200 \d+ ms$/);
     expect(JSON.stringify(lines)).not.toMatch(/sandbox-submitter-secret|gdc-sandbox-submitter-token|SBXSUBMIT/);
+  });
+
+  it('logs a request whose caller went away before the answer as a warning, not an error', async () => {
+    lines.length = 0;
+    const url = new URL(stack.gateway.graphqlUrl);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise((r) => socket.once('connect', r));
+    // Half a body, then the caller hangs up.
+    socket.write(`POST /graphql HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 200\r\nX-Request-Id: log-test-gone\r\n\r\n{"query":`);
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    const access = lines.filter((l) => l.req?.id === 'log-test-gone');
+    expect(access).toHaveLength(1);
+    expect(access[0]).toMatchObject({ level: 40, aborted: true, req: { method: 'POST', path: '/graphql' } });
+    expect(access[0].msg).toBe('POST /graphql: the client closed the connection before the answer');
   });
 });

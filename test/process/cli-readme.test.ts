@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { startStack, type Stack } from '../support/stack';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const MAIN = path.join(ROOT, 'src', 'cli', 'main.ts');
+const README_GATEWAY = 'http://localhost:4000/graphql';
+const README_REPORT = '/tmp/register-report.tsv';
+const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
+
+/** The README's `npm exec -- submission-gateway register …` commands, as written (continuation lines joined). */
+function readmeCommands(): string[][] {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8').replace(/\\\n\s*/g, ' ');
+  return [...readme.matchAll(/^npm exec -- submission-gateway (register .*)$/gm)].map((m) => m[1].trim().split(/\s+/));
+}
+
+/** A README command in the repository root, on this test's gateway, its report in this test's directory. */
+function run(args: string[], gateway: string, report: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const mapped = args.map((a) => (a === README_GATEWAY ? gateway : a === README_REPORT ? report : a));
+  return new Promise((resolve) => {
+    execFile(TSX, [MAIN, ...mapped], { cwd: ROOT, env: { ...process.env, DCC_MODE: '', DCC_API_KEY: '', DCC_SECRET_KEY: '' }, timeout: 120_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("the README's CLI examples (TSV) against a gateway on the sandbox", () => {
+  let stack: Stack;
+  let dir: string;
+  beforeAll(async () => {
+    stack = await startStack({});
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-readme-'));
+  });
+  afterAll(async () => {
+    await stack.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('registers the experiment, then the file record with its upload, as written; a re-run reports exists', async () => {
+    const report = path.join(dir, 'register-report.tsv');
+    const commands = readmeCommands();
+    expect(commands).toHaveLength(2);
+    for (const c of commands) expect(await run(c, stack.gateway.graphqlUrl, report)).toMatchObject({ code: 0 });
+    const rows = fs.readFileSync(report, 'utf8').trimEnd().split('\n').map((l) => l.split('\t'));
+    const reads = fs.readFileSync(path.join(ROOT, 'examples/encode/reads_R1.fastq.gz'));
+    expect(rows[0]).toEqual(['row', 'alias', 'accession', 'action', 'errors', 'upload']);
+    expect(rows[1].slice(0, 4)).toEqual(['2', 'sandbox-lab:example-reads-r1', expect.stringMatching(/^TSTFF\d{6}$/), 'create']);
+    expect(rows[1][5]).toBe(`uploaded 6.2 KiB, md5 ${md5(reads)}`);
+
+    // The bytes are in the sandbox's S3 where the file record says.
+    const { data } = await stack.gql<{ encodeRecord: Record<string, any> }>('query { encodeRecord(id: "sandbox-lab:example-reads-r1") }');
+    const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(data.encodeRecord.upload_credentials.upload_url)!;
+    const box = stack.sandbox.s3!;
+    const s3 = new S3Client({ endpoint: box.url, region: box.region, forcePathStyle: true, credentials: { accessKeyId: box.accessKeyId, secretAccessKey: box.secretAccessKey } });
+    try {
+      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      expect(md5(Buffer.from(await got.Body!.transformToByteArray()))).toBe(md5(reads));
+    } finally {
+      s3.destroy();
+    }
+
+    const again = await run(commands[1], stack.gateway.graphqlUrl, report);
+    expect(again.code).toBe(0);
+    // Still `uploading` (the sandbox runs no checkfiles): the record exists and its file is sent again.
+    const rerun = fs.readFileSync(report, 'utf8').trimEnd().split('\n').map((l) => l.split('\t'));
+    expect(rerun.slice(1)).toEqual([['2', 'sandbox-lab:example-reads-r1', rows[1][2], 'exists', '', `uploaded 6.2 KiB, md5 ${md5(reads)}`]]);
+  }, 180_000);
+});
