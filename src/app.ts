@@ -1,8 +1,9 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import { type GraphQLError, type GraphQLFormattedError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import helmet from 'helmet';
@@ -17,6 +18,7 @@ import { sendGraphiql } from './graphiql';
 import { LiveGraph } from './graph/live';
 import { upstreamSources } from './graph/sources';
 import { accessLog } from './http/access-log';
+import { frontDoor, type NodeMiddleware } from './http/front-door';
 import { precomputedHeaders } from './http/precomputed-headers';
 import { bodyErrors, notFound } from './http/body-errors';
 import { callerAuth } from './http/caller-auth';
@@ -44,6 +46,8 @@ export interface AppDeps extends ContextDeps {
 
 export interface GatewayApp {
   app: express.Express;
+  /** What the HTTP server runs: the query front door, then the app. */
+  handler: RequestListener;
   /** The live schema: static SDL plus the typed graph generated from the upstream schemas. */
   graph: LiveGraph;
   stop(): Promise<void>;
@@ -85,7 +89,7 @@ async function startApollo(deps: AppDeps, graph: LiveGraph): Promise<ApolloServe
 
 /** This request's credentials (own headers, then what the policy lends), for the context. */
 function credentials(policy: CredentialPolicy) {
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req: IncomingMessage, res: ServerResponse & { locals: Record<string, unknown> }, next: (err?: unknown) => void) => {
     res.locals.requestId = String(res.getHeader('x-request-id') ?? '');
     try {
       res.locals.credentials = callerCredentials(req.headers, policy, res.locals.authenticated === true);
@@ -108,12 +112,19 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     logger: deps.logger,
   });
   const apollo = await startApollo(deps, graph);
+  const context = createContextFactory(deps);
+  // The steps every request takes first, in the express app and in the front door alike.
+  const log = accessLog(deps.logger);
+  const lifecycle = deps.lifecycle.middleware();
+  // A JSON API loads nothing: the strictest policy; the GraphiQL page sets its own.
+  const headers = precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
+  const auth = callerAuth(deps.apiKeys);
+  const lend = credentials(deps.credentials);
+  const finalErrors = bodyErrors(deps.logger, deps.maxUploadBytes);
+
   const app = express();
   app.disable('x-powered-by');
-  app.use(accessLog(deps.logger));
-  app.use(deps.lifecycle.middleware());
-  // A JSON API loads nothing: the strictest policy; the GraphiQL page sets its own.
-  app.use(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })));
+  app.use(log, lifecycle, headers);
   // Queries (JSON POSTs) compress their own large answers (src/apollo/query-fast-path.ts); what the
   // fast path hands on to Apollo is compressed below, so no answer pays for compression twice.
   const compress = compression({ threshold: COMPRESS_ABOVE_BYTES });
@@ -132,40 +143,47 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     next();
   });
 
-  app.use(callerAuth(deps.apiKeys));
+  app.use(auth);
   app.get('/metrics', async (_req, res) => void res.type(registry.contentType).send(await registry.metrics()));
-  const context = createContextFactory(deps);
   app.use(
     '/graphql',
-    credentials(deps.credentials),
-    // Queries skip Apollo's pipeline (the same schema, context, limits, error format and metrics);
-    // the rest (uploads, mutations, refusals) goes on below with the body already read.
-    queryFastPath<GatewayContext>({
-      schema: () => graph.current.schema,
-      context: (_req, res) => context({ res: res as Response }),
-      parseOptions: { maxTokens: deps.limits.tokens },
-      validationRules: [...limitRules(deps.limits, { record: false }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
-      formatError: errorFormatter(deps),
-      extensions: (ctx) => ({ upstreamCalls: ctx.upstreamCalls.counts() }),
-      finish: (ctx, errors, operationName, started) => {
-        // As operationsPlugin's didResolveOperation does: the access log names the operation.
-        if (operationName) ctx.request.operationName = operationName;
-        finishOperation(ctx, errors, operationName, 'query', started);
-      },
-      guard: inputLimits(deps.limits) as never,
-      maxBodyBytes: deps.maxUploadBytes,
-      compressAbove: COMPRESS_ABOVE_BYTES,
-    }),
+    lend,
     compress,
     // One byte more for busboy, which flags a file that reaches its limit: the limits are inclusive.
     // Data files (uploadFile, MAX_DATA_FILE_BYTES) may be far larger than documents; readUpload
     // holds documents to MAX_UPLOAD_BYTES itself.
     graphqlUploadExpress({ maxFileSize: Math.max(deps.maxUploadBytes, deps.uploads.maxDataFileBytes) + 1, maxFiles: 5 }),
+    // A body the front door already read is left as it is (body-parser skips a finished request).
     express.json({ limit: deps.maxUploadBytes }),
     inputLimits(deps.limits),
     expressMiddleware(apollo, { context: ({ res }) => context({ res }) }),
   );
   app.use(notFound);
-  app.use(bodyErrors(deps.logger, deps.maxUploadBytes));
-  return { app, graph, stop: () => apollo.stop() };
+  app.use(finalErrors);
+
+  // Queries skip express and Apollo's pipeline (the same schema, context, limits, error format and
+  // metrics); the rest (uploads, mutations, refusals) goes on to the app with the body already read.
+  const fastPath = queryFastPath<GatewayContext>({
+    schema: () => graph.current.schema,
+    context: (_req, res) => context({ res: res as Response }),
+    parseOptions: { maxTokens: deps.limits.tokens },
+    validationRules: [...limitRules(deps.limits, { record: false }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
+    formatError: errorFormatter(deps),
+    extensions: (ctx) => ({ upstreamCalls: ctx.upstreamCalls.counts() }),
+    finish: (ctx, errors, operationName, started) => {
+      // As operationsPlugin's didResolveOperation does: the access log names the operation.
+      if (operationName) ctx.request.operationName = operationName;
+      finishOperation(ctx, errors, operationName, 'query', started);
+    },
+    guard: inputLimits(deps.limits) as never,
+    maxBodyBytes: deps.maxUploadBytes,
+    compressAbove: COMPRESS_ABOVE_BYTES,
+  });
+  const handler = frontDoor({
+    path: '/graphql',
+    steps: [log, lifecycle, headers, auth, lend, fastPath] as NodeMiddleware[],
+    rest: app,
+    onError: (err, req, res) => finalErrors(err as Error, req as Request, res as Response, () => undefined),
+  });
+  return { app, handler, graph, stop: () => apollo.stop() };
 }

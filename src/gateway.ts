@@ -112,7 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     introspection: options.introspection ?? true,
   });
-  const server = await listen(gateway.app, options.port ?? 0, host, { headersTimeoutMs: options.headersTimeoutMs, bodyIdleTimeoutMs: options.bodyIdleTimeoutMs });
+  const server = await listen(gateway.handler, options.port ?? 0, host, { headersTimeoutMs: options.headersTimeoutMs, bodyIdleTimeoutMs: options.bodyIdleTimeoutMs });
   lifecycle.ready();
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${server.port}`;

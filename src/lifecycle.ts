@@ -1,5 +1,8 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from './http/error-body';
+
+/** Set on a request once it is counted in flight. */
+const COUNTED = Symbol('lifecycle.counted');
 
 export type LifecycleState = 'starting' | 'ready' | 'stopping';
 
@@ -38,16 +41,23 @@ export class Lifecycle {
     });
   }
 
-  /** First middleware: refuses requests that arrive while stopping, counts the others until they end. */
+  /**
+   * First middleware: refuses requests that arrive while stopping, counts the others until they
+   * end. Runs once per request, whether the request came through the query front door, express or both.
+   */
   middleware() {
-    return (req: Request, res: Response, next: NextFunction) => {
+    return (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => {
+      const marked = req as IncomingMessage & { [COUNTED]?: true };
+      if (marked[COUNTED]) return next();
       if (this.state === 'stopping') {
         res.setHeader('connection', 'close');
         // Probes may still ask why; everything else is refused.
-        if (req.path === '/readyz' || req.path === '/healthz') return next();
+        const path = (req.url ?? '').split('?')[0];
+        if (path === '/readyz' || path === '/healthz') return next();
         res.setHeader('retry-after', '5');
         return sendError(res, 503, 'The gateway is shutting down; send the request again to another instance or later', 'SHUTTING_DOWN');
       }
+      marked[COUNTED] = true;
       this.inFlight++;
       res.once('close', () => {
         this.inFlight--;
@@ -55,10 +65,10 @@ export class Lifecycle {
       });
       // An answer sent after the signal closes its connection, so the client does not reuse it.
       const writeHead = res.writeHead;
-      res.writeHead = ((...args: Parameters<Response['writeHead']>) => {
+      res.writeHead = ((...args: Parameters<ServerResponse['writeHead']>) => {
         if (this.state === 'stopping' && !res.headersSent) res.setHeader('connection', 'close');
         return writeHead.apply(res, args);
-      }) as Response['writeHead'];
+      }) as ServerResponse['writeHead'];
       next();
     };
   }

@@ -36,7 +36,7 @@ export function bodyErrors(logger: Logger, maxBodyBytes: number) {
       const message = err.expose === false ? 'The request cannot be read' : err.message;
       return sendError(res, status, message, 'BAD_REQUEST');
     }
-    logger.error({ err, url: req.originalUrl }, 'unexpected error outside GraphQL');
+    logger.error({ err, url: req.originalUrl ?? req.url }, 'unexpected error outside GraphQL');
     sendError(res, 500, `Internal error; quote request id ${String(res.getHeader('x-request-id') ?? '')} when reporting it`, 'INTERNAL_SERVER_ERROR');
   };
 }

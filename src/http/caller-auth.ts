@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { recordLimitRefusal } from '../metrics';
 import { sendError } from './error-body';
 
@@ -27,7 +27,7 @@ export function keyMatcher(keys: string[]): (presented: string) => boolean {
  */
 export function callerAuth(keys: string[]) {
   const matches = keyMatcher(keys);
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req: IncomingMessage, res: ServerResponse & { locals: Record<string, unknown> }, next: (err?: unknown) => void) => {
     res.locals.authenticated = false;
     if (!keys.length) return next();
     const bearer = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')?.[1];

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
 /**
  * A GraphQL-style error answer for what the gateway refuses before Apollo runs (auth, bodies,
@@ -6,7 +6,7 @@ import type { Response } from 'express';
  * and `extensions.upstreamCalls` (none were made), never HTML or a stack.
  */
 export function sendError(
-  res: Response,
+  res: ServerResponse,
   status: number,
   message: string,
   code: string,
@@ -17,8 +17,13 @@ export function sendError(
     return;
   }
   const requestId = res.getHeader('x-request-id');
-  res.status(status).json({
+  const body = JSON.stringify({
     errors: [{ message, extensions: { code, ...extensions, ...(requestId ? { requestId: String(requestId) } : {}) } }],
     extensions: { upstreamCalls: { ENCODE: 0, GDC: 0 } },
   });
+  // node:http alone (no express helpers): the query front door answers before express runs.
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(body);
 }

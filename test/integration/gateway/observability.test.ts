@@ -90,6 +90,22 @@ describe('access log', () => {
     expect(JSON.stringify(lines)).not.toMatch(/sandbox-submitter-secret|gdc-sandbox-submitter-token|SBXSUBMIT/);
   });
 
+  it('logs a mutation (handed on from the query front door to express) once, with the id the caller sent', async () => {
+    lines.length = 0;
+    const res = await request(stack.gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'log-test-mutation' },
+      body: JSON.stringify({ query: 'mutation Dry { createEntities(input: { source: ENCODE, profile: "lab", entities: [{ name: "x" }], dryRun: true }) { success } }' }),
+    });
+    expect(res.headers['x-request-id']).toBe('log-test-mutation');
+    await res.body.text();
+    await new Promise((r) => setTimeout(r, 50));
+    const access = lines.filter((l) => l.req?.id === 'log-test-mutation');
+    expect(access).toHaveLength(1);
+    expect(access[0]).toMatchObject({ operation: 'Dry', req: { method: 'POST', path: '/graphql' } });
+    expect(lines.filter((l) => l.req && l.req.id !== 'log-test-mutation')).toEqual([]);
+  });
+
   it('logs a request whose caller went away before the answer as a warning, not an error', async () => {
     lines.length = 0;
     const url = new URL(stack.gateway.graphqlUrl);

@@ -1,0 +1,48 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+
+/** A middleware on node:http alone: what the front door runs must not need express's helpers. */
+export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+export interface FrontDoorOptions {
+  /** The requests it takes: POSTs to this path (no query string needed). */
+  path: string;
+  /** Run in order; the last one answers or calls next() to hand the request on. */
+  steps: NodeMiddleware[];
+  /** Everything else, and whatever the steps hand on: the express app. */
+  rest: RequestListener;
+  /** What `next(err)` answers (the app's last error handler). */
+  onError: (err: unknown, req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/**
+ * POSTs to /graphql reach the query fast path on node:http, before express. Express gives every
+ * request and response its own prototypes (`Object.setPrototypeOf` in app.handle), which slows
+ * every later property access on them in Node's HTTP code: measured in `npm run bench`, that was
+ * about a third of the gateway's CPU per one-record lookup. The steps are the same middleware
+ * express runs (access log, lifecycle, headers, caller auth, credentials), each once per request;
+ * what the fast path does not answer (mutations, uploads, refusals) goes on to express with its
+ * body already read, as before.
+ */
+export function frontDoor(options: FrontDoorOptions): RequestListener {
+  const { path, steps, rest, onError } = options;
+  return (req, res) => {
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    if (req.method !== 'POST' || (q === -1 ? url : url.slice(0, q)) !== path) return rest(req, res);
+    const withLocals = res as ServerResponse & { locals?: Record<string, unknown> };
+    // express keeps a res.locals it finds: what the steps record there reaches Apollo's context too.
+    withLocals.locals ??= Object.create(null) as Record<string, unknown>;
+    let i = 0;
+    const next = (err?: unknown): void => {
+      if (err !== undefined && err !== null) return onError(err, req, res);
+      const step = steps[i++];
+      if (!step) return rest(req, res);
+      try {
+        step(req, res, next);
+      } catch (thrown) {
+        onError(thrown, req, res);
+      }
+    };
+    next();
+  };
+}
