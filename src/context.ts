@@ -12,7 +12,7 @@ import { EncodeRegistrationService } from './services/encode/registration';
 import { EncodeUploadService } from './services/encode/upload';
 import type { UploadObserver, UploadResultModel } from './services/result';
 import { GdcSubmissionService } from './services/gdc/submission';
-import { GDC_UPLOAD_DEFAULTS, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
+import { GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 
 /** Everything a resolver may touch, built anew for every request. */
 export interface GatewayContext {
@@ -89,7 +89,7 @@ export function createContextFactory(deps: ContextDeps) {
           // One set of upload settings for both upstreams (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS, MAX_DATA_FILE_BYTES).
           gdc: (request) =>
             uploadGdcFile(
-              { api: gdc, loaders: loaders.gdc, limits, observe, stateDir: GDC_UPLOAD_DEFAULTS.stateDir, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
+              { api: gdc, loaders: loaders.gdc, limits, observe, stateDir: GDC_UPLOAD_STATE_DIR, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
               request,
             ),
         },

@@ -17,12 +17,8 @@ import { type PartsOutcome, sendParts } from './upload/multipart';
 /** S3 refuses parts below 5 MiB (all but the last). */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 
-/** Part size and parts in flight (about 40 MiB per upload), and where unfinished uploads are remembered. */
-export const GDC_UPLOAD_DEFAULTS = {
-  partBytes: 8 * 1024 * 1024,
-  parallelParts: 4,
-  stateDir: path.join(tmpdir(), 'submission-gateway', 'gdc-uploads'),
-};
+/** Where unfinished multipart uploads are remembered (part size and parts in flight come from config: UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS). */
+export const GDC_UPLOAD_STATE_DIR = path.join(tmpdir(), 'submission-gateway', 'gdc-uploads');
 
 /** What a GDC upload may use, built per request in the context. */
 export interface GdcUploadDeps {
