@@ -1,8 +1,9 @@
 import type { Dictionary, NodeType } from '../../../rules/gdc/dictionary/model';
 import type { JsonObject } from '../../../rules/gdc/dictionary/resolve';
+import { type PeregrineScalar, peregrineScalar } from '../../../rules/gdc/graphql';
 
-/** The GraphQL scalar peregrine gives a property: ints are Float too, arrays are lists of String. */
-export type Scalar = 'Boolean' | 'Float' | 'String' | 'List';
+/** The GraphQL scalar peregrine gives a property (ints are Float too, arrays are lists of String): the one rule for a property's scalar, shared with the gateway's typed graph (src/rules/gdc/graphql.ts). */
+export type Scalar = PeregrineScalar;
 
 /** What one edge leads to, seen from a node type: forward links, backrefs and the case-cache shortcuts. */
 export interface EdgeDef {
@@ -34,21 +35,6 @@ const NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 /** gdcdatamodel's NOT_RELATED_CASES_CATEGORIES: no related-cases shortcut for these (annotations excepted). */
 const NO_CASE_CACHE = new Set(['administrative', 'TBD']);
 
-/** gdcdatamodel's PropertyFactory keeps the first JSON type (oneOf branches, overridden by `type`); peregrine maps it. */
-export function scalarOf(schema: JsonObject): Scalar {
-  let types: unknown = null;
-  if (Array.isArray(schema.oneOf)) {
-    const branchTypes = (schema.oneOf as JsonObject[]).map((b) => b?.type).filter((t) => t);
-    types = branchTypes.length ? branchTypes : null;
-  }
-  if (schema.type) types = schema.type;
-  const first = Array.isArray(types) ? types[0] : types;
-  if (first === 'boolean') return 'Boolean';
-  if (first === 'number' || first === 'integer') return 'Float';
-  if (first === 'array') return 'List';
-  return 'String';
-}
-
 export function buildClasses(dictionary: Dictionary): Map<string, NodeClass> {
   const classes = new Map<string, NodeClass>();
   for (const nodeType of dictionary.types.values()) {
@@ -56,7 +42,7 @@ export function buildClasses(dictionary: Dictionary): Map<string, NodeClass> {
     const properties = new Map<string, Scalar>();
     for (const [name, schema] of Object.entries(schemaProps)) {
       if (name === 'id' || name === 'type' || nodeType.linkByName.has(name) || !NAME.test(name)) continue;
-      properties.set(name, scalarOf((schema ?? {}) as JsonObject));
+      properties.set(name, peregrineScalar((schema ?? {}) as JsonObject));
     }
     const edges = new Map<string, EdgeDef>();
     for (const link of nodeType.linkByName.values()) edges.set(link.name, { name: link.name, target: link.target_type, kind: 'link' });

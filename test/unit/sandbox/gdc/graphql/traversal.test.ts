@@ -1,6 +1,7 @@
 import { loadDictionary } from '../../../../../src/rules/gdc/dictionary/load';
 import { Dictionary } from '../../../../../src/rules/gdc/dictionary/model';
-import { buildClasses, scalarOf } from '../../../../../src/sandbox/gdc/graphql/classes';
+import { buildClasses } from '../../../../../src/sandbox/gdc/graphql/classes';
+import { peregrineScalar as scalarOf } from '../../../../../src/rules/gdc/graphql';
 import { argumentInstant, storedInstant } from '../../../../../src/sandbox/gdc/graphql/datetimes';
 import { traversalsFrom } from '../../../../../src/sandbox/gdc/graphql/paths';
 import { dataPath } from '../../../../../src/sandbox/shared/paths';
