@@ -1,40 +1,13 @@
 import { ok, startStack, SUBMISSION_RESULT, type Stack } from '../../support/stack';
 import { GDC_SANDBOX_TOKENS } from '../../../src/sandbox';
+import { guideAliquot, guideCase, guideSample, guideSamplesTsv } from '../../support/gdc';
 
 const CREATE = `mutation Create($input: CreateEntitiesInput!) { createEntities(input: $input) { ${SUBMISSION_RESULT} } }`;
 const PATCH = `mutation Patch($input: PatchRecordInput!) { patchRecord(input: $input) { ${SUBMISSION_RESULT} } }`;
 const ENTITIES = `query E($project: String!, $ids: [ID!]!) { gdcEntities(project: $project, ids: $ids) }`;
 
 // The GDC submission guide's examples, as written there.
-const guideCase = {
-  project_id: 'GDC-INTERNAL',
-  type: 'case',
-  submitter_id: 'GDC-INTERNAL-000093',
-  disease_type: 'Blood Vessel Tumors',
-  primary_site: 'Base of tongue',
-  projects: { code: 'INTERNAL' },
-};
-const guideSampleAndAliquot = [
-  {
-    type: 'sample',
-    submitter_id: 'GDC-INTERNAL-000093-SAMPLE000093',
-    tissue_type: 'Tumor',
-    preservation_method: 'Fresh',
-    specimen_type: 'Whole Bone Marrow',
-    tumor_descriptor: 'Primary',
-    cases: { submitter_id: 'GDC-INTERNAL-000093' },
-  },
-  {
-    type: 'aliquot',
-    submitter_id: 'GDC-INTERNAL-000093-SAMPLE000093-ALIQUOT000093',
-    samples: { submitter_id: 'GDC-INTERNAL-000093-SAMPLE000093' },
-  },
-];
-const guideSamplesTsv = [
-  'type\tproject_id\tsubmitter_id\tcases.submitter_id\tspecimen_type\ttissue_type\ttumor_descriptor\tpreservation_method',
-  'sample\tGDC-INTERNAL\tGDC-INTERNAL-000093-sampleA\tGDC-INTERNAL-000093\tSolid Tissue\tTumor\tPrimary\tFrozen',
-  'sample\tGDC-INTERNAL\tGDC-INTERNAL-000093-sampleB\tGDC-INTERNAL-000093\tSolid Tissue\tNormal\tNot Reported\tFrozen',
-].join('\n');
+const guideSampleAndAliquot = [guideSample, guideAliquot];
 
 describe('GDC through the gateway (real dictionary, sandbox over HTTP)', () => {
   let stack: Stack;

@@ -2,35 +2,9 @@ import { request } from 'undici';
 import { createGdcSandbox, GDC_SANDBOX_TOKENS, type GdcSandbox } from '../../../src/sandbox/gdc';
 import { listen, type Listening } from '../../../src/sandbox/shared/listen';
 import { dataPath } from '../../../src/sandbox/shared/paths';
+import { guideAliquot, guideCase, guideSample, guideSamplesTsv } from '../../support/gdc';
 
 // The GDC Submission API guide's examples, as written there.
-const guideCase = {
-  project_id: 'GDC-INTERNAL',
-  type: 'case',
-  submitter_id: 'GDC-INTERNAL-000093',
-  disease_type: 'Blood Vessel Tumors',
-  primary_site: 'Base of tongue',
-  projects: { code: 'INTERNAL' },
-};
-const guideSample = {
-  type: 'sample',
-  submitter_id: 'GDC-INTERNAL-000093-SAMPLE000093',
-  tissue_type: 'Tumor',
-  preservation_method: 'Fresh',
-  specimen_type: 'Whole Bone Marrow',
-  tumor_descriptor: 'Primary',
-  cases: { submitter_id: 'GDC-INTERNAL-000093' },
-};
-const guideAliquot = {
-  type: 'aliquot',
-  submitter_id: 'GDC-INTERNAL-000093-SAMPLE000093-ALIQUOT000093',
-  samples: { submitter_id: 'GDC-INTERNAL-000093-SAMPLE000093' },
-};
-const guideSamplesTsv = [
-  'type\tproject_id\tsubmitter_id\tcases.submitter_id\tspecimen_type\ttissue_type\ttumor_descriptor\tpreservation_method',
-  'sample\tGDC-INTERNAL\tGDC-INTERNAL-000093-sampleA\tGDC-INTERNAL-000093\tSolid Tissue\tTumor\tPrimary\tFrozen',
-  'sample\tGDC-INTERNAL\tGDC-INTERNAL-000093-sampleB\tGDC-INTERNAL-000093\tSolid Tissue\tNormal\tNot Reported\tFrozen',
-].join('\n');
 
 const ENVELOPE_KEYS = [
   'cases_related_to_created_entities_count',

@@ -8,6 +8,7 @@ import type { Json, JsonObject } from '../../../src/rules/gdc/dictionary/resolve
 import { SchemaValidator } from '../../../src/sandbox/gdc/validate/schema';
 import { listen, type Listening } from '../../../src/sandbox/shared/listen';
 import { dataPath, starterPath } from '../../../src/sandbox/shared/paths';
+import { guideAliquot, guideCase, guideSample, guideSamplesTsv } from '../../support/gdc';
 
 // The sandbox's built-in starter dictionary (our own, reduced) against the real one (gdcdictionary 3.0.3).
 const starterRaw = loadDictionary(starterPath('gdc', 'dictionary'));
@@ -142,33 +143,6 @@ describe('gdcdictionary examples/valid for the 13 nodes (JSON Schema only, as gd
 });
 
 // The GDC Submission API guide's request documents, as written there.
-const guideCase = {
-  project_id: 'GDC-INTERNAL',
-  type: 'case',
-  submitter_id: 'GDC-INTERNAL-000093',
-  disease_type: 'Blood Vessel Tumors',
-  primary_site: 'Base of tongue',
-  projects: { code: 'INTERNAL' },
-};
-const guideSample = {
-  type: 'sample',
-  submitter_id: 'GDC-INTERNAL-000093-SAMPLE000093',
-  tissue_type: 'Tumor',
-  preservation_method: 'Fresh',
-  specimen_type: 'Whole Bone Marrow',
-  tumor_descriptor: 'Primary',
-  cases: { submitter_id: 'GDC-INTERNAL-000093' },
-};
-const guideAliquot = {
-  type: 'aliquot',
-  submitter_id: 'GDC-INTERNAL-000093-SAMPLE000093-ALIQUOT000093',
-  samples: { submitter_id: 'GDC-INTERNAL-000093-SAMPLE000093' },
-};
-const guideSamplesTsv = [
-  'type\tproject_id\tsubmitter_id\tcases.submitter_id\tspecimen_type\ttissue_type\ttumor_descriptor\tpreservation_method',
-  'sample\tGDC-INTERNAL\tGDC-INTERNAL-000093-sampleA\tGDC-INTERNAL-000093\tSolid Tissue\tTumor\tPrimary\tFrozen',
-  'sample\tGDC-INTERNAL\tGDC-INTERNAL-000093-sampleB\tGDC-INTERNAL-000093\tSolid Tissue\tNormal\tNot Reported\tFrozen',
-].join('\n');
 const guideClinicalSupplement = (md5sum: string, fileSize: number) => [
   {
     data_type: 'Clinical Supplement',
