@@ -20,7 +20,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** The real ENCODE profiles and GDC dictionary from ../shared/reference (CI has them beside the checkout). */
+/** The real ENCODE profiles and inserts and the real GDC dictionary, from data/ in this repository. */
 export const REAL_SCHEMAS: SandboxOptions = {
   encodeProfiles: dataPath('encode', 'profiles'),
   encodeSeed: null,

@@ -7,7 +7,7 @@ import { dataPath, starterPath } from '../../../src/sandbox/shared/paths';
 /**
  * The built-in starter ENCODE set (src/sandbox/starter/encode) checked on its own terms, with a
  * resolver written here rather than the emulator's: the profiles compile as draft-04, stay faithful
- * to the real profiles (../shared/reference/encode/schemas), the seed is valid and its links close,
+ * to the real profiles (data/encode/profiles), the seed is valid and its links close,
  * and real inserts of the core types pass the starter (so its patterns and enums are not stricter
  * than real data for the properties it keeps).
  */
