@@ -57,6 +57,8 @@ export interface UploadConfig {
   /** Multipart part size and parts in flight: memory per upload is about their product. */
   partBytes: number;
   parallelParts: number;
+  /** Uploads under way at once in this process (MAX_CONCURRENT_UPLOADS): with the two above, the memory bound. */
+  maxConcurrent: number;
 }
 
 const MiB = 1024 * 1024;
@@ -69,6 +71,8 @@ export const DEFAULT_UPLOAD_PART_BYTES = 8 * MiB;
  * resident while it streams 1 GiB (V8 lets up to 64 MB of spent buffers wait for a collection).
  */
 export const DEFAULT_UPLOAD_PARALLEL_PARTS = 3;
+/** About 256 MiB of parts in flight at the defaults above. */
+export const DEFAULT_MAX_CONCURRENT_UPLOADS = 8;
 /** The bucket ENCODE issues upload credentials for is in us-west-2 (other regions are followed). */
 export const DEFAULT_ENCODE_S3_REGION = 'us-west-2';
 
@@ -255,12 +259,15 @@ function uploadConfig(env: Env): UploadConfig {
   if (partBytes < 5 * MiB) throw new Error(`UPLOAD_PART_BYTES must be at least ${5 * MiB} (5 MiB, S3's smallest part), got ${partBytes}`);
   const parallelParts = int(env, 'UPLOAD_PARALLEL_PARTS', DEFAULT_UPLOAD_PARALLEL_PARTS);
   if (parallelParts < 1) throw new Error('UPLOAD_PARALLEL_PARTS must be at least 1');
+  const maxConcurrent = int(env, 'MAX_CONCURRENT_UPLOADS', DEFAULT_MAX_CONCURRENT_UPLOADS);
+  if (maxConcurrent < 1) throw new Error('MAX_CONCURRENT_UPLOADS must be at least 1');
   return {
     maxDataFileBytes,
     encodeS3Endpoint: url(env, 'ENCODE_S3_ENDPOINT'),
     encodeS3Region: str(env, 'ENCODE_S3_REGION') ?? DEFAULT_ENCODE_S3_REGION,
     partBytes,
     parallelParts,
+    maxConcurrent,
   };
 }
 

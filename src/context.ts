@@ -12,6 +12,7 @@ import { EncodeRegistrationService } from './services/encode/registration';
 import { EncodeUploadService } from './services/encode/upload';
 import type { UploadObserver, UploadResultModel } from './services/result';
 import { GdcSubmissionService } from './services/gdc/submission';
+import type { UploadSlots } from './services/upload-slots';
 import { GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 
 /** Everything a resolver may touch, built anew for every request. */
@@ -24,7 +25,7 @@ export interface GatewayContext {
     encode: EncodeRegistrationService;
     gdc: GdcSubmissionService;
     /** `uploadFile`, per source. */
-    uploads: { encode: EncodeUploadService; gdc: (request: GdcUploadRequest) => Promise<UploadResultModel> };
+    uploads: { encode: EncodeUploadService; gdc: (request: GdcUploadRequest) => Promise<UploadResultModel>; slots: UploadSlots };
   };
   /** This operation's upstream calls: counts (extensions.upstreamCalls), cap and memo. See upstream-calls.ts. */
   upstreamCalls: UpstreamCalls;
@@ -53,6 +54,8 @@ export interface ContextDeps {
 export interface UploadSettings {
   s3: S3Settings;
   maxDataFileBytes: number;
+  /** Uploads under way in this process (MAX_CONCURRENT_UPLOADS), shared by every request. */
+  slots: UploadSlots;
   /** Told the bytes of every upload (for metrics). */
   observe?: UploadObserver;
 }
@@ -92,6 +95,7 @@ export function createContextFactory(deps: ContextDeps) {
               { api: gdc, loaders: loaders.gdc, limits, observe, stateDir: GDC_UPLOAD_STATE_DIR, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
               request,
             ),
+          slots: deps.uploads.slots,
         },
       },
       upstreamCalls,

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
 import type { LiveGraph } from './graph/live';
 import type { EncodeWriteConfig } from './config';
-import { DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
+import { DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
+import { UploadSlots } from './services/upload-slots';
 import { type Credentials, operatorScope } from './credentials';
 import type { UploadObserver } from './services/result';
 import { UpstreamPool } from './datasources/http';
@@ -51,6 +52,8 @@ export interface GatewayUploadOptions {
   maxDataFileBytes?: number;
   partBytes?: number;
   parallelParts?: number;
+  /** MAX_CONCURRENT_UPLOADS: data file uploads under way at once in this process. */
+  maxConcurrent?: number;
   observe?: UploadObserver;
 }
 
@@ -145,6 +148,7 @@ function uploadSettings(o: GatewayUploadOptions) {
       parallelParts: o.parallelParts ?? DEFAULT_UPLOAD_PARALLEL_PARTS,
     },
     maxDataFileBytes: o.maxDataFileBytes ?? DEFAULT_MAX_DATA_FILE_BYTES,
+    slots: new UploadSlots(o.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_UPLOADS),
     observe: o.observe ?? (({ source, bytes }: { source: string; bytes: number }) => recordUploadBytes(source, bytes)),
   };
 }

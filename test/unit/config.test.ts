@@ -5,17 +5,19 @@ import { loadConfig } from '../../src/config';
 import { callerCredentials, type CredentialPolicy, isLoopback, operatorScope } from '../../src/credentials';
 
 describe('loadConfig', () => {
-  it('reads the upload part size (S3 parts are at least 5 MiB), parts in flight and the data file limit (both upstreams)', () => {
-    expect(loadConfig({}).uploads).toEqual({ partBytes: 8 * 1024 * 1024, parallelParts: 3, maxDataFileBytes: 1024 ** 4, encodeS3Endpoint: null, encodeS3Region: 'us-west-2' });
-    expect(loadConfig({ UPLOAD_PART_BYTES: '16777216', UPLOAD_PARALLEL_PARTS: '2', MAX_DATA_FILE_BYTES: '1000', ENCODE_S3_ENDPOINT: 'http://127.0.0.1:9000/' }).uploads).toEqual({
+  it('reads the upload part size (S3 parts are at least 5 MiB), parts in flight, uploads at once and the data file limit (both upstreams)', () => {
+    expect(loadConfig({}).uploads).toEqual({ partBytes: 8 * 1024 * 1024, parallelParts: 3, maxConcurrent: 8, maxDataFileBytes: 1024 ** 4, encodeS3Endpoint: null, encodeS3Region: 'us-west-2' });
+    expect(loadConfig({ UPLOAD_PART_BYTES: '16777216', UPLOAD_PARALLEL_PARTS: '2', MAX_CONCURRENT_UPLOADS: '3', MAX_DATA_FILE_BYTES: '1000', ENCODE_S3_ENDPOINT: 'http://127.0.0.1:9000/' }).uploads).toEqual({
       partBytes: 16777216,
       parallelParts: 2,
+      maxConcurrent: 3,
       maxDataFileBytes: 1000,
       encodeS3Endpoint: 'http://127.0.0.1:9000',
       encodeS3Region: 'us-west-2',
     });
     expect(() => loadConfig({ UPLOAD_PART_BYTES: '1048576' })).toThrow(/UPLOAD_PART_BYTES must be at least 5242880/);
     expect(() => loadConfig({ UPLOAD_PARALLEL_PARTS: '0' })).toThrow(/UPLOAD_PARALLEL_PARTS must be at least 1/);
+    expect(() => loadConfig({ MAX_CONCURRENT_UPLOADS: '0' })).toThrow(/MAX_CONCURRENT_UPLOADS must be at least 1/);
     expect(() => loadConfig({ MAX_DATA_FILE_BYTES: String(6 * 1024 ** 4) })).toThrow(/MAX_DATA_FILE_BYTES must be at most 5497558138880/);
   });
 
