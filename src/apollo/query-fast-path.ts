@@ -58,10 +58,22 @@ interface CachedDocument {
 }
 
 const MAX_CACHED = 1000;
+/**
+ * Only documents up to this many characters are kept, and all kept together stay under
+ * MAX_CACHED_CHARS: a caller sending large, ever-different documents (a body may be as large as
+ * MAX_UPLOAD_BYTES) must not be able to grow the cache's memory without bound.
+ */
+const MAX_CACHED_QUERY_CHARS = 64 * 1024;
+const MAX_CACHED_CHARS = 4 * 1024 * 1024;
+
+interface SchemaCache {
+  entries: Map<string, CachedDocument | null>;
+  chars: number;
+}
 
 /** Parsed and validated documents per schema: a new schema (refresh) starts a new cache. */
-class DocumentCache {
-  private readonly bySchema = new WeakMap<GraphQLSchema, Map<string, CachedDocument | null>>();
+export class DocumentCache {
+  private readonly bySchema = new WeakMap<GraphQLSchema, SchemaCache>();
 
   constructor(
     private readonly parseOptions: ParseOptions | undefined,
@@ -70,13 +82,27 @@ class DocumentCache {
 
   /** The document if it parses and validates (null if not: Apollo answers those). */
   get(schema: GraphQLSchema, query: string): CachedDocument | null {
+    if (query.length > MAX_CACHED_QUERY_CHARS) return this.load(schema, query);
     let cache = this.bySchema.get(schema);
-    if (!cache) this.bySchema.set(schema, (cache = new Map()));
-    if (cache.has(query)) return cache.get(query)!;
+    if (!cache) this.bySchema.set(schema, (cache = { entries: new Map(), chars: 0 }));
+    const { entries } = cache;
+    if (entries.has(query)) return entries.get(query)!;
     const entry = this.load(schema, query);
-    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-    cache.set(query, entry);
+    // Oldest first out, until the new one fits both bounds.
+    while (entries.size && (entries.size >= MAX_CACHED || cache.chars + query.length > MAX_CACHED_CHARS)) {
+      const oldest = entries.keys().next().value!;
+      entries.delete(oldest);
+      cache.chars -= oldest.length;
+    }
+    entries.set(query, entry);
+    cache.chars += query.length;
     return entry;
+  }
+
+  /** What is kept for a schema: documents and their characters. */
+  held(schema: GraphQLSchema): { documents: number; chars: number } {
+    const cache = this.bySchema.get(schema);
+    return { documents: cache?.entries.size ?? 0, chars: cache?.chars ?? 0 };
   }
 
   private load(schema: GraphQLSchema, query: string): CachedDocument | null {
