@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   console.log(`  requests ${r.requests} (${r.rps.toFixed(0)}/s), latency p50 ${r.p50Ms} ms p99 ${r.p99Ms} ms`);
   console.log(`  5xx ${r.status5xx}, other non-2xx ${r.non2xx - r.status5xx}, connection errors/timeouts ${r.errors}`);
   console.log(`  writes ${r.writesAnswered} (success ${r.writesSucceeded}), records upstream ${r.recordsFound}: lost ${r.lost}, duplicated ${r.duplicated}, landed but answered as failed ${r.unreported}; ${r.cutOff} unanswered when the run ended`);
-  console.log(`  gateway RSS ${r.rssBeforeMb.toFixed(0)} MB before, ${r.rssAfterMb.toFixed(0)} MB after (ratio ${(r.rssAfterMb / r.rssBeforeMb).toFixed(2)}, limit 1.5); V8 heap in use ${r.heapBeforeMb.toFixed(0)} -> ${r.heapAfterMb.toFixed(0)} MB`);
+  console.log(`  gateway RSS after a full GC: ${r.rssBeforeMb.toFixed(0)} MB before, ${r.rssAfterMb.toFixed(0)} MB after (ratio ${(r.rssAfterMb / r.rssBeforeMb).toFixed(2)}, limit 1.5); V8 heap in use ${r.heapBeforeMb.toFixed(0)} -> ${r.heapAfterMb.toFixed(0)} MB`);
   const failures = verdict(r);
   for (const f of failures) console.log(`  FAIL: ${f}`);
   process.exit(failures.length ? 1 : 0);
