@@ -67,8 +67,9 @@ export const DEFAULT_MAX_DATA_FILE_BYTES = 1024 ** 4;
 const S3_MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 export const DEFAULT_UPLOAD_PART_BYTES = 8 * MiB;
 /**
- * 8 MiB × 3 in flight (+1 being filled): about 32 MiB per upload, which keeps a gateway under 200 MB
- * resident while it streams 1 GiB (V8 lets up to 64 MB of spent buffers wait for a collection).
+ * 8 MiB × 3 in flight (+1 being filled): about 32 MiB per upload. A 1 GiB upload to ENCODE grows the
+ * gateway by about 100 MB (lib-storage allocates each part anew, and V8 lets spent buffers wait for
+ * a collection); GDC uploads reuse their part buffers (src/services/gdc/upload/parts.ts).
  */
 export const DEFAULT_UPLOAD_PARALLEL_PARTS = 3;
 /** About 256 MiB of parts in flight at the defaults above. */
