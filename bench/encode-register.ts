@@ -18,6 +18,7 @@ import { startGateway } from '../src/gateway';
 import { ENCODE_SANDBOX_KEYS } from '../src/sandbox';
 import { dataPath, packageRoot } from '../src/sandbox/shared/paths';
 import { startStack, type Stack } from '../test/support/stack';
+import { worstStallDuring } from '../test/support/stall';
 
 const RECORDS = 200;
 const DELAY_MS = 20;
@@ -193,26 +194,6 @@ async function oneRecordRead(stack: Stack): Promise<void> {
   console.log(`  GET ${tGet.toFixed(1)} ms vs search ${tSearch.toFixed(1)} ms: ${(tSearch / tGet).toFixed(0)}x faster`);
 }
 
-/**
- * The worst time the event loop of this process (the gateway's; the sandbox runs in its own)
- * was kept from running a 2 ms timer, counting only what this process spent on the CPU then.
- */
-async function worstStallDuring<T>(work: () => Promise<T>): Promise<[T, number]> {
-  let worst = 0;
-  let last = { wall: performance.now(), cpu: process.cpuUsage() };
-  const timer = setInterval(() => {
-    const now = { wall: performance.now(), cpu: process.cpuUsage() };
-    const cpuMs = (now.cpu.user - last.cpu.user + now.cpu.system - last.cpu.system) / 1000;
-    worst = Math.max(worst, Math.min(now.wall - last.wall, cpuMs));
-    last = now;
-  }, 2);
-  try {
-    return [await work(), worst];
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 async function dryRun500(sandbox: SandboxProcess): Promise<void> {
   const { id: key, secret } = ENCODE_SANDBOX_KEYS.submitter;
   const gateway = await startGateway({
@@ -235,7 +216,7 @@ async function dryRun500(sandbox: SandboxProcess): Promise<void> {
     let worst = 0;
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
-      const [, stall] = await worstStallDuring(run);
+      const { worstMs: stall } = await worstStallDuring(run);
       times.push(performance.now() - t);
       worst = Math.max(worst, stall);
     }

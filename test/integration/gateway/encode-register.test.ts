@@ -5,6 +5,7 @@ import path from 'node:path';
 import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { dataPath } from '../../../src/sandbox/shared/paths';
 import { ok, startStack, SUBMISSION_RESULT, type Stack } from '../../support/stack';
+import { worstStallDuring } from '../../support/stall';
 
 /**
  * eu_register's job through the gateway, against the sandbox on the real ENCODE profiles with the
@@ -304,28 +305,11 @@ describe('ENCODE registration (real profiles and inserts)', () => {
   it('dry-runs 500 biosamples without blocking the event loop for long (npm run bench measures it on its own process)', async () => {
     const entities = Array.from({ length: 500 }, (_, i) => ({ aliases: [`dry500-${i}`], source: 'atcc', organism: 'human', biosample_ontology: 'cell_line_EFO_0001203', passage_number: i }));
     await create('biosample', { dryRun: true, entities: entities.slice(0, 2) }); // profile fetched and compiled
-    // The machine is shared, so a late timer may only mean the process was not scheduled: a gap
-    // counts as a stall for the CPU time the process spent in it (min of wall and CPU time), and
-    // the same measure taken over an idle stretch of the same length is the noise floor.
-    const worstStallDuring = async <T>(work: () => Promise<T>): Promise<[T, number, number]> => {
-      let worst = 0;
-      let last = { wall: performance.now(), cpu: process.cpuUsage() };
-      const timer = setInterval(() => {
-        const now = { wall: performance.now(), cpu: process.cpuUsage() };
-        const cpuMs = (now.cpu.user - last.cpu.user + now.cpu.system - last.cpu.system) / 1000;
-        worst = Math.max(worst, Math.min(now.wall - last.wall, cpuMs));
-        last = now;
-      }, 2);
-      const t = performance.now();
-      const value = await work();
-      const elapsed = performance.now() - t;
-      clearInterval(timer);
-      return [value, worst, elapsed];
-    };
     // A caller asking for 500 full results makes graphql-js complete them in one pass; this one asks what it needs.
     const query = 'mutation($input: CreateEntitiesInput!) { createEntities(input: $input) { dryRun success errorCount entities { index valid } } }';
-    const [res, worstStall, elapsed] = await worstStallDuring(() => stack.gql(query, { input: { source: 'ENCODE', profile: 'biosample', dryRun: true, entities } }));
-    const [, noise] = await worstStallDuring(() => new Promise((resolve) => setTimeout(resolve, elapsed)));
+    const { value: res, worstMs: worstStall, elapsedMs: elapsed } = await worstStallDuring(() => stack.gql(query, { input: { source: 'ENCODE', profile: 'biosample', dryRun: true, entities } }));
+    // The same measure over an idle stretch of the same length is the noise floor.
+    const { worstMs: noise } = await worstStallDuring(() => new Promise((resolve) => setTimeout(resolve, elapsed)));
     const r = ok(res).createEntities;
     expect(r).toMatchObject({ dryRun: true, success: true, errorCount: 0 });
     expect(r.entities).toHaveLength(500);
