@@ -3,26 +3,15 @@
  * upstream search / one GET) against a baseline of the same records fetched one upstream request
  * each (what an N+1 resolver does), measured in the same run on the same sandbox.
  */
-import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { EncodeClient } from '../src/datasources/encode/client';
 import { GdcClient, parseProject } from '../src/datasources/gdc/client';
 import { UpstreamPool } from '../src/datasources/http';
 import { startStack } from '../test/support/stack';
+import { medianMs } from './support/timing';
 
 const N = 100;
 const ROUNDS = 5;
-
-async function median(fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)];
-}
 
 export async function runBatching(): Promise<void> {
   const stack = await startStack({});
@@ -79,8 +68,8 @@ export async function runBatching(): Promise<void> {
       log.reset();
       await baseline();
       const baselineCalls = log.entries.length;
-      const tBatched = await median(batched);
-      const tBaseline = await median(baseline);
+      const tBatched = await medianMs(ROUNDS, batched);
+      const tBaseline = await medianMs(ROUNDS, baseline);
       rows.push([name, batchedCalls, baselineCalls, tBatched, tBaseline]);
     }
     await Promise.all([encodeHttp.close(), gdcHttp.close()]);

@@ -19,6 +19,7 @@ import { ENCODE_SANDBOX_KEYS } from '../src/sandbox';
 import { dataPath, packageRoot } from '../src/sandbox/shared/paths';
 import { startStack, type Stack } from '../test/support/stack';
 import { worstStallDuring } from '../test/support/stall';
+import { medianMs } from './support/timing';
 
 const RECORDS = 200;
 const DELAY_MS = 20;
@@ -155,17 +156,6 @@ async function registrationRatio(sandbox: SandboxProcess): Promise<void> {
   }
 }
 
-async function median(n: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(n / 2)];
-}
-
 async function oneRecordRead(stack: Stack): Promise<void> {
   // Fill the sandbox to the size the issue measured (inserts + created ≈ 7,300 records).
   const portal = stack.sandbox.encode!.emulator.portal;
@@ -184,10 +174,10 @@ async function oneRecordRead(stack: Stack): Promise<void> {
   // The same two upstream reads at the HTTP level: the GET sent now, the search the loader sent before.
   const pool = new UpstreamPool('ENCODE', stack.sandbox.encode!.url, { timeoutMs: 30_000 });
   const api = new EncodeClient(pool, stack.sandbox.encode!.credentials);
-  const tQuery = await median(15, read);
+  const tQuery = await medianMs(15, read);
   await api.profiles();
-  const tGet = await median(15, () => api.getRecord(accession));
-  const tSearch = await median(15, () => api.search({ type: 'Item', filters: [['accession', accession]], limit: 'all' }));
+  const tGet = await medianMs(15, () => api.getRecord(accession));
+  const tSearch = await medianMs(15, () => api.search({ type: 'Item', filters: [['accession', accession]], limit: 'all' }));
   await pool.close();
   console.log(`encodeRecord of one id, ${portal.store.all().length} records in the sandbox (baseline: the one-id search the loader sent before, same run)`);
   console.log(`  upstream requests now: ${calls.join(', ')}; gateway query ${tQuery.toFixed(1)} ms`);
