@@ -18,7 +18,7 @@ import { sendGraphiql } from './graphiql';
 import { LiveGraph } from './graph/live';
 import { upstreamSources } from './graph/sources';
 import { accessLog } from './http/access-log';
-import { frontDoor, type NodeMiddleware } from './http/front-door';
+import { frontDoor, type NodeMiddleware, oncePerRequest } from './http/front-door';
 import { precomputedHeaders } from './http/precomputed-headers';
 import { bodyErrors, notFound } from './http/body-errors';
 import { callerAuth } from './http/caller-auth';
@@ -114,12 +114,13 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const apollo = await startApollo(deps, graph);
   const context = createContextFactory(deps);
   // The steps every request takes first, in the express app and in the front door alike.
-  const log = accessLog(deps.logger);
-  const lifecycle = deps.lifecycle.middleware();
+  // Each once per request, whichever of the two ran it first.
+  const log = oncePerRequest(accessLog(deps.logger) as NodeMiddleware);
+  const lifecycle = oncePerRequest(deps.lifecycle.middleware());
   // A JSON API loads nothing: the strictest policy; the GraphiQL page sets its own.
-  const headers = precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
-  const auth = callerAuth(deps.apiKeys);
-  const lend = credentials(deps.credentials);
+  const headers = oncePerRequest(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })));
+  const auth = oncePerRequest(callerAuth(deps.apiKeys) as NodeMiddleware);
+  const lend = oncePerRequest(credentials(deps.credentials) as NodeMiddleware);
   const finalErrors = bodyErrors(deps.logger, deps.maxUploadBytes);
 
   const app = express();
@@ -181,7 +182,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   });
   const handler = frontDoor({
     path: '/graphql',
-    steps: [log, lifecycle, headers, auth, lend, fastPath] as NodeMiddleware[],
+    steps: [log, lifecycle, headers, auth, lend, fastPath as NodeMiddleware],
     rest: app,
     onError: (err, req, res) => finalErrors(err as Error, req as Request, res as Response, () => undefined),
   });

@@ -1,9 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from './http/error-body';
 
-/** Set on a request once it is counted in flight. */
-const COUNTED = Symbol('lifecycle.counted');
-
 export type LifecycleState = 'starting' | 'ready' | 'stopping';
 
 /**
@@ -43,12 +40,10 @@ export class Lifecycle {
 
   /**
    * First middleware: refuses requests that arrive while stopping, counts the others until they
-   * end. Runs once per request, whether the request came through the query front door, express or both.
+   * end.
    */
   middleware() {
     return (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => {
-      const marked = req as IncomingMessage & { [COUNTED]?: true };
-      if (marked[COUNTED]) return next();
       if (this.state === 'stopping') {
         res.setHeader('connection', 'close');
         // Probes may still ask why; everything else is refused.
@@ -57,7 +52,6 @@ export class Lifecycle {
         res.setHeader('retry-after', '5');
         return sendError(res, 503, 'The gateway is shutting down; send the request again to another instance or later', 'SHUTTING_DOWN');
       }
-      marked[COUNTED] = true;
       this.inFlight++;
       res.once('close', () => {
         this.inFlight--;

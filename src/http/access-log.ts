@@ -25,8 +25,6 @@ type Locals = { locals?: { operationName?: string } };
  */
 export function accessLog(logger: Logger) {
   return (req: IncomingMessage & { id?: string }, res: ServerResponse & Locals, next: () => void): void => {
-    // Once per request: a query the front door hands on to express is already being logged.
-    if (req.id !== undefined) return next();
     const started = Date.now();
     const id = requestId(req, res);
     req.id = id;

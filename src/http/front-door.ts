@@ -3,6 +3,19 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 /** A middleware on node:http alone: what the front door runs must not need express's helpers. */
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
+/**
+ * The step, run at most once per request: the front door runs the same steps as the express app,
+ * and a request it hands on must not be logged, counted or authenticated a second time.
+ */
+export function oncePerRequest(step: NodeMiddleware): NodeMiddleware {
+  const ran = new WeakSet<IncomingMessage>();
+  return (req, res, next) => {
+    if (ran.has(req)) return next();
+    ran.add(req);
+    step(req, res, next);
+  };
+}
+
 export interface FrontDoorOptions {
   /** The requests it takes: POSTs to this path (no query string needed). */
   path: string;
@@ -19,7 +32,7 @@ export interface FrontDoorOptions {
  * request and response its own prototypes (`Object.setPrototypeOf` in app.handle), which slows
  * every later property access on them in Node's HTTP code: measured in `npm run bench`, that was
  * about a third of the gateway's CPU per one-record lookup. The steps are the same middleware
- * express runs (access log, lifecycle, headers, caller auth, credentials), each once per request;
+ * express runs (access log, lifecycle, headers, caller auth, credentials; see oncePerRequest);
  * what the fast path does not answer (mutations, uploads, refusals) goes on to express with its
  * body already read, as before.
  */

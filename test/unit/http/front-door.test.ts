@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { frontDoor, type NodeMiddleware } from '../../../src/http/front-door';
+import { frontDoor, type NodeMiddleware, oncePerRequest } from '../../../src/http/front-door';
 
 /** A server whose front door records which steps ran and who answered. */
 async function serve(steps: NodeMiddleware[], seen: string[]) {
@@ -74,6 +74,32 @@ describe('the query front door', () => {
       } finally {
         await s.close();
       }
+    }
+  });
+
+  it('runs a shared step once per request when both the front door and the app run it', async () => {
+    const seen: string[] = [];
+    const log = oncePerRequest((_req, _res, next) => {
+      seen.push('log');
+      next();
+    });
+    const server = http.createServer(
+      frontDoor({
+        path: '/graphql',
+        steps: [log],
+        // The app runs the same step again, as express does for a request handed on.
+        rest: (req, res) => log(req, res, () => res.end('rest')),
+        onError: (_err, _req, res) => res.end('error'),
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      await (await request(`${base}/graphql`, { method: 'POST', body: '{}' })).body.text();
+      await (await request(`${base}/other`)).body.text();
+      expect(seen).toEqual(['log', 'log']);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
     }
   });
 });
