@@ -2,6 +2,7 @@ import { runBatching } from './batching';
 import { runGraph } from './graph';
 import { runEncodeRegister } from './encode-register';
 import { runGdcStreaming } from './gdc-streaming';
+import { runHostile } from './hostile';
 import { runUpload } from './upload';
 
 /**
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'encode-register': runEncodeRegister,
   'gdc-streaming': runGdcStreaming,
   graph: runGraph,
+  hostile: runHostile,
   upload: runUpload,
 };
 
