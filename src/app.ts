@@ -11,10 +11,10 @@ import { limitRules, tokenLimitError } from './apollo/limits';
 import { finishOperation, operationsPlugin } from './apollo/operations';
 import { queryFastPath } from './apollo/query-fast-path';
 import { upstreamCallsPlugin } from './apollo/upstream-calls';
-import type { QueryLimits } from './config';
+import type { BodyConfig, CorsConfig, QueryLimits } from './config';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
 import { callerCredentials, type CredentialPolicy } from './credentials';
-import { sendGraphiql } from './graphiql';
+import { isGraphiqlGet, sendGraphiql } from './graphiql';
 import { LiveGraph } from './graph/live';
 import { upstreamSources } from './graph/sources';
 import { accessLog } from './http/access-log';
@@ -23,7 +23,10 @@ import { precomputedHeaders } from './http/precomputed-headers';
 import { bodyErrors, notFound } from './http/body-errors';
 import { callerAuth } from './http/caller-auth';
 import { sendError } from './http/error-body';
+import { hostOrigin } from './http/host-origin';
+import { InflightBytes } from './http/inflight-bytes';
 import { inputLimits } from './http/input-limits';
+import { requestBody } from './http/request-body';
 import type { Lifecycle } from './lifecycle';
 import { registry } from './metrics';
 import type { Readiness } from './readiness';
@@ -42,6 +45,9 @@ export interface AppDeps extends ContextDeps {
   schemaRefreshSeconds: number;
   /** Longest wait for an upstream schema at start-up before starting without that part. */
   schemaReadTimeoutMs: number;
+  bodies: BodyConfig;
+  /** Who may call over HTTP: `Host` names (checked only when `checkHost`) and browser origins. */
+  callers: { checkHost: boolean; allowedHosts: string[]; cors: CorsConfig };
 }
 
 export interface GatewayApp {
@@ -121,15 +127,20 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const headers = oncePerRequest(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })));
   const auth = oncePerRequest(callerAuth(deps.apiKeys) as NodeMiddleware);
   const lend = oncePerRequest(credentials(deps.credentials) as NodeMiddleware);
+  const callers = oncePerRequest(hostOrigin({ ...deps.callers, openToAnyOrigin: (req) => isGraphiqlGet(req) }));
+  // After auth and credentials: a refused caller's body is never read (nor 100 Continue sent).
+  const body = oncePerRequest(
+    requestBody({ maxBytes: deps.bodies.maxRequestBytes, inflight: new InflightBytes(deps.bodies.maxInflightBytes), acceptCompressed: deps.bodies.acceptCompressed }),
+  );
   const finalErrors = bodyErrors(deps.logger, deps.maxUploadBytes);
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(log, lifecycle, headers);
+  app.use(log, lifecycle, headers, callers);
   // Queries (JSON POSTs) compress their own large answers (src/apollo/query-fast-path.ts); what the
   // fast path hands on to Apollo is compressed below, so no answer pays for compression twice.
   const compress = compression({ threshold: COMPRESS_ABOVE_BYTES });
-  app.use((req, res, next) => (req.method === 'POST' && req.path === '/graphql' ? next() : compress(req, res, next)));
+  app.use((req, res, next) => ((req.method === 'POST' || isGraphiqlGet(req)) && req.path === '/graphql' ? next() : compress(req, res, next)));
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok', sandbox: deps.info.sandbox }));
   app.get('/readyz', async (_req, res) => {
@@ -137,9 +148,10 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     res.status(report.status === 'ready' ? 200 : 503).json(report);
   });
   app.get('/graphql', (req, res, next) => {
-    // Browsers get GraphiQL (static, no data: it asks for a key in its headers pane when one is needed).
-    if (req.query.query === undefined && req.accepts(['text/html', 'application/json']) === 'text/html') {
-      return sendGraphiql(req, res, req.baseUrl + req.path);
+    // Browsers get GraphiQL (static, no data: it asks for a key in its headers pane when one is
+    // needed), served precompressed, so not through `compress` above.
+    if (isGraphiqlGet(req) && req.accepts(['text/html', 'application/json']) === 'text/html') {
+      return void sendGraphiql(req, res, req.baseUrl + req.path).catch(next);
     }
     next();
   });
@@ -153,9 +165,9 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     // One byte more for busboy, which flags a file that reaches its limit: the limits are inclusive.
     // Data files (uploadFile, MAX_DATA_FILE_BYTES) may be far larger than documents; readUpload
     // holds documents to MAX_UPLOAD_BYTES itself.
+    // Every other body is read by `body` alone (MAX_REQUEST_BYTES, inflated under the same cap).
+    body,
     graphqlUploadExpress({ maxFileSize: Math.max(deps.maxUploadBytes, deps.uploads.maxDataFileBytes) + 1, maxFiles: 5 }),
-    // A body the front door already read is left as it is (body-parser skips a finished request).
-    express.json({ limit: deps.maxUploadBytes }),
     inputLimits(deps.limits),
     expressMiddleware(apollo, { context: ({ res }) => context({ res }) }),
   );
@@ -177,12 +189,11 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
       finishOperation(ctx, errors, operationName, 'query', started);
     },
     guard: inputLimits(deps.limits) as never,
-    maxBodyBytes: deps.maxUploadBytes,
     compressAbove: COMPRESS_ABOVE_BYTES,
   });
   const handler = frontDoor({
     path: '/graphql',
-    steps: [log, lifecycle, headers, auth, lend, fastPath as NodeMiddleware],
+    steps: [log, lifecycle, headers, callers, auth, lend, body, fastPath as NodeMiddleware],
     rest: app,
     onError: (err, req, res) => finalErrors(err as Error, req as Request, res as Response, () => undefined),
   });

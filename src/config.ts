@@ -28,10 +28,44 @@ export interface Config {
   shutdownGraceMs: number;
   /** A connection that has not sent a complete request head by then is closed (idle connect-only sockets). */
   headersTimeoutMs: number;
-  /** A request body that stalls this long closes its connection. */
-  bodyIdleTimeoutMs: number;
+  /** Request bodies: size, compression, memory held at once, and the slowest rate accepted. */
+  bodies: BodyConfig;
+  /** ALLOWED_HOSTS: `Host` names accepted besides loopback ones when the Host check applies (loopback, no keys). */
+  allowedHosts: string[];
+  cors: CorsConfig;
   introspection: boolean;
   sandbox: SandboxConfig;
+}
+
+/** What a request body may be (issue 18): checked before anything is parsed. */
+export interface BodyConfig {
+  /** MAX_REQUEST_BYTES: a non-upload body, as sent and after decompression. */
+  maxRequestBytes: number;
+  /** MAX_INFLIGHT_BODY_BYTES: request bodies held by the whole process at once; beyond it, 503 + Retry-After. */
+  maxInflightBytes: number;
+  /** ACCEPT_COMPRESSED_BODIES: gzip/deflate/br request bodies (inflated with the same cap); false = 415. */
+  acceptCompressed: boolean;
+  /** BODY_MIN_BYTES_PER_SECOND: a body (uploads too) arriving slower than this, averaged over the window, is cut. */
+  minBytesPerSecond: number;
+  /** BODY_RATE_WINDOW_MS: the window the rate is averaged over (and the grace before the first check). */
+  rateWindowMs: number;
+}
+
+export const MiB_BYTES = 1024 * 1024;
+export const DEFAULT_BODIES: BodyConfig = {
+  maxRequestBytes: MiB_BYTES,
+  maxInflightBytes: 256 * MiB_BYTES,
+  acceptCompressed: true,
+  minBytesPerSecond: 1024,
+  rateWindowMs: 10_000,
+};
+
+/** Cross-origin browser callers: which origins may call (and, with h14's CORS headers, read answers). */
+export interface CorsConfig {
+  /** CORS_ORIGINS: exact origins (`https://app.example.org`), or `*` (only without CORS_CREDENTIALS). */
+  origins: string[];
+  /** CORS_CREDENTIALS: browsers may send cookies/Authorization cross-origin. */
+  credentials: boolean;
 }
 
 /** How ENCODE records are registered (defaults as eu_register takes them from the environment). */
@@ -207,6 +241,35 @@ function apiKeys(env: Env): string[] {
   return [...new Set(trimmed)];
 }
 
+function list(env: Env, name: string): string[] {
+  return (str(env, name) ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+/** CORS_ORIGINS as exact origins (scheme://host[:port], no path), `*` only without CORS_CREDENTIALS. */
+function cors(env: Env): CorsConfig {
+  const credentials = bool(env, 'CORS_CREDENTIALS', false);
+  const origins = list(env, 'CORS_ORIGINS').map((o) => {
+    if (o === '*') {
+      if (credentials) throw new Error("CORS_ORIGINS may not be '*' when CORS_CREDENTIALS is true: name the origins");
+      return o;
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(o);
+    } catch {
+      throw new Error(`CORS_ORIGINS must list origins such as https://app.example.org, got '${o}'`);
+    }
+    if (parsed.origin === 'null' || parsed.origin !== o.replace(/\/$/, '').toLowerCase()) {
+      throw new Error(`CORS_ORIGINS must list origins (scheme://host[:port], no path), got '${o}'`);
+    }
+    return parsed.origin;
+  });
+  return { origins, credentials };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     port: int(env, 'PORT', 4000),
@@ -233,7 +296,15 @@ export function loadConfig(env: Env = process.env): Config {
     auth: { apiKeys: apiKeys(env), allowCredentialFallback: bool(env, 'ALLOW_CREDENTIAL_FALLBACK', false) },
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000),
     headersTimeoutMs: positive(env, 'HEADERS_TIMEOUT_MS', 20_000),
-    bodyIdleTimeoutMs: positive(env, 'BODY_IDLE_TIMEOUT_MS', 300_000),
+    bodies: {
+      maxRequestBytes: positive(env, 'MAX_REQUEST_BYTES', DEFAULT_BODIES.maxRequestBytes),
+      maxInflightBytes: positive(env, 'MAX_INFLIGHT_BODY_BYTES', DEFAULT_BODIES.maxInflightBytes),
+      acceptCompressed: bool(env, 'ACCEPT_COMPRESSED_BODIES', DEFAULT_BODIES.acceptCompressed),
+      minBytesPerSecond: int(env, 'BODY_MIN_BYTES_PER_SECOND', DEFAULT_BODIES.minBytesPerSecond),
+      rateWindowMs: positive(env, 'BODY_RATE_WINDOW_MS', DEFAULT_BODIES.rateWindowMs),
+    },
+    allowedHosts: list(env, 'ALLOWED_HOSTS').map((h) => h.toLowerCase()),
+    cors: cors(env),
     introspection: bool(env, 'INTROSPECTION', true),
     sandbox: sandboxSchemas(env),
   };

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
 import type { LiveGraph } from './graph/live';
 import type { EncodeWriteConfig } from './config';
-import { DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
+import { type BodyConfig, type CorsConfig, DEFAULT_BODIES, DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
 import { UploadSlots } from './services/upload-slots';
 import { type Credentials, operatorScope } from './credentials';
 import type { UploadObserver } from './services/result';
@@ -36,7 +36,12 @@ export interface GatewayOptions {
   limits?: Partial<QueryLimits>;
   introspection?: boolean;
   headersTimeoutMs?: number;
-  bodyIdleTimeoutMs?: number;
+  /** Request bodies (MAX_REQUEST_BYTES, MAX_INFLIGHT_BODY_BYTES, ACCEPT_COMPRESSED_BODIES, the minimum rate); unset fields take their defaults. */
+  bodies?: Partial<BodyConfig>;
+  /** ALLOWED_HOSTS: `Host` names served besides loopback ones (checked on loopback without API keys). */
+  allowedHosts?: string[];
+  /** CORS_ORIGINS, CORS_CREDENTIALS. */
+  cors?: CorsConfig;
   version?: string;
   /** Re-read the ENCODE profiles and GDC dictionary this often and swap the schema when they change; 0 = never. */
   schemaRefreshSeconds?: number;
@@ -89,6 +94,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       { source: 'GDC', url: withoutUserInfo(options.gdcUrl), sandbox: options.sandbox.gdc },
     ],
   };
+  const bodies: BodyConfig = { ...DEFAULT_BODIES, ...options.bodies };
   const lifecycle = new Lifecycle();
   const readiness = new Readiness(lifecycle);
   readiness.add(upstreamReachable(upstreams.encode, '/profiles/lab.json'));
@@ -114,8 +120,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     introspection: options.introspection ?? true,
+    bodies,
+    callers: {
+      // Only where the operator's credentials go to anyone who reaches the port (DNS rebinding).
+      checkHost: operatorScope(apiKeys, host) === 'everyone',
+      allowedHosts: options.allowedHosts ?? [],
+      cors: options.cors ?? { origins: [], credentials: false },
+    },
   });
-  const server = await listen(gateway.handler, options.port ?? 0, host, { headersTimeoutMs: options.headersTimeoutMs, bodyIdleTimeoutMs: options.bodyIdleTimeoutMs });
+  const server = await listen(gateway.handler, options.port ?? 0, host, {
+    headersTimeoutMs: options.headersTimeoutMs,
+    bodyMinBytesPerSecond: bodies.minBytesPerSecond,
+    bodyRateWindowMs: bodies.rateWindowMs,
+    deferContinue: true,
+  });
   lifecycle.ready();
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${server.port}`;

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import type { IncomingMessage } from 'node:http';
+import { promisify } from 'node:util';
+import zlib, { brotliCompress, gzip } from 'node:zlib';
 import type { Request, Response } from 'express';
 import type { GraphiQLOptions } from 'graphql-yoga';
 
@@ -38,15 +40,17 @@ export function graphiqlPage(endpoint: string): string {
 
 interface BuiltPage {
   html: Buffer;
-  gzip: Buffer;
   etag: string;
   csp: string;
+  /** Each encoding compressed once, on the first request that takes it (not on the event loop). */
+  encoded: Map<'br' | 'gzip', Promise<Buffer>>;
 }
 
 /**
- * The page is ~8.9 MB: rendered, hashed and gzipped once, on the first browser visit (a gateway
- * that only serves API clients never builds it). Its CSP allows exactly its own inline scripts
- * (by hash), Monaco's blob: workers and inline styles, and requests to this origin only.
+ * The page is ~8.9 MB: rendered and hashed once, on the first browser visit (a gateway that only
+ * serves API clients never builds it), and compressed once per encoding: 200 requests cost one
+ * compression, not 200 (issue 18 measured 40 s of CPU). Its CSP allows exactly its own inline
+ * scripts (by hash), Monaco's blob: workers and inline styles, and requests to this origin only.
  */
 function build(endpoint: string): BuiltPage {
   const text = graphiqlPage(endpoint);
@@ -66,12 +70,37 @@ function build(endpoint: string): BuiltPage {
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-  return { html, gzip: gzipSync(html), etag: `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`, csp };
+  return { html, etag: `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`, csp, encoded: new Map() };
+}
+
+/** Brotli at a middle quality: 11 takes tens of seconds on 8.9 MB for a few percent less. */
+const BROTLI_QUALITY = 7;
+
+function encoded(page: BuiltPage, encoding: 'br' | 'gzip'): Promise<Buffer> {
+  let zipped = page.encoded.get(encoding);
+  if (!zipped) {
+    zipped =
+      encoding === 'br'
+        ? promisify(brotliCompress)(page.html, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: page.html.length } })
+        : promisify(gzip)(page.html, { level: 9 });
+    page.encoded.set(encoding, zipped);
+  }
+  return zipped;
+}
+
+/**
+ * A GET for the page: /graphql with neither `query` nor `extensions` (a persisted query sends only
+ * `extensions`: that is an API request, for Apollo, after auth). The page itself is static.
+ */
+export function isGraphiqlGet(req: IncomingMessage, path = '/graphql'): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const url = new URL(req.url ?? '/', 'http://x');
+  return url.pathname === path && !url.searchParams.has('query') && !url.searchParams.has('extensions');
 }
 
 const pages = new Map<string, BuiltPage>();
 
-export function sendGraphiql(req: Request, res: Response, endpoint: string): void {
+export async function sendGraphiql(req: Request, res: Response, endpoint: string): Promise<void> {
   let page = pages.get(endpoint);
   if (!page) pages.set(endpoint, (page = build(endpoint)));
   res.setHeader('content-security-policy', page.csp);
@@ -83,10 +112,14 @@ export function sendGraphiql(req: Request, res: Response, endpoint: string): voi
     res.status(304).end();
     return;
   }
-  if (req.acceptsEncodings('gzip') === 'gzip') {
-    res.setHeader('content-encoding', 'gzip');
-    res.end(page.gzip);
+  const encoding = req.acceptsEncodings('br', 'gzip', 'identity');
+  if (encoding === 'br' || encoding === 'gzip') {
+    const body = await encoded(page, encoding);
+    res.setHeader('content-encoding', encoding);
+    res.setHeader('content-length', body.length);
+    res.end(req.method === 'HEAD' ? undefined : body);
     return;
   }
-  res.end(page.html);
+  res.setHeader('content-length', page.html.length);
+  res.end(req.method === 'HEAD' ? undefined : page.html);
 }

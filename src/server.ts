@@ -95,7 +95,9 @@ async function main(logger: Logger, config: Config): Promise<void> {
     limits: config.limits,
     introspection: config.introspection,
     headersTimeoutMs: config.headersTimeoutMs,
-    bodyIdleTimeoutMs: config.bodyIdleTimeoutMs,
+    bodies: config.bodies,
+    allowedHosts: config.allowedHosts,
+    cors: config.cors,
   });
   if (stopping) return void (await gateway.stop());
 

@@ -8,8 +8,8 @@
  * mutation) whose document parses and validates against the live schema with the same rules, and
  * whose variables are accepted. Errors from execution are formatted the way Apollo formats them,
  * through the same `formatError`. Everything else (mutations, uploads, GET, batches, documents
- * that fail to parse or validate, bad variables) goes on to Apollo untouched, with the body already
- * read in `req.body`.
+ * that fail to parse or validate, bad variables) goes on to Apollo untouched, with the body (read by
+ * src/http/request-body.ts for both paths) in `req.body`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzip } from 'node:zlib';
@@ -44,9 +44,8 @@ export interface QueryFastPathOptions<C> {
   extensions?: (context: C) => Record<string, unknown>;
   /** What Apollo's plugins do once an answer is formatted (request id into errors, metrics); `operationName` is the operation's own name. */
   finish?: (context: C, errors: readonly GraphQLFormattedError[], operationName: string | undefined, started: number) => void;
-  /** Express middleware to run once the body is read, before it is parsed as GraphQL (input limits). */
+  /** Express middleware to run before the body is parsed as GraphQL (input limits). */
   guard?: (req: IncomingMessage, res: ServerResponse, next: Next) => void;
-  maxBodyBytes: number;
   /** Answers of at least this many bytes are gzipped when the client accepts it (as the compression middleware would). */
   compressAbove?: number;
 }
@@ -119,21 +118,6 @@ export class DocumentCache {
     }
     return { document, queries };
   }
-}
-
-/** A JSON body this path can read as body-parser would: UTF-8, not compressed. Others go on to express.json. */
-function readable(req: IncomingMessage): boolean {
-  const type = req.headers['content-type'];
-  if (typeof type !== 'string' || !/^application\/(graphql-response\+)?json\s*(;|$)/i.test(type)) return false;
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
-  if (charset && !/^utf-?8$/i.test(charset)) return false;
-  const encoding = req.headers['content-encoding'];
-  return !encoding || encoding === 'identity';
-}
-
-/** Errors shaped like body-parser's, so the app's error handler answers them as it does for express.json. */
-function bodyError(message: string, status: number, type: string): Error {
-  return Object.assign(new Error(message), { status, statusCode: status, type, expose: true });
 }
 
 function sendJson(res: ServerResponse, status: number, contentType: string, text: string): void {
@@ -245,44 +229,16 @@ export function queryFastPath<C>(options: QueryFastPathOptions<C>) {
     sendAnswer(req, res, status, JSON.stringify(out), options.compressAbove);
   };
 
+  // The body was read before (src/http/request-body.ts, one reader for both paths): a JSON POST
+  // has it in req.body; anything else (multipart, GET) goes on untouched.
   return (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: Next): void => {
-    if (req.method !== 'POST' || !readable(req)) return next();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    req.on('data', (chunk: Buffer) => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > options.maxBodyBytes) {
-        refused = true;
-        next(bodyError('request entity too large', 413, 'entity.too.large'));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('error', (err) => {
-      if (!refused) next(err);
-    });
-    req.once('end', () => {
-      if (refused) return;
-      const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      // body-parser's strict JSON: an object or an array, nothing else.
-      const first = /\S/.exec(text)?.[0];
-      if (first !== '{' && first !== '[') return next(bodyError(`Unexpected token ${first ?? 'end of input'}: not a JSON object or array`, 400, 'entity.parse.failed'));
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (err) {
-        return next(bodyError((err as Error).message, 400, 'entity.parse.failed'));
-      }
-      // What express.json would have left: Apollo takes it from here when this path does not answer.
-      req.body = body;
-      const go = () => {
-        if (!body || typeof body !== 'object' || Array.isArray(body)) return next();
-        answer(req, res, body as Body, next).catch(next);
-      };
-      if (options.guard) options.guard(req, res, go);
-      else go();
-    });
+    const body = req.body;
+    if (req.method !== 'POST' || body === undefined) return next();
+    const go = () => {
+      if (!body || typeof body !== 'object' || Array.isArray(body)) return next();
+      answer(req, res, body as Body, next).catch(next);
+    };
+    if (options.guard) options.guard(req, res, go);
+    else go();
   };
 }

@@ -1,4 +1,11 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Whether the request has a body that has not been read to its end. */
+function bodyUnread(req: IncomingMessage | undefined): boolean {
+  if (!req || req.readableEnded) return false;
+  const length = req.headers['content-length'];
+  return length !== undefined ? length !== '0' : req.headers['transfer-encoding'] !== undefined;
+}
 
 /**
  * A GraphQL-style error answer for what the gateway refuses before Apollo runs (auth, bodies,
@@ -23,6 +30,12 @@ export function sendError(
   });
   // node:http alone (no express helpers): the query front door answers before express runs.
   res.statusCode = status;
+  if (bodyUnread(res.req)) {
+    // Refused before (or while) its body arrives (401, 413, 415, 429, 503): the connection closes
+    // once this answer is out, without reading the rest: a client that declared 200 MB or trickles
+    // its body holds nothing here.
+    res.setHeader('connection', 'close');
+  }
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-length', Buffer.byteLength(body));
   res.end(body);

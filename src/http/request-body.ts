@@ -1,0 +1,207 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Transform } from 'node:stream';
+import { recordLimitRefusal } from '../metrics';
+import { sendError } from './error-body';
+import type { NodeMiddleware } from './front-door';
+import type { InflightBytes } from './inflight-bytes';
+
+export interface RequestBodyOptions {
+  /** MAX_REQUEST_BYTES: the body as sent and after decompression. */
+  maxBytes: number;
+  /** MAX_INFLIGHT_BODY_BYTES, shared by every request of the process. */
+  inflight: InflightBytes;
+  /** ACCEPT_COMPRESSED_BODIES: false = compressed bodies are refused with 415. */
+  acceptCompressed: boolean;
+}
+
+type BodyRequest = IncomingMessage & { body?: unknown };
+
+const DECODERS: Record<string, () => Transform> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+/** JSON (`application/json`, `application/graphql-response+json`, any `+json`). */
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+const MULTIPART_TYPE = /^multipart\/form-data\s*(;|$)/i;
+
+/**
+ * The one place a request body becomes a value. Kept a single call so that a bounded streaming
+ * parser (MAX_JSON_KEYS, MAX_JSON_NODES, MAX_LIST_ITEMS) can take its place.
+ */
+export function parseJsonBody(text: string): unknown {
+  return JSON.parse(text);
+}
+
+/** Why a request is refused from its head alone, before a byte of its body is read; null = none. */
+interface Refusal {
+  status: number;
+  message: string;
+  code: string;
+  extensions?: Record<string, unknown>;
+}
+
+function declaredLength(req: IncomingMessage): number | null {
+  const header = req.headers['content-length'];
+  return header === undefined ? null : Number(header);
+}
+
+function tooLarge(max: number, inflated: boolean): Refusal {
+  recordLimitRefusal('MAX_REQUEST_BYTES');
+  const what = inflated ? 'The request body inflates to more than' : 'The request body is larger than';
+  return { status: 413, message: `${what} ${max} bytes (MAX_REQUEST_BYTES=${max})`, code: 'LIMIT_EXCEEDED', extensions: { limit: 'MAX_REQUEST_BYTES', max } };
+}
+
+function busy(max: number): Refusal {
+  recordLimitRefusal('MAX_INFLIGHT_BODY_BYTES');
+  return {
+    status: 503,
+    message: `The gateway holds as many request bodies as it may (MAX_INFLIGHT_BODY_BYTES=${max}); try again shortly`,
+    code: 'LIMIT_EXCEEDED',
+    extensions: { limit: 'MAX_INFLIGHT_BODY_BYTES', max },
+  };
+}
+
+function refuseHead(req: IncomingMessage, options: RequestBodyOptions): Refusal | null {
+  const type = req.headers['content-type'] ?? '';
+  if (!JSON_TYPE.test(type)) {
+    return { status: 415, message: `POST /graphql takes application/json (or multipart/form-data for uploads), not '${type || 'no Content-Type'}'`, code: 'UNSUPPORTED_MEDIA_TYPE' };
+  }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
+  if (charset && !/^utf-?8$/i.test(charset)) return { status: 415, message: `Unsupported charset "${charset.toUpperCase()}": send UTF-8`, code: 'UNSUPPORTED_MEDIA_TYPE' };
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && !DECODERS[encoding]) {
+    return { status: 415, message: `Unsupported Content-Encoding "${encoding}": send identity, gzip, deflate or br`, code: 'UNSUPPORTED_MEDIA_TYPE' };
+  }
+  if (encoding !== 'identity' && !options.acceptCompressed) {
+    return { status: 415, message: 'This gateway takes no compressed request bodies (ACCEPT_COMPRESSED_BODIES=false): send it uncompressed', code: 'UNSUPPORTED_MEDIA_TYPE' };
+  }
+  // A compressed body inflates to more than it is sent as: its Content-Length is held to the cap too.
+  const declared = declaredLength(req);
+  if (declared !== null && declared > options.maxBytes) return tooLarge(options.maxBytes, false);
+  return null;
+}
+
+function refuse(res: ServerResponse, r: Refusal): void {
+  if (r.status === 503) res.setHeader('retry-after', '1');
+  sendError(res, r.status, r.message, r.code, r.extensions);
+}
+
+/** 100 Continue, for a client that waits for it: sent only once the request is going to be read. */
+export function continueIfExpected(req: IncomingMessage, res: ServerResponse): void {
+  if (/^\s*100-continue\s*$/i.test(req.headers.expect ?? '') && !res.headersSent) res.writeContinue();
+}
+
+function badBody(res: ServerResponse, message: string): void {
+  sendError(res, 400, `The request body must be a JSON object (a GraphQL request): ${message}`, 'BAD_REQUEST');
+}
+
+/**
+ * Every non-upload request body, read once, here (issue 18): refused on its head (type, charset,
+ * encoding, Content-Length over MAX_REQUEST_BYTES, no room under MAX_INFLIGHT_BODY_BYTES) before a
+ * byte is read or `100 Continue` sent; inflated as a stream and cut the moment it passes
+ * MAX_REQUEST_BYTES; then parsed into `req.body` for the query fast path and Apollo. Multipart
+ * uploads go on unread to graphql-upload (MAX_UPLOAD_BYTES, MAX_DATA_FILE_BYTES). A client that
+ * goes away mid-body is not an error: the request just ends.
+ */
+export function requestBody(options: RequestBodyOptions): NodeMiddleware {
+  return (request, res, next) => {
+    const req = request as BodyRequest;
+    // What body-parser leaves for a request without one: Apollo checks `'body' in req`.
+    if (req.method !== 'POST') {
+      req.body ??= undefined;
+      return next();
+    }
+    if (MULTIPART_TYPE.test(req.headers['content-type'] ?? '')) {
+      continueIfExpected(req, res);
+      return next();
+    }
+    const head = refuseHead(req, options);
+    if (head) return refuse(res, head);
+    let held = declaredLength(req) ?? 0;
+    if (!options.inflight.take(held)) return refuse(res, busy(options.inflight.max));
+    res.once('close', () => options.inflight.give(held));
+    continueIfExpected(req, res);
+    read(req, res, options, {
+      grow(size) {
+        if (size <= held) return true;
+        if (!options.inflight.take(size - held)) return false;
+        held = size;
+        return true;
+      },
+      done(text) {
+        if (!/\S/.test(text)) {
+          // body-parser's answer to an empty JSON body: an empty object (Apollo then names what is missing).
+          req.body = {};
+          return next();
+        }
+        // body-parser's strict JSON: an object or an array, nothing else.
+        const first = /\S/.exec(text)![0];
+        if (first !== '{' && first !== '[') return badBody(res, `Unexpected token ${first}: not a JSON object or array`);
+        try {
+          req.body = parseJsonBody(text);
+        } catch (err) {
+          return badBody(res, (err as Error).message);
+        }
+        next();
+      },
+    });
+  };
+}
+
+interface ReadHooks {
+  /** The body has reached `size` bytes: false if MAX_INFLIGHT_BODY_BYTES has no room for them. */
+  grow(size: number): boolean;
+  done(text: string): void;
+}
+
+function read(req: IncomingMessage, res: ServerResponse, options: RequestBodyOptions, hooks: ReadHooks): void {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const decoder = encoding === 'identity' ? null : DECODERS[encoding]();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  const stop = (refusal: Refusal | null) => {
+    if (over) return;
+    over = true;
+    chunks.length = 0;
+    decoder?.destroy();
+    req.pause();
+    if (refusal) refuse(res, refusal);
+  };
+  const take = (chunk: Buffer) => {
+    if (over) return;
+    size += chunk.length;
+    if (size > options.maxBytes) return stop(tooLarge(options.maxBytes, decoder !== null));
+    if (!hooks.grow(size)) return stop(busy(options.inflight.max));
+    chunks.push(chunk);
+  };
+  const finish = () => {
+    if (over) return;
+    over = true;
+    hooks.done(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
+  };
+  // A client gone mid-body: nothing to answer, nothing to log beyond the access line.
+  req.once('aborted', () => stop(null));
+  req.once('error', () => stop(null));
+  if (!decoder) {
+    req.on('data', take);
+    req.once('end', finish);
+    return;
+  }
+  decoder.on('data', take);
+  decoder.once('end', finish);
+  decoder.once('error', (err) => stop({ status: 400, message: `The request body is not valid ${encoding} data: ${err.message}`, code: 'BAD_REQUEST' }));
+  req.on('data', (chunk: Buffer) => {
+    if (over) return;
+    // Inflation runs at the pace the inflated bytes are taken, never ahead of the cap.
+    if (!decoder.write(chunk)) {
+      req.pause();
+      decoder.once('drain', () => !over && req.resume());
+    }
+  });
+  req.once('end', () => !over && decoder.end());
+}
