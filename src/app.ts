@@ -22,6 +22,7 @@ import { frontDoor, type NodeMiddleware, oncePerRequest } from './http/front-doo
 import { precomputedHeaders } from './http/precomputed-headers';
 import { bodyErrors, notFound } from './http/body-errors';
 import { callerAuth } from './http/caller-auth';
+import { clientRequestError } from './http/client-errors';
 import { sendError } from './http/error-body';
 import { hostOrigin } from './http/host-origin';
 import { InflightBytes } from './http/inflight-bytes';
@@ -68,7 +69,15 @@ function errorFormatter(deps: AppDeps) {
     const tokens = tokenLimitError(formatted.message, deps.limits.tokens);
     if (tokens) return { message: tokens.message, extensions: tokens.extensions };
     if (formatted.extensions?.limit) return { ...formatted, extensions: { ...formatted.extensions, code: 'LIMIT_EXCEEDED' } };
-    if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error }, 'unexpected resolver error');
+    if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+      // An upload stream that failed because of the request itself (client gone, broken multipart).
+      const known = clientRequestError((error as GraphQLError | undefined)?.originalError);
+      if (known) {
+        deps.logger.debug({ err: error }, 'request error reading an upload');
+        return { ...formatted, extensions: { ...formatted.extensions, code: known.code } };
+      }
+      deps.logger.error({ err: error }, 'unexpected resolver error');
+    }
     return formatted;
   };
 }

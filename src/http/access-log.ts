@@ -46,7 +46,8 @@ export function accessLog(logger: Logger) {
       };
       if (status >= 500) logger.error(entry, `${method} ${path} ${status}`);
       // The caller went away before the answer (a timeout, a cancelled request): worth seeing, not a fault here.
-      else if (aborted) logger.warn({ ...entry, aborted: true }, `${method} ${path}: the client closed the connection before the answer`);
+      // Info, not warn: a client may hang up at will (issue 18 counted 312 error lines from aborts).
+      else if (aborted) logger.info({ ...entry, aborted: true }, `${method} ${path}: the client closed the connection before the answer`);
       else logger.info(entry, `${method} ${path} ${status} ${entry.ms} ms`);
     };
     res.once('finish', () => done(false));

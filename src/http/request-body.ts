@@ -36,6 +36,18 @@ export function parseJsonBody(text: string): unknown {
   return JSON.parse(text);
 }
 
+/** RFC 2046 §5.1.1: 1 to 70 of these characters, not ending in a space. */
+const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
+
+/** What is wrong with a multipart Content-Type's boundary, or null (busboy reads the rest). */
+export function multipartBoundaryProblem(type: string): string | null {
+  const match = /;\s*boundary\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(type);
+  const boundary = match?.[1] ?? match?.[2];
+  if (!boundary) return 'The multipart/form-data Content-Type names no boundary';
+  if (!BOUNDARY.test(boundary)) return `The multipart boundary must be 1 to 70 characters of RFC 2046's set (got ${boundary.length} characters)`;
+  return null;
+}
+
 /** Why a request is refused from its head alone, before a byte of its body is read; null = none. */
 interface Refusal {
   status: number;
@@ -116,6 +128,8 @@ export function requestBody(options: RequestBodyOptions): NodeMiddleware {
       return next();
     }
     if (MULTIPART_TYPE.test(req.headers['content-type'] ?? '')) {
+      const boundary = multipartBoundaryProblem(req.headers['content-type']!);
+      if (boundary) return sendError(res, 400, boundary, 'BAD_REQUEST');
       continueIfExpected(req, res);
       return next();
     }

@@ -118,7 +118,7 @@ describe('access log', () => {
     await new Promise((r) => setTimeout(r, 100));
     const access = lines.filter((l) => l.req?.id === 'log-test-gone');
     expect(access).toHaveLength(1);
-    expect(access[0]).toMatchObject({ level: 40, aborted: true, req: { method: 'POST', path: '/graphql' } });
+    expect(access[0]).toMatchObject({ level: 30, aborted: true, req: { method: 'POST', path: '/graphql' } });
     expect(access[0].msg).toBe('POST /graphql: the client closed the connection before the answer');
   });
 });
