@@ -28,6 +28,8 @@ export interface HostileTarget {
   /** http://127.0.0.1:PORT */
   url: string;
   graphqlUrl: string;
+  /** The gateway's process id (for cases that read its CPU time from /proc). */
+  pid?: number;
 }
 
 export interface AttackOutcome {
@@ -88,7 +90,7 @@ function percentile(sorted: number[], p: number): number {
 export async function startHostileGateway(env: Record<string, string> = {}): Promise<HostileGateway> {
   const proc = await startGatewayProcess({ NODE_ENV: 'production', ...env }, ['--expose-gc', '--require', GC_PRELOAD]);
   const pid = proc.child.pid!;
-  const target = { url: proc.url, graphqlUrl: proc.graphqlUrl };
+  const target = { url: proc.url, graphqlUrl: proc.graphqlUrl, pid };
   const alive = async () => {
     try {
       const res = await request(`${proc.url}/healthz`, { headersTimeout: 5_000, bodyTimeout: 5_000 });

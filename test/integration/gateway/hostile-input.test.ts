@@ -1,5 +1,6 @@
 import net from 'node:net';
-import { gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { FormData, request } from 'undici';
 import pino from 'pino';
 import { RESERVED_SEARCH_FIELDS } from '../../../src/datasources/grammar';
@@ -247,6 +248,28 @@ describe('HTTP hygiene', () => {
     expect(body.length).toBeLessThan(3_000_000);
     expect(gunzipSync(body).toString()).toMatch(/graphiql/i);
     expect(res.headers['content-security-policy']).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
+  });
+
+  it('serves GraphiQL precompressed as br too, the same page, and 304 for its ETag', async () => {
+    const gz = await request(stack.gateway.graphqlUrl, { headers: { accept: 'text/html', 'accept-encoding': 'gzip' } });
+    const page = gunzipSync(Buffer.from(await gz.body.arrayBuffer()));
+    const br = await request(stack.gateway.graphqlUrl, { headers: { accept: 'text/html', 'accept-encoding': 'br;q=1, gzip;q=0.5' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(Buffer.from(await br.body.arrayBuffer())).equals(page)).toBe(true);
+    // The script hash in the CSP is the page's own script.
+    const script = /<script(?:\s[^>]*)?>([\s\S]*?)<\/script>/.exec(page.toString())![1];
+    expect(br.headers['content-security-policy']).toContain(`'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+    const again = await request(stack.gateway.graphqlUrl, { headers: { accept: 'text/html', 'if-none-match': String(gz.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+    expect(await again.body.text()).toBe('');
+  });
+
+  it('answers a GET with only `extensions` as the API, not with the GraphiQL page', async () => {
+    const extensions = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } }));
+    const res = await request(`${stack.gateway.graphqlUrl}?extensions=${extensions}`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'apollo-require-preflight': 'true' } });
+    const text = await res.body.text();
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(text).toMatch(/PersistedQueryNotFound|PERSISTED_QUERY_NOT_FOUND/);
   });
 
   it('keeps a sane X-Request-Id, echoes it, and puts it in error extensions', async () => {

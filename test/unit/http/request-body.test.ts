@@ -140,7 +140,7 @@ describe('the request body reader', () => {
   it('refuses compressed bodies with 415 when ACCEPT_COMPRESSED_BODIES is false, and unknown encodings, charsets and types always', async () => {
     s = await serve({ acceptCompressed: false });
     const zipped = gzipSync(QUERY);
-    const cases = [
+    const cases: Record<string, string | number>[] = [
       { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': zipped.length },
       { 'content-type': 'application/json', 'content-encoding': 'compress', 'content-length': 5 },
       { 'content-type': 'application/json; charset=latin1', 'content-length': 5 },
