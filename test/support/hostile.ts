@@ -108,7 +108,9 @@ export async function startHostileGateway(env: Record<string, string> = {}): Pro
       const idle = await rssAfterGc(proc, pid);
       // Resets VmHWM to the current RSS (Linux >= 4.0), so the peak is this attack's.
       writeFileSync(`/proc/${pid}/clear_refs`, '5');
-      const prober = startProber(proc.graphqlUrl, 20);
+      // The other caller is a legitimate one: with GATEWAY_API_KEYS, it brings the first key.
+      const key = env.GATEWAY_API_KEYS?.split(',')[0]?.trim();
+      const prober = startProber(proc.graphqlUrl, 20, key ? { authorization: `Bearer ${key}` } : {});
       // Let the prober connect and warm up before the attack begins.
       await new Promise((r) => setTimeout(r, 400));
       const from = Date.now();

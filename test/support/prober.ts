@@ -9,7 +9,7 @@ import path from 'node:path';
  */
 const SCRIPT = `
 const { request } = require('undici');
-const url = process.argv[1], every = Number(process.argv[2]);
+const url = process.argv[1], every = Number(process.argv[2]), headers = JSON.parse(process.argv[3] || '{}');
 const probes = [];
 const WARM_UP = 5;
 let running = true;
@@ -19,7 +19,7 @@ process.stdin.on('end', () => { running = false; }); // the measuring process is
   while (running) {
     const at = Date.now();
     const t = performance.now();
-    const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ gatewayInfo { version } }"}' });
+    const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"query":"{ gatewayInfo { version } }"}' });
     await res.body.text();
     probes.push([at, performance.now() - t]);
     await new Promise((r) => setTimeout(r, every));
@@ -39,8 +39,9 @@ export interface Prober {
   stop(): Promise<Probe[]>;
 }
 
-export function startProber(url: string, everyMs = 20): Prober {
-  const child = spawn(process.execPath, ['-e', SCRIPT, url, String(everyMs)], {
+/** `headers`: what a legitimate caller sends (its bearer key when the gateway wants one). */
+export function startProber(url: string, everyMs = 20, headers: Record<string, string> = {}): Prober {
+  const child = spawn(process.execPath, ['-e', SCRIPT, url, String(everyMs), JSON.stringify(headers)], {
     cwd: path.resolve(__dirname, '../..'),
     stdio: ['pipe', 'pipe', 'inherit'],
   });
