@@ -4,6 +4,7 @@ import { runEncodeRegister } from './encode-register';
 import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
 import { runUpload } from './upload';
+import { runValidation } from './validation';
 
 /**
  * `npm run bench`: every benchmark prints ratios against a baseline measured in the same run.
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   graph: runGraph,
   hostile: runHostile,
   upload: runUpload,
+  validation: runValidation,
 };
 
 async function main(): Promise<void> {
