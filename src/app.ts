@@ -23,7 +23,9 @@ import { precomputedHeaders } from './http/precomputed-headers';
 import { bodyErrors, notFound } from './http/body-errors';
 import { callerAuth } from './http/caller-auth';
 import { sendError } from './http/error-body';
+import { bodyJsonLimits } from './http/bounded-json';
 import { inputLimits } from './http/input-limits';
+import { jsonBody } from './http/json-body';
 import type { Lifecycle } from './lifecycle';
 import { registry } from './metrics';
 import type { Readiness } from './readiness';
@@ -155,7 +157,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     // holds documents to MAX_UPLOAD_BYTES itself.
     graphqlUploadExpress({ maxFileSize: Math.max(deps.maxUploadBytes, deps.uploads.maxDataFileBytes) + 1, maxFiles: 5 }),
     // A body the front door already read is left as it is (body-parser skips a finished request).
-    express.json({ limit: deps.maxUploadBytes }),
+    // express.json's reading, parsed under the JSON shape limits (MAX_JSON_KEYS, MAX_LIST_ITEMS, ...).
+    ...jsonBody(bodyJsonLimits(deps.limits), deps.maxUploadBytes),
     inputLimits(deps.limits),
     expressMiddleware(apollo, { context: ({ res }) => context({ res }) }),
   );
@@ -178,6 +181,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     },
     guard: inputLimits(deps.limits) as never,
     maxBodyBytes: deps.maxUploadBytes,
+    jsonLimits: bodyJsonLimits(deps.limits),
     compressAbove: COMPRESS_ABOVE_BYTES,
   });
   const handler = frontDoor({

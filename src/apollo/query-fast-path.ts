@@ -29,6 +29,8 @@ import {
   type ValidationRule,
 } from 'graphql';
 
+import { type JsonLimits, JsonSyntaxError, parseBoundedJson } from '../http/bounded-json';
+
 type Next = (err?: unknown) => void;
 
 export interface QueryFastPathOptions<C> {
@@ -47,6 +49,8 @@ export interface QueryFastPathOptions<C> {
   /** Express middleware to run once the body is read, before it is parsed as GraphQL (input limits). */
   guard?: (req: IncomingMessage, res: ServerResponse, next: Next) => void;
   maxBodyBytes: number;
+  /** Shape limits the body is parsed under (src/http/bounded-json.ts): refusals go to `next` as JsonLimitError. */
+  jsonLimits: JsonLimits;
   /** Answers of at least this many bytes are gzipped when the client accepts it (as the compression middleware would). */
   compressAbove?: number;
 }
@@ -263,7 +267,7 @@ export function queryFastPath<C>(options: QueryFastPathOptions<C>) {
     req.once('error', (err) => {
       if (!refused) next(err);
     });
-    req.once('end', () => {
+    req.once('end', async () => {
       if (refused) return;
       const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
       // body-parser's strict JSON: an object or an array, nothing else.
@@ -271,9 +275,9 @@ export function queryFastPath<C>(options: QueryFastPathOptions<C>) {
       if (first !== '{' && first !== '[') return next(bodyError(`Unexpected token ${first ?? 'end of input'}: not a JSON object or array`, 400, 'entity.parse.failed'));
       let body: unknown;
       try {
-        body = JSON.parse(text);
+        body = await parseBoundedJson(text, options.jsonLimits);
       } catch (err) {
-        return next(bodyError((err as Error).message, 400, 'entity.parse.failed'));
+        return next(err instanceof JsonSyntaxError ? bodyError(err.message, 400, 'entity.parse.failed') : err);
       }
       // What express.json would have left: Apollo takes it from here when this path does not answer.
       req.body = body;
