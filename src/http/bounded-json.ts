@@ -73,8 +73,41 @@ type Frame = { list: unknown[]; object?: undefined; key?: undefined; keys?: unde
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export function parseBoundedJson(input: string | Buffer, limits: JsonLimits): Promise<unknown> {
-  return new BoundedJsonParser(typeof input === 'string' ? input : input.toString('utf8'), limits).parse();
+/** Values this parser made: their shape is known to be within the limits they were parsed under. */
+const checked = new WeakSet<object>();
+
+export async function parseBoundedJson(input: string | Buffer, limits: JsonLimits): Promise<unknown> {
+  const value = await new BoundedJsonParser(typeof input === 'string' ? input : input.toString('utf8'), limits).parse();
+  if (value && typeof value === 'object') checked.add(value);
+  return value;
+}
+
+/**
+ * The same limits on a value another parser made (a multipart request's `operations`, read by
+ * graphql-upload-minimal): one walk without recursion, skipped for what parseBoundedJson made.
+ */
+export function checkJsonShape(value: unknown, limits: JsonLimits, at = '$'): void {
+  if (!value || typeof value !== 'object' || checked.has(value)) return;
+  const refuse = (limit: string, max: number, message: string, where: string): never => {
+    throw new JsonLimitError(limit, max, `${message} at ${where}`);
+  };
+  let nodes = 0;
+  const stack: [unknown, number, string][] = [[value, 0, at]];
+  while (stack.length) {
+    const [v, depth, where] = stack.pop()!;
+    if (++nodes > limits.maxNodes) refuse('MAX_JSON_NODES', limits.maxNodes, `The JSON has more than ${limits.maxNodes} values`, where);
+    if (typeof v === 'string' && v.length > limits.maxStringLength) refuse('MAX_JSON_STRING_LENGTH', limits.maxStringLength, `A string in the JSON is longer than ${limits.maxStringLength} characters`, where);
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= limits.maxDepth) refuse('MAX_INPUT_DEPTH', limits.maxDepth, `The JSON nests more than ${limits.maxDepth} levels deep`, where);
+    if (Array.isArray(v)) {
+      if (v.length > limits.maxListItems) refuse('MAX_LIST_ITEMS', limits.maxListItems, `A list in the JSON has more than ${limits.maxListItems} items`, where);
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], depth + 1, `${where}[${i}]`]);
+    } else {
+      const keys = Object.keys(v);
+      if (keys.length > limits.maxKeys) refuse('MAX_JSON_KEYS', limits.maxKeys, `An object in the JSON has more than ${limits.maxKeys} keys`, where);
+      for (const key of keys) stack.push([(v as Record<string, unknown>)[key], depth + 1, `${where}.${key}`]);
+    }
+  }
 }
 
 class BoundedJsonParser {
