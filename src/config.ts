@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { REAL_DATA } from './paths';
+import { DEFAULT_MAX_COLUMNS } from './rules/shared/columns';
 
 /** Every environment variable the gateway reads, parsed and typed in one place. */
 export interface Config {
@@ -111,7 +112,7 @@ export const DEFAULT_LIMITS: QueryLimits = {
   jsonNodes: 500_000,
   jsonStringLength: 1024 * 1024,
   listItems: 10_000,
-  columns: 2_000,
+  columns: DEFAULT_MAX_COLUMNS,
 };
 
 export interface AuthConfig {

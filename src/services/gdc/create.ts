@@ -14,10 +14,10 @@ import { type SendOptions, sendDocument } from './transaction';
  * the transaction id), or with `chunkSize` several, parents first. The document streams from the
  * caller to a spool and from there upstream; it is read again, never held whole.
  */
-export async function createEntities(api: GdcApi, project: GdcProjectRef, input: CreateEntitiesInput, maxBytes: number): Promise<SubmissionResultModel> {
+export async function createEntities(api: GdcApi, project: GdcProjectRef, input: CreateEntitiesInput, maxBytes: number, maxColumns: number): Promise<SubmissionResultModel> {
   const options: SendOptions = { method: input.upsert ? 'PUT' : 'POST', dryRun: input.dryRun ?? false, async: input.async ?? false };
   const chunkSize = checkChunkSize(input.chunkSize, options);
-  const doc = await openDocument(input, maxBytes);
+  const doc = await openDocument(input, maxBytes, maxColumns);
   try {
     if (chunkSize) {
       // Chunks need every entity's type before the first is sent.
