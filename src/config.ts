@@ -110,7 +110,8 @@ export const DEFAULT_LIMITS: QueryLimits = {
   inputDepth: 64,
   jsonKeys: 1_000,
   jsonNodes: 500_000,
-  jsonStringLength: 1024 * 1024,
+  // A document may come inline as one string: strings cost their size, not a multiple, so the body's budget is theirs.
+  jsonStringLength: 100 * 1024 * 1024,
   listItems: 10_000,
   columns: DEFAULT_MAX_COLUMNS,
 };

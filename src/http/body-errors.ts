@@ -20,7 +20,7 @@ export function bodyErrors(logger: Logger, maxBodyBytes: number) {
   return (err: HttpishError, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof JsonLimitError) {
       recordLimitRefusal(err.limit);
-      return sendError(res, 400, err.message, 'LIMIT_EXCEEDED', { limit: err.limit, max: err.max });
+      return sendError(res, 400, err.message, err.code, { limit: err.limit, max: err.max });
     }
     const status = err.status ?? err.statusCode ?? 500;
     if (err.type === 'entity.parse.failed') {

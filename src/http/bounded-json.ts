@@ -43,13 +43,17 @@ export function documentJsonLimits(limits: QueryLimits): JsonLimits {
 
 /** A refusal by one of the limits: `limit` names the setting. */
 export class JsonLimitError extends Error {
-  readonly code = 'LIMIT_EXCEEDED';
   constructor(
     readonly limit: string,
     readonly max: number,
     message: string,
   ) {
     super(`${message} (${limit}=${max})`);
+  }
+
+  /** Nesting keeps the code it had before these limits (BAD_USER_INPUT); the others are LIMIT_EXCEEDED. */
+  get code(): string {
+    return this.limit === 'MAX_INPUT_DEPTH' ? 'BAD_USER_INPUT' : 'LIMIT_EXCEEDED';
   }
 }
 

@@ -30,7 +30,7 @@ export function inputLimits(limits: QueryLimits) {
     } catch (err) {
       if (!(err instanceof JsonLimitError)) throw err;
       recordLimitRefusal(err.limit);
-      return sendError(res, 400, err.message, 'LIMIT_EXCEEDED', { limit: err.limit, max: err.max });
+      return sendError(res, 400, err.message, err.code, { limit: err.limit, max: err.max });
     }
     next();
   };

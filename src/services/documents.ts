@@ -25,7 +25,7 @@ export function detectFormat(text: string, filename?: string | null, given?: Doc
 /** A document's shape refused by a limit (MAX_COLUMNS, MAX_JSON_KEYS, ...): LIMIT_EXCEEDED naming it. */
 export function documentLimitError(err: ColumnLimitError | JsonLimitError, argument: string): GraphQLError {
   recordLimitRefusal(err.limit);
-  return new GraphQLError(err.message, { extensions: { code: 'LIMIT_EXCEEDED', limit: err.limit, max: err.max, argument } });
+  return new GraphQLError(err.message, { extensions: { code: err instanceof JsonLimitError ? err.code : 'LIMIT_EXCEEDED', limit: err.limit, max: err.max, argument } });
 }
 
 /**

@@ -110,7 +110,7 @@ describe('loadConfig: safety settings', () => {
       inputDepth: 64,
       jsonKeys: 1_000,
       jsonNodes: 500_000,
-      jsonStringLength: 1_048_576,
+      jsonStringLength: 104_857_600,
       listItems: 10_000,
       columns: 2_000,
     });

@@ -83,8 +83,8 @@ describe('parseBoundedJson', () => {
     await refusal(text.slice(0, 100_000), { maxKeys: 1_000 }); // warm-up
     const started = performance.now();
     expect(await refusal(text, { maxKeys: 1_000 })).toBe('MAX_JSON_KEYS');
-    // Reading all 1,000,000 keys takes hundreds of ms.
-    expect(performance.now() - started).toBeLessThan(50);
+    // Reading all 1,000,000 keys takes a second or more on CI.
+    expect(performance.now() - started).toBeLessThan(300);
   });
 
   it('reads a Buffer as UTF-8', async () => {
