@@ -63,10 +63,23 @@ function errorFormatter(deps: AppDeps) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const tokens = tokenLimitError(formatted.message, deps.limits.tokens);
     if (tokens) return { message: tokens.message, extensions: tokens.extensions };
+    // With introspection off, "Did you mean …" would still name fields, types, arguments and enum values.
+    if (!deps.introspection) formatted = withoutSuggestions(formatted);
     if (formatted.extensions?.limit) return { ...formatted, extensions: { ...formatted.extensions, code: 'LIMIT_EXCEEDED' } };
+    // Apollo labels every validation error GRAPHQL_VALIDATION_FAILED; a rule that set its own code (subscriptions: BAD_REQUEST) keeps it.
+    const own = (error as { originalError?: { extensions?: Record<string, unknown> } } | null)?.originalError?.extensions?.code;
+    if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && typeof own === 'string') return { ...formatted, extensions: { ...formatted.extensions, code: own } };
     if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error }, 'unexpected resolver error');
     return formatted;
   };
+}
+
+/** graphql-js words suggestions as "Did you mean X?" (and "Did you mean X, Y, or Z?") at the end of a sentence. */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const message = formatted.message.replace(SUGGESTION, '');
+  return message === formatted.message ? formatted : { ...formatted, message };
 }
 
 async function startApollo(deps: AppDeps, graph: LiveGraph): Promise<ApolloServer<GatewayContext>> {
