@@ -1,6 +1,7 @@
 import { runBatching } from './batching';
 import { runGraph } from './graph';
 import { runEncodeRegister } from './encode-register';
+import { runGdcBulk } from './gdc-bulk';
 import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
 import { runUpload } from './upload';
@@ -13,6 +14,7 @@ import { runValidation } from './validation';
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   batching: runBatching,
   'encode-register': runEncodeRegister,
+  'gdc-bulk': runGdcBulk,
   'gdc-streaming': runGdcStreaming,
   graph: runGraph,
   hostile: runHostile,

@@ -50,6 +50,8 @@ export interface ContextDeps {
   maxUpstreamCalls: number;
   /** Query and input limits; documents are held to MAX_COLUMNS and the JSON shape limits. */
   limits: QueryLimits;
+  /** GDC node types ranked parents first, from the typed graph's last dictionary read (null: none read). */
+  gdcParentRanks?: () => Map<string, number> | null;
 }
 
 /** Data file uploads (`uploadFile`): where ENCODE's S3 is, how parts are cut, the size limit. */
@@ -88,7 +90,7 @@ export function createContextFactory(deps: ContextDeps) {
       loaders,
       services: {
         encode: new EncodeRegistrationService(encode, loaders.encode, { ...deps.encodeWrites, maxUploadBytes: deps.maxUploadBytes, limits: deps.limits }, upstreamCalls),
-        gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes, deps.limits.columns),
+        gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes, deps.gdcParentRanks, deps.limits.columns),
         uploads: {
           encode: new EncodeUploadService(encode, s3, limits, observe),
           // One set of upload settings for both upstreams (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS, MAX_DATA_FILE_BYTES).

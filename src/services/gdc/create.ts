@@ -1,4 +1,5 @@
 import type { GdcApi } from '../../datasources/gdc/client';
+import { DEFAULT_MAX_COLUMNS } from '../../rules/shared/columns';
 import type { GdcProjectRef } from '../../datasources/gdc/models';
 import type { CreateEntitiesInput } from '../../generated/resolvers-types';
 import { badInput } from '../documents';
@@ -14,7 +15,14 @@ import { type SendOptions, sendDocument } from './transaction';
  * the transaction id), or with `chunkSize` several, parents first. The document streams from the
  * caller to a spool and from there upstream; it is read again, never held whole.
  */
-export async function createEntities(api: GdcApi, project: GdcProjectRef, input: CreateEntitiesInput, maxBytes: number, maxColumns: number): Promise<SubmissionResultModel> {
+export async function createEntities(
+  api: GdcApi,
+  project: GdcProjectRef,
+  input: CreateEntitiesInput,
+  maxBytes: number,
+  parentRanks: Map<string, number> | null = null,
+  maxColumns: number = DEFAULT_MAX_COLUMNS,
+): Promise<SubmissionResultModel> {
   const options: SendOptions = { method: input.upsert ? 'PUT' : 'POST', dryRun: input.dryRun ?? false, async: input.async ?? false };
   const chunkSize = checkChunkSize(input.chunkSize, options);
   const doc = await openDocument(input, maxBytes, maxColumns);
@@ -22,7 +30,7 @@ export async function createEntities(api: GdcApi, project: GdcProjectRef, input:
     if (chunkSize) {
       // Chunks need every entity's type before the first is sent.
       const scan = await scanDocument(doc);
-      if (scan.count > 0) return await sendInChunks(api, project, doc, options, chunkSize, scan);
+      if (scan.count > 0) return await sendInChunks(api, project, doc, options, chunkSize, scan, parentRanks);
     }
     if (doc.format === 'json') return await sendDocument(api, project, doc, options, null);
     // The TSV/CSV lines of entities (so errors name rows) are counted while the document goes up.
