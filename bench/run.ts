@@ -5,6 +5,7 @@ import { runGdcBulk } from './gdc-bulk';
 import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
 import { runUpload } from './upload';
+import { runValidation } from './validation';
 
 /**
  * `npm run bench`: every benchmark prints ratios against a baseline measured in the same run.
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   graph: runGraph,
   hostile: runHostile,
   upload: runUpload,
+  validation: runValidation,
 };
 
 async function main(): Promise<void> {

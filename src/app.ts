@@ -27,6 +27,7 @@ import { sendError } from './http/error-body';
 import { hostOrigin } from './http/host-origin';
 import { InflightBytes } from './http/inflight-bytes';
 import { inputLimits } from './http/input-limits';
+import { bodyJsonLimits } from './http/bounded-json';
 import { requestBody } from './http/request-body';
 import type { Lifecycle } from './lifecycle';
 import { registry } from './metrics';
@@ -68,6 +69,8 @@ function errorFormatter(deps: AppDeps) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const tokens = tokenLimitError(formatted.message, deps.limits.tokens);
     if (tokens) return { message: tokens.message, extensions: tokens.extensions };
+    // With introspection off, "Did you mean …" would still name fields, types, arguments and enum values.
+    if (!deps.introspection) formatted = withoutSuggestions(formatted);
     if (formatted.extensions?.limit) return { ...formatted, extensions: { ...formatted.extensions, code: 'LIMIT_EXCEEDED' } };
     if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
       // An upload stream that failed because of the request itself (client gone, broken multipart).
@@ -78,8 +81,19 @@ function errorFormatter(deps: AppDeps) {
       }
       deps.logger.error({ err: error }, 'unexpected resolver error');
     }
+    // Apollo labels every validation error GRAPHQL_VALIDATION_FAILED; a rule that set its own code (subscriptions: BAD_REQUEST) keeps it.
+    const own = (error as { originalError?: { extensions?: Record<string, unknown> } } | null)?.originalError?.extensions?.code;
+    if (formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' && typeof own === 'string') return { ...formatted, extensions: { ...formatted.extensions, code: own } };
     return formatted;
   };
+}
+
+/** graphql-js words suggestions as "Did you mean X?" (and "Did you mean X, Y, or Z?") at the end of a sentence. */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const message = formatted.message.replace(SUGGESTION, '');
+  return message === formatted.message ? formatted : { ...formatted, message };
 }
 
 async function startApollo(deps: AppDeps, graph: LiveGraph): Promise<ApolloServer<GatewayContext>> {
@@ -139,7 +153,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const callers = oncePerRequest(hostOrigin({ ...deps.callers, openToAnyOrigin: (req) => isGraphiqlGet(req) }));
   // After auth and credentials: a refused caller's body is never read (nor 100 Continue sent).
   const body = oncePerRequest(
-    requestBody({ maxBytes: deps.bodies.maxRequestBytes, inflight: new InflightBytes(deps.bodies.maxInflightBytes), acceptCompressed: deps.bodies.acceptCompressed }),
+    requestBody({ jsonLimits: bodyJsonLimits(deps.limits), maxBytes: deps.bodies.maxRequestBytes, inflight: new InflightBytes(deps.bodies.maxInflightBytes), acceptCompressed: deps.bodies.acceptCompressed }),
   );
   const finalErrors = bodyErrors(deps.logger, deps.maxUploadBytes);
 

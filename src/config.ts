@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { REAL_DATA } from './paths';
+import { DEFAULT_MAX_COLUMNS } from './rules/shared/columns';
 
 /** Every environment variable the gateway reads, parsed and typed in one place. */
 export interface Config {
@@ -123,9 +124,31 @@ export interface QueryLimits {
   tokens: number;
   /** MAX_INPUT_DEPTH: nesting of JSON input (variables, JSON documents) and of literals in the query. */
   inputDepth: number;
+  /** MAX_JSON_KEYS: keys of one object in JSON input (bodies, variables, JSON documents). */
+  jsonKeys: number;
+  /** MAX_JSON_NODES: values in one JSON input, all levels together. */
+  jsonNodes: number;
+  /** MAX_JSON_STRING_LENGTH: characters of one string in JSON input. */
+  jsonStringLength: number;
+  /** MAX_LIST_ITEMS: items of one list in a request (variables, literals); checked while the body is parsed. */
+  listItems: number;
+  /** MAX_COLUMNS: columns of one TSV/CSV document, checked on its header line. */
+  columns: number;
 }
 
-export const DEFAULT_LIMITS: QueryLimits = { aliases: 30, rootFields: 20, depth: 15, tokens: 20_000, inputDepth: 64 };
+export const DEFAULT_LIMITS: QueryLimits = {
+  aliases: 30,
+  rootFields: 20,
+  depth: 15,
+  tokens: 20_000,
+  inputDepth: 64,
+  jsonKeys: 1_000,
+  jsonNodes: 500_000,
+  // A document may come inline as one string: strings cost their size, not a multiple, so the body's budget is theirs.
+  jsonStringLength: 100 * 1024 * 1024,
+  listItems: 10_000,
+  columns: DEFAULT_MAX_COLUMNS,
+};
 
 export interface AuthConfig {
   /** GATEWAY_API_KEYS / GATEWAY_API_KEYS_FILE: when any, every request needs `Authorization: Bearer <key>`. */
@@ -292,6 +315,11 @@ export function loadConfig(env: Env = process.env): Config {
       depth: positive(env, 'MAX_DEPTH', DEFAULT_LIMITS.depth),
       tokens: positive(env, 'MAX_TOKENS', DEFAULT_LIMITS.tokens),
       inputDepth: positive(env, 'MAX_INPUT_DEPTH', DEFAULT_LIMITS.inputDepth),
+      jsonKeys: positive(env, 'MAX_JSON_KEYS', DEFAULT_LIMITS.jsonKeys),
+      jsonNodes: positive(env, 'MAX_JSON_NODES', DEFAULT_LIMITS.jsonNodes),
+      jsonStringLength: positive(env, 'MAX_JSON_STRING_LENGTH', DEFAULT_LIMITS.jsonStringLength),
+      listItems: positive(env, 'MAX_LIST_ITEMS', DEFAULT_LIMITS.listItems),
+      columns: positive(env, 'MAX_COLUMNS', DEFAULT_LIMITS.columns),
     },
     auth: { apiKeys: apiKeys(env), allowCredentialFallback: bool(env, 'ALLOW_CREDENTIAL_FALLBACK', false) },
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000),

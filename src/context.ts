@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { EncodeWriteConfig, GatewayInfoModel } from './config';
+import type { EncodeWriteConfig, GatewayInfoModel, QueryLimits } from './config';
 import type { Credentials } from './credentials';
 import { type EncodeApi, EncodeClient } from './datasources/encode/client';
 import { createEncodeLoaders, type EncodeLoaders } from './datasources/encode/loaders';
@@ -48,6 +48,8 @@ export interface ContextDeps {
   uploads: UploadSettings;
   /** MAX_UPSTREAM_CALLS */
   maxUpstreamCalls: number;
+  /** Query and input limits; documents are held to MAX_COLUMNS and the JSON shape limits. */
+  limits: QueryLimits;
   /** GDC node types ranked parents first, from the typed graph's last dictionary read (null: none read). */
   gdcParentRanks?: () => Map<string, number> | null;
 }
@@ -87,8 +89,8 @@ export function createContextFactory(deps: ContextDeps) {
       gdc,
       loaders,
       services: {
-        encode: new EncodeRegistrationService(encode, loaders.encode, { ...deps.encodeWrites, maxUploadBytes: deps.maxUploadBytes }, upstreamCalls),
-        gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes, deps.gdcParentRanks),
+        encode: new EncodeRegistrationService(encode, loaders.encode, { ...deps.encodeWrites, maxUploadBytes: deps.maxUploadBytes, limits: deps.limits }, upstreamCalls),
+        gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes, deps.gdcParentRanks, deps.limits.columns),
         uploads: {
           encode: new EncodeUploadService(encode, s3, limits, observe),
           // One set of upload settings for both upstreams (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS, MAX_DATA_FILE_BYTES).

@@ -1,9 +1,9 @@
-import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
   type ASTVisitor,
   GraphQLError,
   Kind,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
@@ -44,6 +44,80 @@ function countRootFields(context: ValidationContext, set: SelectionSetNode, seen
 }
 
 /**
+ * Aliases of each operation with every fragment counted once per spread: a fragment of 50 aliases
+ * spread 20 times runs 1,000 aliased fields (graphql-armor counts it once). Each fragment's own
+ * total is computed once, so the count is linear in the document however the spreads nest.
+ */
+function aliasesRule(max: number, record: boolean): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    const perFragment = new Map<string, number>();
+    const count = (set: SelectionSetNode, visiting: Set<string>): number => {
+      let n = 0;
+      for (const s of set.selections) {
+        if (s.kind === Kind.FIELD) n += (s.alias ? 1 : 0) + (s.selectionSet ? count(s.selectionSet, visiting) : 0);
+        else if (s.kind === Kind.INLINE_FRAGMENT) n += count(s.selectionSet, visiting);
+        else n += fragmentAliases(s.name.value, visiting);
+        // Past the limit the exact figure does not matter (and spreads could make it astronomical).
+        if (n > max) return max + 1;
+      }
+      return n;
+    };
+    const fragmentAliases = (name: string, visiting: Set<string>): number => {
+      const known = perFragment.get(name);
+      if (known !== undefined) return known;
+      const fragment = context.getFragment(name);
+      // Unknown fragments and cycles are other rules' errors.
+      if (!fragment || visiting.has(name)) return 0;
+      visiting.add(name);
+      const n = count(fragment.selectionSet, visiting);
+      visiting.delete(name);
+      perFragment.set(name, n);
+      return n;
+    };
+    return {
+      OperationDefinition(operation: OperationDefinitionNode) {
+        const n = count(operation.selectionSet, new Set());
+        if (n > max) context.reportError(limitError('MAX_ALIASES', max, `The operation has more than ${max} aliases (fragments counted once per spread)`, record));
+      },
+    };
+  };
+}
+
+/**
+ * Object and list literals nested deeper than MAX_INPUT_DEPTH (as JSON variables are): the bracket
+ * count before parsing allows 2 × MAX_DEPTH + MAX_INPUT_DEPTH, which left room for a 90-deep literal.
+ */
+function literalDepthRule(max: number, record: boolean): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    let depth = 0;
+    let reported = false;
+    const enter = () => {
+      if (++depth > max && !reported) {
+        reported = true;
+        context.reportError(limitError('MAX_INPUT_DEPTH', max, `A literal in the query nests more than ${max} levels deep`, record));
+      }
+    };
+    const leave = () => void depth--;
+    return { ObjectValue: { enter, leave }, ListValue: { enter, leave } };
+  };
+}
+
+/** Subscriptions need a long-lived transport this gateway does not offer: a client error, not a 500. */
+function noSubscriptionsRule(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(operation) {
+      if (operation.operation !== 'subscription') return;
+      context.reportError(
+        new GraphQLError('Subscriptions are not served: this gateway answers queries and mutations over HTTP POST (and queries over GET); poll a query instead', {
+          nodes: [operation],
+          extensions: { code: 'BAD_REQUEST' },
+        }),
+      );
+    },
+  };
+}
+
+/**
  * `record: false` checks without counting refusals in the metrics: the query fast path
  * (src/apollo/query-fast-path.ts) hands a refused document to Apollo, which refuses and counts it.
  *
@@ -53,11 +127,9 @@ function countRootFields(context: ValidationContext, set: SelectionSetNode, seen
  */
 export function limitRules(limits: QueryLimits, { record = true }: { record?: boolean } = {}): ValidationRule[] {
   return [
-    maxAliasesRule({
-      n: limits.aliases,
-      propagateOnRejection: false,
-      onReject: [(ctx, err) => ctx?.reportError(limitError('MAX_ALIASES', limits.aliases, `The document has ${found(err)} aliases, more than allowed`, record))],
-    }),
+    noSubscriptionsRule,
+    aliasesRule(limits.aliases, record),
+    literalDepthRule(limits.inputDepth, record),
     maxDepthRule({
       n: limits.depth,
       propagateOnRejection: false,

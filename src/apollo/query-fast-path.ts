@@ -29,6 +29,8 @@ import {
   type ValidationRule,
 } from 'graphql';
 
+import { type JsonLimits, JsonSyntaxError, parseBoundedJson } from '../http/bounded-json';
+
 type Next = (err?: unknown) => void;
 
 export interface QueryFastPathOptions<C> {

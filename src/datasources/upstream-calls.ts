@@ -60,6 +60,22 @@ export class UpstreamCalls {
     if (n > 0) this.granted += n;
   }
 
+  /**
+   * Refuses up front work that needs at least `needed` more reads than the cap leaves (a list of
+   * ids the loaders would need that many calls for), before anything proportional to it is built
+   * or sent: the same LIMIT_EXCEEDED the cap answers once reached, with what was asked.
+   */
+  expect(needed: number, what: string): void {
+    const left = this.max + this.writes + this.granted - this.reads;
+    if (needed <= left) return;
+    recordLimitRefusal('MAX_UPSTREAM_CALLS');
+    throw new GraphQLError(
+      `${what} needs at least ${needed} upstream calls, more than the ${left} this operation has left (MAX_UPSTREAM_CALLS=${this.max}): ` +
+        'ask for fewer records per operation, or raise MAX_UPSTREAM_CALLS',
+      { extensions: { code: 'LIMIT_EXCEEDED', limit: 'MAX_UPSTREAM_CALLS', max: this.max, needed } },
+    );
+  }
+
   private read(pool: UpstreamPool, req: UpstreamRequest): Promise<UpstreamResponse> {
     const key = memoKey(pool.name, req);
     const shared = req.fresh ? undefined : this.memo.get(key);

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { recordLimitRefusal } from '../metrics';
+import { JsonLimitError } from './bounded-json';
 import { sendError } from './error-body';
 
 interface HttpishError extends Error {
@@ -17,6 +18,10 @@ interface HttpishError extends Error {
  */
 export function bodyErrors(logger: Logger, maxBodyBytes: number) {
   return (err: HttpishError, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof JsonLimitError) {
+      recordLimitRefusal(err.limit);
+      return sendError(res, 400, err.message, err.code, { limit: err.limit, max: err.max });
+    }
     const status = err.status ?? err.statusCode ?? 500;
     if (err.type === 'entity.parse.failed') {
       return sendError(res, 400, `The request body must be a JSON object (a GraphQL request): ${err.message}`, 'BAD_REQUEST');

@@ -2,15 +2,18 @@ import type { NextFunction, Request, Response } from 'express';
 import type { QueryLimits } from '../config';
 import { recordLimitRefusal } from '../metrics';
 import { bracketDepth, jsonDeeperThan } from '../nesting';
+import { bodyJsonLimits, checkJsonShape, JsonLimitError } from './bounded-json';
 import { sendError } from './error-body';
 
 /**
  * Refuses, before Apollo parses anything, a query whose brackets nest deeper than selections
  * (MAX_DEPTH, each level `{` and `(`) plus literals (MAX_INPUT_DEPTH) could need, and variables
- * nested deeper than MAX_INPUT_DEPTH. Runs after the JSON and multipart body parsers.
+ * nested deeper than MAX_INPUT_DEPTH, and a body beyond the JSON shape limits (MAX_JSON_KEYS,
+ * MAX_LIST_ITEMS, ...) that the bounded parser did not read. Runs after the body parsers.
  */
 export function inputLimits(limits: QueryLimits) {
   const queryMax = 2 * limits.depth + limits.inputDepth;
+  const shape = bodyJsonLimits(limits);
   return (req: Request, res: Response, next: NextFunction) => {
     const source = (req.method === 'GET' ? req.query : req.body) as Record<string, unknown> | undefined;
     if (!source || typeof source !== 'object') return next();
@@ -21,6 +24,14 @@ export function inputLimits(limits: QueryLimits) {
     const deep =
       typeof variables === 'string' ? bracketDepth(variables, limits.inputDepth + 1) > limits.inputDepth + 1 : jsonDeeperThan(variables, limits.inputDepth + 1);
     if (deep) return refuse(res, `The variables nest more than ${limits.inputDepth} levels deep (MAX_INPUT_DEPTH=${limits.inputDepth})`);
+    // Bodies read by another parser (multipart operations) get the JSON shape limits here.
+    try {
+      checkJsonShape(source, shape);
+    } catch (err) {
+      if (!(err instanceof JsonLimitError)) throw err;
+      recordLimitRefusal(err.limit);
+      return sendError(res, 400, err.message, err.code, { limit: err.limit, max: err.max });
+    }
     next();
   };
 }

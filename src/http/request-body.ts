@@ -1,3 +1,4 @@
+import { type JsonLimits, JsonSyntaxError, parseBoundedJson } from './bounded-json';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Transform } from 'node:stream';
@@ -13,6 +14,8 @@ export interface RequestBodyOptions {
   inflight: InflightBytes;
   /** ACCEPT_COMPRESSED_BODIES: false = compressed bodies are refused with 415. */
   acceptCompressed: boolean;
+  /** Shape limits the JSON is parsed under (MAX_JSON_KEYS, MAX_LIST_ITEMS, ...: src/http/bounded-json.ts). */
+  jsonLimits: JsonLimits;
 }
 
 type BodyRequest = IncomingMessage & { body?: unknown };
@@ -27,14 +30,6 @@ const DECODERS: Record<string, () => Transform> = {
 /** JSON (`application/json`, `application/graphql-response+json`, any `+json`). */
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 const MULTIPART_TYPE = /^multipart\/form-data\s*(;|$)/i;
-
-/**
- * The one place a request body becomes a value. Kept a single call so that a bounded streaming
- * parser (MAX_JSON_KEYS, MAX_JSON_NODES, MAX_LIST_ITEMS) can take its place.
- */
-export function parseJsonBody(text: string): unknown {
-  return JSON.parse(text);
-}
 
 /** RFC 2046 §5.1.1: 1 to 70 of these characters, not ending in a space. */
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
@@ -155,12 +150,14 @@ export function requestBody(options: RequestBodyOptions): NodeMiddleware {
         // body-parser's strict JSON: an object or an array, nothing else.
         const first = /\S/.exec(text)![0];
         if (first !== '{' && first !== '[') return badBody(res, `Unexpected token ${first}: not a JSON object or array`);
-        try {
-          req.body = parseJsonBody(text);
-        } catch (err) {
-          return badBody(res, (err as Error).message);
-        }
-        next();
+        parseBoundedJson(text, options.jsonLimits).then(
+          (body) => {
+            req.body = body;
+            next();
+          },
+          // A shape limit (MAX_JSON_KEYS, ...) goes to the error handler: 400 LIMIT_EXCEEDED naming it.
+          (err: unknown) => (err instanceof JsonSyntaxError ? badBody(res, err.message) : next(err)),
+        );
       },
     });
   };

@@ -1,5 +1,6 @@
 import type { QueryResolvers } from '../generated/resolvers-types';
 import type { EncodeFrame } from '../datasources/encode/models';
+import { recordRequestsFor } from '../datasources/encode/loaders';
 import { badInput } from '../services/documents';
 
 const FRAMES: Record<string, EncodeFrame> = { OBJECT: 'object', EDIT: 'edit', EMBEDDED: 'embedded' };
@@ -11,6 +12,7 @@ export const encodeQueries: Pick<QueryResolvers, 'encodeRecord' | 'encodeRecords
     !frame || frame === 'OBJECT' ? ctx.loaders.encode.record.load(id) : ctx.encode.getRecord(id, FRAMES[frame]),
 
   encodeRecords: async (_p, { ids }, ctx) => {
+    ctx.upstreamCalls.expect(recordRequestsFor(ids), `encodeRecords with ${ids.length} ids`);
     const records = await ctx.loaders.encode.record.loadMany(ids);
     return records.map((r) => {
       if (r instanceof Error) throw r;

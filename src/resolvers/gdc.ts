@@ -1,5 +1,6 @@
 import type { EntityResultResolvers, MutationResolvers, QueryResolvers } from '../generated/resolvers-types';
 import { parseProject } from '../datasources/gdc/client';
+import { entityRequestsFor } from '../datasources/gdc/loaders';
 import type { GdcDocumentFormat } from '../datasources/gdc/models';
 import { badInput } from '../services/documents';
 import { uniqueKeysOf } from '../services/gdc/envelope';
@@ -12,6 +13,7 @@ export const gdcQueries: Pick<
 > = {
   gdcEntities: async (_p, { project, ids }, ctx) => {
     parseProject(project); // a malformed project is the caller's error, before any upstream call
+    ctx.upstreamCalls.expect(entityRequestsFor(ids), `gdcEntities with ${ids.length} ids`);
     const entities = await ctx.loaders.gdc.entity.loadMany(ids.map((id) => ({ project, id })));
     return entities.map((e) => {
       if (e instanceof Error) throw e;

@@ -1,6 +1,8 @@
 import { GraphQLError } from 'graphql';
-import { DEFAULT_LIMITS } from '../config';
-import { jsonDeeperThan } from '../nesting';
+import { DEFAULT_LIMITS, type QueryLimits } from '../config';
+import { documentJsonLimits, JsonLimitError, JsonSyntaxError, parseBoundedJson } from '../http/bounded-json';
+import { recordLimitRefusal } from '../metrics';
+import type { ColumnLimitError } from '../rules/shared/columns';
 
 export type DocumentFormat = 'json' | 'tsv' | 'csv';
 
@@ -20,16 +22,28 @@ export function detectFormat(text: string, filename?: string | null, given?: Doc
   return header.includes('\t') || !header.includes(',') ? 'tsv' : 'csv';
 }
 
-/** JSON text as a list of entities: one object or an array of objects, with a clear error otherwise. */
-export function parseJsonEntities(text: string, argument = 'document'): Record<string, unknown>[] {
+/** A document's shape refused by a limit (MAX_COLUMNS, MAX_JSON_KEYS, ...): LIMIT_EXCEEDED naming it. */
+export function documentLimitError(err: ColumnLimitError | JsonLimitError, argument: string): GraphQLError {
+  recordLimitRefusal(err.limit);
+  return new GraphQLError(err.message, { extensions: { code: err instanceof JsonLimitError ? err.code : 'LIMIT_EXCEEDED', limit: err.limit, max: err.max, argument } });
+}
+
+/**
+ * JSON text as a list of entities: one object or an array of objects, with a clear error otherwise.
+ * Parsed under the JSON shape limits, yielding to the event loop as it goes (src/http/bounded-json.ts).
+ */
+export async function parseJsonEntities(text: string, argument = 'document', limits: QueryLimits = DEFAULT_LIMITS): Promise<Record<string, unknown>[]> {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = await parseBoundedJson(text, documentJsonLimits(limits));
   } catch (err) {
-    throw badInput(`The ${argument} is not valid JSON: ${(err as Error).message}`, argument);
-  }
-  if (jsonDeeperThan(value, DEFAULT_LIMITS.inputDepth)) {
-    throw badInput(`The ${argument} nests more than ${DEFAULT_LIMITS.inputDepth} levels deep (MAX_INPUT_DEPTH)`, argument);
+    if (err instanceof JsonLimitError) {
+      // Nesting keeps the wording it had (BAD_USER_INPUT): the parser and every walk recurse.
+      if (err.limit === 'MAX_INPUT_DEPTH') throw badInput(`The ${argument} nests more than ${limits.inputDepth} levels deep (MAX_INPUT_DEPTH)`, argument);
+      throw documentLimitError(err, argument);
+    }
+    if (err instanceof JsonSyntaxError) throw badInput(`The ${argument} is not valid JSON: ${err.message}`, argument);
+    throw err;
   }
   const list = Array.isArray(value) ? value : [value];
   list.forEach((item, i) => {

@@ -102,7 +102,25 @@ describe('loadConfig: safety settings', () => {
     const c = loadConfig({});
     expect(c.host).toBe('127.0.0.1');
     expect(c).toMatchObject({ maxUpstreamCalls: 50, shutdownGraceMs: 25_000, introspection: true, auth: { apiKeys: [], allowCredentialFallback: false } });
-    expect(c.limits).toEqual({ aliases: 30, rootFields: 20, depth: 15, tokens: 20_000, inputDepth: 64 });
+    expect(c.limits).toEqual({
+      aliases: 30,
+      rootFields: 20,
+      depth: 15,
+      tokens: 20_000,
+      inputDepth: 64,
+      jsonKeys: 1_000,
+      jsonNodes: 500_000,
+      jsonStringLength: 104_857_600,
+      listItems: 10_000,
+      columns: 2_000,
+    });
+  });
+
+  it('reads the JSON and document shape limits, refusing 0 and non-integers in one line', () => {
+    const c = loadConfig({ MAX_JSON_KEYS: '50', MAX_JSON_NODES: '7', MAX_JSON_STRING_LENGTH: '9', MAX_LIST_ITEMS: '3', MAX_COLUMNS: '4' });
+    expect(c.limits).toMatchObject({ jsonKeys: 50, jsonNodes: 7, jsonStringLength: 9, listItems: 3, columns: 4 });
+    expect(() => loadConfig({ MAX_LIST_ITEMS: '0' })).toThrow(/^MAX_LIST_ITEMS must be at least 1$/);
+    expect(() => loadConfig({ MAX_COLUMNS: 'many' })).toThrow(/^MAX_COLUMNS must be a non-negative integer, got 'many'$/);
   });
 
   it('reads API keys from the variable and from a file, and refuses short keys', () => {

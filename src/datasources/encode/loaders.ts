@@ -92,6 +92,25 @@ async function loadValidRecords(api: EncodeApi, ids: readonly string[], fallback
   return checked.map((c) => (typeof c === 'string' ? loaded[next++] : c));
 }
 
+/**
+ * Searches `loadRecords` sends for these ids at the least (one per URL-length chunk of each kind
+ * of identifier; misses then cost a GET each), so a list beyond the call cap is refused unsent.
+ */
+export function recordRequestsFor(ids: readonly string[]): number {
+  if (ids.length <= 1) return ids.length;
+  const byField = new Map<IdentifierField, Set<string>>();
+  for (const id of ids) {
+    const { field, value } = searchKey(id);
+    if (!field) continue;
+    const values = byField.get(field);
+    if (values) values.add(value);
+    else byField.set(field, new Set([value]));
+  }
+  let searches = 0;
+  for (const [field, values] of byField) searches += chunkByLength(field, [...values]).length;
+  return searches;
+}
+
 /** Built per request: the cache must never outlive one caller's credentials. */
 export function createEncodeLoaders(api: EncodeApi): EncodeLoaders {
   const prime = (record: EncodeRecord) => {

@@ -15,7 +15,11 @@ export interface GdcEntityKey {
 /** Groups the ids asked in one tick by project, so each project costs one GET /entities/<ids>. */
 export async function loadEntities(api: GdcApi, keys: readonly GdcEntityKey[]): Promise<(GdcEntity | null)[]> {
   const byProject = new Map<string, number[]>();
-  keys.forEach((k, i) => byProject.set(k.project, [...(byProject.get(k.project) ?? []), i]));
+  keys.forEach((k, i) => {
+    const indexes = byProject.get(k.project);
+    if (indexes) indexes.push(i);
+    else byProject.set(k.project, [i]);
+  });
   const results: (GdcEntity | null)[] = new Array(keys.length).fill(null);
   await Promise.all(
     [...byProject].flatMap(([project, indexes]) => {
@@ -29,6 +33,11 @@ export async function loadEntities(api: GdcApi, keys: readonly GdcEntityKey[]): 
     }),
   );
   return results;
+}
+
+/** GETs `loadEntities` sends for these ids of one project at the least (distinct ids, IDS_PER_REQUEST each). */
+export function entityRequestsFor(ids: readonly string[]): number {
+  return Math.ceil(new Set(ids).size / IDS_PER_REQUEST);
 }
 
 export interface GdcLoaders {

@@ -30,10 +30,18 @@ export interface TsvDocument {
 
 export class TsvHeaderError extends Error {}
 
+export { ColumnLimitError } from '../shared/columns';
+
+import { checkColumns, DEFAULT_MAX_COLUMNS } from '../shared/columns';
+
 const LINE_BREAK = /\r\n|\n|\r/;
 
-/** Splits a TSV document into rows of named cells; header problems throw, row problems are reported per row. */
-export function parseTsv(text: string): TsvDocument {
+/**
+ * Splits a TSV document into rows of named cells; header problems throw, row problems are reported
+ * per row. A line of more than `maxColumns` cells throws ColumnLimitError before any line is split.
+ */
+export function parseTsv(text: string, maxColumns = DEFAULT_MAX_COLUMNS): TsvDocument {
+  checkColumns(text, '\t', maxColumns, false, 'TSV');
   const lines = text.replace(/^\uFEFF/, '').split(LINE_BREAK);
   const header = (lines[0] ?? '').split('\t').map((h) => h.trim());
   if (header.every((h) => h === '')) throw new TsvHeaderError('line 1 must be the header of property names, and it is empty');

@@ -32,24 +32,57 @@ pythonRegExp.code = 'pythonRegExp';
 
 const COMBINATORS = new Set(['anyOf', 'oneOf']);
 
-function isUnder(child: ErrorObject, combinator: ErrorObject): boolean {
-  return child !== combinator && child.schemaPath.startsWith(`${combinator.schemaPath}/`);
+/** Every proper prefix of a schema path that ends at a `/`: the combinators an error may sit under. */
+function* ancestors(schemaPath: string): Generator<string> {
+  for (let i = schemaPath.indexOf('/'); i !== -1; i = schemaPath.indexOf('/', i + 1)) yield schemaPath.slice(0, i);
 }
 
+/**
+ * Linear in the errors (times the schema's depth): an object with N unexpected properties yields N
+ * ajv errors, and comparing each with each (as a first version did) blocked the event loop for
+ * seconds at 40,000 keys. An error belongs under a combinator when the combinator's schemaPath is a
+ * proper `/`-prefix of its own; combinators are found by those prefixes in a set.
+ */
 export function toPythonErrors(errors: ErrorObject[]): SchemaError[] {
+  // Errors under each combinator schemaPath, in their original order (what each context is built from).
+  const under = new Map<string, ErrorObject[]>();
+  for (const e of errors) if (COMBINATORS.has(e.keyword)) under.set(e.schemaPath, []);
+  if (under.size) {
+    for (const e of errors) {
+      for (const prefix of ancestors(e.schemaPath)) under.get(prefix)?.push(e);
+    }
+  }
+  // Contexts depend only on the combinator's schemaPath: built once per path.
+  const contexts = new Map<string, SchemaError[]>();
   const build = (pool: ErrorObject[]): SchemaError[] => {
+    const combinatorPaths = new Set<string>();
+    for (const c of pool) if (COMBINATORS.has(c.keyword)) combinatorPaths.add(c.schemaPath);
     // Direct members of the pool: not inside another combinator that is itself in the pool.
-    const direct = pool.filter((e) => !pool.some((c) => COMBINATORS.has(c.keyword) && isUnder(e, c)));
+    const direct = combinatorPaths.size ? pool.filter((e) => !some(ancestors(e.schemaPath), (p) => combinatorPaths.has(p))) : pool;
     return merged(direct).map((e) => {
-      const context = COMBINATORS.has(e.keyword) ? build(errors.filter((x) => isUnder(x, e))) : [];
-      return { message: messageOf(e), path: pathOf(e), keyword: e.keyword, context };
+      let context: SchemaError[] = [];
+      if (COMBINATORS.has(e.keyword)) {
+        context = contexts.get(e.schemaPath) ?? build(under.get(e.schemaPath)!);
+        contexts.set(e.schemaPath, context);
+      }
+      return pythonError(e, context);
     });
   };
   return build(errors);
 }
 
+/** One (merged) ajv error reworded as jsonschema, with the errors under it when it is a combinator. */
+export function pythonError(e: ErrorObject, context: SchemaError[]): SchemaError {
+  return { message: messageOf(e), path: pathOf(e), keyword: e.keyword, context };
+}
+
+function some<T>(items: Iterable<T>, test: (item: T) => boolean): boolean {
+  for (const item of items) if (test(item)) return true;
+  return false;
+}
+
 /** jsonschema reports all unexpected properties of one object in one error; ajv reports one each. */
-function merged(errors: ErrorObject[]): ErrorObject[] {
+export function merged(errors: ErrorObject[]): ErrorObject[] {
   const out: ErrorObject[] = [];
   const seen = new Map<string, ErrorObject & { extras?: string[] }>();
   for (const e of errors) {

@@ -1,7 +1,8 @@
 import { castCells } from '../../rules/encode/cast';
 import type { TypeInfo } from '../../rules/encode/profiles';
-import { parseTsv, RECORD_ID, TsvHeaderError } from '../../rules/encode/tsv';
-import { badInput, parseJsonEntities } from '../documents';
+import { DEFAULT_LIMITS, type QueryLimits } from '../../config';
+import { ColumnLimitError, parseTsv, RECORD_ID, TsvHeaderError } from '../../rules/encode/tsv';
+import { badInput, documentLimitError, parseJsonEntities } from '../documents';
 import { type EntityErrorModel, entityError } from '../result';
 import type { SubmissionDocument } from '../submission-document';
 
@@ -24,19 +25,20 @@ export interface InputRecord {
 }
 
 /** The records of a document, JSON (not cast: JSON has types) or TSV (eu_register's format). */
-export function readRawRecords(doc: SubmissionDocument): RawRecord[] {
+export async function readRawRecords(doc: SubmissionDocument, limits: QueryLimits = DEFAULT_LIMITS): Promise<RawRecord[]> {
   if (doc.format === 'csv') {
     throw badInput('ENCODE input is JSON or tab-separated (TSV), as eu_register reads it; this document looks comma-separated', 'format');
   }
   if (doc.format === 'json') {
-    const records = doc.entities ?? parseJsonEntities(doc.text as string, doc.filename ? 'file' : 'document');
+    const records = doc.entities ?? (await parseJsonEntities(doc.text as string, doc.filename ? 'file' : 'document', limits));
     return records.map((json, index) => ({ index, row: null, json, cells: null, errors: [] }));
   }
   let table;
   try {
-    table = parseTsv(doc.text as string);
+    table = parseTsv(doc.text as string, limits.columns);
   } catch (err) {
     if (err instanceof TsvHeaderError) throw badInput(`The TSV cannot be read: ${err.message}`, doc.filename ? 'file' : 'document');
+    if (err instanceof ColumnLimitError) throw documentLimitError(err, doc.filename ? 'file' : 'document');
     throw err;
   }
   if (!table.rows.length) throw badInput('The TSV has a header but no records', doc.filename ? 'file' : 'document');

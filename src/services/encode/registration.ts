@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { EncodeWriteConfig } from '../../config';
+import type { EncodeWriteConfig, QueryLimits } from '../../config';
 import type { EncodeApi } from '../../datasources/encode/client';
 import type { EncodeLoaders } from '../../datasources/encode/loaders';
 import type { EncodeRecord } from '../../datasources/encode/models';
@@ -23,6 +23,8 @@ import { postRecord, type Written } from './write';
 
 export interface EncodeServiceOptions extends EncodeWriteConfig {
   maxUploadBytes: number;
+  /** MAX_COLUMNS and the JSON shape limits for input documents; unset = the defaults. */
+  limits?: QueryLimits;
 }
 
 export interface CreateOptions {
@@ -62,7 +64,7 @@ export class EncodeRegistrationService {
 
   async create(profile: string, doc: SubmissionDocument, opts: CreateOptions): Promise<SubmissionResultModel> {
     const info = await this.profile(profile);
-    const raws = readRawRecords(doc);
+    const raws = await readRawRecords(doc, this.options.limits);
     this.grantReads(raws.length);
     const inputs: InputRecord[] = [];
     for (const raw of raws) {
@@ -91,7 +93,7 @@ export class EncodeRegistrationService {
   }
 
   async patchMany(doc: SubmissionDocument, opts: PatchOptions): Promise<SubmissionResultModel> {
-    const raws = readRawRecords(doc);
+    const raws = await readRawRecords(doc, this.options.limits);
     return this.patchRecords(raws.map((raw) => ({ raw, id: recordIdOf(raw) })), opts);
   }
 

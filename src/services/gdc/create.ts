@@ -1,4 +1,5 @@
 import type { GdcApi } from '../../datasources/gdc/client';
+import { DEFAULT_MAX_COLUMNS } from '../../rules/shared/columns';
 import type { GdcProjectRef } from '../../datasources/gdc/models';
 import type { CreateEntitiesInput } from '../../generated/resolvers-types';
 import { badInput } from '../documents';
@@ -20,10 +21,11 @@ export async function createEntities(
   input: CreateEntitiesInput,
   maxBytes: number,
   parentRanks: Map<string, number> | null = null,
+  maxColumns: number = DEFAULT_MAX_COLUMNS,
 ): Promise<SubmissionResultModel> {
   const options: SendOptions = { method: input.upsert ? 'PUT' : 'POST', dryRun: input.dryRun ?? false, async: input.async ?? false };
   const chunkSize = checkChunkSize(input.chunkSize, options);
-  const doc = await openDocument(input, maxBytes);
+  const doc = await openDocument(input, maxBytes, maxColumns);
   try {
     if (chunkSize) {
       // Chunks need every entity's type before the first is sent.

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { DEFAULT_MAX_COLUMNS } from '../../rules/shared/columns';
 import type { GdcApi } from '../../datasources/gdc/client';
 import { parseProject } from '../../datasources/gdc/client';
 import type { GdcLoaders } from '../../datasources/gdc/loaders';
@@ -24,11 +25,13 @@ export class GdcSubmissionService {
     private readonly loaders: GdcLoaders,
     private readonly maxUploadBytes: number = 100 * 1024 * 1024,
     private readonly parentRanks: () => Map<string, number> | null = () => null,
+    /** MAX_COLUMNS for TSV/CSV documents. */
+    private readonly maxColumns: number = DEFAULT_MAX_COLUMNS,
   ) {}
 
   /** createEntities: one transaction (or `chunkSize` several), the document streamed, never held whole. */
   create(project: string, input: CreateEntitiesInput): Promise<SubmissionResultModel> {
-    return createEntities(this.api, parseProject(project), input, this.maxUploadBytes, this.parentRanks());
+    return createEntities(this.api, parseProject(project), input, this.maxUploadBytes, this.parentRanks(), this.maxColumns);
   }
 
   /** GDC's PATCH changes only the given properties (a PUT would need the whole entity again). */

@@ -13,7 +13,8 @@ const MAX = 10_000;
 
 async function serve(options: { inflight?: InflightBytes; acceptCompressed?: boolean } = {}) {
   const inflight = options.inflight ?? new InflightBytes(1_000_000);
-  const step = requestBody({ maxBytes: MAX, inflight, acceptCompressed: options.acceptCompressed ?? true });
+  const jsonLimits = { maxKeys: 1000, maxNodes: 100_000, maxStringLength: 1_000_000, maxListItems: 10_000, maxDepth: 64 };
+  const step = requestBody({ maxBytes: MAX, inflight, acceptCompressed: options.acceptCompressed ?? true, jsonLimits });
   const server = http.createServer((req, res) =>
     step(req, res, () => {
       const body = JSON.stringify({ parsed: (req as { body?: unknown }).body });

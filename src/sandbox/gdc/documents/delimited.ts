@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { Dictionary } from '../../../rules/gdc/dictionary/model';
+import { checkColumns, DEFAULT_MAX_COLUMNS } from '../../../rules/shared/columns';
 
 export class DelimitedParseError extends Error {
   constructor(readonly problems: string[]) {
@@ -16,6 +17,8 @@ export class DelimitedParseError extends Error {
 export function parseDelimited(text: string, delimiter: '\t' | ',', dictionary: Dictionary): Record<string, unknown>[] {
   let rows: string[][];
   try {
+    // Cells are counted before csv-parse builds a row of them (a line of 1,000,000 cells took GBs).
+    checkColumns(text, delimiter, DEFAULT_MAX_COLUMNS, true, delimiter === ',' ? 'CSV' : 'TSV');
     rows = parse(text, { delimiter, bom: true, relax_quotes: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
   } catch (err) {
     throw new DelimitedParseError([(err as Error).message]);

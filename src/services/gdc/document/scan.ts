@@ -1,6 +1,8 @@
 import { parse } from 'csv-parse';
 import { JsonArraySplitter } from '../../../datasources/json-split';
-import { badInput } from '../../documents';
+import { DEFAULT_LIMITS } from '../../../config';
+import { documentJsonLimits, JsonLimitError, parseBoundedJson } from '../../../http/bounded-json';
+import { badInput, documentLimitError } from '../../documents';
 import type { GdcDocument } from './source';
 
 /** One data record of a TSV/CSV document and the line it starts on (the header is line 1). */
@@ -100,7 +102,7 @@ export async function scanDocument(doc: GdcDocument): Promise<DocumentScan> {
     return i;
   };
   if (doc.format === 'json') {
-    for await (const json of jsonElements(doc)) typeIndex.push(indexOf(typeOfJson(json, typeIndex.length)));
+    for await (const json of jsonElements(doc)) typeIndex.push(indexOf(await typeOfJson(json, typeIndex.length)));
     return { count: typeIndex.length, rows: null, typeIndex, types };
   }
   const rows: number[] = [];
@@ -119,13 +121,20 @@ export async function scanDocument(doc: GdcDocument): Promise<DocumentScan> {
   return { count: rows.length, rows, typeIndex, types };
 }
 
-function typeOfJson(json: string, index: number): string {
-  let value: unknown;
+/** One entity of a JSON document, parsed under the JSON shape limits (one entity may be megabytes). */
+async function parseEntity(json: string, index: number): Promise<unknown> {
   try {
-    value = JSON.parse(json);
+    return await parseBoundedJson(json, ENTITY_LIMITS);
   } catch (err) {
+    if (err instanceof JsonLimitError) throw documentLimitError(err, 'document');
     throw badInput(`Entity ${index} of the document is not valid JSON: ${(err as Error).message}`, 'document');
   }
+}
+
+const ENTITY_LIMITS = documentJsonLimits(DEFAULT_LIMITS);
+
+async function typeOfJson(json: string, index: number): Promise<string> {
+  const value = await parseEntity(json, index);
   const type = value && typeof value === 'object' && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
   return typeof type === 'string' ? type : '';
 }
@@ -143,7 +152,7 @@ export async function entityKeys(doc: GdcDocument): Promise<EntityKey[]> {
   const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
   if (doc.format === 'json') {
     for await (const json of jsonElements(doc)) {
-      const e = (JSON.parse(json) ?? {}) as Record<string, unknown>;
+      const e = ((await parseEntity(json, keys.length)) ?? {}) as Record<string, unknown>;
       keys.push({ type: str(e.type) ?? '', submitterId: str(e.submitter_id), id: str(e.id) });
     }
     return keys;

@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from '../../../../src/config';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,9 +32,9 @@ const options = (extra: Partial<PrepareOptions> = {}): PrepareOptions => ({
 const input = (record: Record<string, unknown>, row: number | null = null) => ({ index: 0, row, record, errors: [] });
 
 describe('reading ENCODE input documents', () => {
-  it('reads a TSV, names row and column of each bad cell, and keeps the other rows', () => {
+  it('reads a TSV, names row and column of each bad cell, and keeps the other rows', async () => {
     const doc = { format: 'tsv' as const, text: 'aliases\tpassage_number\tcolour\nbs-1\t3\t\nbs-2\tfive\tred\nbs-3\t4\t\t\textra\n', entities: null, filename: null };
-    const raws = readRawRecords(doc);
+    const raws = await readRawRecords(doc);
     const rows = raws.map((r) => castRecord(r, info('biosample'), false));
     expect(rows.map((r) => [r.row, r.record])).toEqual([
       [2, { aliases: ['bs-1'], passage_number: 3 }],
@@ -48,9 +49,27 @@ describe('reading ENCODE input documents', () => {
     expect(rows[2].errors.map((e) => e.message)).toEqual(['Row 4: too many cells: 5 cells, but the header has 3 columns']);
   });
 
-  it('refuses comma-separated input and a TSV without records, as the whole request', () => {
-    expect(() => readRawRecords({ format: 'csv', text: 'a,b\n1,2', entities: null, filename: null })).toThrow(/JSON or tab-separated/);
-    expect(() => readRawRecords({ format: 'tsv', text: 'aliases\n# nothing\n', entities: null, filename: null })).toThrow(/no records/);
+  it('refuses comma-separated input and a TSV without records, as the whole request', async () => {
+    await expect(readRawRecords({ format: 'csv', text: 'a,b\n1,2', entities: null, filename: null })).rejects.toThrow(/JSON or tab-separated/);
+    await expect(readRawRecords({ format: 'tsv', text: 'aliases\n# nothing\n', entities: null, filename: null })).rejects.toThrow(/no records/);
+  });
+
+  it('refuses a TSV line of more than MAX_COLUMNS cells as LIMIT_EXCEEDED, naming the line', async () => {
+    const limits = { ...DEFAULT_LIMITS, columns: 3 };
+    const wide = { format: 'tsv' as const, text: 'aliases\tdescription\tpassage_number\nbs-1\tx\t3\t4\n', entities: null, filename: null };
+    await expect(readRawRecords(wide, limits)).rejects.toMatchObject({
+      message: 'The record on line 2 of the TSV has more than 3 columns (MAX_COLUMNS=3)',
+      extensions: { code: 'LIMIT_EXCEEDED', limit: 'MAX_COLUMNS', max: 3 },
+    });
+    expect(await readRawRecords({ ...wide, text: 'aliases\tdescription\tpassage_number\nbs-1\tx\t3\n' }, limits)).toHaveLength(1);
+  });
+
+  it('refuses a JSON document beyond MAX_JSON_KEYS, and reads one with more entities than MAX_LIST_ITEMS', async () => {
+    const limits = { ...DEFAULT_LIMITS, jsonKeys: 2, listItems: 2 };
+    const doc = (text: string) => ({ format: 'json' as const, text, entities: null, filename: null });
+    await expect(readRawRecords(doc('[{"a": 1, "b": 2, "c": 3}]'), limits)).rejects.toMatchObject({ extensions: { code: 'LIMIT_EXCEEDED', limit: 'MAX_JSON_KEYS' } });
+    expect(await readRawRecords(doc('[{"a": 1}, {"a": 2}, {"a": 3}]'), limits)).toHaveLength(3);
+    await expect(readRawRecords(doc('[{"a": 1, "a": 2}]'), limits)).rejects.toMatchObject({ message: expect.stringMatching(/not valid JSON: Duplicate key "a"/), extensions: { code: 'BAD_USER_INPUT' } });
   });
 });
 

@@ -1,0 +1,86 @@
+import { type AttackOutcome, type HostileCase, type HostileTarget, postGraphql } from '../../support/hostile';
+
+/**
+ * GraphQL, JSON and validation (issue 18) at the issue's sizes. MAX_REQUEST_BYTES is raised so
+ * that these bodies get past the byte budget and the JSON shape limits are what is tested; the
+ * upload budget (MAX_UPLOAD_BYTES, which bounds a JSON body on this branch) likewise.
+ */
+const BIG_BODIES = { MAX_REQUEST_BYTES: String(64 * 1024 * 1024), MAX_UPLOAD_BYTES: String(64 * 1024 * 1024) };
+
+const CREATE_GDC = 'mutation C($e: [JSON!]) { createEntities(input: { source: GDC, project: "GDC-INTERNAL", entities: $e, dryRun: true }) { success message } }';
+const CREATE_GDC_DOC = 'mutation D($d: String) { createEntities(input: { source: GDC, project: "GDC-INTERNAL", document: $d, format: TSV, dryRun: true }) { success message } }';
+const CREATE_ENCODE_DOC = 'mutation E($d: String) { createEntities(input: { source: ENCODE, profile: "biosample", document: $d, format: TSV, dryRun: true }) { success message } }';
+const CREATE_ENCODE = 'mutation F($e: [JSON!]) { createEntities(input: { source: ENCODE, profile: "biosample", entities: $e, dryRun: true }) { success message errors { message } } }';
+
+const uuid = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+
+/** `{"k0":0,"k1":0,...}` built as text: a JS object of a million keys would cost the harness too. */
+function objectText(keys: number, key = (i: number) => `k${i}`): string {
+  const parts = new Array<string>(keys);
+  for (let i = 0; i < keys; i++) parts[i] = `"${key(i)}":0`;
+  return `{${parts.join(',')}}`;
+}
+
+function listText(n: number, item: (i: number) => string): string {
+  const parts = new Array<string>(n);
+  for (let i = 0; i < n; i++) parts[i] = JSON.stringify(item(i));
+  return `[${parts.join(',')}]`;
+}
+
+const send = (t: HostileTarget, query: string, variablesText: string): Promise<AttackOutcome> =>
+  postGraphql(t.graphqlUrl, `{"query":${JSON.stringify(query)},"variables":${variablesText}}`);
+
+export const cases: HostileCase[] = [
+  {
+    name: 'json scalar with 1,000,000 keys',
+    env: BIG_BODIES,
+    attack: (t) => send(t, CREATE_GDC, `{"e":[${objectText(1_000_000)}]}`),
+  },
+  {
+    name: 'json scalar with 1,000,000 duplicate keys',
+    env: BIG_BODIES,
+    attack: (t) => send(t, CREATE_GDC, `{"e":[${objectText(1_000_000, () => 'same')}]}`),
+  },
+  {
+    name: 'encodeRecords with 2,000,000 ids',
+    env: BIG_BODIES,
+    attack: (t) => send(t, 'query R($ids: [ID!]!) { encodeRecords(ids: $ids) }', `{"ids":${listText(2_000_000, (i) => `ENCBS${String(i).padStart(6, '0')}`)}}`),
+  },
+  {
+    name: 'gdcEntities with 1,000,000 uuids',
+    env: BIG_BODIES,
+    attack: (t) => send(t, 'query E($ids: [ID!]!) { gdcEntities(project: "GDC-INTERNAL", ids: $ids) }', `{"ids":${listText(1_000_000, uuid)}}`),
+  },
+  {
+    name: 'GDC TSV with 1,000,000 columns',
+    env: BIG_BODIES,
+    attack: (t) => send(t, CREATE_GDC_DOC, JSON.stringify({ d: `${Array.from({ length: 1_000_000 }, (_, i) => `c${i}`).join('\t')}\nx\n` })),
+  },
+  {
+    name: 'ENCODE TSV with 1,000,000 columns',
+    env: BIG_BODIES,
+    attack: (t) => send(t, CREATE_ENCODE_DOC, JSON.stringify({ d: `aliases\tdescription\nlab:a\t${'x\t'.repeat(1_000_000)}\n` })),
+  },
+  {
+    // MAX_JSON_KEYS raised past the record, so the validation itself (linear now) is what runs.
+    name: 'ENCODE record with 40,000 unknown keys',
+    env: { ...BIG_BODIES, MAX_JSON_KEYS: '100000' },
+    attack: async (t) => {
+      const record = objectText(40_000, (i) => `unexpected_${i}`).replace(/^\{/, '{"aliases":["lab:hostile-40k"],');
+      const outcome = await send(t, CREATE_ENCODE, `{"e":[${record}]}`);
+      const text = String(outcome.detail);
+      return { ...outcome, code: outcome.code ?? (/"success":false/.test(text) ? 'VALIDATION_REPORTED' : undefined) };
+    },
+  },
+];
+
+/** What each case must answer: status, code and the limit named (undefined = none named). */
+export const expected: Record<string, { status: number; code: string; limit?: string }> = {
+  'json scalar with 1,000,000 keys': { status: 400, code: 'LIMIT_EXCEEDED', limit: 'MAX_JSON_KEYS' },
+  'json scalar with 1,000,000 duplicate keys': { status: 400, code: 'BAD_REQUEST' },
+  'encodeRecords with 2,000,000 ids': { status: 400, code: 'LIMIT_EXCEEDED', limit: 'MAX_LIST_ITEMS' },
+  'gdcEntities with 1,000,000 uuids': { status: 400, code: 'LIMIT_EXCEEDED', limit: 'MAX_LIST_ITEMS' },
+  'GDC TSV with 1,000,000 columns': { status: 200, code: 'LIMIT_EXCEEDED', limit: 'MAX_COLUMNS' },
+  'ENCODE TSV with 1,000,000 columns': { status: 200, code: 'LIMIT_EXCEEDED', limit: 'MAX_COLUMNS' },
+  'ENCODE record with 40,000 unknown keys': { status: 200, code: 'VALIDATION_REPORTED' },
+};
