@@ -75,7 +75,7 @@ export function createContextFactory(deps: ContextDeps) {
     const locals = res.locals as unknown as RequestLocals;
     const creds = locals.credentials;
     const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls);
-    const encode = new EncodeClient(upstreamCalls.http(deps.upstreams.encode), creds.encode);
+    const encode = new EncodeClient(upstreamCalls.http(deps.upstreams.encode), creds.encode, { allowUsers: deps.encodeWrites.allowUsers });
     const gdc = new GdcClient(upstreamCalls.http(deps.upstreams.gdc), creds.gdcToken);
     const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };
     const { observe, maxDataFileBytes } = deps.uploads;

@@ -1,3 +1,4 @@
+import { linksOf } from '../../rules/encode/links';
 import { labName, prepareAliases } from '../../rules/encode/aliases';
 import { attachmentProperties } from '../../rules/encode/attachments';
 import { checkEncodeIdentifier } from '../../datasources/grammar';
@@ -19,6 +20,8 @@ export interface PrepareOptions {
   access: FileAccess;
   /** A lab's name when a record names its lab by uuid (for alias prefixes). */
   labNameOf(lab: string): Promise<string | null>;
+  /** Why a link value names something other than a record (`/users/x/`, `/_sandbox/faults/`); null when it names a record. */
+  unreachableLink(value: string, linkTo: string[]): Promise<string | null>;
 }
 
 /** A record as it will be sent, with what the gateway found wrong with it before sending. */
@@ -47,6 +50,7 @@ export async function prepareCreate(input: InputRecord, info: TypeInfo, opts: Pr
   // source's name) makes the portal refuse the duplicate.
   const uniquelyNamed = uniqueKeysOf(out.record, info).length > 0;
   if ('aliases' in properties) await aliases(out, opts, !uniquelyNamed);
+  await unreachableLinks(out, info, opts);
   await attachments(out, info, opts.access);
   if (isFileProfile(info)) await digest(out, opts.access);
   out.keys = [...keysOf(out.record), ...uniqueKeysOf(out.record, info)];
@@ -57,6 +61,7 @@ export async function prepareCreate(input: InputRecord, info: TypeInfo, opts: Pr
 export async function preparePatch(input: InputRecord, info: TypeInfo, opts: PrepareOptions): Promise<PreparedRecord> {
   const out = start(input);
   if ('aliases' in (info.schema.properties ?? {}) && out.record.aliases !== undefined) await aliases(out, opts, false);
+  await unreachableLinks(out, info, opts);
   await attachments(out, info, opts.access);
   return out;
 }
@@ -87,6 +92,14 @@ async function aliases(out: PreparedRecord, opts: PrepareOptions, required: bool
       keys: ['aliases'],
       location: 'aliases',
     });
+  }
+}
+
+/** A link to what is not a record fails its row before anything is read or written (rules/encode/reach.ts). */
+async function unreachableLinks(out: PreparedRecord, info: TypeInfo, opts: PrepareOptions): Promise<void> {
+  for (const link of linksOf(info.schema, out.record)) {
+    const why = await opts.unreachableLink(link.value, link.linkTo);
+    if (why) out.errors.push({ ...rowError(out.row, link.property, 'INVALID_LINK', `link '${link.value}' is not allowed: ${why}`), location: link.location });
   }
 }
 

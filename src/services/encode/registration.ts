@@ -3,7 +3,7 @@ import type { EncodeWriteConfig } from '../../config';
 import type { EncodeApi } from '../../datasources/encode/client';
 import type { EncodeLoaders } from '../../datasources/encode/loaders';
 import type { EncodeRecord } from '../../datasources/encode/models';
-import { checkEncodeIdentifier, checkEncodeTypeName } from '../../datasources/grammar';
+import { checkEncodeTypeName } from '../../datasources/grammar';
 import { labName } from '../../rules/encode/aliases';
 import { profileOfRecord } from '../../rules/encode/naming';
 import type { ProfileSet, TypeInfo } from '../../rules/encode/profiles';
@@ -84,8 +84,8 @@ export class EncodeRegistrationService {
   }
 
   async patch(id: string, patch: Record<string, unknown>, opts: PatchOptions): Promise<SubmissionResultModel> {
-    // The id is an argument: outside the identifier grammar it is the request's error, before any upstream call.
-    checkEncodeIdentifier(id);
+    // The id is an argument: outside the identifier grammar, or naming what is not a record, it is the request's error, before any upstream call.
+    await this.api.checkIdentifier(id);
     const raw: RawRecord = { index: 0, row: null, json: patch, cells: null, errors: [] };
     return this.patchRecords([{ raw, id }], opts);
   }
@@ -270,6 +270,8 @@ export class EncodeRegistrationService {
     if (!info) info = (await this.api.profiles(true)).get(name);
     if (!info) throw badInput(`The ENCODE portal has no profile '${name}'`, 'profile');
     if (info.abstract) throw badInput(`'${name}' is an abstract profile; register records of one of its types: ${info.subtypes.join(', ')}`, 'profile');
+    const why = await this.api.unreachableCollection(info.collection);
+    if (why) throw badInput(`profile '${name}' is not valid: ${why}`, 'profile');
     return info;
   }
 
@@ -290,6 +292,8 @@ export class EncodeRegistrationService {
         const found = await this.loaders.record.load(id);
         return typeof found?.name === 'string' ? found.name : null;
       },
+      // Where the link would be looked up (a bare key inside its target's collection) must be a record.
+      unreachableLink: async (value, linkTo) => this.api.unreachable(new LookedUpLinks(await this.api.profiles()).lookupId(value, linkTo)),
     };
   }
 

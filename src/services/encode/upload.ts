@@ -80,7 +80,8 @@ export class EncodeUploadService {
 
   /** The record, its md5/size and fresh credentials; or the refusal that ends the upload before it starts. */
   private async target(id: string): Promise<Target | UploadResultModel> {
-    const record = await this.api.getRecord(id, 'object');
+    const found = await this.api.getUploadTarget(id);
+    const record = found?.record;
     const refuse = (type: string, message: string, keys: string[]) => this.result(id, false, message, null, [entityError(type, message, keys)]);
     if (!record) return refuse('NOT_FOUND', `ENCODE record '${id}' not found`, ['id']);
     if (!record['@type']?.includes('File')) return refuse('INVALID_VALUE', `ENCODE record '${id}' is a ${record['@type']?.[0] ?? 'record'}, not a file`, ['id']);
@@ -93,15 +94,16 @@ export class EncodeUploadService {
       return refuse('INVALID_VALUE', `File ${id} has ${size} bytes, more than the ${this.limits.maxDataFileBytes}-byte limit for data files (MAX_DATA_FILE_BYTES)`, ['file_size']);
     }
 
-    let credentials = record.upload_credentials as EncodeUploadCredentials | undefined;
+    let credentials = found.credentials ?? undefined;
     let renewed = false;
     if (!fresh(credentials)) {
-      const outcome = await this.api.renewUpload(record.uuid);
+      const renewal = await this.api.renewUpload(record.uuid);
+      const { outcome } = renewal;
       if (!outcome.record) {
         const why = outcome.error?.detail ?? outcome.error?.description ?? `HTTP ${outcome.status}`;
         return refuse('INVALID_PERMISSIONS', `The ENCODE portal issues no upload credentials for file ${id} (status ${String(record.status)}): ${why}`, ['status']);
       }
-      credentials = outcome.record.upload_credentials as EncodeUploadCredentials | undefined;
+      credentials = renewal.credentials ?? undefined;
       renewed = true;
       if (!fresh(credentials)) return refuse('UPLOAD_FAILED', `The ENCODE portal renewed the upload credentials of file ${id} but they are missing or already expired`, ['upload_credentials']);
     }

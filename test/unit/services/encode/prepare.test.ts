@@ -25,6 +25,7 @@ const options = (extra: Partial<PrepareOptions> = {}): PrepareOptions => ({
   aliasLab: 'barbara-wold',
   noAliases: false,
   access: { uploadRoot: root, maxBytes: 1_000_000, s3Endpoint: null },
+  unreachableLink: async (value) => (value.startsWith('/users/') ? 'users are not submission records' : null),
   labNameOf: async (id) => (id === '0a6f2a2e-4e6c-4e3a-9a4e-4b0c9b1b7d6e' ? 'michael-snyder' : null),
   ...extra,
 });
