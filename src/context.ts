@@ -12,7 +12,8 @@ import { EncodeRegistrationService } from './services/encode/registration';
 import { EncodeUploadService } from './services/encode/upload';
 import type { UploadObserver, UploadResultModel } from './services/result';
 import { GdcSubmissionService } from './services/gdc/submission';
-import type { UploadSlots } from './services/upload-slots';
+import { inUploadSlot, type UploadSlots } from './services/upload-slots';
+import { openS3Source } from './services/encode/local-files';
 import { GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 
 /** Everything a resolver may touch, built anew for every request. */
@@ -80,15 +81,20 @@ export function createContextFactory(deps: ContextDeps) {
     const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };
     const { observe, maxDataFileBytes } = deps.uploads;
     const limits = { maxDataFileBytes };
+    const encodeUploads = new EncodeUploadService(encode, s3, limits, observe);
+    const sources = { uploadRoot: deps.encodeWrites.uploadRoot, maxBytes: deps.maxUploadBytes, s3Endpoint: deps.encodeWrites.s3Endpoint, s3SourceBuckets: deps.encodeWrites.s3SourceBuckets };
+    // An s3:// submitted_file_name is copied in an upload slot, like any upload (MAX_CONCURRENT_UPLOADS).
+    const copySource = (id: string, from: string) =>
+      inUploadSlot(deps.uploads.slots, null, () => encodeUploads.copy(id, from, async () => (await openS3Source(from, sources)).stream));
     return {
       encode,
       gdc,
       loaders,
       services: {
-        encode: new EncodeRegistrationService(encode, loaders.encode, { ...deps.encodeWrites, maxUploadBytes: deps.maxUploadBytes }, upstreamCalls),
+        encode: new EncodeRegistrationService(encode, loaders.encode, { ...deps.encodeWrites, maxUploadBytes: deps.maxUploadBytes }, upstreamCalls, copySource),
         gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes),
         uploads: {
-          encode: new EncodeUploadService(encode, s3, limits, observe),
+          encode: encodeUploads,
           // One set of upload settings for both upstreams (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS, MAX_DATA_FILE_BYTES).
           gdc: (request) =>
             uploadGdcFile(

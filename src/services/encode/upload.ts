@@ -1,9 +1,10 @@
+import type { Readable } from 'node:stream';
 import type { FileUpload } from 'graphql-upload-minimal';
 import type { EncodeUploadApi } from '../../datasources/encode/client';
 import type { EncodeRecord, EncodeUploadCredentials } from '../../datasources/encode/models';
 import { parseS3Url, type S3Location, S3UploadError, type S3Uploader } from '../../datasources/s3/uploader';
 import { entityError, type EntityErrorModel, type UploadObserver, type UploadResultModel } from '../result';
-import { discard, feed, openUpload, type UploadLimits, UploadMeter, UploadRefused } from '../upload-stream';
+import { discard, feed, type OpenUpload, openUpload, type UploadLimits, UploadMeter, UploadRefused } from '../upload-stream';
 
 /** Credentials closer than this to their expiration are renewed first: they must outlast the upload. */
 export const RENEW_WITHIN_MS = 60 * 60 * 1000;
@@ -44,7 +45,27 @@ export class EncodeUploadService {
       discard(source.stream);
       return target;
     }
+    return this.send(id, target, source);
+  }
 
+  /**
+   * The bytes of another store's object (an `s3://` submitted_file_name, read with the gateway's
+   * own credentials by `open`) streamed to the file record's S3 key, with the same checks as an
+   * upload. `open` runs only once the record is known to take them.
+   */
+  async copy(id: string, from: string, open: () => Promise<Readable>): Promise<UploadResultModel> {
+    const target = await this.target(id);
+    if (!('location' in target)) return target;
+    let stream: Readable;
+    try {
+      stream = await open();
+    } catch (err) {
+      return this.result(id, false, (err as Error).message, null, [entityError('UPLOAD_FAILED', (err as Error).message, ['submitted_file_name'])]);
+    }
+    return this.send(id, target, { filename: from, stream, truncated: () => false });
+  }
+
+  private async send(id: string, target: Target, source: OpenUpload): Promise<UploadResultModel> {
     const meter = new UploadMeter({
       limit: { bytes: this.limits.maxDataFileBytes, setting: 'MAX_DATA_FILE_BYTES' },
       expectedBytes: target.size,

@@ -191,7 +191,7 @@ describe('ENCODE through the gateway (real profiles, sandbox over HTTP)', () => 
 describe('ENCODE search index lag', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ ...REAL_SCHEMAS, encodeSearchIndex: 'manual' });
+    stack = await startStack({ ...REAL_SCHEMAS, encodeSearchIndex: 'manual' }, { encode: { allowUsers: true } });
   });
   afterAll(() => stack.stop());
 
