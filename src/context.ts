@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { EncodeWriteConfig, GatewayInfoModel } from './config';
+import type { EncodeWriteConfig, GatewayInfoModel, QueryLimits } from './config';
 import type { Credentials } from './credentials';
 import { type EncodeApi, EncodeClient } from './datasources/encode/client';
 import { createEncodeLoaders, type EncodeLoaders } from './datasources/encode/loaders';
@@ -35,6 +35,8 @@ export interface GatewayContext {
   info: GatewayInfoModel;
   logger: Logger;
   maxUploadBytes: number;
+  /** What a passed-on query is checked against (src/apollo/limits.ts checkPassthroughQuery). */
+  documentLimits: { limits: QueryLimits; introspection: boolean };
 }
 
 export type { Credentials };
@@ -49,6 +51,9 @@ export interface ContextDeps {
   uploads: UploadSettings;
   /** MAX_UPSTREAM_CALLS */
   maxUpstreamCalls: number;
+  /** The gateway's own document limits and INTROSPECTION: a query passed on upstream (gdcGraphql) is held to them too. */
+  limits: QueryLimits;
+  introspection: boolean;
 }
 
 /** Data file uploads (`uploadFile`): where ENCODE's S3 is, how parts are cut, the size limit. */
@@ -109,6 +114,7 @@ export function createContextFactory(deps: ContextDeps) {
       info: deps.info,
       logger: deps.logger,
       maxUploadBytes: deps.maxUploadBytes,
+      documentLimits: { limits: deps.limits, introspection: deps.introspection },
     };
   };
 }
