@@ -102,4 +102,31 @@ describe('only ENCODE records are reachable (sandbox over HTTP)', () => {
       await open.stop();
     }
   });
+
+  it('never returns the upload_credentials of a file, from any read or write answer', async () => {
+    const exp = { award: 'UM1HG000000', lab: 'sandbox-lab', assay_term_name: 'RNA-seq', biosample_ontology: 'cell_line_EFO_0001203', aliases: ['sandbox-lab:reach-exp'] };
+    ok(await stack.gql(CREATE, { input: { source: 'ENCODE', profile: 'experiment', entities: [exp] } }));
+    const file = { award: 'UM1HG000000', lab: 'sandbox-lab', dataset: 'sandbox-lab:reach-exp', file_format: 'fastq', output_type: 'reads', aliases: ['sandbox-lab:reach-reads'], md5sum: '5ca4ec0811c7f3aee026ebf25df2fb7f', file_size: 31 };
+    const created = ok(await stack.gql(CREATE, { input: { source: 'ENCODE', profile: 'file', entities: [file] } })).createEntities;
+    expect(created.success).toBe(true);
+    // The portal does hand them to this caller (the file is uploading and the submitter may edit it)...
+    const auth = Buffer.from(`${ENCODE_SANDBOX_KEYS.submitter.id}:${ENCODE_SANDBOX_KEYS.submitter.secret}`).toString('base64');
+    const direct = (await (await fetch(`${stack.sandbox.encode!.url}/sandbox-lab:reach-reads/?frame=object&format=json`, { headers: { authorization: `Basic ${auth}` }, redirect: 'follow' })).json()) as Record<string, any>;
+    expect(direct.upload_credentials?.secret_key).toEqual(expect.any(String));
+    // ...the gateway to nobody.
+    const answers = await Promise.all([
+      stack.gql(RECORD, { id: 'sandbox-lab:reach-reads' }),
+      stack.gql('{ encodeRecord(id: "sandbox-lab:reach-reads", frame: EDIT) }'),
+      stack.gql('{ encodeRecords(ids: ["sandbox-lab:reach-reads", "sandbox-lab:reach-exp"]) }'),
+      stack.gql('{ encodeSearch(type: "File") { records } }'),
+      stack.gql('{ encodeRecord(id: "sandbox-lab:reach-exp", frame: EMBEDDED) }'),
+      stack.gql('{ encode { files { raw } file(id: "sandbox-lab:reach-reads") { raw } } }'),
+      stack.gql(PATCH, { input: { source: 'ENCODE', id: 'sandbox-lab:reach-reads', patch: { notes: 'checked' } } }),
+    ]);
+    const text = JSON.stringify([created, ...answers]);
+    expect(answers.flatMap((a) => a.errors ?? [])).toEqual([]);
+    expect(text).toContain('reach-reads');
+    expect(text).not.toMatch(/upload_credentials|secret_key|session_token/);
+    expect(text).not.toContain(direct.upload_credentials.secret_key);
+  });
 });
