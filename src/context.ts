@@ -54,6 +54,8 @@ export interface ContextDeps {
   /** The gateway's own document limits and INTROSPECTION: a query passed on upstream (gdcGraphql) is held to them too. */
   limits: QueryLimits;
   introspection: boolean;
+  /** GDC node types ranked parents first, from the typed graph's last dictionary read (null: none read). */
+  gdcParentRanks?: () => Map<string, number> | null;
 }
 
 /** Data file uploads (`uploadFile`): where ENCODE's S3 is, how parts are cut, the size limit. */
@@ -97,7 +99,7 @@ export function createContextFactory(deps: ContextDeps) {
       loaders,
       services: {
         encode: new EncodeRegistrationService(encode, loaders.encode, { ...deps.encodeWrites, maxUploadBytes: deps.maxUploadBytes }, upstreamCalls, copySource),
-        gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes),
+        gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes, deps.gdcParentRanks),
         uploads: {
           encode: encodeUploads,
           // One set of upload settings for both upstreams (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS, MAX_DATA_FILE_BYTES).
