@@ -41,8 +41,6 @@ export interface AppDeps extends ContextDeps {
   credentials: CredentialPolicy;
   /** GATEWAY_API_KEYS; empty = no caller auth. */
   apiKeys: string[];
-  limits: QueryLimits;
-  introspection: boolean;
   /** Re-read the upstream schemas this often (0 = never). */
   schemaRefreshSeconds: number;
   /** Longest wait for an upstream schema at start-up before starting without that part. */

@@ -80,6 +80,10 @@ export interface EncodeWriteConfig {
   writeConcurrency: number;
   /** S3 endpoint for `s3://` sources of file records (AWS_ENDPOINT_URL_S3); null = AWS itself. */
   s3Endpoint: string | null;
+  /** S3_SOURCE_BUCKETS: the only buckets `s3://` sources are read from with the gateway's AWS credentials (none by default). */
+  s3SourceBuckets: string[];
+  /** ENCODE_ALLOW_USERS: user records are reachable like submission records (see rules/encode/reach.ts). */
+  allowUsers: boolean;
 }
 
 /** Data file uploads (`uploadFile`, both upstreams: ENCODE's S3 and GDC's files endpoint). */
@@ -349,7 +353,17 @@ function encodeWrites(env: Env): EncodeWriteConfig {
     uploadRoot: uploadRoot === null ? null : fs.realpathSync(uploadRoot),
     writeConcurrency: concurrency,
     s3Endpoint: url(env, 'AWS_ENDPOINT_URL_S3') ?? url(env, 'AWS_ENDPOINT_URL'),
+    s3SourceBuckets: bucketList(env, 'S3_SOURCE_BUCKETS'),
+    allowUsers: bool(env, 'ENCODE_ALLOW_USERS', false),
   };
+}
+
+/** S3 bucket names (3 to 63 lower-case letters, digits, `.` and `-`), comma-separated. */
+function bucketList(env: Env, name: string): string[] {
+  const buckets = (str(env, name) ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  const bad = buckets.find((b) => !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b));
+  if (bad !== undefined) throw new Error(`${name} must be comma-separated S3 bucket names (lower case, digits, . and -), got '${bad}'`);
+  return [...new Set(buckets)];
 }
 
 function uploadConfig(env: Env): UploadConfig {

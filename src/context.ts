@@ -12,7 +12,8 @@ import { EncodeRegistrationService } from './services/encode/registration';
 import { EncodeUploadService } from './services/encode/upload';
 import type { UploadObserver, UploadResultModel } from './services/result';
 import { GdcSubmissionService } from './services/gdc/submission';
-import type { UploadSlots } from './services/upload-slots';
+import { inUploadSlot, type UploadSlots } from './services/upload-slots';
+import { openS3Source } from './services/encode/local-files';
 import { GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 
 /** Everything a resolver may touch, built anew for every request. */
@@ -34,6 +35,8 @@ export interface GatewayContext {
   info: GatewayInfoModel;
   logger: Logger;
   maxUploadBytes: number;
+  /** What a passed-on query is checked against (src/apollo/limits.ts checkPassthroughQuery). */
+  documentLimits: { limits: QueryLimits; introspection: boolean };
 }
 
 export type { Credentials };
@@ -48,8 +51,9 @@ export interface ContextDeps {
   uploads: UploadSettings;
   /** MAX_UPSTREAM_CALLS */
   maxUpstreamCalls: number;
-  /** Query and input limits; documents are held to MAX_COLUMNS and the JSON shape limits. */
+  /** The gateway's own document limits and INTROSPECTION: a query passed on upstream (gdcGraphql) is held to them too. */
   limits: QueryLimits;
+  introspection: boolean;
   /** GDC node types ranked parents first, from the typed graph's last dictionary read (null: none read). */
   gdcParentRanks?: () => Map<string, number> | null;
 }
@@ -79,20 +83,25 @@ export function createContextFactory(deps: ContextDeps) {
     const locals = res.locals as unknown as RequestLocals;
     const creds = locals.credentials;
     const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls);
-    const encode = new EncodeClient(upstreamCalls.http(deps.upstreams.encode), creds.encode);
+    const encode = new EncodeClient(upstreamCalls.http(deps.upstreams.encode), creds.encode, { allowUsers: deps.encodeWrites.allowUsers });
     const gdc = new GdcClient(upstreamCalls.http(deps.upstreams.gdc), creds.gdcToken);
     const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };
     const { observe, maxDataFileBytes } = deps.uploads;
     const limits = { maxDataFileBytes };
+    const encodeUploads = new EncodeUploadService(encode, s3, limits, observe);
+    const sources = { uploadRoot: deps.encodeWrites.uploadRoot, maxBytes: deps.maxUploadBytes, s3Endpoint: deps.encodeWrites.s3Endpoint, s3SourceBuckets: deps.encodeWrites.s3SourceBuckets };
+    // An s3:// submitted_file_name is copied in an upload slot, like any upload (MAX_CONCURRENT_UPLOADS).
+    const copySource = (id: string, from: string) =>
+      inUploadSlot(deps.uploads.slots, null, () => encodeUploads.copy(id, from, async () => (await openS3Source(from, sources)).stream));
     return {
       encode,
       gdc,
       loaders,
       services: {
-        encode: new EncodeRegistrationService(encode, loaders.encode, { ...deps.encodeWrites, maxUploadBytes: deps.maxUploadBytes, limits: deps.limits }, upstreamCalls),
+        encode: new EncodeRegistrationService(encode, loaders.encode, { ...deps.encodeWrites, maxUploadBytes: deps.maxUploadBytes, limits: deps.limits }, upstreamCalls, copySource),
         gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes, deps.gdcParentRanks, deps.limits.columns),
         uploads: {
-          encode: new EncodeUploadService(encode, s3, limits, observe),
+          encode: encodeUploads,
           // One set of upload settings for both upstreams (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS, MAX_DATA_FILE_BYTES).
           gdc: (request) =>
             uploadGdcFile(
@@ -107,6 +116,7 @@ export function createContextFactory(deps: ContextDeps) {
       info: deps.info,
       logger: deps.logger,
       maxUploadBytes: deps.maxUploadBytes,
+      documentLimits: { limits: deps.limits, introspection: deps.introspection },
     };
   };
 }

@@ -49,7 +49,7 @@ export interface GatewayOptions {
   encode?: Partial<EncodeWriteConfig>;
 }
 
-export const ENCODE_WRITE_DEFAULTS: EncodeWriteConfig = { award: null, lab: null, uploadRoot: null, writeConcurrency: 8, s3Endpoint: null };
+export const ENCODE_WRITE_DEFAULTS: EncodeWriteConfig = { award: null, lab: null, uploadRoot: null, writeConcurrency: 8, s3Endpoint: null, s3SourceBuckets: [], allowUsers: false };
 export interface GatewayUploadOptions {
   /** ENCODE's S3 endpoint; unset = AWS S3. The sandbox's S3 when ENCODE is the sandbox. */
   encodeS3Endpoint?: string | null;

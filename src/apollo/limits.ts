@@ -1,9 +1,13 @@
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
   type ASTVisitor,
+  buildSchema,
+  type DocumentNode,
   GraphQLError,
   Kind,
   type OperationDefinitionNode,
+  parse,
+  validate,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
@@ -143,4 +147,36 @@ export function limitRules(limits: QueryLimits, { record = true }: { record?: bo
 export function tokenLimitError(message: string, max: number): GraphQLError | null {
   if (!/Document contains more th(?:an|at) \d+ tokens/.test(message)) return null;
   return limitError('MAX_TOKENS', max, `The document has more than ${max} tokens`);
+}
+
+/** Only the limit rules run on a passthrough query, which names the other server's fields: any schema will do. */
+const PASSTHROUGH_SCHEMA = buildSchema('type Query { _unused: Boolean }');
+
+/** `__schema`/`__type` anywhere in a document (the other server's types are unknown here, so by name). */
+function noIntrospectionRule(context: ValidationContext): ASTVisitor {
+  return {
+    Field(node) {
+      if (node.name.value === '__schema' || node.name.value === '__type') {
+        context.reportError(new GraphQLError(`The query asks for ${node.name.value}: introspection is off on this gateway (INTROSPECTION=false)`, { extensions: { code: 'BAD_USER_INPUT', argument: 'query' } }));
+      }
+    },
+  };
+}
+
+/**
+ * A query the gateway passes on to another GraphQL server (`gdcGraphql`) is held to the limits the
+ * gateway applies to its own documents (MAX_TOKENS, MAX_ALIASES, MAX_DEPTH, MAX_ROOT_FIELDS) and to
+ * INTROSPECTION, checked before anything is sent: the other server must not be a way around them.
+ */
+export function checkPassthroughQuery(query: string, limits: QueryLimits, introspection: boolean): DocumentNode {
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: limits.tokens });
+  } catch (err) {
+    const message = (err as Error).message;
+    throw tokenLimitError(message, limits.tokens) ?? new GraphQLError(`query is not valid GraphQL: ${message}`, { extensions: { code: 'BAD_USER_INPUT', argument: 'query' } });
+  }
+  const errors = validate(PASSTHROUGH_SCHEMA, document, [...limitRules(limits), ...(introspection ? [] : [noIntrospectionRule])]);
+  if (errors.length) throw errors[0];
+  return document;
 }

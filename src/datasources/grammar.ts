@@ -6,7 +6,8 @@ import { GraphQLError } from 'graphql';
  * path (`..`, `/labs/../../users/`, `..-..`). `UpstreamPool.url` refuses dot segments on top.
  */
 
-function refuse(argument: string, value: string, why: string): GraphQLError {
+/** The BAD_USER_INPUT error of a caller-given value that may not become part of an upstream URL: names it and why. */
+export function refuse(argument: string, value: string, why: string): GraphQLError {
   const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
   return new GraphQLError(`${argument} '${shown}' is not valid: ${why}`, { extensions: { code: 'BAD_USER_INPUT', argument } });
 }

@@ -1,3 +1,4 @@
+import { checkPassthroughQuery } from '../apollo/limits';
 import type { EntityResultResolvers, MutationResolvers, QueryResolvers } from '../generated/resolvers-types';
 import { parseProject } from '../datasources/gdc/client';
 import { entityRequestsFor } from '../datasources/gdc/loaders';
@@ -36,7 +37,11 @@ export const gdcQueries: Pick<
 
   gdcTransactions: (_p, { project, first, offset }, ctx) => ctx.services.gdc.transactions(project, first ?? 20, offset ?? 0),
 
-  gdcGraphql: (_p, { query, variables }, ctx) => ctx.services.gdc.graphql(query, variables),
+  gdcGraphql: (_p, { query, variables }, ctx) => {
+    // Passed on upstream as it is: first held to the gateway's own document limits and INTROSPECTION.
+    checkPassthroughQuery(query, ctx.documentLimits.limits, ctx.documentLimits.introspection);
+    return ctx.services.gdc.graphql(query, variables);
+  },
 };
 
 export const gdcMutations: Pick<MutationResolvers, 'commitTransaction' | 'closeTransaction' | 'deleteEntities' | 'submitBcrXml'> = {

@@ -34,10 +34,10 @@ export class UploadSlots {
  * with nothing moving, and the caller can send it again. The refused file's bytes are drained so
  * the caller gets the answer.
  */
-export async function inUploadSlot<T>(slots: UploadSlots, file: Promise<FileUpload>, run: () => Promise<T>): Promise<T> {
+export async function inUploadSlot<T>(slots: UploadSlots, file: Promise<FileUpload> | null, run: () => Promise<T>): Promise<T> {
   const give = slots.take();
   if (!give) {
-    void file.then((upload) => upload.createReadStream().on('error', () => undefined).resume(), () => undefined);
+    if (file) void file.then((upload) => upload.createReadStream().on('error', () => undefined).resume(), () => undefined);
     throw limitError('MAX_CONCURRENT_UPLOADS', slots.max, `${slots.max} data file upload(s) are under way, as many as this gateway takes at once; send this one again when one has finished`);
   }
   try {

@@ -1,3 +1,4 @@
+import { uploadUrlOf } from '../support/upload-url';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -54,7 +55,7 @@ describe("the README's CLI examples (TSV) against a gateway on the sandbox", () 
 
     // The bytes are in the sandbox's S3 where the file record says.
     const { data } = await stack.gql<{ encodeRecord: Record<string, any> }>('query { encodeRecord(id: "sandbox-lab:example-reads-r1") }');
-    const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(data.encodeRecord.upload_credentials.upload_url)!;
+    const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(await uploadUrlOf(stack.sandbox.encode!, data.encodeRecord.uuid))!;
     const box = stack.sandbox.s3!;
     const s3 = new S3Client({ endpoint: box.url, region: box.region, forcePathStyle: true, credentials: { accessKeyId: box.accessKeyId, secretAccessKey: box.secretAccessKey } });
     try {

@@ -1,3 +1,4 @@
+import { uploadUrlOf } from '../support/upload-url';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -80,7 +81,8 @@ describe('submission-gateway register (a real child process against a gateway on
     for (const [alias, bytes] of [['small', small], ['big', big]] as const) {
       const { data } = await stack.gql<{ encodeRecord: Record<string, any> }>(`query { encodeRecord(id: "sandbox-lab:${alias}") }`);
       expect(data.encodeRecord).toMatchObject({ md5sum: md5(bytes), file_size: bytes.length, submitted_file_name: expect.stringContaining(`${alias}.fastq.gz`) });
-      expect(await stored(data.encodeRecord.upload_credentials.upload_url)).toBe(md5(bytes));
+      expect(data.encodeRecord.upload_credentials).toBeUndefined();
+      expect(await stored(await uploadUrlOf(stack.sandbox.encode!, data.encodeRecord.uuid))).toBe(md5(bytes));
     }
   });
 

@@ -2,11 +2,13 @@ import { GraphQLError } from 'graphql';
 import { isAccession } from '../../rules/encode/identifiers';
 import { collectionName } from '../../rules/encode/naming';
 import type { ProfileSet } from '../../rules/encode/profiles';
+import { DEFAULT_REACH, type ReachPolicy, reachableRecord, unreachableCollection, unreachableIdentifier, unreachableSearchType } from '../../rules/encode/reach';
 import type { UpstreamHttp, UpstreamResponse } from '../http';
-import { checkEncodeFilterField, checkEncodeIdentifier, checkEncodeTypeName } from '../grammar';
+import { checkEncodeFilterField, checkEncodeIdentifier, checkEncodeTypeName, refuse } from '../grammar';
 import { missingCredential, upstreamError } from '../upstream-error';
 import { identifierPath } from './identifiers';
 import { profileCacheOf } from './profiles';
+import { withoutUploadCredentials } from './secrets';
 import type {
   EncodeErrorResponse,
   EncodeFrame,
@@ -14,6 +16,7 @@ import type {
   EncodeRecord,
   EncodeSearchPage,
   EncodeSearchResponse,
+  EncodeUploadCredentials,
   EncodeWriteOutcome,
   EncodeWriteResponse,
 } from './models';
@@ -47,6 +50,15 @@ export interface EncodeApi {
    * on 404. `fresh` skips the operation's memo of identical reads (after a write whose answer was lost).
    */
   getRecord(id: string, frame?: EncodeFrame, fresh?: boolean): Promise<EncodeRecord | null>;
+  /**
+   * The identifier, when it is in the grammar and names only records (see rules/encode/reach.ts);
+   * else a BAD_USER_INPUT error naming it and why, before any URL is built from it.
+   */
+  checkIdentifier(id: string, argument?: string): Promise<string>;
+  /** Why an identifier (its grammar aside) names something other than a record; null when it names a record. */
+  unreachable(id: string): Promise<string | null>;
+  /** Why records of a collection may not be written or read (`access-keys`, `users`); null when they may. */
+  unreachableCollection(collection: string): Promise<string | null>;
   /** The edit frame (stored properties, links as @id paths) and its ETag; null on 404. */
   getEditable(id: string): Promise<EditableRecord | null>;
   search(params: EncodeSearchParams): Promise<EncodeSearchPage>;
@@ -68,9 +80,10 @@ export interface EncodeApi {
 
 /** What uploads need from the portal: the file record, and new upload credentials for it. */
 export interface EncodeUploadApi {
-  getRecord(id: string, frame?: EncodeFrame): Promise<EncodeRecord | null>;
-  /** `POST /files/<uuid>/@@upload` (403 while the file is not uploading). */
-  renewUpload(uuid: string): Promise<EncodeWriteOutcome>;
+  /** The file record (without its credentials, as every read) and its `upload_credentials`, read anew. */
+  getUploadTarget(id: string): Promise<{ record: EncodeRecord; credentials: EncodeUploadCredentials | null } | null>;
+  /** `POST /files/<uuid>/@@upload` (403 while the file is not uploading): the renewed credentials. */
+  renewUpload(uuid: string): Promise<{ outcome: EncodeWriteOutcome; credentials: EncodeUploadCredentials | null }>;
 }
 
 const CREATE_ERRORS = new Set([400, 409, 422]);
@@ -82,7 +95,33 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
   constructor(
     private readonly http: UpstreamHttp,
     private readonly credentials: EncodeCredentials | null,
+    private readonly reach: ReachPolicy = DEFAULT_REACH,
   ) {}
+
+  /** The profiles that say which collections hold records: cached for the process, fetched once if not yet. */
+  private reachProfiles(): Promise<ProfileSet> {
+    return Promise.resolve(profileCacheOf(this.http).peek() ?? this.profiles());
+  }
+
+  async checkIdentifier(id: string, argument = 'id'): Promise<string> {
+    checkEncodeIdentifier(id, argument);
+    const why = await this.unreachable(id);
+    if (why) throw refuse(argument, id, why);
+    return id;
+  }
+
+  async unreachable(id: string): Promise<string | null> {
+    return unreachableIdentifier(id, await this.reachProfiles(), this.reach);
+  }
+
+  async unreachableCollection(collection: string): Promise<string | null> {
+    return unreachableCollection(collection, await this.reachProfiles(), this.reach);
+  }
+
+  /** A record the caller may see: none of a collection outside reach, never upload credentials. */
+  private async visible(record: EncodeRecord): Promise<EncodeRecord | null> {
+    return reachableRecord(record, await this.reachProfiles(), this.reach) ? withoutUploadCredentials(record) : null;
+  }
 
   private headers(write: boolean): Record<string, string> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -97,10 +136,24 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
   }
 
   async getRecord(id: string, frame: EncodeFrame = 'object', fresh = false): Promise<EncodeRecord | null> {
+    const record = await this.readRecord(id, frame, fresh);
+    return record && this.visible(record);
+  }
+
+  async getUploadTarget(id: string): Promise<{ record: EncodeRecord; credentials: EncodeUploadCredentials | null } | null> {
+    // Read anew: an operation's memo may hold this record already stripped of its credentials.
+    const record = await this.readRecord(id, 'object', true);
+    if (!record) return null;
+    const credentials = (record.upload_credentials as EncodeUploadCredentials | undefined) ?? null;
+    const visible = await this.visible(record);
+    return visible && { record: visible, credentials };
+  }
+
+  private async readRecord(id: string, frame: EncodeFrame, fresh: boolean): Promise<EncodeRecord | null> {
     const res = await this.http.request({
       fresh,
       method: 'GET',
-      path: this.canonicalPath(checkEncodeIdentifier(id)),
+      path: this.canonicalPath(await this.checkIdentifier(id)),
       query: [
         ['format', 'json'],
         ['frame', frame],
@@ -117,7 +170,7 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
     const res = await this.http.request({
       fresh: true,
       method: 'GET',
-      path: identifierPath(id),
+      path: identifierPath(await this.checkIdentifier(id)),
       query: [
         ['format', 'json'],
         ['frame', 'edit'],
@@ -126,7 +179,7 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
       headers: this.headers(false),
     });
     if (res.status === 404) return null;
-    const record = this.expectJson<Record<string, unknown>>(res, `GET ${id} (edit frame)`);
+    const record = withoutUploadCredentials(this.expectJson<Record<string, unknown>>(res, `GET ${id} (edit frame)`));
     const etag = res.headers.etag;
     return { record, etag: typeof etag === 'string' ? etag : null };
   }
@@ -150,6 +203,13 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
   }
 
   async search({ type, filters = [], limit = 25, from = 0, frame = 'object' }: EncodeSearchParams): Promise<EncodeSearchPage> {
+    const profiles = await this.reachProfiles();
+    const why = unreachableSearchType(checkEncodeTypeName(type, 'type'), profiles, this.reach);
+    if (why) throw refuse('type', type, why);
+    for (const [field, value] of filters) {
+      // A filter on @id names a path like any other identifier (the loaders search by it).
+      if (field === '@id') await this.checkIdentifier(value, 'filters.values');
+    }
     const paging: [string, string][] = from > 0 ? [['from', String(from)]] : [];
     const res = await this.http.request({
       method: 'GET',
@@ -161,7 +221,9 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
     const body = res.json as EncodeSearchResponse | undefined;
     if (res.status === 404 && body?.notification === 'No results found') return { total: 0, records: [] };
     const page = this.expectJson<EncodeSearchResponse>(res, `search type=${type}`);
-    return { total: page.total, records: page['@graph'] };
+    // Hits outside reach (an `Item` search finds users too) are left out, and so not counted.
+    const records = page['@graph'].filter((r) => reachableRecord(r, profiles, this.reach)).map(withoutUploadCredentials);
+    return { total: page.total - (page['@graph'].length - records.length), records };
   }
 
   async getProfile(name: string): Promise<EncodeProfile | null> {
@@ -175,25 +237,32 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
     return this.expectJson<EncodeProfile>(res, `GET profile ${name}`);
   }
 
-  create(profile: string, record: object): Promise<EncodeWriteOutcome> {
+  async create(profile: string, record: object): Promise<EncodeWriteOutcome> {
     // The collection path answers on every portal; encode_utils' `/<profile>` misses rna_expression.
-    return this.write('POST', `/${encodeURIComponent(collectionName(checkEncodeTypeName(profile)))}/`, record, `POST to ${profile}`, CREATE_ERRORS);
+    const collection = collectionName(checkEncodeTypeName(profile));
+    const why = await this.unreachableCollection(collection);
+    if (why) throw refuse('profile', profile, why);
+    return this.write('POST', `/${encodeURIComponent(collection)}/`, record, `POST to ${profile}`, CREATE_ERRORS);
   }
 
-  patch(id: string, patch: object): Promise<EncodeWriteOutcome> {
-    return this.write('PATCH', identifierPath(checkEncodeIdentifier(id)), patch, `PATCH ${id}`, UPDATE_ERRORS);
+  async patch(id: string, patch: object): Promise<EncodeWriteOutcome> {
+    return this.write('PATCH', identifierPath(await this.checkIdentifier(id)), patch, `PATCH ${id}`, UPDATE_ERRORS);
   }
 
-  put(id: string, record: object, etag?: string | null): Promise<EncodeWriteOutcome> {
-    return this.write('PUT', identifierPath(id), record, `PUT ${id}`, UPDATE_ERRORS, etag ? { 'if-match': etag } : {});
+  async put(id: string, record: object, etag?: string | null): Promise<EncodeWriteOutcome> {
+    return this.write('PUT', identifierPath(await this.checkIdentifier(id)), record, `PUT ${id}`, UPDATE_ERRORS, etag ? { 'if-match': etag } : {});
   }
 
-  async renewUpload(uuid: string): Promise<EncodeWriteOutcome> {
+  async renewUpload(uuid: string): Promise<{ outcome: EncodeWriteOutcome; credentials: EncodeUploadCredentials | null }> {
     const path = `/files/${encodeURIComponent(uuid)}/@@upload`;
     const res = await this.http.request({ method: 'POST', path, headers: this.headers(true), body: '{}' });
-    if (res.status === 200 || res.status === 201) return { status: res.status, record: this.expectJson<EncodeWriteResponse>(res, `POST ${path}`)['@graph'][0] };
+    if (res.status === 200 || res.status === 201) {
+      const record = this.expectJson<EncodeWriteResponse>(res, `POST ${path}`)['@graph'][0];
+      const credentials = (record.upload_credentials as EncodeUploadCredentials | undefined) ?? null;
+      return { outcome: { status: res.status, record: withoutUploadCredentials(record) }, credentials };
+    }
     // The portal's refusals (status not "uploading", no edit permission) belong to this record.
-    if ((res.status === 403 || res.status === 404) && res.json && typeof res.json === 'object') return { status: res.status, error: res.json as EncodeErrorResponse };
+    if ((res.status === 403 || res.status === 404) && res.json && typeof res.json === 'object') return { outcome: { status: res.status, error: res.json as EncodeErrorResponse }, credentials: null };
     throw upstreamError('ENCODE', res.status, res.json, res.text, `POST ${path}`);
   }
 
@@ -217,7 +286,7 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
     }
     if (res.status === 200 || res.status === 201) {
       const envelope = this.expectJson<EncodeWriteResponse>(res, action);
-      return { status: res.status, record: envelope['@graph'][0] };
+      return { status: res.status, record: withoutUploadCredentials(envelope['@graph'][0]) };
     }
     if (recordErrors.has(res.status) && res.json && typeof res.json === 'object') {
       return { status: res.status, error: res.json as EncodeErrorResponse };

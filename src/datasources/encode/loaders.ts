@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import { recordBatch } from '../../metrics';
-import { checkEncodeIdentifier } from '../grammar';
 import type { EncodeApi } from './client';
 import { type ClassifiedId, chunkByLength, classifyIdentifier, identifiersOf, type IdentifierField } from './identifiers';
 import type { EncodeRecord } from './models';
@@ -76,16 +75,13 @@ export interface EncodeLoaders {
   indexed: DataLoader<string, EncodeRecord | null>;
 }
 
-/** An id outside the identifier grammar fails alone, before any search or GET is built from it. */
+/**
+ * An id outside the identifier grammar, or naming something other than a record (`/users/x/`,
+ * `/_sandbox/faults/`: rules/encode/reach.ts), fails alone, before any search or GET is built from it.
+ */
 async function loadValidRecords(api: EncodeApi, ids: readonly string[], fallback = true): Promise<(EncodeRecord | null | Error)[]> {
   recordBatch(fallback ? 'encode.record' : 'encode.indexed', ids.length);
-  const checked = ids.map((id) => {
-    try {
-      return checkEncodeIdentifier(id);
-    } catch (err) {
-      return err as Error;
-    }
-  });
+  const checked = await Promise.all(ids.map((id) => api.checkIdentifier(id).catch((err: Error) => err)));
   const valid = checked.filter((c): c is string => typeof c === 'string');
   const loaded = valid.length ? await loadRecords(api, valid, fallback) : [];
   let next = 0;

@@ -2,7 +2,9 @@ import type { Readable } from 'node:stream';
 import { GraphQLError } from 'graphql';
 import type { UpstreamHttp, UpstreamResponse, UpstreamStreamRequest } from '../http';
 import { LostResponse, networkReason, neverSent } from '../lost-response';
-import { checkGdcId, checkGdcNodeType, checkGdcProject, headerSafe } from '../grammar';
+import { unreachableNodeType, nodeTypesOf } from '../../rules/gdc/reach';
+import { checkGdcId, checkGdcNodeType, checkGdcProject, headerSafe, refuse } from '../grammar';
+import { knownNodeTypes, rememberNodeTypes } from './node-types';
 import { missingCredential, upstreamError, upstreamMessage, upstreamUnavailable } from '../upstream-error';
 import { type OnEntity, readAnswer, readText } from './answer';
 import { GdcFilesClient } from './files';
@@ -238,25 +240,46 @@ export class GdcClient implements GdcApi {
   }
 
   async getDictionary(type: string): Promise<unknown | null> {
+    const checked = await this.checkNodeType(type, 'type', true);
     const res = await this.http.request({
       method: 'GET',
-      path: `/v0/submission/_dictionary/${encodeURIComponent(checkGdcNodeType(type))}`,
+      path: `/v0/submission/_dictionary/${encodeURIComponent(checked)}`,
       headers: { accept: 'application/json' },
     });
     if (res.status === 404) return null;
-    return this.expectJson<unknown>(res, `GET dictionary ${type}`);
+    const answer = this.expectJson<unknown>(res, `GET dictionary ${type}`);
+    if (type === '_all') rememberNodeTypes(this.http, nodeTypesOf(answer));
+    return answer;
   }
 
   async getTemplate(type: string, format: GdcDocumentFormat): Promise<{ fileName: string; content: string } | null> {
     const res = await this.http.request({
       method: 'GET',
-      path: `/v0/submission/template/${encodeURIComponent(checkGdcNodeType(type, 'types'))}`,
+      path: `/v0/submission/template/${encodeURIComponent(await this.checkNodeType(type, 'types'))}`,
       query: [['format', format]],
       headers: { accept: '*/*' },
     });
     if (res.status === 404) return null;
     if (res.status !== 200) throw upstreamError('GDC', res.status, res.json, res.text, `GET template ${type}`);
     return { fileName: attachmentName(res) ?? `submission_${type}_template.${format}`, content: res.text };
+  }
+
+  /**
+   * A type that goes into a path: in the grammar and one of the dictionary's node types
+   * (rules/gdc/reach.ts), else BAD_USER_INPUT before any URL is built from it. The node types are
+   * those of the last dictionary this process read; read once here if none was yet.
+   */
+  private async checkNodeType(type: string, argument: string, allowAll = false): Promise<string> {
+    checkGdcNodeType(type, argument);
+    if (type === '_all' && allowAll) return type;
+    let types = knownNodeTypes(this.http);
+    if (!types) {
+      await this.getDictionary('_all');
+      types = knownNodeTypes(this.http) ?? new Set<string>();
+    }
+    const why = unreachableNodeType(type, types, { allowAll });
+    if (why) throw refuse(argument, type, why);
+    return type;
   }
 
   async graphql(query: string, variables?: unknown): Promise<GdcGraphqlAnswer> {

@@ -1,3 +1,4 @@
+import { linksOf } from '../../rules/encode/links';
 import { labName, prepareAliases } from '../../rules/encode/aliases';
 import { attachmentProperties } from '../../rules/encode/attachments';
 import { checkEncodeIdentifier } from '../../datasources/grammar';
@@ -6,7 +7,7 @@ import type { TypeInfo } from '../../rules/encode/profiles';
 import type { EntityErrorModel } from '../result';
 import { expandAttachment } from './attachments';
 import { type InputRecord, rowError } from './inputs';
-import { digestSource, type FileAccess } from './local-files';
+import { digestSource, type FileAccess, s3Source, statS3Source } from './local-files';
 
 /** What registration adds to records on the gateway, from the request and the environment. */
 export interface PrepareOptions {
@@ -19,6 +20,8 @@ export interface PrepareOptions {
   access: FileAccess;
   /** A lab's name when a record names its lab by uuid (for alias prefixes). */
   labNameOf(lab: string): Promise<string | null>;
+  /** Why a link value names something other than a record (`/users/x/`, `/_sandbox/faults/`); null when it names a record. */
+  unreachableLink(value: string, linkTo: string[]): Promise<string | null>;
 }
 
 /** A record as it will be sent, with what the gateway found wrong with it before sending. */
@@ -30,6 +33,8 @@ export interface PreparedRecord {
   warnings: string[];
   /** Identifiers that find this record once written: its aliases and `md5:<md5sum>`. */
   keys: string[];
+  /** An `s3://` submitted_file_name that was found readable: its bytes are copied once the record is written. */
+  copyFrom?: string;
 }
 
 /**
@@ -47,6 +52,7 @@ export async function prepareCreate(input: InputRecord, info: TypeInfo, opts: Pr
   // source's name) makes the portal refuse the duplicate.
   const uniquelyNamed = uniqueKeysOf(out.record, info).length > 0;
   if ('aliases' in properties) await aliases(out, opts, !uniquelyNamed);
+  await unreachableLinks(out, info, opts);
   await attachments(out, info, opts.access);
   if (isFileProfile(info)) await digest(out, opts.access);
   out.keys = [...keysOf(out.record), ...uniqueKeysOf(out.record, info)];
@@ -57,6 +63,7 @@ export async function prepareCreate(input: InputRecord, info: TypeInfo, opts: Pr
 export async function preparePatch(input: InputRecord, info: TypeInfo, opts: PrepareOptions): Promise<PreparedRecord> {
   const out = start(input);
   if ('aliases' in (info.schema.properties ?? {}) && out.record.aliases !== undefined) await aliases(out, opts, false);
+  await unreachableLinks(out, info, opts);
   await attachments(out, info, opts.access);
   return out;
 }
@@ -90,6 +97,14 @@ async function aliases(out: PreparedRecord, opts: PrepareOptions, required: bool
   }
 }
 
+/** A link to what is not a record fails its row before anything is read or written (rules/encode/reach.ts). */
+async function unreachableLinks(out: PreparedRecord, info: TypeInfo, opts: PrepareOptions): Promise<void> {
+  for (const link of linksOf(info.schema, out.record)) {
+    const why = await opts.unreachableLink(link.value, link.linkTo);
+    if (why) out.errors.push({ ...rowError(out.row, link.property, 'INVALID_LINK', `link '${link.value}' is not allowed: ${why}`), location: link.location });
+  }
+}
+
 async function recordLab(lab: unknown, opts: PrepareOptions): Promise<string | null> {
   if (typeof lab !== 'string' || !lab) return null;
   return labName(lab) ?? (await opts.labNameOf(lab));
@@ -114,8 +129,10 @@ function isFileProfile(info: TypeInfo): boolean {
 
 async function digest(out: PreparedRecord, access: FileAccess): Promise<void> {
   const r = out.record;
-  if (typeof r.md5sum === 'string' && r.file_size !== undefined) return;
   const source = r.submitted_file_name;
+  // An s3:// object is copied after registering: it must be there (and readable) before, or the row fails.
+  if (typeof source === 'string' && s3Source(source)) return s3File(out, source, access);
+  if (typeof r.md5sum === 'string' && r.file_size !== undefined) return;
   if (typeof source !== 'string' || !source) return;
   try {
     const { md5sum, size } = await digestSource(source, access);
@@ -129,6 +146,32 @@ async function digest(out: PreparedRecord, access: FileAccess): Promise<void> {
     // Without an md5sum the portal refuses the file anyway; with one, the size is just not filled in.
     if (typeof r.md5sum !== 'string') out.errors.push(rowError(out.row, 'submitted_file_name', 'INVALID_VALUE', `md5sum is missing and ${(err as Error).message}`));
     else out.warnings.push(`file_size not computed: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * A file record whose bytes are an `s3://` object: measured (md5, size) when the record lacks them,
+ * else only looked at, so a missing or unreadable object fails the row before anything is registered.
+ */
+async function s3File(out: PreparedRecord, source: string, access: FileAccess): Promise<void> {
+  const r = out.record;
+  try {
+    if (typeof r.md5sum !== 'string' || r.file_size === undefined) {
+      const { md5sum, size } = await digestSource(source, access);
+      if (typeof r.md5sum === 'string' && r.md5sum !== md5sum) {
+        return void out.errors.push(rowError(out.row, 'md5sum', 'INVALID_VALUE', `md5sum ${r.md5sum} does not match ${source}, whose md5 is ${md5sum}`));
+      }
+      r.md5sum = md5sum;
+      r.file_size ??= size;
+    } else {
+      const { size } = await statS3Source(source, access);
+      if (size !== null && r.file_size !== size) {
+        return void out.errors.push(rowError(out.row, 'file_size', 'INVALID_VALUE', `file_size ${String(r.file_size)} does not match ${source}, which has ${size} bytes`));
+      }
+    }
+    out.copyFrom = source;
+  } catch (err) {
+    out.errors.push(rowError(out.row, 'submitted_file_name', 'INVALID_VALUE', (err as Error).message));
   }
 }
 

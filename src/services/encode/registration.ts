@@ -3,12 +3,12 @@ import type { EncodeWriteConfig, QueryLimits } from '../../config';
 import type { EncodeApi } from '../../datasources/encode/client';
 import type { EncodeLoaders } from '../../datasources/encode/loaders';
 import type { EncodeRecord } from '../../datasources/encode/models';
-import { checkEncodeIdentifier, checkEncodeTypeName } from '../../datasources/grammar';
+import { checkEncodeTypeName } from '../../datasources/grammar';
 import { labName } from '../../rules/encode/aliases';
 import { profileOfRecord } from '../../rules/encode/naming';
 import type { ProfileSet, TypeInfo } from '../../rules/encode/profiles';
 import { badInput } from '../documents';
-import { type EntityResultModel, type SubmissionResultModel, entityError } from '../result';
+import { type EntityResultModel, type SubmissionResultModel, entityError, type UploadResultModel } from '../result';
 import type { SubmissionDocument } from '../submission-document';
 import { linkBatch } from './batch';
 import { adminFor, type CheckItem, checkRecords, linksToLookUp } from './dry-run';
@@ -20,6 +20,10 @@ import { failedEntity, notAttempted, summarizeEncode } from './results';
 import { runWithDependencies, type SkipReason } from './schedule';
 import { TimeSlices } from './slices';
 import { postRecord, type Written } from './write';
+
+function rowPrefix(p: PreparedRecord): string {
+  return p.row !== null ? `Row ${p.row}: ` : '';
+}
 
 export interface EncodeServiceOptions extends EncodeWriteConfig {
   maxUploadBytes: number;
@@ -52,6 +56,8 @@ export class EncodeRegistrationService {
     private readonly options: EncodeServiceOptions,
     /** This operation's upstream call budget: reads proportional to the input are granted. */
     private readonly calls?: { grant(n: number): void },
+    /** Copies an `s3://` source's bytes to a registered file's S3 key (see EncodeUploadService.copy). */
+    private readonly copySource?: (id: string, source: string) => Promise<UploadResultModel>,
   ) {}
 
   /**
@@ -82,12 +88,12 @@ export class EncodeRegistrationService {
       }
     }
     if (opts.dryRun) return this.dryRunCreate(prepared, info, opts.upsert);
-    return this.write(prepared, batch.dependsOn, (p) => postRecord({ api: this.api, info, upsert: opts.upsert }, p), info.itemType);
+    return this.write(prepared, batch.dependsOn, async (p) => this.withBytes(p, await postRecord({ api: this.api, info, upsert: opts.upsert }, p)), info.itemType);
   }
 
   async patch(id: string, patch: Record<string, unknown>, opts: PatchOptions): Promise<SubmissionResultModel> {
-    // The id is an argument: outside the identifier grammar it is the request's error, before any upstream call.
-    checkEncodeIdentifier(id);
+    // The id is an argument: outside the identifier grammar, or naming what is not a record, it is the request's error, before any upstream call.
+    await this.api.checkIdentifier(id);
     const raw: RawRecord = { index: 0, row: null, json: patch, cells: null, errors: [] };
     return this.patchRecords([{ raw, id }], opts);
   }
@@ -258,6 +264,29 @@ export class EncodeRegistrationService {
     return summarizeEncode(entities, false, last ?? (fatal ? Number((fatal as GraphQLError).extensions.upstreamStatus) || null : null));
   }
 
+  /**
+   * A file registered from an `s3://` source gets its bytes now: a record is never reported written
+   * with success while its file was not uploaded. A record that existed is filled only while it is
+   * still `uploading` (a re-run finishes what an earlier one left).
+   */
+  private async withBytes(p: PreparedRecord, written: Written): Promise<Written> {
+    const { entity } = written;
+    const record = entity.record as EncodeRecord | null | undefined;
+    if (!p.copyFrom || !entity.valid || !record?.uuid) return written;
+    if (entity.action === 'exists' && record.status !== 'uploading') return written;
+    const copied: Pick<UploadResultModel, 'success' | 'message' | 'errors'> = this.copySource
+      ? await this.copySource(record.uuid, p.copyFrom).catch((err: Error) => ({ success: false, message: err.message, errors: [] }))
+      : { success: false, message: 'this gateway copies no s3:// sources', errors: [] };
+    if (copied.success) {
+      entity.warnings.push(`${p.copyFrom} copied: ${copied.message}`);
+      return written;
+    }
+    const why = copied.errors[0]?.message ?? copied.message;
+    entity.valid = false;
+    entity.errors.push(entityError(copied.errors[0]?.type === 'UPLOAD_FAILED' || !copied.errors[0] ? 'UPLOAD_FAILED' : copied.errors[0].type, `${rowPrefix(p)}registered as ${record.accession ?? record['@id']}, but its bytes were not copied from ${p.copyFrom}: ${why}; the record stays 'uploading' until they are (run this again, or uploadFile)`, ['submitted_file_name'], 'submitted_file_name'));
+    return written;
+  }
+
   /** Clears what a write changed from this request's loader, so a later read sees it. */
   private forget(entity: EntityResultModel): void {
     const record = entity.record as EncodeRecord | null;
@@ -272,6 +301,8 @@ export class EncodeRegistrationService {
     if (!info) info = (await this.api.profiles(true)).get(name);
     if (!info) throw badInput(`The ENCODE portal has no profile '${name}'`, 'profile');
     if (info.abstract) throw badInput(`'${name}' is an abstract profile; register records of one of its types: ${info.subtypes.join(', ')}`, 'profile');
+    const why = await this.api.unreachableCollection(info.collection);
+    if (why) throw badInput(`profile '${name}' is not valid: ${why}`, 'profile');
     return info;
   }
 
@@ -287,11 +318,13 @@ export class EncodeRegistrationService {
       lab,
       aliasLab: lab ? labName(lab) : null,
       noAliases: opts.noAliases,
-      access: { uploadRoot: this.options.uploadRoot, maxBytes: this.options.maxUploadBytes, s3Endpoint: this.options.s3Endpoint },
+      access: { uploadRoot: this.options.uploadRoot, maxBytes: this.options.maxUploadBytes, s3Endpoint: this.options.s3Endpoint, s3SourceBuckets: this.options.s3SourceBuckets },
       labNameOf: async (id) => {
         const found = await this.loaders.record.load(id);
         return typeof found?.name === 'string' ? found.name : null;
       },
+      // Where the link would be looked up (a bare key inside its target's collection) must be a record.
+      unreachableLink: async (value, linkTo) => this.api.unreachable(new LookedUpLinks(await this.api.profiles()).lookupId(value, linkTo)),
     };
   }
 

@@ -1,9 +1,10 @@
+import type { Readable } from 'node:stream';
 import type { FileUpload } from 'graphql-upload-minimal';
 import type { EncodeUploadApi } from '../../datasources/encode/client';
 import type { EncodeRecord, EncodeUploadCredentials } from '../../datasources/encode/models';
 import { parseS3Url, type S3Location, S3UploadError, type S3Uploader } from '../../datasources/s3/uploader';
 import { entityError, type EntityErrorModel, type UploadObserver, type UploadResultModel } from '../result';
-import { discard, feed, openUpload, type UploadLimits, UploadMeter, UploadRefused } from '../upload-stream';
+import { discard, feed, type OpenUpload, openUpload, type UploadLimits, UploadMeter, UploadRefused } from '../upload-stream';
 
 /** Credentials closer than this to their expiration are renewed first: they must outlast the upload. */
 export const RENEW_WITHIN_MS = 60 * 60 * 1000;
@@ -44,7 +45,27 @@ export class EncodeUploadService {
       discard(source.stream);
       return target;
     }
+    return this.send(id, target, source);
+  }
 
+  /**
+   * The bytes of another store's object (an `s3://` submitted_file_name, read with the gateway's
+   * own credentials by `open`) streamed to the file record's S3 key, with the same checks as an
+   * upload. `open` runs only once the record is known to take them.
+   */
+  async copy(id: string, from: string, open: () => Promise<Readable>): Promise<UploadResultModel> {
+    const target = await this.target(id);
+    if (!('location' in target)) return target;
+    let stream: Readable;
+    try {
+      stream = await open();
+    } catch (err) {
+      return this.result(id, false, (err as Error).message, null, [entityError('UPLOAD_FAILED', (err as Error).message, ['submitted_file_name'])]);
+    }
+    return this.send(id, target, { filename: from, stream, truncated: () => false });
+  }
+
+  private async send(id: string, target: Target, source: OpenUpload): Promise<UploadResultModel> {
     const meter = new UploadMeter({
       limit: { bytes: this.limits.maxDataFileBytes, setting: 'MAX_DATA_FILE_BYTES' },
       expectedBytes: target.size,
@@ -80,7 +101,8 @@ export class EncodeUploadService {
 
   /** The record, its md5/size and fresh credentials; or the refusal that ends the upload before it starts. */
   private async target(id: string): Promise<Target | UploadResultModel> {
-    const record = await this.api.getRecord(id, 'object');
+    const found = await this.api.getUploadTarget(id);
+    const record = found?.record;
     const refuse = (type: string, message: string, keys: string[]) => this.result(id, false, message, null, [entityError(type, message, keys)]);
     if (!record) return refuse('NOT_FOUND', `ENCODE record '${id}' not found`, ['id']);
     if (!record['@type']?.includes('File')) return refuse('INVALID_VALUE', `ENCODE record '${id}' is a ${record['@type']?.[0] ?? 'record'}, not a file`, ['id']);
@@ -93,15 +115,16 @@ export class EncodeUploadService {
       return refuse('INVALID_VALUE', `File ${id} has ${size} bytes, more than the ${this.limits.maxDataFileBytes}-byte limit for data files (MAX_DATA_FILE_BYTES)`, ['file_size']);
     }
 
-    let credentials = record.upload_credentials as EncodeUploadCredentials | undefined;
+    let credentials = found.credentials ?? undefined;
     let renewed = false;
     if (!fresh(credentials)) {
-      const outcome = await this.api.renewUpload(record.uuid);
+      const renewal = await this.api.renewUpload(record.uuid);
+      const { outcome } = renewal;
       if (!outcome.record) {
         const why = outcome.error?.detail ?? outcome.error?.description ?? `HTTP ${outcome.status}`;
         return refuse('INVALID_PERMISSIONS', `The ENCODE portal issues no upload credentials for file ${id} (status ${String(record.status)}): ${why}`, ['status']);
       }
-      credentials = outcome.record.upload_credentials as EncodeUploadCredentials | undefined;
+      credentials = renewal.credentials ?? undefined;
       renewed = true;
       if (!fresh(credentials)) return refuse('UPLOAD_FAILED', `The ENCODE portal renewed the upload credentials of file ${id} but they are missing or already expired`, ['upload_credentials']);
     }

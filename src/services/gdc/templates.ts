@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import pLimit from 'p-limit';
 import type { GdcApi } from '../../datasources/gdc/client';
 import type { GdcDocumentFormat } from '../../datasources/gdc/models';
@@ -21,7 +22,9 @@ export async function templates(api: GdcApi, types: string[], format: GdcDocumen
   const wanted = [...new Set(types.map((t) => t.trim()))];
   if (!wanted.length || wanted.some((t) => !t)) throw badInput('types must name at least one entity type, such as case or sample', 'types');
   const limit = pLimit(PARALLEL);
-  const files = await Promise.all(wanted.map((type) => limit(() => api.getTemplate(type, format))));
+  // A type that is not a node type is refused before any request (datasources/gdc/client.ts): named with the others.
+  const notANode = (err: unknown) => (err instanceof GraphQLError && err.extensions.code === 'BAD_USER_INPUT' ? null : Promise.reject(err));
+  const files = await Promise.all(wanted.map((type) => limit(() => api.getTemplate(type, format).catch(notANode))));
   const unknown = wanted.filter((_, i) => !files[i]);
   if (unknown.length) throw badInput(`GDC has no template for ${unknown.map((t) => `'${t}'`).join(', ')}: not a type of its dictionary`, 'types');
   const FORMAT = format.toUpperCase() as GdcFileModel['format'];

@@ -31,7 +31,7 @@ describe('ENCODE registration (real profiles and inserts)', () => {
     stack.sandbox.encode!.emulator.portal.store.all().filter((i) => (i.properties.aliases ?? []).some((a: string) => a.startsWith(prefix))).length;
 
   beforeAll(async () => {
-    stack = await startStack({ encodeProfiles: dataPath('encode', 'profiles') }, { encode: { uploadRoot: root, award: AWARD, lab: LAB } });
+    stack = await startStack({ encodeProfiles: dataPath('encode', 'profiles') }, { encode: { uploadRoot: root, award: AWARD, lab: LAB, s3SourceBuckets: ['encode-sandbox-uploads'] } });
     // The gateway reads s3:// sources with the AWS environment's credentials, here the sandbox S3's.
     const s3 = stack.sandbox.s3!;
     process.env.AWS_ACCESS_KEY_ID = s3.accessKeyId;
@@ -141,7 +141,7 @@ describe('ENCODE registration (real profiles and inserts)', () => {
     const res = await stack.gqlFiles(CREATE, variables, [{ path: 'variables.input.entities.1.attachment', name: 'protocol.pdf', content: pdf }]);
     const r = ok(res).createEntities;
     expect(r.entities.map((e: any) => e.action)).toEqual(['create', 'create', null]);
-    expect(r.entities[2].errors[0]).toMatchObject({ type: 'INVALID_VALUE', keys: ['attachment'], message: expect.stringMatching(/outside UPLOAD_ROOT/) });
+    expect(r.entities[2].errors[0]).toMatchObject({ type: 'INVALID_VALUE', keys: ['attachment'], message: expect.stringMatching(/'\/etc\/passwd' is not a file under UPLOAD_ROOT/) });
     for (const [entity, bytes] of [
       [r.entities[0], Buffer.from('Grow in DMEM with 10% FBS.')],
       [r.entities[1], pdf],

@@ -45,7 +45,8 @@ describe('ENCODE through the gateway (real profiles, sandbox over HTTP)', () => 
   let first: { id: string; accession: string };
 
   beforeAll(async () => {
-    stack = await startStack();
+    // The setup grants the submitter a lab by patching its user record: users are reachable only so.
+    stack = await startStack(REAL_SCHEMAS, { encode: { allowUsers: true } });
     ({ biosampleType } = await setupBasics(stack));
   });
   afterAll(() => stack.stop());
@@ -190,7 +191,7 @@ describe('ENCODE through the gateway (real profiles, sandbox over HTTP)', () => 
 describe('ENCODE search index lag', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ ...REAL_SCHEMAS, encodeSearchIndex: 'manual' });
+    stack = await startStack({ ...REAL_SCHEMAS, encodeSearchIndex: 'manual' }, { encode: { allowUsers: true } });
   });
   afterAll(() => stack.stop());
 

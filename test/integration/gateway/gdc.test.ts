@@ -138,8 +138,15 @@ describe('GDC through the gateway (real dictionary, sandbox over HTTP)', () => {
     const { gdcDictionary } = ok(await stack.gql(`{ gdcDictionary(type: "aliquot") }`));
     expect(gdcDictionary).toMatchObject({ id: 'aliquot', category: 'biospecimen' });
     expect(gdcDictionary.links[0]).toMatchObject({ exclusive: true, required: true });
-    const none = ok(await stack.gql(`{ gdcDictionary(type: "no_such_node") }`));
-    expect(none.gdcDictionary).toBeNull();
+    // Only the dictionary's node types go into a path: anything else is refused without a request.
+    stack.sandbox.gdc!.requests.reset();
+    for (const [type, why] of [['no_such_node', /the GDC dictionary has no node type 'no_such_node'/], ['_settings', /'_settings' is not a node type/]] as const) {
+      const none = await stack.gql(`{ gdcDictionary(type: "${type}") }`);
+      expect(none.errors?.[0]).toMatchObject({ message: expect.stringMatching(why), extensions: { code: 'BAD_USER_INPUT', argument: 'type' } });
+      const template = await stack.gql(`{ gdcTemplate(types: ["case", "${type}"]) { fileName } }`);
+      expect(template.errors?.[0]).toMatchObject({ message: `GDC has no template for '${type}': not a type of its dictionary`, extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    expect(stack.sandbox.gdc!.requests.entries.filter((e) => !e.path.endsWith('/template/case'))).toEqual([]);
   });
 
   it('turns a read-only token into FORBIDDEN and an unknown one into an auth error, with the upstream status', async () => {

@@ -1,3 +1,4 @@
+import { uploadUrlOf } from '../../support/upload-url';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -65,7 +66,7 @@ describe('uploadFile (ENCODE): bytes to the record S3 key, checked on the way (s
     const created = ok(await stack.gql(CREATE, { input: { source: 'ENCODE', profile: 'file', entities: [record] } })).createEntities;
     if (!created.success) throw new Error(`file record: ${JSON.stringify(created.entities[0].errors)}`);
     const e = created.entities[0];
-    return { uuid: e.id, accession: e.accession, key: e.record.upload_credentials.upload_url.replace(/^s3:\/\/[^/]+\//, '') };
+    return { uuid: e.id, accession: e.accession, key: (await uploadUrlOf(stack.sandbox.encode!, e.id)).replace(/^s3:\/\/[^/]+\//, '') };
   }
 
   const upload = (id: string, bytes: Buffer | (() => Readable), size?: number) =>

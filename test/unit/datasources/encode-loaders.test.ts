@@ -30,6 +30,9 @@ function fakeApi(records: EncodeRecord[], indexed = records) {
       calls.get.push(id);
       return records.find((r) => [r.uuid, r.accession, r['@id'], ...(r.aliases ?? [])].includes(id)) ?? null;
     },
+    checkIdentifier: async (id) => id,
+    unreachable: async () => null,
+    unreachableCollection: async () => null,
     getEditable: async () => null,
     getProfile: async () => null,
     profiles: async () => {

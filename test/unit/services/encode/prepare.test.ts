@@ -26,6 +26,7 @@ const options = (extra: Partial<PrepareOptions> = {}): PrepareOptions => ({
   aliasLab: 'barbara-wold',
   noAliases: false,
   access: { uploadRoot: root, maxBytes: 1_000_000, s3Endpoint: null },
+  unreachableLink: async (value) => (value.startsWith('/users/') ? 'users are not submission records' : null),
   labNameOf: async (id) => (id === '0a6f2a2e-4e6c-4e3a-9a4e-4b0c9b1b7d6e' ? 'michael-snyder' : null),
   ...extra,
 });
@@ -111,11 +112,15 @@ describe('prepareCreate', () => {
     const ok = await prepareCreate(doc({ path: 'protocol.txt' }), info('document'), options());
     expect(ok.record.attachment).toEqual({ download: 'protocol.txt', type: 'text/plain', href: `data:text/plain;base64,${Buffer.from('Grow in DMEM.').toString('base64')}` });
     const refused = async (attachment: unknown, opts = options()) => (await prepareCreate(doc(attachment), info('document'), opts)).errors.map((e) => e.message).join();
-    expect(await refused({ path: path.join(outside, 'secret.txt') })).toMatch(/is outside UPLOAD_ROOT/);
-    expect(await refused({ path: '../../../../etc/passwd' })).toMatch(/outside UPLOAD_ROOT|does not exist/);
-    expect(await refused({ path: 'escape.txt' })).toMatch(/is outside UPLOAD_ROOT/);
+    expect(await refused({ path: path.join(outside, 'secret.txt') })).toMatch(/is not a file under UPLOAD_ROOT/);
+    expect(await refused({ path: '../../../../etc/passwd' })).toMatch(/is not a file under UPLOAD_ROOT/);
+    expect(await refused({ path: 'escape.txt' })).toMatch(/'escape.txt' is not a file under UPLOAD_ROOT/);
     expect(await refused({ path: 'notes.docx' })).toMatch(/cannot tell the type of/);
-    expect(await refused({ path: 'missing.pdf' })).toMatch(/does not exist under UPLOAD_ROOT/);
+    expect(await refused({ path: 'missing.pdf' })).toMatch(/'missing.pdf' is not a file under UPLOAD_ROOT/);
+    // Outside the root, what exists and what does not get the same answer (only the name differs).
+    const existing = await refused({ path: path.join(outside, 'secret.txt') });
+    const missing = await refused({ path: path.join(outside, 'no-such-secret.txt') });
+    expect(missing.replace('no-such-secret.txt', 'secret.txt')).toBe(existing);
     expect(await refused({ path: 'protocol.txt' }, options({ access: { uploadRoot: null, maxBytes: 1e6, s3Endpoint: null } }))).toMatch(/UPLOAD_ROOT, which is not set/);
     // A complete attachment object is sent as it is.
     const given = { download: 'a.txt', type: 'text/plain', href: 'data:text/plain;base64,eA==' };
@@ -131,7 +136,9 @@ describe('prepareCreate', () => {
     const wrong = await prepareCreate(input({ aliases: ['f2'], submitted_file_name: 'runs/r1.fastq.gz', md5sum: 'a'.repeat(32) }), info('file'), options());
     expect(wrong.errors[0].message).toMatch(/does not match runs\/r1.fastq.gz/);
     const unreadable = await prepareCreate(input({ aliases: ['f3'], submitted_file_name: '/etc/hostname' }), info('file'), options());
-    expect(unreadable.errors[0]).toMatchObject({ keys: ['submitted_file_name'], message: expect.stringMatching(/md5sum is missing and '\/etc\/hostname' is outside UPLOAD_ROOT/) });
+    expect(unreadable.errors[0]).toMatchObject({ keys: ['submitted_file_name'], message: expect.stringMatching(/md5sum is missing and '\/etc\/hostname' is not a file under UPLOAD_ROOT/) });
+    const answer = async (name: string) => (await prepareCreate(input({ aliases: ['f4'], submitted_file_name: name }), info('file'), options())).errors.map((e) => [e.type, e.message.replace(name, '<name>')]);
+    expect(await answer('/etc/shadow')).toEqual(await answer('/nonexistent'));
   });
 });
 
