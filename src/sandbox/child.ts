@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import type { FromSandbox, ToSandbox } from './ipc';
 import { type RunningSandbox, startSandbox } from '.';
 
@@ -25,6 +26,29 @@ if (!process.send) {
   console.error('src/sandbox/child is started by the gateway (npm start); use `npm run sandbox` to run the emulators alone');
   process.exit(2);
 }
+
+/**
+ * The IPC 'disconnect' event needs a free event loop, and an emulator can be busy for minutes in
+ * one synchronous validation: a thread of its own checks twice a second that the gateway still
+ * lives (Linux: the parent pid in /proc; elsewhere a signal 0 to it), and ends the process when it
+ * does not, after a moment for the orderly stop.
+ */
+const WATCHDOG = `
+const fs = require('node:fs');
+const parent = require('node:worker_threads').workerData;
+const ppid = () => { try { return Number(fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[1]); } catch { return null; } };
+const gone = () => {
+  const now = ppid();
+  if (now !== null) return now !== parent;
+  try { process.kill(parent, 0); return false; } catch { return true; }
+};
+const timer = setInterval(() => {
+  if (!gone()) return;
+  clearInterval(timer);
+  setTimeout(() => process.kill(process.pid, 'SIGKILL'), 3000);
+}, 500);
+`;
+new Worker(WATCHDOG, { eval: true, workerData: process.ppid }).unref();
 
 // Ctrl-C reaches the whole process group: the gateway decides when the emulators stop (after
 // draining the requests that still need them), so the child does not act on SIGINT itself.

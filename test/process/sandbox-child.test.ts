@@ -66,6 +66,26 @@ describe('the embedded sandbox child process', () => {
     expect(await until(() => !alive(pid), 5_000)).toBe(true);
   });
 
+  it('dies with a SIGKILLed gateway even while an emulator is busy in synchronous work', async () => {
+    gw = await startGatewayProcess({});
+    const pid = await sandboxPid(gw);
+    children.push(pid);
+    const gdc = /^ {2}GDC: +(http:\S+)/.exec((await gw.waitForLog((l) => /^ {2}GDC: /.test(l.msg))).msg)![1];
+    // 20,000 rows keep the GDC emulator's event loop busy for seconds: its IPC 'disconnect' waits.
+    const rows = Array.from({ length: 20_000 }, (_, i) => `case\tBUSY-${i}\tINTERNAL\tBlood Vessel Tumors\tBase of tongue`);
+    const body = `type\tsubmitter_id\tprojects.code\tdisease_type\tprimary_site\n${rows.join('\n')}\n`;
+    const busy = request(`${gdc}/v0/submission/GDC/INTERNAL/_dry_run`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/tab-separated-values', 'x-auth-token': 'gdc-sandbox-submitter-token' },
+      body,
+    }).catch(() => undefined);
+    await sleep(1_500);
+    gw.child.kill('SIGKILL');
+    await gw.exited;
+    expect(await until(() => !alive(pid), 8_000)).toBe(true);
+    await busy;
+  });
+
   it('a crashed child is logged, /readyz says so, and it comes back on the same ports', async () => {
     gw = await startGatewayProcess({});
     const pid = await sandboxPid(gw);
