@@ -12,8 +12,15 @@ const SANDBOX_MODE = {
   MAX_COLUMNS: '200000',
   MAX_REQUEST_BYTES: String(16 * 1024 * 1024),
   MAX_UPLOAD_BYTES: String(64 * 1024 * 1024),
-  UPSTREAM_TIMEOUT_MS: '300000',
 };
+
+/**
+ * The wide document's 100k INVALID_PROPERTY errors cost the emulator minutes while the error
+ * collection in src/rules/shared/jsonschema-errors.ts is quadratic (its own item of issue 18);
+ * the deadline bounds the case meanwhile, and the emulator's answer arrives within it once that
+ * collection is linear. Either way the gateway must keep answering others.
+ */
+export const WIDE_DEADLINE_MS = 30_000;
 
 const CASE_COLUMNS = 'type\tsubmitter_id\tprojects.code\tdisease_type\tprimary_site';
 const CASE_VALUES = (i: number) => `case\tHOSTILE-SANDBOX-${i}\tINTERNAL\tBlood Vessel Tumors\tBase of tongue`;
@@ -44,19 +51,24 @@ function dryRun(document: string): string {
 
 async function sandboxDryRun(graphqlUrl: string, document: string) {
   const outcome = await postGraphql(graphqlUrl, dryRun(document));
-  const result = (JSON.parse(String(outcome.detail).replace(/…$/, '')) as { data?: { createEntities?: unknown } }).data?.createEntities;
-  return { ...outcome, detail: result };
+  const answer = JSON.parse(String(outcome.detail).replace(/…$/, '')) as { data?: { createEntities?: unknown }; errors?: { message: string }[] };
+  return { ...outcome, detail: answer.data?.createEntities ?? answer.errors?.[0]?.message };
 }
+
+/** One small dry run along the same path: the gateway's modules for it loaded, its GDC pool open. */
+const warmUp = (gw: { graphqlUrl: string }) => sandboxDryRun(gw.graphqlUrl, longDocument(1));
 
 export const cases: HostileCase[] = [
   {
     name: 'sandbox: GDC TSV with 100k columns',
-    env: SANDBOX_MODE,
+    warmUp,
+    env: { ...SANDBOX_MODE, UPSTREAM_TIMEOUT_MS: String(WIDE_DEADLINE_MS) },
     attack: (gw) => sandboxDryRun(gw.graphqlUrl, wideDocument()),
   },
   {
     name: 'sandbox: GDC dry run of 20k rows',
-    env: SANDBOX_MODE,
+    warmUp,
+    env: { ...SANDBOX_MODE, UPSTREAM_TIMEOUT_MS: '300000' },
     attack: (gw) => sandboxDryRun(gw.graphqlUrl, longDocument()),
   },
 ];
