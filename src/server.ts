@@ -21,6 +21,7 @@ async function startSandboxFor(config: Config, encode: boolean, gdc: boolean, lo
       gdcDictionary: config.sandbox.gdcDictionary,
       s3Dir: config.sandbox.s3Dir,
       gdcFilesDir: config.sandbox.gdcFilesDir,
+      dataDir: config.sandbox.dataDir,
       ports: { encode: config.sandbox.encodePort, gdc: config.sandbox.gdcPort, s3: config.sandbox.s3Port },
     },
     logger,
