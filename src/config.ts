@@ -172,6 +172,8 @@ export interface SandboxConfig {
   s3Dir: string | null;
   /** Where the sandbox GDC keeps uploaded data files; null = a temporary folder, removed on stop. */
   gdcFilesDir: string | null;
+  /** SANDBOX_DATA_DIR: where the sandbox keeps its records and files across restarts; null = in memory. */
+  dataDir: string | null;
   /** Fixed ports for `npm run sandbox`; 0 = any free port. */
   encodePort: number;
   gdcPort: number;
@@ -401,6 +403,7 @@ function sandboxSchemas(env: Env): SandboxConfig {
     gdcDictionary: str(env, 'SANDBOX_GDC_DICTIONARY') ?? real?.gdcDictionary ?? null,
     s3Dir: str(env, 'SANDBOX_S3_DIR'),
     gdcFilesDir: str(env, 'SANDBOX_GDC_FILES_DIR'),
+    dataDir: str(env, 'SANDBOX_DATA_DIR'),
     encodePort: int(env, 'SANDBOX_ENCODE_PORT', 0),
     gdcPort: int(env, 'SANDBOX_GDC_PORT', 0),
     s3Port: int(env, 'SANDBOX_S3_PORT', 0),

@@ -5,6 +5,8 @@ import type { Lifecycle } from './lifecycle';
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  /** A local, cheap check (a child process's state): run on every probe, never served from the cache. */
+  live?: boolean;
 }
 
 export interface ReadinessReport {
@@ -33,15 +35,15 @@ export class Readiness {
 
   async report(): Promise<ReadinessReport> {
     if (this.lifecycle.state !== 'ready') return { status: this.lifecycle.state, checks: {} };
-    if (!this.cached || Date.now() - this.cached.at > CACHE_MS) this.cached = { at: Date.now(), report: this.run() };
-    const checks = await this.cached.report;
+    if (!this.cached || Date.now() - this.cached.at > CACHE_MS) this.cached = { at: Date.now(), report: this.run(this.checks.filter((c) => !c.live)) };
+    const checks = { ...(await this.cached.report), ...(await this.run(this.checks.filter((c) => c.live))) };
     if (this.lifecycle.state !== 'ready') return { status: this.lifecycle.state, checks };
     return { status: Object.values(checks).every((v) => v === 'ok') ? 'ready' : 'unready', checks };
   }
 
-  private async run(): Promise<Record<string, string>> {
+  private async run(checks: ReadinessCheck[]): Promise<Record<string, string>> {
     const results = await Promise.all(
-      this.checks.map(async (c) => {
+      checks.map(async (c) => {
         try {
           await c.check();
           return [c.name, 'ok'] as const;

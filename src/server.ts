@@ -2,23 +2,30 @@ import { type Config, loadConfig, withoutUserInfo } from './config';
 import { type Credentials, operatorScope } from './credentials';
 import { type RunningGateway, startGateway } from './gateway';
 import { createLogger } from './logger';
+import { type SandboxProcess, startSandboxProcess } from './sandbox-process';
 
 type Logger = ReturnType<typeof createLogger>;
 
-/** The embedded emulators, loaded only when an upstream has no URL: a production start never loads them. */
-async function startSandboxFor(config: Config, encode: boolean, gdc: boolean) {
+/**
+ * The embedded emulators, for the upstreams without a URL, in a child process of their own: the
+ * gateway never loads src/sandbox, and a heavy sandbox request never stalls it.
+ */
+async function startSandboxFor(config: Config, encode: boolean, gdc: boolean, logger: Logger): Promise<SandboxProcess | null> {
   if (!encode && !gdc) return null;
-  const { startSandbox } = await import('./sandbox');
-  return startSandbox({
-    encode,
-    gdc,
-    encodeProfiles: config.sandbox.encodeProfiles,
-    encodeSeed: config.sandbox.encodeSeed,
-    gdcDictionary: config.sandbox.gdcDictionary,
-    s3Dir: config.sandbox.s3Dir,
-    gdcFilesDir: config.sandbox.gdcFilesDir,
-    ports: { encode: config.sandbox.encodePort, gdc: config.sandbox.gdcPort, s3: config.sandbox.s3Port },
-  });
+  return startSandboxProcess(
+    {
+      encode,
+      gdc,
+      encodeProfiles: config.sandbox.encodeProfiles,
+      encodeSeed: config.sandbox.encodeSeed,
+      gdcDictionary: config.sandbox.gdcDictionary,
+      s3Dir: config.sandbox.s3Dir,
+      gdcFilesDir: config.sandbox.gdcFilesDir,
+      dataDir: config.sandbox.dataDir,
+      ports: { encode: config.sandbox.encodePort, gdc: config.sandbox.gdcPort, s3: config.sandbox.s3Port },
+    },
+    logger,
+  );
 }
 
 function operatorCredentials(config: Config, logger: Logger): Credentials {
@@ -42,7 +49,7 @@ function operatorCredentials(config: Config, logger: Logger): Credentials {
  * then the process exits 0.
  */
 async function main(logger: Logger, config: Config): Promise<void> {
-  let sandbox: Awaited<ReturnType<typeof startSandboxFor>> = null;
+  let sandbox: SandboxProcess | null = null;
   let gateway: RunningGateway | null = null;
   // Handlers first: a signal that arrives before them would end the process with no clean-up.
   let stopping = false;
@@ -68,7 +75,8 @@ async function main(logger: Logger, config: Config): Promise<void> {
 
   const needEncode = !config.encodeUrl;
   const needGdc = !config.gdcUrl;
-  sandbox = await startSandboxFor(config, needEncode, needGdc);
+  sandbox = await startSandboxFor(config, needEncode, needGdc, logger);
+  if (stopping) return void (await sandbox?.stop());
   const encodeUrl = config.encodeUrl ?? sandbox!.encode!.url;
   const gdcUrl = config.gdcUrl ?? sandbox!.gdc!.url;
   gateway = await startGateway({
@@ -99,6 +107,7 @@ async function main(logger: Logger, config: Config): Promise<void> {
     allowedHosts: config.allowedHosts,
     cors: config.cors,
   });
+  if (sandbox) gateway.readiness.add(sandbox.readiness);
   if (stopping) return void (await gateway.stop());
 
   logger.info({ graphql: gateway.graphqlUrl }, `submission-gateway ready: GraphQL (and GraphiQL in a browser) at ${gateway.graphqlUrl}`);

@@ -106,6 +106,7 @@ async function inProcessOnSandbox(env: NodeJS.ProcessEnv): Promise<Connection> {
     encodeProfiles: config.sandbox.encodeProfiles,
     encodeSeed: config.sandbox.encodeSeed,
     s3Dir: config.sandbox.s3Dir,
+    dataDir: config.sandbox.dataDir,
   });
   try {
     const gatewayKey = privateKey();

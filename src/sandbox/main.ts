@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     gdcDictionary: cfg.gdcDictionary,
     s3Dir: cfg.s3Dir,
     gdcFilesDir: cfg.gdcFilesDir,
+    dataDir: cfg.dataDir,
     ports: { encode: cfg.encodePort || 8001, gdc: cfg.gdcPort || 8002, s3: cfg.s3Port || 8003 },
   });
   const { submitter, admin, viewer } = ENCODE_SANDBOX_KEYS;

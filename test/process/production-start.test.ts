@@ -8,7 +8,8 @@ import { kill, type RunningProcess, startGatewayProcess } from '../support/proce
 /**
  * A production start (both upstream URLs set, NODE_ENV=production) on a real process: the
  * emulators and s3rver are never loaded, body errors are still JSON, the version comes from
- * package.json. The same trace of an embedded-sandbox start is the control: it must show them.
+ * package.json. The same trace of an embedded-sandbox start is the control: it must show them, in
+ * the sandbox's child process only, never in the gateway's.
  */
 const trace = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'trace-')), 'modules.txt');
 const EMULATORS = /[/\\]src[/\\]sandbox[/\\]|[/\\]node_modules[/\\]s3rver[/\\]/;
@@ -62,10 +63,17 @@ describe('production start', () => {
     expect(modules.filter((m) => EMULATORS.test(m))).toEqual([]);
   });
 
-  it('loads them when an upstream URL is missing (the control for the trace)', async () => {
+  it('loads them only in the sandbox child when an upstream URL is missing (the control for the trace)', async () => {
     const { gw, file } = await run({});
-    const modules = await stop(gw, file);
-    expect(modules.some((m) => /[/\\]src[/\\]sandbox[/\\]index\.ts$/.test(m))).toBe(true);
-    expect(modules.some((m) => /[/\\]node_modules[/\\]s3rver[/\\]/.test(m))).toBe(true);
+    const gateway = await stop(gw, file);
+    // The gateway forked its sandbox (src/sandbox/child) and loaded none of it itself.
+    expect(gateway.some((m) => /[/\\]src[/\\]sandbox-process\.ts$/.test(m))).toBe(true);
+    expect(gateway.filter((m) => EMULATORS.test(m))).toEqual([]);
+    const children = fs.readdirSync(path.dirname(file)).filter((f) => f.startsWith(`${path.basename(file)}.`));
+    expect(children).toHaveLength(1);
+    const child = fs.readFileSync(path.join(path.dirname(file), children[0]), 'utf8').split('\n');
+    expect(child.some((m) => /[/\\]src[/\\]sandbox[/\\]child\.ts$/.test(m))).toBe(true);
+    expect(child.some((m) => /[/\\]src[/\\]sandbox[/\\]index\.ts$/.test(m))).toBe(true);
+    expect(child.some((m) => /[/\\]node_modules[/\\]s3rver[/\\]/.test(m))).toBe(true);
   });
 });

@@ -23,16 +23,19 @@ export interface GatewayProcess {
 }
 
 export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
-  const outfile = path.join(ROOT, 'node_modules', '.cache', 'submission-gateway-bench', 'server.js');
+  const outdir = path.join(ROOT, 'node_modules', '.cache', 'submission-gateway-bench');
+  const outfile = path.join(outdir, 'server.js');
   const esbuild = await import('esbuild');
+  // The sandbox child beside the server, where src/sandbox-process.ts looks for it (as in dist/).
   await esbuild.build({
-    entryPoints: [path.join(ROOT, 'src', 'server.ts')],
+    entryPoints: [path.join(ROOT, 'src', 'server.ts'), path.join(ROOT, 'src', 'sandbox', 'child.ts')],
+    outbase: path.join(ROOT, 'src'),
+    outdir,
     bundle: true,
     platform: 'node',
     packages: 'external',
     format: 'cjs',
     target: 'node20',
-    outfile,
     logLevel: 'warning',
   });
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), outfile], {

@@ -22,6 +22,11 @@ export interface HostileCase {
    * GraphQL answers, the first error's `extensions.code` (and `limit` when it names one).
    */
   attack(gateway: HostileTarget): Promise<AttackOutcome>;
+  /**
+   * Sent before the measure starts: what a gateway in use has already done (the modules of the
+   * path loaded, pools connected), so the measure is the attack's cost, not the first request's.
+   */
+  warmUp?(gateway: HostileTarget): Promise<unknown>;
 }
 
 export interface HostileTarget {
@@ -105,6 +110,7 @@ export async function startHostileGateway(env: Record<string, string> = {}): Pro
     proc,
     pid,
     async run(c) {
+      await c.warmUp?.(target);
       const idle = await rssAfterGc(proc, pid);
       // Resets VmHWM to the current RSS (Linux >= 4.0), so the peak is this attack's.
       writeFileSync(`/proc/${pid}/clear_refs`, '5');

@@ -5,7 +5,8 @@ import { FaultSwitch } from '../shared/faults';
 import { RequestLog } from '../shared/request-log';
 import { REAL_DATA, starterPath } from '../shared/paths';
 import { basicAuth } from './auth';
-import { Portal } from './portal';
+import { Portal, type PortalSnapshot } from './portal';
+import { StateFile } from '../shared/state-file';
 import { type AccessKey, ENCODE_SANDBOX_KEYS } from './principals';
 import { ProfileRegistry } from './profiles';
 import { portalErrors, portalRoutes } from './routes';
@@ -31,6 +32,8 @@ export interface EncodeSandboxOptions {
   accessKeys?: AccessKey[];
   /** `sync` (default): search sees writes at once; `manual`: only after reindex(), like a lagging index. */
   searchIndex?: 'sync' | 'manual';
+  /** A snapshot file the portal's records are kept in and reloaded from (instead of the seed); none = in memory. */
+  stateFile?: string | null;
 }
 
 export interface EncodeSandbox {
@@ -40,13 +43,18 @@ export interface EncodeSandbox {
   portal: Portal;
   /** Brings the search index up to date (manual mode). */
   reindex(): void;
+  /** Writes pending changes to the state file, if any (at stop). */
+  flush(): void;
 }
 
 export async function createEncodeSandbox(options: EncodeSandboxOptions): Promise<EncodeSandbox> {
   const starter = starterPath('encode', 'profiles');
   const profilesDir = options.profilesDir ?? starter;
   const portal = new Portal(new ProfileRegistry(profilesDir), options.s3);
-  const seed = options.seedFile === undefined ? defaultSeed(profilesDir) : options.seedFile;
+  const state = options.stateFile ? new StateFile(options.stateFile, () => portal.snapshot()) : null;
+  const saved = state?.read<PortalSnapshot>();
+  if (saved) portal.restore(saved);
+  const seed = saved ? null : options.seedFile === undefined ? defaultSeed(profilesDir) : options.seedFile;
   let insertsLoaded = false;
   if (seed) {
     if (!fs.existsSync(seed)) throw new Error(`ENCODE seed ${seed} does not exist`);
@@ -69,13 +77,19 @@ export async function createEncodeSandbox(options: EncodeSandboxOptions): Promis
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requests.middleware());
+  if (state) app.use(state.middleware());
   const faults = options.faults ?? FaultSwitch.fromEnv();
   app.use(faults.middleware());
   app.use(express.text({ type: () => true, limit: '50mb' }));
   app.use(basicAuth(portal, keys));
   app.use(portalRoutes(portal));
   app.use(portalErrors);
-  return { handler: app, requests, faults, portal, reindex: () => portal.store.reindex() };
+  // The first snapshot holds the seed as loaded (minted accessions included).
+  if (state && !saved) {
+    state.changed();
+    state.flush();
+  }
+  return { handler: app, requests, faults, portal, reindex: () => portal.store.reindex(), flush: () => state?.flush() };
 }
 
 function defaultSeed(profilesDir: string): string | null {

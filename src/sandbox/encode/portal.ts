@@ -17,6 +17,12 @@ const PUBLIC_STATUSES = new Set(['released', 'current', 'archived', 'revoked']);
 const FROZEN_STATUSES = new Set(['released', 'revoked', 'archived', 'deleted', 'replaced']);
 const UPLOADABLE = new Set(['uploading', 'upload failed']);
 
+export interface PortalSnapshot {
+  items: Item[];
+  uploads: [string, UploadCredentials][];
+  attachments: [string, { type: string; data: string }][];
+}
+
 export type Frame = 'object' | 'edit' | 'embedded' | 'page';
 
 /**
@@ -38,6 +44,24 @@ export class Portal {
     this.store = new ItemStore(profiles);
     this.ids = new Identifiers(profiles, this.store);
     this.validator = new RecordValidator();
+  }
+
+  // --- state on disk (SANDBOX_DATA_DIR) --------------------------------------------------------
+
+  snapshot(): PortalSnapshot {
+    return {
+      items: this.store.all(),
+      uploads: [...this.uploads],
+      attachments: [...this.attachments].map(([key, a]) => [key, { type: a.type, data: a.data.toString('base64') }]),
+    };
+  }
+
+  /** Loads a snapshot into an empty portal (instead of a seed). */
+  restore(state: PortalSnapshot): void {
+    // Twice: a calculated key (a target's `label-organism`) reads items that may come later.
+    for (let pass = 0; pass < 2; pass++) for (const item of state.items) this.store.put(item);
+    for (const [uuid, credentials] of state.uploads) this.uploads.set(uuid, credentials);
+    for (const [key, a] of state.attachments) this.attachments.set(key, { type: a.type, data: Buffer.from(a.data, 'base64') });
   }
 
   // --- principals -----------------------------------------------------------------------------

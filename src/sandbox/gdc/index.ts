@@ -6,7 +6,8 @@ import type { TokenGrant } from './auth';
 import { loadDictionary } from '../../rules/gdc/dictionary/load';
 import { Dictionary } from '../../rules/gdc/dictionary/model';
 import { HttpError } from './errors';
-import { ObjectStore } from './files/objects';
+import { type ObjectSnapshot, ObjectStore } from './files/objects';
+import { StateFile } from '../shared/state-file';
 import { FileService } from './files/service';
 import { graphqlRoutes } from './graphql/routes';
 import { bcrRoutes } from './routes/bcr';
@@ -17,7 +18,7 @@ import { projectRoutes } from './routes/project';
 import { submissionRoutes } from './routes/submission';
 import { templateRoutes } from './routes/templates';
 import { seedProjects } from './seed';
-import { GdcService } from './service';
+import { GdcService, type ServiceSnapshot } from './service';
 import { GraphStore } from './store';
 import { SchemaValidator } from './validate/schema';
 
@@ -40,6 +41,8 @@ export interface GdcSandboxOptions {
   tokens?: Record<string, TokenGrant>;
   /** Where uploaded data files are kept; default a temporary folder, made on first upload, removed by close(). */
   filesDir?: string | null;
+  /** A snapshot file the entities, transaction log and uploaded files' index are kept in and reloaded from; none = in memory. */
+  stateFile?: string | null;
 }
 
 export interface GdcSandbox {
@@ -51,7 +54,7 @@ export interface GdcSandbox {
   service: GdcService;
   /** The data-file endpoint and its object store (`files.stored(id)`: size and md5 of the uploaded bytes). */
   files: FileService;
-  /** Removes the uploaded files' temporary folder. */
+  /** Writes pending changes to the state file (if any), then removes the uploaded files' temporary folder. */
   close(): void;
 }
 
@@ -68,10 +71,16 @@ export async function createGdcSandbox(opts: GdcSandboxOptions = {}): Promise<Gd
     [GDC_SANDBOX_TOKENS.readonly]: { name: 'sandbox-readonly', roles: 'read' },
   };
   const store = new GraphStore();
-  seedProjects(store, opts.projects ?? DEFAULT_PROJECTS);
   const validator = new SchemaValidator((type) => dictionary.get(type)?.schema);
   const service = new GdcService(dictionary, store, validator);
-  const files = new FileService(dictionary, store, new ObjectStore(opts.filesDir));
+  const objects = new ObjectStore(opts.filesDir);
+  const files = new FileService(dictionary, store, objects);
+  const state = opts.stateFile ? new StateFile(opts.stateFile, () => ({ service: service.snapshot(), objects: objects.snapshot() })) : null;
+  const saved = state?.read<{ service: ServiceSnapshot; objects: ObjectSnapshot }>();
+  if (saved) {
+    service.restore(saved.service);
+    objects.restore(saved.objects);
+  } else seedProjects(store, opts.projects ?? DEFAULT_PROJECTS);
   const requests = new RequestLog();
 
   const app = express();
@@ -79,6 +88,7 @@ export async function createGdcSandbox(opts: GdcSandboxOptions = {}): Promise<Gd
   // GDC's Flask app sorts JSON keys (JSONIFY_SORT_KEYS); clients and diffs see the same order here.
   app.set('json replacer', sortedKeys);
   app.use(requests.middleware());
+  if (state) app.use(state.middleware());
   const faults = opts.faults ?? FaultSwitch.fromEnv();
   app.use(faults.middleware());
   // Data files stream to disk: their routes come before the body parser, which would buffer them.
@@ -109,5 +119,9 @@ export async function createGdcSandbox(opts: GdcSandboxOptions = {}): Promise<Gd
     res.status(500).json({ message: 'Internal server error' });
   });
 
-  return { handler: app, requests, faults, dictionary, service, files, close: () => files.objects.close() };
+  return { handler: app, requests, faults, dictionary, service, files, close: () => {
+      state?.flush();
+      files.objects.close();
+    },
+  };
 }

@@ -5,8 +5,8 @@ import type { Dictionary } from '../../rules/gdc/dictionary/model';
 import { formatOf, parseBody, type DocFormat } from './documents/parse';
 import { notFound, userError } from './errors';
 import { findProject } from './seed';
-import type { GraphNode, GraphStore } from './store';
-import { closeRefusal, commitRefusal, TransactionLogStore, type TransactionLog } from './transactions';
+import type { GraphNode, GraphSnapshot, GraphStore } from './store';
+import { closeRefusal, commitRefusal, TransactionLogStore, type TransactionLog, type TransactionLogSnapshot } from './transactions';
 import { runUpload, type UploadResult, type UploadRole } from './upload/transaction';
 import type { SchemaValidator } from './validate/schema';
 
@@ -45,6 +45,12 @@ export interface SubmitRequest {
   docFormat?: DocFormat | 'XML';
 }
 
+export interface ServiceSnapshot {
+  store: GraphSnapshot;
+  logs: TransactionLogSnapshot;
+  modes: [number, UploadMode][];
+}
+
 /** The emulator's operations, free of HTTP: routes translate requests into these calls. */
 export class GdcService {
   readonly logs = new TransactionLogStore();
@@ -56,6 +62,16 @@ export class GdcService {
     readonly store: GraphStore,
     private readonly validator: SchemaValidator,
   ) {}
+
+  snapshot(): ServiceSnapshot {
+    return { store: this.store.snapshot(), logs: this.logs.snapshot(), modes: [...this.modes] };
+  }
+
+  restore(state: ServiceSnapshot): void {
+    this.store.restore(state.store);
+    this.logs.restore(state.logs);
+    for (const [id, mode] of state.modes) this.modes.set(id, mode);
+  }
 
   requireProject(program: string, project: string): GraphNode {
     const node = findProject(this.store, program, project);

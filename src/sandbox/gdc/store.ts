@@ -20,6 +20,11 @@ export interface GraphView {
   ofType(type: string): Iterable<GraphNode>;
 }
 
+export interface GraphSnapshot {
+  nodes: GraphNode[];
+  retired: [string, { node: GraphNode; replacedBy: string }][];
+}
+
 /** The emulator's database: committed nodes only. */
 export class GraphStore implements GraphView {
   private readonly nodes = new Map<string, GraphNode>();
@@ -65,6 +70,15 @@ export class GraphStore implements GraphView {
     if (!node) return;
     this.delete(id);
     this.retired.set(id, { node, replacedBy });
+  }
+
+  snapshot(): GraphSnapshot {
+    return { nodes: [...this.nodes.values()], retired: [...this.retired] };
+  }
+
+  restore(state: GraphSnapshot): void {
+    for (const node of state.nodes) this.put(node);
+    for (const [id, old] of state.retired) this.retired.set(id, old);
   }
 
   /** A retired version by its id, and the node that replaced it. */

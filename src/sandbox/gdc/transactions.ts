@@ -84,6 +84,22 @@ export class TransactionLogStore {
   all(): TransactionLog[] {
     return [...this.logs.values()];
   }
+
+  snapshot(): TransactionLogSnapshot {
+    return { logs: this.all(), nextId: this.nextId, nextDocumentId: this.nextDocumentId };
+  }
+
+  restore(state: TransactionLogSnapshot): void {
+    for (const log of state.logs) this.logs.set(log.id, log);
+    this.nextId = state.nextId;
+    this.nextDocumentId = state.nextDocumentId;
+  }
+}
+
+export interface TransactionLogSnapshot {
+  logs: TransactionLog[];
+  nextId: number;
+  nextDocumentId: number;
 }
 
 /** committable = a successful dry run that is neither closed nor committed. */

@@ -5,6 +5,11 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
+export interface ObjectSnapshot {
+  objects: StoredObject[];
+  uploads: { id: string; key: string; parts: (Part & { path: string })[] }[];
+}
+
 /** S3 refuses to complete an upload whose parts, all but the last, are smaller than this. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 
@@ -228,6 +233,23 @@ export class ObjectStore {
 
   private discardParts(upload: Upload): void {
     for (const part of upload.parts.values()) fs.rmSync(part.path, { force: true });
+  }
+
+  /** What the maps hold (the bytes are files already); a temporary store has nothing to keep. */
+  snapshot(): ObjectSnapshot {
+    return {
+      objects: [...this.objects.values()],
+      uploads: [...this.uploads].map(([id, u]) => ({ id, key: u.key, parts: [...u.parts.values()] })),
+    };
+  }
+
+  /** Reloads the maps, keeping only what is still on disk. */
+  restore(state: ObjectSnapshot): void {
+    for (const o of state.objects) if (fs.existsSync(o.path)) this.objects.set(o.key, { ...o, lastModified: new Date(o.lastModified) });
+    for (const u of state.uploads) {
+      const parts = u.parts.filter((p) => fs.existsSync(p.path)).map((p) => [p.partNumber, { ...p, lastModified: new Date(p.lastModified) }] as const);
+      this.uploads.set(u.id, { key: u.key, parts: new Map(parts) });
+    }
   }
 
   /** Removes the folder when the store made it. */

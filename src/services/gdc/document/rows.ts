@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { badInput } from '../../documents';
-import { headerNames } from './scan';
+import { headerNames, RECORD_DELIMITERS } from './scan';
 import type { GdcDocument } from './source';
 
 const QUOTE = 0x22;
@@ -121,7 +121,7 @@ export class RowScanner {
       this.startRecord();
       return;
     }
-    const [cells = []] = parse(text, { delimiter: String.fromCharCode(this.delimiter), relax_quotes: true, relax_column_count: true }) as string[][];
+    const [cells = []] = parse(text, { delimiter: String.fromCharCode(this.delimiter), record_delimiter: RECORD_DELIMITERS, relax_quotes: true, relax_column_count: true }) as string[][];
     this.typeColumn = headerNames(cells).indexOf('type');
     this.header = null;
     this.startRecord();
