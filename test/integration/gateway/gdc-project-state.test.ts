@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { GDC_SANDBOX_TOKENS } from '../../../src/sandbox/gdc';
 import { ok, startStack, SUBMISSION_RESULT, type Stack } from '../../support/stack';
 import { CREATE, ENTITIES } from '../../support/gdc';
+import { readExamples } from '../../support/readme-examples';
 
 /**
  * The GDC project release workflow (gdcProjectState) and deleting a data file's bytes
@@ -177,5 +179,23 @@ describe('GDC project release workflow and file byte deletion through the gatewa
       expect(r.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', upstream: 'GDC', upstreamStatus: 403 });
       expect(project().state).toBe('open');
     });
+  });
+
+  it("the README's release workflow block succeeds at every step, in order, on TCGA-CHOL", async () => {
+    const steps = readExamples(path.join(__dirname, '../../../README.md')).filter((e) => e.operationName?.startsWith('Release'));
+    expect(steps.map((e) => e.operationName)).toEqual(['ReleaseRegisterCase', 'ReleaseReview', 'ReleaseSubmitCheck', 'ReleaseSubmit', 'ReleaseRelease', 'ReleaseReopen']);
+    const answers = [];
+    for (const step of steps) {
+      const data = ok(await stack.gql(step.text));
+      answers.push(Object.values(data)[0] as { success: boolean; message: string });
+    }
+    expect(answers.map((a) => [a.success, a.message])).toEqual([
+      [true, 'Transaction successful.'],
+      [true, "Successfully transitioned project state to 'review'"],
+      [true, 'Dry run successful. Would have submitted 1 entities.'],
+      [true, 'Successfully submitted 1 entities.'],
+      [true, 'Successfully released project'],
+      [true, "Successfully transitioned project state to 'open'"],
+    ]);
   });
 });
