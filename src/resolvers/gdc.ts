@@ -44,7 +44,7 @@ export const gdcQueries: Pick<
   },
 };
 
-export const gdcMutations: Pick<MutationResolvers, 'commitTransaction' | 'closeTransaction' | 'deleteEntities' | 'submitBcrXml'> = {
+export const gdcMutations: Pick<MutationResolvers, 'commitTransaction' | 'closeTransaction' | 'deleteEntities' | 'submitBcrXml' | 'gdcProjectState'> = {
   commitTransaction: (_p, { input }, ctx) => ctx.services.gdc.commit(input.project, input.transactionId, input.async ?? false),
 
   closeTransaction: (_p, { input }, ctx) => ctx.services.gdc.close(input.project, input.transactionId),
@@ -65,7 +65,13 @@ export const gdcMutations: Pick<MutationResolvers, 'commitTransaction' | 'closeT
       file: input.file,
       dryRun: input.dryRun ?? false,
     }),
+
+  gdcProjectState: (_p, { project, action, dryRun, async }, ctx) =>
+    ctx.services.gdc.projectState(project, PROJECT_STEPS[action], dryRun ?? false, async ?? false),
 };
+
+/** GdcProjectAction's values name the project endpoints they call. */
+const PROJECT_STEPS = { OPEN: 'open', REVIEW: 'review', SUBMIT: 'submit', RELEASE: 'release' } as const;
 
 /** GDC's unique keys, kept compact in large answers (see services/gdc/envelope.ts). */
 export const entityResultFields: Pick<EntityResultResolvers, 'uniqueKeys'> = {

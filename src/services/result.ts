@@ -95,3 +95,13 @@ export interface UploadResultModel {
 
 /** Counts the bytes each upload moved (the metrics seam: the server decides where they go). */
 export type UploadObserver = (event: { source: SourceName; bytes: number; success: boolean }) => void;
+
+/** What `deleteFileBytes` answers: a GDC data file's bytes removed, the entity kept. */
+export interface FileBytesDeletionModel {
+  id: string;
+  success: boolean;
+  message: string;
+  /** file_state read back after the deletion (or as it was, when GDC refused). */
+  fileState: string | null;
+  errors: EntityErrorModel[];
+}

@@ -44,6 +44,8 @@ export interface GdcApi {
   /** Re-runs a dry run as a new transaction. */
   commit(project: GdcProjectRef, transactionId: number, async?: boolean): Promise<GdcAnswer>;
   close(project: GdcProjectRef, transactionId: number): Promise<GdcAnswer>;
+  /** One step of the project release workflow (`/open`, `/review`, `/submit`, `/release`, or its `_dry_run`). */
+  transition(project: GdcProjectRef, step: GdcProjectStep, dryRun: boolean, async?: boolean): Promise<GdcAnswer>;
   /** One deletion transaction (never cascades). */
   deleteEntities(project: GdcProjectRef, ids: readonly string[], dryRun: boolean): Promise<GdcAnswer>;
   /** A submission template; null for a type the dictionary does not have. */
@@ -59,6 +61,9 @@ export interface GdcApi {
   /** The files endpoint (data file bytes: single PUT or S3 multipart). */
   readonly files: GdcFilesClient;
 }
+
+/** The project release workflow's steps, each its own endpoint under the project. */
+export type GdcProjectStep = 'open' | 'review' | 'submit' | 'release';
 
 /** A file the API sends as a download, bytes as they came (an archive must not be decoded as text). */
 export interface GdcDownload {
@@ -132,6 +137,11 @@ export class GdcClient implements GdcApi {
   close(project: GdcProjectRef, transactionId: number): Promise<GdcAnswer> {
     const path = `${this.projectPath(project)}/transactions/${transactionId}/close`;
     return this.write({ method: 'POST', path, body: '' }, `close of transaction ${transactionId}`);
+  }
+
+  transition(project: GdcProjectRef, step: GdcProjectStep, dryRun: boolean, async = false): Promise<GdcAnswer> {
+    const path = `${this.projectPath(project)}/${step}${dryRun ? '/_dry_run' : ''}`;
+    return this.write({ method: 'PUT', path, query: async ? [['async', 'true']] : [], body: '' }, `${step} of ${projectId(project)}${dryRun ? ' (dry run)' : ''}`);
   }
 
   deleteEntities(project: GdcProjectRef, ids: readonly string[], dryRun: boolean): Promise<GdcAnswer> {

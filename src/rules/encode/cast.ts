@@ -6,7 +6,10 @@ import { RECORD_ID } from './tsv';
  * int()/float() syntax for numbers (`+7`, `1_000`, `1e3`) yet no NaN or infinity (JSON has none);
  * booleans `true`/`false` in any case; objects and arrays of objects as JSON with or without the
  * outer brackets (a list is not an object); other arrays as `a,b,c` or `[a,b,c]` (or a JSON array,
- * for items holding commas) with quotes and order kept.
+ * for items holding commas) in order, each item losing one matching pair of quotes around it
+ * (`[head, "testis"]`, `'head'`: eu_register's TSVs quote items). eu_register deletes every quote
+ * character of an array cell; only the pair around an item goes here, so `5' UTR` keeps its
+ * apostrophe. Scalar cells are kept as written.
  */
 
 export interface CastProblem {
@@ -135,8 +138,15 @@ function castArray(text: string, items: Json): Cast {
     }
   }
   const body = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
-  const parts = body.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const parts = body.split(',').map((p) => unquote(p.trim()).trim()).filter((p) => p !== '');
   return castItems(parts, text, items);
+}
+
+/** One matching pair of quotes around an item taken off (`"testis"`, `'head'`). */
+function unquote(item: string): string {
+  const first = item[0];
+  if (item.length >= 2 && (first === '"' || first === "'") && item.endsWith(first)) return item.slice(1, -1);
+  return item;
 }
 
 function castItems(parts: unknown[], text: string, items: Json): Cast {

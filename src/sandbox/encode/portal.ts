@@ -5,6 +5,7 @@ import { badRequest, conflict, forbidden, methodNotAllowed, validationFailure } 
 import { Identifiers } from './identifiers';
 import { mapLinks } from '../../rules/encode/links';
 import { type Method, RecordValidator, type WriteContext } from '../../rules/encode/validation';
+import { calculatedProperties } from '../../rules/encode/calculated';
 import { HIDDEN_FROM_REVERSE_LINKS, reverseLinksOf } from './reverse-links';
 import { type AccessKey, isAdmin, type Principal } from './principals';
 import type { Json, ProfileRegistry, TypeInfo } from './profiles';
@@ -34,6 +35,8 @@ export class Portal {
   readonly ids: Identifiers;
   private readonly validator: RecordValidator;
   private readonly uploads = new Map<string, UploadCredentials>();
+  /** Linked records' stored properties, for calculated properties (what encoded's request.embed reads). */
+  private readonly lookup = (uuid: string): Json | undefined => this.store.get(uuid)?.properties;
   /** Attachment bytes by `<uuid>/<property>/<file name>`. */
   private readonly attachments = new Map<string, StoredAttachment>();
 
@@ -271,6 +274,7 @@ export class Portal {
     const rendered = mapLinks(info.schema, item.properties, (uuid) => this.atIdOf(uuid)) as Json;
     const out: Json = { ...rendered, '@id': this.ids.atId(item), '@type': [info.name, ...info.bases, 'Item'], uuid: item.uuid };
     if (info.itemType === 'biosample_type' && item.properties.classification) out.name = biosampleTypeName(item.properties);
+    Object.assign(out, calculatedProperties(info.itemType, item.properties, { atId: out['@id'], schema: info.schema, lookup: this.lookup }));
     for (const rev of reverseLinksOf(info.schema)) {
       out[rev.name] = this.store.reverse
         .sources(rev, item.uuid)

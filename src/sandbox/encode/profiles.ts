@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Json, ProfileSet, typesFromFiles } from '../../rules/encode/profiles';
+import { addCalculatedProperties } from '../../rules/encode/calculated';
 import { addReverseLinkProperties } from './reverse-links';
 
 export { profileFor } from '../../rules/encode/profiles';
@@ -18,6 +19,7 @@ export class ProfileRegistry extends ProfileSet {
     }
     super(typesFromFiles(raw));
     addReverseLinkProperties(this);
+    addCalculatedProperties(this);
   }
 
   /** Counts profile changes, so what is rendered from the profiles (`/profiles/`, its ETag) is rendered anew. */

@@ -209,12 +209,16 @@ export class GdcService {
     return { status: 200, body: { code: 200, message: 'Closed transaction.', transaction_id: id } };
   }
 
-  /** GET …/entities/<ids>: every id must be an entity of this project, else 400 "Not found: …". */
+  /**
+   * GET …/entities/<ids>: every id must be an entity of this project, else 400 "Not found: …". A
+   * released file's previous version stays readable by its id (the guide: both versions' UUIDs
+   * remain queryable), as it was when the new version replaced it.
+   */
   entities(program: string, project: string, ids: string[]): Reply {
     this.requireProject(program, project);
     const projectId = `${program}-${project}`;
     const nodes = ids.map((id) => {
-      const node = this.store.get(id);
+      const node = this.store.get(id) ?? this.store.previousVersion(id)?.node;
       return node && node.project_id === projectId ? node : undefined;
     });
     const missing = ids.filter((_, i) => !nodes[i]);

@@ -1,17 +1,19 @@
 import { GraphQLError } from 'graphql';
 import { DEFAULT_MAX_COLUMNS } from '../../rules/shared/columns';
-import type { GdcApi } from '../../datasources/gdc/client';
+import type { GdcApi, GdcProjectStep } from '../../datasources/gdc/client';
 import { parseProject } from '../../datasources/gdc/client';
 import type { GdcLoaders } from '../../datasources/gdc/loaders';
 import type { GdcDocumentFormat } from '../../datasources/gdc/models';
 import type { CreateEntitiesInput } from '../../generated/resolvers-types';
-import type { SubmissionResultModel } from '../result';
+import type { FileBytesDeletionModel, SubmissionResultModel } from '../result';
 import { createEntities } from './create';
 import { memoryDocument } from './document/source';
 import { type BcrXmlRequest, submitBcrXml } from './bcr';
 import { exportFiles, manifestOf } from './exports';
+import { deleteFileBytes } from './file-bytes';
 import { closeTransaction, commitTransaction, deleteEntities } from './lifecycle';
 import { type GdcTransactionModel, transactionLog, transactionLogs } from './log';
+import { changeProjectState } from './project-state';
 import { type GdcFileModel, templates } from './templates';
 import { sendDocument } from './transaction';
 
@@ -53,6 +55,16 @@ export class GdcSubmissionService {
 
   delete(project: string, ids: string[], dryRun: boolean): Promise<SubmissionResultModel> {
     return deleteEntities(this.api, parseProject(project), ids, dryRun);
+  }
+
+  /** One step of the project release workflow (open, review, submit, release). */
+  projectState(project: string, step: GdcProjectStep, dryRun: boolean, async: boolean): Promise<SubmissionResultModel> {
+    return changeProjectState(this.api, parseProject(project), step, dryRun, async);
+  }
+
+  /** A data file's uploaded bytes removed; the entity stays. */
+  deleteFileBytes(project: string, id: string): Promise<FileBytesDeletionModel> {
+    return deleteFileBytes(this.api, this.loaders, project, id);
   }
 
   templates(types: string[], format: GdcDocumentFormat): Promise<GdcFileModel[]> {

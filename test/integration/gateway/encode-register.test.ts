@@ -56,6 +56,24 @@ describe('ENCODE registration (real profiles and inserts)', () => {
     expect(r.entities[0].record).toMatchObject({ award: `/awards/${AWARD}/`, lab: `/labs/${LAB}/`, passage_number: 3, description: '5\' end "kept"' });
   });
 
+  it("accepts eu_register's quoted array items (one matching pair around each item dropped), scalar cells as written", async () => {
+    const tsv = [
+      'aliases\tsource\torganism\tbiosample_ontology\tdescription\tpooled_from',
+      `[bs-quoted-1, "bs-quoted-1b"]\tatcc\thuman\tcell_line_EFO_0001203\t"as written"\t`,
+      `'bs-quoted-2'\tatcc\thuman\tcell_line_EFO_0001203\t5' end\t["${LAB}:bs-tsv-1", '${LAB}:bs-tsv-2']`,
+    ].join('\n');
+    const r = await create('biosample', { document: tsv, format: 'TSV' });
+    expect(r.entities.map((e: any) => e.errors)).toEqual([[], []]);
+    expect(r).toMatchObject({ success: true, createdCount: 2 });
+    expect(r.entities.map((e: any) => e.aliases)).toEqual([[`${LAB}:bs-quoted-1`, `${LAB}:bs-quoted-1b`], [`${LAB}:bs-quoted-2`]]);
+    const first = await record(`${LAB}:bs-quoted-1b`);
+    expect(first.description).toBe('"as written"');
+    const second = await record(`${LAB}:bs-quoted-2`);
+    expect(second.description).toBe("5' end");
+    const linked = [await record(`${LAB}:bs-tsv-1`), await record(`${LAB}:bs-tsv-2`)];
+    expect(second.pooled_from).toEqual(linked.map((b: any) => b['@id']));
+  });
+
   it('reads one record with one GET, not a search (batches of several ids keep one search)', async () => {
     const log = stack.sandbox.encode!.requests;
     const { accession } = await record(`${LAB}:bs-tsv-1`);

@@ -160,7 +160,10 @@ describe('GDC emulator: the data-file endpoint as gdc-client uses it', () => {
       expect(res.headers['content-type']).toMatch(/^text\/xml/);
       const doc = s3(res);
       expect(doc.documentElement!.localName).toBe('InitiateMultipartUploadResult');
-      return s3Text(doc, 'UploadId')!;
+      const uploadId = s3Text(doc, 'UploadId')!;
+      // gdc-client resumes with `-u <id>`: an id starting with '-' would be read as an option.
+      expect(uploadId).toMatch(/^[A-Za-z0-9]{64}$/);
+      return uploadId;
     }
     const putPart = (id: string, uploadId: string, n: number, body: Buffer) => gdc.call('PUT', files(id, `?uploadId=${uploadId}&partNumber=${n}`), body);
     const list = async (id: string, uploadId: string, query = '') => listedParts(s3(await gdc.call('GET', files(id, `?uploadId=${uploadId}${query}`))));

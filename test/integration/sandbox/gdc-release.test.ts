@@ -142,7 +142,17 @@ describe('GDC emulator: project release workflow and file versions', () => {
     const fresh = await entity(version.id);
     expect(fresh).toMatchObject({ md5sum: md5(changed), file_size: 4099, file_state: 'registered', state: 'validated' });
     expect(fresh.cases).toEqual([{ id: caseId, submitter_id: 'TCGA-4G-AAZT' }]);
-    expect((await gdc.call('GET', `${BASE}/entities/${fileId}`)).status).toBe(400);
+    // Both versions stay reachable: the old one as it was released, with its own md5 and links.
+    const old = await gdc.call('GET', `${BASE}/entities/${fileId}`);
+    expect(old.status).toBe(200);
+    expect(old.json.entities[0].properties).toMatchObject({ id: fileId, md5sum: md5(bytes), state: 'released', cases: [{ id: caseId, submitter_id: 'TCGA-4G-AAZT' }] });
+    const both = await gdc.call('GET', `${BASE}/entities/${fileId},${version.id}`);
+    expect(both.json.entities.map((e: any) => [e.properties.id, e.properties.md5sum])).toEqual([
+      [fileId, md5(bytes)],
+      [version.id, md5(changed)],
+    ]);
+    // Only the live graph holds the new one: the project's released files are still one per submitter_id.
+    expect([...gdc.sandbox.service.store.ofType('clinical_supplement')].filter((n) => n.id === fileId)).toEqual([]);
     expect(gdc.sandbox.service.store.previousVersion(fileId)).toMatchObject({ replacedBy: version.id, node: { props: { md5sum: md5(bytes), state: 'released' } } });
     // The new version takes its own bytes.
     expect((await gdc.call('PUT', `${BASE}/files/${version.id}`, changed)).status).toBe(200);

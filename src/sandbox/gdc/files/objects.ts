@@ -13,6 +13,25 @@ export interface ObjectSnapshot {
 /** S3 refuses to complete an upload whose parts, all but the last, are smaller than this. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 
+const UPLOAD_ID_LENGTH = 64;
+const UPLOAD_ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** The largest multiple of the alphabet's size below 256: bytes from it up are drawn again, so no letter is likelier. */
+const UNBIASED_BELOW = 256 - (256 % UPLOAD_ID_CHARS.length);
+
+/**
+ * An upload id of letters and digits, like S3's. Never base64url: gdc-client resumes with
+ * `-u <id>`, and an id that starts with `-` is read as another option.
+ */
+export function newUploadId(): string {
+  let id = '';
+  while (id.length < UPLOAD_ID_LENGTH) {
+    for (const byte of randomBytes(UPLOAD_ID_LENGTH)) {
+      if (byte < UNBIASED_BELOW && id.length < UPLOAD_ID_LENGTH) id += UPLOAD_ID_CHARS[byte % UPLOAD_ID_CHARS.length];
+    }
+  }
+  return id;
+}
+
 export interface StoredObject {
   key: string;
   path: string;
@@ -129,7 +148,7 @@ export class ObjectStore {
   }
 
   initiate(key: string): string {
-    const uploadId = randomBytes(24).toString('base64url');
+    const uploadId = newUploadId();
     this.uploads.set(uploadId, { key, parts: new Map() });
     return uploadId;
   }

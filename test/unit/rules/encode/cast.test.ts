@@ -57,16 +57,38 @@ describe('castValue: cells to the profile type', () => {
     expect(reason('{"name": "eGFP"},"FLAG"', schema)).toMatch(/item 2 is a string/);
   });
 
-  it('other arrays as a,b,c or [a,b,c], quotes and order kept (encode_utils drops quotes and sorts)', () => {
+  it('other arrays as a,b,c or [a,b,c], order kept (encode_utils sorts)', () => {
     const strings = { type: 'array', items: { type: 'string' } };
     expect(value("5' end doc,b,a", strings)).toEqual(["5' end doc", 'b', 'a']);
     expect(value('[c, b ,a]', strings)).toEqual(['c', 'b', 'a']);
     expect(value('a,,b,', strings)).toEqual(['a', 'b']);
-    expect(value('"x"', strings)).toEqual(['"x"']);
     // A JSON array is taken as written: the way to give items that hold commas.
     expect(value('["a, b", "c"]', strings)).toEqual(['a, b', 'c']);
     expect(value('1, 2.5', { type: 'array', items: { type: 'number' } })).toEqual([1, 2.5]);
     expect(reason('1,two', { type: 'array', items: { type: 'number' } })).toBe("item 2 of '1,two': 'two' is not a number");
+  });
+
+  it("array items lose one matching pair of quotes, as eu_register's TSVs write them", () => {
+    const strings = { type: 'array', items: { type: 'string' } };
+    expect(value('[head, "testis"]', strings)).toEqual(['head', 'testis']);
+    expect(value("'head'", strings)).toEqual(['head']);
+    expect(value('"x"', strings)).toEqual(['x']);
+    expect(value("['a', \"b\" , c]", strings)).toEqual(['a', 'b', 'c']);
+    expect(value('" padded "', strings)).toEqual(['padded']);
+    // Only one pair, only a matching one, only around the item: other quotes are the item's own.
+    expect(value('""quoted""', strings)).toEqual(['"quoted"']);
+    expect(value('"half', strings)).toEqual(['"half']);
+    expect(value('"mixed\'', strings)).toEqual(['"mixed\'']);
+    expect(value("5' UTR, 3' UTR", strings)).toEqual(["5' UTR", "3' UTR"]);
+    expect(value('"a", "", b', strings)).toEqual(['a', 'b']);
+    // Quoted items are cast like the others.
+    expect(value('"1", \'2.5\'', { type: 'array', items: { type: 'number' } })).toEqual([1, 2.5]);
+    expect(reason('"1", "two"', { type: 'array', items: { type: 'number' } })).toBe('item 2 of \'"1", "two"\': \'two\' is not a number');
+  });
+
+  it('scalar cells keep their quotes', () => {
+    expect(value('"testis"', { type: 'string' })).toBe('"testis"');
+    expect(reason('"3"', { type: 'integer' })).toBe('\'"3"\' is not an integer');
   });
 
   it('a list of types takes the first that fits, string last', () => {

@@ -52,3 +52,18 @@ describe('the sandbox object store: completing a multipart upload', () => {
     expect(twelve.joinedWith[0].listenerCount('error')).toBe(two.joinedWith[0].listenerCount('error'));
   });
 });
+
+describe('the sandbox object store: upload ids', () => {
+  it('are letters and digits like S3 ids, never starting with "-" (gdc-client takes them as `-u <id>`), and unique', () => {
+    const store = new ObjectStore();
+    try {
+      const ids = Array.from({ length: 5000 }, (_, i) => store.initiate(`bucket/ids-${i}`));
+      for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{64}$/);
+      expect(new Set(ids).size).toBe(ids.length);
+      // Every letter and digit turns up, so no part of the alphabet is lost: 5000 x 64 draws.
+      expect(new Set(ids.join('')).size).toBe(62);
+    } finally {
+      store.close();
+    }
+  });
+});
