@@ -1,6 +1,7 @@
 import { runBatching } from './batching';
 import { runGraph } from './graph';
 import { runEncodeRegister } from './encode-register';
+import { runGdcBulk } from './gdc-bulk';
 import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
 import { runUpload } from './upload';
@@ -12,6 +13,7 @@ import { runUpload } from './upload';
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   batching: runBatching,
   'encode-register': runEncodeRegister,
+  'gdc-bulk': runGdcBulk,
   'gdc-streaming': runGdcStreaming,
   graph: runGraph,
   hostile: runHostile,
