@@ -1,13 +1,32 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import { REAL_DATA } from './paths';
 import { DEFAULT_MAX_COLUMNS } from './rules/shared/columns';
+
+/**
+ * A setting with a bad value: its message is one line naming the variable, the value and what is
+ * allowed, printed as it is (no stack) by every entry point.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** pino's own levels; anything else makes pino throw an internal message at start. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogFormat = 'json' | 'pretty';
+/** `all`: one line per request; `errors`: only answers >= 400 and aborted requests; `off`: none. */
+export type AccessLogMode = 'all' | 'errors' | 'off';
 
 /** Every environment variable the gateway reads, parsed and typed in one place. */
 export interface Config {
   port: number;
   /** Where the gateway listens; loopback by default, so nothing reaches it (or its credentials) from outside. */
   host: string;
-  logLevel: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** LOG_FORMAT: JSON lines, or pino-pretty's coloured lines for a terminal. */
+  logFormat: LogFormat;
+  /** ACCESS_LOG: which requests get an access log line. */
+  accessLog: AccessLogMode;
   /** Real upstream base URLs; null means "start the embedded sandbox for this upstream". */
   encodeUrl: string | null;
   gdcUrl: string | null;
@@ -211,8 +230,58 @@ function int(env: Env, name: string, fallback: number): number {
   const v = str(env, name);
   if (v === null) return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${v}'`);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new ConfigError(`${name} must be a non-negative integer, got '${v}'`);
   return n;
+}
+
+/** A TCP port; 0 picks a free one. */
+function port(env: Env, name: string, fallback: number): number {
+  const n = int(env, name, fallback);
+  if (n > 65535) throw new ConfigError(`${name} must be a port between 0 and 65535, got '${str(env, name)}'`);
+  return n;
+}
+
+/** Node's timers hold at most 2^31-1 ms; a longer delay fires after 1 ms instead (with a warning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function millis(env: Env, name: string, fallback: number, min = 0): number {
+  const n = int(env, name, fallback);
+  if (n < min || n > MAX_TIMER_MS) throw new ConfigError(`${name} must be between ${min} and ${MAX_TIMER_MS} (milliseconds), got '${str(env, name)}'`);
+  return n;
+}
+
+function seconds(env: Env, name: string, fallback: number): number {
+  const n = int(env, name, fallback);
+  const max = Math.floor(MAX_TIMER_MS / 1000);
+  if (n > max) throw new ConfigError(`${name} must be between 0 and ${max} (seconds), got '${str(env, name)}'`);
+  return n;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const v = str(env, name);
+  if (v === null) return fallback;
+  const lower = v.toLowerCase() as T;
+  if (!allowed.includes(lower)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got '${v}'`);
+  return lower;
+}
+
+/** An IP address or a host name (what `listen` takes); a name that does not resolve fails at listen. */
+function host(env: Env): string {
+  const v = str(env, 'HOST') ?? '127.0.0.1';
+  if (net.isIP(v) || /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(v)) return v;
+  throw new ConfigError(`HOST must be an IP address or a host name such as 0.0.0.0 or localhost, got '${v}'`);
+}
+
+/** A file or folder the sandbox reads at start: named here when missing, not as a stack later. */
+function existingPath(env: Env, name: string): string | null {
+  const v = str(env, name);
+  if (v !== null && !fs.existsSync(v)) throw new ConfigError(`${name} '${v}' does not exist`);
+  return v;
+}
+
+/** Pretty lines only for a person at a terminal; a service (production) or a pipe gets JSON. */
+export function defaultLogFormat(env: Env, stdoutIsTty: boolean): LogFormat {
+  return stdoutIsTty && env.NODE_ENV !== 'production' ? 'pretty' : 'json';
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -220,13 +289,13 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (v === undefined || v === null) return fallback;
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
   if (['false', '0', 'no', 'off'].includes(v)) return false;
-  throw new Error(`${name} must be true or false, got '${env[name]}'`);
+  throw new ConfigError(`${name} must be true or false, got '${env[name]}'`);
 }
 
 /** A positive integer: a limit of 0 would refuse everything. */
 function positive(env: Env, name: string, fallback: number): number {
   const n = int(env, name, fallback);
-  if (n === 0) throw new Error(`${name} must be at least 1`);
+  if (n === 0) throw new ConfigError(`${name} must be at least 1`);
   return n;
 }
 
@@ -237,7 +306,7 @@ function url(env: Env, name: string): string | null {
     const u = new URL(v);
     return u.toString().replace(/\/+$/, '');
   } catch {
-    throw new Error(`${name} must be an absolute URL such as https://www.encodeproject.org, got '${v}'`);
+    throw new ConfigError(`${name} must be an absolute URL such as https://www.encodeproject.org, got '${v}'`);
   }
 }
 
@@ -249,7 +318,7 @@ function gdcToken(env: Env): string | null {
   try {
     return fs.readFileSync(file, 'utf8').trim() || null;
   } catch (err) {
-    throw new Error(`GDC_TOKEN_FILE '${file}' cannot be read: ${(err as Error).message}`);
+    throw new ConfigError(`GDC_TOKEN_FILE '${file}' cannot be read: ${(err as Error).message}`);
   }
 }
 
@@ -261,12 +330,12 @@ function apiKeys(env: Env): string[] {
     try {
       keys.push(...fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((line) => !line.trim().startsWith('#')));
     } catch (err) {
-      throw new Error(`GATEWAY_API_KEYS_FILE '${file}' cannot be read: ${(err as Error).message}`);
+      throw new ConfigError(`GATEWAY_API_KEYS_FILE '${file}' cannot be read: ${(err as Error).message}`);
     }
   }
   const trimmed = keys.map((k) => k.trim()).filter(Boolean);
   const short = trimmed.find((k) => k.length < 16);
-  if (short !== undefined) throw new Error('GATEWAY_API_KEYS: every key must be at least 16 characters long');
+  if (short !== undefined) throw new ConfigError('GATEWAY_API_KEYS: every key must be at least 16 characters long');
   return [...new Set(trimmed)];
 }
 
@@ -301,17 +370,19 @@ function cors(env: Env): CorsConfig {
 
 export function loadConfig(env: Env = process.env): Config {
   return {
-    port: int(env, 'PORT', 4000),
-    host: str(env, 'HOST') ?? '127.0.0.1',
-    logLevel: str(env, 'LOG_LEVEL') ?? 'info',
+    port: port(env, 'PORT', 4000),
+    host: host(env),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: oneOf<LogFormat>(env, 'LOG_FORMAT', ['json', 'pretty'], defaultLogFormat(env, Boolean(process.stdout.isTTY))),
+    accessLog: oneOf<AccessLogMode>(env, 'ACCESS_LOG', ['all', 'errors', 'off'], 'all'),
     encodeUrl: url(env, 'ENCODE_URL'),
     gdcUrl: url(env, 'GDC_URL'),
     encodeKey: str(env, 'DCC_API_KEY'),
     encodeSecret: str(env, 'DCC_SECRET_KEY'),
     gdcToken: gdcToken(env),
-    upstreamTimeoutMs: int(env, 'UPSTREAM_TIMEOUT_MS', 60_000),
+    upstreamTimeoutMs: millis(env, 'UPSTREAM_TIMEOUT_MS', 60_000, 1),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
-    schemaRefreshSeconds: int(env, 'SCHEMA_REFRESH_SECONDS', 300),
+    schemaRefreshSeconds: seconds(env, 'SCHEMA_REFRESH_SECONDS', 300),
     encode: encodeWrites(env),
     uploads: uploadConfig(env),
     maxUpstreamCalls: positive(env, 'MAX_UPSTREAM_CALLS', 50),
@@ -328,8 +399,8 @@ export function loadConfig(env: Env = process.env): Config {
       columns: positive(env, 'MAX_COLUMNS', DEFAULT_LIMITS.columns),
     },
     auth: { apiKeys: apiKeys(env), allowCredentialFallback: bool(env, 'ALLOW_CREDENTIAL_FALLBACK', false) },
-    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 25_000),
-    headersTimeoutMs: positive(env, 'HEADERS_TIMEOUT_MS', 20_000),
+    shutdownGraceMs: millis(env, 'SHUTDOWN_GRACE_MS', 25_000),
+    headersTimeoutMs: millis(env, 'HEADERS_TIMEOUT_MS', 20_000, 1),
     bodies: {
       maxRequestBytes: positive(env, 'MAX_REQUEST_BYTES', DEFAULT_BODIES.maxRequestBytes),
       maxInflightBytes: positive(env, 'MAX_INFLIGHT_BODY_BYTES', DEFAULT_BODIES.maxInflightBytes),
@@ -346,9 +417,9 @@ export function loadConfig(env: Env = process.env): Config {
 
 function encodeWrites(env: Env): EncodeWriteConfig {
   const concurrency = int(env, 'ENCODE_WRITE_CONCURRENCY', 8);
-  if (concurrency < 1 || concurrency > 64) throw new Error(`ENCODE_WRITE_CONCURRENCY must be between 1 and 64, got '${concurrency}'`);
+  if (concurrency < 1 || concurrency > 64) throw new ConfigError(`ENCODE_WRITE_CONCURRENCY must be between 1 and 64, got '${concurrency}'`);
   const uploadRoot = str(env, 'UPLOAD_ROOT');
-  if (uploadRoot !== null && !fs.existsSync(uploadRoot)) throw new Error(`UPLOAD_ROOT '${uploadRoot}' does not exist`);
+  if (uploadRoot !== null && !fs.existsSync(uploadRoot)) throw new ConfigError(`UPLOAD_ROOT '${uploadRoot}' does not exist`);
   return {
     award: str(env, 'DCC_AWARD'),
     lab: str(env, 'DCC_LAB'),
@@ -370,21 +441,28 @@ function bucketList(env: Env, name: string): string[] {
 
 function uploadConfig(env: Env): UploadConfig {
   const maxDataFileBytes = int(env, 'MAX_DATA_FILE_BYTES', DEFAULT_MAX_DATA_FILE_BYTES);
-  if (maxDataFileBytes > S3_MAX_OBJECT_BYTES) throw new Error(`MAX_DATA_FILE_BYTES must be at most ${S3_MAX_OBJECT_BYTES} (5 TiB, S3's largest object), got ${maxDataFileBytes}`);
+  if (maxDataFileBytes > S3_MAX_OBJECT_BYTES) throw new ConfigError(`MAX_DATA_FILE_BYTES must be at most ${S3_MAX_OBJECT_BYTES} (5 TiB, S3's largest object), got ${maxDataFileBytes}`);
   const partBytes = int(env, 'UPLOAD_PART_BYTES', DEFAULT_UPLOAD_PART_BYTES);
-  if (partBytes < 5 * MiB) throw new Error(`UPLOAD_PART_BYTES must be at least ${5 * MiB} (5 MiB, S3's smallest part), got ${partBytes}`);
+  if (partBytes < 5 * MiB) throw new ConfigError(`UPLOAD_PART_BYTES must be at least ${5 * MiB} (5 MiB, S3's smallest part), got ${partBytes}`);
   const parallelParts = int(env, 'UPLOAD_PARALLEL_PARTS', DEFAULT_UPLOAD_PARALLEL_PARTS);
-  if (parallelParts < 1) throw new Error('UPLOAD_PARALLEL_PARTS must be at least 1');
+  if (parallelParts < 1) throw new ConfigError('UPLOAD_PARALLEL_PARTS must be at least 1');
   const maxConcurrent = int(env, 'MAX_CONCURRENT_UPLOADS', DEFAULT_MAX_CONCURRENT_UPLOADS);
-  if (maxConcurrent < 1) throw new Error('MAX_CONCURRENT_UPLOADS must be at least 1');
+  if (maxConcurrent < 1) throw new ConfigError('MAX_CONCURRENT_UPLOADS must be at least 1');
   return {
     maxDataFileBytes,
     encodeS3Endpoint: url(env, 'ENCODE_S3_ENDPOINT'),
-    encodeS3Region: str(env, 'ENCODE_S3_REGION') ?? DEFAULT_ENCODE_S3_REGION,
+    encodeS3Region: region(env),
     partBytes,
     parallelParts,
     maxConcurrent,
   };
+}
+
+/** An AWS region name (us-west-2): anything else would only fail at the first upload. */
+function region(env: Env): string {
+  const v = str(env, 'ENCODE_S3_REGION') ?? DEFAULT_ENCODE_S3_REGION;
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(v)) throw new ConfigError(`ENCODE_S3_REGION must be an AWS region such as us-west-2, got '${v}'`);
+  return v;
 }
 
 /**
@@ -394,18 +472,18 @@ function uploadConfig(env: Env): UploadConfig {
  */
 function sandboxSchemas(env: Env): SandboxConfig {
   const schemas = str(env, 'SANDBOX_SCHEMAS') ?? 'starter';
-  if (schemas !== 'starter' && schemas !== 'real') throw new Error(`SANDBOX_SCHEMAS must be 'starter' or 'real', got '${schemas}'`);
+  if (schemas !== 'starter' && schemas !== 'real') throw new ConfigError(`SANDBOX_SCHEMAS must be 'starter' or 'real', got '${schemas}'`);
   const real = schemas === 'real' ? REAL_DATA : null;
   const seed = str(env, 'SANDBOX_ENCODE_SEED');
   return {
-    encodeProfiles: str(env, 'SANDBOX_ENCODE_PROFILES') ?? real?.encodeProfiles ?? null,
-    encodeSeed: seed === 'none' ? null : (seed ?? undefined),
-    gdcDictionary: str(env, 'SANDBOX_GDC_DICTIONARY') ?? real?.gdcDictionary ?? null,
+    encodeProfiles: existingPath(env, 'SANDBOX_ENCODE_PROFILES') ?? real?.encodeProfiles ?? null,
+    encodeSeed: seed === 'none' ? null : (seed === null ? undefined : existingPath(env, 'SANDBOX_ENCODE_SEED')!),
+    gdcDictionary: existingPath(env, 'SANDBOX_GDC_DICTIONARY') ?? real?.gdcDictionary ?? null,
     s3Dir: str(env, 'SANDBOX_S3_DIR'),
     gdcFilesDir: str(env, 'SANDBOX_GDC_FILES_DIR'),
     dataDir: str(env, 'SANDBOX_DATA_DIR'),
-    encodePort: int(env, 'SANDBOX_ENCODE_PORT', 0),
-    gdcPort: int(env, 'SANDBOX_GDC_PORT', 0),
-    s3Port: int(env, 'SANDBOX_S3_PORT', 0),
+    encodePort: port(env, 'SANDBOX_ENCODE_PORT', 0),
+    gdcPort: port(env, 'SANDBOX_GDC_PORT', 0),
+    s3Port: port(env, 'SANDBOX_S3_PORT', 0),
   };
 }

@@ -1,4 +1,6 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import type { LogFormat } from './config';
 
 /** Anything that could carry a credential, wherever a log line might hold it. */
 export const REDACT = [
@@ -12,7 +14,14 @@ export const REDACT = [
   'headers["x-dcc-secret-key"]',
 ];
 
-/** The one logger of the process: access log, start-up banner, errors (JSON lines on stdout). */
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'submission-gateway' }, redact: { paths: REDACT, censor: '[redacted]' } });
+/**
+ * The one logger of the process: access log, start-up banner, errors, on stdout. `json`: one JSON
+ * object per line, for services and log shippers. `pretty`: pino-pretty's lines for a person at a
+ * terminal, formatted in this process (a stream, not a worker-thread transport: a terminal's
+ * volume of lines does not need a thread, and a crash still flushes what was written).
+ */
+export function createLogger(level: string, format: LogFormat = 'json'): Logger {
+  const options = { level, base: { service: 'submission-gateway' }, redact: { paths: REDACT, censor: '[redacted]' } };
+  if (format === 'json') return pino(options);
+  return pino(options, pretty({ ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss.l', sync: true }));
 }

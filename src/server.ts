@@ -1,4 +1,4 @@
-import { type Config, loadConfig, withoutUserInfo } from './config';
+import { type Config, ConfigError, loadConfig, withoutUserInfo } from './config';
 import { type Credentials, operatorScope } from './credentials';
 import { type RunningGateway, startGateway } from './gateway';
 import { createLogger } from './logger';
@@ -117,16 +117,30 @@ async function main(logger: Logger, config: Config): Promise<void> {
   if (config.auth.apiKeys.length) logger.info(`  callers need Authorization: Bearer <key> (${config.auth.apiKeys.length} GATEWAY_API_KEYS)`);
 }
 
+/** Why a start failed, in one line, when the cause is the operator's setting (no stack to read). */
+function settingProblem(err: unknown, config: Config): string | null {
+  if (err instanceof ConfigError) return err.message;
+  const e = err as NodeJS.ErrnoException & { port?: number; address?: string; hostname?: string };
+  const where = `${e.address ?? e.hostname ?? config.host}:${e.port ?? config.port}`;
+  if (e.code === 'EADDRINUSE') return `${where} is already in use: set PORT (or the SANDBOX_*_PORT that names it) to a free port`;
+  if (e.code === 'EACCES') return `${where} may not be listened on by this user: set PORT above 1023`;
+  if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return `HOST '${config.host}' is not an address of this machine (${e.code})`;
+  return null;
+}
+
 let config: Config;
 let logger: Logger;
 try {
   config = loadConfig();
-  logger = createLogger(config.logLevel);
+  logger = createLogger(config.logLevel, config.logFormat);
 } catch (err) {
+  // Stderr, one line: the logger may be what the bad setting was for.
   console.error(`submission-gateway failed to start: ${(err as Error).message}`);
   process.exit(1);
 }
 main(logger, config).catch((err) => {
-  logger.fatal({ err }, `submission-gateway failed to start: ${(err as Error).message}`);
+  const problem = settingProblem(err, config);
+  if (problem) logger.fatal(`submission-gateway failed to start: ${problem}`);
+  else logger.fatal({ err }, `submission-gateway failed to start: ${(err as Error).message}`);
   process.exit(1);
 });

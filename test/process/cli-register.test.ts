@@ -106,6 +106,19 @@ describe('submission-gateway register (a real child process against a gateway on
     expect(fs.readFileSync(path.join(dir, 'alone.tsv'), 'utf8')).toMatch(/^row\talias\taccession\taction\terrors\tupload\n\tsandbox-lab:alone\tTSTSR\d{6}\tcreate\t\t\n$/);
   });
 
+  it("prints no AWS SDK Node-version notice on stderr when its own gateway uploads a file (the SDK's switch left unset)", async () => {
+    // One run on its own sandbox: the file's experiment comes with the seed.
+    const seed = JSON.parse(fs.readFileSync(path.join(ROOT, 'src/sandbox/starter/encode/seed.json'), 'utf8')) as Record<string, unknown[]>;
+    seed.experiment = [{ ...experiment, uuid: '0b7d3c52-6a1e-4f0b-9c3d-5e2a7f1b8c40', aliases: ['sandbox-lab:cli-exp'], status: 'in progress' }];
+    const files = [fileRecord('quiet', write('quiet.fastq.gz', randomBytes(1024)))];
+    // jest's setup sets the switch in this process; the child starts without it, so only the gateway's own module can set it.
+    const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined, SANDBOX_ENCODE_SEED: path.join(dir, write('quiet-seed.json', JSON.stringify(seed))) };
+    const run = await register(['-p', 'file', '-i', write('quiet-files.json', JSON.stringify(files)), '--report', 'quiet.tsv'], dir, env);
+    expect(run).toMatchObject({ code: 0 });
+    expect(fs.readFileSync(path.join(dir, 'quiet.tsv'), 'utf8')).toMatch(/\tcreate\t\tuploaded 1.0 KiB/);
+    expect(run.stderr).not.toMatch(/NodeVersionSupportWarning|AWS SDK for JavaScript/);
+  });
+
   it('does nothing and exits 2 when it cannot reach the gateway, or -m names another portal than the gateway talks to', async () => {
     const refused = await register(['--gateway', 'http://127.0.0.1:9/graphql', '-p', 'experiment', '-i', write('x.json', '[]')], dir);
     expect(refused.code).toBe(2);

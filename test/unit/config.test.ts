@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/config';
+import { ConfigError, defaultLogFormat, loadConfig } from '../../src/config';
 import { callerCredentials, type CredentialPolicy, isLoopback, operatorScope } from '../../src/credentials';
 
 describe('loadConfig', () => {
@@ -51,6 +51,43 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be a non-negative integer/);
     expect(() => loadConfig({ ENCODE_URL: 'encodeproject' })).toThrow(/ENCODE_URL must be an absolute URL/);
     expect(() => loadConfig({ GDC_TOKEN_FILE: '/nonexistent/token' })).toThrow(/GDC_TOKEN_FILE/);
+  });
+
+  it('checks every setting with one line naming the variable, the value and what is allowed', () => {
+    const bad: [Record<string, string>, string][] = [
+      [{ PORT: '99999' }, "PORT must be a port between 0 and 65535, got '99999'"],
+      [{ PORT: '-1' }, "PORT must be a non-negative integer, got '-1'"],
+      [{ PORT: '1e3' }, "PORT must be a non-negative integer, got '1e3'"],
+      [{ SANDBOX_GDC_PORT: '70000' }, "SANDBOX_GDC_PORT must be a port between 0 and 65535, got '70000'"],
+      [{ LOG_LEVEL: 'verbose' }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'"],
+      [{ LOG_FORMAT: 'xml' }, "LOG_FORMAT must be one of json, pretty, got 'xml'"],
+      [{ ACCESS_LOG: 'some' }, "ACCESS_LOG must be one of all, errors, off, got 'some'"],
+      [{ HOST: 'two words' }, "HOST must be an IP address or a host name such as 0.0.0.0 or localhost, got 'two words'"],
+      [{ UPSTREAM_TIMEOUT_MS: '0' }, "UPSTREAM_TIMEOUT_MS must be between 1 and 2147483647 (milliseconds), got '0'"],
+      [{ SHUTDOWN_GRACE_MS: '3000000000' }, "SHUTDOWN_GRACE_MS must be between 0 and 2147483647 (milliseconds), got '3000000000'"],
+      [{ SCHEMA_REFRESH_SECONDS: '9999999' }, "SCHEMA_REFRESH_SECONDS must be between 0 and 2147483 (seconds), got '9999999'"],
+      [{ ENCODE_S3_REGION: 'west' }, "ENCODE_S3_REGION must be an AWS region such as us-west-2, got 'west'"],
+      [{ SANDBOX_ENCODE_PROFILES: '/no/such/folder' }, "SANDBOX_ENCODE_PROFILES '/no/such/folder' does not exist"],
+      [{ MAX_UPLOAD_BYTES: '99999999999999999999' }, "MAX_UPLOAD_BYTES must be a non-negative integer, got '99999999999999999999'"],
+    ];
+    for (const [env, message] of bad) {
+      let thrown: unknown;
+      try {
+        loadConfig(env);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect((thrown as Error).message).toBe(message);
+    }
+  });
+
+  it('reads LOG_FORMAT and ACCESS_LOG; pretty logs by default only at a terminal outside production', () => {
+    expect(loadConfig({ LOG_FORMAT: 'Pretty', ACCESS_LOG: 'errors', LOG_LEVEL: 'DEBUG' })).toMatchObject({ logFormat: 'pretty', accessLog: 'errors', logLevel: 'debug' });
+    expect(loadConfig({}).accessLog).toBe('all');
+    expect(defaultLogFormat({}, true)).toBe('pretty');
+    expect(defaultLogFormat({ NODE_ENV: 'production' }, true)).toBe('json');
+    expect(defaultLogFormat({}, false)).toBe('json');
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import './sdk-node-warning';
 import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { multipartEtag } from '../../rules/s3/etag';

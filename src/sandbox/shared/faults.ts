@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { ConfigError } from '../../config';
 
 /**
  * One fault to inject into an emulator's answers, for requests whose method and path match.
@@ -47,7 +48,7 @@ export class FaultSwitch {
     try {
       return new FaultSwitch(validRules(JSON.parse(value)));
     } catch (err) {
-      throw new Error(`SANDBOX_FAULTS must be a JSON array of fault rules: ${(err as Error).message}`);
+      throw new ConfigError(`SANDBOX_FAULTS must be a JSON array of fault rules: ${(err as Error).message}`);
     }
   }
 

@@ -3,6 +3,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import '../../datasources/s3/sdk-node-warning';
 
 /**
  * Files a request may make the gateway read: only under UPLOAD_ROOT, never larger than the upload

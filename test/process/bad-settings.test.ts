@@ -1,0 +1,23 @@
+import { kill, type RunningProcess, runProcess } from '../support/process';
+
+/**
+ * A bad setting stops `npm start` with one line on stderr naming the variable, the value and what
+ * is allowed: no stack, no pino internals, and a non-zero exit code.
+ */
+describe('npm start with a bad setting', () => {
+  let proc: RunningProcess | undefined;
+  afterEach(() => kill(proc));
+
+  it.each([
+    [{ PORT: '99999' }, "PORT must be a port between 0 and 65535, got '99999'"],
+    [{ LOG_LEVEL: 'verbose' }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'"],
+    [{ LOG_FORMAT: 'xml' }, "LOG_FORMAT must be one of json, pretty, got 'xml'"],
+  ])('%j: one line on stderr, exit code 1', async (env, message) => {
+    proc = runProcess('src/server.ts', { PORT: '0', HOST: '127.0.0.1', ENCODE_URL: '', GDC_URL: '', ...env });
+    let stderr = '';
+    proc.child.stderr!.on('data', (d) => (stderr += d));
+    expect(await proc.exited).toBe(1);
+    expect(stderr).toBe(`submission-gateway failed to start: ${message}\n`);
+    expect(proc.logs).toEqual([]);
+  }, 60_000);
+});
