@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
+import type { DocumentNode } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 
 export const SDL = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
@@ -86,7 +87,14 @@ export function labInventorySchema(inventory: Inventory) {
 
 if (require.main === module) {
   const file = process.env.LAB_INVENTORY_DATA ?? path.join(__dirname, 'inventory.json');
-  const yoga = createYoga({ schema: labInventorySchema(JSON.parse(fs.readFileSync(file, 'utf8'))), graphiql: false, logging: false });
+  // LAB_INVENTORY_LOG_REQUESTS=1: one JSON line per request (the tests count what the router sends).
+  const logRequests = process.env.LAB_INVENTORY_LOG_REQUESTS === '1';
+  const yoga = createYoga({
+    schema: labInventorySchema(JSON.parse(fs.readFileSync(file, 'utf8'))),
+    graphiql: false,
+    logging: false,
+    plugins: [{ onExecute: ({ args }: { args: { document: DocumentNode } }) => void (logRequests && console.log(JSON.stringify({ msg: 'request', operation: args.document.loc?.source.body ?? '' }))) }],
+  });
   const server = createServer(yoga);
   server.listen(Number(process.env.PORT ?? 4002), process.env.HOST ?? '127.0.0.1', () => {
     const address = server.address() as { port: number };
