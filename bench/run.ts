@@ -1,6 +1,7 @@
 import { runBatching } from './batching';
 import { runGraph } from './graph';
 import { runEncodeRegister } from './encode-register';
+import { runFederation } from './federation';
 import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
 import { runUpload } from './upload';
@@ -12,6 +13,7 @@ import { runUpload } from './upload';
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   batching: runBatching,
   'encode-register': runEncodeRegister,
+  federation: runFederation,
   'gdc-streaming': runGdcStreaming,
   graph: runGraph,
   hostile: runHostile,
