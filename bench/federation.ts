@@ -57,6 +57,9 @@ async function routerOverhead(): Promise<void> {
     const subgraphs = await medianMs(ROUNDS, direct);
     const routed = await medianMs(ROUNDS, viaRouter);
     const added = routed - subgraphs;
+    // The router's own floor: a query only lab-inventory answers, routed and direct.
+    const floor = (await medianMs(ROUNDS, () => post(graph.routerUrl, '{ freezers { name } }').then(must))) - (await medianMs(ROUNDS, () => post(graph.labUrl, '{ freezers { name } }').then(must)));
+    console.log(`federation: Hive Gateway's own cost on { freezers { name } } (one subgraph, no join): +${floor.toFixed(2)} ms`);
     console.log(`federation: freezers through Hive Gateway p50 ${routed.toFixed(2)} ms vs the two subgraphs directly ${subgraphs.toFixed(2)} ms: +${added.toFixed(2)} ms (target <= 2 ms) ${verdict(added <= 2)}`);
   } finally {
     await graph.stop();
