@@ -2,6 +2,7 @@ import { runBatching } from './batching';
 import { runGraph } from './graph';
 import { runEncodeRegister } from './encode-register';
 import { runFederation } from './federation';
+import { runGdcBulk } from './gdc-bulk';
 import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
 import { runUpload } from './upload';
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   batching: runBatching,
   'encode-register': runEncodeRegister,
   federation: runFederation,
+  'gdc-bulk': runGdcBulk,
   'gdc-streaming': runGdcStreaming,
   graph: runGraph,
   hostile: runHostile,

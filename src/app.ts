@@ -115,7 +115,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     logger: deps.logger,
   });
   const apollo = await startApollo(deps, graph);
-  const context = createContextFactory(deps);
+  const context = createContextFactory({ ...deps, gdcParentRanks: () => graph.current.gdcParentRanks });
   // The steps every request takes first, in the express app and in the front door alike.
   // Each once per request, whichever of the two ran it first.
   const log = oncePerRequest(accessLog(deps.logger) as NodeMiddleware);

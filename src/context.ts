@@ -48,6 +48,8 @@ export interface ContextDeps {
   uploads: UploadSettings;
   /** MAX_UPSTREAM_CALLS */
   maxUpstreamCalls: number;
+  /** GDC node types ranked parents first, from the typed graph's last dictionary read (null: none read). */
+  gdcParentRanks?: () => Map<string, number> | null;
 }
 
 /** Data file uploads (`uploadFile`): where ENCODE's S3 is, how parts are cut, the size limit. */
@@ -86,7 +88,7 @@ export function createContextFactory(deps: ContextDeps) {
       loaders,
       services: {
         encode: new EncodeRegistrationService(encode, loaders.encode, { ...deps.encodeWrites, maxUploadBytes: deps.maxUploadBytes }, upstreamCalls),
-        gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes),
+        gdc: new GdcSubmissionService(gdc, loaders.gdc, deps.maxUploadBytes, deps.gdcParentRanks),
         uploads: {
           encode: new EncodeUploadService(encode, s3, limits, observe),
           // One set of upload settings for both upstreams (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS, MAX_DATA_FILE_BYTES).

@@ -6,7 +6,7 @@ import type { JsonObject } from '../../rules/gdc/dictionary/resolve';
 import { parentFirstRanks } from '../../rules/gdc/dictionary/order';
 import { upstreamError } from '../../datasources/upstream-error';
 import { type EntityResultModel, type SubmissionResultModel, type TransactionChunkModel, emptyEntity } from '../result';
-import { documentChunks, sendOrder } from './document/chunks';
+import { documentChunks, readAhead, sendOrder } from './document/chunks';
 import type { DocumentScan } from './document/scan';
 import { type GdcDocument, memoryDocument } from './document/source';
 import { emptyResult } from './envelope';
@@ -24,15 +24,14 @@ export async function sendInChunks(
   options: SendOptions,
   chunkSize: number,
   scan: DocumentScan,
+  parentRanks: Map<string, number> | null = null,
 ): Promise<SubmissionResultModel> {
-  const all = await api.getDictionary('_all');
-  if (!all || typeof all !== 'object') throw upstreamError('GDC', 404, all, '', 'GET dictionary _all');
-  const order = sendOrder(scan, parentFirstRanks(new Dictionary(splitAll(all as Record<string, JsonObject>))));
+  const order = sendOrder(scan, parentRanks ?? (await readParentRanks(api)));
   const total = Math.ceil(order.length / chunkSize);
   const results: (EntityResultModel | undefined)[] = new Array(scan.count);
   const chunks: TransactionChunkModel[] = [];
   const sums = { created: 0, updated: 0, errors: 0, status: null as number | null, transactional: [] as string[] };
-  for await (const chunk of documentChunks(doc, order, chunkSize)) {
+  for await (const chunk of readAhead(documentChunks(doc, order, chunkSize))) {
     const name = `${doc.filename ?? 'document'} (chunk ${chunk.index + 1} of ${total})`;
     const rows = scan.rows ? chunk.entities.map((i) => scan.rows![i]) : null;
     const r = await sendDocument(api, project, memoryDocument(chunk.body, doc.format, name), options, rows);
@@ -72,6 +71,13 @@ export async function sendInChunks(
     casesRelatedToUpdatedCount: distinctCases(entities, 'update'),
     chunks,
   };
+}
+
+/** Without the typed graph's ranks (no dictionary read at start yet): from GDC's dictionary now. */
+async function readParentRanks(api: GdcApi): Promise<Map<string, number>> {
+  const all = await api.getDictionary('_all');
+  if (!all || typeof all !== 'object') throw upstreamError('GDC', 404, all, '', 'GET dictionary _all');
+  return parentFirstRanks(new Dictionary(splitAll(all as Record<string, JsonObject>)));
 }
 
 function notSent(index: number, scan: DocumentScan, why: string): EntityResultModel {

@@ -14,7 +14,13 @@ import { type SendOptions, sendDocument } from './transaction';
  * the transaction id), or with `chunkSize` several, parents first. The document streams from the
  * caller to a spool and from there upstream; it is read again, never held whole.
  */
-export async function createEntities(api: GdcApi, project: GdcProjectRef, input: CreateEntitiesInput, maxBytes: number): Promise<SubmissionResultModel> {
+export async function createEntities(
+  api: GdcApi,
+  project: GdcProjectRef,
+  input: CreateEntitiesInput,
+  maxBytes: number,
+  parentRanks: Map<string, number> | null = null,
+): Promise<SubmissionResultModel> {
   const options: SendOptions = { method: input.upsert ? 'PUT' : 'POST', dryRun: input.dryRun ?? false, async: input.async ?? false };
   const chunkSize = checkChunkSize(input.chunkSize, options);
   const doc = await openDocument(input, maxBytes);
@@ -22,7 +28,7 @@ export async function createEntities(api: GdcApi, project: GdcProjectRef, input:
     if (chunkSize) {
       // Chunks need every entity's type before the first is sent.
       const scan = await scanDocument(doc);
-      if (scan.count > 0) return await sendInChunks(api, project, doc, options, chunkSize, scan);
+      if (scan.count > 0) return await sendInChunks(api, project, doc, options, chunkSize, scan, parentRanks);
     }
     if (doc.format === 'json') return await sendDocument(api, project, doc, options, null);
     // The TSV/CSV lines of entities (so errors name rows) are counted while the document goes up.

@@ -23,11 +23,12 @@ export class GdcSubmissionService {
     private readonly api: GdcApi,
     private readonly loaders: GdcLoaders,
     private readonly maxUploadBytes: number = 100 * 1024 * 1024,
+    private readonly parentRanks: () => Map<string, number> | null = () => null,
   ) {}
 
   /** createEntities: one transaction (or `chunkSize` several), the document streamed, never held whole. */
   create(project: string, input: CreateEntitiesInput): Promise<SubmissionResultModel> {
-    return createEntities(this.api, parseProject(project), input, this.maxUploadBytes);
+    return createEntities(this.api, parseProject(project), input, this.maxUploadBytes, this.parentRanks());
   }
 
   /** GDC's PATCH changes only the given properties (a PUT would need the whole entity again). */

@@ -102,3 +102,22 @@ export function increasingRuns(order: number[]): [number, number][] {
   }
   return runs;
 }
+
+/**
+ * What `source` yields, asking it for the next item as soon as the current one is handed out: the
+ * next chunk is cut from the spool while the current one is a transaction upstream.
+ */
+export async function* readAhead<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = source.next();
+  try {
+    for (;;) {
+      const item = await next;
+      if (item.done) return;
+      next = source.next();
+      yield item.value;
+    }
+  } finally {
+    next.catch(() => undefined); // the caller stopped early: what was read ahead is dropped
+    await source.return(undefined);
+  }
+}
