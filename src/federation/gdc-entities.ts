@@ -39,7 +39,7 @@ interface Lookup {
   wanted: Map<string, number[]>;
 }
 
-function keyOf(entity: GdcEntity, rep: Representation): { by: 'id'; id: string } | { by: 'project'; project: string; submitter: string } {
+export function gdcKeyOf(entity: GdcEntity, rep: Representation): { by: 'id'; id: string } | { by: 'project'; project: string; submitter: string } {
   if (typeof rep.id === 'string' && rep.id) return { by: 'id', id: rep.id };
   if (entity.keys.length > 1 && typeof rep.project_id === 'string' && typeof rep.submitter_id === 'string' && rep.submitter_id) {
     parseProject(rep.project_id); // PROGRAM-PROJECT, checked before any upstream call
@@ -55,9 +55,9 @@ const projectKey = (project: unknown, submitter: unknown) => `${String(project)}
 function plan(items: { index: number; entity: GdcEntity; rep: Representation }[], results: unknown[]): Map<string, Lookup> {
   const lookups = new Map<string, Lookup>();
   for (const { index, entity, rep } of items) {
-    let key: ReturnType<typeof keyOf>;
+    let key: ReturnType<typeof gdcKeyOf>;
     try {
-      key = keyOf(entity, rep);
+      key = gdcKeyOf(entity, rep);
     } catch (err) {
       results[index] = err;
       continue;

@@ -7,8 +7,8 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context';
 import type { GdcGraphModel } from '../graph/gdc/model';
 import { badInput } from '../services/documents';
-import { encodeEntity, type Representation } from './encode-entities';
-import { gdcEntities } from './gdc-entities';
+import { encodeEntity, encodeKeyOf, type Representation } from './encode-entities';
+import { gdcEntities, gdcKeyOf } from './gdc-entities';
 import type { EntityType } from './keys';
 import { subgraphSdl } from './print';
 
@@ -16,6 +16,34 @@ type GdcItem = { index: number; entity: Extract<EntityType, { source: 'GDC' }>; 
 
 /** Most representations a router may send in one `_entities` call (as many as `encodeRecords` ids at most). */
 export const MAX_REPRESENTATIONS = 10_000;
+/** Most GDC projects one call may name: each is a root field of the one upstream query. */
+export const MAX_GDC_PROJECTS = 100;
+
+/**
+ * Every representation names an entity type and one of its keys, and the call names few enough
+ * GDC projects; else the call is refused whole, before any upstream request, naming the first
+ * wrong one. A wrong representation is a router's or caller's bug, not data: one error says it,
+ * where thousands of errors in place would cost more to format than the lookups themselves.
+ */
+function checkRepresentations(representations: unknown[], entities: Map<string, EntityType>): void {
+  if (representations.length > MAX_REPRESENTATIONS) throw badInput(`at most ${MAX_REPRESENTATIONS} representations in one call`, 'representations');
+  const projects = new Set<string>();
+  representations.forEach((value, index) => {
+    const rep = value as Representation;
+    const entity = rep && typeof rep === 'object' ? entities.get(String(rep.__typename)) : undefined;
+    if (!entity) throw badInput(`representation ${index}: ${JSON.stringify(rep?.__typename ?? null)} is not an entity type of this subgraph`, 'representations');
+    try {
+      if (entity.source === 'ENCODE') encodeKeyOf(entity, rep);
+      else {
+        const key = gdcKeyOf(entity, rep);
+        if (key.by === 'project') projects.add(key.project);
+      }
+    } catch (err) {
+      throw badInput(`representation ${index}: ${(err as Error).message}`, 'representations');
+    }
+    if (projects.size > MAX_GDC_PROJECTS) throw badInput(`at most ${MAX_GDC_PROJECTS} GDC projects in one call (representation ${index} names one more)`, 'representations');
+  });
+}
 
 export function federationResolvers(entities: Map<string, EntityType>, gdc: GdcGraphModel): Record<string, any> {
   // Which entity type each answered object was asked as: records are shared by the request's loader
@@ -25,16 +53,14 @@ export function federationResolvers(entities: Map<string, EntityType>, gdc: GdcG
   if (!entities.size) return { Query: query };
 
   query._entities = async (_p: unknown, { representations }: { representations: unknown[] }, ctx: GatewayContext, info: GraphQLResolveInfo) => {
-    if (representations.length > MAX_REPRESENTATIONS) throw badInput(`at most ${MAX_REPRESENTATIONS} representations in one call`, 'representations');
+    checkRepresentations(representations, entities);
     const results: unknown[] = new Array(representations.length).fill(null);
     const encode: Promise<void>[] = [];
     const gdcItems: GdcItem[] = [];
     representations.forEach((value, index) => {
       const rep = value as Representation;
-      const entity = rep && typeof rep === 'object' ? entities.get(String(rep.__typename)) : undefined;
-      if (!entity) {
-        results[index] = badInput(`representation ${index}: ${JSON.stringify((rep as Representation | null)?.__typename ?? null)} is not an entity type of this subgraph`, 'representations');
-      } else if (entity.source === 'GDC') {
+      const entity = entities.get(rep.__typename)!;
+      if (entity.source === 'GDC') {
         gdcItems.push({ index, entity, rep });
       } else {
         encode.push(

@@ -104,23 +104,34 @@ describe('_entities', () => {
     expect(upstream().gdc).toEqual(['/v0/submission/graphql']);
   });
 
-  it('answers both upstreams in one call, and says which representation is wrong', async () => {
+  it('answers both upstreams in one call', async () => {
     resetUpstream();
     const reps = [
       { __typename: 'GdcAliquot', project_id: PROJECT, submitter_id: aliquots[3] },
       { __typename: 'EncodeBiosample', id: biosamples[5].id },
-      { __typename: 'NoSuchType', id: 'x' },
-      { __typename: 'GdcAliquot', project_id: 'not a project', submitter_id: 'x' },
-      { __typename: 'EncodeBiosample', alias: 'x' },
     ];
+    const got = ok(await stack.gql(ENTITIES, { r: reps }))._entities;
+    expect(got.map((e: any) => e.submitter_id ?? e.accession)).toEqual([aliquots[3], biosamples[5].accession]);
+    expect(upstream().gdc).toEqual(['/v0/submission/graphql']);
+  });
+
+  it.each([
+    [{ __typename: 'NoSuchType', id: 'x' }, 'representation 1: "NoSuchType" is not an entity type of this subgraph'],
+    [{ __typename: 'GdcAliquot', project_id: 'not a project', submitter_id: 'x' }, /^representation 1: .*not a project/],
+    [{ __typename: 'EncodeBiosample', alias: 'x' }, 'representation 1: a representation of EncodeBiosample needs one of its keys: "id" or "accession"'],
+    [{ __typename: 'GdcAliquot', submitter_id: 'x' }, 'representation 1: a representation of GdcAliquot needs one of its keys: "id" or "project_id submitter_id"'],
+  ])('refuses the whole call, before any upstream request, naming the wrong representation: %j', async (wrong, message) => {
+    resetUpstream();
+    const res = await stack.gql(ENTITIES, { r: [{ __typename: 'EncodeBiosample', id: biosamples[0].id }, wrong] });
+    expect(res.data).toBeNull();
+    expect(res.errors).toEqual([expect.objectContaining({ path: ['_entities'], message: typeof message === 'string' ? message : expect.stringMatching(message), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+    expect(upstream()).toEqual({ encode: [], gdc: [] });
+  });
+
+  it('refuses more than 100 GDC projects in one call', async () => {
+    const reps = Array.from({ length: 101 }, (_, i) => ({ __typename: 'GdcAliquot', project_id: `PROG-P${i}`, submitter_id: 'x' }));
     const res = await stack.gql(ENTITIES, { r: reps });
-    expect(res.data._entities.map((e: any) => e?.__typename ?? null)).toEqual(['GdcAliquot', 'EncodeBiosample', null, null, null]);
-    const errors = (res.errors ?? []).map((e) => ({ path: e.path, code: e.extensions?.code, message: e.message }));
-    expect(errors).toEqual([
-      { path: ['_entities', 2], code: 'BAD_USER_INPUT', message: 'representation 2: "NoSuchType" is not an entity type of this subgraph' },
-      { path: ['_entities', 3], code: 'BAD_USER_INPUT', message: expect.stringMatching(/not a project/) },
-      { path: ['_entities', 4], code: 'BAD_USER_INPUT', message: 'a representation of EncodeBiosample needs one of its keys: "id" or "accession"' },
-    ]);
+    expect(res.errors?.[0]?.message).toBe('at most 100 GDC projects in one call (representation 100 names one more)');
   });
 
   it('applies the caller credentials: a caller without GDC access gets the upstream refusal', async () => {
