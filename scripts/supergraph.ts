@@ -10,7 +10,8 @@
  *   --out <file>              (default examples/supergraph/supergraph.graphql)
  *
  * `npm run supergraph:check` (`--check`): composes both committed schemas (starter and real, in
- * schema/generated/) with the example and fails on any composition error.
+ * schema/generated/) with the example and fails on any composition error, or when the committed
+ * examples/supergraph/supergraph.graphql is not the starter schema's composition.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -56,6 +57,13 @@ async function main(): Promise<void> {
       console.log(`schema/generated/${set}.graphql + lab-inventory: ${errors.length} composition errors`);
       for (const e of errors) console.error(`  ${e}`);
       failed ||= errors.length > 0;
+    }
+    // The committed example supergraph is the starter schema's, with the default URLs.
+    const fresh = composeExample(fs.readFileSync(path.join(packageRoot(), 'schema', 'generated', 'starter.graphql'), 'utf8')).supergraphSdl;
+    const committed = path.join(EXAMPLE_DIR, 'supergraph.graphql');
+    if (fresh !== null && (!fs.existsSync(committed) || fs.readFileSync(committed, 'utf8') !== fresh)) {
+      console.error('examples/supergraph/supergraph.graphql is stale: run `npm run supergraph` and commit the result.');
+      failed = true;
     }
     if (failed) process.exit(1);
     return;
