@@ -1,6 +1,7 @@
 import { runBatching } from './batching';
 import { runGraph } from './graph';
 import { runEncodeRegister } from './encode-register';
+import { runFederation } from './federation';
 import { runGdcBulk } from './gdc-bulk';
 import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
@@ -14,6 +15,7 @@ import { runValidation } from './validation';
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   batching: runBatching,
   'encode-register': runEncodeRegister,
+  federation: runFederation,
   'gdc-bulk': runGdcBulk,
   'gdc-streaming': runGdcStreaming,
   graph: runGraph,

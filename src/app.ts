@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
 import express, { type Request, type Response } from 'express';
@@ -14,6 +14,7 @@ import { upstreamCallsPlugin } from './apollo/upstream-calls';
 import type { BodyConfig, CorsConfig, QueryLimits } from './config';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
 import { callerCredentials, type CredentialPolicy } from './credentials';
+import { subgraphFile } from './federation/http';
 import { isGraphiqlGet, sendGraphiql } from './graphiql';
 import { LiveGraph } from './graph/live';
 import { upstreamSources } from './graph/sources';
@@ -106,7 +107,9 @@ async function startApollo(deps: AppDeps, graph: LiveGraph): Promise<ApolloServe
     // Apollo's landing page loads from a CDN; GraphiQL is served below instead.
     // No cache hints (answers depend on the caller's credentials): the cache-control plugin Apollo
     // installs by default would wrap every field of every answer for nothing.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), upstreamCallsPlugin(), operationsPlugin()],
+    // Apollo would add federated tracing (ftv1) once it sees `_service`: routers that ask for it
+    // would pay for per-field timing on every request, and the fast path has none to give.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), upstreamCallsPlugin(), operationsPlugin()],
     includeStacktraceInErrorResponses: false,
     formatError: errorFormatter(deps),
   });
@@ -129,7 +132,7 @@ function credentials(policy: CredentialPolicy) {
 
 /**
  * Express app: /graphql (Apollo, multipart uploads, GraphiQL for browsers), /healthz, /readyz,
- * /metrics. Every refusal in front of Apollo answers GraphQL-style JSON (src/http/error-body.ts).
+ * /metrics, /subgraph.graphql (the Federation 2 subgraph SDL). Every refusal in front of Apollo answers GraphQL-style JSON (src/http/error-body.ts).
  */
 export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const graph = await LiveGraph.start({
@@ -178,6 +181,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   });
 
   app.use(auth);
+  app.get('/subgraph.graphql', subgraphFile(graph));
   app.get('/metrics', async (_req, res) => void res.type(registry.contentType).send(await registry.metrics()));
   app.use(
     '/graphql',

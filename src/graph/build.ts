@@ -8,6 +8,9 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { IResolvers } from '@graphql-tools/utils';
 import { type GraphQLSchema, parse } from 'graphql';
 import type { ProfileSet } from '../rules/encode/profiles';
+import { entityTypes } from '../federation/keys';
+import { federationResolvers } from '../federation/resolvers';
+import { federate } from '../federation/schema';
 import { compactDocument } from './document';
 import { buildEncodeModel } from './encode/model';
 import { encodeResolvers } from './encode/resolvers';
@@ -44,14 +47,14 @@ function encodePart(profiles: ProfileSet | null, version: string) {
   const model = buildEncodeModel(profiles);
   // encodeSdl names the nested types; the resolvers need those names.
   const { blocks, declared } = encodeSdl(model);
-  return { blocks, resolvers: encodeResolvers(model, declared, version), count: model.types.size };
+  return { model, blocks, resolvers: encodeResolvers(model, declared, version), count: model.types.size };
 }
 
 /** The generated GDC part; without a dictionary only `gdc(project:) { project }` remains. */
 function gdcPart(dictionary: Record<string, any> | null) {
   const model = buildGdcModel(dictionary ?? {});
   const { blocks } = gdcSdl(model);
-  return { blocks: model.nodes.size ? blocks : [], resolvers: gdcResolvers(model), count: model.nodes.size };
+  return { model, blocks: model.nodes.size ? blocks : [], resolvers: gdcResolvers(model), count: model.nodes.size };
 }
 
 export function buildGraph(sources: GraphSources, base: StaticSchema, now = new Date()): BuiltGraph {
@@ -69,9 +72,11 @@ export function buildGraph(sources: GraphSources, base: StaticSchema, now = new 
     generatedAt: now.toISOString(),
     problems: sources.problems,
   };
+  // The served schema is a Federation 2 subgraph (src/federation/): entities carry their keys.
+  const entities = entityTypes(encode.model, gdc.model);
   const schema = makeExecutableSchema({
-    typeDefs: [...base.typeDefs.map((t) => parse(t, { noLocation: true })), compactDocument([...encode.blocks, ...gdc.blocks])],
-    resolvers: [base.resolvers, encode.resolvers, gdc.resolvers, { GatewayInfo: { schemaVersion: () => version } }] as IResolvers[],
+    typeDefs: federate([...base.typeDefs.map((t) => parse(t, { noLocation: true })), compactDocument([...encode.blocks, ...gdc.blocks])], entities),
+    resolvers: [base.resolvers, encode.resolvers, gdc.resolvers, federationResolvers(entities, gdc.model), { GatewayInfo: { schemaVersion: () => version } }] as IResolvers[],
     // The schema is built for this version only: no copy to attach the resolvers to.
     updateResolversInPlace: true,
   });

@@ -12,6 +12,7 @@ import {
   type FieldNode,
   type GraphQLCompositeType,
   type GraphQLField,
+  type GraphQLObjectType,
   type GraphQLResolveInfo,
   getNamedType,
   isAbstractType,
@@ -173,4 +174,26 @@ export function upstreamQuery(info: GraphQLResolveInfo, model: GdcGraphModel, pr
   const asked = selections.filter((s) => !(s.kind === Kind.FIELD && s.name.value === '__typename'));
   if (!asked.length) return null;
   return print({ kind: Kind.DOCUMENT, definitions: [{ kind: Kind.OPERATION_DEFINITION, operation: OperationTypeNode.QUERY, selectionSet: { kind: Kind.SELECTION_SET, selections } }] });
+}
+
+/**
+ * Whether a selection of `_entities` (on the `_Entity` union) applies to entities of one type:
+ * `__typename`, and fragments on that type or on an interface it implements.
+ */
+function appliesTo(sel: SelectionNode, type: GraphQLObjectType, info: GraphQLResolveInfo): boolean {
+  if (sel.kind === Kind.FIELD) return sel.name.value === '__typename';
+  const condition = sel.kind === Kind.INLINE_FRAGMENT ? sel.typeCondition?.name.value : info.fragments[sel.name.value]?.typeCondition.name.value;
+  if (!condition || condition === type.name) return true;
+  return type.getInterfaces().some((i) => i.name === condition);
+}
+
+/**
+ * The upstream selection for entities of one type asked through `_entities`: the parts of its
+ * selection that apply to that type, translated as a `gdc(project:)` selection is (response keys
+ * kept, so the type's resolvers read the answer as they always do).
+ */
+export function entitySelections(info: GraphQLResolveInfo, model: GdcGraphModel, type: GraphQLObjectType): SelectionNode[] {
+  const translator = new Translator(info, model, '');
+  const applicable = info.fieldNodes.flatMap((node) => (node.selectionSet?.selections ?? []).filter((s) => appliesTo(s, type, info)));
+  return translator.selections(applicable, type, false);
 }

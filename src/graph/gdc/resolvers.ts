@@ -18,13 +18,13 @@ type ResolverMap = Record<string, any>;
 /** Upstream's error strings, kept on every object of an answer that had errors. */
 const ERRORS = Symbol('gdc-upstream-errors');
 
-function upstreamErrors(errors: string[]): GraphQLError {
+export function upstreamErrors(errors: string[]): GraphQLError {
   return new GraphQLError(`GDC submission GraphQL: ${errors.join('; ')}`, {
     extensions: { code: 'UPSTREAM_ERROR', upstream: 'GDC', upstreamErrors: errors },
   });
 }
 
-function markErrors(value: unknown, errors: string[]): void {
+export function markErrors(value: unknown, errors: string[]): void {
   if (Array.isArray(value)) value.forEach((v) => markErrors(v, errors));
   else if (value && typeof value === 'object') {
     Object.defineProperty(value, ERRORS, { value: errors, enumerable: false });

@@ -56,6 +56,9 @@ describe('schema refresh', () => {
     const after = await version();
     expect(after).not.toBe(before);
     expect(ok(await stack.gql(`{ encode { labs(limit: 1) { name sandbox_motto } } }`)).encode.labs[0]).toEqual({ name: 'sandbox-lab', sandbox_motto: null });
+    // The subgraph SDL a router reads follows the same swap (issue 15).
+    const sdl: string = ok(await stack.gql('{ _service { sdl } }'))._service.sdl;
+    expect(sdl).toMatch(/^type EncodeLab implements [^{]*@key\(fields: "id"\) \{[^}]*\bsandbox_motto: String\b/m);
 
     expect(answers.length).toBeGreaterThan(10);
     for (const { res } of answers) {

@@ -10,7 +10,8 @@ describe('schema/generated/', () => {
     const committed = fs.readFileSync(path.join(GENERATED_DIR, `${set}.graphql`), 'utf8');
     const printed = await printFor(set);
     expect(printed === committed).toBe(true);
-    const schema = buildSchema(committed);
+    // A Federation 2 subgraph SDL: its directives are defined by the @link, not in the file.
+    const schema = buildSchema(committed, { assumeValidSDL: true });
     expect(schema.getType('EncodeBiosample')).toBeDefined();
     expect(schema.getType('GdcCase')).toBeDefined();
   });
