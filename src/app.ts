@@ -11,7 +11,7 @@ import { limitRules, tokenLimitError } from './apollo/limits';
 import { finishOperation, operationsPlugin } from './apollo/operations';
 import { queryFastPath } from './apollo/query-fast-path';
 import { upstreamCallsPlugin } from './apollo/upstream-calls';
-import type { QueryLimits } from './config';
+import type { CorsConfig, QueryLimits } from './config';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
 import { callerCredentials, type CredentialPolicy } from './credentials';
 import { sendGraphiql } from './graphiql';
@@ -22,6 +22,7 @@ import { frontDoor, type NodeMiddleware, oncePerRequest } from './http/front-doo
 import { precomputedHeaders } from './http/precomputed-headers';
 import { bodyErrors, notFound } from './http/body-errors';
 import { callerAuth } from './http/caller-auth';
+import { corsRule } from './http/cors';
 import { sendError } from './http/error-body';
 import { inputLimits } from './http/input-limits';
 import type { Lifecycle } from './lifecycle';
@@ -38,6 +39,7 @@ export interface AppDeps extends ContextDeps {
   apiKeys: string[];
   limits: QueryLimits;
   introspection: boolean;
+  cors: CorsConfig;
   /** Re-read the upstream schemas this often (0 = never). */
   schemaRefreshSeconds: number;
   /** Longest wait for an upstream schema at start-up before starting without that part. */
@@ -116,6 +118,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   // The steps every request takes first, in the express app and in the front door alike.
   // Each once per request, whichever of the two ran it first.
   const log = oncePerRequest(accessLog(deps.logger) as NodeMiddleware);
+  // Before everything that may refuse: a browser app reads refusals too, and preflights carry no credentials.
+  const cors = oncePerRequest(corsRule(deps.cors));
   const lifecycle = oncePerRequest(deps.lifecycle.middleware());
   // A JSON API loads nothing: the strictest policy; the GraphiQL page sets its own.
   const headers = oncePerRequest(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })));
@@ -125,7 +129,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(log, lifecycle, headers);
+  app.use(log, cors, lifecycle, headers);
   // Queries (JSON POSTs) compress their own large answers (src/apollo/query-fast-path.ts); what the
   // fast path hands on to Apollo is compressed below, so no answer pays for compression twice.
   const compress = compression({ threshold: COMPRESS_ABOVE_BYTES });
@@ -182,7 +186,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   });
   const handler = frontDoor({
     path: '/graphql',
-    steps: [log, lifecycle, headers, auth, lend, fastPath as NodeMiddleware],
+    steps: [log, cors, lifecycle, headers, auth, lend, fastPath as NodeMiddleware],
     rest: app,
     onError: (err, req, res) => finalErrors(err as Error, req as Request, res as Response, () => undefined),
   });

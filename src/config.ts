@@ -31,7 +31,16 @@ export interface Config {
   /** A request body that stalls this long closes its connection. */
   bodyIdleTimeoutMs: number;
   introspection: boolean;
+  /** Which browser origins may call the API (CORS_ORIGINS, CORS_CREDENTIALS); none by default. */
+  cors: CorsConfig;
   sandbox: SandboxConfig;
+}
+
+export interface CorsConfig {
+  /** Exact origins (`scheme://host[:port]`) whose pages may read answers; `*` for any (only without credentials). */
+  origins: string[];
+  /** Whether those pages may send cookies/HTTP auth (Access-Control-Allow-Credentials). */
+  credentials: boolean;
 }
 
 /** How ENCODE records are registered (defaults as eu_register takes them from the environment). */
@@ -235,8 +244,31 @@ export function loadConfig(env: Env = process.env): Config {
     headersTimeoutMs: positive(env, 'HEADERS_TIMEOUT_MS', 20_000),
     bodyIdleTimeoutMs: positive(env, 'BODY_IDLE_TIMEOUT_MS', 300_000),
     introspection: bool(env, 'INTROSPECTION', true),
+    cors: corsConfig(env),
     sandbox: sandboxSchemas(env),
   };
+}
+
+/** CORS_ORIGINS: comma-separated exact origins as browsers send them in `Origin` (no path, no trailing slash). */
+function corsConfig(env: Env): CorsConfig {
+  const credentials = bool(env, 'CORS_CREDENTIALS', false);
+  const origins = (str(env, 'CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (origin === '*') {
+      if (credentials) throw new Error("CORS_ORIGINS '*' cannot be used with CORS_CREDENTIALS=true: list the origins that may send credentials");
+      continue;
+    }
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new Error(`CORS_ORIGINS must list origins such as http://localhost:5173 (scheme, host and port only), got '${origin}'`);
+    }
+  }
+  return { origins: [...new Set(origins)], credentials };
 }
 
 function encodeWrites(env: Env): EncodeWriteConfig {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
 import type { LiveGraph } from './graph/live';
-import type { EncodeWriteConfig } from './config';
+import type { CorsConfig, EncodeWriteConfig } from './config';
 import { DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
 import { UploadSlots } from './services/upload-slots';
 import { type Credentials, operatorScope } from './credentials';
@@ -35,6 +35,8 @@ export interface GatewayOptions {
   maxUpstreamCalls?: number;
   limits?: Partial<QueryLimits>;
   introspection?: boolean;
+  /** Browser origins allowed to call the API (CORS_ORIGINS/CORS_CREDENTIALS); none by default. */
+  cors?: CorsConfig;
   headersTimeoutMs?: number;
   bodyIdleTimeoutMs?: number;
   version?: string;
@@ -114,6 +116,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     introspection: options.introspection ?? true,
+    cors: options.cors ?? { origins: [], credentials: false },
   });
   const server = await listen(gateway.handler, options.port ?? 0, host, { headersTimeoutMs: options.headersTimeoutMs, bodyIdleTimeoutMs: options.bodyIdleTimeoutMs });
   lifecycle.ready();

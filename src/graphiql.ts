@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
 import type { GraphiQLOptions } from 'graphql-yoga';
+import { addVary } from './http/vary';
 
 const EXAMPLE = `# Run it with the play button or Ctrl-Enter
 query Overview {
@@ -76,7 +77,7 @@ export function sendGraphiql(req: Request, res: Response, endpoint: string): voi
   if (!page) pages.set(endpoint, (page = build(endpoint)));
   res.setHeader('content-security-policy', page.csp);
   res.setHeader('etag', page.etag);
-  res.setHeader('vary', 'Accept-Encoding');
+  addVary(res, 'Accept-Encoding');
   res.setHeader('cache-control', 'no-cache');
   res.type('html');
   if (req.headers['if-none-match'] === page.etag) {

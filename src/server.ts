@@ -94,6 +94,7 @@ async function main(logger: Logger, config: Config): Promise<void> {
     maxUpstreamCalls: config.maxUpstreamCalls,
     limits: config.limits,
     introspection: config.introspection,
+    cors: config.cors,
     headersTimeoutMs: config.headersTimeoutMs,
     bodyIdleTimeoutMs: config.bodyIdleTimeoutMs,
   });

@@ -29,6 +29,8 @@ import {
   type ValidationRule,
 } from 'graphql';
 
+import { addVary } from '../http/vary';
+
 type Next = (err?: unknown) => void;
 
 export interface QueryFastPathOptions<C> {
@@ -156,7 +158,7 @@ function acceptsGzip(header: string | undefined): boolean {
 function sendAnswer(req: IncomingMessage, res: ServerResponse, status: number, text: string, compressAbove: number | undefined): void {
   const type = mediaType(req);
   if (compressAbove === undefined) return sendJson(res, status, type, text);
-  res.setHeader('vary', 'Accept-Encoding');
+  addVary(res, 'Accept-Encoding');
   if (Buffer.byteLength(text) < compressAbove || !acceptsGzip(req.headers['accept-encoding'] as string | undefined)) return sendJson(res, status, type, text);
   gzip(text, (err, zipped) => {
     if (err) return sendJson(res, status, type, text);
