@@ -138,8 +138,9 @@ describe('GDC through the gateway (real dictionary, sandbox over HTTP)', () => {
     const { gdcDictionary } = ok(await stack.gql(`{ gdcDictionary(type: "aliquot") }`));
     expect(gdcDictionary).toMatchObject({ id: 'aliquot', category: 'biospecimen' });
     expect(gdcDictionary.links[0]).toMatchObject({ exclusive: true, required: true });
-    const none = ok(await stack.gql(`{ gdcDictionary(type: "no_such_node") }`));
-    expect(none.gdcDictionary).toBeNull();
+    const none = await stack.gql(`{ gdcDictionary(type: "no_such_node") }`);
+    expect(none.data.gdcDictionary).toBeNull();
+    expect(none.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', name: 'no_such_node' });
   });
 
   it('turns a read-only token into FORBIDDEN and an unknown one into an auth error, with the upstream status', async () => {
