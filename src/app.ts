@@ -23,6 +23,8 @@ import { precomputedHeaders } from './http/precomputed-headers';
 import { bodyErrors, notFound } from './http/body-errors';
 import { callerAuth } from './http/caller-auth';
 import { corsRule } from './http/cors';
+import { persistedOperations } from './plugins/persisted-operations';
+import type { TrustedDocuments } from './plugins/trusted-documents';
 import { sendError } from './http/error-body';
 import { inputLimits } from './http/input-limits';
 import type { Lifecycle } from './lifecycle';
@@ -40,6 +42,8 @@ export interface AppDeps extends ContextDeps {
   limits: QueryLimits;
   introspection: boolean;
   cors: CorsConfig;
+  /** TRUSTED_DOCUMENTS: only these operations run; null = any, with automatic persisted queries. */
+  trustedDocuments: TrustedDocuments | null;
   /** Re-read the upstream schemas this often (0 = never). */
   schemaRefreshSeconds: number;
   /** Longest wait for an upstream schema at start-up before starting without that part. */
@@ -81,6 +85,8 @@ async function startApollo(deps: AppDeps, graph: LiveGraph): Promise<ApolloServe
     // Apollo's landing page loads from a CDN; GraphiQL is served below instead.
     // No cache hints (answers depend on the caller's credentials): the cache-control plugin Apollo
     // installs by default would wrap every field of every answer for nothing.
+    // Persisted operations are resolved before either path runs (src/plugins/persisted-operations.ts).
+    persistedQueries: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), upstreamCallsPlugin(), operationsPlugin()],
     includeStacktraceInErrorResponses: false,
     formatError: errorFormatter(deps),
@@ -125,6 +131,9 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const headers = oncePerRequest(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })));
   const auth = oncePerRequest(callerAuth(deps.apiKeys) as NodeMiddleware);
   const lend = oncePerRequest(credentials(deps.credentials) as NodeMiddleware);
+  // APQ and trusted documents, one step for the fast path and Apollo: a query filled in, or a refusal before parsing.
+  const persisted = oncePerRequest(persistedOperations({ trusted: deps.trustedDocuments }) as NodeMiddleware);
+  const limits = inputLimits(deps.limits) as NodeMiddleware;
   const finalErrors = bodyErrors(deps.logger, deps.maxUploadBytes);
 
   const app = express();
@@ -142,7 +151,9 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   });
   app.get('/graphql', (req, res, next) => {
     // Browsers get GraphiQL (static, no data: it asks for a key in its headers pane when one is needed).
-    if (req.query.query === undefined && req.accepts(['text/html', 'application/json']) === 'text/html') {
+    // A GET naming an operation (a query, or a persisted one by hash) is an operation, whatever it accepts.
+    const operation = req.query.query !== undefined || req.query.extensions !== undefined || req.query.documentId !== undefined;
+    if (!operation && req.accepts(['text/html', 'application/json']) === 'text/html') {
       return sendGraphiql(req, res, req.baseUrl + req.path);
     }
     next();
@@ -160,7 +171,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     graphqlUploadExpress({ maxFileSize: Math.max(deps.maxUploadBytes, deps.uploads.maxDataFileBytes) + 1, maxFiles: 5 }),
     // A body the front door already read is left as it is (body-parser skips a finished request).
     express.json({ limit: deps.maxUploadBytes }),
-    inputLimits(deps.limits),
+    persisted,
+    limits,
     expressMiddleware(apollo, { context: ({ res }) => context({ res }) }),
   );
   app.use(notFound);
@@ -180,7 +192,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
       if (operationName) ctx.request.operationName = operationName;
       finishOperation(ctx, errors, operationName, 'query', started);
     },
-    guard: inputLimits(deps.limits) as never,
+    guard: (req, res, next) => persisted(req, res, (err) => (err ? next(err) : limits(req, res, next))),
     maxBodyBytes: deps.maxUploadBytes,
     compressAbove: COMPRESS_ABOVE_BYTES,
   });

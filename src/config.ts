@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { REAL_DATA } from './paths';
+import { loadTrustedDocuments, type TrustedDocuments } from './plugins/trusted-documents';
 
 /** Every environment variable the gateway reads, parsed and typed in one place. */
 export interface Config {
@@ -33,6 +34,8 @@ export interface Config {
   introspection: boolean;
   /** Which browser origins may call the API (CORS_ORIGINS, CORS_CREDENTIALS); none by default. */
   cors: CorsConfig;
+  /** TRUSTED_DOCUMENTS: the only operations that run (a persisted-query manifest); null = any. */
+  trustedDocuments: TrustedDocuments | null;
   sandbox: SandboxConfig;
 }
 
@@ -245,8 +248,14 @@ export function loadConfig(env: Env = process.env): Config {
     bodyIdleTimeoutMs: positive(env, 'BODY_IDLE_TIMEOUT_MS', 300_000),
     introspection: bool(env, 'INTROSPECTION', true),
     cors: corsConfig(env),
+    trustedDocuments: trustedDocuments(env),
     sandbox: sandboxSchemas(env),
   };
+}
+
+function trustedDocuments(env: Env): TrustedDocuments | null {
+  const file = str(env, 'TRUSTED_DOCUMENTS');
+  return file === null ? null : loadTrustedDocuments(file);
 }
 
 /** CORS_ORIGINS: comma-separated exact origins as browsers send them in `Origin` (no path, no trailing slash). */

@@ -4,6 +4,7 @@ import type { LiveGraph } from './graph/live';
 import type { CorsConfig, EncodeWriteConfig } from './config';
 import { DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
 import { UploadSlots } from './services/upload-slots';
+import type { TrustedDocuments } from './plugins/trusted-documents';
 import { type Credentials, operatorScope } from './credentials';
 import type { UploadObserver } from './services/result';
 import { UpstreamPool } from './datasources/http';
@@ -37,6 +38,8 @@ export interface GatewayOptions {
   introspection?: boolean;
   /** Browser origins allowed to call the API (CORS_ORIGINS/CORS_CREDENTIALS); none by default. */
   cors?: CorsConfig;
+  /** TRUSTED_DOCUMENTS: only these operations run; unset = any (with automatic persisted queries). */
+  trustedDocuments?: TrustedDocuments | null;
   headersTimeoutMs?: number;
   bodyIdleTimeoutMs?: number;
   version?: string;
@@ -117,6 +120,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     introspection: options.introspection ?? true,
     cors: options.cors ?? { origins: [], credentials: false },
+    trustedDocuments: options.trustedDocuments ?? null,
   });
   const server = await listen(gateway.handler, options.port ?? 0, host, { headersTimeoutMs: options.headersTimeoutMs, bodyIdleTimeoutMs: options.bodyIdleTimeoutMs });
   lifecycle.ready();

@@ -95,6 +95,7 @@ async function main(logger: Logger, config: Config): Promise<void> {
     limits: config.limits,
     introspection: config.introspection,
     cors: config.cors,
+    trustedDocuments: config.trustedDocuments,
     headersTimeoutMs: config.headersTimeoutMs,
     bodyIdleTimeoutMs: config.bodyIdleTimeoutMs,
   });
