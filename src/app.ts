@@ -24,6 +24,9 @@ import { precomputedHeaders } from './http/precomputed-headers';
 import { bodyErrors, notFound } from './http/body-errors';
 import { callerAuth } from './http/caller-auth';
 import { clientRequestError } from './http/client-errors';
+import { corsRule } from './http/cors';
+import { persistedOperations } from './plugins/persisted-operations';
+import type { TrustedDocuments } from './plugins/trusted-documents';
 import { sendError } from './http/error-body';
 import { hostOrigin } from './http/host-origin';
 import { InflightBytes } from './http/inflight-bytes';
@@ -42,6 +45,11 @@ export interface AppDeps extends ContextDeps {
   credentials: CredentialPolicy;
   /** GATEWAY_API_KEYS; empty = no caller auth. */
   apiKeys: string[];
+  limits: QueryLimits;
+  introspection: boolean;
+  cors: CorsConfig;
+  /** TRUSTED_DOCUMENTS: only these operations run; null = any, with automatic persisted queries. */
+  trustedDocuments: TrustedDocuments | null;
   /** Re-read the upstream schemas this often (0 = never). */
   schemaRefreshSeconds: number;
   /** Longest wait for an upstream schema at start-up before starting without that part. */
@@ -109,6 +117,8 @@ async function startApollo(deps: AppDeps, graph: LiveGraph): Promise<ApolloServe
     // installs by default would wrap every field of every answer for nothing.
     // Apollo would add federated tracing (ftv1) once it sees `_service`: routers that ask for it
     // would pay for per-field timing on every request, and the fast path has none to give.
+    // Persisted operations are resolved before either path runs (src/plugins/persisted-operations.ts).
+    persistedQueries: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), upstreamCallsPlugin(), operationsPlugin()],
     includeStacktraceInErrorResponses: false,
     formatError: errorFormatter(deps),
@@ -146,6 +156,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   // The steps every request takes first, in the express app and in the front door alike.
   // Each once per request, whichever of the two ran it first.
   const log = oncePerRequest(accessLog(deps.logger) as NodeMiddleware);
+  // Before everything that may refuse: a browser app reads refusals too, and preflights carry no credentials.
+  const cors = oncePerRequest(corsRule(deps.cors));
   const lifecycle = oncePerRequest(deps.lifecycle.middleware());
   // A JSON API loads nothing: the strictest policy; the GraphiQL page sets its own.
   const headers = oncePerRequest(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })));
@@ -156,11 +168,14 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const body = oncePerRequest(
     requestBody({ jsonLimits: bodyJsonLimits(deps.limits), maxBytes: deps.bodies.maxRequestBytes, inflight: new InflightBytes(deps.bodies.maxInflightBytes), acceptCompressed: deps.bodies.acceptCompressed }),
   );
+  // APQ and trusted documents, one step for the fast path and Apollo: a query filled in, or a refusal before parsing.
+  const persisted = oncePerRequest(persistedOperations({ trusted: deps.trustedDocuments }) as NodeMiddleware);
+  const limits = inputLimits(deps.limits) as NodeMiddleware;
   const finalErrors = bodyErrors(deps.logger, deps.maxUploadBytes);
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(log, lifecycle, headers, callers);
+  app.use(log, cors, lifecycle, headers, callers);
   // Queries (JSON POSTs) compress their own large answers (src/apollo/query-fast-path.ts); what the
   // fast path hands on to Apollo is compressed below, so no answer pays for compression twice.
   const compress = compression({ threshold: COMPRESS_ABOVE_BYTES });
@@ -193,7 +208,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     // Every other body is read by `body` alone (MAX_REQUEST_BYTES, inflated under the same cap).
     body,
     graphqlUploadExpress({ maxFileSize: Math.max(deps.maxUploadBytes, deps.uploads.maxDataFileBytes) + 1, maxFiles: 5 }),
-    inputLimits(deps.limits),
+    persisted,
+    limits,
     expressMiddleware(apollo, { context: ({ res }) => context({ res }) }),
   );
   app.use(notFound);
@@ -213,12 +229,12 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
       if (operationName) ctx.request.operationName = operationName;
       finishOperation(ctx, errors, operationName, 'query', started);
     },
-    guard: inputLimits(deps.limits) as never,
+    guard: (req, res, next) => persisted(req, res, (err) => (err ? next(err) : limits(req, res, next))),
     compressAbove: COMPRESS_ABOVE_BYTES,
   });
   const handler = frontDoor({
     path: '/graphql',
-    steps: [log, lifecycle, headers, callers, auth, lend, body, fastPath as NodeMiddleware],
+    steps: [log, cors, lifecycle, headers, callers, auth, lend, body, fastPath as NodeMiddleware],
     rest: app,
     onError: (err, req, res) => finalErrors(err as Error, req as Request, res as Response, () => undefined),
   });

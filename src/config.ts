@@ -16,6 +16,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogFormat = 'json' | 'pretty';
 /** `all`: one line per request; `errors`: only answers >= 400 and aborted requests; `off`: none. */
 export type AccessLogMode = 'all' | 'errors' | 'off';
+import { loadTrustedDocuments, type TrustedDocuments } from './plugins/trusted-documents';
 
 /** Every environment variable the gateway reads, parsed and typed in one place. */
 export interface Config {
@@ -52,8 +53,11 @@ export interface Config {
   bodies: BodyConfig;
   /** ALLOWED_HOSTS: `Host` names accepted besides loopback ones when the Host check applies (loopback, no keys). */
   allowedHosts: string[];
+  /** Which browser origins may call the API (CORS_ORIGINS, CORS_CREDENTIALS); none by default. */
   cors: CorsConfig;
   introspection: boolean;
+  /** TRUSTED_DOCUMENTS: the only operations that run (a persisted-query manifest); null = any. */
+  trustedDocuments: TrustedDocuments | null;
   sandbox: SandboxConfig;
 }
 
@@ -411,9 +415,16 @@ export function loadConfig(env: Env = process.env): Config {
     allowedHosts: list(env, 'ALLOWED_HOSTS').map((h) => h.toLowerCase()),
     cors: cors(env),
     introspection: bool(env, 'INTROSPECTION', true),
+    trustedDocuments: trustedDocuments(env),
     sandbox: sandboxSchemas(env),
   };
 }
+
+function trustedDocuments(env: Env): TrustedDocuments | null {
+  const file = str(env, 'TRUSTED_DOCUMENTS');
+  return file === null ? null : loadTrustedDocuments(file);
+}
+
 
 function encodeWrites(env: Env): EncodeWriteConfig {
   const concurrency = int(env, 'ENCODE_WRITE_CONCURRENCY', 8);

@@ -4,6 +4,7 @@ import type { LiveGraph } from './graph/live';
 import type { EncodeWriteConfig } from './config';
 import { type BodyConfig, type CorsConfig, DEFAULT_BODIES, DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
 import { UploadSlots } from './services/upload-slots';
+import type { TrustedDocuments } from './plugins/trusted-documents';
 import { type Credentials, operatorScope } from './credentials';
 import type { UploadObserver } from './services/result';
 import { UpstreamPool } from './datasources/http';
@@ -35,13 +36,15 @@ export interface GatewayOptions {
   maxUpstreamCalls?: number;
   limits?: Partial<QueryLimits>;
   introspection?: boolean;
+  /** Browser origins allowed to call the API (CORS_ORIGINS/CORS_CREDENTIALS); none by default. */
+  cors?: CorsConfig;
+  /** TRUSTED_DOCUMENTS: only these operations run; unset = any (with automatic persisted queries). */
+  trustedDocuments?: TrustedDocuments | null;
   headersTimeoutMs?: number;
   /** Request bodies (MAX_REQUEST_BYTES, MAX_INFLIGHT_BODY_BYTES, ACCEPT_COMPRESSED_BODIES, the minimum rate); unset fields take their defaults. */
   bodies?: Partial<BodyConfig>;
   /** ALLOWED_HOSTS: `Host` names served besides loopback ones (checked on loopback without API keys). */
   allowedHosts?: string[];
-  /** CORS_ORIGINS, CORS_CREDENTIALS. */
-  cors?: CorsConfig;
   version?: string;
   /** Re-read the ENCODE profiles and GDC dictionary this often and swap the schema when they change; 0 = never. */
   schemaRefreshSeconds?: number;
@@ -127,6 +130,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       allowedHosts: options.allowedHosts ?? [],
       cors: options.cors ?? { origins: [], credentials: false },
     },
+    cors: options.cors ?? { origins: [], credentials: false },
+    trustedDocuments: options.trustedDocuments ?? null,
   });
   const server = await listen(gateway.handler, options.port ?? 0, host, {
     headersTimeoutMs: options.headersTimeoutMs,

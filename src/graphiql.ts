@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import type { Request, Response } from 'express';
 import type { GraphiQLOptions } from 'graphql-yoga';
+import { addVary } from './http/vary';
 
 const EXAMPLE = `# Run it with the play button or Ctrl-Enter
 query Overview {
@@ -124,7 +125,7 @@ export async function sendGraphiql(req: Request, res: Response, endpoint: string
   const page = await building;
   res.setHeader('content-security-policy', page.csp);
   res.setHeader('etag', page.etag);
-  res.setHeader('vary', 'Accept-Encoding');
+  addVary(res, 'Accept-Encoding');
   res.setHeader('cache-control', 'no-cache');
   res.type('html');
   if (req.headers['if-none-match'] === page.etag) {

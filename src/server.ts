@@ -102,10 +102,11 @@ async function main(logger: Logger, config: Config): Promise<void> {
     maxUpstreamCalls: config.maxUpstreamCalls,
     limits: config.limits,
     introspection: config.introspection,
+    cors: config.cors,
+    trustedDocuments: config.trustedDocuments,
     headersTimeoutMs: config.headersTimeoutMs,
     bodies: config.bodies,
     allowedHosts: config.allowedHosts,
-    cors: config.cors,
   });
   if (sandbox) gateway.readiness.add(sandbox.readiness);
   if (stopping) return void (await gateway.stop());

@@ -30,6 +30,7 @@ import {
 } from 'graphql';
 
 import { type JsonLimits, JsonSyntaxError, parseBoundedJson } from '../http/bounded-json';
+import { addVary } from '../http/vary';
 
 type Next = (err?: unknown) => void;
 
@@ -142,7 +143,7 @@ function acceptsGzip(header: string | undefined): boolean {
 function sendAnswer(req: IncomingMessage, res: ServerResponse, status: number, text: string, compressAbove: number | undefined): void {
   const type = mediaType(req);
   if (compressAbove === undefined) return sendJson(res, status, type, text);
-  res.setHeader('vary', 'Accept-Encoding');
+  addVary(res, 'Accept-Encoding');
   if (Buffer.byteLength(text) < compressAbove || !acceptsGzip(req.headers['accept-encoding'] as string | undefined)) return sendJson(res, status, type, text);
   gzip(text, (err, zipped) => {
     if (err) return sendJson(res, status, type, text);

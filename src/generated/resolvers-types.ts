@@ -49,11 +49,11 @@ export type Query = {
   encodeRecords: Array<Maybe<Scalars['JSON']['output']>>;
   /** Search the portal. `type` is spelled as the portal does: Biosample, Lab, Experiment. */
   encodeSearch: EncodeSearchResult;
-  /** An ENCODE profile (JSON schema) by item type, e.g. biosample; null if the portal has none. */
+  /** An ENCODE profile (JSON schema) by item type, e.g. biosample; NOT_FOUND (with the nearest names) if the portal has none. */
   encodeProfile: Maybe<Scalars['JSON']['output']>;
   /** GDC entities of one project by id, in the order asked (null where not found); costs one upstream request. */
   gdcEntities: Array<Maybe<Scalars['JSON']['output']>>;
-  /** The GDC dictionary: one node schema by type, or every node (an object keyed by type) when type is omitted. */
+  /** The GDC dictionary: one node schema by type, or every node (an object keyed by type) when type is omitted. An unknown type is NOT_FOUND, with the nearest types. */
   gdcDictionary: Maybe<Scalars['JSON']['output']>;
   /** One transaction of a project's log; null if there is none with this id. */
   gdcTransaction: Maybe<GdcTransaction>;

@@ -2,6 +2,8 @@ import type { QueryResolvers } from '../generated/resolvers-types';
 import type { EncodeFrame } from '../datasources/encode/models';
 import { recordRequestsFor } from '../datasources/encode/loaders';
 import { badInput } from '../services/documents';
+import { searchOrNotFound } from '../services/encode/types';
+import { unknownName } from '../services/not-found';
 
 const FRAMES: Record<string, EncodeFrame> = { OBJECT: 'object', EDIT: 'edit', EMBEDDED: 'embedded' };
 const MAX_SEARCH_LIMIT = 10_000;
@@ -24,8 +26,13 @@ export const encodeQueries: Pick<QueryResolvers, 'encodeRecord' | 'encodeRecords
     const n = limit ?? 25;
     if (n < 1 || n > MAX_SEARCH_LIMIT) throw badInput(`limit must be between 1 and ${MAX_SEARCH_LIMIT}`, 'limit');
     const pairs = (filters ?? []).flatMap((f) => f.values.map((v): [string, string] => [f.field, v]));
-    return ctx.encode.search({ type, filters: pairs, limit: n });
+    return searchOrNotFound(ctx, type, () => ctx.encode.search({ type, filters: pairs, limit: n }));
   },
 
-  encodeProfile: (_p, { name }, ctx) => ctx.encode.getProfile(name),
+  encodeProfile: async (_p, { name }, ctx) => {
+    const profile = await ctx.encode.getProfile(name);
+    if (profile) return profile;
+    const known = await ctx.encode.profiles();
+    throw unknownName('ENCODE profile', name, [...known.types.keys()], 'name');
+  },
 };

@@ -5,6 +5,7 @@ import { entityRequestsFor } from '../datasources/gdc/loaders';
 import type { GdcDocumentFormat } from '../datasources/gdc/models';
 import { badInput } from '../services/documents';
 import { uniqueKeysOf } from '../services/gdc/envelope';
+import { inProject, nodeTypeNotFound } from '../services/gdc/projects';
 
 const format = (f: string | null | undefined): GdcDocumentFormat => (f ?? 'TSV').toLowerCase() as GdcDocumentFormat;
 
@@ -15,14 +16,22 @@ export const gdcQueries: Pick<
   gdcEntities: async (_p, { project, ids }, ctx) => {
     parseProject(project); // a malformed project is the caller's error, before any upstream call
     ctx.upstreamCalls.expect(entityRequestsFor(ids), `gdcEntities with ${ids.length} ids`);
-    const entities = await ctx.loaders.gdc.entity.loadMany(ids.map((id) => ({ project, id })));
-    return entities.map((e) => {
-      if (e instanceof Error) throw e;
-      return e;
-    });
+    // Nothing found: a project that does not exist is NOT_FOUND, not a list of nulls.
+    const read = async () => {
+      const entities = await ctx.loaders.gdc.entity.loadMany(ids.map((id) => ({ project, id })));
+      return entities.map((e) => {
+        if (e instanceof Error) throw e;
+        return e;
+      });
+    };
+    return inProject(ctx.gdc, project, read, (found) => ids.length > 0 && found.every((e) => e === null));
   },
 
-  gdcDictionary: (_p, { type }, ctx) => ctx.gdc.getDictionary(type ?? '_all'),
+  gdcDictionary: async (_p, { type }, ctx) => {
+    const schema = await ctx.gdc.getDictionary(type ?? '_all');
+    if (schema === null && type) throw await nodeTypeNotFound(ctx.gdc, type);
+    return schema;
+  },
 
   gdcTemplate: (_p, { types, format: f }, ctx) => {
     ctx.upstreamCalls.grant(types.length); // one GET per type asked for
@@ -35,7 +44,8 @@ export const gdcQueries: Pick<
 
   gdcTransaction: (_p, { project, id }, ctx) => ctx.services.gdc.transaction(project, id),
 
-  gdcTransactions: (_p, { project, first, offset }, ctx) => ctx.services.gdc.transactions(project, first ?? 20, offset ?? 0),
+  gdcTransactions: (_p, { project, first, offset }, ctx) =>
+    inProject(ctx.gdc, project, () => ctx.services.gdc.transactions(project, first ?? 20, offset ?? 0), (found) => !found.length && !offset),
 
   gdcGraphql: (_p, { query, variables }, ctx) => {
     // Passed on upstream as it is: first held to the gateway's own document limits and INTROSPECTION.

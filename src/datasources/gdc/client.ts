@@ -41,6 +41,10 @@ export interface GdcApi {
   getEntities(project: GdcProjectRef, ids: readonly string[]): Promise<(GdcEntity | null)[]>;
   /** One node schema, or `_all`. */
   getDictionary(type: string): Promise<unknown | null>;
+  /** The dictionary's node types (`/_dictionary` lists them), for suggestions when one is unknown. */
+  dictionaryTypes(): Promise<string[]>;
+  /** Every project's PROGRAM-PROJECT id the submission GraphQL knows (project is a node type like any other). */
+  projectIds(): Promise<string[]>;
   /** Re-runs a dry run as a new transaction. */
   commit(project: GdcProjectRef, transactionId: number, async?: boolean): Promise<GdcAnswer>;
   close(project: GdcProjectRef, transactionId: number): Promise<GdcAnswer>;
@@ -260,6 +264,20 @@ export class GdcClient implements GdcApi {
     const answer = this.expectJson<unknown>(res, `GET dictionary ${type}`);
     if (type === '_all') rememberNodeTypes(this.http, nodeTypesOf(answer));
     return answer;
+  }
+
+  async dictionaryTypes(): Promise<string[]> {
+    const res = await this.http.request({ method: 'GET', path: '/v0/submission/_dictionary', headers: { accept: 'application/json' } });
+    const { links } = this.expectJson<{ links?: unknown }>(res, 'GET dictionary');
+    return (Array.isArray(links) ? links : []).map((link) => String(link).split('/').pop()!).filter((t) => t && !t.startsWith('_'));
+  }
+
+  async projectIds(): Promise<string[]> {
+    // first: 0 is peregrine's "no limit".
+    const answer = await this.graphql('{ project(first: 0) { project_id } }');
+    if (answer.errors.length) throw upstreamError('GDC', answer.status, answer.errors, answer.errors.join('; '), 'POST graphql (projects)');
+    const projects = (answer.data as { project?: { project_id?: unknown }[] } | null)?.project ?? [];
+    return projects.map((p) => p.project_id).filter((id): id is string => typeof id === 'string');
   }
 
   async getTemplate(type: string, format: GdcDocumentFormat): Promise<{ fileName: string; content: string } | null> {

@@ -9,6 +9,7 @@ import type { GatewayContext } from '../../context';
 import { classifyIdentifier } from '../../datasources/encode/identifiers';
 import type { EncodeRecord } from '../../datasources/encode/models';
 import { badInput } from '../../services/documents';
+import { unknownName } from '../../services/not-found';
 import { createEntities, toUpstream } from '../inputs';
 import type { NamedRef, ObjectField, Shape } from '../shapes';
 import type { EncodeGraphModel, EncodeTypeModel } from './model';
@@ -123,7 +124,7 @@ function queryResolvers(model: EncodeGraphModel): ResolverMap {
   out.search = (_p: unknown, args: { type: string; filters?: FilterArg[]; limit: number; from: number }, ctx: GatewayContext) => {
     const type = model.types.get(args.type) ?? [...model.types.values()].find((t) => t.itemType === args.type);
     if (!type && args.type !== 'Item') {
-      throw badInput(`ENCODE has no type '${args.type}'; use a type name such as Biosample or an item type such as biosample`, 'type');
+      throw unknownName('ENCODE type', args.type, ['Item', ...[...model.types.values()].flatMap((t) => [t.name, t.itemType])], 'type');
     }
     return searchRecords(ctx, type?.name ?? 'Item', args);
   };

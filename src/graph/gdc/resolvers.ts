@@ -6,6 +6,7 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../../context';
 import { parseProject } from '../../datasources/gdc/client';
+import { projectNotFound } from '../../services/gdc/projects';
 import { createEntities, toUpstream } from '../inputs';
 import type { GdcRoot } from '../roots';
 import type { ObjectField } from '../shapes';
@@ -58,8 +59,17 @@ function gdcRoot(model: GdcGraphModel) {
       if (!Object.keys(data).length) throw upstreamErrors(answer.errors);
       markErrors(data, answer.errors);
     }
+    // Nothing at all (no entity, every count 0): a project GDC does not have is NOT_FOUND, not `_case_count: 0`.
+    if (!answer.errors.length && Object.values(data).every(isEmptyAnswer)) {
+      const missing = await projectNotFound(ctx.gdc, project);
+      if (missing) throw missing;
+    }
     return { project, data };
   };
+}
+
+function isEmptyAnswer(value: unknown): boolean {
+  return value === null || value === 0 || (Array.isArray(value) && value.length === 0);
 }
 
 function typeFields(model: GdcGraphModel, node: GdcNodeModel): string[] {

@@ -161,7 +161,9 @@ describe('ENCODE through the gateway (real profiles, sandbox over HTTP)', () => 
     const { encodeProfile } = ok(await stack.gql(`{ encodeProfile(name: "biosample") }`));
     expect(encodeProfile.required).toEqual(expect.arrayContaining(['award', 'lab', 'source', 'organism', 'biosample_ontology']));
     expect(encodeProfile.properties.aliases).toBeDefined(); // mixins resolved
-    expect(ok(await stack.gql(`{ encodeProfile(name: "no_such_profile") }`)).encodeProfile).toBeNull();
+    const none = await stack.gql(`{ encodeProfile(name: "no_such_profile") }`);
+    expect(none.data.encodeProfile).toBeNull();
+    expect(none.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', name: 'no_such_profile' });
   });
 
   it('loads 100 records with one upstream search request', async () => {
