@@ -98,9 +98,13 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
     private readonly reach: ReachPolicy = DEFAULT_REACH,
   ) {}
 
-  /** The profiles that say which collections hold records: cached for the process, fetched once if not yet. */
-  private reachProfiles(): Promise<ProfileSet> {
-    return Promise.resolve(profileCacheOf(this.http).peek() ?? this.profiles());
+  /**
+   * The profiles that say which collections hold records: cached for the process, fetched once if
+   * not yet; null while the portal cannot serve them (the reach rule then refuses only what it
+   * knows by name: credentials, users, the portal's machinery).
+   */
+  private reachProfiles(): Promise<ProfileSet | null> {
+    return profileCacheOf(this.http).forReach(this.http);
   }
 
   async checkIdentifier(id: string, argument = 'id'): Promise<string> {

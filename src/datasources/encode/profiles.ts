@@ -8,6 +8,8 @@ import { ProfileSet, typesFromServed } from '../../rules/encode/profiles';
 
 /** How long a fetched `/profiles/` is used before it is revalidated (in the background). */
 const FRESH_MS = 5 * 60 * 1000;
+/** How long a failed `/profiles/` is not asked again for the reach rule. */
+const RETRY_MS = 10 * 1000;
 
 /**
  * The portal's public profiles, fetched once per process with one anonymous `GET /profiles/`
@@ -37,6 +39,24 @@ export class EncodeProfileCache {
   /** The profiles if they were fetched already; never asks the portal. */
   peek(): ProfileSet | null {
     return this.current?.set ?? null;
+  }
+
+  private lastFailure = -Infinity;
+
+  /**
+   * The profiles for the reach rule: cached ones, else one fetch; null while the portal does not
+   * serve them (asked again at most every RETRY_MS, so an outage of `/profiles/` does not add a
+   * failing request to every lookup).
+   */
+  async forReach(http: Reader): Promise<ProfileSet | null> {
+    if (this.current) return this.current.set;
+    if (this.now() - this.lastFailure < RETRY_MS) return null;
+    try {
+      return await this.fetch(http);
+    } catch {
+      this.lastFailure = this.now();
+      return null;
+    }
   }
 
   private fetch(http: Reader): Promise<ProfileSet> {

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { UpstreamHttp, UpstreamResponse, UpstreamStreamRequest } from '../http';
 import { LostResponse, networkReason, neverSent } from '../lost-response';
 import { unreachableNodeType, nodeTypesOf } from '../../rules/gdc/reach';
+import { unknownName } from '../../services/not-found';
 import { checkGdcId, checkGdcNodeType, checkGdcProject, headerSafe, refuse } from '../grammar';
 import { knownNodeTypes, rememberNodeTypes } from './node-types';
 import { missingCredential, upstreamError, upstreamMessage, upstreamUnavailable } from '../upstream-error';
@@ -306,6 +307,8 @@ export class GdcClient implements GdcApi {
       types = knownNodeTypes(this.http) ?? new Set<string>();
     }
     const why = unreachableNodeType(type, types, { allowAll });
+    // A name that could be a node type but is not one: NOT_FOUND with the dictionary's closest names (issue 14).
+    if (why && !type.startsWith('_')) throw unknownName('GDC node type', type, types, argument);
     if (why) throw refuse(argument, type, why);
     return type;
   }

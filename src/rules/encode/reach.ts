@@ -23,10 +23,12 @@ const CREDENTIALS = new Set(['access-keys', 'access_key']);
 const USERS = new Set(['users', 'user']);
 
 /** Why records of this collection (or item type) may not be reached; null when they may. */
-export function unreachableCollection(collection: string, profiles: ProfileSet, policy: ReachPolicy): string | null {
+export function unreachableCollection(collection: string, profiles: ProfileSet | null, policy: ReachPolicy): string | null {
   if (collection.startsWith('_') || collection.startsWith('@@')) return `'${collection}' is the portal's own machinery, not a collection of records`;
   if (CREDENTIALS.has(collection)) return 'access keys are credentials, not submission records';
   if (USERS.has(collection) && !policy.allowUsers) return 'users are not submission records (ENCODE_ALLOW_USERS=true makes them reachable)';
+  // Profiles not served (an outage of /profiles/): only the names above are known to be refused.
+  if (!profiles) return null;
   const info = profiles.byCollectionName(collection) ?? profiles.types.get(collection);
   if (!info) return `the portal serves no profile whose collection is '${collection}'`;
   // A type's collection and item type may each be asked; both must pass the rules above.
@@ -38,7 +40,7 @@ export function unreachableCollection(collection: string, profiles: ProfileSet, 
  * Why a caller-given identifier may not become an upstream path; null when it may. Grammar (dot
  * segments, separators) is checked elsewhere (datasources/grammar.ts); this is about what is named.
  */
-export function unreachableIdentifier(id: string, profiles: ProfileSet, policy: ReachPolicy): string | null {
+export function unreachableIdentifier(id: string, profiles: ProfileSet | null, policy: ReachPolicy): string | null {
   const kind = identifierKind(id);
   if (kind === 'key') {
     return 'a bare key names a record only inside its collection: give its @id path (/labs/<name>/), uuid, accession or alias';
@@ -52,7 +54,7 @@ export function unreachableIdentifier(id: string, profiles: ProfileSet, policy: 
 }
 
 /** Is a record the portal answered one the caller may see (a uuid may name a user or an access key)? */
-export function reachableRecord(record: { '@id'?: unknown }, profiles: ProfileSet, policy: ReachPolicy): boolean {
+export function reachableRecord(record: { '@id'?: unknown }, profiles: ProfileSet | null, policy: ReachPolicy): boolean {
   const atId = record['@id'];
   if (typeof atId !== 'string') return true;
   const collection = atId.split('/').filter(Boolean)[0];
@@ -60,8 +62,9 @@ export function reachableRecord(record: { '@id'?: unknown }, profiles: ProfileSe
 }
 
 /** Why a search of this type may not be sent (`User`, `AccessKey`); null when it may. Unknown types are the portal's to refuse. */
-export function unreachableSearchType(type: string, profiles: ProfileSet, policy: ReachPolicy): string | null {
+export function unreachableSearchType(type: string, profiles: ProfileSet | null, policy: ReachPolicy): string | null {
   if (type === 'Item') return null;
+  if (!profiles) return /^(User|AccessKey)$/.test(type) ? unreachableCollection(type === 'User' ? 'users' : 'access-keys', null, policy) : null;
   const info = profiles.get(type);
   if (!info) return null;
   return unreachableCollection(info.collection, profiles, policy);

@@ -84,4 +84,16 @@ describe('only records are reachable (ENCODE)', () => {
     expect(unreachableSearchType('Item', profiles, DEFAULT_REACH)).toBeNull();
     expect(collectionName('access_key')).toBe('access-keys');
   });
+
+  it('refuses what it knows by name while the portal does not serve its profiles', () => {
+    for (const id of ['/users/x/', '/access-keys/SBXSUBMIT/', '/_indexer/x/', '/labs/@@listing/', 'sandbox-lab']) {
+      expect(unreachableIdentifier(id, null, DEFAULT_REACH)).toEqual(expect.any(String));
+    }
+    expect(unreachableIdentifier('/labs/sandbox-lab/', null, DEFAULT_REACH)).toBeNull();
+    expect(reachableRecord({ '@id': '/users/0b7a1b2c/' }, null, DEFAULT_REACH)).toBe(false);
+    expect(reachableRecord({ '@id': '/labs/sandbox-lab/' }, null, DEFAULT_REACH)).toBe(true);
+    expect(unreachableSearchType('User', null, DEFAULT_REACH)).toMatch(/users/);
+    expect(unreachableSearchType('AccessKey', null, USERS)).toMatch(/credentials/);
+    expect(unreachableSearchType('Biosample', null, DEFAULT_REACH)).toBeNull();
+  });
 });
