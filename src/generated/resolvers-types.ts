@@ -5,6 +5,7 @@ import { EncodeSearchPage, EncodeRecord as EncodeRecordModel } from '../datasour
 import { GatewayInfoModel } from '../config';
 import { SchemaVersionModel } from '../graph/version';
 import { EncodeRoot, GdcRoot, GdcEntityModel } from '../graph/roots';
+import { JobModel, JobProgressModel } from '../jobs/updates';
 import { GatewayContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -13,6 +14,7 @@ export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: 
 export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
 export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -172,6 +174,15 @@ export type UpstreamInfo = {
   source: Source;
   url: Scalars['String']['output'];
   sandbox: Scalars['Boolean']['output'];
+};
+
+/** A page of a cursor connection (Relay): cursors are opaque and hold only for the same field and filters. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor: Maybe<Scalars['String']['output']>;
+  endCursor: Maybe<Scalars['String']['output']>;
 };
 
 /** Which rendering of an ENCODE record to return. */
@@ -399,6 +410,63 @@ export type SchemaVersion = {
   generatedAt: Scalars['String']['output'];
   /** Why a part of the graph is missing (an upstream schema that could not be read); empty when all is well. */
   problems: Array<Scalars['String']['output']>;
+};
+
+/** Where a job is in its life. QUEUED also covers a job waiting for its owner's credentials after a restart (see progress.message). */
+export type JobState =
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'CANCELLED';
+
+/** Long work run in the background, kept on disk (DATA_DIR) and resumed after a restart; only its owner sees it. */
+export type Job = {
+  __typename?: 'Job';
+  id: Scalars['ID']['output'];
+  /** createEntities, patchRecords, uploadFile, submitBcrXml */
+  kind: Scalars['String']['output'];
+  state: JobState;
+  progress: JobProgress;
+  /** The same SubmissionResult the synchronous mutation returns; entities paged. */
+  result: Maybe<SubmissionResult>;
+  error: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['String']['output'];
+  startedAt: Maybe<Scalars['String']['output']>;
+  finishedAt: Maybe<Scalars['String']['output']>;
+};
+
+
+/** Long work run in the background, kept on disk (DATA_DIR) and resumed after a restart; only its owner sees it. */
+export type JobResultArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type JobProgress = {
+  __typename?: 'JobProgress';
+  /** Rows (records, entities) in all; null until known. */
+  total: Maybe<Scalars['Int']['output']>;
+  done: Scalars['Int']['output'];
+  succeeded: Scalars['Int']['output'];
+  failed: Scalars['Int']['output'];
+  bytesTotal: Maybe<Scalars['Float']['output']>;
+  bytesDone: Scalars['Float']['output'];
+  etaSeconds: Maybe<Scalars['Float']['output']>;
+  message: Maybe<Scalars['String']['output']>;
+};
+
+export type JobEdge = {
+  __typename?: 'JobEdge';
+  cursor: Scalars['String']['output'];
+  node: Job;
+};
+
+export type JobConnection = {
+  __typename?: 'JobConnection';
+  edges: Array<JobEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
 };
 
 /** How a `document` or uploaded `file` is encoded. */
@@ -744,6 +812,7 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   GatewayInfo: ResolverTypeWrapper<GatewayInfoModel>;
   UpstreamInfo: ResolverTypeWrapper<UpstreamInfo>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   EncodeFrame: EncodeFrame;
   EncodeFilter: EncodeFilter;
   EncodeSearchResult: ResolverTypeWrapper<EncodeSearchPage>;
@@ -764,6 +833,11 @@ export type ResolversTypes = ResolversObject<{
   GdcEntity: ResolverTypeWrapper<GdcEntityModel>;
   GdcQuery: ResolverTypeWrapper<GdcRoot>;
   SchemaVersion: ResolverTypeWrapper<SchemaVersionModel>;
+  JobState: JobState;
+  Job: ResolverTypeWrapper<JobModel>;
+  JobProgress: ResolverTypeWrapper<JobProgressModel>;
+  JobEdge: ResolverTypeWrapper<Omit<JobEdge, 'node'> & { node: ResolversTypes['Job'] }>;
+  JobConnection: ResolverTypeWrapper<Omit<JobConnection, 'edges'> & { edges: Array<ResolversTypes['JobEdge']> }>;
   DocumentFormat: DocumentFormat;
   SubmissionResult: ResolverTypeWrapper<SubmissionResultModel>;
   TransactionChunk: ResolverTypeWrapper<TransactionChunk>;
@@ -787,6 +861,7 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   GatewayInfo: GatewayInfoModel;
   UpstreamInfo: UpstreamInfo;
+  PageInfo: PageInfo;
   EncodeFilter: EncodeFilter;
   EncodeSearchResult: EncodeSearchPage;
   UploadFileInput: UploadFileInput;
@@ -804,6 +879,10 @@ export type ResolversParentTypes = ResolversObject<{
   GdcEntity: GdcEntityModel;
   GdcQuery: GdcRoot;
   SchemaVersion: SchemaVersionModel;
+  Job: JobModel;
+  JobProgress: JobProgressModel;
+  JobEdge: Omit<JobEdge, 'node'> & { node: ResolversParentTypes['Job'] };
+  JobConnection: Omit<JobConnection, 'edges'> & { edges: Array<ResolversParentTypes['JobEdge']> };
   SubmissionResult: SubmissionResultModel;
   TransactionChunk: TransactionChunk;
   RelatedCase: RelatedCase;
@@ -853,6 +932,14 @@ export type UpstreamInfoResolvers<ContextType = GatewayContext, ParentType exten
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sandbox?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -948,6 +1035,44 @@ export type SchemaVersionResolvers<ContextType = GatewayContext, ParentType exte
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type JobResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Job'] = ResolversParentTypes['Job']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['JobState'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['JobProgress'], ParentType, ContextType>;
+  result?: Resolver<Maybe<ResolversTypes['SubmissionResult']>, ParentType, ContextType, RequireFields<JobResultArgs, 'first'>>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type JobProgressResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['JobProgress'] = ResolversParentTypes['JobProgress']> = ResolversObject<{
+  total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  done?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  succeeded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bytesTotal?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  bytesDone?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  etaSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type JobEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['JobEdge'] = ResolversParentTypes['JobEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Job'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type JobConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['JobConnection'] = ResolversParentTypes['JobConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['JobEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type SubmissionResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SubmissionResult'] = ResolversParentTypes['SubmissionResult']> = ResolversObject<{
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1029,6 +1154,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   GatewayInfo?: GatewayInfoResolvers<ContextType>;
   UpstreamInfo?: UpstreamInfoResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   EncodeSearchResult?: EncodeSearchResultResolvers<ContextType>;
   UploadResult?: UploadResultResolvers<ContextType>;
   DeleteFileBytesResult?: DeleteFileBytesResultResolvers<ContextType>;
@@ -1040,6 +1166,10 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   GdcEntity?: GdcEntityResolvers<ContextType>;
   GdcQuery?: GdcQueryResolvers<ContextType>;
   SchemaVersion?: SchemaVersionResolvers<ContextType>;
+  Job?: JobResolvers<ContextType>;
+  JobProgress?: JobProgressResolvers<ContextType>;
+  JobEdge?: JobEdgeResolvers<ContextType>;
+  JobConnection?: JobConnectionResolvers<ContextType>;
   SubmissionResult?: SubmissionResultResolvers<ContextType>;
   TransactionChunk?: TransactionChunkResolvers<ContextType>;
   RelatedCase?: RelatedCaseResolvers<ContextType>;
