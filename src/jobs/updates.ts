@@ -60,3 +60,14 @@ export class LocalJobUpdates implements JobUpdates {
     return () => this.emitter.off(id, listener);
   }
 }
+
+/**
+ * What a request sees of jobs (`GatewayContext.jobs`): subscriptions use `reader`, `updates` and
+ * `owner`; the job runner's own fields are added beside them.
+ */
+export interface JobsContext {
+  reader: JobReader;
+  updates: JobUpdates;
+  /** This caller's owner key (see JobModel.owner). */
+  owner: string;
+}
