@@ -15,6 +15,10 @@ import { GdcSubmissionService } from './services/gdc/submission';
 import { inUploadSlot, type UploadSlots } from './services/upload-slots';
 import { openS3Source } from './services/encode/local-files';
 import { GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
+import type { JobsContext } from './jobs/updates';
+import type { JobStore } from './jobs/store';
+import type { JobsDeps } from './jobs/open';
+import { jobOwner } from './jobs/owner';
 
 /** Everything a resolver may touch, built anew for every request. */
 export interface GatewayContext {
@@ -37,6 +41,8 @@ export interface GatewayContext {
   maxUploadBytes: number;
   /** What a passed-on query is checked against (src/apollo/limits.ts checkPassthroughQuery). */
   documentLimits: { limits: QueryLimits; introspection: boolean };
+  /** Durable jobs as this caller sees them (issue 16): subscriptions read `reader`/`updates`; the runner adds `store`. */
+  jobs: JobsContext & { store: JobStore };
 }
 
 export type { Credentials };
@@ -56,6 +62,8 @@ export interface ContextDeps {
   introspection: boolean;
   /** GDC node types ranked parents first, from the typed graph's last dictionary read (null: none read). */
   gdcParentRanks?: () => Map<string, number> | null;
+  /** The process's job store and update channel (src/jobs/open.ts). */
+  jobs: JobsDeps;
 }
 
 /** Data file uploads (`uploadFile`): where ENCODE's S3 is, how parts are cut, the size limit. */
@@ -73,6 +81,8 @@ export interface RequestLocals {
   /** From callerCredentials (src/credentials.ts). */
   credentials: Credentials;
   requestId: string;
+  /** Digest of the GATEWAY_API_KEYS key the caller proved (src/http/caller-auth.ts); owner of their jobs. */
+  gatewayKeyId?: string;
   /** The operation's name, for the access log (set by the operation plugin). */
   operationName?: string;
 }
@@ -117,6 +127,7 @@ export function createContextFactory(deps: ContextDeps) {
       logger: deps.logger,
       maxUploadBytes: deps.maxUploadBytes,
       documentLimits: { limits: deps.limits, introspection: deps.introspection },
+      jobs: { reader: deps.jobs.reader, updates: deps.jobs.updates, store: deps.jobs.store, owner: jobOwner(locals.gatewayKeyId, creds) },
     };
   };
 }

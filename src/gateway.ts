@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
 import type { LiveGraph } from './graph/live';
-import type { EncodeWriteConfig } from './config';
+import type { EncodeWriteConfig, JobsConfig } from './config';
 import { type BodyConfig, type CorsConfig, DEFAULT_BODIES, DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
 import { UploadSlots } from './services/upload-slots';
 import type { TrustedDocuments } from './plugins/trusted-documents';
@@ -13,6 +13,7 @@ import { listen } from './listen';
 import { recordUploadBytes } from './metrics';
 import { Readiness, upstreamReachable } from './readiness';
 import { packageVersion } from './version';
+import { openJobs } from './jobs/open';
 
 export interface GatewayOptions {
   encodeUrl: string;
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   apiKeys?: string[];
   allowCredentialFallback?: boolean;
   logger: Logger;
+  /** DATA_DIR, JOB_RETENTION_HOURS, JOBS_ENCRYPTION_KEY; unset = jobs in a temporary folder (tests, scripts). */
+  jobs?: JobsConfig;
   port?: number;
   host?: string;
   upstreamTimeoutMs?: number;
@@ -102,7 +105,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const readiness = new Readiness(lifecycle);
   readiness.add(upstreamReachable(upstreams.encode, '/profiles/lab.json'));
   readiness.add(upstreamReachable(upstreams.gdc, '/v0/submission/_dictionary/program'));
+  const jobs = openJobs(options.jobs);
   const gateway = await createGatewayApp({
+    jobs,
     upstreams,
     info,
     logger: options.logger,
@@ -158,6 +163,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         await server.close();
         await gateway.stop();
         await Promise.all([upstreams.encode.close(), upstreams.gdc.close()]);
+        await jobs.close();
       })()),
   };
 }

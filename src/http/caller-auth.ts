@@ -23,7 +23,8 @@ export function keyMatcher(keys: string[]): (presented: string) => boolean {
 
 /**
  * With GATEWAY_API_KEYS set, every request needs `Authorization: Bearer <key>` (401 otherwise).
- * Sets `res.locals.authenticated` for the credential policy (src/credentials.ts).
+ * Sets `res.locals.authenticated` for the credential policy (src/credentials.ts), and
+ * `res.locals.gatewayKeyId` (a digest, never the key) as the owner of the caller's jobs (src/jobs/owner.ts).
  */
 export function callerAuth(keys: string[]) {
   const matches = keyMatcher(keys);
@@ -38,6 +39,7 @@ export function callerAuth(keys: string[]) {
       return sendError(res, 401, why, 'UNAUTHENTICATED');
     }
     res.locals.authenticated = true;
+    res.locals.gatewayKeyId = 'key:' + digest(bearer).toString('hex');
     next();
   };
 }
