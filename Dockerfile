@@ -5,6 +5,9 @@ FROM node:26-trixie-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
+# better-sqlite3 (the job store, DATA_DIR) is the one native module: fetch its prebuilt binary or compile it.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/* \
+  && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json codegen.yml ./
 COPY schema schema
 COPY scripts scripts
@@ -15,7 +18,7 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts
 FROM node:26-trixie-slim
 # HOST=0.0.0.0: reachable from outside the container. Set GATEWAY_API_KEYS before giving it
 # DCC_API_KEY/GDC_TOKEN: without keys, a gateway open to the network lends them to nobody.
-ENV NODE_ENV=production PORT=4000 HOST=0.0.0.0
+ENV NODE_ENV=production PORT=4000 HOST=0.0.0.0 DATA_DIR=/app/.data
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
@@ -23,6 +26,7 @@ COPY --from=build /app/dist dist
 COPY schema schema
 COPY src/sandbox/starter src/sandbox/starter
 COPY data data
+RUN mkdir -p /app/.data && chown node /app/.data
 USER node
 EXPOSE 4000
 # Ready = started, not stopping, upstreams answering. The gateway drains on SIGTERM (SHUTDOWN_GRACE_MS).
