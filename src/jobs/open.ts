@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { JobsConfig } from '../config';
+import { ConfigError, type JobsConfig } from '../config';
 import { StoreJobReader } from './reader';
 import { SqliteJobStore } from './sqlite-store';
 import type { JobStore } from './store';
@@ -25,7 +25,7 @@ export interface JobsDeps {
 export function openJobs(config: JobsConfig | undefined): JobsDeps {
   const temporary = config ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-jobs-'));
   const resolved: JobsConfig = config ?? { dataDir: temporary!, retentionHours: 24, encryptionKey: null };
-  const store = new SqliteJobStore(resolved.dataDir);
+  const store = openStore(resolved.dataDir);
   // Ended jobs past JOB_RETENTION_HOURS go at start and then hourly; unref'd so it never holds the process up.
   const sweep = () => void store.sweep(new Date(Date.now() - resolved.retentionHours * HOUR_MS)).catch(() => undefined);
   sweep();
@@ -41,4 +41,14 @@ export function openJobs(config: JobsConfig | undefined): JobsDeps {
       if (temporary) fs.rmSync(temporary, { recursive: true, force: true });
     },
   };
+}
+
+/** A DATA_DIR the gateway cannot use is a bad setting: said in one line at start, like the others. */
+function openStore(dataDir: string): SqliteJobStore {
+  try {
+    return new SqliteJobStore(dataDir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new ConfigError(`DATA_DIR '${dataDir}' is not a folder the gateway can write the job store in (${code})`);
+  }
 }
