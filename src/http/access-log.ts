@@ -14,11 +14,12 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
-type Locals = { locals?: { operationName?: string } };
+type Locals = { locals?: { operationName?: string; operationType?: string; upstreamCalls?: Record<string, number> } };
 
 /**
  * One access log line per request: request id (also the X-Request-Id response header and
- * `extensions.requestId` of errors), method, path, GraphQL operation name, status, ms and bytes
+ * `extensions.requestId` of errors), method, path, GraphQL operation name and type, calls sent to
+ * each upstream (`{ ENCODE: n, GDC: m }`), status, ms and bytes
  * sent. Headers are not logged at all, so no credential can reach the log. ACCESS_LOG picks which
  * requests get a line (`all`, `errors`: status 400 and up or aborted, `off`); the request id and
  * the response metrics are kept whatever the mode.
@@ -47,10 +48,14 @@ export function accessLog(logger: Logger, mode: AccessLogMode = 'all') {
       recordHttpResponse(status);
       if (mode === 'off' || (mode === 'errors' && status < 400 && !aborted)) return;
       const operation = res.locals?.operationName;
+      const operationType = res.locals?.operationType;
+      const upstreamCalls = res.locals?.upstreamCalls;
       const entry = {
         req: { id, method, path, remoteAddress: req.socket?.remoteAddress },
         res: { status },
         ...(operation ? { operation } : {}),
+        ...(operationType ? { operationType } : {}),
+        ...(upstreamCalls ? { upstreamCalls } : {}),
         ms: Date.now() - started,
         bytes: (req.socket?.bytesWritten ?? sentBefore) - sentBefore,
       };

@@ -129,7 +129,7 @@ describe('access log', () => {
     await new Promise((r) => setTimeout(r, 50));
     const access = lines.filter((l) => l.req?.id === 'log-test-1');
     expect(access).toHaveLength(1);
-    expect(access[0]).toMatchObject({ operation: 'Who', res: { status: 200 }, req: { method: 'POST', path: '/graphql' } });
+    expect(access[0]).toMatchObject({ operation: 'Who', operationType: 'query', upstreamCalls: { ENCODE: 0, GDC: 0 }, res: { status: 200 }, req: { method: 'POST', path: '/graphql' } });
     expect(access[0].ms).toEqual(expect.any(Number));
     expect(access[0].msg).toMatch(/^POST \/graphql 200 \d+ ms$/);
     // Bytes sent: the answer plus its status line and headers, so more than the body, and not wildly more.
@@ -146,11 +146,14 @@ describe('access log', () => {
       body: JSON.stringify({ query: 'mutation Dry { createEntities(input: { source: ENCODE, profile: "lab", entities: [{ name: "x" }], dryRun: true }) { success } }' }),
     });
     expect(res.headers['x-request-id']).toBe('log-test-mutation');
-    await res.body.text();
+    const answer = (await res.body.json()) as { extensions: { upstreamCalls: Record<string, number> } };
     await new Promise((r) => setTimeout(r, 50));
     const access = lines.filter((l) => l.req?.id === 'log-test-mutation');
     expect(access).toHaveLength(1);
-    expect(access[0]).toMatchObject({ operation: 'Dry', req: { method: 'POST', path: '/graphql' } });
+    expect(access[0]).toMatchObject({ operation: 'Dry', operationType: 'mutation', req: { method: 'POST', path: '/graphql' } });
+    // A dry run of an ENCODE lab reads its profile upstream: the count is the one the answer reports.
+    expect(access[0].upstreamCalls.ENCODE).toBe(answer.extensions.upstreamCalls.ENCODE);
+    expect(access[0].upstreamCalls.ENCODE).toBeGreaterThan(0);
     expect(lines.filter((l) => l.req && l.req.id !== 'log-test-mutation')).toEqual([]);
   });
 
