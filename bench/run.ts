@@ -1,3 +1,4 @@
+import { runAccessLog } from './access-log';
 import { runBatching } from './batching';
 import { runGraph } from './graph';
 import { runEncodeRegister } from './encode-register';
@@ -13,6 +14,7 @@ import { runValidation } from './validation';
  * `npm run bench -- upload` (or any list of names) runs only those.
  */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
+  'access-log': runAccessLog,
   batching: runBatching,
   'encode-register': runEncodeRegister,
   federation: runFederation,

@@ -18,6 +18,7 @@ import { subgraphFile } from './federation/http';
 import { isGraphiqlGet, sendGraphiql } from './graphiql';
 import { LiveGraph } from './graph/live';
 import { upstreamSources } from './graph/sources';
+import type { AccessLogMode } from './config';
 import { accessLog } from './http/access-log';
 import { frontDoor, type NodeMiddleware, oncePerRequest } from './http/front-door';
 import { precomputedHeaders } from './http/precomputed-headers';
@@ -55,6 +56,8 @@ export interface AppDeps extends ContextDeps {
   /** Longest wait for an upstream schema at start-up before starting without that part. */
   schemaReadTimeoutMs: number;
   bodies: BodyConfig;
+  /** ACCESS_LOG: which requests get an access log line. */
+  accessLog: AccessLogMode;
   /** Who may call over HTTP: `Host` names (checked only when `checkHost`) and browser origins. */
   callers: { checkHost: boolean; allowedHosts: string[]; cors: CorsConfig };
 }
@@ -155,7 +158,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const context = createContextFactory({ ...deps, gdcParentRanks: () => graph.current.gdcParentRanks });
   // The steps every request takes first, in the express app and in the front door alike.
   // Each once per request, whichever of the two ran it first.
-  const log = oncePerRequest(accessLog(deps.logger) as NodeMiddleware);
+  const log = oncePerRequest(accessLog(deps.logger, deps.accessLog) as NodeMiddleware);
   // Before everything that may refuse: a browser app reads refusals too, and preflights carry no credentials.
   const cors = oncePerRequest(corsRule(deps.cors));
   const lifecycle = oncePerRequest(deps.lifecycle.middleware());

@@ -88,6 +88,7 @@ async function main(logger: Logger, config: Config): Promise<void> {
     apiKeys: config.auth.apiKeys,
     allowCredentialFallback: config.auth.allowCredentialFallback,
     logger,
+    accessLog: config.accessLog,
     port: config.port,
     host: config.host,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
