@@ -39,11 +39,11 @@ describe('submission-gateway gdc submit (a real child process against a gateway 
   });
   const write = (name: string, content: string) => (fs.writeFileSync(path.join(dir, name), content), name);
   const exists = async (ids: string[]) => {
-    const res = await stack.gql<{ gdcEntities: ({ submitter_id: string } | null)[] }>(`query($ids: [ID!]!) { gdcEntities(project: "GDC-INTERNAL", ids: $ids) }`, { ids });
-    return res.data.gdcEntities.map((e) => e?.submitter_id ?? null);
+    const res = await stack.gql<{ gdcEntities: ({ properties: { submitter_id: string } } | null)[] }>(`query($ids: [ID!]!) { gdcEntities(project: "GDC-INTERNAL", ids: $ids) }`, { ids });
+    return res.data.gdcEntities.map((e) => e?.properties.submitter_id ?? null);
   };
 
-  it('a dry run writes nothing; --dry-run --commit commits each chunk; entities exist in the sandbox after', async () => {
+  it('a dry run writes nothing; --dry-run --commit commits the transaction; the entities exist in the sandbox after', async () => {
     const gateway = stack.gateway.graphqlUrl;
     const file = write('cases.tsv', CASES_TSV('CLI-DRY'));
     const dry = await cli(['gdc', 'submit', '-p', 'GDC-INTERNAL', file, '--dry-run', '--gateway', gateway], dir);
@@ -55,12 +55,25 @@ describe('submission-gateway gdc submit (a real child process against a gateway 
     expect(ids).toHaveLength(3);
     expect(await exists(ids)).toEqual([null, null, null]);
 
-    const committed = await cli(['gdc', 'submit', '-p', 'GDC-INTERNAL', file, '--dry-run', '--commit', '--chunk-size', '2', '--gateway', gateway], dir);
-    expect(committed.code).toBe(0);
-    expect(committed.stdout.match(/commit of transaction \d+ ok/g)).toHaveLength(2);
-    const rows = [...committed.stdout.matchAll(/^cases\.tsv:(\d+)\tcase\t(CLI-DRY-\d)\t([0-9a-f-]{36})\t/gm)];
+    const committed = await cli(['gdc', 'submit', '-p', 'GDC-INTERNAL', file, '--dry-run', '--commit', '--gateway', gateway], dir);
+    expect([committed.code, committed.stderr]).toEqual([0, '']);
+    expect(committed.stdout.match(/commit of transaction \d+ ok/g)).toHaveLength(1);
+    const rows = [...committed.stdout.matchAll(/^cases\.tsv:(\d+)\tcase\t(CLI-DRY-\d)\t([0-9a-f-]{36})\tcreate \(committed\)$/gm)];
     expect(rows.map((m) => [m[1], m[2]])).toEqual([['2', 'CLI-DRY-1'], ['3', 'CLI-DRY-2'], ['4', 'CLI-DRY-3']]);
     expect(await exists(rows.map((m) => m[3]!))).toEqual(['CLI-DRY-1', 'CLI-DRY-2', 'CLI-DRY-3']);
+  });
+
+  it('--chunk-size writes each chunk as its own transaction; it is refused with --dry-run (exit 2)', async () => {
+    const gateway = stack.gateway.graphqlUrl;
+    const file = write('chunked.tsv', CASES_TSV('CLI-CHUNK'));
+    const refused = await cli(['gdc', 'submit', '-p', 'GDC-INTERNAL', file, '--dry-run', '--chunk-size', '2', '--gateway', gateway], dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--chunk-size cannot be combined with --dry-run/);
+    const run = await cli(['gdc', 'submit', '-p', 'GDC-INTERNAL', file, '--chunk-size', '2', '--gateway', gateway], dir);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).toMatch(/^chunked\.tsv: ok: 3 created, 0 updated, 0 errors; transaction \d+,\d+:/m);
+    const ids = [...run.stdout.matchAll(/^chunked\.tsv:\d+\tcase\tCLI-CHUNK-\d\t([0-9a-f-]{36})\tcreate$/gm)].map((m) => m[1]!);
+    expect(await exists(ids)).toEqual(['CLI-CHUNK-1', 'CLI-CHUNK-2', 'CLI-CHUNK-3']);
   });
 
   it('a refused row is named (file:row, error type) and the exit code is 1; usage errors exit 2', async () => {

@@ -45,11 +45,13 @@ export function gdcCommand(version: string, exitUsage: number): Command {
     .option('--dry-run', 'validate only: GDC writes nothing (the transaction can be committed with --commit)', false)
     .option('--commit', 'with --dry-run: commit the dry-run transaction(s) when every entity is valid', false)
     .option('--upsert', 'PUT (create or update) instead of POST (create only)', false)
-    .option('--chunk-size <n>', 'split each file into transactions of at most n entities, parents first', positiveInt)
+    .option('--chunk-size <n>', 'split each file into transactions of at most n entities, parents first, each committed on its own (not with --dry-run)', positiveInt)
     .option('-t, --token-file <file>', 'a file holding your GDC token (default: GDC_TOKEN, else the gateway\'s own)')
     .option('--gateway <url>', "a running gateway's GraphQL endpoint (default: GATEWAY_URL)")
     .action(async (files: string[], flags: Record<string, unknown>, command: Command) => {
       if (flags.commit && !flags.dryRun) command.error('error: --commit commits a dry run: give it with --dry-run (without --dry-run the entities are written at once)', { exitCode: exitUsage, code: 'submission-gateway.usage' });
+      // The gateway refuses it too (a chunk links to entities a dry run never writes): say so before sending.
+      if (flags.chunkSize && flags.dryRun) command.error('error: --chunk-size cannot be combined with --dry-run: a chunk links to entities that earlier chunks create, which a dry run never writes', { exitCode: exitUsage, code: 'submission-gateway.usage' });
       const env = process.env;
       const client = new GatewayClient(gatewayUrl(flags.gateway, env), gdcHeaders(flags.tokenFile as string | undefined, env));
       process.exitCode = await submit(

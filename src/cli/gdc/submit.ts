@@ -104,6 +104,8 @@ export async function submit(client: GatewayClient, options: SubmitOptions, obse
         if (transactionId == null) continue;
         const { commitTransaction } = await client.request<{ commitTransaction: Result }>(COMMIT, { input: { project: options.project, transactionId } });
         committed.push(commitTransaction);
+        // The commit's entities carry the ids GDC kept; rows come from the dry run (same input order).
+        for (const e of commitTransaction.entities) observer.entity(file, { ...e, row: e.row ?? result.entities[e.index]?.row ?? null, action: e.action && `${e.action} (committed)` });
       }
     }
     observer.fileDone(file, result, committed);
