@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
 import type { LiveGraph } from './graph/live';
-import type { AccessLogMode, EncodeWriteConfig } from './config';
+import type { AccessLogMode, EncodeWriteConfig, RateLimitConfig } from './config';
 import { type BodyConfig, type CorsConfig, DEFAULT_BODIES, DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
 import { UploadSlots } from './services/upload-slots';
 import type { TrustedDocuments } from './plugins/trusted-documents';
@@ -36,6 +36,8 @@ export interface GatewayOptions {
   uploads?: GatewayUploadOptions;
   /** MAX_UPSTREAM_CALLS: reads one operation may send upstream (see datasources/upstream-calls.ts). */
   maxUpstreamCalls?: number;
+  /** RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW_SECONDS per caller; off by default. */
+  rateLimit?: RateLimitConfig;
   limits?: Partial<QueryLimits>;
   introspection?: boolean;
   /** Browser origins allowed to call the API (CORS_ORIGINS/CORS_CREDENTIALS); none by default. */
@@ -115,6 +117,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     encodeWrites: { ...ENCODE_WRITE_DEFAULTS, ...options.encode },
     uploads: uploadSettings(options.uploads ?? {}),
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
+    rateLimit: options.rateLimit ?? { requests: 0, windowSeconds: 60 },
     lifecycle,
     readiness,
     apiKeys,

@@ -101,6 +101,7 @@ async function main(logger: Logger, config: Config): Promise<void> {
       encodeS3Endpoint: config.uploads.encodeS3Endpoint ?? (needEncode ? (sandbox?.s3?.url ?? null) : null),
     },
     maxUpstreamCalls: config.maxUpstreamCalls,
+    rateLimit: config.rateLimit,
     limits: config.limits,
     introspection: config.introspection,
     cors: config.cors,
