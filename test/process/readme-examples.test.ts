@@ -93,6 +93,9 @@ describe.each(flavours)('README examples on the sandbox with %s', (flavour) => {
         expect({ status: res.statusCode, errors: body.errors }).toEqual({ status: 200, errors: undefined });
         expect(body.data).not.toBeNull();
         expect(body.data).toBeDefined();
+        // Every record the example names exists: no root field, nor an item of a root list, is null.
+        const missing = Object.entries(body.data as Record<string, unknown>).filter(([, v]) => v === null || (Array.isArray(v) && v.includes(null)));
+        expect(missing).toEqual([]);
       } else {
         const { code, out } = await runShell(mapped(example.text));
         const statuses = [...out.matchAll(/^HTTP (\d{3})$/gm)].map((m) => Number(m[1]));
