@@ -48,6 +48,9 @@ function fieldOf(earlier: unknown[], name: string): unknown {
   return [...earlier].reverse().map(find).find((x) => x !== undefined);
 }
 
+/** Each named README operation's answer, for the checks after the examples ran. */
+const answered = new Map<string, unknown>();
+
 it('finds the README examples', () => {
   expect(examples.filter((e) => e.kind === 'graphql').length).toBeGreaterThanOrEqual(4);
   expect(examples.filter((e) => e.kind === 'sh').length).toBeGreaterThanOrEqual(1);
@@ -90,6 +93,7 @@ describe.each(flavours)('README examples on the sandbox with %s', (flavour) => {
         });
         const body = (await res.body.json()) as { data?: unknown; errors?: unknown[] };
         answers.set(example.line, [...earlier, body.data]);
+        if (example.operationName) answered.set(example.operationName, body.data);
         expect({ status: res.statusCode, errors: body.errors }).toEqual({ status: 200, errors: undefined });
         expect(body.data).not.toBeNull();
         expect(body.data).toBeDefined();
@@ -106,4 +110,14 @@ describe.each(flavours)('README examples on the sandbox with %s', (flavour) => {
     },
     60_000,
   );
+});
+
+it("commits the README's GDC dry run, its transactionId taken from the dry run's answer", () => {
+  const dryRun = answered.get('GdcDryRunCase') as { createEntities: { transactionId: number; success: boolean } };
+  const commit = answered.get('GdcCommit') as { commitTransaction: { success: boolean; createdCount: number; transactionId: number } };
+  expect(dryRun.createEntities).toMatchObject({ success: true, transactionId: expect.any(Number) });
+  expect(commit.commitTransaction).toMatchObject({ success: true, createdCount: 1 });
+  expect(commit.commitTransaction.transactionId).not.toBe(dryRun.createEntities.transactionId);
+  // The dry run was committed, so it can no longer be closed: GDC refuses, in the result.
+  expect(answered.get('GdcClose')).toMatchObject({ closeTransaction: { success: false } });
 });
