@@ -469,6 +469,17 @@ export type JobConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** A job's state and progress as it changes: at most an event every 250 ms, at least every 5 s while it runs, the terminal state last. Another caller's job is NOT_FOUND. */
+  jobProgress: Job;
+};
+
+
+export type SubscriptionJobProgressArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** How a `document` or uploaded `file` is encoded. */
 export type DocumentFormat =
   | 'JSON'
@@ -838,6 +849,7 @@ export type ResolversTypes = ResolversObject<{
   JobProgress: ResolverTypeWrapper<JobProgressModel>;
   JobEdge: ResolverTypeWrapper<Omit<JobEdge, 'node'> & { node: ResolversTypes['Job'] }>;
   JobConnection: ResolverTypeWrapper<Omit<JobConnection, 'edges'> & { edges: Array<ResolversTypes['JobEdge']> }>;
+  Subscription: ResolverTypeWrapper<{}>;
   DocumentFormat: DocumentFormat;
   SubmissionResult: ResolverTypeWrapper<SubmissionResultModel>;
   TransactionChunk: ResolverTypeWrapper<TransactionChunk>;
@@ -883,6 +895,7 @@ export type ResolversParentTypes = ResolversObject<{
   JobProgress: JobProgressModel;
   JobEdge: Omit<JobEdge, 'node'> & { node: ResolversParentTypes['Job'] };
   JobConnection: Omit<JobConnection, 'edges'> & { edges: Array<ResolversParentTypes['JobEdge']> };
+  Subscription: {};
   SubmissionResult: SubmissionResultModel;
   TransactionChunk: TransactionChunk;
   RelatedCase: RelatedCase;
@@ -1073,6 +1086,10 @@ export type JobConnectionResolvers<ContextType = GatewayContext, ParentType exte
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  jobProgress?: SubscriptionResolver<ResolversTypes['Job'], "jobProgress", ParentType, ContextType, RequireFields<SubscriptionJobProgressArgs, 'id'>>;
+}>;
+
 export type SubmissionResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SubmissionResult'] = ResolversParentTypes['SubmissionResult']> = ResolversObject<{
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1170,6 +1187,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   JobProgress?: JobProgressResolvers<ContextType>;
   JobEdge?: JobEdgeResolvers<ContextType>;
   JobConnection?: JobConnectionResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   SubmissionResult?: SubmissionResultResolvers<ContextType>;
   TransactionChunk?: TransactionChunkResolvers<ContextType>;
   RelatedCase?: RelatedCaseResolvers<ContextType>;
