@@ -59,7 +59,7 @@ function declaredLength(req: IncomingMessage): number | null {
 function tooLarge(max: number, inflated: boolean): Refusal {
   recordLimitRefusal('MAX_REQUEST_BYTES');
   const what = inflated ? 'The request body inflates to more than' : 'The request body is larger than';
-  return { status: 413, message: `${what} ${max} bytes (MAX_REQUEST_BYTES=${max})`, code: 'LIMIT_EXCEEDED', extensions: { limit: 'MAX_REQUEST_BYTES', max } };
+  return { status: 413, message: `${what} ${max} bytes (MAX_REQUEST_BYTES=${max}); send a large submission document as a file (multipart, the input's \`file\`)`, code: 'LIMIT_EXCEEDED', extensions: { limit: 'MAX_REQUEST_BYTES', max } };
 }
 
 function busy(max: number): Refusal {

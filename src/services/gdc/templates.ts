@@ -23,10 +23,25 @@ export async function templates(api: GdcApi, types: string[], format: GdcDocumen
   if (!wanted.length || wanted.some((t) => !t)) throw badInput('types must name at least one entity type, such as case or sample', 'types');
   const limit = pLimit(PARALLEL);
   // A type that is not a node type is refused before any request (datasources/gdc/client.ts): named with the others.
-  const notANode = (err: unknown) => (err instanceof GraphQLError && err.extensions.code === 'BAD_USER_INPUT' ? null : Promise.reject(err));
-  const files = await Promise.all(wanted.map((type) => limit(() => api.getTemplate(type, format).catch(notANode))));
+  const refusals = new Map<string, GraphQLError>();
+  const notANode = (type: string) => (err: unknown) => {
+    const code = err instanceof GraphQLError ? err.extensions.code : null;
+    if (code !== 'BAD_USER_INPUT' && code !== 'NOT_FOUND') return Promise.reject(err);
+    refusals.set(type, err as GraphQLError);
+    return null;
+  };
+  const files = await Promise.all(wanted.map((type) => limit(() => api.getTemplate(type, format).catch(notANode(type)))));
   const unknown = wanted.filter((_, i) => !files[i]);
-  if (unknown.length) throw badInput(`GDC has no template for ${unknown.map((t) => `'${t}'`).join(', ')}: not a type of its dictionary`, 'types');
+  if (unknown.length) {
+    const message = `GDC has no template for ${unknown.map((t) => `'${t}'`).join(', ')}: not a type of its dictionary`;
+    // Names that could be node types but are not: NOT_FOUND with the dictionary's closest names, per name.
+    const suggestions = Object.fromEntries(unknown.map((t) => [t, (refusals.get(t)?.extensions.suggestions as string[] | undefined) ?? []]));
+    if (unknown.some((t) => refusals.get(t)?.extensions.code === 'NOT_FOUND')) {
+      const hints = unknown.filter((t) => suggestions[t].length).map((t) => `'${suggestions[t][0]}' for '${t}'`);
+      throw new GraphQLError(`${message}.${hints.length ? ` Did you mean ${hints.join(', ')}?` : ''}`, { extensions: { code: 'NOT_FOUND', argument: 'types', names: unknown, suggestions } });
+    }
+    throw badInput(message, 'types');
+  }
   const FORMAT = format.toUpperCase() as GdcFileModel['format'];
   if (format === 'json' && wanted.length > 1) {
     const all = files.map((f) => JSON.parse(f!.content) as unknown);

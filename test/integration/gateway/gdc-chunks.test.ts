@@ -100,8 +100,14 @@ describe('GDC chunked submissions through the gateway', () => {
   it('puts 20,000 rows through as ten transactions of 2,000', async () => {
     // One 20,000-entity transaction is what times out at GDC (and takes the sandbox ~20 s alone).
     const tsv = [header, ...Array.from({ length: 20_000 }, (_, i) => caseRow(`BIG-${i}`))].join('\n');
+    // Over MAX_REQUEST_BYTES as a JSON string (the 413 says to send it as a file): sent as a file, as the README says.
+    expect(Buffer.byteLength(tsv)).toBeGreaterThan(1024 * 1024);
+    const refused = await stack.gql(CREATE, { input: { source: 'GDC', project: 'GDC-INTERNAL', document: tsv, chunkSize: 2000 } });
+    expect(refused.errors?.[0]).toMatchObject({ message: expect.stringMatching(/MAX_REQUEST_BYTES.*as a file/), extensions: { code: 'LIMIT_EXCEEDED' } });
     const before = posts();
-    const r = await create({ document: tsv, chunkSize: 2000 });
+    const sent = await gqlWithFile(stack.gateway.graphqlUrl, CREATE, { input: { source: 'GDC', project: 'GDC-INTERNAL', file: null, chunkSize: 2000 } }, 'variables.input.file', { name: 'cases.tsv', bytes: Buffer.from(tsv) });
+    expect(sent.errors).toBeUndefined();
+    const r = sent.data.createEntities;
     expect(r).toMatchObject({ success: true, createdCount: 20_000 });
     expect(r.chunks.map((c: any) => [c.success, c.count])).toEqual(Array.from({ length: 10 }, () => [true, 2000]));
     expect(posts() - before).toBe(10);

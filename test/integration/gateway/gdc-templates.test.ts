@@ -54,6 +54,9 @@ describe('GDC submission templates through the gateway', () => {
 
   it('names the types GDC has no template for', async () => {
     const res = await stack.gql(TEMPLATE, { types: ['case', 'casse', 'nope'] });
-    expect(res.errors?.[0]).toMatchObject({ message: "GDC has no template for 'casse', 'nope': not a type of its dictionary", extensions: { code: 'BAD_USER_INPUT' } });
+    expect(res.errors?.[0]).toMatchObject({
+      message: "GDC has no template for 'casse', 'nope': not a type of its dictionary. Did you mean 'case' for 'casse'?",
+      extensions: { code: 'NOT_FOUND', argument: 'types', names: ['casse', 'nope'], suggestions: { casse: ['case'], nope: [] } },
+    });
   });
 });

@@ -145,7 +145,7 @@ describe('GDC through the gateway (real dictionary, sandbox over HTTP)', () => {
     const settings = await stack.gql(`{ gdcDictionary(type: "_settings") }`);
     expect(settings.errors?.[0]).toMatchObject({ message: expect.stringMatching(/'_settings' is not a node type/), extensions: { code: 'BAD_USER_INPUT', argument: 'type' } });
     const unknownTemplate = await stack.gql(`{ gdcTemplate(types: ["case", "no_such_node"]) { fileName } }`);
-    expect(unknownTemplate.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', name: 'no_such_node' });
+    expect(unknownTemplate.errors?.[0]).toMatchObject({ message: `GDC has no template for 'no_such_node': not a type of its dictionary.`, extensions: { code: 'NOT_FOUND', names: ['no_such_node'] } });
     const settingsTemplate = await stack.gql(`{ gdcTemplate(types: ["case", "_settings"]) { fileName } }`);
     expect(settingsTemplate.errors?.[0]).toMatchObject({ message: `GDC has no template for '_settings': not a type of its dictionary`, extensions: { code: 'BAD_USER_INPUT' } });
     expect(stack.sandbox.gdc!.requests.entries.filter((e) => !e.path.endsWith('/template/case'))).toEqual([]);

@@ -135,7 +135,7 @@ describe('the request body reader', () => {
     expect(bomb.length).toBeLessThan(MAX);
     const refused = await exchange(s.port, head({ 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': bomb.length }), [bomb]);
     expect(refused.status).toBe(413);
-    expect(refused.json.errors[0].message).toBe(`The request body inflates to more than ${MAX} bytes (MAX_REQUEST_BYTES=${MAX})`);
+    expect(refused.json.errors[0].message).toBe(`The request body inflates to more than ${MAX} bytes (MAX_REQUEST_BYTES=${MAX}); send a large submission document as a file (multipart, the input's \`file\`)`);
   });
 
   it('refuses compressed bodies with 415 when ACCEPT_COMPRESSED_BODIES is false, and unknown encodings, charsets and types always', async () => {
