@@ -11,13 +11,15 @@ import { limitRules, tokenLimitError } from './apollo/limits';
 import { finishOperation, operationsPlugin } from './apollo/operations';
 import { queryFastPath } from './apollo/query-fast-path';
 import { upstreamCallsPlugin } from './apollo/upstream-calls';
-import type { BodyConfig, CorsConfig, QueryLimits } from './config';
+import type { BodyConfig, CorsConfig, QueryLimits, RateLimitConfig } from './config';
+import { rateLimitStep } from './http/rate-limit';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
 import { callerCredentials, type CredentialPolicy } from './credentials';
 import { subgraphFile } from './federation/http';
 import { isGraphiqlGet, sendGraphiql } from './graphiql';
 import { LiveGraph } from './graph/live';
 import { upstreamSources } from './graph/sources';
+import type { AccessLogMode } from './config';
 import { accessLog } from './http/access-log';
 import { frontDoor, type NodeMiddleware, oncePerRequest } from './http/front-door';
 import { precomputedHeaders } from './http/precomputed-headers';
@@ -46,6 +48,7 @@ export interface AppDeps extends ContextDeps {
   /** GATEWAY_API_KEYS; empty = no caller auth. */
   apiKeys: string[];
   limits: QueryLimits;
+  rateLimit: RateLimitConfig;
   introspection: boolean;
   cors: CorsConfig;
   /** TRUSTED_DOCUMENTS: only these operations run; null = any, with automatic persisted queries. */
@@ -55,6 +58,8 @@ export interface AppDeps extends ContextDeps {
   /** Longest wait for an upstream schema at start-up before starting without that part. */
   schemaReadTimeoutMs: number;
   bodies: BodyConfig;
+  /** ACCESS_LOG: which requests get an access log line. */
+  accessLog: AccessLogMode;
   /** Who may call over HTTP: `Host` names (checked only when `checkHost`) and browser origins. */
   callers: { checkHost: boolean; allowedHosts: string[]; cors: CorsConfig };
 }
@@ -155,7 +160,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const context = createContextFactory({ ...deps, gdcParentRanks: () => graph.current.gdcParentRanks });
   // The steps every request takes first, in the express app and in the front door alike.
   // Each once per request, whichever of the two ran it first.
-  const log = oncePerRequest(accessLog(deps.logger) as NodeMiddleware);
+  const log = oncePerRequest(accessLog(deps.logger, deps.accessLog) as NodeMiddleware);
   // Before everything that may refuse: a browser app reads refusals too, and preflights carry no credentials.
   const cors = oncePerRequest(corsRule(deps.cors));
   const lifecycle = oncePerRequest(deps.lifecycle.middleware());
@@ -163,6 +168,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const headers = oncePerRequest(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })));
   const auth = oncePerRequest(callerAuth(deps.apiKeys) as NodeMiddleware);
   const lend = oncePerRequest(credentials(deps.credentials) as NodeMiddleware);
+  // Per caller (src/caller-key.ts), so after auth and credentials; before the body is read.
+  const rateLimit = oncePerRequest(rateLimitStep(deps.rateLimit) as NodeMiddleware);
   const callers = oncePerRequest(hostOrigin({ ...deps.callers, openToAnyOrigin: (req) => isGraphiqlGet(req) }));
   // After auth and credentials: a refused caller's body is never read (nor 100 Continue sent).
   const body = oncePerRequest(
@@ -201,6 +208,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   app.use(
     '/graphql',
     lend,
+    rateLimit,
     compress,
     // One byte more for busboy, which flags a file that reaches its limit: the limits are inclusive.
     // Data files (uploadFile, MAX_DATA_FILE_BYTES) may be far larger than documents; readUpload
@@ -234,7 +242,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   });
   const handler = frontDoor({
     path: '/graphql',
-    steps: [log, cors, lifecycle, headers, callers, auth, lend, body, fastPath as NodeMiddleware],
+    steps: [log, cors, lifecycle, headers, callers, auth, lend, rateLimit, body, fastPath as NodeMiddleware],
     rest: app,
     onError: (err, req, res) => finalErrors(err as Error, req as Request, res as Response, () => undefined),
   });

@@ -41,6 +41,8 @@ export interface Config {
   schemaRefreshSeconds: number;
   encode: EncodeWriteConfig;
   uploads: UploadConfig;
+  /** RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW_SECONDS per caller (src/http/rate-limit.ts); 0 = no limit. */
+  rateLimit: RateLimitConfig;
   /** Reads one GraphQL operation may send upstream before it is refused (see datasources/upstream-calls.ts). */
   maxUpstreamCalls: number;
   limits: QueryLimits;
@@ -223,6 +225,12 @@ export function withoutUserInfo(value: string): string {
   }
 }
 
+export interface RateLimitConfig {
+  /** Requests one caller may make per window; 0 = unlimited. */
+  requests: number;
+  windowSeconds: number;
+}
+
 type Env = Record<string, string | undefined>;
 
 function str(env: Env, name: string): string | null {
@@ -390,6 +398,7 @@ export function loadConfig(env: Env = process.env): Config {
     encode: encodeWrites(env),
     uploads: uploadConfig(env),
     maxUpstreamCalls: positive(env, 'MAX_UPSTREAM_CALLS', 50),
+    rateLimit: { requests: int(env, 'RATE_LIMIT_REQUESTS', 0), windowSeconds: positive(env, 'RATE_LIMIT_WINDOW_SECONDS', 60) },
     limits: {
       aliases: int(env, 'MAX_ALIASES', DEFAULT_LIMITS.aliases),
       rootFields: positive(env, 'MAX_ROOT_FIELDS', DEFAULT_LIMITS.rootFields),

@@ -87,6 +87,9 @@ export interface RequestLocals {
   gatewayKey?: string;
   /** The operation's name, for the access log (set by the operation plugin). */
   operationName?: string;
+  /** query, mutation or subscription, and the calls it sent upstream, for the access log (set by finishOperation). */
+  operationType?: string;
+  upstreamCalls?: Record<string, number>;
 }
 
 export function createContextFactory(deps: ContextDeps) {

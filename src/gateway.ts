@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
 import type { LiveGraph } from './graph/live';
-import type { EncodeWriteConfig } from './config';
+import type { AccessLogMode, EncodeWriteConfig, RateLimitConfig } from './config';
 import { type BodyConfig, type CorsConfig, DEFAULT_BODIES, DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
 import { UploadSlots } from './services/upload-slots';
 import type { TrustedDocuments } from './plugins/trusted-documents';
@@ -27,6 +27,8 @@ export interface GatewayOptions {
   apiKeys?: string[];
   allowCredentialFallback?: boolean;
   logger: Logger;
+  /** ACCESS_LOG: which requests get an access log line (default all). */
+  accessLog?: AccessLogMode;
   port?: number;
   host?: string;
   upstreamTimeoutMs?: number;
@@ -34,6 +36,8 @@ export interface GatewayOptions {
   uploads?: GatewayUploadOptions;
   /** MAX_UPSTREAM_CALLS: reads one operation may send upstream (see datasources/upstream-calls.ts). */
   maxUpstreamCalls?: number;
+  /** RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW_SECONDS per caller; off by default. */
+  rateLimit?: RateLimitConfig;
   limits?: Partial<QueryLimits>;
   introspection?: boolean;
   /** Browser origins allowed to call the API (CORS_ORIGINS/CORS_CREDENTIALS); none by default. */
@@ -106,12 +110,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     upstreams,
     info,
     logger: options.logger,
+    accessLog: options.accessLog ?? 'all',
     maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
     schemaRefreshSeconds: options.schemaRefreshSeconds ?? 0,
     schemaReadTimeoutMs: Math.min(timeoutMs, 15_000),
     encodeWrites: { ...ENCODE_WRITE_DEFAULTS, ...options.encode },
     uploads: uploadSettings(options.uploads ?? {}),
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
+    rateLimit: options.rateLimit ?? { requests: 0, windowSeconds: 60 },
     lifecycle,
     readiness,
     apiKeys,

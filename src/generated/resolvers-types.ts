@@ -79,6 +79,10 @@ export type Query = {
    * mirror GDC's submission GraphQL, so a query from the GDC docs works inside `gdc(project:) { … }`.
    */
   gdc: GdcQuery;
+  /** An ENCODE record or GDC entity by its uuid; null if neither system has it. */
+  node: Maybe<Node>;
+  /** Many at once, in the order asked (null where not found): at most one ENCODE request and one GDC request. */
+  nodes: Array<Maybe<Node>>;
 };
 
 
@@ -157,6 +161,16 @@ export type QueryGdcGraphqlArgs = {
 
 export type QueryGdcArgs = {
   project: Scalars['String']['input'];
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 export type GatewayInfo = {
@@ -478,6 +492,14 @@ export type Subscription = {
 
 export type SubscriptionJobProgressArgs = {
   id: Scalars['ID']['input'];
+};
+
+/**
+ * Relay's global object identification: every ENCODE record (`Encode<Profile>`) and GDC entity
+ * (`Gdc<Node>`) is a Node, its id the upstream uuid (so client caches keep normalising by it).
+ */
+export type Node = {
+  id: Scalars['ID']['output'];
 };
 
 /** How a `document` or uploaded `file` is encoded. */
@@ -810,6 +832,12 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 ) => TResult | Promise<TResult>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  EncodeRecord: never;
+  GdcEntity: never;
+  Node: never;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
@@ -850,6 +878,7 @@ export type ResolversTypes = ResolversObject<{
   JobEdge: ResolverTypeWrapper<Omit<JobEdge, 'node'> & { node: ResolversTypes['Job'] }>;
   JobConnection: ResolverTypeWrapper<Omit<JobConnection, 'edges'> & { edges: Array<ResolversTypes['JobEdge']> }>;
   Subscription: ResolverTypeWrapper<{}>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   DocumentFormat: DocumentFormat;
   SubmissionResult: ResolverTypeWrapper<SubmissionResultModel>;
   TransactionChunk: ResolverTypeWrapper<TransactionChunk>;
@@ -896,6 +925,7 @@ export type ResolversParentTypes = ResolversObject<{
   JobEdge: Omit<JobEdge, 'node'> & { node: ResolversParentTypes['Job'] };
   JobConnection: Omit<JobConnection, 'edges'> & { edges: Array<ResolversParentTypes['JobEdge']> };
   Subscription: {};
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   SubmissionResult: SubmissionResultModel;
   TransactionChunk: TransactionChunk;
   RelatedCase: RelatedCase;
@@ -931,6 +961,8 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   gdcGraphql?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType, RequireFields<QueryGdcGraphqlArgs, 'query'>>;
   encode?: Resolver<ResolversTypes['EncodeQuery'], ParentType, ContextType>;
   gdc?: Resolver<ResolversTypes['GdcQuery'], ParentType, ContextType, RequireFields<QueryGdcArgs, 'project'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
 }>;
 
 export type GatewayInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GatewayInfo'] = ResolversParentTypes['GatewayInfo']> = ResolversObject<{
@@ -1090,6 +1122,11 @@ export type SubscriptionResolvers<ContextType = GatewayContext, ParentType exten
   jobProgress?: SubscriptionResolver<ResolversTypes['Job'], "jobProgress", ParentType, ContextType, RequireFields<SubscriptionJobProgressArgs, 'id'>>;
 }>;
 
+export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<null, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type SubmissionResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SubmissionResult'] = ResolversParentTypes['SubmissionResult']> = ResolversObject<{
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1188,6 +1225,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   JobEdge?: JobEdgeResolvers<ContextType>;
   JobConnection?: JobConnectionResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   SubmissionResult?: SubmissionResultResolvers<ContextType>;
   TransactionChunk?: TransactionChunkResolvers<ContextType>;
   RelatedCase?: RelatedCaseResolvers<ContextType>;

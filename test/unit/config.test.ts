@@ -47,6 +47,13 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the per-caller rate limit: off by default, a 60 s window', () => {
+    expect(loadConfig({}).rateLimit).toEqual({ requests: 0, windowSeconds: 60 });
+    expect(loadConfig({ RATE_LIMIT_REQUESTS: '100', RATE_LIMIT_WINDOW_SECONDS: '10' }).rateLimit).toEqual({ requests: 100, windowSeconds: 10 });
+    expect(() => loadConfig({ RATE_LIMIT_REQUESTS: 'lots' })).toThrow(/RATE_LIMIT_REQUESTS must be a non-negative integer, got 'lots'/);
+    expect(() => loadConfig({ RATE_LIMIT_WINDOW_SECONDS: '0' })).toThrow(/RATE_LIMIT_WINDOW_SECONDS must be at least 1/);
+  });
+
   it('says which variable is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be a non-negative integer/);
     expect(() => loadConfig({ ENCODE_URL: 'encodeproject' })).toThrow(/ENCODE_URL must be an absolute URL/);
