@@ -1,0 +1,94 @@
+import WebSocket from 'ws';
+import type { Client, createClient as CreateClient } from 'graphql-ws/dist/client';
+import { type JobModel, type JobState, LocalJobUpdates } from '../../../src/jobs/updates';
+import { ownerOf } from '../../../src/jobs/owner';
+import { startStack, type Stack } from '../../support/stack';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createClient } = require('graphql-ws') as { createClient: typeof CreateClient };
+
+// Callers who bring their own GDC token (and no ENCODE keys) own jobs by that credential (src/jobs/owner.ts).
+const ALICE = ownerOf({ encode: null, gdcToken: 'alice-token' });
+
+const job = (done: number, state: JobState = 'RUNNING'): JobModel => ({
+  id: 'j1',
+  kind: 'createEntities',
+  state,
+  progress: { total: 10, done, succeeded: done, failed: 0, bytesTotal: null, bytesDone: 0, etaSeconds: null, message: null },
+  error: null,
+  createdAt: '2026-01-01T00:00:00Z',
+  startedAt: '2026-01-01T00:00:01Z',
+  finishedAt: state === 'SUCCEEDED' ? '2026-01-01T00:00:09Z' : null,
+  owner: ALICE,
+});
+
+describe('Subscription.jobProgress over WebSocket on the running gateway (issue 16)', () => {
+  const bus = new LocalJobUpdates();
+  let stack: Stack;
+  let wsUrl: string;
+  const clients: Client[] = [];
+  const client = (token: string) => {
+    const c = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { 'X-Auth-Token': token }, retryAttempts: 0, lazy: true });
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    stack = await startStack(undefined, {
+      jobs: { reader: { get: async (id, owner) => (id === 'j1' && owner === ALICE ? job(0) : null) }, updates: bus, timing: { minIntervalMs: 20, keepaliveMs: 5_000 } },
+    });
+    // The same port and path as HTTP.
+    wsUrl = stack.gateway.graphqlUrl.replace(/^http/, 'ws');
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await stack?.stop();
+  });
+
+  it('streams the owner progress to SUCCEEDED, then completes', async () => {
+    const got: Array<{ state: string; done: number }> = [];
+    const finished = new Promise<void>((resolve, reject) =>
+      client('alice-token').subscribe<{ jobProgress: { state: string; progress: { done: number } } }>(
+        { query: 'subscription { jobProgress(id: "j1") { state progress { done } } }' },
+        { next: (r) => (r.errors ? reject(new Error(JSON.stringify(r.errors))) : got.push({ state: r.data!.jobProgress.state, done: r.data!.jobProgress.progress.done })), error: reject, complete: resolve },
+      ),
+    );
+    while (bus['emitter'].listenerCount('j1') === 0) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 1; i <= 10; i++) {
+      await new Promise((r) => setTimeout(r, 30));
+      bus.publish(job(i, i === 10 ? 'SUCCEEDED' : 'RUNNING'));
+    }
+    await finished;
+    expect(got[0]).toEqual({ state: 'RUNNING', done: 0 });
+    expect(got[got.length - 1]).toEqual({ state: 'SUCCEEDED', done: 10 });
+    for (let i = 1; i < got.length; i++) expect(got[i].done).toBeGreaterThan(got[i - 1].done);
+    expect(bus['emitter'].listenerCount('j1')).toBe(0);
+  });
+
+  it('gives another caller NOT_FOUND for the same job', async () => {
+    const errors = await new Promise<unknown>((resolve) =>
+      client('mallory-token').subscribe({ query: 'subscription { jobProgress(id: "j1") { state } }' }, { next: (r) => resolve(r.errors), error: resolve, complete: () => resolve('completed without errors') }),
+    );
+    expect(JSON.stringify(errors)).toContain('NOT_FOUND');
+  });
+
+  it('refuses an upgrade from an Origin CORS_ORIGINS does not name, before any WebSocket exists', async () => {
+    const refused = await new Promise<{ status: number; body: string }>((resolve) => {
+      const s = new WebSocket(wsUrl, 'graphql-transport-ws', { origin: 'https://evil.example' });
+      s.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      s.on('open', () => resolve({ status: 101, body: '' }));
+      s.on('error', () => {});
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain('CORS_ORIGINS');
+  });
+
+  it('still refuses a subscription over plain HTTP, naming the WebSocket transport', async () => {
+    const res = await stack.gql('subscription { jobProgress(id: "j1") { state } }');
+    expect(JSON.stringify(res.errors)).toMatch(/WebSocket/);
+  });
+});
