@@ -43,9 +43,8 @@ export function attachWsSubscriptions(server: Server, options: WsSubscriptionOpt
     if (path !== options.path) return refuse(socket, 404, `WebSocket upgrades are served at ${options.path} only`);
     const refusal = options.admit(req);
     if (refusal) return refuse(socket, refusal.status, refusal.reason);
-    // src/listen.ts holds a connection to its headers timeout until a 'request' event, which an
-    // upgrade never emits: an admitted socket lives as long as its subscriptions.
-    socket.setTimeout(0);
+    // src/listen.ts's headers timeout is cleared by 'request', which an upgrade never emits; ws
+    // clears it itself when it takes the socket (guarded by test/integration/gateway/ws-subscriptions.test.ts).
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
   const graphqlWs = useServer(

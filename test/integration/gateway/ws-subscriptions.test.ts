@@ -36,6 +36,8 @@ describe('Subscription.jobProgress over WebSocket on the running gateway (issue 
   beforeAll(async () => {
     stack = await startStack(undefined, {
       jobs: { reader: { get: async (id, owner) => (id === 'j1' && owner === ALICE ? job(0) : null) }, updates: bus, timing: { minIntervalMs: 20, keepaliveMs: 5_000 } },
+      // Short, so a quiet subscription outlives it: an upgrade is no 'request', so only ws's own setSocket clears src/listen.ts's idle timer.
+      headersTimeoutMs: 1_000,
     });
     // The same port and path as HTTP.
     wsUrl = stack.gateway.graphqlUrl.replace(/^http/, 'ws');
@@ -63,6 +65,21 @@ describe('Subscription.jobProgress over WebSocket on the running gateway (issue 
     expect(got[got.length - 1]).toEqual({ state: 'SUCCEEDED', done: 10 });
     for (let i = 1; i < got.length; i++) expect(got[i].done).toBeGreaterThan(got[i - 1].done);
     expect(bus['emitter'].listenerCount('j1')).toBe(0);
+  });
+
+  it('keeps a quiet subscription open past the headers timeout', async () => {
+    const got: string[] = [];
+    const finished = new Promise<void>((resolve, reject) =>
+      client('alice-token').subscribe<{ jobProgress: { state: string } }>(
+        { query: 'subscription { jobProgress(id: "j1") { state } }' },
+        { next: (r) => got.push(r.data?.jobProgress.state ?? JSON.stringify(r.errors)), error: reject, complete: resolve },
+      ),
+    );
+    while (bus['emitter'].listenerCount('j1') === 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 2_000));
+    bus.publish(job(10, 'SUCCEEDED'));
+    await finished;
+    expect(got).toEqual(['RUNNING', 'SUCCEEDED']);
   });
 
   it('gives another caller NOT_FOUND for the same job', async () => {
