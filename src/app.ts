@@ -254,6 +254,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const subscriptions = (server: HttpServer) =>
     attachWsSubscriptions(server, {
       path: '/graphql',
+      maxMessageBytes: deps.bodies.maxWsMessageBytes,
       schema: () => graph.current.schema,
       validationRules: () => [...limitRules(deps.limits, { subscriptions: true }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
       admit: wsAdmit(deps),

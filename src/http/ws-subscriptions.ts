@@ -9,12 +9,11 @@ import { WebSocketServer } from 'ws';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { useServer } = require('graphql-ws/use/ws') as { useServer: typeof UseServer };
 
-/** A connection_init or subscribe message larger than this closes the socket (1009). */
-export const MAX_WS_MESSAGE_BYTES = 64 * 1024;
-
 export interface WsSubscriptionOptions {
   /** The GraphQL path (/graphql): subscriptions share it with HTTP. */
   path: string;
+  /** MAX_WS_MESSAGE_BYTES: a client message larger than this (connection_init, subscribe) closes the socket with 1009. */
+  maxMessageBytes: number;
   /** The schema now: a swap (src/graph/live.ts) applies to the next subscription. */
   schema: () => GraphQLSchema;
   /** The same document limits as HTTP (src/apollo/limits.ts limitRules), from the one shared function. */
@@ -37,7 +36,7 @@ function refuse(socket: Duplex, status: number, reason: string): void {
  * event, at the GraphQL path. Returns a close() for graceful shutdown (closes every socket).
  */
 export function attachWsSubscriptions(server: Server, options: WsSubscriptionOptions): { close: () => Promise<void>; clients: () => number } {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://gateway').pathname;
     if (path !== options.path) return refuse(socket, 404, `WebSocket upgrades are served at ${options.path} only`);

@@ -43,6 +43,7 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
     server = http.createServer((_req, res) => res.end());
     ws = attachWsSubscriptions(server, {
       path: '/graphql',
+      maxMessageBytes: 64 * 1024,
       schema: () => schema,
       validationRules: () => limitRules(limits, { subscriptions: true }),
       admit: (req) => (req.headers.origin === 'https://evil.example' ? { status: 403, reason: 'Origin not allowed' } : null),
@@ -65,12 +66,12 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
     await new Promise((r) => server.close(r));
   });
 
-  it('streams monotonic progress ending in SUCCEEDED, throttled, and leaves no listener', async () => {
-    const got: Array<{ at: number; state: string; done: number }> = [];
+  it('streams monotonic progress ending in SUCCEEDED and leaves no listener', async () => {
+    const got: Array<{ state: string; done: number }> = [];
     const finished = new Promise<void>((resolve, reject) =>
       client('alice').subscribe<{ jobProgress: { state: string; progress: { done: number } } }>(
         { query: 'subscription { jobProgress(id: "j1") { state progress { done } } }' },
-        { next: (r) => got.push({ at: Date.now(), state: r.data!.jobProgress.state, done: r.data!.jobProgress.progress.done }), error: reject, complete: resolve },
+        { next: (r) => got.push({ state: r.data!.jobProgress.state, done: r.data!.jobProgress.progress.done }), error: reject, complete: resolve },
       ),
     );
     while (bus['emitter'].listenerCount('j1') === 0) await new Promise((r) => setTimeout(r, 5));
@@ -81,11 +82,9 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
     await finished;
     expect(got[0]).toMatchObject({ state: 'RUNNING', done: 0 });
     expect(got[got.length - 1]).toMatchObject({ state: 'SUCCEEDED', done: 20 });
-    for (let i = 1; i < got.length; i++) {
-      expect(got[i].done).toBeGreaterThan(got[i - 1].done);
-      // 50 ms apart at the server (exact bounds: test/unit/jobs/throttle.test.ts); receipt times jitter.
-      expect(got[i].at - got[i - 1].at).toBeGreaterThanOrEqual(30);
-    }
+    // Pacing is checked exactly with fake timers (test/unit/jobs/throttle.test.ts): receipt times
+    // over a socket on a loaded 2-core machine jitter by tens of milliseconds, so not here.
+    for (let i = 1; i < got.length; i++) expect(got[i].done).toBeGreaterThan(got[i - 1].done);
     expect(bus['emitter'].listenerCount('j1')).toBe(0);
   });
 

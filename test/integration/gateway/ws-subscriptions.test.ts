@@ -38,6 +38,7 @@ describe('Subscription.jobProgress over WebSocket on the running gateway (issue 
       jobs: { reader: { get: async (id, owner) => (id === 'j1' && owner === ALICE ? job(0) : null) }, updates: bus, timing: { minIntervalMs: 20, keepaliveMs: 5_000 } },
       // Short, so a quiet subscription outlives it: an upgrade is no 'request', so only ws's own setSocket clears src/listen.ts's idle timer.
       headersTimeoutMs: 1_000,
+      bodies: { maxWsMessageBytes: 4096 },
     });
     // The same port and path as HTTP.
     wsUrl = stack.gateway.graphqlUrl.replace(/^http/, 'ws');
@@ -102,6 +103,16 @@ describe('Subscription.jobProgress over WebSocket on the running gateway (issue 
     });
     expect(refused.status).toBe(403);
     expect(refused.body).toContain('CORS_ORIGINS');
+  });
+
+  it('closes the socket (1009) on a client message over MAX_WS_MESSAGE_BYTES', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const s = new WebSocket(wsUrl, 'graphql-transport-ws');
+      s.on('open', () => s.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(5000) } })));
+      s.on('close', (code) => resolve(code));
+      s.on('error', () => {});
+    });
+    expect(closed).toBe(1009);
   });
 
   it('still refuses a subscription over plain HTTP, naming the WebSocket transport', async () => {
