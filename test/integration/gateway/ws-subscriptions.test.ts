@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Client, createClient as CreateClient } from 'graphql-ws/dist/client';
 import { type JobModel, type JobState, LocalJobUpdates } from '../../../src/jobs/updates';
@@ -118,5 +119,66 @@ describe('Subscription.jobProgress over WebSocket on the running gateway (issue 
   it('still refuses a subscription over plain HTTP, naming the WebSocket transport', async () => {
     const res = await stack.gql('subscription { jobProgress(id: "j1") { state } }');
     expect(JSON.stringify(res.errors)).toMatch(/WebSocket/);
+  });
+});
+
+describe('WebSocket upgrades with GATEWAY_API_KEYS', () => {
+  const bus = new LocalJobUpdates();
+  const KEY = 'ws-test-key-1';
+  const keyOwner = ownerOf({ encode: null, gdcToken: null }, createHash('sha256').update(KEY).digest('hex'));
+  let stack: Stack;
+  let wsUrl: string;
+  const withKey = (key: string) =>
+    class extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { headers: { authorization: `Bearer ${key}` } });
+      }
+    };
+
+  beforeAll(async () => {
+    stack = await startStack(undefined, {
+      apiKeys: [KEY],
+      jobs: { reader: { get: async (id, owner) => (id === 'j1' && owner === keyOwner ? { ...job(0), owner: keyOwner } : null) }, updates: bus, timing: { minIntervalMs: 20, keepaliveMs: 5_000 } },
+    });
+    wsUrl = stack.gateway.graphqlUrl.replace(/^http/, 'ws');
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const upgradeStatus = (headers: Record<string, string>) =>
+    new Promise<number>((resolve) => {
+      const s = new WebSocket(wsUrl, 'graphql-transport-ws', { headers });
+      s.on('unexpected-response', (_req, res) => resolve(res.statusCode!));
+      s.on('open', () => {
+        resolve(101);
+        s.close();
+      });
+      s.on('error', () => {});
+    });
+
+  it('refuses an upgrade without the key or with a wrong one (401), before any WebSocket exists', async () => {
+    expect(await upgradeStatus({})).toBe(401);
+    expect(await upgradeStatus({ authorization: 'Bearer not-the-key' })).toBe(401);
+    expect(await upgradeStatus({ authorization: `Bearer ${KEY}` })).toBe(101);
+  });
+
+  it("gives the key's jobs to the key, and closes open subscriptions (1001) when the gateway stops", async () => {
+    const c = createClient({ url: wsUrl, webSocketImpl: withKey(KEY), retryAttempts: 0, lazy: true });
+    const states: string[] = [];
+    const ended = new Promise<unknown>((resolve) =>
+      c.subscribe<{ jobProgress: { state: string } }>(
+        { query: 'subscription { jobProgress(id: "j1") { state } }' },
+        { next: (r) => states.push(r.data?.jobProgress.state ?? JSON.stringify(r.errors)), error: resolve, complete: () => resolve('completed') },
+      ),
+    );
+    // The first event (the job now) arrives after the bus listener is set.
+    for (let i = 0; i < 400 && states.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(states).toEqual(['RUNNING']);
+    expect(bus['emitter'].listenerCount('j1')).toBe(1);
+    await stack.gateway.stop();
+    const end = (await ended) as { code?: number };
+    expect(end.code).toBe(1001);
+    expect(bus['emitter'].listenerCount('j1')).toBe(0);
   });
 });
