@@ -42,8 +42,6 @@ describe('connection cursors', () => {
         const i = at % cursor.length;
         fc.pre(cursor[i] !== ch);
         const tampered = cursor.slice(0, i) + ch + cursor.slice(i + 1);
-        // base64url's last character may carry unused bits: a change there can decode to the same bytes.
-        fc.pre(Buffer.from(tampered, 'base64url').toString('utf8') !== Buffer.from(cursor, 'base64url').toString('utf8'));
         expect(refusal(() => decodeCursor(tampered, scope, 'after'))).toBe('BAD_USER_INPUT');
       }),
     );
