@@ -106,6 +106,16 @@ describe('Subscription.jobProgress over WebSocket on the running gateway (issue 
     expect(refused.body).toContain('CORS_ORIGINS');
   });
 
+  it('refuses an upgrade whose Host is not loopback (DNS rebinding: this gateway lends credentials)', async () => {
+    const status = await new Promise<number>((resolve) => {
+      const s = new WebSocket(wsUrl, 'graphql-transport-ws', { headers: { host: 'attacker.example' } });
+      s.on('unexpected-response', (_req, res) => resolve(res.statusCode!));
+      s.on('open', () => resolve(101));
+      s.on('error', () => {});
+    });
+    expect(status).toBe(403);
+  });
+
   it('closes the socket (1009) on a client message over MAX_WS_MESSAGE_BYTES', async () => {
     const closed = await new Promise<number>((resolve) => {
       const s = new WebSocket(wsUrl, 'graphql-transport-ws');
