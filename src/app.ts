@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -31,6 +31,8 @@ import { persistedOperations } from './plugins/persisted-operations';
 import type { TrustedDocuments } from './plugins/trusted-documents';
 import { sendError } from './http/error-body';
 import { hostOrigin } from './http/host-origin';
+import { wsAdmit, wsLocals } from './http/ws-admit';
+import { attachWsSubscriptions } from './http/ws-subscriptions';
 import { InflightBytes } from './http/inflight-bytes';
 import { inputLimits } from './http/input-limits';
 import { bodyJsonLimits } from './http/bounded-json';
@@ -70,6 +72,8 @@ export interface GatewayApp {
   handler: RequestListener;
   /** The live schema: static SDL plus the typed graph generated from the upstream schemas. */
   graph: LiveGraph;
+  /** Serves subscriptions over WebSocket (graphql-transport-ws) on `server`'s upgrades at /graphql; close() on stop. */
+  subscriptions(server: HttpServer): { close: () => Promise<void>; clients: () => number };
   stop(): Promise<void>;
 }
 
@@ -246,5 +250,15 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     rest: app,
     onError: (err, req, res) => finalErrors(err as Error, req as Request, res as Response, () => undefined),
   });
-  return { app, handler, graph, stop: () => apollo.stop() };
+  // The same caller checks, context factory, live schema and document limits as HTTP (issue 16).
+  const subscriptions = (server: HttpServer) =>
+    attachWsSubscriptions(server, {
+      path: '/graphql',
+      maxMessageBytes: deps.bodies.maxWsMessageBytes,
+      schema: () => graph.current.schema,
+      validationRules: () => [...limitRules(deps.limits, { subscriptions: true }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
+      admit: wsAdmit(deps),
+      context: (req, payload) => context({ res: { locals: wsLocals(req, payload, deps.credentials, deps.apiKeys) as unknown as Record<string, unknown> } }),
+    });
+  return { app, handler, graph, subscriptions, stop: () => apollo.stop() };
 }

@@ -75,6 +75,8 @@ export interface BodyConfig {
   minBytesPerSecond: number;
   /** BODY_RATE_WINDOW_MS: the window the rate is averaged over (and the grace before the first check). */
   rateWindowMs: number;
+  /** MAX_WS_MESSAGE_BYTES: one GraphQL-over-WebSocket message from a client (connection_init, subscribe); beyond it the socket closes with 1009. */
+  maxWsMessageBytes: number;
 }
 
 export const MiB_BYTES = 1024 * 1024;
@@ -84,6 +86,7 @@ export const DEFAULT_BODIES: BodyConfig = {
   acceptCompressed: true,
   minBytesPerSecond: 1024,
   rateWindowMs: 10_000,
+  maxWsMessageBytes: 64 * 1024,
 };
 
 /** Cross-origin browser callers: which origins may call (and, with h14's CORS headers, read answers). */
@@ -420,6 +423,7 @@ export function loadConfig(env: Env = process.env): Config {
       acceptCompressed: bool(env, 'ACCEPT_COMPRESSED_BODIES', DEFAULT_BODIES.acceptCompressed),
       minBytesPerSecond: int(env, 'BODY_MIN_BYTES_PER_SECOND', DEFAULT_BODIES.minBytesPerSecond),
       rateWindowMs: positive(env, 'BODY_RATE_WINDOW_MS', DEFAULT_BODIES.rateWindowMs),
+      maxWsMessageBytes: positive(env, 'MAX_WS_MESSAGE_BYTES', DEFAULT_BODIES.maxWsMessageBytes),
     },
     allowedHosts: list(env, 'ALLOWED_HOSTS').map((h) => h.toLowerCase()),
     cors: cors(env),

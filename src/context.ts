@@ -14,6 +14,9 @@ import type { UploadObserver, UploadResultModel } from './services/result';
 import { GdcSubmissionService } from './services/gdc/submission';
 import { inUploadSlot, type UploadSlots } from './services/upload-slots';
 import { openS3Source } from './services/encode/local-files';
+import { LocalJobUpdates, type JobReader, type JobsContext, type JobUpdates } from './jobs/updates';
+import { ownerOf } from './jobs/owner';
+import type { ThrottleTiming } from './jobs/throttle';
 import { GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 
 /** Everything a resolver may touch, built anew for every request. */
@@ -37,6 +40,8 @@ export interface GatewayContext {
   maxUploadBytes: number;
   /** What a passed-on query is checked against (src/apollo/limits.ts checkPassthroughQuery). */
   documentLimits: { limits: QueryLimits; introspection: boolean };
+  /** This caller's view of jobs (Subscription.jobProgress); `timing` overrides the 250 ms / 5 s event pacing (tests). */
+  jobs: JobsContext & { timing?: ThrottleTiming };
 }
 
 export type { Credentials };
@@ -56,7 +61,12 @@ export interface ContextDeps {
   introspection: boolean;
   /** GDC node types ranked parents first, from the typed graph's last dictionary read (null: none read). */
   gdcParentRanks?: () => Map<string, number> | null;
+  /** Where jobs are read and their changes heard; default: an in-process bus and no stored jobs (the job runner wires its store here). */
+  jobs?: { reader: JobReader; updates: JobUpdates; timing?: ThrottleTiming };
 }
+
+/** No job store: every job is NOT_FOUND. */
+const NO_JOBS: JobReader = { get: async () => null };
 
 /** Data file uploads (`uploadFile`): where ENCODE's S3 is, how parts are cut, the size limit. */
 export interface UploadSettings {
@@ -73,6 +83,8 @@ export interface RequestLocals {
   /** From callerCredentials (src/credentials.ts). */
   credentials: Credentials;
   requestId: string;
+  /** sha256 of the GATEWAY_API_KEYS key the caller proved (src/http/caller-auth.ts); absent without keys. */
+  gatewayKey?: string;
   /** The operation's name, for the access log (set by the operation plugin). */
   operationName?: string;
   /** query, mutation or subscription, and the calls it sent upstream, for the access log (set by finishOperation). */
@@ -82,6 +94,7 @@ export interface RequestLocals {
 
 export function createContextFactory(deps: ContextDeps) {
   const s3 = new S3Uploader(deps.uploads.s3);
+  const jobs = deps.jobs ?? { reader: NO_JOBS, updates: new LocalJobUpdates() };
   return async ({ res }: { res: { locals: Record<string, unknown> } }): Promise<GatewayContext> => {
     const locals = res.locals as unknown as RequestLocals;
     const creds = locals.credentials;
@@ -120,6 +133,7 @@ export function createContextFactory(deps: ContextDeps) {
       logger: deps.logger,
       maxUploadBytes: deps.maxUploadBytes,
       documentLimits: { limits: deps.limits, introspection: deps.introspection },
+      jobs: { ...jobs, owner: ownerOf(creds, locals.gatewayKey) },
     };
   };
 }

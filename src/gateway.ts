@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
+import type { ContextDeps } from './context';
 import type { LiveGraph } from './graph/live';
 import type { AccessLogMode, EncodeWriteConfig, RateLimitConfig } from './config';
 import { type BodyConfig, type CorsConfig, DEFAULT_BODIES, DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
@@ -54,6 +55,8 @@ export interface GatewayOptions {
   schemaRefreshSeconds?: number;
   /** ENCODE registration defaults and limits; unset fields take their defaults. */
   encode?: Partial<EncodeWriteConfig>;
+  /** Where jobs are read and their changes heard (Subscription.jobProgress); default: an in-process bus, no stored jobs. */
+  jobs?: ContextDeps['jobs'];
 }
 
 export const ENCODE_WRITE_DEFAULTS: EncodeWriteConfig = { award: null, lab: null, uploadRoot: null, writeConcurrency: 8, s3Endpoint: null, s3SourceBuckets: [], allowUsers: false };
@@ -138,6 +141,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     cors: options.cors ?? { origins: [], credentials: false },
     trustedDocuments: options.trustedDocuments ?? null,
+    jobs: options.jobs,
   });
   const server = await listen(gateway.handler, options.port ?? 0, host, {
     headersTimeoutMs: options.headersTimeoutMs,
@@ -145,6 +149,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     bodyRateWindowMs: bodies.rateWindowMs,
     deferContinue: true,
   });
+  const subscriptions = gateway.subscriptions(server.server);
   lifecycle.ready();
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${server.port}`;
@@ -161,6 +166,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         server.closeIdle();
         const drained = await lifecycle.drained(graceMs);
         if (!drained) options.logger.warn({ graceMs, running: lifecycle.running }, 'shutdown grace period over: closing requests still running');
+        // Subscriptions end with the socket close a client reconnects on (graphql-ws 1001).
+        await subscriptions.close();
         await server.close();
         await gateway.stop();
         await Promise.all([upstreams.encode.close(), upstreams.gdc.close()]);

@@ -483,6 +483,17 @@ export type JobConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** A job's state and progress as it changes: at most an event every 250 ms, at least every 5 s while it runs, the terminal state last. Another caller's job is NOT_FOUND. */
+  jobProgress: Job;
+};
+
+
+export type SubscriptionJobProgressArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /**
  * Relay's global object identification: every ENCODE record (`Encode<Profile>`) and GDC entity
  * (`Gdc<Node>`) is a Node, its id the upstream uuid (so client caches keep normalising by it).
@@ -866,6 +877,7 @@ export type ResolversTypes = ResolversObject<{
   JobProgress: ResolverTypeWrapper<JobProgressModel>;
   JobEdge: ResolverTypeWrapper<Omit<JobEdge, 'node'> & { node: ResolversTypes['Job'] }>;
   JobConnection: ResolverTypeWrapper<Omit<JobConnection, 'edges'> & { edges: Array<ResolversTypes['JobEdge']> }>;
+  Subscription: ResolverTypeWrapper<{}>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   DocumentFormat: DocumentFormat;
   SubmissionResult: ResolverTypeWrapper<SubmissionResultModel>;
@@ -912,6 +924,7 @@ export type ResolversParentTypes = ResolversObject<{
   JobProgress: JobProgressModel;
   JobEdge: Omit<JobEdge, 'node'> & { node: ResolversParentTypes['Job'] };
   JobConnection: Omit<JobConnection, 'edges'> & { edges: Array<ResolversParentTypes['JobEdge']> };
+  Subscription: {};
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   SubmissionResult: SubmissionResultModel;
   TransactionChunk: TransactionChunk;
@@ -1105,6 +1118,10 @@ export type JobConnectionResolvers<ContextType = GatewayContext, ParentType exte
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  jobProgress?: SubscriptionResolver<ResolversTypes['Job'], "jobProgress", ParentType, ContextType, RequireFields<SubscriptionJobProgressArgs, 'id'>>;
+}>;
+
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
   __resolveType: TypeResolveFn<null, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1207,6 +1224,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   JobProgress?: JobProgressResolvers<ContextType>;
   JobEdge?: JobEdgeResolvers<ContextType>;
   JobConnection?: JobConnectionResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   SubmissionResult?: SubmissionResultResolvers<ContextType>;
   TransactionChunk?: TransactionChunkResolvers<ContextType>;

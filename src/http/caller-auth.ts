@@ -38,6 +38,8 @@ export function callerAuth(keys: string[]) {
       return sendError(res, 401, why, 'UNAUTHENTICATED');
     }
     res.locals.authenticated = true;
+    // Which key, as a digest (never the key itself): jobs belong to it (src/jobs/owner.ts).
+    res.locals.gatewayKey = createHash('sha256').update(bearer).digest('hex');
     next();
   };
 }

@@ -4,6 +4,7 @@ import { fileMutations } from './files';
 import { entityResultFields, gdcMutations, gdcQueries } from './gdc';
 import { graphQueries } from './graph';
 import { infoQueries } from './info';
+import { jobSubscriptions } from './jobs';
 import { scalarResolvers } from './scalars';
 import { submissionMutations } from './submission';
 
@@ -11,5 +12,6 @@ export const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: { ...infoQueries, ...encodeQueries, ...gdcQueries, ...graphQueries },
   Mutation: { ...submissionMutations, ...gdcMutations, ...fileMutations },
+  Subscription: { ...jobSubscriptions },
   EntityResult: { ...entityResultFields },
 };
