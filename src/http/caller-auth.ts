@@ -34,12 +34,16 @@ export function callerAuth(keys: string[]) {
     if (!bearer || !matches(bearer)) {
       recordLimitRefusal('GATEWAY_API_KEYS');
       res.setHeader('www-authenticate', 'Bearer realm="submission-gateway"');
-      const why = bearer ? 'The bearer key is not one of GATEWAY_API_KEYS' : 'Send Authorization: Bearer <key> with a key from GATEWAY_API_KEYS';
-      return sendError(res, 401, why, 'UNAUTHENTICATED');
+      return sendError(res, 401, keyRefusal(bearer), 'UNAUTHENTICATED');
     }
     res.locals.authenticated = true;
     // Which key, as a digest (never the key itself): jobs belong to it (src/jobs/owner.ts).
     res.locals.gatewayKey = createHash('sha256').update(bearer).digest('hex');
     next();
   };
+}
+
+/** What a caller without a valid gateway key is told (HTTP and WebSocket upgrades alike). */
+export function keyRefusal(bearer: string | undefined | null): string {
+  return bearer ? 'The bearer key is not one of GATEWAY_API_KEYS' : 'Send Authorization: Bearer <key> with a key from GATEWAY_API_KEYS';
 }

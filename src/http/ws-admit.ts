@@ -5,8 +5,8 @@ import { callerCredentials, type CredentialPolicy } from '../credentials';
 import type { Lifecycle } from '../lifecycle';
 import { recordLimitRefusal } from '../metrics';
 import type { RequestLocals } from '../context';
-import { keyMatcher } from './caller-auth';
-import { hostAllowed, originAllowed } from './host-origin';
+import { keyMatcher, keyRefusal } from './caller-auth';
+import { hostOriginRefusal } from './host-origin';
 
 export interface WsAdmitOptions {
   apiKeys: string[];
@@ -28,19 +28,16 @@ export function wsAdmit(options: WsAdmitOptions) {
   const matches = keyMatcher(options.apiKeys);
   return (req: IncomingMessage): { status: number; reason: string } | null => {
     if (options.lifecycle.state === 'stopping') return { status: 503, reason: 'The gateway is shutting down' };
-    if (options.callers.checkHost && !hostAllowed(req.headers.host, options.callers.allowedHosts)) {
-      recordLimitRefusal('ALLOWED_HOSTS');
-      return { status: 403, reason: `Host '${req.headers.host}' is not served here: this gateway answers loopback names only (add it to ALLOWED_HOSTS to allow it)` };
-    }
-    if (!originAllowed(req, options.callers.cors)) {
-      recordLimitRefusal('CORS_ORIGINS');
-      return { status: 403, reason: `Origin '${req.headers.origin}' may not call this gateway (add it to CORS_ORIGINS to allow it)` };
+    const refusal = hostOriginRefusal(req, options.callers);
+    if (refusal) {
+      recordLimitRefusal(refusal.limit);
+      return { status: 403, reason: refusal.reason };
     }
     if (options.apiKeys.length) {
       const bearer = bearerOf(req.headers);
       if (!bearer || !matches(bearer)) {
         recordLimitRefusal('GATEWAY_API_KEYS');
-        return { status: 401, reason: bearer ? 'The bearer key is not one of GATEWAY_API_KEYS' : 'Send Authorization: Bearer <key> with a key from GATEWAY_API_KEYS' };
+        return { status: 401, reason: keyRefusal(bearer) };
       }
     }
     return null;
