@@ -14,23 +14,41 @@ COPY scripts scripts
 COPY src src
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
-# Runtime stage: compiled code, production dependencies, the SDL and the sandbox starter data.
-FROM node:26-trixie-slim
+# Production stage (the default target, last below): compiled code, production dependencies and
+# the SDL, without the embedded sandbox or its starter data, so set ENCODE_URL/GDC_URL (see README
+# "Docker"). `docker build --target with-sandbox` builds the try-it-out image that carries both.
+FROM node:26-trixie-slim AS base
+ARG VERSION=dev
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="submission-gateway" \
+      org.opencontainers.image.description="One GraphQL API over the ENCODE Portal and the NCI GDC Submission API" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.version="$VERSION" \
+      org.opencontainers.image.revision="$REVISION"
 # HOST=0.0.0.0: reachable from outside the container. Set GATEWAY_API_KEYS before giving it
 # DCC_API_KEY/GDC_TOKEN: without keys, a gateway open to the network lends them to nobody.
 ENV NODE_ENV=production PORT=4000 HOST=0.0.0.0 DATA_DIR=/app/.data
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
-COPY --from=build /app/dist dist
+COPY --from=build --exclude=src/sandbox /app/dist dist
 COPY schema schema
+EXPOSE 4000
+# Liveness, not readiness: /healthz answers while the process serves. /readyz (upstreams answering)
+# is for load balancers; as a HEALTHCHECK an ENCODE outage would mark every container unhealthy and
+# an orchestrator would restart healthy gateways. The gateway drains on SIGTERM (SHUTDOWN_GRACE_MS).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/src/server.js"]
+
+# The try-it-out image: the embedded sandbox (compiled) and its starter data on top.
+FROM base AS with-sandbox
+COPY --from=build /app/dist/src/sandbox dist/src/sandbox
 COPY src/sandbox/starter src/sandbox/starter
 COPY data data
 RUN mkdir -p /app/.data && chown node /app/.data
 USER node
-EXPOSE 4000
-# Ready = started, not stopping, upstreams answering. The gateway drains on SIGTERM (SHUTDOWN_GRACE_MS).
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-STOPSIGNAL SIGTERM
-CMD ["node", "dist/src/server.js"]
+
+FROM base AS production
+USER node

@@ -1,3 +1,4 @@
+import { runAccessLog } from './access-log';
 import { runBatching } from './batching';
 import { runGraph } from './graph';
 import { runEncodeRegister } from './encode-register';
@@ -5,6 +6,7 @@ import { runFederation } from './federation';
 import { runGdcBulk } from './gdc-bulk';
 import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
+import { runRateLimit } from './rate-limit';
 import { runUpload } from './upload';
 import { runValidation } from './validation';
 
@@ -13,6 +15,7 @@ import { runValidation } from './validation';
  * `npm run bench -- upload` (or any list of names) runs only those.
  */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
+  'access-log': runAccessLog,
   batching: runBatching,
   'encode-register': runEncodeRegister,
   federation: runFederation,
@@ -20,6 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'gdc-streaming': runGdcStreaming,
   graph: runGraph,
   hostile: runHostile,
+  'rate-limit': runRateLimit,
   upload: runUpload,
   validation: runValidation,
 };

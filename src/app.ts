@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -11,13 +11,17 @@ import { limitRules, tokenLimitError } from './apollo/limits';
 import { finishOperation, operationsPlugin } from './apollo/operations';
 import { queryFastPath } from './apollo/query-fast-path';
 import { upstreamCallsPlugin } from './apollo/upstream-calls';
-import type { BodyConfig, CorsConfig, QueryLimits } from './config';
+import type { BodyConfig, CorsConfig, QueryLimits, RateLimitConfig } from './config';
+import { rateLimitStep } from './http/rate-limit';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
+import type { JobsDeps } from './jobs/open';
+import { JobRunner } from './jobs/runner';
 import { callerCredentials, type CredentialPolicy } from './credentials';
 import { subgraphFile } from './federation/http';
 import { isGraphiqlGet, sendGraphiql } from './graphiql';
 import { LiveGraph } from './graph/live';
 import { upstreamSources } from './graph/sources';
+import type { AccessLogMode } from './config';
 import { accessLog } from './http/access-log';
 import { frontDoor, type NodeMiddleware, oncePerRequest } from './http/front-door';
 import { precomputedHeaders } from './http/precomputed-headers';
@@ -29,6 +33,8 @@ import { persistedOperations } from './plugins/persisted-operations';
 import type { TrustedDocuments } from './plugins/trusted-documents';
 import { sendError } from './http/error-body';
 import { hostOrigin } from './http/host-origin';
+import { wsAdmit, wsLocals } from './http/ws-admit';
+import { attachWsSubscriptions } from './http/ws-subscriptions';
 import { InflightBytes } from './http/inflight-bytes';
 import { inputLimits } from './http/input-limits';
 import { bodyJsonLimits } from './http/bounded-json';
@@ -39,13 +45,18 @@ import type { Readiness } from './readiness';
 import { resolvers } from './resolvers';
 import { loadTypeDefs } from './schema';
 
-export interface AppDeps extends ContextDeps {
+export interface AppDeps extends Omit<ContextDeps, 'jobs'> {
+  /** The process's job store and update channel (src/jobs/open.ts); the runner is made here. */
+  jobStore: JobsDeps;
+  /** Tests: another reader, bus or event pacing for subscriptions. */
+  jobUpdates?: Partial<Pick<ContextDeps['jobs'], 'reader' | 'updates' | 'timing'>>;
   lifecycle: Lifecycle;
   readiness: Readiness;
   credentials: CredentialPolicy;
   /** GATEWAY_API_KEYS; empty = no caller auth. */
   apiKeys: string[];
   limits: QueryLimits;
+  rateLimit: RateLimitConfig;
   introspection: boolean;
   cors: CorsConfig;
   /** TRUSTED_DOCUMENTS: only these operations run; null = any, with automatic persisted queries. */
@@ -55,6 +66,8 @@ export interface AppDeps extends ContextDeps {
   /** Longest wait for an upstream schema at start-up before starting without that part. */
   schemaReadTimeoutMs: number;
   bodies: BodyConfig;
+  /** ACCESS_LOG: which requests get an access log line. */
+  accessLog: AccessLogMode;
   /** Who may call over HTTP: `Host` names (checked only when `checkHost`) and browser origins. */
   callers: { checkHost: boolean; allowedHosts: string[]; cors: CorsConfig };
 }
@@ -65,6 +78,10 @@ export interface GatewayApp {
   handler: RequestListener;
   /** The live schema: static SDL plus the typed graph generated from the upstream schemas. */
   graph: LiveGraph;
+  /** Serves subscriptions over WebSocket (graphql-transport-ws) on `server`'s upgrades at /graphql; close() on stop. */
+  subscriptions(server: HttpServer): { close: () => Promise<void>; clients: () => number };
+  /** Runs the jobs: resumeInterrupted() once listening, drain() on graceful stop. */
+  runner: JobRunner;
   stop(): Promise<void>;
 }
 
@@ -152,10 +169,20 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     logger: deps.logger,
   });
   const apollo = await startApollo(deps, graph);
-  const context = createContextFactory({ ...deps, gdcParentRanks: () => graph.current.gdcParentRanks });
+  const updates = deps.jobUpdates?.updates ?? deps.jobStore.updates;
+  // A job's slices run through a context of their own, with the owner's credentials (src/jobs/runner.ts).
+  const runner = new JobRunner({
+    store: deps.jobStore.store,
+    updates,
+    encryptionKey: deps.jobStore.config.encryptionKey,
+    logger: deps.logger,
+    contextFor: (credentials) => context({ res: { locals: { credentials, requestId: 'job' } } }),
+  });
+  const jobs = { reader: deps.jobStore.reader, store: deps.jobStore.store, runner, ...deps.jobUpdates, updates };
+  const context = createContextFactory({ ...deps, jobs, gdcParentRanks: () => graph.current.gdcParentRanks });
   // The steps every request takes first, in the express app and in the front door alike.
   // Each once per request, whichever of the two ran it first.
-  const log = oncePerRequest(accessLog(deps.logger) as NodeMiddleware);
+  const log = oncePerRequest(accessLog(deps.logger, deps.accessLog) as NodeMiddleware);
   // Before everything that may refuse: a browser app reads refusals too, and preflights carry no credentials.
   const cors = oncePerRequest(corsRule(deps.cors));
   const lifecycle = oncePerRequest(deps.lifecycle.middleware());
@@ -163,6 +190,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const headers = oncePerRequest(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })));
   const auth = oncePerRequest(callerAuth(deps.apiKeys) as NodeMiddleware);
   const lend = oncePerRequest(credentials(deps.credentials) as NodeMiddleware);
+  // Per caller (src/caller-key.ts), so after auth and credentials; before the body is read.
+  const rateLimit = oncePerRequest(rateLimitStep(deps.rateLimit) as NodeMiddleware);
   const callers = oncePerRequest(hostOrigin({ ...deps.callers, openToAnyOrigin: (req) => isGraphiqlGet(req) }));
   // After auth and credentials: a refused caller's body is never read (nor 100 Continue sent).
   const body = oncePerRequest(
@@ -201,6 +230,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   app.use(
     '/graphql',
     lend,
+    rateLimit,
     compress,
     // One byte more for busboy, which flags a file that reaches its limit: the limits are inclusive.
     // Data files (uploadFile, MAX_DATA_FILE_BYTES) may be far larger than documents; readUpload
@@ -234,9 +264,19 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   });
   const handler = frontDoor({
     path: '/graphql',
-    steps: [log, cors, lifecycle, headers, callers, auth, lend, body, fastPath as NodeMiddleware],
+    steps: [log, cors, lifecycle, headers, callers, auth, lend, rateLimit, body, fastPath as NodeMiddleware],
     rest: app,
     onError: (err, req, res) => finalErrors(err as Error, req as Request, res as Response, () => undefined),
   });
-  return { app, handler, graph, stop: () => apollo.stop() };
+  // The same caller checks, context factory, live schema and document limits as HTTP (issue 16).
+  const subscriptions = (server: HttpServer) =>
+    attachWsSubscriptions(server, {
+      path: '/graphql',
+      maxMessageBytes: deps.bodies.maxWsMessageBytes,
+      schema: () => graph.current.schema,
+      validationRules: () => [...limitRules(deps.limits, { subscriptions: true }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
+      admit: wsAdmit(deps),
+      context: (req, payload) => context({ res: { locals: wsLocals(req, payload, deps.credentials, deps.apiKeys) as unknown as Record<string, unknown> } }),
+    });
+  return { app, handler, graph, subscriptions, runner, stop: () => apollo.stop() };
 }

@@ -41,6 +41,8 @@ export interface Config {
   schemaRefreshSeconds: number;
   encode: EncodeWriteConfig;
   uploads: UploadConfig;
+  /** RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW_SECONDS per caller (src/http/rate-limit.ts); 0 = no limit. */
+  rateLimit: RateLimitConfig;
   /** Reads one GraphQL operation may send upstream before it is refused (see datasources/upstream-calls.ts). */
   maxUpstreamCalls: number;
   limits: QueryLimits;
@@ -84,6 +86,8 @@ export interface BodyConfig {
   minBytesPerSecond: number;
   /** BODY_RATE_WINDOW_MS: the window the rate is averaged over (and the grace before the first check). */
   rateWindowMs: number;
+  /** MAX_WS_MESSAGE_BYTES: one GraphQL-over-WebSocket message from a client (connection_init, subscribe); beyond it the socket closes with 1009. */
+  maxWsMessageBytes: number;
 }
 
 export const MiB_BYTES = 1024 * 1024;
@@ -93,6 +97,7 @@ export const DEFAULT_BODIES: BodyConfig = {
   acceptCompressed: true,
   minBytesPerSecond: 1024,
   rateWindowMs: 10_000,
+  maxWsMessageBytes: 64 * 1024,
 };
 
 /** Cross-origin browser callers: which origins may call (and, with h14's CORS headers, read answers). */
@@ -232,6 +237,12 @@ export function withoutUserInfo(value: string): string {
   } catch {
     return value.replace(/\/\/[^/@]*@/, '//');
   }
+}
+
+export interface RateLimitConfig {
+  /** Requests one caller may make per window; 0 = unlimited. */
+  requests: number;
+  windowSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -401,6 +412,7 @@ export function loadConfig(env: Env = process.env): Config {
     encode: encodeWrites(env),
     uploads: uploadConfig(env),
     maxUpstreamCalls: positive(env, 'MAX_UPSTREAM_CALLS', 50),
+    rateLimit: { requests: int(env, 'RATE_LIMIT_REQUESTS', 0), windowSeconds: positive(env, 'RATE_LIMIT_WINDOW_SECONDS', 60) },
     limits: {
       aliases: int(env, 'MAX_ALIASES', DEFAULT_LIMITS.aliases),
       rootFields: positive(env, 'MAX_ROOT_FIELDS', DEFAULT_LIMITS.rootFields),
@@ -422,6 +434,7 @@ export function loadConfig(env: Env = process.env): Config {
       acceptCompressed: bool(env, 'ACCEPT_COMPRESSED_BODIES', DEFAULT_BODIES.acceptCompressed),
       minBytesPerSecond: int(env, 'BODY_MIN_BYTES_PER_SECOND', DEFAULT_BODIES.minBytesPerSecond),
       rateWindowMs: positive(env, 'BODY_RATE_WINDOW_MS', DEFAULT_BODIES.rateWindowMs),
+      maxWsMessageBytes: positive(env, 'MAX_WS_MESSAGE_BYTES', DEFAULT_BODIES.maxWsMessageBytes),
     },
     allowedHosts: list(env, 'ALLOWED_HOSTS').map((h) => h.toLowerCase()),
     cors: cors(env),

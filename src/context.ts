@@ -14,11 +14,12 @@ import type { UploadObserver, UploadResultModel } from './services/result';
 import { GdcSubmissionService } from './services/gdc/submission';
 import { inUploadSlot, type UploadSlots } from './services/upload-slots';
 import { openS3Source } from './services/encode/local-files';
-import { GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
-import type { JobsContext } from './jobs/updates';
+import type { JobReader, JobsContext, JobUpdates } from './jobs/updates';
+import { ownerOf } from './jobs/owner';
+import type { ThrottleTiming } from './jobs/throttle';
 import type { JobStore } from './jobs/store';
-import type { JobsDeps } from './jobs/open';
-import { jobOwner } from './jobs/owner';
+import type { JobRunner } from './jobs/runner';
+import { GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 
 /** Everything a resolver may touch, built anew for every request. */
 export interface GatewayContext {
@@ -41,8 +42,8 @@ export interface GatewayContext {
   maxUploadBytes: number;
   /** What a passed-on query is checked against (src/apollo/limits.ts checkPassthroughQuery). */
   documentLimits: { limits: QueryLimits; introspection: boolean };
-  /** Durable jobs as this caller sees them (issue 16): subscriptions read `reader`/`updates`; the runner adds `store`. */
-  jobs: JobsContext & { store: JobStore };
+  /** This caller's view of jobs: subscriptions read `reader`/`updates`; `store` pages results, `runner` starts and cancels; `timing` overrides the 250 ms / 5 s event pacing (tests). */
+  jobs: JobsContext & { store: JobStore; runner: JobRunner; timing?: ThrottleTiming };
 }
 
 export type { Credentials };
@@ -62,8 +63,8 @@ export interface ContextDeps {
   introspection: boolean;
   /** GDC node types ranked parents first, from the typed graph's last dictionary read (null: none read). */
   gdcParentRanks?: () => Map<string, number> | null;
-  /** The process's job store and update channel (src/jobs/open.ts). */
-  jobs: JobsDeps;
+  /** The process's job store, runner and update channel (src/jobs/open.ts); `timing` overrides event pacing (tests). */
+  jobs: { reader: JobReader; updates: JobUpdates; store: JobStore; runner: JobRunner; timing?: ThrottleTiming };
 }
 
 /** Data file uploads (`uploadFile`): where ENCODE's S3 is, how parts are cut, the size limit. */
@@ -81,10 +82,13 @@ export interface RequestLocals {
   /** From callerCredentials (src/credentials.ts). */
   credentials: Credentials;
   requestId: string;
-  /** Digest of the GATEWAY_API_KEYS key the caller proved (src/http/caller-auth.ts); owner of their jobs. */
-  gatewayKeyId?: string;
+  /** The identity of the GATEWAY_API_KEYS key the caller proved (src/caller-key.ts gatewayKeyIdentity: a digest, never the key); absent without keys. */
+  gatewayKey?: string;
   /** The operation's name, for the access log (set by the operation plugin). */
   operationName?: string;
+  /** query, mutation or subscription, and the calls it sent upstream, for the access log (set by finishOperation). */
+  operationType?: string;
+  upstreamCalls?: Record<string, number>;
 }
 
 export function createContextFactory(deps: ContextDeps) {
@@ -127,7 +131,7 @@ export function createContextFactory(deps: ContextDeps) {
       logger: deps.logger,
       maxUploadBytes: deps.maxUploadBytes,
       documentLimits: { limits: deps.limits, introspection: deps.introspection },
-      jobs: { reader: deps.jobs.reader, updates: deps.jobs.updates, store: deps.jobs.store, owner: jobOwner(locals.gatewayKeyId, creds) },
+      jobs: { ...deps.jobs, owner: ownerOf(creds, locals.gatewayKey) },
     };
   };
 }

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
+import type { ContextDeps } from './context';
 import type { LiveGraph } from './graph/live';
-import type { EncodeWriteConfig, JobsConfig } from './config';
+import type { AccessLogMode, EncodeWriteConfig, JobsConfig, RateLimitConfig } from './config';
 import { type BodyConfig, type CorsConfig, DEFAULT_BODIES, DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
 import { UploadSlots } from './services/upload-slots';
 import type { TrustedDocuments } from './plugins/trusted-documents';
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   logger: Logger;
   /** DATA_DIR, JOB_RETENTION_HOURS, JOBS_ENCRYPTION_KEY; unset = jobs in a temporary folder (tests, scripts). */
   jobs?: JobsConfig;
+  /** ACCESS_LOG: which requests get an access log line (default all). */
+  accessLog?: AccessLogMode;
   port?: number;
   host?: string;
   upstreamTimeoutMs?: number;
@@ -37,6 +40,8 @@ export interface GatewayOptions {
   uploads?: GatewayUploadOptions;
   /** MAX_UPSTREAM_CALLS: reads one operation may send upstream (see datasources/upstream-calls.ts). */
   maxUpstreamCalls?: number;
+  /** RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW_SECONDS per caller; off by default. */
+  rateLimit?: RateLimitConfig;
   limits?: Partial<QueryLimits>;
   introspection?: boolean;
   /** Browser origins allowed to call the API (CORS_ORIGINS/CORS_CREDENTIALS); none by default. */
@@ -53,6 +58,8 @@ export interface GatewayOptions {
   schemaRefreshSeconds?: number;
   /** ENCODE registration defaults and limits; unset fields take their defaults. */
   encode?: Partial<EncodeWriteConfig>;
+  /** Tests: where jobs are read and their changes heard instead of the store and its bus, and the event pacing. */
+  jobUpdates?: Partial<Pick<ContextDeps['jobs'], 'reader' | 'updates' | 'timing'>>;
 }
 
 export const ENCODE_WRITE_DEFAULTS: EncodeWriteConfig = { award: null, lab: null, uploadRoot: null, writeConcurrency: 8, s3Endpoint: null, s3SourceBuckets: [], allowUsers: false };
@@ -107,16 +114,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   readiness.add(upstreamReachable(upstreams.gdc, '/v0/submission/_dictionary/program'));
   const jobs = openJobs(options.jobs);
   const gateway = await createGatewayApp({
-    jobs,
+    jobStore: jobs,
+    jobUpdates: options.jobUpdates,
     upstreams,
     info,
     logger: options.logger,
+    accessLog: options.accessLog ?? 'all',
     maxUploadBytes: options.maxUploadBytes ?? 100 * 1024 * 1024,
     schemaRefreshSeconds: options.schemaRefreshSeconds ?? 0,
     schemaReadTimeoutMs: Math.min(timeoutMs, 15_000),
     encodeWrites: { ...ENCODE_WRITE_DEFAULTS, ...options.encode },
     uploads: uploadSettings(options.uploads ?? {}),
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
+    rateLimit: options.rateLimit ?? { requests: 0, windowSeconds: 60 },
     lifecycle,
     readiness,
     apiKeys,
@@ -144,7 +154,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     bodyRateWindowMs: bodies.rateWindowMs,
     deferContinue: true,
   });
+  const subscriptions = gateway.subscriptions(server.server);
   lifecycle.ready();
+  // Jobs a restart interrupted continue (or wait for their owner's credentials) once the gateway serves.
+  await gateway.runner.resumeInterrupted();
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${server.port}`;
   let stopped: Promise<void> | null = null;
@@ -160,6 +173,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         server.closeIdle();
         const drained = await lifecycle.drained(graceMs);
         if (!drained) options.logger.warn({ graceMs, running: lifecycle.running }, 'shutdown grace period over: closing requests still running');
+        // Jobs stop after the transaction or slice under way and stay RUNNING: the next start resumes them.
+        await gateway.runner.drain();
+        // Subscriptions end with the socket close a client reconnects on (graphql-ws 1001).
+        await subscriptions.close();
         await server.close();
         await gateway.stop();
         await Promise.all([upstreams.encode.close(), upstreams.gdc.close()]);

@@ -27,6 +27,8 @@ export interface ListenOptions {
 export interface Listening {
   url: string;
   port: number;
+  /** The Node server (for its WebSocket upgrades). */
+  server: http.Server;
   /** Closes every connection at once, then the listener (tests, the sandbox). */
   close(): Promise<void>;
   /** Closes idle keep-alive connections (their clients reconnect and learn of the shutdown); busy ones go on. */
@@ -78,6 +80,7 @@ export function listen(handler: http.RequestListener, port = 0, host = '127.0.0.
       resolve({
         url: `http://${shown}:${addr.port}`,
         port: addr.port,
+        server,
         closeIdle: () => server.closeIdleConnections(),
         close: () =>
           new Promise<void>((res, rej) => {

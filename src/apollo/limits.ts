@@ -106,13 +106,13 @@ function literalDepthRule(max: number, record: boolean): ValidationRule {
   };
 }
 
-/** Subscriptions need a long-lived transport this gateway does not offer: a client error, not a 500. */
+/** Subscriptions need a long-lived transport (WebSocket or SSE): over plain HTTP a client error, not a 500. */
 function noSubscriptionsRule(context: ValidationContext): ASTVisitor {
   return {
     OperationDefinition(operation) {
       if (operation.operation !== 'subscription') return;
       context.reportError(
-        new GraphQLError('Subscriptions are not served: this gateway answers queries and mutations over HTTP POST (and queries over GET); poll a query instead', {
+        new GraphQLError('Subscriptions are served over WebSocket (graphql-transport-ws) at this path, not over plain HTTP POST or GET; or poll a query instead', {
           nodes: [operation],
           extensions: { code: 'BAD_REQUEST' },
         }),
@@ -129,9 +129,10 @@ function noSubscriptionsRule(context: ValidationContext): ASTVisitor {
  * the parser's own `maxTokens`; nesting beyond what the parser can take is refused before parsing
  * (see http/input-limits.ts).
  */
-export function limitRules(limits: QueryLimits, { record = true }: { record?: boolean } = {}): ValidationRule[] {
+export function limitRules(limits: QueryLimits, { record = true, subscriptions = false }: { record?: boolean; subscriptions?: boolean } = {}): ValidationRule[] {
   return [
-    noSubscriptionsRule,
+    // `subscriptions`: the transport is a long-lived one (src/http/ws-subscriptions.ts).
+    ...(subscriptions ? [] : [noSubscriptionsRule]),
     aliasesRule(limits.aliases, record),
     literalDepthRule(limits.inputDepth, record),
     maxDepthRule({

@@ -27,7 +27,8 @@ export function operationsPlugin(): ApolloServerPlugin<GatewayContext> {
 }
 
 /**
- * The end of one operation: the request id into every error, the operations metrics. Shared by
+ * The end of one operation: the request id into every error, the operations metrics, the
+ * operation's type and upstream calls for the access log. Shared by
  * the plugin above and the query fast path (src/apollo/query-fast-path.ts), which skips Apollo.
  */
 export function finishOperation(
@@ -43,5 +44,8 @@ export function finishOperation(
   const codes = errors.map((e) => e.extensions?.code);
   const outcome: OperationOutcome = codes.includes('LIMIT_EXCEEDED') ? 'refused' : errors.length ? 'error' : 'ok';
   const name = contextValue.request.operationName ?? requestedName;
+  // For the access line (src/http/access-log.ts), which both paths reach through here.
+  contextValue.request.operationType = type;
+  contextValue.request.upstreamCalls = contextValue.upstreamCalls.counts();
   recordOperation(name, type, outcome, (performance.now() - started) / 1000);
 }

@@ -4,14 +4,17 @@ import { GatewayError } from './gateway-client';
 import { progressFor } from './progress';
 import { UsageError } from './errors';
 import { register, type RegisterOptions } from './register/run';
+import { gdcCommand } from './gdc/command';
+import { version } from '../../package.json';
 
 /** Exit codes: 0 every record succeeded, 1 some record failed, 2 nothing was done (usage, connection). */
 const EXIT_USAGE = 2;
 
 export function program(run: (options: RegisterOptions) => Promise<number>): Command {
-  const cli = new Command('submission-gateway').description('Command-line clients of submission-gateway').exitOverride();
+  const cli = new Command('submission-gateway').description('Command-line clients of submission-gateway').version(version).exitOverride();
   cli
     .command('register')
+    .version(version)
     .description(
       "Register (POST) or patch ENCODE records from a TSV or JSON file, as encode_utils' eu_register.py does, through the gateway's GraphQL API; " +
         'local files named in submitted_file_name are measured (md5sum, file_size) and uploaded after their records are created',
@@ -32,6 +35,7 @@ export function program(run: (options: RegisterOptions) => Promise<number>): Com
       const options = toOptions(flags, (message) => command.error(message, { exitCode: EXIT_USAGE, code: 'submission-gateway.usage' }));
       process.exitCode = await run(options);
     });
+  cli.addCommand(gdcCommand(version, EXIT_USAGE));
   return cli;
 }
 

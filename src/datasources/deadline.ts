@@ -48,6 +48,19 @@ const BASE_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 2_000;
 
 /** Exponential backoff with "equal jitter": half fixed, half random, so retries of many callers spread out. */
+/**
+ * The upstream's own Retry-After (RFC 9110: delay-seconds or an HTTP date) in ms, or null when
+ * absent or unreadable. A 429/503 that names its wait is retried no sooner than that.
+ */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | null {
+  const v = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!v) return null;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  // An HTTP date names its weekday and month; Date.parse alone would read '-5' as a year.
+  const at = /[a-z]/i.test(v) ? Date.parse(v) : NaN;
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
   return Math.round(ceiling / 2 + random() * (ceiling / 2));

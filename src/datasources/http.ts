@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { recordUpstreamCall } from '../metrics';
-import { backoffMs, Deadline, failureReason, isRetryableError, type FailureReason } from './deadline';
+import { backoffMs, Deadline, failureReason, isRetryableError, retryAfterMs, type FailureReason } from './deadline';
 import { routeTemplate } from './route-template';
 import { upstreamUnavailable } from './upstream-error';
 
@@ -73,7 +73,8 @@ export interface HttpOptions {
   logger?: Logger;
 }
 
-const RETRYABLE_STATUS = new Set([502, 503, 504]);
+// 429 and 503 may carry Retry-After, which sets the wait (see retryAfterMs).
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 
@@ -136,7 +137,9 @@ export class UpstreamPool implements UpstreamHttp {
         throw upstreamUnavailable(this.name, url, reason, { attempts: attempt + 1, timeoutMs });
       }
       if (idempotent && RETRYABLE_STATUS.has(res.status) && attempt < this.retries) {
-        const wait = backoffMs(attempt);
+        // The upstream's Retry-After when it names one (never sooner); a wait past the deadline
+        // is not waited: the caller gets the 429/503 now rather than a timeout later.
+        const wait = Math.max(backoffMs(attempt), retryAfterMs(res.headers['retry-after']) ?? 0);
         if (deadline.allows(wait)) {
           await sleep(wait);
           attempt++;

@@ -79,6 +79,14 @@ export type Query = {
    * mirror GDC's submission GraphQL, so a query from the GDC docs works inside `gdc(project:) { … }`.
    */
   gdc: GdcQuery;
+  /** One of the caller's jobs; another caller's is NOT_FOUND. */
+  job: Maybe<Job>;
+  /** The caller's jobs, newest first; `after` is the endCursor of the previous page. */
+  jobs: JobConnection;
+  /** An ENCODE record or GDC entity by its uuid; null if neither system has it. */
+  node: Maybe<Node>;
+  /** Many at once, in the order asked (null where not found): at most one ENCODE request and one GDC request. */
+  nodes: Array<Maybe<Node>>;
 };
 
 
@@ -157,6 +165,28 @@ export type QueryGdcGraphqlArgs = {
 
 export type QueryGdcArgs = {
   project: Scalars['String']['input'];
+};
+
+
+export type QueryJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryJobsArgs = {
+  state?: InputMaybe<JobState>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 export type GatewayInfo = {
@@ -428,7 +458,10 @@ export type Job = {
   kind: Scalars['String']['output'];
   state: JobState;
   progress: JobProgress;
-  /** The same SubmissionResult the synchronous mutation returns; entities paged. */
+  /**
+   * The same SubmissionResult the synchronous mutation returns; entities paged in input order:
+   * `after` is the index of the last entity of the previous page. Null until the first rows are answered.
+   */
   result: Maybe<SubmissionResult>;
   error: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['String']['output'];
@@ -467,6 +500,25 @@ export type JobConnection = {
   edges: Array<JobEdge>;
   pageInfo: PageInfo;
   totalCount: Scalars['Int']['output'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** A job's state and progress as it changes: at most an event every 250 ms, at least every 5 s while it runs, the terminal state last. Another caller's job is NOT_FOUND. */
+  jobProgress: Job;
+};
+
+
+export type SubscriptionJobProgressArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/**
+ * Relay's global object identification: every ENCODE record (`Encode<Profile>`) and GDC entity
+ * (`Gdc<Node>`) is a Node, its id the upstream uuid (so client caches keep normalising by it).
+ */
+export type Node = {
+  id: Scalars['ID']['output'];
 };
 
 /** How a `document` or uploaded `file` is encoded. */
@@ -674,6 +726,14 @@ export type Mutation = {
    * answers at once with the transaction id (poll gdcTransaction).
    */
   gdcProjectState: SubmissionResult;
+  /** createEntities as a job: answers at once with the QUEUED job. */
+  startCreateEntities: Job;
+  /** patchRecords (ENCODE) as a job: answers at once with the QUEUED job. */
+  startPatchRecords: Job;
+  /** Stops a job between two transactions (GDC) or slices (ENCODE); answers when it has stopped, with what was done. */
+  cancelJob: Job;
+  /** Continues a job a restart left waiting for credentials (QUEUED, see progress.message) with the caller's. */
+  resumeJob: Job;
 };
 
 
@@ -728,6 +788,26 @@ export type MutationGdcProjectStateArgs = {
   action: GdcProjectAction;
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationStartCreateEntitiesArgs = {
+  input: CreateEntitiesInput;
+};
+
+
+export type MutationStartPatchRecordsArgs = {
+  input: PatchRecordsInput;
+};
+
+
+export type MutationCancelJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResumeJobArgs = {
+  id: Scalars['ID']['input'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -799,6 +879,12 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 ) => TResult | Promise<TResult>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  EncodeRecord: never;
+  GdcEntity: never;
+  Node: never;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
@@ -838,6 +924,8 @@ export type ResolversTypes = ResolversObject<{
   JobProgress: ResolverTypeWrapper<JobProgressModel>;
   JobEdge: ResolverTypeWrapper<Omit<JobEdge, 'node'> & { node: ResolversTypes['Job'] }>;
   JobConnection: ResolverTypeWrapper<Omit<JobConnection, 'edges'> & { edges: Array<ResolversTypes['JobEdge']> }>;
+  Subscription: ResolverTypeWrapper<{}>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   DocumentFormat: DocumentFormat;
   SubmissionResult: ResolverTypeWrapper<SubmissionResultModel>;
   TransactionChunk: ResolverTypeWrapper<TransactionChunk>;
@@ -883,6 +971,8 @@ export type ResolversParentTypes = ResolversObject<{
   JobProgress: JobProgressModel;
   JobEdge: Omit<JobEdge, 'node'> & { node: ResolversParentTypes['Job'] };
   JobConnection: Omit<JobConnection, 'edges'> & { edges: Array<ResolversParentTypes['JobEdge']> };
+  Subscription: {};
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   SubmissionResult: SubmissionResultModel;
   TransactionChunk: TransactionChunk;
   RelatedCase: RelatedCase;
@@ -918,6 +1008,10 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   gdcGraphql?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType, RequireFields<QueryGdcGraphqlArgs, 'query'>>;
   encode?: Resolver<ResolversTypes['EncodeQuery'], ParentType, ContextType>;
   gdc?: Resolver<ResolversTypes['GdcQuery'], ParentType, ContextType, RequireFields<QueryGdcArgs, 'project'>>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType, RequireFields<QueryJobArgs, 'id'>>;
+  jobs?: Resolver<ResolversTypes['JobConnection'], ParentType, ContextType, RequireFields<QueryJobsArgs, 'first'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
 }>;
 
 export type GatewayInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GatewayInfo'] = ResolversParentTypes['GatewayInfo']> = ResolversObject<{
@@ -1073,6 +1167,15 @@ export type JobConnectionResolvers<ContextType = GatewayContext, ParentType exte
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  jobProgress?: SubscriptionResolver<ResolversTypes['Job'], "jobProgress", ParentType, ContextType, RequireFields<SubscriptionJobProgressArgs, 'id'>>;
+}>;
+
+export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<null, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type SubmissionResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SubmissionResult'] = ResolversParentTypes['SubmissionResult']> = ResolversObject<{
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1146,6 +1249,10 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   deleteEntities?: Resolver<ResolversTypes['SubmissionResult'], ParentType, ContextType, RequireFields<MutationDeleteEntitiesArgs, 'input'>>;
   submitBcrXml?: Resolver<ResolversTypes['SubmissionResult'], ParentType, ContextType, RequireFields<MutationSubmitBcrXmlArgs, 'input'>>;
   gdcProjectState?: Resolver<ResolversTypes['SubmissionResult'], ParentType, ContextType, RequireFields<MutationGdcProjectStateArgs, 'project' | 'action' | 'dryRun' | 'async'>>;
+  startCreateEntities?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationStartCreateEntitiesArgs, 'input'>>;
+  startPatchRecords?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationStartPatchRecordsArgs, 'input'>>;
+  cancelJob?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationCancelJobArgs, 'id'>>;
+  resumeJob?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationResumeJobArgs, 'id'>>;
 }>;
 
 export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
@@ -1170,6 +1277,8 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   JobProgress?: JobProgressResolvers<ContextType>;
   JobEdge?: JobEdgeResolvers<ContextType>;
   JobConnection?: JobConnectionResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   SubmissionResult?: SubmissionResultResolvers<ContextType>;
   TransactionChunk?: TransactionChunkResolvers<ContextType>;
   RelatedCase?: RelatedCaseResolvers<ContextType>;

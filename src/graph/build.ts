@@ -23,6 +23,7 @@ import { Dictionary } from '../rules/gdc/dictionary/model';
 import { parentFirstRanks } from '../rules/gdc/dictionary/order';
 import type { JsonObject } from '../rules/gdc/dictionary/resolve';
 import type { Json } from './shapes';
+import { relayResolvers } from './relay';
 import type { GraphSources } from './sources';
 import { fingerprint, profilesFingerprint, type SchemaVersionModel, versionId } from './version';
 
@@ -72,11 +73,12 @@ export function buildGraph(sources: GraphSources, base: StaticSchema, now = new 
     generatedAt: now.toISOString(),
     problems: sources.problems,
   };
+  const relay = relayResolvers(encode.model, gdc.model, encode.resolvers.EncodeRecord?.__resolveType, gdc.resolvers.GdcEntity?.__resolveType);
   // The served schema is a Federation 2 subgraph (src/federation/): entities carry their keys.
   const entities = entityTypes(encode.model, gdc.model);
   const schema = makeExecutableSchema({
     typeDefs: federate([...base.typeDefs.map((t) => parse(t, { noLocation: true })), compactDocument([...encode.blocks, ...gdc.blocks])], entities),
-    resolvers: [base.resolvers, encode.resolvers, gdc.resolvers, federationResolvers(entities, gdc.model), { GatewayInfo: { schemaVersion: () => version } }] as IResolvers[],
+    resolvers: [base.resolvers, encode.resolvers, gdc.resolvers, relay, federationResolvers(entities, gdc.model), { GatewayInfo: { schemaVersion: () => version } }] as IResolvers[],
     // The schema is built for this version only: no copy to attach the resolvers to.
     updateResolversInPlace: true,
   });

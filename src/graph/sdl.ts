@@ -76,3 +76,11 @@ export function collectInputObjects(fields: ObjectField[], into: Set<string>): S
   }
   return into;
 }
+
+/** Relay's connection and edge types of one record type. */
+export function connectionTypes(gqlName: string, what: string): string {
+  return (
+    block('type', `${gqlName}Connection`, fieldLine('edges', `[${gqlName}Edge!]!`) + fieldLine('pageInfo', 'PageInfo!') + fieldLine('totalCount', 'Int!', what), `A page of ${gqlName} (Relay's cursor connection).`) +
+    block('type', `${gqlName}Edge`, fieldLine('cursor', 'String!', 'Opaque; valid for the same field and filters.') + fieldLine('node', `${gqlName}!`))
+  );
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { AccessLogMode } from '../config';
 import { recordHttpResponse } from '../metrics';
 
 /** A caller's X-Request-Id is kept when it looks like an id; anything else gets a fresh uuid. */
@@ -13,17 +14,23 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
-type Locals = { locals?: { operationName?: string } };
+type Locals = { locals?: { operationName?: string; operationType?: string; upstreamCalls?: Record<string, number> } };
 
 /**
  * One access log line per request: request id (also the X-Request-Id response header and
- * `extensions.requestId` of errors), method, path, GraphQL operation name, status and ms. Headers
- * are not logged at all, so no credential can reach the log.
+ * `extensions.requestId` of errors), method, path, GraphQL operation name and type, calls sent to
+ * each upstream (`{ ENCODE: n, GDC: m }`), status, ms and bytes
+ * sent. Headers are not logged at all, so no credential can reach the log. ACCESS_LOG picks which
+ * requests get a line (`all`, `errors`: status 400 and up or aborted, `off`); the request id and
+ * the response metrics are kept whatever the mode.
+ *
+ * The one seam both execution paths take: it is the first step of the front door (query fast path)
+ * and of the express app (Apollo), run once per request whichever reaches it first.
  *
  * Written out rather than through pino-http, which builds a child logger and serialisers for every
  * request: measured in `npm run bench`, that was a sixth of the gateway's own latency per lookup.
  */
-export function accessLog(logger: Logger) {
+export function accessLog(logger: Logger, mode: AccessLogMode = 'all') {
   return (req: IncomingMessage & { id?: string }, res: ServerResponse & Locals, next: () => void): void => {
     const started = Date.now();
     const id = requestId(req, res);
@@ -31,18 +38,26 @@ export function accessLog(logger: Logger) {
     // The path as the client sent it, before express rewrites `req.url` under a mount point.
     const path = (req.url ?? '').split('?')[0].slice(0, 200);
     const method = req.method ?? '';
+    // Keep-alive sockets carry many requests: what this one sent is the growth while it ran (headers included).
+    const sentBefore = req.socket?.bytesWritten ?? 0;
     let logged = false;
     const done = (aborted: boolean) => {
       if (logged) return;
       logged = true;
       const status = res.statusCode;
       recordHttpResponse(status);
+      if (mode === 'off' || (mode === 'errors' && status < 400 && !aborted)) return;
       const operation = res.locals?.operationName;
+      const operationType = res.locals?.operationType;
+      const upstreamCalls = res.locals?.upstreamCalls;
       const entry = {
         req: { id, method, path, remoteAddress: req.socket?.remoteAddress },
         res: { status },
         ...(operation ? { operation } : {}),
+        ...(operationType ? { operationType } : {}),
+        ...(upstreamCalls ? { upstreamCalls } : {}),
         ms: Date.now() - started,
+        bytes: (req.socket?.bytesWritten ?? sentBefore) - sentBefore,
       };
       if (status >= 500) logger.error(entry, `${method} ${path} ${status}`);
       // The caller went away before the answer (a timeout, a cancelled request): worth seeing, not a fault here.

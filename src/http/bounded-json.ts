@@ -75,6 +75,9 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 type Frame = { list: unknown[]; object?: undefined; key?: undefined; keys?: undefined } | { object: Record<string, unknown>; key: string; keys: number; list?: undefined };
 
+/** readString's answer for a string value too long to read without yielding. */
+const LONG = Symbol('long string');
+
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Values this parser made: their shape is known to be within the limits they were parsed under. */
@@ -151,7 +154,8 @@ class BoundedJsonParser {
           continue;
         }
       } else if (c === QUOTE) {
-        value = this.readString();
+        const short = this.readString(true);
+        value = short === LONG ? await this.readLongString() : short;
       } else {
         value = this.readLiteral();
       }
@@ -210,7 +214,63 @@ class BoundedJsonParser {
     return key;
   }
 
-  private readString(): string {
+  /**
+   * A string value longer than SLICE_CHARS, read in slices with a turn of the event loop between
+   * them: a 7 MB string of escapes is ~100 ms of JSON.parse in one piece. Slices are cut only
+   * between whole characters or escapes, so each decodes alone.
+   */
+  private async readLongString(): Promise<string> {
+    const { text, limits } = this;
+    const start = this.pos;
+    const rawMax = start + 1 + limits.maxStringLength * 6;
+    const cuts = [start + 1];
+    let escaped = false;
+    let i = start + 1;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) break;
+      if (c === BACKSLASH) {
+        escaped = true;
+        // \uXXXX is six characters: never cut inside it.
+        i += text.charCodeAt(i + 1) === 0x75 ? 5 : 1;
+      } else if (c < 0x20 || Number.isNaN(c)) {
+        this.pos = i;
+        this.syntax(Number.isNaN(c) ? 'Unterminated string' : 'Bad control character in string');
+      }
+      if (++i > rawMax) this.tooLong();
+      if (i - cuts[cuts.length - 1] >= SLICE_CHARS) {
+        cuts.push(i);
+        await yieldToLoop();
+      }
+    }
+    this.pos = i + 1;
+    if (cuts[cuts.length - 1] !== i) cuts.push(i);
+    if (!escaped) {
+      if (i - start - 1 > limits.maxStringLength) this.tooLong();
+      return text.slice(start + 1, i);
+    }
+    const pieces: string[] = [];
+    let length = 0;
+    for (let k = 1; k < cuts.length; k++) {
+      let piece: string;
+      try {
+        piece = JSON.parse(`"${text.slice(cuts[k - 1], cuts[k])}"`) as string;
+      } catch {
+        this.pos = start;
+        return this.syntax('Bad escape in string');
+      }
+      length += piece.length;
+      if (length > limits.maxStringLength) this.tooLong();
+      pieces.push(piece);
+      await yieldToLoop();
+    }
+    return pieces.join('');
+  }
+
+  private readString(): string;
+  private readString(orLong: true): string | typeof LONG;
+  /** A string (the quote at pos); with `orLong`, LONG instead once it runs past SLICE_CHARS (pos unchanged). */
+  private readString(orLong = false): string | typeof LONG {
     const { text, limits } = this;
     const start = this.pos;
     // An escape is at most 6 characters for one: past that many, the string is too long whatever it holds.
@@ -220,6 +280,7 @@ class BoundedJsonParser {
     for (;;) {
       const c = text.charCodeAt(i);
       if (c === QUOTE) break;
+      if (orLong && i - start > SLICE_CHARS) return LONG;
       if (c === BACKSLASH) {
         escaped = true;
         i++;

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gatewayKeyIdentity } from '../caller-key';
 import { recordLimitRefusal } from '../metrics';
 import { sendError } from './error-body';
 
@@ -24,7 +25,7 @@ export function keyMatcher(keys: string[]): (presented: string) => boolean {
 /**
  * With GATEWAY_API_KEYS set, every request needs `Authorization: Bearer <key>` (401 otherwise).
  * Sets `res.locals.authenticated` for the credential policy (src/credentials.ts), and
- * `res.locals.gatewayKeyId` (a digest, never the key) as the owner of the caller's jobs (src/jobs/owner.ts).
+ * `res.locals.gatewayKey` (gatewayKeyIdentity: a digest, never the key), who the caller is (src/caller-key.ts).
  */
 export function callerAuth(keys: string[]) {
   const matches = keyMatcher(keys);
@@ -35,11 +36,16 @@ export function callerAuth(keys: string[]) {
     if (!bearer || !matches(bearer)) {
       recordLimitRefusal('GATEWAY_API_KEYS');
       res.setHeader('www-authenticate', 'Bearer realm="submission-gateway"');
-      const why = bearer ? 'The bearer key is not one of GATEWAY_API_KEYS' : 'Send Authorization: Bearer <key> with a key from GATEWAY_API_KEYS';
-      return sendError(res, 401, why, 'UNAUTHENTICATED');
+      return sendError(res, 401, keyRefusal(bearer), 'UNAUTHENTICATED');
     }
     res.locals.authenticated = true;
-    res.locals.gatewayKeyId = 'key:' + digest(bearer).toString('hex');
+    // Which key, as a digest (never the key itself): rate limits count by it and jobs belong to it (src/caller-key.ts).
+    res.locals.gatewayKey = gatewayKeyIdentity(bearer);
     next();
   };
+}
+
+/** What a caller without a valid gateway key is told (HTTP and WebSocket upgrades alike). */
+export function keyRefusal(bearer: string | undefined | null): string {
+  return bearer ? 'The bearer key is not one of GATEWAY_API_KEYS' : 'Send Authorization: Bearer <key> with a key from GATEWAY_API_KEYS';
 }

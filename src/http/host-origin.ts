@@ -57,18 +57,29 @@ export function originAllowed(req: IncomingMessage, cors: CorsConfig): boolean {
  * ALLOWED_HOSTS) are served. And whatever the mode, a browser request from another site (its
  * `Origin`) is refused unless CORS_ORIGINS names it, except GET of the GraphiQL page.
  */
+/**
+ * Why a request (or a WebSocket upgrade) may not be served from its Host or Origin; null when it may.
+ * The one rule for both: the middleware below and src/http/ws-admit.ts.
+ */
+export function hostOriginRefusal(
+  req: IncomingMessage,
+  options: Pick<HostOriginOptions, 'checkHost' | 'allowedHosts' | 'cors'>,
+  openToAnyOrigin: (req: IncomingMessage) => boolean = () => false,
+): { limit: 'ALLOWED_HOSTS' | 'CORS_ORIGINS'; reason: string } | null {
+  if (options.checkHost && !hostAllowed(req.headers.host, options.allowedHosts)) {
+    return { limit: 'ALLOWED_HOSTS', reason: `Host '${req.headers.host}' is not served here: this gateway answers loopback names only (add it to ALLOWED_HOSTS to allow it)` };
+  }
+  if (!originAllowed(req, options.cors) && !openToAnyOrigin(req)) {
+    return { limit: 'CORS_ORIGINS', reason: `Origin '${req.headers.origin}' may not call this gateway (add it to CORS_ORIGINS to allow it)` };
+  }
+  return null;
+}
+
 export function hostOrigin(options: HostOriginOptions): NodeMiddleware {
   return (req, res, next) => {
-    if (options.checkHost && !hostAllowed(req.headers.host, options.allowedHosts)) {
-      recordLimitRefusal('ALLOWED_HOSTS');
-      return sendError(res, 403, `Host '${req.headers.host}' is not served here: this gateway answers loopback names only (add it to ALLOWED_HOSTS to allow it)`, 'FORBIDDEN', {
-        limit: 'ALLOWED_HOSTS',
-      });
-    }
-    if (!originAllowed(req, options.cors) && !options.openToAnyOrigin(req)) {
-      recordLimitRefusal('CORS_ORIGINS');
-      return sendError(res, 403, `Origin '${req.headers.origin}' may not call this gateway (add it to CORS_ORIGINS to allow it)`, 'FORBIDDEN', { limit: 'CORS_ORIGINS' });
-    }
-    next();
+    const refusal = hostOriginRefusal(req, options, options.openToAnyOrigin);
+    if (!refusal) return next();
+    recordLimitRefusal(refusal.limit);
+    return sendError(res, 403, refusal.reason, 'FORBIDDEN', { limit: refusal.limit });
   };
 }

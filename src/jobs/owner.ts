@@ -1,12 +1,11 @@
+import { callerIdentity, credentialParts } from '../caller-key';
 import type { Credentials } from '../credentials';
-import { credentialFingerprint } from './secrets';
 
 /**
- * Who owns the jobs a caller starts: the gateway key they proved (its digest, set by
- * src/http/caller-auth.ts), else a fingerprint of the upstream credentials they act with, so the
- * same wrangler finds their jobs again after a restart and no one else does.
+ * Who owns the jobs a caller starts (JobModel.owner): the same identity rate limits count by
+ * (src/caller-key.ts callerIdentity) over the credentials the request acts with. A caller lent the
+ * operator's credentials (loopback without keys) shares them, and so its jobs, with every such caller.
  */
-export function jobOwner(gatewayKeyId: string | null | undefined, creds: Credentials): string {
-  if (gatewayKeyId) return gatewayKeyId;
-  return credentialFingerprint([creds.gdcToken, creds.encode?.key ?? null, creds.encode?.secret ?? null]);
+export function ownerOf(credentials: Credentials, gatewayKey?: string | null): string {
+  return callerIdentity(gatewayKey, credentialParts(credentials)) ?? 'credentials:none';
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
  * A job's upstream credentials at rest: AES-256-GCM under JOBS_ENCRYPTION_KEY, bound to the job id
@@ -24,9 +24,4 @@ export function open<T>(key: Buffer, jobId: string, sealed: Buffer): T | null {
   } catch {
     return null;
   }
-}
-
-/** The owner of a job started without a gateway key: a fingerprint, never the credentials themselves. */
-export function credentialFingerprint(parts: (string | null | undefined)[]): string {
-  return 'cred:' + createHash('sha256').update(parts.map((p) => p ?? '').join('\0')).digest('hex');
 }

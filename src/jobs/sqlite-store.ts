@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   started_at TEXT,
   finished_at TEXT,
   owner TEXT NOT NULL,
-  credentials BLOB
+  credentials BLOB,
+  summary TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_owner ON jobs (owner, seq);
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
@@ -116,14 +117,23 @@ export class SqliteJobStore implements JobStore {
     return apply();
   }
 
-  async appendOutcomes(id: string, outcomes: JobOutcome[], progress: Partial<JobProgressModel>): Promise<void> {
+  async appendOutcomes(id: string, outcomes: JobOutcome[], progress: Partial<JobProgressModel>, summary?: string): Promise<void> {
     const insert = this.db.prepare('INSERT OR REPLACE INTO outcomes (job_id, row, ok, data) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
       for (const o of outcomes) insert.run(id, o.row, o.ok ? 1 : 0, o.data);
       const row = this.db.prepare('SELECT progress FROM jobs WHERE id = ?').get(id) as { progress: string } | undefined;
       if (!row) throw new Error(`job ${id} is not in the store`);
-      this.db.prepare('UPDATE jobs SET progress = ? WHERE id = ?').run(JSON.stringify({ ...JSON.parse(row.progress), ...progress }), id);
+      this.db.prepare('UPDATE jobs SET progress = ?, summary = COALESCE(?, summary) WHERE id = ?').run(JSON.stringify({ ...JSON.parse(row.progress), ...progress }), summary ?? null, id);
     })();
+  }
+
+  async summary(id: string): Promise<string | null> {
+    const r = this.db.prepare('SELECT summary FROM jobs WHERE id = ?').get(id) as { summary: string | null } | undefined;
+    return r?.summary ?? null;
+  }
+
+  documentPath(id: string): string {
+    return path.join(this.inputs, `${id}.document`);
   }
 
   async outcomes(id: string, afterRow: number, first: number): Promise<JobOutcome[]> {
@@ -163,6 +173,7 @@ export class SqliteJobStore implements JobStore {
   async release(id: string): Promise<void> {
     this.db.prepare('UPDATE jobs SET credentials = NULL WHERE id = ?').run(id);
     await fs.promises.rm(this.inputPath(id), { force: true });
+    await fs.promises.rm(this.documentPath(id), { force: true });
   }
 
   async sweep(before: Date): Promise<number> {
@@ -174,6 +185,7 @@ export class SqliteJobStore implements JobStore {
     for (const id of ids) {
       drop(id);
       await fs.promises.rm(this.inputPath(id), { force: true });
+      await fs.promises.rm(this.documentPath(id), { force: true });
     }
     return ids.length;
   }

@@ -40,8 +40,15 @@ export interface JobStore {
   /** How many jobs the owner has (in `state`, when given): JobConnection.totalCount. */
   count(owner: string, state: JobState | null): Promise<number>;
   update(id: string, patch: JobPatch): Promise<JobModel>;
-  /** Records outcomes and the progress they make, in one transaction (a crash keeps both or neither). */
-  appendOutcomes(id: string, outcomes: JobOutcome[], progress: Partial<JobProgressModel>): Promise<void>;
+  /**
+   * Records outcomes, the progress they make and the result summary so far (JSON), in one
+   * transaction (a crash keeps all or none): a resumed job continues from `progress.done`.
+   */
+  appendOutcomes(id: string, outcomes: JobOutcome[], progress: Partial<JobProgressModel>, summary?: string): Promise<void>;
+  /** The result summary last recorded (JSON), null before the first outcomes. */
+  summary(id: string): Promise<string | null>;
+  /** Where the job's spooled document is kept (written by the runner, removed by release and sweep). */
+  documentPath(id: string): string;
   /** Outcomes with row > afterRow, in row order. */
   outcomes(id: string, afterRow: number, first: number): Promise<JobOutcome[]>;
   /** The highest row recorded (-1 when none): where a resumed job continues. */

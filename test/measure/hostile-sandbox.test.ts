@@ -22,9 +22,9 @@ async function measure(name: string): Promise<HostileReport> {
   }
 }
 
-function expectGatewayUnharmed(report: HostileReport): void {
-  // Enough probes to make a p99 mean something: the attack lasts seconds.
-  expect(report.probe.count).toBeGreaterThan(50);
+function expectGatewayUnharmed(report: HostileReport, minProbes = 50): void {
+  // Enough probes to make a p99 mean something while the attack lasts seconds.
+  expect(report.probe.count).toBeGreaterThan(minProbes);
   expect(report.probe.p99Ms).toBeLessThan(100);
   expect(report.rssGrowthMb).toBeLessThan(256);
   expect(report.alive).toBe(true);
@@ -39,14 +39,11 @@ describe('hostile: the embedded sandbox works off the gateway event loop', () =>
     expectGatewayUnharmed(report);
   });
 
-  it('a 1.3 MB GDC TSV with 100,000 columns: refused by the sandbox or cut at the deadline, the gateway keeps answering', async () => {
+  it('a 1.3 MB GDC TSV with 100,000 columns: refused by MAX_COLUMNS before any row is built, the gateway keeps answering', async () => {
     const report = await measure('100k columns');
     expect(report.outcome.status).toBe(200);
-    // Which of the two depends on the emulator's error collection (see WIDE_DEADLINE_MS).
-    const refused = (report.outcome.detail as { success?: boolean; errorCount?: number } | undefined)?.success === false;
-    const cut = report.outcome.code === 'UPSTREAM_UNAVAILABLE' && report.msToRefusal >= WIDE_DEADLINE_MS;
-    expect({ refused, cut }).toEqual(refused ? { refused: true, cut: false } : { refused: false, cut: true });
-    if (refused) expect(report.outcome.detail).toMatchObject({ success: false, dryRun: true, createdCount: 0, errorCount: 1 });
-    expectGatewayUnharmed(report);
+    expect(report.outcome.detail).toMatch(/has more than 2000 columns \(MAX_COLUMNS=2000\)/);
+    // Refused within a second: fewer probes than the long cases, the same bound on them.
+    expectGatewayUnharmed(report, 0);
   });
 });

@@ -15,13 +15,13 @@ const README_REPORT = '/tmp/register-report.tsv';
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 
 /** The README's `npm exec -- submission-gateway register …` commands, as written (continuation lines joined), but for blocks marked skip. */
-function readmeCommands(): string[][] {
+function readmeCommands(which = 'register'): string[][] {
   const readme = fs
     .readFileSync(path.join(ROOT, 'README.md'), 'utf8')
     // Blocks the README marks `<!-- example: skip (why) -->` need what a test machine has not (S3 buckets, credentials).
     .replace(/<!-- example: skip[^>]*-->\s*```[^\n]*\n[\s\S]*?```/g, '')
     .replace(/\\\n\s*/g, ' ');
-  return [...readme.matchAll(/^npm exec -- submission-gateway (register .*)$/gm)].map((m) => m[1].trim().split(/\s+/));
+  return [...readme.matchAll(new RegExp(`^npm exec -- submission-gateway (${which} .*)$`, 'gm'))].map((m) => m[1].trim().split(/\s+/));
 }
 
 /** A README command in the repository root, on this test's gateway, its report in this test's directory. */
@@ -75,4 +75,14 @@ describe("the README's CLI examples (TSV) against a gateway on the sandbox", () 
     const rerun = fs.readFileSync(report, 'utf8').trimEnd().split('\n').map((l) => l.split('\t'));
     expect(rerun.slice(1)).toEqual([['2', 'sandbox-lab:example-reads-r1', rows[1][2], 'exists', '', `uploaded 6.2 KiB, md5 ${md5(reads)}`]]);
   }, 180_000);
+
+  it('submits the GDC example as written: a dry run committed, the cases in the sandbox after', async () => {
+    const commands = readmeCommands('gdc submit');
+    expect(commands).toHaveLength(1);
+    const out = await run(commands[0], stack.gateway.graphqlUrl, path.join(dir, 'unused'));
+    expect([out.code, out.stderr]).toEqual([0, '']);
+    const ids = [...out.stdout.matchAll(/^cases\.tsv:\d+\tcase\t(EXAMPLE-CASE-\d)\t([0-9a-f-]{36})\tcreate \(committed\)$/gm)].map((m) => m[2]);
+    const { data } = await stack.gql<{ gdcEntities: ({ properties: { submitter_id: string } } | null)[] }>(`query($ids: [ID!]!) { gdcEntities(project: "GDC-INTERNAL", ids: $ids) }`, { ids });
+    expect(data.gdcEntities.map((e) => e?.properties.submitter_id)).toEqual(['EXAMPLE-CASE-1', 'EXAMPLE-CASE-2']);
+  }, 120_000);
 });

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { Kind, parse, print, type DocumentNode } from 'graphql';
 
 /**
- * The runnable examples of a Markdown file: every ```graphql block (one example per operation)
+ * The runnable examples of a Markdown file: every ```graphql block (one example per operation, in
+ * the block's order, each carrying the whole block as its document, as GraphiQL and curl send it)
  * and every ```sh block that calls `curl` (the whole block, as one script: it may set variables,
  * write files, span lines). An HTML comment right before a block may say
  * `<!-- example: skip (why) -->` (not runnable here) or name the sandbox it needs with
@@ -12,9 +13,11 @@ export interface Example {
   kind: 'graphql' | 'sh';
   /** 1-based line of the block's opening fence. */
   line: number;
-  /** The GraphQL document (one operation plus every fragment) or the shell block as written. */
+  /** The GraphQL block or the shell block, as written. */
   text: string;
   operationName?: string;
+  /** The operation's variables (`$name`; required: non-null without a default), which the reader takes from an earlier answer of the block. */
+  variables?: { name: string; required: boolean }[];
   /** Environment the gateway needs for it (from the marker); {} for the default sandbox. */
   env: Record<string, string>;
 }
@@ -52,14 +55,22 @@ function markerBefore(lines: string[], fence: number): string | null {
 
 function graphqlExamples(source: string, line: number, env: Record<string, string>): Example[] {
   const doc: DocumentNode = parse(source);
-  const fragments = doc.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
-  return doc.definitions
-    .filter((d) => d.kind === Kind.OPERATION_DEFINITION)
-    .map((op) => ({
-      kind: 'graphql' as const,
-      line,
-      text: print({ kind: Kind.DOCUMENT, definitions: [op, ...fragments] }),
-      operationName: op.kind === Kind.OPERATION_DEFINITION ? op.name?.value : undefined,
-      env,
-    }));
+  const operations = doc.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  return operations.map((op) => ({
+    kind: 'graphql' as const,
+    line,
+    text: source,
+    operationName: op.name?.value,
+    variables: (op.variableDefinitions ?? []).map((v) => ({ name: v.variable.name.value, required: v.type.kind === Kind.NON_NULL_TYPE && !v.defaultValue })),
+    env,
+  }));
+}
+
+/** The example's operation alone (with the block's fragments), for a client that sends no operationName. */
+export function operationOnly(example: Example): string {
+  const doc = parse(example.text);
+  const keep = doc.definitions.filter(
+    (d) => d.kind === Kind.FRAGMENT_DEFINITION || (d.kind === Kind.OPERATION_DEFINITION && d.name?.value === example.operationName),
+  );
+  return print({ kind: Kind.DOCUMENT, definitions: keep });
 }

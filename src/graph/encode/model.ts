@@ -130,6 +130,8 @@ export function encodeTakenNames(model: EncodeGraphModel): Set<string> {
   for (const t of model.types.values()) {
     taken.add(t.gqlName);
     taken.add(`${t.gqlName}Input`);
+    taken.add(`${t.gqlName}Connection`);
+    taken.add(`${t.gqlName}Edge`);
   }
   for (const u of model.unions.keys()) taken.add(u);
   return taken;

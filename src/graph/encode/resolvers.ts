@@ -10,6 +10,7 @@ import { classifyIdentifier } from '../../datasources/encode/identifiers';
 import type { EncodeRecord } from '../../datasources/encode/models';
 import { badInput } from '../../services/documents';
 import { unknownName } from '../../services/not-found';
+import { connection, type ConnectionModel, cursorScope, decodeCursor } from '../cursors';
 import { createEntities, toUpstream } from '../inputs';
 import type { NamedRef, ObjectField, Shape } from '../shapes';
 import type { EncodeGraphModel, EncodeTypeModel } from './model';
@@ -120,6 +121,7 @@ function queryResolvers(model: EncodeGraphModel): ResolverMap {
     };
     out[type.listField] = (_p: unknown, args: { filters?: FilterArg[]; limit: number; from: number }, ctx: GatewayContext) =>
       searchRecords(ctx, type.name, args);
+    out[`${type.listField}Connection`] = (_p: unknown, args: ConnectionArgs, ctx: GatewayContext) => recordConnection(ctx, type, args);
   }
   out.search = (_p: unknown, args: { type: string; filters?: FilterArg[]; limit: number; from: number }, ctx: GatewayContext) => {
     const type = model.types.get(args.type) ?? [...model.types.values()].find((t) => t.itemType === args.type);
@@ -138,6 +140,47 @@ async function searchRecords(ctx: GatewayContext, type: string, args: { filters?
   // Records met again further down the query (or linked) are then free.
   for (const record of page.records) ctx.loaders.encode.prime(record);
   return page.records;
+}
+
+interface ConnectionArgs {
+  filters?: FilterArg[] | null;
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+function checkCount(n: number, argument: string): number {
+  if (!Number.isInteger(n) || n < 0 || n > MAX_LIMIT) throw badInput(`${argument} must be between 0 and ${MAX_LIMIT}`, argument);
+  return n;
+}
+
+/**
+ * One page of a search as a Relay connection: one portal search (`limit`/`from` from the
+ * cursors), two only for `last` without `before`, which needs the total first.
+ */
+async function recordConnection(ctx: GatewayContext, type: EncodeTypeModel, args: ConnectionArgs): Promise<ConnectionModel<EncodeRecord>> {
+  const filters = filterPairs(args.filters);
+  const scope = cursorScope('encode', type.name, filters);
+  if (args.after != null && args.before != null) throw badInput('give after or before, not both', 'before');
+  const search = (limit: number, from: number) => ctx.encode.search({ type: type.name, filters, limit, from, frame: 'object' });
+  let from: number;
+  let limit: number;
+  if (args.last != null) {
+    const last = checkCount(args.last, 'last');
+    let end = args.before != null ? decodeCursor(args.before, scope, 'before') : null;
+    if (end === null) end = (await search(1, 0)).total;
+    from = Math.max(0, end - last);
+    limit = end - from;
+  } else {
+    limit = checkCount(args.first ?? 25, 'first');
+    from = args.after != null ? decodeCursor(args.after, scope, 'after') + 1 : 0;
+  }
+  // A page of none still asks for one record: the portal's total is the answer's totalCount.
+  const page = await search(Math.max(limit, 1), from);
+  const records = page.records.slice(0, limit);
+  for (const record of records) ctx.loaders.encode.prime(record);
+  return connection(scope, records, from, from + records.length < page.total, page.total);
 }
 
 function mutationResolvers(model: EncodeGraphModel): ResolverMap {

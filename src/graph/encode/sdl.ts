@@ -1,6 +1,6 @@
 /** The ENCODE model as SDL: record types and interfaces, unions, nested types, EncodeQuery fields, typed create mutations. */
 import { plural } from '../names';
-import { block, collectInputObjects, fieldLine, inputFields, namedTypes, outputFields, typeRef } from '../sdl';
+import { block, collectInputObjects, connectionTypes, fieldLine, inputFields, namedTypes, outputFields, typeRef } from '../sdl';
 import type { NamedRef, ObjectField } from '../shapes';
 import { type EncodeGraphModel, type EncodeTypeModel, encodeTakenNames, encodeTypeName } from './model';
 
@@ -13,6 +13,8 @@ const RECORD_INTERFACE_FIELDS =
   fieldLine('raw', 'JSON!', 'The record as the portal returns it in the object frame.');
 
 const LIST_ARGS = '(filters: [EncodeFilter!], limit: Int = 25, from: Int = 0)';
+const CONNECTION_ARGS = '(filters: [EncodeFilter!], first: Int = 25, after: String, last: Int, before: String)';
+
 
 export function createMutationName(type: EncodeTypeModel): string {
   return `create${plural(type.gqlName)}`;
@@ -44,7 +46,7 @@ export function encodeSdl(model: EncodeGraphModel): { blocks: string[]; declared
   const parts: string[] = [];
   const types = [...model.types.values()];
   const inputsNeeded = new Set<string>();
-  const implementsOf = (t: EncodeTypeModel) => ['EncodeRecord', ...t.bases.map(encodeTypeName)].join(' & ');
+  const implementsOf = (t: EncodeTypeModel) => ['EncodeRecord', 'Node', ...t.bases.map(encodeTypeName)].join(' & ');
 
   for (const t of types) {
     if (t.abstract) {
@@ -54,6 +56,7 @@ export function encodeSdl(model: EncodeGraphModel): { blocks: string[]; declared
       parts.push(block('type', t.gqlName, RECORD_INTERFACE_FIELDS + outputFields(t.fields), t.description, ` implements ${implementsOf(t)}`));
     }
   }
+  for (const t of types) parts.push(connectionTypes(t.gqlName, "The portal's total for these filters."));
   for (const [union, members] of model.unions) parts.push(`union ${union} = ${members.map(encodeTypeName).join(' | ')}\n`);
 
   const mutations: string[] = [];
@@ -76,7 +79,13 @@ export function encodeSdl(model: EncodeGraphModel): { blocks: string[]; declared
     .map(
       (t) =>
         fieldLine(t.itemType, t.gqlName, `One ${t.name} by uuid, accession, alias, @id or the collection's own key (a lab's name); null if there is none.`, '(id: ID!)') +
-        fieldLine(t.listField, `[${t.gqlName}!]!`, `${t.name} records: a portal search of type=${t.name}. Several values of one filter field are OR-ed, different fields AND-ed.`, LIST_ARGS),
+        fieldLine(t.listField, `[${t.gqlName}!]!`, `${t.name} records: a portal search of type=${t.name}. Several values of one filter field are OR-ed, different fields AND-ed.`, LIST_ARGS) +
+        fieldLine(
+          `${t.listField}Connection`,
+          `${t.gqlName}Connection!`,
+          `${t.name} records as a Relay connection: forwards with first/after, backwards with last/before; one portal search per page.`,
+          CONNECTION_ARGS,
+        ),
     )
     .join('');
   if (query) parts.push(`extend type EncodeQuery {\n${query}}\n`);

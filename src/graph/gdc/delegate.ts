@@ -14,6 +14,7 @@ import {
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
+  getArgumentValues,
   getNamedType,
   isAbstractType,
   isCompositeType,
@@ -26,9 +27,30 @@ import {
   type ValueNode,
 } from 'graphql';
 import { badInput } from '../../services/documents';
+import { cursorScope, decodeCursor, MAX_PAGE } from '../cursors';
 import { type GdcGraphModel, UPSTREAM_NODE_FIELDS } from './model';
 
 const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
+const CONNECTION = /^(.+)Connection$/;
+
+export interface GdcPage {
+  scope: string;
+  first: number;
+  from: number;
+}
+
+/** The page a `<node>Connection` asks for, from its arguments (cursor checked against the project, type and filters). */
+export function gdcPage(project: string, label: string, args: Record<string, unknown>): GdcPage {
+  const { first, after, ...filters } = args;
+  const scope = cursorScope('gdc', project, label, filters);
+  const n = first === undefined || first === null ? 25 : Number(first);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE) throw badInput(`first must be between 0 and ${MAX_PAGE}`, 'first');
+  const from = typeof after === 'string' ? decodeCursor(after, scope, 'after') + 1 : 0;
+  return { scope, first: n, from };
+}
+
+/** Our abstract types whose selections upstream answers as its `Node`. */
+const GDC_ABSTRACT = new Set(['GdcEntity', 'Node', 'GdcQuery']);
 
 /** Any JSON value as a GraphQL literal (variables are inlined: upstream knows none of our input type names). */
 export function literal(value: unknown): ValueNode {
@@ -67,10 +89,77 @@ class Translator {
       const selectionSet = sel.kind === Kind.INLINE_FRAGMENT ? sel.selectionSet : this.info.fragments[sel.name.value]?.selectionSet;
       if (!selectionSet) continue;
       const condition = conditionName ? (this.info.schema.getType(conditionName) as GraphQLCompositeType) : parent;
+      // Under Query.node(s) a fragment may be on an ENCODE type: not upstream's business.
+      if (!this.isGdc(condition)) continue;
       const inner = this.selections(selectionSet.selections, condition, root);
       if (inner.length) out.push({ kind: Kind.INLINE_FRAGMENT, typeCondition: this.condition(condition, parent), selectionSet: { kind: Kind.SELECTION_SET, selections: inner } });
     }
     return out;
+  }
+
+  /**
+   * `<node>Connection(filters, first, after)` as upstream's own list and count: `<key>__items`
+   * (`first + 1` from the cursor's offset, the extra one telling whether a next page exists) with
+   * the selection of `edges { node }`, and `<key>__count` when totalCount is asked. A cursor that
+   * does not check out is refused here, before any upstream call.
+   */
+  private connection(node: FieldNode, def: GraphQLField<unknown, unknown>, label: string): SelectionNode[] {
+    const page = gdcPage(this.project, label, getArgumentValues(def, node, this.info.variableValues));
+    const key = (node.alias ?? node.name).value;
+    const filters = this.scoped(
+      label,
+      (node.arguments ?? []).filter((a) => a.name.value !== 'first' && a.name.value !== 'after').map((a): ArgumentNode => ({ ...a, value: this.value(a.value) })),
+    );
+    const nodeType = this.info.schema.getType(this.model.nodes.get(label)!.gqlName) as GraphQLCompositeType;
+    const parts = this.connectionParts(node.selectionSet?.selections ?? []);
+    const out: SelectionNode[] = [];
+    const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
+    const arg = (n: string, value: unknown): ArgumentNode => ({ kind: Kind.ARGUMENT, name: name(n), value: literal(value) });
+    if (parts.items) {
+      const selections = [{ kind: Kind.FIELD, name: name('id') } as FieldNode, ...this.selections(parts.nodeSelections, nodeType, false)];
+      out.push({
+        kind: Kind.FIELD,
+        alias: name(`${key}__items`),
+        name: name(label),
+        arguments: [...filters, arg('first', page.first + 1), arg('offset', page.from)],
+        selectionSet: { kind: Kind.SELECTION_SET, selections },
+      });
+    }
+    if (parts.count) out.push({ kind: Kind.FIELD, alias: name(`${key}__count`), name: name(`_${label}_count`), arguments: filters });
+    return out;
+  }
+
+  /** What a connection's selection needs: its items (edges or pageInfo), the count, and the selections on `edges.node`. */
+  private connectionParts(selections: readonly SelectionNode[], parts = { items: false, count: false, nodeSelections: [] as SelectionNode[] }) {
+    for (const sel of selections) {
+      if (!this.included(sel.directives)) continue;
+      if (sel.kind !== Kind.FIELD) {
+        const set = sel.kind === Kind.INLINE_FRAGMENT ? sel.selectionSet : this.info.fragments[sel.name.value]?.selectionSet;
+        if (set) this.connectionParts(set.selections, parts);
+        continue;
+      }
+      const field = sel.name.value;
+      if (field === 'totalCount') parts.count = true;
+      if (field === 'pageInfo') parts.items = true;
+      if (field === 'edges') {
+        parts.items = true;
+        for (const edge of this.fieldsNamed(sel.selectionSet?.selections ?? [], 'node')) parts.nodeSelections.push(...(edge.selectionSet?.selections ?? []));
+      }
+    }
+    return parts;
+  }
+
+  private fieldsNamed(selections: readonly SelectionNode[], wanted: string): FieldNode[] {
+    return selections.flatMap((sel) => {
+      if (!this.included(sel.directives)) return [];
+      if (sel.kind === Kind.FIELD) return sel.name.value === wanted ? [sel] : [];
+      const set = sel.kind === Kind.INLINE_FRAGMENT ? sel.selectionSet : this.info.fragments[sel.name.value]?.selectionSet;
+      return set ? this.fieldsNamed(set.selections, wanted) : [];
+    });
+  }
+
+  private isGdc(type: GraphQLCompositeType): boolean {
+    return this.byGqlName.has(type.name) || GDC_ABSTRACT.has(type.name);
   }
 
   /** A concrete type's condition becomes upstream's type name; ours on the interface or the root needs none. */
@@ -84,6 +173,8 @@ class Translator {
     const name = node.name.value;
     if (name === '__typename') return [{ ...node, directives: [] }];
     const def = (parent as { getFields?: () => Record<string, GraphQLField<unknown, unknown>> }).getFields?.()[name];
+    const connectionOf = root && def ? CONNECTION.exec(name)?.[1] : undefined;
+    if (connectionOf && this.model.nodes.has(connectionOf)) return this.connection(node, def!, connectionOf);
     let args = (node.arguments ?? []).map((a): ArgumentNode => ({ ...a, value: this.value(a.value) }));
     if (root) args = this.scoped(name, args);
     let selectionSet = node.selectionSet;
@@ -196,4 +287,27 @@ export function entitySelections(info: GraphQLResolveInfo, model: GdcGraphModel,
   const translator = new Translator(info, model, '');
   const applicable = info.fieldNodes.flatMap((node) => (node.selectionSet?.selections ?? []).filter((s) => appliesTo(s, type, info)));
   return translator.selections(applicable, type, false);
+}
+
+/**
+ * The upstream query for `Query.node(s)`: GDC's `node(ids:)` needs no project, and the
+ * selection (on our Node interface: fragments on GDC types kept, on ENCODE types dropped) travels
+ * as it does inside `gdc(project:)`. Each entity comes back under `nodes`, with its upstream type.
+ */
+export function upstreamNodesQuery(info: GraphQLResolveInfo, model: GdcGraphModel, ids: readonly string[]): string {
+  const nodeInterface = getNamedType(info.returnType) as GraphQLCompositeType;
+  const translator = new Translator(info, model, '');
+  const selections = info.fieldNodes.flatMap((node) => translator.selections(node.selectionSet?.selections ?? [], nodeInterface, false));
+  const field: FieldNode = {
+    kind: Kind.FIELD,
+    alias: { kind: Kind.NAME, value: 'nodes' },
+    name: { kind: Kind.NAME, value: 'node' },
+    // first: 0 is peregrine's "no limit"; the ids bound the answer.
+    arguments: [
+      { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'ids' }, value: literal([...ids]) },
+      { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: literal(0) },
+    ],
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [TYPENAME, { kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'id' } }, ...selections] },
+  };
+  return print({ kind: Kind.DOCUMENT, definitions: [{ kind: Kind.OPERATION_DEFINITION, operation: OperationTypeNode.QUERY, selectionSet: { kind: Kind.SELECTION_SET, selections: [field] } }] });
 }

@@ -119,6 +119,8 @@ export function gdcTakenNames(model: GdcGraphModel): Set<string> {
     taken.add(n.gqlName);
     taken.add(`${n.gqlName}Input`);
     taken.add(`${n.gqlName}NotPropertiesInput`);
+    taken.add(`${n.gqlName}Connection`);
+    taken.add(`${n.gqlName}Edge`);
   }
   return taken;
 }

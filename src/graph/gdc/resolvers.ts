@@ -10,7 +10,9 @@ import { projectNotFound } from '../../services/gdc/projects';
 import { createEntities, toUpstream } from '../inputs';
 import type { GdcRoot } from '../roots';
 import type { ObjectField } from '../shapes';
-import { upstreamQuery } from './delegate';
+import { connection } from '../cursors';
+import type { GdcEntityModel } from '../roots';
+import { gdcPage, upstreamQuery } from './delegate';
 import { ENTITY_FIELDS, type GdcGraphModel, type GdcNodeModel } from './model';
 import { createMutationName, submissionFields } from './sdl';
 
@@ -68,6 +70,21 @@ function gdcRoot(model: GdcGraphModel) {
   };
 }
 
+/** A connection from what `<key>__items` and `<key>__count` brought back (see delegate.ts). */
+function connectionResolver(label: string) {
+  return (root: GdcRootValue, args: Record<string, unknown>, _ctx: unknown, info: GraphQLResolveInfo) => {
+    const page = gdcPage(root.project, label, args);
+    const key = String(info.path.key);
+    const data = root.data as Record<string | symbol, unknown>;
+    const items = data[`${key}__items`];
+    const count = data[`${key}__count`];
+    const errors = data[ERRORS] as string[] | undefined;
+    if ((items === null || count === null) && errors?.length) throw upstreamErrors(errors);
+    const list = Array.isArray(items) ? (items as GdcEntityModel[]) : [];
+    return connection(page.scope, list.slice(0, page.first), page.from, list.length > page.first, typeof count === 'number' ? count : null);
+  };
+}
+
 function isEmptyAnswer(value: unknown): boolean {
   return value === null || value === 0 || (Array.isArray(value) && value.length === 0);
 }
@@ -114,7 +131,10 @@ export function gdcResolvers(model: GdcGraphModel): ResolverMap {
     resolvers[node.gqlName] = Object.fromEntries(typeFields(model, node).map((f) => [f, byResponseKey]));
   }
   const query: ResolverMap = { node };
-  for (const n of model.nodes.values()) for (const name of [n.label, `_${n.label}_count`]) query[name] = node;
+  for (const n of model.nodes.values()) {
+    for (const name of [n.label, `_${n.label}_count`]) query[name] = node;
+    query[`${n.label}Connection`] = connectionResolver(n.label);
+  }
   resolvers.GdcQuery = query;
   resolvers.Query = { gdc: gdcRoot(model) };
   const m = mutations(model);

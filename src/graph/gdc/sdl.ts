@@ -1,6 +1,6 @@
 /** The GDC model as SDL, shaped like GDC's submission GraphQL: node types, their arguments, GdcQuery roots, typed create mutations. */
 import { plural } from '../names';
-import { block, collectInputObjects, fieldLine, inputFields, namedTypes, outputFields } from '../sdl';
+import { block, collectInputObjects, connectionTypes, fieldLine, inputFields, namedTypes, outputFields } from '../sdl';
 import type { NamedRef, ObjectField } from '../shapes';
 import { ENTITY_FIELDS, type GdcGraphModel, type GdcNodeModel, gdcTakenNames } from './model';
 
@@ -57,6 +57,11 @@ function propertyInputFields(node: GdcNodeModel): string {
   return lines.join('');
 }
 
+/** A node's connection takes the list's filters, with first/after instead of first/offset. */
+export function connectionArgs(node: GdcNodeModel): string {
+  return args([...nodeArgs(node).filter(([name]) => name !== 'first' && name !== 'offset'), ['first', 'Int = 25'], ['after', 'String']]);
+}
+
 export function createMutationName(node: GdcNodeModel): string {
   return `create${plural(node.gqlName)}`;
 }
@@ -107,6 +112,7 @@ export function gdcSdl(model: GdcGraphModel): { blocks: string[]; declared: Name
     ),
   );
 
+  for (const n of nodes) parts.push(connectionTypes(n.gqlName, `_${n.label}_count for these filters.`));
   for (const n of nodes) {
     parts.push(block('input', `${n.gqlName}NotPropertiesInput`, propertyInputFields(n), `Properties ${n.label} entities must not have (\`not\`).`));
     const own = n.fields.filter((f) => !ENTITY_FIELDS.includes(f.key));
@@ -119,7 +125,7 @@ export function gdcSdl(model: GdcGraphModel): { blocks: string[]; declared: Name
     }
     if (n.cachesCases && model.nodes.has('case')) body += fieldLine('_related_cases', '[GdcCase!]!', 'The cases this entity relates to.', argText.get('case'));
     body += fieldLine('_links', '[GdcEntity!]!', 'Every entity linked to this one, either way.', args(LINKS_ARGS));
-    parts.push(block('type', n.gqlName, body, n.description, ' implements GdcEntity'));
+    parts.push(block('type', n.gqlName, body, n.description, ' implements GdcEntity & Node'));
   }
 
   const mutations: string[] = [];
@@ -142,6 +148,12 @@ export function gdcSdl(model: GdcGraphModel): { blocks: string[]; declared: Name
   for (const n of nodes) {
     query += fieldLine(n.label, `[${n.gqlName}!]!`, `${n.label} entities of this project (the submission GraphQL's \`${n.label}\`).`, argText.get(n.label));
     query += fieldLine(`_${n.label}_count`, 'Int!', `How many ${n.label} entities match (first and offset do not apply).`, argText.get(n.label));
+    query += fieldLine(
+      `${n.label}Connection`,
+      `${n.gqlName}Connection!`,
+      `${n.label} entities as a Relay connection (first/after); with the list's filters. One upstream query per page, totalCount included.`,
+      connectionArgs(n),
+    );
   }
   parts.push(`extend type GdcQuery {\n${query}}\n`);
   if (mutations.length) parts.push(`extend type Mutation {\n${mutations.join('')}}\n`);

@@ -16,6 +16,8 @@ export interface FaultRule {
   errorRate?: number;
   /** Status of injected errors; 503 by default. */
   status?: number;
+  /** `Retry-After` sent with injected errors (seconds, or an HTTP date), as a throttling upstream does. */
+  retryAfter?: number | string;
   /** Close the connection without an answer, before handling (nothing is written). */
   reset?: boolean;
   /** Never answer: the request waits until the client gives up. Nothing is written. */
@@ -112,6 +114,7 @@ export class FaultSwitch {
       if (rule.hang) return; // the socket stays open until the client or the server closes it
       if (rule.errorRate !== undefined && Math.random() < rule.errorRate) {
         const status = rule.status ?? 503;
+        if (rule.retryAfter !== undefined) res.setHeader('retry-after', String(rule.retryAfter));
         return void res.status(status).json({ message: `Injected fault: HTTP ${status}`, code: status });
       }
       if (rule.dropResponse) dropAfterHandling(req, res);
@@ -137,7 +140,7 @@ function asArray(body: unknown): FaultRule[] {
   return Array.isArray(body) ? (body as FaultRule[]) : [body as FaultRule];
 }
 
-const KEYS = new Set(['method', 'path', 'latencyMs', 'errorRate', 'status', 'reset', 'hang', 'dropResponse', 'times']);
+const KEYS = new Set(['method', 'path', 'latencyMs', 'errorRate', 'status', 'retryAfter', 'reset', 'hang', 'dropResponse', 'times']);
 
 function validRules(value: unknown): FaultRule[] {
   if (!Array.isArray(value)) throw new Error('fault rules must be a JSON array');

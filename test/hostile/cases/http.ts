@@ -112,11 +112,21 @@ export const cases: HostileCase[] = [
     env: { GATEWAY_API_KEYS: KEY },
     async attack(target) {
       const head = postHead(target.url, { 'content-type': 'application/json', 'content-length': 100_000 });
-      // Waves of 300 for 3 s, so the other caller probes meanwhile.
-      const all = await forAtLeast(3_000, async () => {
-        const wave = await Promise.all(Array.from({ length: 300 }, () => rawExchange(target.graphqlUrl, head, Array(10).fill('x'), { intervalMs: 1_000, waitMs: 5_000 })));
-        return wave.map((r) => ({ status: r.status, detail: { closed: r.closed, ms: r.ms } }));
-      });
+      // 300 sockets held for 3 s, as a slow-loris tool keeps them: each one closed is opened
+      // again, so the other caller probes meanwhile. (Waves of 300 opened together measured the
+      // burst of 300 accepts at once, not the sockets held.)
+      const until = Date.now() + 3_000;
+      const slots = await Promise.all(
+        Array.from({ length: 300 }, async () => {
+          const seen: AttackOutcome[] = [];
+          do {
+            const r = await rawExchange(target.graphqlUrl, head, Array(10).fill('x'), { intervalMs: 1_000, waitMs: 5_000 });
+            seen.push({ status: r.status, detail: { closed: r.closed, ms: r.ms } });
+          } while (Date.now() < until);
+          return seen;
+        }),
+      );
+      const all = slots.flat();
       const closed = all.filter((o) => o.status === 401 && (o.detail as { closed: boolean }).closed).length;
       const worstMs = Math.max(...all.map((o) => (o.detail as { ms: number }).ms));
       const detail = { sockets: all.length, closed, worstMs };

@@ -62,7 +62,9 @@ export const cases: HostileCase[] = [
   {
     name: 'sandbox: GDC TSV with 100k columns',
     warmUp,
-    env: { ...SANDBOX_MODE, UPSTREAM_TIMEOUT_MS: String(WIDE_DEADLINE_MS) },
+    // At the default MAX_COLUMNS the gateway refuses the document before any row is built. (Raised to
+    // 200,000 the gateway's own row reading of 100k cells holds its event loop 150-280 ms: issue 18, open.)
+    env: { ...SANDBOX_MODE, MAX_COLUMNS: '2000', UPSTREAM_TIMEOUT_MS: String(WIDE_DEADLINE_MS) },
     attack: (gw) => sandboxDryRun(gw.graphqlUrl, wideDocument()),
   },
   {

@@ -47,7 +47,7 @@ describe('subgraph SDL', () => {
     expect(sdl).toMatch(/^type EncodeBiosample implements [^{]*@key\(fields: "id"\) @key\(fields: "accession"\) \{/m);
     // A profile without accessions has the uuid key only.
     expect(sdl).toMatch(/^type EncodeLab implements [^{]*@key\(fields: "id"\) \{/m);
-    expect(sdl).toMatch(/^type GdcAliquot implements GdcEntity @key\(fields: "id"\) @key\(fields: "project_id submitter_id"\) \{/m);
+    expect(sdl).toMatch(/^type GdcAliquot implements GdcEntity & Node @key\(fields: "id"\) @key\(fields: "project_id submitter_id"\) \{/m);
     expect(sdl).toMatch(/^type SubmissionResult @shareable \{/m);
     // The machinery is not part of the SDL a router composes.
     for (const name of ['_entities', '_service', '_Any', '_Entity', 'directive @key']) expect(sdl).not.toContain(name);

@@ -32,12 +32,12 @@ describe('GDC chunked submissions through the gateway', () => {
       caseRow('CH-C2'),
     ].join('\n');
     const before = posts();
-    const dictionaryReads = stack.sandbox.gdc!.requests.count({ method: 'GET', pathPrefix: '/v0/submission/_dictionary' });
     const r = await create({ document: tsv, chunkSize: 2 });
     expect(r).toMatchObject({ success: true, createdCount: 6, errorCount: 0, casesRelatedToCreatedCount: 2, transactionId: null });
     expect(posts() - before).toBe(3);
-    // Parents-first order comes from the dictionary the typed graph read at start, not a new read.
-    expect(stack.sandbox.gdc!.requests.count({ method: 'GET', pathPrefix: '/v0/submission/_dictionary' })).toBe(dictionaryReads);
+    // Parents-first order comes from the dictionary the typed graph read at start, not a new read: one read in all.
+    // (Counted after the mutation: the start-up read is logged when its answer has been flushed, which may be late.)
+    expect(stack.sandbox.gdc!.requests.count({ method: 'GET', pathPrefix: '/v0/submission/_dictionary' })).toBe(1);
     expect(r.chunks.map((c: any) => [c.index, c.success, c.firstIndex, c.count])).toEqual([
       [0, true, 4, 2],
       [1, true, 2, 2],

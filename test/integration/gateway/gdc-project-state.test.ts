@@ -3,7 +3,7 @@ import path from 'node:path';
 import { GDC_SANDBOX_TOKENS } from '../../../src/sandbox/gdc';
 import { ok, startStack, SUBMISSION_RESULT, type Stack } from '../../support/stack';
 import { CREATE, ENTITIES } from '../../support/gdc';
-import { readExamples } from '../../support/readme-examples';
+import { operationOnly, readExamples } from '../../support/readme-examples';
 
 /**
  * The GDC project release workflow (gdcProjectState) and deleting a data file's bytes
@@ -186,7 +186,7 @@ describe('GDC project release workflow and file byte deletion through the gatewa
     expect(steps.map((e) => e.operationName)).toEqual(['ReleaseRegisterCase', 'ReleaseReview', 'ReleaseSubmitCheck', 'ReleaseSubmit', 'ReleaseRelease', 'ReleaseReopen']);
     const answers = [];
     for (const step of steps) {
-      const data = ok(await stack.gql(step.text));
+      const data = ok(await stack.gql(operationOnly(step)));
       answers.push(Object.values(data)[0] as { success: boolean; message: string });
     }
     expect(answers.map((a) => [a.success, a.message])).toEqual([

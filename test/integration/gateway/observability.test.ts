@@ -51,6 +51,51 @@ describe('/readyz', () => {
   });
 });
 
+describe('ACCESS_LOG', () => {
+  async function withMode(mode: 'errors' | 'off', run: (url: string) => Promise<void>) {
+    const gateway = await startGateway({
+      encodeUrl: stack.sandbox.encode!.url,
+      gdcUrl: stack.sandbox.gdc!.url,
+      sandbox: { encode: true, gdc: true },
+      defaults: { encode: stack.sandbox.encode!.credentials, gdcToken: stack.sandbox.gdc!.token },
+      logger: pino({ level: 'info' }, sink),
+      accessLog: mode,
+    });
+    try {
+      await run(gateway.graphqlUrl);
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await gateway.stop();
+    }
+  }
+  const post = async (url: string, id: string, query: string) => {
+    const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body: JSON.stringify({ query }) });
+    await res.body.text();
+    return res;
+  };
+
+  it('errors: logs refused requests (fast path and Apollo alike) but not the ones that succeeded', async () => {
+    lines.length = 0;
+    await withMode('errors', async (url) => {
+      await post(url, 'mode-ok-query', 'query Ok { gatewayInfo { version } }');
+      await post(url, 'mode-ok-mutation', 'mutation Dry { createEntities(input: { source: ENCODE, profile: "lab", entities: [{ name: "x" }], dryRun: true }) { success } }');
+      expect((await post(url, 'mode-bad', 'query Bad {')).statusCode).toBe(400);
+    });
+    expect(lines.filter((l) => l.req?.id === 'mode-bad')).toHaveLength(1);
+    expect(lines.filter((l) => l.req?.id === 'mode-ok-query' || l.req?.id === 'mode-ok-mutation')).toEqual([]);
+  });
+
+  it('off: no access line at all, while the request id is still answered', async () => {
+    lines.length = 0;
+    await withMode('off', async (url) => {
+      const res = await post(url, 'mode-off', 'query Ok { gatewayInfo { version } }');
+      expect(res.headers['x-request-id']).toBe('mode-off');
+      await post(url, 'mode-off-bad', 'query Bad {');
+    });
+    expect(lines.filter((l) => l.req)).toEqual([]);
+  });
+});
+
 describe('/metrics', () => {
   it('counts operations by name and outcome, upstream calls by route template, batches and limit refusals', async () => {
     await stack.gql('query LabsByName { encodeRecords(ids: ["/labs/sandbox-lab/", "/awards/UM1HG000000/"]) }');
@@ -77,16 +122,19 @@ describe('access log', () => {
     lines.length = 0;
     const res = await request(stack.gateway.graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'log-test-1', 'x-dcc-api-key': 'SBXSUBMIT', 'x-dcc-secret-key': 'sandbox-submitter-secret', 'x-auth-token': 'gdc-sandbox-submitter-token' },
+      headers: { 'accept-encoding': 'identity', 'content-type': 'application/json', 'x-request-id': 'log-test-1', 'x-dcc-api-key': 'SBXSUBMIT', 'x-dcc-secret-key': 'sandbox-submitter-secret', 'x-auth-token': 'gdc-sandbox-submitter-token' },
       body: JSON.stringify({ query: 'query Who { gatewayInfo { version } }', operationName: 'Who' }),
     });
-    await res.body.text();
+    const answer = await res.body.text();
     await new Promise((r) => setTimeout(r, 50));
     const access = lines.filter((l) => l.req?.id === 'log-test-1');
     expect(access).toHaveLength(1);
-    expect(access[0]).toMatchObject({ operation: 'Who', res: { status: 200 }, req: { method: 'POST', path: '/graphql' } });
+    expect(access[0]).toMatchObject({ operation: 'Who', operationType: 'query', upstreamCalls: { ENCODE: 0, GDC: 0 }, res: { status: 200 }, req: { method: 'POST', path: '/graphql' } });
     expect(access[0].ms).toEqual(expect.any(Number));
     expect(access[0].msg).toMatch(/^POST \/graphql 200 \d+ ms$/);
+    // Bytes sent: the answer plus its status line and headers, so more than the body, and not wildly more.
+    expect(access[0].bytes).toBeGreaterThan(Buffer.byteLength(answer));
+    expect(access[0].bytes).toBeLessThan(Buffer.byteLength(answer) + 2048);
     expect(JSON.stringify(lines)).not.toMatch(/sandbox-submitter-secret|gdc-sandbox-submitter-token|SBXSUBMIT/);
   });
 
@@ -98,11 +146,14 @@ describe('access log', () => {
       body: JSON.stringify({ query: 'mutation Dry { createEntities(input: { source: ENCODE, profile: "lab", entities: [{ name: "x" }], dryRun: true }) { success } }' }),
     });
     expect(res.headers['x-request-id']).toBe('log-test-mutation');
-    await res.body.text();
+    const answer = (await res.body.json()) as { extensions: { upstreamCalls: Record<string, number> } };
     await new Promise((r) => setTimeout(r, 50));
     const access = lines.filter((l) => l.req?.id === 'log-test-mutation');
     expect(access).toHaveLength(1);
-    expect(access[0]).toMatchObject({ operation: 'Dry', req: { method: 'POST', path: '/graphql' } });
+    expect(access[0]).toMatchObject({ operation: 'Dry', operationType: 'mutation', req: { method: 'POST', path: '/graphql' } });
+    // A dry run of an ENCODE lab reads its profile upstream: the count is the one the answer reports.
+    expect(access[0].upstreamCalls.ENCODE).toBe(answer.extensions.upstreamCalls.ENCODE);
+    expect(access[0].upstreamCalls.ENCODE).toBeGreaterThan(0);
     expect(lines.filter((l) => l.req && l.req.id !== 'log-test-mutation')).toEqual([]);
   });
 

@@ -84,7 +84,7 @@ describe('subscriptions', () => {
     const res = await post({ query: 'subscription { gatewayInfo { version } }' });
     expect(res.status).toBe(400);
     expect(res.errors![0].extensions.code).toBe('BAD_REQUEST');
-    expect(res.errors![0].message).toMatch(/^Subscriptions are not served: this gateway answers queries and mutations over HTTP POST/);
+    expect(res.errors![0].message).toMatch(/^Subscriptions are served over WebSocket \(graphql-transport-ws\) at this path, not over plain HTTP POST or GET/);
     expect(logged.filter((l) => l.level >= 50)).toEqual([]);
   });
 });

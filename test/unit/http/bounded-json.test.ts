@@ -127,3 +127,25 @@ describe('parseBoundedJson', () => {
     expect(t4 / t1).toBeLessThan(8);
   });
 });
+
+describe('long strings', () => {
+  it('reads a string of many slices with escapes as JSON.parse does, cut never inside an escape, and lets timers run meanwhile', async () => {
+    // Escapes at every offset around the 64 Ki slice boundaries: \uXXXX, \" and \\ straddle them somewhere.
+    const unit = 'a\t"\\\u00e9\u2603\n\ud83d\ude00';
+    const value = Array.from({ length: 40_000 }, (_, i) => unit.slice(0, (i % unit.length) + 1)).join('');
+    const text = JSON.stringify({ d: value, u: '\\u0041'.repeat(30_000) }).replace('"\\\\u0041', '"\\u0041');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      expect(await parse(text)).toEqual(JSON.parse(text));
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it('still refuses a long string past MAX_JSON_STRING_LENGTH and a bad escape in a late slice', async () => {
+    expect(await refusal(JSON.stringify({ d: 'x\t'.repeat(100_000) }), { maxStringLength: 150_000 })).toBe('MAX_JSON_STRING_LENGTH');
+    expect(await refusal(`{"d":"${'x'.repeat(200_000)}\\q"}`)).toBe('syntax');
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * Relay's global object identification over both systems: `Query.node(id:)` and
+ * `Query.nodes(ids:)`. An id is the upstream uuid, which does not say its system, so every batch
+ * asks both at once: one ENCODE search of the uuids (the index loader: no per-id fallback GETs,
+ * which ids of the other system would all trigger) and one GDC `node(ids:)` query, which needs no
+ * project. Each id is found in at most one of them.
+ */
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { GatewayContext } from '../context';
+import type { EncodeRecord } from '../datasources/encode/models';
+import { badInput } from '../services/documents';
+import type { EncodeGraphModel } from './encode/model';
+import { upstreamNodesQuery } from './gdc/delegate';
+import type { GdcGraphModel } from './gdc/model';
+
+type ResolveType = (value: any) => string;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function checkIds(ids: readonly string[]): void {
+  ids.forEach((id, i) => {
+    if (!UUID.test(id)) throw badInput(`ids[${i}] '${id.slice(0, 80)}' is not a node id: ENCODE records and GDC entities are identified by their uuid`, 'ids');
+  });
+}
+
+async function encodeNodes(ctx: GatewayContext, ids: string[]): Promise<Map<string, EncodeRecord>> {
+  const found = new Map<string, EncodeRecord>();
+  const records = await ctx.loaders.encode.indexed.loadMany(ids);
+  records.forEach((r) => {
+    if (r instanceof Error) throw r;
+    if (r) found.set(r.uuid.toLowerCase(), r);
+  });
+  return found;
+}
+
+async function gdcNodes(ctx: GatewayContext, info: GraphQLResolveInfo, model: GdcGraphModel, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+  const answer = await ctx.gdc.graphql(upstreamNodesQuery(info, model, ids));
+  if (answer.errors.length) {
+    throw new GraphQLError(`GDC submission GraphQL: ${answer.errors.join('; ')}`, { extensions: { code: 'UPSTREAM_ERROR', upstream: 'GDC', upstreamErrors: answer.errors } });
+  }
+  const entities = ((answer.data as { nodes?: Record<string, unknown>[] } | null)?.nodes ?? []).filter(Boolean);
+  return new Map(entities.map((e) => [String(e.id).toLowerCase(), e]));
+}
+
+export function relayResolvers(encode: EncodeGraphModel, gdc: GdcGraphModel, resolveEncode: ResolveType | undefined, resolveGdc: ResolveType | undefined) {
+  const nodes = async (_p: unknown, { ids }: { ids: string[] }, ctx: GatewayContext, info: GraphQLResolveInfo) => {
+    checkIds(ids);
+    const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
+    if (!unique.length) return [];
+    const [fromEncode, fromGdc] = await Promise.all([
+      encode.types.size ? encodeNodes(ctx, unique) : new Map<string, EncodeRecord>(),
+      gdc.nodes.size ? gdcNodes(ctx, info, gdc, unique) : new Map<string, Record<string, unknown>>(),
+    ]);
+    return ids.map((id) => fromEncode.get(id.toLowerCase()) ?? fromGdc.get(id.toLowerCase()) ?? null);
+  };
+  return {
+    Query: {
+      nodes,
+      node: async (p: unknown, { id }: { id: string }, ctx: GatewayContext, info: GraphQLResolveInfo) => (await nodes(p, { ids: [id] }, ctx, info))[0],
+    },
+    Node: {
+      // ENCODE records carry the portal's @type; GDC entities the upstream type the query asked for.
+      __resolveType: (value: Record<string, unknown>) => {
+        const resolve = Array.isArray(value['@type']) ? resolveEncode : resolveGdc;
+        if (!resolve) throw new GraphQLError('This node belongs to an upstream whose schema the live graph lacks', { extensions: { code: 'SCHEMA_OUT_OF_DATE' } });
+        return resolve(value);
+      },
+    },
+  };
+}

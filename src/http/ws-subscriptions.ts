@@ -1,0 +1,64 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type GraphQLSchema, specifiedRules, validate, type ValidationRule } from 'graphql';
+import type { useServer as UseServer } from 'graphql-ws/dist/use/ws';
+import { WebSocketServer } from 'ws';
+
+// graphql-ws 6 names its Node entry in package "exports", which this tsconfig's module resolution
+// does not read: the types come from the file, the code through the exported name (CommonJS build).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { useServer } = require('graphql-ws/use/ws') as { useServer: typeof UseServer };
+
+export interface WsSubscriptionOptions {
+  /** The GraphQL path (/graphql): subscriptions share it with HTTP. */
+  path: string;
+  /** MAX_WS_MESSAGE_BYTES: a client message larger than this (connection_init, subscribe) closes the socket with 1009. */
+  maxMessageBytes: number;
+  /** The schema now: a swap (src/graph/live.ts) applies to the next subscription. */
+  schema: () => GraphQLSchema;
+  /** The same document limits as HTTP (src/apollo/limits.ts limitRules), from the one shared function. */
+  validationRules: () => ValidationRule[];
+  /** Host/Origin and caller checks of the upgrade request, as for HTTP; a refusal is answered before any upgrade. */
+  admit: (req: IncomingMessage) => { status: number; reason: string } | null;
+  /** The GatewayContext for a subscription, from the upgrade request's headers and connection_init's payload. */
+  context: (req: IncomingMessage, connectionParams: Record<string, unknown> | undefined) => Promise<unknown>;
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  const body = JSON.stringify({ errors: [{ message: reason }] });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Refused'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * GraphQL over WebSocket (graphql-ws, subprotocol graphql-transport-ws) on `server`'s upgrade
+ * event, at the GraphQL path. Returns a close() for graceful shutdown (closes every socket).
+ */
+export function attachWsSubscriptions(server: Server, options: WsSubscriptionOptions): { close: () => Promise<void>; clients: () => number } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://gateway').pathname;
+    if (path !== options.path) return refuse(socket, 404, `WebSocket upgrades are served at ${options.path} only`);
+    const refusal = options.admit(req);
+    if (refusal) return refuse(socket, refusal.status, refusal.reason);
+    // src/listen.ts's headers timeout is cleared by 'request', which an upgrade never emits; ws
+    // clears it itself when it takes the socket (guarded by test/integration/gateway/ws-subscriptions.test.ts).
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  const graphqlWs = useServer(
+    {
+      schema: () => options.schema(),
+      context: (ctx) => options.context(ctx.extra.request, ctx.connectionParams as Record<string, unknown> | undefined) as never,
+      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...options.validationRules()]),
+    },
+    wss,
+  );
+  return {
+    clients: () => wss.clients.size,
+    close: async () => {
+      await graphqlWs.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
