@@ -12,7 +12,7 @@ export const START_PATCH = `mutation S($input: PatchRecordsInput!) { startPatchR
 export const CANCEL = `mutation C($id: ID!) { cancelJob(id: $id) { ${JOB_FIELDS} } }`;
 export const RESUME = `mutation R($id: ID!) { resumeJob(id: $id) { ${JOB_FIELDS} } }`;
 export const JOB = `query J($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`;
-export const JOB_RESULT = `query J($id: ID!, $first: Int, $after: String) { job(id: $id) { state result(first: $first, after: $after) { ${GDC_RESULT} } } }`;
+export const JOB_RESULT = `query J($id: ID!, $first: Int, $after: String) { job(id: $id) { state result(first: $first, after: $after) { ${GDC_RESULT} entities { aliases } } } }`;
 export const JOBS = `query L($state: JobState, $first: Int, $after: String) {
   jobs(state: $state, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id state kind } } } }`;
 
