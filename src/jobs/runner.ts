@@ -56,7 +56,13 @@ export class JobRunner {
       await input.discard();
       throw err;
     }
-    await input.write(store.documentPath(job.id));
+    try {
+      await input.write(store.documentPath(job.id));
+    } catch (err) {
+      // The job exists (the caller may list it): it ends FAILED saying why, rather than waiting forever.
+      await this.end(job.id, 'FAILED', `Spooling the input under DATA_DIR failed: ${(err as Error).message}`, null);
+      throw err;
+    }
     await this.keepCredentials(job.id, credentials);
     this.launch(job, credentials, false);
     return job;
