@@ -730,6 +730,8 @@ export type Mutation = {
   startCreateEntities: Job;
   /** patchRecords (ENCODE) as a job: answers at once with the QUEUED job. */
   startPatchRecords: Job;
+  /** uploadFile as a job: the bytes are spooled under DATA_DIR first, then sent in the background; the result has one entity, the file. */
+  startUploadFile: Job;
   /** Stops a job between two transactions (GDC) or slices (ENCODE); answers when it has stopped, with what was done. */
   cancelJob: Job;
   /** Continues a job a restart left waiting for credentials (QUEUED, see progress.message) with the caller's. */
@@ -798,6 +800,11 @@ export type MutationStartCreateEntitiesArgs = {
 
 export type MutationStartPatchRecordsArgs = {
   input: PatchRecordsInput;
+};
+
+
+export type MutationStartUploadFileArgs = {
+  input: UploadFileInput;
 };
 
 
@@ -1251,6 +1258,7 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   gdcProjectState?: Resolver<ResolversTypes['SubmissionResult'], ParentType, ContextType, RequireFields<MutationGdcProjectStateArgs, 'project' | 'action' | 'dryRun' | 'async'>>;
   startCreateEntities?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationStartCreateEntitiesArgs, 'input'>>;
   startPatchRecords?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationStartPatchRecordsArgs, 'input'>>;
+  startUploadFile?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationStartUploadFileArgs, 'input'>>;
   cancelJob?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationCancelJobArgs, 'id'>>;
   resumeJob?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationResumeJobArgs, 'id'>>;
 }>;

@@ -11,6 +11,7 @@ import { addSlice, emptySummary, finalMessage, type JobSummary } from './summary
 import { TERMINAL_STATES, type JobModel, type JobUpdates } from './updates';
 import { encodeWork } from './work/encode';
 import { gdcCreateWork } from './work/gdc';
+import { uploadWork } from './work/upload';
 import type { JobWork, WorkStart } from './work/types';
 
 export interface RunnerDeps {
@@ -32,6 +33,7 @@ const WAITING = (done: number, total: number | null) =>
   `Interrupted by a gateway restart after ${done}${total === null ? '' : ` of ${total}`}; its credentials were not kept (no JOBS_ENCRYPTION_KEY): call resumeJob(id) with them to continue.`;
 
 function workFor(spec: JobSpec): (start: WorkStart) => Promise<JobWork> {
+  if (spec.kind === 'uploadFile') return uploadWork;
   return spec.source === 'GDC' ? gdcCreateWork : encodeWork;
 }
 
@@ -141,7 +143,7 @@ export class JobRunner {
     let summary: JobSummary = JSON.parse((await store.summary(job.id)) ?? 'null') ?? emptySummary(spec);
     let { done, succeeded, failed } = job.progress;
     const from = { done, at: Date.now() };
-    updates.publish(await store.update(job.id, { progress: { total: work.total } }));
+    updates.publish(await store.update(job.id, { progress: { total: work.total, bytesTotal: work.bytesTotal ?? null } }));
     let end: 'done' | 'cancelled' | 'stopped' = 'done';
     for await (const slice of work.slices) {
       summary = addSlice(summary, slice);
@@ -154,7 +156,8 @@ export class JobRunner {
       const rate = (done - from.done) / Math.max(1, Date.now() - from.at);
       const etaSeconds = rate > 0 ? Math.round((work.total - done) / rate / 1000) : null;
       const outcomes = slice.result.entities.map((e) => ({ row: e.index, ok: written(e), data: JSON.stringify(e) }));
-      await store.appendOutcomes(job.id, outcomes, { done, succeeded, failed, etaSeconds }, JSON.stringify(summary));
+      const bytes = slice.bytes === undefined ? {} : { bytesDone: slice.bytes };
+      await store.appendOutcomes(job.id, outcomes, { done, succeeded, failed, etaSeconds, ...bytes }, JSON.stringify(summary));
       updates.publish((await store.get(job.id))!);
       if (slice.stop) end = 'stopped';
       else if (run.cancel) end = 'cancelled';

@@ -2,7 +2,7 @@ import type { GdcDocumentFormat } from '../datasources/gdc/models';
 
 /** What a job does, kept beside its spooled document (the store's `input`): enough to run it again after a restart. */
 export interface JobSpec {
-  kind: 'createEntities' | 'patchRecords';
+  kind: 'createEntities' | 'patchRecords' | 'uploadFile';
   source: 'GDC' | 'ENCODE';
   /** GDC: PROGRAM-PROJECT. */
   project: string | null;
@@ -20,6 +20,8 @@ export interface JobSpec {
   noAliases: boolean;
   overwriteArrays: boolean;
   removeProperties: string[];
+  /** uploadFile: the file record (ENCODE) or data file entity (GDC) the bytes are for. */
+  targetId: string | null;
 }
 
 /** GDC entities per transaction when a job's input names no chunkSize: progress every chunk, a resume repeats at most one. */

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { GatewayContext } from '../context';
-import type { CreateEntitiesInput, PatchRecordsInput } from '../generated/resolvers-types';
+import type { CreateEntitiesInput, PatchRecordsInput, UploadFileInput } from '../generated/resolvers-types';
 import { badInput } from '../services/documents';
 import { openDocument } from '../services/gdc/document/input';
 import type { GdcDocument } from '../services/gdc/document/source';
@@ -22,7 +22,7 @@ function required<T>(value: T | null | undefined, name: string, why: string): T 
   return value;
 }
 
-const base = { upsert: false, dryRun: false, chunkSize: null, award: null, lab: null, noAliases: false, overwriteArrays: false, removeProperties: [] };
+const base = { targetId: null, upsert: false, dryRun: false, chunkSize: null, award: null, lab: null, noAliases: false, overwriteArrays: false, removeProperties: [] };
 
 export async function spoolCreateEntities(input: CreateEntitiesInput, ctx: GatewayContext): Promise<SpooledInput> {
   if (input.async) throw badInput('async is for the synchronous createEntities (GDC answers at once with a transaction id); a job already runs in the background', 'async');
@@ -52,6 +52,25 @@ export async function spoolPatchRecords(input: PatchRecordsInput, ctx: GatewayCo
     dryRun: input.dryRun ?? false, overwriteArrays: input.overwriteArrays ?? false, removeProperties: input.removeProperties ?? [],
   };
   return textSpool(spec, doc.text ?? JSON.stringify(doc.entities));
+}
+
+/**
+ * uploadFile as a job: the bytes are spooled to DATA_DIR as they arrive (bounded like any upload
+ * by the multipart limit, MAX_DATA_FILE_BYTES) and sent from there in the background.
+ */
+export async function spoolUploadFile(input: UploadFileInput): Promise<SpooledInput> {
+  if (input.source === 'GDC') required(input.project, 'project', 'for GDC (PROGRAM-PROJECT)');
+  const upload = await input.file;
+  const spec: JobSpec = { ...base, kind: 'uploadFile', source: input.source, project: input.project ?? null, profile: null, format: 'json', filename: upload.filename, targetId: input.id };
+  return {
+    spec,
+    write: async (path) => {
+      const source = upload.createReadStream();
+      await pipeline(source, createWriteStream(path, { mode: 0o600 }));
+      if ((source as unknown as { truncated?: boolean }).truncated) throw badInput(`The file '${upload.filename}' is larger than this gateway takes (MAX_DATA_FILE_BYTES)`, 'file');
+    },
+    discard: async () => void upload.createReadStream().resume(),
+  };
 }
 
 function gdcSpool(spec: JobSpec, doc: GdcDocument): SpooledInput {

@@ -48,6 +48,7 @@ export function addSlice(s: JobSummary, slice: WorkSlice): JobSummary {
 export function finalMessage(s: JobSummary, spec: JobSpec, done: number, total: number, end: 'done' | 'cancelled' | 'stopped'): string {
   const counts = `${done} of ${total} ${spec.source === 'GDC' ? 'entities' : 'records'} sent: ${s.createdCount} created, ${s.updatedCount} updated, ${s.errorCount} with errors.`;
   if (end === 'cancelled') return `Cancelled after ${counts} Nothing more was sent.`;
+  if (spec.kind === 'uploadFile') return s.message; // the upload's own answer (md5, size, storage)
   if (spec.source === 'GDC' && s.chunks.length && !spec.dryRun) {
     const chunkSize = Math.max(...s.chunks.map((c) => c.count));
     return chunkedMessage(s.chunks, chunkSize, s.success);

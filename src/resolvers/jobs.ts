@@ -3,7 +3,7 @@ import type { GatewayContext } from '../context';
 import { throttleJob } from '../jobs/throttle';
 import type { JobModel, JobState } from '../jobs/updates';
 import { jobResultPage } from '../jobs/result';
-import { spoolCreateEntities, spoolPatchRecords } from '../jobs/spool';
+import { spoolCreateEntities, spoolPatchRecords, spoolUploadFile } from '../jobs/spool';
 import type { JobResolvers, MutationResolvers, QueryResolvers } from '../generated/resolvers-types';
 import { badInput } from '../services/documents';
 
@@ -16,9 +16,10 @@ async function ownJob(ctx: GatewayContext, id: string): Promise<JobModel> {
   return job;
 }
 
-export const jobMutations: Pick<MutationResolvers, 'startCreateEntities' | 'startPatchRecords' | 'cancelJob' | 'resumeJob'> = {
+export const jobMutations: Pick<MutationResolvers, 'startCreateEntities' | 'startPatchRecords' | 'startUploadFile' | 'cancelJob' | 'resumeJob'> = {
   startCreateEntities: async (_p, { input }, ctx) => ctx.jobs.runner.start(await spoolCreateEntities(input, ctx), ctx.request.credentials, ctx.jobs.owner),
   startPatchRecords: async (_p, { input }, ctx) => ctx.jobs.runner.start(await spoolPatchRecords(input, ctx), ctx.request.credentials, ctx.jobs.owner),
+  startUploadFile: async (_p, { input }, ctx) => ctx.jobs.runner.start(await spoolUploadFile(input), ctx.request.credentials, ctx.jobs.owner),
   cancelJob: async (_p, { id }, ctx) => ctx.jobs.runner.cancel(await ownJob(ctx, id)),
   resumeJob: async (_p, { id }, ctx) => ctx.jobs.runner.resume(await ownJob(ctx, id), ctx.request.credentials),
 };

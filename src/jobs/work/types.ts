@@ -11,10 +11,14 @@ export interface WorkSlice {
   doneAfter: number;
   /** The rest must not be sent (a GDC chunk failed and later ones may link to what it should have made). */
   stop: boolean;
+  /** uploadFile: bytes sent. */
+  bytes?: number;
 }
 
 export interface JobWork {
   total: number;
+  /** uploadFile: the spooled file's size. */
+  bytesTotal?: number;
   slices: AsyncGenerator<WorkSlice>;
 }
 
