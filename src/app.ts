@@ -175,6 +175,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     store: deps.jobStore.store,
     updates,
     encryptionKey: deps.jobStore.config.encryptionKey,
+    maxRunning: deps.jobStore.config.maxRunning,
     logger: deps.logger,
     contextFor: (credentials) => context({ res: { locals: { credentials, requestId: 'job' } } }),
   });

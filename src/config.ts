@@ -72,7 +72,11 @@ export interface JobsConfig {
   retentionHours: number;
   /** JOBS_ENCRYPTION_KEY: 32 bytes (64 hex digits or base64); null = credentials are never written to disk. */
   encryptionKey: Buffer | null;
+  /** MAX_RUNNING_JOBS: jobs that run at once in this process; the others wait QUEUED, in order. */
+  maxRunning: number;
 }
+
+export const DEFAULT_MAX_RUNNING_JOBS = 4;
 
 /** What a request body may be (issue 18): checked before anything is parsed. */
 export interface BodyConfig {
@@ -529,6 +533,7 @@ function jobsConfig(env: Env): JobsConfig {
     dataDir: str(env, 'DATA_DIR') ?? './.data',
     retentionHours: positive(env, 'JOB_RETENTION_HOURS', 24),
     encryptionKey: encryptionKey(env),
+    maxRunning: positive(env, 'MAX_RUNNING_JOBS', DEFAULT_MAX_RUNNING_JOBS),
   };
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, type JobsConfig } from '../config';
+import { ConfigError, DEFAULT_MAX_RUNNING_JOBS, type JobsConfig } from '../config';
 import { StoreJobReader } from './reader';
 import { SqliteJobStore } from './sqlite-store';
 import type { JobStore } from './store';
@@ -24,7 +24,7 @@ export interface JobsDeps {
  */
 export function openJobs(config: JobsConfig | undefined): JobsDeps {
   const temporary = config ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-jobs-'));
-  const resolved: JobsConfig = config ?? { dataDir: temporary!, retentionHours: 24, encryptionKey: null };
+  const resolved: JobsConfig = config ?? { dataDir: temporary!, retentionHours: 24, encryptionKey: null, maxRunning: DEFAULT_MAX_RUNNING_JOBS };
   const store = openStore(resolved.dataDir);
   // Ended jobs past JOB_RETENTION_HOURS go at start and then hourly; unref'd so it never holds the process up.
   const sweep = () => void store.sweep(new Date(Date.now() - resolved.retentionHours * HOUR_MS)).catch(() => undefined);

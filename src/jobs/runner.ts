@@ -19,6 +19,8 @@ export interface RunnerDeps {
   updates: JobUpdates;
   /** JOBS_ENCRYPTION_KEY: without it credentials stay in memory only. */
   encryptionKey: Buffer | null;
+  /** MAX_RUNNING_JOBS */
+  maxRunning: number;
   logger: Logger;
   /** A request context acting with `credentials` (the same services the synchronous mutations use). */
   contextFor(credentials: Credentials): Promise<GatewayContext>;
@@ -44,6 +46,8 @@ function workFor(spec: JobSpec): (start: WorkStart) => Promise<JobWork> {
  */
 export class JobRunner {
   private readonly running = new Map<string, Running>();
+  /** Jobs waiting for a free run (MAX_RUNNING_JOBS), oldest first, with the credentials they will run with. */
+  private readonly pending: { job: JobModel; credentials: Credentials; resumed: boolean }[] = [];
   private draining = false;
 
   constructor(private readonly deps: RunnerDeps) {}
@@ -72,6 +76,8 @@ export class JobRunner {
 
   /** Stops a job between two slices and reports what was done; a waiting job is cancelled at once. */
   async cancel(job: JobModel): Promise<JobModel> {
+    const waiting = this.pending.findIndex((p) => p.job.id === job.id);
+    if (waiting >= 0) this.pending.splice(waiting, 1);
     const run = this.running.get(job.id);
     if (run) {
       run.cancel = true;
@@ -85,7 +91,7 @@ export class JobRunner {
 
   /** A job waiting for credentials after a restart continues with the caller's. */
   async resume(job: JobModel, credentials: Credentials): Promise<JobModel> {
-    if (this.running.has(job.id) || job.state !== 'QUEUED') {
+    if (this.running.has(job.id) || this.pending.some((p) => p.job.id === job.id) || job.state !== 'QUEUED') {
       throw new GraphQLError(`Job '${job.id}' is ${job.state.toLowerCase()}, not waiting for credentials: nothing to resume.`, { extensions: { code: 'BAD_USER_INPUT', argument: 'id' } });
     }
     await this.keepCredentials(job.id, credentials);
@@ -105,7 +111,7 @@ export class JobRunner {
       if (credentials) {
         this.deps.logger.info({ jobId: job.id, done: job.progress.done }, 'resuming a job interrupted by a restart');
         this.launch(job, credentials, job.state === 'RUNNING' || job.progress.done > 0);
-      } else if (job.state === 'RUNNING' || !job.progress.message) {
+      } else {
         this.deps.updates.publish(await store.update(job.id, { state: 'QUEUED', progress: { message: WAITING(job.progress.done, job.progress.total), etaSeconds: null } }));
       }
     }
@@ -114,6 +120,7 @@ export class JobRunner {
   /** Graceful stop: every job stops after its current slice and stays RUNNING, for the next start to resume. */
   async drain(): Promise<void> {
     this.draining = true;
+    this.pending.length = 0; // they stay QUEUED in the store: the next start picks them up
     await Promise.all([...this.running.values()].map((r) => r.finished));
   }
 
@@ -121,7 +128,21 @@ export class JobRunner {
     if (this.deps.encryptionKey) await this.deps.store.setSealedCredentials(id, seal(this.deps.encryptionKey, id, credentials));
   }
 
+  /** Runs the job now, or queues it behind MAX_RUNNING_JOBS others (QUEUED, saying so). */
   private launch(job: JobModel, credentials: Credentials, resumed: boolean): void {
+    if (this.running.size < this.deps.maxRunning) return this.runNow(job, credentials, resumed);
+    this.pending.push({ job, credentials, resumed });
+    const message = `Waiting: ${this.running.size} job(s) are running, as many as this gateway runs at once (MAX_RUNNING_JOBS=${this.deps.maxRunning}).`;
+    void this.deps.store.update(job.id, { state: 'QUEUED', progress: { message } }).then((j) => this.deps.updates.publish(j), () => undefined);
+  }
+
+  private runNext(): void {
+    if (this.draining) return;
+    const next = this.pending.shift();
+    if (next) this.runNow(next.job, next.credentials, next.resumed);
+  }
+
+  private runNow(job: JobModel, credentials: Credentials, resumed: boolean): void {
     const run: Running = { cancel: false, finished: Promise.resolve() };
     this.running.set(job.id, run);
     run.finished = this.run(job, credentials, resumed, run)
@@ -130,7 +151,10 @@ export class JobRunner {
         this.deps.logger.warn({ jobId: job.id, err: message }, 'job failed');
         await this.end(job.id, 'FAILED', message, null).catch(() => undefined);
       })
-      .finally(() => this.running.delete(job.id));
+      .finally(() => {
+        this.running.delete(job.id);
+        this.runNext();
+      });
   }
 
   private async run(job: JobModel, credentials: Credentials, resumed: boolean, run: Running): Promise<void> {

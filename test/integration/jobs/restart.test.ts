@@ -29,14 +29,14 @@ describe('a job interrupted without JOBS_ENCRYPTION_KEY', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const start = async () => {
+  const start = async (maxRunning = 4) => {
     const gw = await startGateway({
       encodeUrl: sandbox.encode!.url,
       gdcUrl: sandbox.gdc!.url,
       sandbox: { encode: true, gdc: true },
       defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token },
       logger: pino({ level: 'silent' }),
-      jobs: { dataDir, retentionHours: 24, encryptionKey: null },
+      jobs: { dataDir, retentionHours: 24, encryptionKey: null, maxRunning },
     });
     gateways.push(gw);
     return gw;
@@ -90,5 +90,23 @@ describe('a job interrupted without JOBS_ENCRYPTION_KEY', () => {
     // A job that is not waiting cannot be resumed.
     const again = await gql2(RESUME, { id: job.id });
     expect(again.errors?.[0]).toMatchObject({ message: `Job '${job.id}' is succeeded, not waiting for credentials: nothing to resume.`, extensions: { code: 'BAD_USER_INPUT' } });
+  }, 120_000);
+
+  it('runs at most MAX_RUNNING_JOBS at once; the next waits QUEUED, saying why, and runs when one ends', async () => {
+    sandbox.gdc!.emulator.faults.set([{ method: 'POST', path: '^/v0/submission/GDC/INTERNAL$', latencyMs: 100 }]);
+    const gw = await start(1);
+    const gql = gqlOn(gw);
+    const input = (prefix: string) => ({ source: 'GDC', project: 'GDC-INTERNAL', entities: Array.from({ length: 8 }, (_, i) => caseOf(`${prefix}-${i}`)), chunkSize: 2 });
+    const a = (await gql(START_CREATE, { input: input('RESTART-QA') })).data.startCreateEntities;
+    await waitForJob(gql as never, a.id, (j) => j.state === 'RUNNING');
+    const b = (await gql(START_CREATE, { input: input('RESTART-QB') })).data.startCreateEntities;
+    const waiting = await waitForJob(gql as never, b.id, (j) => j.progress.message !== null);
+    expect(waiting).toMatchObject({ state: 'QUEUED', progress: { done: 0, message: 'Waiting: 1 job(s) are running, as many as this gateway runs at once (MAX_RUNNING_JOBS=1).' } });
+    const doneB = await waitForJob(gql as never, b.id);
+    const doneA = await waitForJob(gql as never, a.id);
+    expect([doneA.state, doneB.state]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(doneB.startedAt >= doneA.finishedAt).toBe(true);
+    expect(doneB.progress.message).toBeNull();
+    sandbox.gdc!.emulator.faults.clear();
   }, 120_000);
 });
