@@ -88,4 +88,32 @@ describe('a job whose gateway is SIGKILLed', () => {
     // The spooled input is gone once the job ended.
     expect(readdirSync(path.join(dataDir, 'inputs')).filter((f) => f.startsWith(job.id))).toEqual([]);
   }, 900_000);
+
+  it('after SIGTERM (drained: the chunk under way finishes and is recorded) the next start resumes it: every entity exactly once', async () => {
+    const rows = 2_000;
+    const entities = Array.from({ length: rows }, (_, i) => caseOf(`SIGTERM-${String(i).padStart(4, '0')}`));
+    // Slow chunks, so SIGTERM lands in the middle of the job.
+    sandbox.gdc!.emulator.faults.set([{ method: 'POST', path: '^/v0/submission/GDC/INTERNAL$', latencyMs: 300 }]);
+    const first = await gateway({ JOBS_ENCRYPTION_KEY: KEY, SHUTDOWN_GRACE_MS: '20000' });
+    const { startCreateEntities: job } = await gql(first, START_CREATE, { input: { source: 'GDC', project: 'GDC-INTERNAL', entities, chunkSize: 100 } });
+    await waitFor(first, job.id, (j) => j.progress.done >= rows / 2, 300_000);
+    const exited = new Promise((r) => first.child.once('exit', (code) => r(code)));
+    first.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    sandbox.gdc!.emulator.faults.clear();
+    const partial = held('SIGTERM-');
+    expect(partial.size % 100).toBe(0); // drained: only whole chunks, each recorded before the exit
+    expect(partial.size).toBeLessThan(rows);
+
+    const second = await gateway({ JOBS_ENCRYPTION_KEY: KEY });
+    try {
+      const done = await waitFor(second, job.id, (j) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.state), 300_000);
+      expect(done).toMatchObject({ state: 'SUCCEEDED', progress: { total: rows, done: rows, succeeded: rows, failed: 0 } });
+    } finally {
+      await second.stop();
+    }
+    const after = held('SIGTERM-');
+    expect(after.size).toBe(rows);
+    expect([...after.values()].every((n) => n === 1)).toBe(true);
+  }, 900_000);
 });
