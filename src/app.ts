@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -51,6 +52,8 @@ export interface AppDeps extends ContextDeps {
   apiKeys: string[];
   limits: QueryLimits;
   rateLimit: RateLimitConfig;
+  /** REDIS_URL's connection (src/redis.ts), for the state every instance shares; null = in-process. */
+  redis?: Redis | null;
   introspection: boolean;
   cors: CorsConfig;
   /** TRUSTED_DOCUMENTS: only these operations run; null = any, with automatic persisted queries. */
@@ -173,7 +176,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const auth = oncePerRequest(callerAuth(deps.apiKeys) as NodeMiddleware);
   const lend = oncePerRequest(credentials(deps.credentials) as NodeMiddleware);
   // Per caller (src/caller-key.ts), so after auth and credentials; before the body is read.
-  const rateLimit = oncePerRequest(rateLimitStep(deps.rateLimit) as NodeMiddleware);
+  const rateLimit = oncePerRequest(rateLimitStep(deps.rateLimit, deps.redis) as NodeMiddleware);
   const callers = oncePerRequest(hostOrigin({ ...deps.callers, openToAnyOrigin: (req) => isGraphiqlGet(req) }));
   // After auth and credentials: a refused caller's body is never read (nor 100 Continue sent).
   const body = oncePerRequest(

@@ -41,8 +41,10 @@ export interface Config {
   schemaRefreshSeconds: number;
   encode: EncodeWriteConfig;
   uploads: UploadConfig;
-  /** RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW_SECONDS per caller (src/http/rate-limit.ts); 0 = no limit. */
+  /** RATE_LIMIT_REQUESTS and RATE_LIMIT_UPSTREAM_CALLS per RATE_LIMIT_WINDOW_SECONDS per caller (src/http/rate-limit.ts); 0 = no limit. */
   rateLimit: RateLimitConfig;
+  /** REDIS_URL: state shared by every instance (rate-limit counters, GDC upload resume state) lives there; null = in this process. */
+  redisUrl: string | null;
   /** Reads one GraphQL operation may send upstream before it is refused (see datasources/upstream-calls.ts). */
   maxUpstreamCalls: number;
   limits: QueryLimits;
@@ -231,6 +233,8 @@ export function withoutUserInfo(value: string): string {
 export interface RateLimitConfig {
   /** Requests one caller may make per window; 0 = unlimited. */
   requests: number;
+  /** Upstream calls one caller's operations may send per window; once spent, the caller's next request is refused. 0 = unlimited. */
+  upstreamCalls: number;
   windowSeconds: number;
 }
 
@@ -325,6 +329,22 @@ function url(env: Env, name: string): string | null {
   }
 }
 
+/** redis:// or rediss:// (TLS); a password in it is never echoed back in the error. */
+function redisUrl(env: Env): string | null {
+  const v = str(env, 'REDIS_URL');
+  if (v === null) return null;
+  let u: URL | null = null;
+  try {
+    u = new URL(v);
+  } catch {
+    // reported below
+  }
+  if (!u || (u.protocol !== 'redis:' && u.protocol !== 'rediss:') || !u.hostname) {
+    throw new ConfigError(`REDIS_URL must be a URL such as redis://redis:6379 or rediss://user:password@host:6380/0, got '${u ? withoutUserInfo(v) : '(not a URL)'}'`);
+  }
+  return v;
+}
+
 function gdcToken(env: Env): string | null {
   const direct = str(env, 'GDC_TOKEN');
   if (direct) return direct;
@@ -401,7 +421,12 @@ export function loadConfig(env: Env = process.env): Config {
     encode: encodeWrites(env),
     uploads: uploadConfig(env),
     maxUpstreamCalls: positive(env, 'MAX_UPSTREAM_CALLS', 50),
-    rateLimit: { requests: int(env, 'RATE_LIMIT_REQUESTS', 0), windowSeconds: positive(env, 'RATE_LIMIT_WINDOW_SECONDS', 60) },
+    rateLimit: {
+      requests: int(env, 'RATE_LIMIT_REQUESTS', 0),
+      upstreamCalls: int(env, 'RATE_LIMIT_UPSTREAM_CALLS', 0),
+      windowSeconds: positive(env, 'RATE_LIMIT_WINDOW_SECONDS', 60),
+    },
+    redisUrl: redisUrl(env),
     limits: {
       aliases: int(env, 'MAX_ALIASES', DEFAULT_LIMITS.aliases),
       rootFields: positive(env, 'MAX_ROOT_FIELDS', DEFAULT_LIMITS.rootFields),

@@ -1,3 +1,4 @@
+import type { RateLimitLocals } from './http/rate-limit';
 import type { Logger } from 'pino';
 import type { EncodeWriteConfig, GatewayInfoModel, QueryLimits } from './config';
 import type { Credentials } from './credentials';
@@ -79,7 +80,7 @@ export interface UploadSettings {
 }
 
 /** What the express middleware in front of Apollo decided about a request (see src/app.ts). */
-export interface RequestLocals {
+export interface RequestLocals extends RateLimitLocals {
   /** From callerCredentials (src/credentials.ts). */
   credentials: Credentials;
   requestId: string;

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
 import type { ContextDeps } from './context';
@@ -37,8 +38,10 @@ export interface GatewayOptions {
   uploads?: GatewayUploadOptions;
   /** MAX_UPSTREAM_CALLS: reads one operation may send upstream (see datasources/upstream-calls.ts). */
   maxUpstreamCalls?: number;
-  /** RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW_SECONDS per caller; off by default. */
+  /** RATE_LIMIT_REQUESTS and RATE_LIMIT_UPSTREAM_CALLS per RATE_LIMIT_WINDOW_SECONDS per caller; off by default. */
   rateLimit?: RateLimitConfig;
+  /** REDIS_URL's connection (src/redis.ts): rate-limit counters and GDC upload resume state shared by every instance. The caller owns it (closes it after stop). */
+  redis?: Redis | null;
   limits?: Partial<QueryLimits>;
   introspection?: boolean;
   /** Browser origins allowed to call the API (CORS_ORIGINS/CORS_CREDENTIALS); none by default. */
@@ -120,7 +123,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     encodeWrites: { ...ENCODE_WRITE_DEFAULTS, ...options.encode },
     uploads: uploadSettings(options.uploads ?? {}),
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
-    rateLimit: options.rateLimit ?? { requests: 0, windowSeconds: 60 },
+    rateLimit: options.rateLimit ?? { requests: 0, upstreamCalls: 0, windowSeconds: 60 },
+    redis: options.redis ?? null,
     lifecycle,
     readiness,
     apiKeys,

@@ -5,6 +5,7 @@ import { createLogger } from './logger';
 import { type SandboxProcess, startSandboxProcess } from './sandbox-process';
 
 type Logger = ReturnType<typeof createLogger>;
+type SharedRedis = Awaited<ReturnType<typeof import('./redis').connectRedis>>;
 
 /**
  * The embedded emulators, for the upstreams without a URL, in a child process of their own: the
@@ -51,6 +52,7 @@ function operatorCredentials(config: Config, logger: Logger): Credentials {
 async function main(logger: Logger, config: Config): Promise<void> {
   let sandbox: SandboxProcess | null = null;
   let gateway: RunningGateway | null = null;
+  let redis: SharedRedis | null = null;
   // Handlers first: a signal that arrives before them would end the process with no clean-up.
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -66,6 +68,7 @@ async function main(logger: Logger, config: Config): Promise<void> {
       process.exit(0);
     }, config.shutdownGraceMs + 10_000).unref();
     await gateway?.stop(config.shutdownGraceMs);
+    await redis?.quit().catch(() => undefined);
     await sandbox?.stop();
     logger.info('stopped');
     process.exit(0);
@@ -73,6 +76,9 @@ async function main(logger: Logger, config: Config): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  // Only with REDIS_URL: otherwise ioredis is never loaded.
+  if (config.redisUrl) redis = await (await import('./redis')).connectRedis(config.redisUrl, logger);
+  if (stopping) return void redis?.disconnect();
   const needEncode = !config.encodeUrl;
   const needGdc = !config.gdcUrl;
   sandbox = await startSandboxFor(config, needEncode, needGdc, logger);
@@ -102,6 +108,7 @@ async function main(logger: Logger, config: Config): Promise<void> {
     },
     maxUpstreamCalls: config.maxUpstreamCalls,
     rateLimit: config.rateLimit,
+    redis,
     limits: config.limits,
     introspection: config.introspection,
     cors: config.cors,

@@ -47,5 +47,7 @@ export function finishOperation(
   // For the access line (src/http/access-log.ts), which both paths reach through here.
   contextValue.request.operationType = type;
   contextValue.request.upstreamCalls = contextValue.upstreamCalls.counts();
+  // RATE_LIMIT_UPSTREAM_CALLS (src/http/rate-limit.ts): what this operation cost, counted before its answer leaves.
+  contextValue.request.spendUpstreamCalls?.(contextValue.upstreamCalls.total());
   recordOperation(name, type, outcome, (performance.now() - started) / 1000);
 }
