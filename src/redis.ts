@@ -29,30 +29,33 @@ export async function connectRedis(url: string, logger: Logger): Promise<Redis> 
     retryStrategy: (times) => Math.min(times * 100, 2_000),
   });
   let up = false;
+  // ioredis rejects connect() with "Connection is closed."; the socket's own error says why.
+  let lastError: Error | null = null;
   redis.on('ready', () => {
     if (!up) logger.info({ redis: shown }, 'Redis connected: rate limits and upload resume state are shared by every instance');
     up = true;
     recordRedisUp(true);
   });
   redis.on('error', (err: Error) => {
+    lastError = err;
     if (up) logger.error({ redis: shown, err: err.message }, 'Redis lost: each instance now enforces rate limits alone and keeps new upload resume state to itself, until it reconnects');
     up = false;
     recordRedisUp(false);
   });
   redis.on('end', () => recordRedisUp(false));
   try {
-    await withTimeout(redis.connect(), CONNECT_TIMEOUT_MS);
+    await withTimeout(redis.connect(), CONNECT_TIMEOUT_MS, `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`);
   } catch (err) {
     redis.disconnect();
-    throw new ConfigError(`REDIS_URL ${shown} did not answer within ${CONNECT_TIMEOUT_MS / 1000} s: ${(err as Error).message}`);
+    throw new ConfigError(`REDIS_URL ${shown} cannot be used: ${(lastError ?? (err as Error)).message}`);
   }
   return redis;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms))),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
   ]);
 }
