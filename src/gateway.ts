@@ -6,6 +6,9 @@ import type { LiveGraph } from './graph/live';
 import type { AccessLogMode, EncodeWriteConfig, RateLimitConfig } from './config';
 import { type BodyConfig, type CorsConfig, DEFAULT_BODIES, DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
 import { UploadSlots } from './services/upload-slots';
+import { GDC_UPLOAD_STATE_DIR } from './services/gdc/upload';
+import { RedisUploadStates } from './services/gdc/upload/redis-state';
+import { DiskUploadStates } from './services/gdc/upload/state';
 import type { TrustedDocuments } from './plugins/trusted-documents';
 import { type Credentials, operatorScope } from './credentials';
 import type { UploadObserver } from './services/result';
@@ -121,7 +124,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     schemaRefreshSeconds: options.schemaRefreshSeconds ?? 0,
     schemaReadTimeoutMs: Math.min(timeoutMs, 15_000),
     encodeWrites: { ...ENCODE_WRITE_DEFAULTS, ...options.encode },
-    uploads: uploadSettings(options.uploads ?? {}),
+    uploads: {
+      ...uploadSettings(options.uploads ?? {}),
+      // With REDIS_URL an upload interrupted on this instance resumes through any other.
+      gdcResumeStates: options.redis ? new RedisUploadStates(options.redis, new DiskUploadStates(GDC_UPLOAD_STATE_DIR), options.logger) : undefined,
+    },
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
     rateLimit: options.rateLimit ?? { requests: 0, upstreamCalls: 0, windowSeconds: 60 },
     redis: options.redis ?? null,
