@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { type Tracer, tracingStep } from './plugins/tracing';
 import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -54,6 +55,8 @@ export interface AppDeps extends ContextDeps {
   rateLimit: RateLimitConfig;
   /** REDIS_URL's connection (src/redis.ts), for the state every instance shares; null = in-process. */
   redis?: Redis | null;
+  /** OpenTelemetry (src/plugins/otel.ts) when OTEL_EXPORTER_OTLP_ENDPOINT is set; null = no tracing. */
+  tracer?: Tracer | null;
   introspection: boolean;
   cors: CorsConfig;
   /** TRUSTED_DOCUMENTS: only these operations run; null = any, with automatic persisted queries. */
@@ -168,6 +171,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   // The steps every request takes first, in the express app and in the front door alike.
   // Each once per request, whichever of the two ran it first.
   const log = oncePerRequest(accessLog(deps.logger, deps.accessLog) as NodeMiddleware);
+  // The operation's span: opened first thing, so refusals are traced too.
+  const traced = oncePerRequest(tracingStep(deps.tracer ?? null) as NodeMiddleware);
   // Before everything that may refuse: a browser app reads refusals too, and preflights carry no credentials.
   const cors = oncePerRequest(corsRule(deps.cors));
   const lifecycle = oncePerRequest(deps.lifecycle.middleware());
@@ -189,7 +194,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(log, cors, lifecycle, headers, callers);
+  app.use(log, traced, cors, lifecycle, headers, callers);
   // Queries (JSON POSTs) compress their own large answers (src/apollo/query-fast-path.ts); what the
   // fast path hands on to Apollo is compressed below, so no answer pays for compression twice.
   const compress = compression({ threshold: COMPRESS_ABOVE_BYTES });
@@ -249,7 +254,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   });
   const handler = frontDoor({
     path: '/graphql',
-    steps: [log, cors, lifecycle, headers, callers, auth, lend, rateLimit, body, fastPath as NodeMiddleware],
+    steps: [log, traced, cors, lifecycle, headers, callers, auth, lend, rateLimit, body, fastPath as NodeMiddleware],
     rest: app,
     onError: (err, req, res) => finalErrors(err as Error, req as Request, res as Response, () => undefined),
   });

@@ -45,6 +45,8 @@ export interface Config {
   rateLimit: RateLimitConfig;
   /** REDIS_URL: state shared by every instance (rate-limit counters, GDC upload resume state) lives there; null = in this process. */
   redisUrl: string | null;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT (OTLP/HTTP base URL; spans go to <endpoint>/v1/traces) and OTEL_SERVICE_NAME; null endpoint = no tracing, nothing of OpenTelemetry loaded. */
+  tracing: { endpoint: string | null; serviceName: string };
   /** Reads one GraphQL operation may send upstream before it is refused (see datasources/upstream-calls.ts). */
   maxUpstreamCalls: number;
   limits: QueryLimits;
@@ -329,6 +331,20 @@ function url(env: Env, name: string): string | null {
   }
 }
 
+/** An http(s) URL, as OpenTelemetry's exporters take it. */
+function httpUrl(env: Env, name: string, example: string): string | null {
+  const v = str(env, name);
+  if (v === null) return null;
+  let u: URL | null = null;
+  try {
+    u = new URL(v);
+  } catch {
+    // reported below
+  }
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new ConfigError(`${name} must be an http(s) URL such as ${example}, got '${u ? withoutUserInfo(v) : '(not a URL)'}'`);
+  return v.replace(/\/+$/, '');
+}
+
 /** redis:// or rediss:// (TLS); a password in it is never echoed back in the error. */
 function redisUrl(env: Env): string | null {
   const v = str(env, 'REDIS_URL');
@@ -427,6 +443,7 @@ export function loadConfig(env: Env = process.env): Config {
       windowSeconds: positive(env, 'RATE_LIMIT_WINDOW_SECONDS', 60),
     },
     redisUrl: redisUrl(env),
+    tracing: { endpoint: httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://otel-collector:4318'), serviceName: str(env, 'OTEL_SERVICE_NAME') ?? 'submission-gateway' },
     limits: {
       aliases: int(env, 'MAX_ALIASES', DEFAULT_LIMITS.aliases),
       rootFields: positive(env, 'MAX_ROOT_FIELDS', DEFAULT_LIMITS.rootFields),

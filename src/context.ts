@@ -1,4 +1,5 @@
 import type { RateLimitLocals } from './http/rate-limit';
+import type { TracingLocals } from './plugins/tracing';
 import { DiskUploadStates, type UploadStates } from './services/gdc/upload/state';
 import type { Logger } from 'pino';
 import type { EncodeWriteConfig, GatewayInfoModel, QueryLimits } from './config';
@@ -83,7 +84,7 @@ export interface UploadSettings {
 }
 
 /** What the express middleware in front of Apollo decided about a request (see src/app.ts). */
-export interface RequestLocals extends RateLimitLocals {
+export interface RequestLocals extends RateLimitLocals, TracingLocals {
   /** From callerCredentials (src/credentials.ts). */
   credentials: Credentials;
   requestId: string;
@@ -103,7 +104,7 @@ export function createContextFactory(deps: ContextDeps) {
   return async ({ res }: { res: { locals: Record<string, unknown> } }): Promise<GatewayContext> => {
     const locals = res.locals as unknown as RequestLocals;
     const creds = locals.credentials;
-    const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls);
+    const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls, { requestId: locals.requestId, trace: locals.trace });
     const encode = new EncodeClient(upstreamCalls.http(deps.upstreams.encode), creds.encode, { allowUsers: deps.encodeWrites.allowUsers });
     const gdc = new GdcClient(upstreamCalls.http(deps.upstreams.gdc), creds.gdcToken);
     const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };

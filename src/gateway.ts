@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Tracer } from './plugins/tracing';
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
 import type { ContextDeps } from './context';
@@ -45,6 +46,8 @@ export interface GatewayOptions {
   rateLimit?: RateLimitConfig;
   /** REDIS_URL's connection (src/redis.ts): rate-limit counters and GDC upload resume state shared by every instance. The caller owns it (closes it after stop). */
   redis?: Redis | null;
+  /** OpenTelemetry tracing (src/plugins/otel.ts); null/absent = none. The caller shuts it down after stop. */
+  tracer?: Tracer | null;
   limits?: Partial<QueryLimits>;
   introspection?: boolean;
   /** Browser origins allowed to call the API (CORS_ORIGINS/CORS_CREDENTIALS); none by default. */
@@ -132,6 +135,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
     rateLimit: options.rateLimit ?? { requests: 0, upstreamCalls: 0, windowSeconds: 60 },
     redis: options.redis ?? null,
+    tracer: options.tracer ?? null,
     lifecycle,
     readiness,
     apiKeys,

@@ -49,5 +49,6 @@ export function finishOperation(
   contextValue.request.upstreamCalls = contextValue.upstreamCalls.counts();
   // RATE_LIMIT_UPSTREAM_CALLS (src/http/rate-limit.ts): what this operation cost, counted before its answer leaves.
   contextValue.request.spendUpstreamCalls?.(contextValue.upstreamCalls.total());
+  contextValue.request.trace?.describe({ name: name ?? null, type, hash: null, errors: errors.length });
   recordOperation(name, type, outcome, (performance.now() - started) / 1000);
 }
