@@ -55,6 +55,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RATE_LIMIT_WINDOW_SECONDS: '0' })).toThrow(/RATE_LIMIT_WINDOW_SECONDS must be at least 1/);
   });
 
+  it('reads OTEL_EXPORTER_OTLP_ENDPOINT: unset means no tracing; not http(s) is refused in one line', () => {
+    expect(loadConfig({}).tracing).toEqual({ endpoint: null, serviceName: 'submission-gateway' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/', OTEL_SERVICE_NAME: 'gw-eu' }).tracing).toEqual({ endpoint: 'http://collector:4318', serviceName: 'gw-eu' });
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/^OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL such as http:\/\/otel-collector:4318, got 'collector:4318'$/);
+  });
+
   it('reads REDIS_URL: unset means in-process state; a bad one is refused in one line without its password', () => {
     expect(loadConfig({}).redisUrl).toBeNull();
     expect(loadConfig({ REDIS_URL: 'redis://redis:6379/0' }).redisUrl).toBe('redis://redis:6379/0');
