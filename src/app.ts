@@ -244,10 +244,10 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     validationRules: [...limitRules(deps.limits, { record: false }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
     formatError: errorFormatter(deps),
     extensions: (ctx) => ({ upstreamCalls: ctx.upstreamCalls.counts() }),
-    finish: (ctx, errors, operationName, started) => {
+    finish: (ctx, errors, operationName, started, query) => {
       // As operationsPlugin's didResolveOperation does: the access log names the operation.
       if (operationName) ctx.request.operationName = operationName;
-      finishOperation(ctx, errors, operationName, 'query', started);
+      finishOperation(ctx, errors, operationName, 'query', started, query);
     },
     guard: (req, res, next) => persisted(req, res, (err) => (err ? next(err) : limits(req, res, next))),
     compressAbove: COMPRESS_ABOVE_BYTES,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { request } from 'undici';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
@@ -93,6 +94,7 @@ it('exports the operation span (child of the caller) with one child span per ups
   expect(operation[0]).toMatchObject({ name: 'query Three', kind: 2 }); // SERVER
   expect(attr(operation[0], 'graphql.operation.name')).toBe('Three');
   expect(attr(operation[0], 'graphql.operation.type')).toBe('query');
+  expect(attr(operation[0], 'graphql.document.hash')).toBe(createHash('sha256').update(QUERY).digest('hex'));
   expect(attr(operation[0], 'http.response.status_code')).toBe(200);
   const children = ours.filter((s) => s.parentSpanId === operation[0].spanId);
   expect(children).toHaveLength(3);
@@ -130,4 +132,27 @@ it('a caller without traceparent starts a trace of its own; X-Request-Id still g
   const root = spans.filter((s) => s.traceId === traceId && !s.parentSpanId);
   expect(root).toHaveLength(1);
   expect(root[0].name).toBe('query anonymous');
+});
+
+it('traces a mutation (Apollo, not the query fast path) through the same seam, with its upstream calls', async () => {
+  const traceId = 'a'.repeat(32);
+  const res = await request(gw!.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-auth-token': sandbox.gdc!.token, traceparent: `00-${traceId}-${'b'.repeat(16)}-01` },
+    body: JSON.stringify({
+      query: 'mutation Create($input: CreateEntitiesInput!) { createEntities(input: $input) { success } }',
+      variables: { input: { source: 'GDC', project: 'GDC-INTERNAL', entities: [{ type: 'case', submitter_id: 'TRACE-1', projects: { code: 'INTERNAL' } }] } },
+    }),
+  });
+  const body = (await res.body.json()) as any;
+  if (!body.extensions.upstreamCalls.GDC) throw new Error(JSON.stringify(body));
+  const calls = body.extensions.upstreamCalls.GDC as number;
+  expect(calls).toBeGreaterThanOrEqual(1);
+  for (const end = Date.now() + 15_000; spans.filter((s) => s.traceId === traceId).length < calls + 1 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+  const ours = spans.filter((s) => s.traceId === traceId);
+  const operation = ours.filter((s) => s.parentSpanId === 'b'.repeat(16));
+  expect(operation.map((s) => s.name)).toEqual(['mutation Create']);
+  const children = ours.filter((s) => s.parentSpanId === operation[0].spanId);
+  expect(children).toHaveLength(calls);
+  expect(children.every((c) => attr(c, 'upstream.name') === 'GDC' && /^(GET|POST|PUT) \/v0\/submission\//.test(c.name))).toBe(true);
 });
