@@ -7,6 +7,7 @@ import { runGdcBulk } from './gdc-bulk';
 import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
 import { runRateLimit } from './rate-limit';
+import { runTracing } from './tracing';
 import { runUpload } from './upload';
 import { runValidation } from './validation';
 
@@ -24,6 +25,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   graph: runGraph,
   hostile: runHostile,
   'rate-limit': runRateLimit,
+  tracing: runTracing,
   upload: runUpload,
   validation: runValidation,
 };
