@@ -29,6 +29,8 @@ let upstream: http.Server;
 let gw: (RunningProcess & { graphqlUrl: string }) | undefined;
 const spans: OtlpSpan[] = [];
 const seenUpstream: { path: string; traceparent?: string; tracestate?: string; requestId?: string }[] = [];
+/** A path the recording upstream answers 503 once (then forwards again), to see a retry in the span. */
+let failOnce: string | null = null;
 
 function listen(server: http.Server): Promise<string> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
@@ -51,6 +53,10 @@ beforeAll(async () => {
   const target = new URL(sandbox.encode!.url);
   upstream = http.createServer((req, res) => {
     seenUpstream.push({ path: req.url!, traceparent: req.headers.traceparent as string, tracestate: req.headers.tracestate as string, requestId: req.headers['x-request-id'] as string });
+    if (failOnce && req.url!.startsWith(failOnce)) {
+      failOnce = null;
+      return void res.writeHead(503, { 'retry-after': '0' }).end('busy');
+    }
     const forward = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
       res.writeHead(answer.statusCode!, answer.headers);
       answer.pipe(res);
@@ -155,4 +161,22 @@ it('traces a mutation (Apollo, not the query fast path) through the same seam, w
   const children = ours.filter((s) => s.parentSpanId === operation[0].spanId);
   expect(children).toHaveLength(calls);
   expect(children.every((c) => attr(c, 'upstream.name') === 'GDC' && /^(GET|POST|PUT) \/v0\/submission\//.test(c.name))).toBe(true);
+});
+
+it('an upstream call retried after a 503 is one span, with its resend count and the final status', async () => {
+  const traceId = 'c'.repeat(32);
+  failOnce = '/profiles/award.json';
+  const res = await request(gw!.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${'d'.repeat(16)}-01` },
+    body: JSON.stringify({ query: '{ encodeProfile(name: "award") }' }),
+  });
+  const body = (await res.body.json()) as any;
+  expect(body.errors).toBeUndefined();
+  expect(body.extensions.upstreamCalls).toEqual({ ENCODE: 2, GDC: 0 }); // each attempt counts
+  for (const end = Date.now() + 15_000; spans.filter((s) => s.traceId === traceId).length < 2 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+  const children = spans.filter((s) => s.traceId === traceId && s.parentSpanId && s.parentSpanId !== 'd'.repeat(16));
+  expect(children).toHaveLength(1);
+  expect(attr(children[0], 'http.request.resend_count')).toBe(1);
+  expect(attr(children[0], 'http.response.status_code')).toBe(200);
 });
