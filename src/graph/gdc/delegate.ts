@@ -27,7 +27,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { badInput } from '../../services/documents';
-import { cursorScope, decodeCursor, MAX_PAGE } from '../cursors';
+import { cursorScope, type Cursors, MAX_PAGE } from '../cursors';
 import { type GdcGraphModel, UPSTREAM_NODE_FIELDS } from './model';
 
 const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
@@ -40,12 +40,12 @@ export interface GdcPage {
 }
 
 /** The page a `<node>Connection` asks for, from its arguments (cursor checked against the project, type and filters). */
-export function gdcPage(project: string, label: string, args: Record<string, unknown>): GdcPage {
+export function gdcPage(cursors: Cursors, project: string, label: string, args: Record<string, unknown>): GdcPage {
   const { first, after, ...filters } = args;
   const scope = cursorScope('gdc', project, label, filters);
   const n = first === undefined || first === null ? 25 : Number(first);
   if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE) throw badInput(`first must be between 0 and ${MAX_PAGE}`, 'first');
-  const from = typeof after === 'string' ? decodeCursor(after, scope, 'after') + 1 : 0;
+  const from = typeof after === 'string' ? cursors.decode(after, scope, 'after') + 1 : 0;
   return { scope, first: n, from };
 }
 
@@ -72,6 +72,8 @@ class Translator {
     private readonly info: GraphQLResolveInfo,
     private readonly model: GdcGraphModel,
     private readonly project: string,
+    /** This gateway's cursors: only `gdc(project:)` has connections, so only its query needs them. */
+    private readonly cursors: Cursors | null = null,
   ) {
     this.byGqlName = new Map([...model.nodes.values()].map((n) => [n.gqlName, n.label]));
   }
@@ -104,7 +106,8 @@ class Translator {
    * does not check out is refused here, before any upstream call.
    */
   private connection(node: FieldNode, def: GraphQLField<unknown, unknown>, label: string): SelectionNode[] {
-    const page = gdcPage(this.project, label, getArgumentValues(def, node, this.info.variableValues));
+    if (!this.cursors) throw new Error(`${label}Connection outside gdc(project:)`);
+    const page = gdcPage(this.cursors, this.project, label, getArgumentValues(def, node, this.info.variableValues));
     const key = (node.alias ?? node.name).value;
     const filters = this.scoped(
       label,
@@ -257,10 +260,10 @@ function valueOf(value: ValueNode): unknown {
 }
 
 /** The upstream query for this `gdc(project:)` field, or null when nothing in it needs the upstream. */
-export function upstreamQuery(info: GraphQLResolveInfo, model: GdcGraphModel, project: string): string | null {
+export function upstreamQuery(info: GraphQLResolveInfo, model: GdcGraphModel, project: string, cursors: Cursors): string | null {
   const gdcQuery = getNamedType(info.returnType);
   if (!isObjectType(gdcQuery)) return null;
-  const translator = new Translator(info, model, project);
+  const translator = new Translator(info, model, project, cursors);
   const selections = info.fieldNodes.flatMap((node) => translator.selections(node.selectionSet?.selections ?? [], gdcQuery, true));
   const asked = selections.filter((s) => !(s.kind === Kind.FIELD && s.name.value === '__typename'));
   if (!asked.length) return null;
