@@ -28,7 +28,7 @@ import {
 } from 'graphql';
 import { badInput } from '../../services/documents';
 import { cursorScope, type Cursors, MAX_PAGE } from '../cursors';
-import { type GdcGraphModel, UPSTREAM_NODE_FIELDS } from './model';
+import { ENTITY_FIELDS, type GdcGraphModel, UPSTREAM_NODE_FIELDS } from './model';
 
 const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
 const CONNECTION = /^(.+)Connection$/;
@@ -161,6 +161,12 @@ class Translator {
     });
   }
 
+  private lacks(parent: GraphQLCompositeType, name: string): boolean {
+    const label = this.byGqlName.get(parent.name);
+    if (!label || UPSTREAM_NODE_FIELDS.has(name) || !ENTITY_FIELDS.includes(name)) return false;
+    return !this.model.nodes.get(label)!.fields.some((f) => f.key === name);
+  }
+
   private isGdc(type: GraphQLCompositeType): boolean {
     return this.byGqlName.has(type.name) || GDC_ABSTRACT.has(type.name);
   }
@@ -176,6 +182,9 @@ class Translator {
     const name = node.name.value;
     if (name === '__typename') return [{ ...node, directives: [] }];
     const def = (parent as { getFields?: () => Record<string, GraphQLField<unknown, unknown>> }).getFields?.()[name];
+    // GdcEntity's fields are on every Gdc<Node>, but upstream's type has only those its dictionary
+    // node has (a program has no `state`): one it lacks is answered null without asking.
+    if (this.lacks(parent, name)) return [];
     const connectionOf = root && def ? CONNECTION.exec(name)?.[1] : undefined;
     if (connectionOf && this.model.nodes.has(connectionOf)) return this.connection(node, def!, connectionOf);
     let args = (node.arguments ?? []).map((a): ArgumentNode => ({ ...a, value: this.value(a.value) }));
@@ -296,21 +305,42 @@ export function entitySelections(info: GraphQLResolveInfo, model: GdcGraphModel,
  * The upstream query for `Query.node(s)`: GDC's `node(ids:)` needs no project, and the
  * selection (on our Node interface: fragments on GDC types kept, on ENCODE types dropped) travels
  * as it does inside `gdc(project:)`. Each entity comes back under `nodes`, with its upstream type.
+ *
+ * Upstream's `node` answers only entities carrying a project_id (peregrine filters the Node
+ * interface on it, of_type or not), so programs, projects and the other administrative types are
+ * asked in the same request through their own root field (`<type>__nodes: <type>(ids:)`), whose
+ * authorization is their type's.
  */
 export function upstreamNodesQuery(info: GraphQLResolveInfo, model: GdcGraphModel, ids: readonly string[]): string {
   const nodeInterface = getNamedType(info.returnType) as GraphQLCompositeType;
   const translator = new Translator(info, model, '');
   const selections = info.fieldNodes.flatMap((node) => translator.selections(node.selectionSet?.selections ?? [], nodeInterface, false));
-  const field: FieldNode = {
+  const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
+  // first: 0 is peregrine's "no limit"; the ids bound the answer.
+  const lookup = (alias: string, root: string, inner: SelectionNode[]): FieldNode => ({
     kind: Kind.FIELD,
-    alias: { kind: Kind.NAME, value: 'nodes' },
-    name: { kind: Kind.NAME, value: 'node' },
-    // first: 0 is peregrine's "no limit"; the ids bound the answer.
+    alias: name(alias),
+    name: name(root),
     arguments: [
-      { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'ids' }, value: literal([...ids]) },
-      { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: literal(0) },
+      { kind: Kind.ARGUMENT, name: name('ids'), value: literal([...ids]) },
+      { kind: Kind.ARGUMENT, name: name('first'), value: literal(0) },
     ],
-    selectionSet: { kind: Kind.SELECTION_SET, selections: [TYPENAME, { kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'id' } }, ...selections] },
-  };
-  return print({ kind: Kind.DOCUMENT, definitions: [{ kind: Kind.OPERATION_DEFINITION, operation: OperationTypeNode.QUERY, selectionSet: { kind: Kind.SELECTION_SET, selections: [field] } }] });
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [TYPENAME, { kind: Kind.FIELD, name: name('id') }, ...inner] },
+  });
+  const fields = [lookup('nodes', 'node', selections)];
+  for (const node of model.nodes.values()) if (!node.hasProjectId) fields.push(lookup(`${node.label}${NODES_SUFFIX}`, node.label, onlyFor(node.label, selections)));
+  return print({ kind: Kind.DOCUMENT, definitions: [{ kind: Kind.OPERATION_DEFINITION, operation: OperationTypeNode.QUERY, selectionSet: { kind: Kind.SELECTION_SET, selections: fields } }] });
+}
+
+/** The alias suffix of the per-type lookups in upstreamNodesQuery. */
+export const NODES_SUFFIX = '__nodes';
+
+/** Upstream selections on the Node interface as selections on one of its types: fragments on other types dropped. */
+function onlyFor(label: string, selections: readonly SelectionNode[]): SelectionNode[] {
+  return selections.flatMap((sel): SelectionNode[] => {
+    if (sel.kind !== Kind.INLINE_FRAGMENT) return [sel];
+    if (sel.typeCondition && sel.typeCondition.name.value !== label) return [];
+    const inner = onlyFor(label, sel.selectionSet.selections);
+    return inner.length ? [{ ...sel, selectionSet: { ...sel.selectionSet, selections: inner } }] : [];
+  });
 }
