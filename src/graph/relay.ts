@@ -34,7 +34,8 @@ async function encodeNodes(ctx: GatewayContext, ids: string[]): Promise<Map<stri
 }
 
 async function gdcNodes(ctx: GatewayContext, info: GraphQLResolveInfo, model: GdcGraphModel, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
-  const answer = await ctx.gdc.graphql(upstreamNodesQuery(info, model, ids));
+  const { query, variables } = upstreamNodesQuery(info, model, ids);
+  const answer = await ctx.gdc.graphql(query, variables);
   if (answer.errors.length) {
     throw new GraphQLError(`GDC submission GraphQL: ${answer.errors.join('; ')}`, { extensions: { code: 'UPSTREAM_ERROR', upstream: 'GDC', upstreamErrors: answer.errors } });
   }

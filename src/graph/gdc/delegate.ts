@@ -311,25 +311,38 @@ export function entitySelections(info: GraphQLResolveInfo, model: GdcGraphModel,
  * asked in the same request through their own root field (`<type>__nodes: <type>(ids:)`), whose
  * authorization is their type's.
  */
-export function upstreamNodesQuery(info: GraphQLResolveInfo, model: GdcGraphModel, ids: readonly string[]): string {
+export function upstreamNodesQuery(info: GraphQLResolveInfo, model: GdcGraphModel, ids: readonly string[]): { query: string; variables: { ids: string[] } } {
   const nodeInterface = getNamedType(info.returnType) as GraphQLCompositeType;
   const translator = new Translator(info, model, '');
   const selections = info.fieldNodes.flatMap((node) => translator.selections(node.selectionSet?.selections ?? [], nodeInterface, false));
   const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
-  // first: 0 is peregrine's "no limit"; the ids bound the answer.
+  // The ids travel once, as a variable, however many lookups use them; first: 0 is peregrine's "no limit".
+  const idsVariable = { kind: Kind.VARIABLE, name: name('ids') } as const;
   const lookup = (alias: string, root: string, inner: SelectionNode[]): FieldNode => ({
     kind: Kind.FIELD,
     alias: name(alias),
     name: name(root),
     arguments: [
-      { kind: Kind.ARGUMENT, name: name('ids'), value: literal([...ids]) },
+      { kind: Kind.ARGUMENT, name: name('ids'), value: idsVariable },
       { kind: Kind.ARGUMENT, name: name('first'), value: literal(0) },
     ],
     selectionSet: { kind: Kind.SELECTION_SET, selections: [TYPENAME, { kind: Kind.FIELD, name: name('id') }, ...inner] },
   });
   const fields = [lookup('nodes', 'node', selections)];
   for (const node of model.nodes.values()) if (!node.hasProjectId) fields.push(lookup(`${node.label}${NODES_SUFFIX}`, node.label, onlyFor(node.label, selections)));
-  return print({ kind: Kind.DOCUMENT, definitions: [{ kind: Kind.OPERATION_DEFINITION, operation: OperationTypeNode.QUERY, selectionSet: { kind: Kind.SELECTION_SET, selections: fields } }] });
+  const query = print({
+    kind: Kind.DOCUMENT,
+    definitions: [
+      {
+        kind: Kind.OPERATION_DEFINITION,
+        operation: OperationTypeNode.QUERY,
+        name: name('GatewayNodes'),
+        variableDefinitions: [{ kind: Kind.VARIABLE_DEFINITION, variable: idsVariable, type: { kind: Kind.LIST_TYPE, type: { kind: Kind.NAMED_TYPE, name: name('String') } } }],
+        selectionSet: { kind: Kind.SELECTION_SET, selections: fields },
+      },
+    ],
+  });
+  return { query, variables: { ids: [...ids] } };
 }
 
 /** The alias suffix of the per-type lookups in upstreamNodesQuery. */
