@@ -326,7 +326,7 @@ export function upstreamNodesQuery(info: GraphQLResolveInfo, model: GdcGraphMode
       { kind: Kind.ARGUMENT, name: name('ids'), value: idsVariable },
       { kind: Kind.ARGUMENT, name: name('first'), value: literal(0) },
     ],
-    selectionSet: { kind: Kind.SELECTION_SET, selections: [TYPENAME, { kind: Kind.FIELD, name: name('id') }, ...inner] },
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [TYPENAME, ...(inner.some(isPlainId) ? [] : [{ kind: Kind.FIELD, name: name('id') } as FieldNode]), ...inner] },
   });
   const fields = [lookup('nodes', 'node', selections)];
   for (const node of model.nodes.values()) if (!node.hasProjectId) fields.push(lookup(`${node.label}${NODES_SUFFIX}`, node.label, onlyFor(node.label, selections)));
@@ -344,6 +344,9 @@ export function upstreamNodesQuery(info: GraphQLResolveInfo, model: GdcGraphMode
   });
   return { query, variables: { ids: [...ids] } };
 }
+
+/** The entities are matched to the ids asked by their `id`, under that name. */
+const isPlainId = (sel: SelectionNode) => sel.kind === Kind.FIELD && sel.name.value === 'id' && !sel.alias;
 
 /** The alias suffix of the per-type lookups in upstreamNodesQuery. */
 export const NODES_SUFFIX = '__nodes';
