@@ -7,7 +7,9 @@ import { runGdcBulk } from './gdc-bulk';
 import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
 import { runJobs } from './jobs';
+import { runNodes } from './nodes';
 import { runRateLimit } from './rate-limit';
+import { runTracing } from './tracing';
 import { runUpload } from './upload';
 import { runValidation } from './validation';
 
@@ -25,7 +27,9 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   graph: runGraph,
   hostile: runHostile,
   jobs: runJobs,
+  nodes: runNodes,
   'rate-limit': runRateLimit,
+  tracing: runTracing,
   upload: runUpload,
   validation: runValidation,
 };

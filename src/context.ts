@@ -1,3 +1,6 @@
+import type { RateLimitLocals } from './http/rate-limit';
+import type { TracingLocals } from './plugins/tracing';
+import { DiskUploadStates, type UploadStates } from './services/gdc/upload/state';
 import type { Logger } from 'pino';
 import type { EncodeWriteConfig, GatewayInfoModel, QueryLimits } from './config';
 import type { Credentials } from './credentials';
@@ -19,6 +22,7 @@ import { ownerOf } from './jobs/owner';
 import type { ThrottleTiming } from './jobs/throttle';
 import type { JobStore } from './jobs/store';
 import type { JobRunner } from './jobs/runner';
+import type { Cursors } from './graph/cursors';
 import { GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 
 /** Everything a resolver may touch, built anew for every request. */
@@ -44,6 +48,8 @@ export interface GatewayContext {
   documentLimits: { limits: QueryLimits; introspection: boolean };
   /** This caller's view of jobs: subscriptions read `reader`/`updates`; `store` pages results, `runner` starts and cancels; `timing` overrides the 250 ms / 5 s event pacing (tests). */
   jobs: JobsContext & { store: JobStore; runner: JobRunner; timing?: ThrottleTiming };
+  /** Issues and checks connection cursors with this gateway's key (CURSOR_SECRET). */
+  cursors: Cursors;
 }
 
 export type { Credentials };
@@ -65,6 +71,8 @@ export interface ContextDeps {
   gdcParentRanks?: () => Map<string, number> | null;
   /** The process's job store, runner and update channel (src/jobs/open.ts); `timing` overrides event pacing (tests). */
   jobs: { reader: JobReader; updates: JobUpdates; store: JobStore; runner: JobRunner; timing?: ThrottleTiming };
+  /** Connection cursors, keyed by CURSOR_SECRET (or a key of this process). */
+  cursors: Cursors;
 }
 
 /** Data file uploads (`uploadFile`): where ENCODE's S3 is, how parts are cut, the size limit. */
@@ -75,10 +83,12 @@ export interface UploadSettings {
   slots: UploadSlots;
   /** Told the bytes of every upload (for metrics). */
   observe?: UploadObserver;
+  /** Where unfinished GDC multipart uploads are remembered; default this instance's disk (GDC_UPLOAD_STATE_DIR). */
+  gdcResumeStates?: UploadStates;
 }
 
 /** What the express middleware in front of Apollo decided about a request (see src/app.ts). */
-export interface RequestLocals {
+export interface RequestLocals extends RateLimitLocals, TracingLocals {
   /** From callerCredentials (src/credentials.ts). */
   credentials: Credentials;
   requestId: string;
@@ -93,10 +103,11 @@ export interface RequestLocals {
 
 export function createContextFactory(deps: ContextDeps) {
   const s3 = new S3Uploader(deps.uploads.s3);
+  const gdcResumeStates = deps.uploads.gdcResumeStates ?? new DiskUploadStates(GDC_UPLOAD_STATE_DIR);
   return async ({ res }: { res: { locals: Record<string, unknown> } }): Promise<GatewayContext> => {
     const locals = res.locals as unknown as RequestLocals;
     const creds = locals.credentials;
-    const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls);
+    const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls, { requestId: locals.requestId, trace: locals.trace });
     const encode = new EncodeClient(upstreamCalls.http(deps.upstreams.encode), creds.encode, { allowUsers: deps.encodeWrites.allowUsers });
     const gdc = new GdcClient(upstreamCalls.http(deps.upstreams.gdc), creds.gdcToken);
     const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };
@@ -119,7 +130,7 @@ export function createContextFactory(deps: ContextDeps) {
           // One set of upload settings for both upstreams (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS, MAX_DATA_FILE_BYTES).
           gdc: (request) =>
             uploadGdcFile(
-              { api: gdc, loaders: loaders.gdc, limits, observe, stateDir: GDC_UPLOAD_STATE_DIR, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
+              { api: gdc, loaders: loaders.gdc, limits, observe, states: gdcResumeStates, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
               request,
             ),
           slots: deps.uploads.slots,
@@ -132,6 +143,7 @@ export function createContextFactory(deps: ContextDeps) {
       maxUploadBytes: deps.maxUploadBytes,
       documentLimits: { limits: deps.limits, introspection: deps.introspection },
       jobs: { ...deps.jobs, owner: ownerOf(creds, locals.gatewayKey) },
+      cursors: deps.cursors,
     };
   };
 }
