@@ -111,19 +111,18 @@ describe('submission-gateway gdc upload (a real child process against a gateway 
     expect(fs.existsSync(path.join(dir, 'resume_batch.yml'))).toBe(false);
   });
 
-  it('--delete removes the uploaded bytes (file_state registered again); file ids with -p work without a manifest', async () => {
+  it('uploads file ids given with -p (file_name read from GDC, as gdc-client does); --delete removes the bytes (file_state registered again)', async () => {
     const [f] = await register(1);
     fs.writeFileSync(path.join(dir, f.name), f.bytes);
-    // No manifest: the id's file is looked for by... nothing but the manifest names it, so write one entry by hand.
-    const entry = `files:\n  - id: ${f.id}\n    project_id: GDC-INTERNAL\n    local_file_path: ${f.name}\n`;
-    fs.writeFileSync(path.join(dir, 'one.yml'), entry);
-    const up = await cli(['gdc', 'upload', '-m', 'one.yml', '--gateway', stack.gateway.graphqlUrl], dir);
+    const up = await cli(['gdc', 'upload', '-p', 'GDC-INTERNAL', f.id, '--gateway', stack.gateway.graphqlUrl], dir);
     expect([up.code, up.stderr]).toEqual([0, '']);
+    expect(up.stdout).toMatch(new RegExp(`^${f.id}\\t${f.name}\\tuploaded: `, 'm'));
     expect(await fileState(f.id)).toBe('uploaded');
     const del = await cli(['gdc', 'upload', '--delete', '-p', 'GDC-INTERNAL', f.id, '--gateway', stack.gateway.graphqlUrl], dir);
     expect([del.code, del.stderr]).toEqual([0, '']);
     expect(del.stdout).toMatch(new RegExp(`^${f.id}\\t${f.id}\\tdeleted: .*\\(file_state registered\\)$`, 'm'));
     expect(await fileState(f.id)).toBe('registered');
+    expect(stored(f.id)).toBeFalsy();
   });
 
   it('says once what stops the whole run and exits 2: a bad manifest, no manifest nor ids, an unreachable gateway', async () => {

@@ -7,6 +7,7 @@ import type { ProgressFactory } from '../progress';
 import { localPath, type ManifestFile, readManifest, resumePath, writeResume } from './manifest';
 
 const UPLOAD = `mutation GdcUpload($input: UploadFileInput!) { uploadFile(input: $input) { id success message bytes md5sum errors { type message keys } } }`;
+const FILE_NAME = `query GdcFileName($project: String!, $ids: [ID!]!) { gdcEntities(project: $project, ids: $ids) }`;
 const DELETE = `mutation GdcDeleteBytes($project: String!, $id: ID!) { deleteFileBytes(project: $project, id: $id) { id success message fileState errors { type message keys } } }`;
 
 export interface UploadOptions {
@@ -95,7 +96,17 @@ function targets(options: UploadOptions): Target[] {
   });
 }
 
-async function uploadOne(client: GatewayClient, { entry, project }: Target, dir: string | undefined, log: UploadLog, progress: ProgressFactory): Promise<boolean> {
+/** A file id given without a manifest: its file_name is GDC's (as gdc-client asks the API for it). */
+async function withFileName(client: GatewayClient, entry: ManifestFile, project: string): Promise<ManifestFile> {
+  if (entry.file_name || entry.local_file_path) return entry;
+  const { gdcEntities } = await client.request<{ gdcEntities: ({ properties?: { file_name?: unknown } } | null)[] }>(FILE_NAME, { project, ids: [entry.id] });
+  const name = gdcEntities[0]?.properties?.file_name;
+  return typeof name === 'string' ? { ...entry, file_name: name } : entry;
+}
+
+async function uploadOne(client: GatewayClient, target: Target, dir: string | undefined, log: UploadLog, progress: ProgressFactory): Promise<boolean> {
+  const { project } = target;
+  const entry = await withFileName(client, target.entry, project);
   const name = entry.file_name ?? entry.id;
   const file = localPath(entry, dir);
   if (!file) {
