@@ -10,14 +10,14 @@ import type { UpstreamPool } from './datasources/http';
 import { UpstreamCalls } from './datasources/upstream-calls';
 import { EncodeRegistrationService } from './services/encode/registration';
 import { EncodeUploadService } from './services/encode/upload';
-import type { UploadObserver, UploadResultModel } from './services/result';
+import type { UploadAbortModel, UploadObserver, UploadResultModel } from './services/result';
 import { GdcSubmissionService } from './services/gdc/submission';
 import { inUploadSlot, type UploadSlots } from './services/upload-slots';
 import { openS3Source } from './services/encode/local-files';
 import { LocalJobUpdates, type JobReader, type JobsContext, type JobUpdates } from './jobs/updates';
 import { ownerOf } from './jobs/owner';
 import type { ThrottleTiming } from './jobs/throttle';
-import { GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
+import { abortGdcUpload, GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 
 /** Everything a resolver may touch, built anew for every request. */
 export interface GatewayContext {
@@ -29,7 +29,13 @@ export interface GatewayContext {
     encode: EncodeRegistrationService;
     gdc: GdcSubmissionService;
     /** `uploadFile`, per source. */
-    uploads: { encode: EncodeUploadService; gdc: (request: GdcUploadRequest) => Promise<UploadResultModel>; slots: UploadSlots };
+    uploads: {
+      encode: EncodeUploadService;
+      gdc: (request: GdcUploadRequest) => Promise<UploadResultModel>;
+      /** abortFileUpload: an interrupted GDC multipart upload dropped. */
+      gdcAbort: (project: string, id: string) => Promise<UploadAbortModel>;
+      slots: UploadSlots;
+    };
   };
   /** This operation's upstream calls: counts (extensions.upstreamCalls), cap and memo. See upstream-calls.ts. */
   upstreamCalls: UpstreamCalls;
@@ -124,6 +130,7 @@ export function createContextFactory(deps: ContextDeps) {
               { api: gdc, loaders: loaders.gdc, limits, observe, stateDir: GDC_UPLOAD_STATE_DIR, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
               request,
             ),
+          gdcAbort: (project, id) => abortGdcUpload({ api: gdc, stateDir: GDC_UPLOAD_STATE_DIR }, project, id),
           slots: deps.uploads.slots,
         },
       },

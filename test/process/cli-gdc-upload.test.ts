@@ -125,6 +125,34 @@ describe('submission-gateway gdc upload (a real child process against a gateway 
     expect(stored(f.id)).toBeFalsy();
   });
 
+  it('--part-size cuts the multipart upload; an upload whose parts all fail stops (exit 1) and --abort drops it', async () => {
+    const MiB = 1024 * 1024;
+    const [big] = await register(1, 12 * MiB);
+    fs.writeFileSync(path.join(dir, big.name), big.bytes);
+    const gateway = ['--gateway', stack.gateway.graphqlUrl];
+    // Above the gateway's UPLOAD_PART_BYTES (8 MiB here): refused, naming the bounds.
+    const over = await cli(['gdc', 'upload', '-p', 'GDC-INTERNAL', big.id, '--part-size', String(9 * MiB), ...gateway], dir);
+    expect(over.code).toBe(1);
+    expect(over.stdout).toMatch(/FAILED: partBytes must be a whole number of bytes from 5242880 \(5 MiB, S3's least\) to 8388608 \(UPLOAD_PART_BYTES\) \(BAD_USER_INPUT\)/);
+
+    stack.sandbox.gdc!.emulator.faults.set([{ method: 'PUT', path: `/files/${big.id}$`, errorRate: 1, status: 503 }]);
+    const stopped = await cli(['gdc', 'upload', '-p', 'GDC-INTERNAL', big.id, '-c', String(5 * MiB), ...gateway], dir);
+    stack.sandbox.gdc!.emulator.faults.clear();
+    expect(stopped.code).toBe(1);
+    expect(stopped.stdout).toMatch(/FAILED: Part \d failed after 4 tries: .*0 part\(s\) of 3 are uploaded/);
+    const aborted = await cli(['gdc', 'upload', '--abort', '-p', 'GDC-INTERNAL', big.id, ...gateway], dir);
+    expect([aborted.code, aborted.stderr]).toEqual([0, '']);
+    expect(aborted.stdout).toMatch(new RegExp(`^${big.id}\\t${big.id}\\taborted: Aborted the multipart upload \\S+ of ${big.id}`, 'm'));
+    const again = await cli(['gdc', 'upload', '--abort', '-p', 'GDC-INTERNAL', big.id, ...gateway], dir);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/FAILED: No unfinished upload of .* is known to this gateway: nothing to abort/);
+
+    const done = await cli(['gdc', 'upload', '-p', 'GDC-INTERNAL', big.id, '--part-size', String(5 * MiB), ...gateway], dir);
+    expect([done.code, done.stderr]).toEqual([0, '']);
+    expect(done.stdout).toMatch(/uploaded: Uploaded 12582912 bytes in 3 parts; md5 and size match the entity\./);
+    expect(stored(big.id)).toMatchObject({ size: big.bytes.length, md5: md5(big.bytes) });
+  });
+
   it('says once what stops the whole run and exits 2: a bad manifest, no manifest nor ids, an unreachable gateway', async () => {
     fs.writeFileSync(path.join(dir, 'bad.yml'), 'files:\n  - file_name: x.fastq\n');
     const bad = await cli(['gdc', 'upload', '-m', 'bad.yml', '--gateway', stack.gateway.graphqlUrl], dir);

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors';
 import { GatewayClient } from '../gateway-client';
 import { lineObserver, submit } from './submit';
@@ -75,7 +75,10 @@ export function gdcCommand(version: string, exitUsage: number): Command {
     .option('-f, --path <dir>', 'the directory holding the files named by file_name (default: local_file_path, else file_name here)')
     .option('-t, --token-file <file>', "a file holding your GDC token (default: GDC_TOKEN, else the gateway's own)")
     .option('-n, --n-processes <n>', 'files uploaded at once', positiveInt, 4)
-    .option('--delete', 'delete the uploaded bytes of the files instead (the entities stay, file_state back to registered)', false)
+    .option('-c, --upload-part-size <bytes>', "bytes per part of a multipart upload, from 5 MiB to the gateway's UPLOAD_PART_BYTES (default: UPLOAD_PART_BYTES)", positiveInt)
+    .option('--part-size <bytes>', 'the same as --upload-part-size (its older name in gdc-client)', positiveInt)
+    .addOption(new Option('--delete', 'delete the uploaded bytes of the files instead (the entities stay, file_state back to registered)').conflicts('abort'))
+    .option('--abort', 'abort the unfinished multipart uploads of the files instead (GDC drops their parts; the next upload starts afresh)')
     .option('--log-file <file>', 'also append every line, with its time and level, to this file')
     .option('--gateway <url>', "a running gateway's GraphQL endpoint (default: GATEWAY_URL)")
     .action(async (ids: string[], flags: Record<string, unknown>, command: Command) => {
@@ -92,7 +95,8 @@ export function gdcCommand(version: string, exitUsage: number): Command {
           project: flags.projectId as string | undefined,
           dir: flags.path as string | undefined,
           processes: flags.nProcesses as number,
-          action: flags.delete ? 'delete' : 'upload',
+          action: flags.delete ? 'delete' : flags.abort ? 'abort' : 'upload',
+          partBytes: (flags.uploadPartSize ?? flags.partSize) as number | undefined,
         },
         uploadLog(process.stdout, flags.logFile as string | undefined),
         progressFor(process.stderr),

@@ -9,6 +9,7 @@ import { localPath, type ManifestFile, readManifest, resumePath, writeResume } f
 const UPLOAD = `mutation GdcUpload($input: UploadFileInput!) { uploadFile(input: $input) { id success message bytes md5sum errors { type message keys } } }`;
 const FILE_NAME = `query GdcFileName($project: String!, $ids: [ID!]!) { gdcEntities(project: $project, ids: $ids) }`;
 const DELETE = `mutation GdcDeleteBytes($project: String!, $id: ID!) { deleteFileBytes(project: $project, id: $id) { id success message fileState errors { type message keys } } }`;
+const ABORT = `mutation GdcAbortUpload($project: String!, $id: ID!) { abortFileUpload(project: $project, id: $id) { id success message errors { type message keys } } }`;
 
 export interface UploadOptions {
   /** -m: the manifest; or the file ids given on the command line with -p. */
@@ -19,7 +20,9 @@ export interface UploadOptions {
   dir?: string;
   /** -n: files uploaded at once. */
   processes: number;
-  action: 'upload' | 'delete';
+  action: 'upload' | 'delete' | 'abort';
+  /** -c/--upload-part-size: bytes per part (the gateway holds it to [5 MiB, UPLOAD_PART_BYTES]). */
+  partBytes?: number;
 }
 
 /** What an upload run tells whoever shows it: the terminal, and the --log-file. */
@@ -71,7 +74,7 @@ export async function uploadFiles(client: GatewayClient, options: UploadOptions,
   const outcomes = await Promise.all(
     todo.map((t) =>
       limit(async () => {
-        const done = options.action === 'delete' ? await deleteOne(client, t, log) : await uploadOne(client, t, options.dir, log, progress);
+        const done = options.action === 'upload' ? await uploadOne(client, t, options, log, progress) : await dropOne(client, t, options.action, log);
         if (done) {
           remaining.delete(t.entry.id);
           save();
@@ -81,7 +84,7 @@ export async function uploadFiles(client: GatewayClient, options: UploadOptions,
     ),
   );
   const failed = outcomes.filter((ok) => !ok).length;
-  const verb = options.action === 'delete' ? 'deleted' : 'uploaded';
+  const verb = { upload: 'uploaded', delete: 'deleted', abort: 'aborted' }[options.action];
   log.info(`${todo.length - failed} of ${todo.length} file(s) ${verb}${failed ? `, ${failed} failed${resume ? `: run the same command again to resume (${resume})` : ''}` : ''}`);
   return failed ? 1 : 0;
 }
@@ -104,8 +107,9 @@ async function withFileName(client: GatewayClient, entry: ManifestFile, project:
   return typeof name === 'string' ? { ...entry, file_name: name } : entry;
 }
 
-async function uploadOne(client: GatewayClient, target: Target, dir: string | undefined, log: UploadLog, progress: ProgressFactory): Promise<boolean> {
+async function uploadOne(client: GatewayClient, target: Target, options: UploadOptions, log: UploadLog, progress: ProgressFactory): Promise<boolean> {
   const { project } = target;
+  const dir = options.dir;
   const entry = await withFileName(client, target.entry, project);
   const name = entry.file_name ?? entry.id;
   const file = localPath(entry, dir);
@@ -118,7 +122,7 @@ async function uploadOne(client: GatewayClient, target: Target, dir: string | un
   try {
     const { uploadFile: r } = await client.upload<{ uploadFile: { success: boolean; message: string; bytes: number | null; md5sum: string | null } }>(
       UPLOAD,
-      { input: { source: 'GDC', id: entry.id, project, file: null } },
+      { input: { source: 'GDC', id: entry.id, project, file: null, ...(options.partBytes ? { partBytes: options.partBytes } : {}) } },
       [{ path: 'variables.input.file', filename: path.basename(file), size, open: () => fs.createReadStream(file) }],
       (n) => bar.tick(n),
     );
@@ -134,11 +138,16 @@ async function uploadOne(client: GatewayClient, target: Target, dir: string | un
   }
 }
 
-async function deleteOne(client: GatewayClient, { entry, project }: Target, log: UploadLog): Promise<boolean> {
+/** --delete (the bytes) or --abort (an unfinished multipart upload), one file. */
+async function dropOne(client: GatewayClient, { entry, project }: Target, action: 'delete' | 'abort', log: UploadLog): Promise<boolean> {
   const name = entry.file_name ?? entry.id;
   try {
-    const { deleteFileBytes: r } = await client.request<{ deleteFileBytes: { success: boolean; message: string; fileState: string | null } }>(DELETE, { project, id: entry.id });
-    if (r.success) log.info(`${entry.id}\t${name}\tdeleted: ${r.message}${r.fileState ? ` (file_state ${r.fileState})` : ''}`);
+    const r =
+      action === 'delete'
+        ? (await client.request<{ deleteFileBytes: { success: boolean; message: string; fileState: string | null } }>(DELETE, { project, id: entry.id })).deleteFileBytes
+        : (await client.request<{ abortFileUpload: { success: boolean; message: string } }>(ABORT, { project, id: entry.id })).abortFileUpload;
+    const state = 'fileState' in r && r.fileState ? ` (file_state ${r.fileState})` : '';
+    if (r.success) log.info(`${entry.id}\t${name}\t${action === 'delete' ? 'deleted' : 'aborted'}: ${r.message}${state}`);
     else log.error(`${entry.id}\t${name}\tFAILED: ${r.message}`);
     return r.success;
   } catch (err) {
