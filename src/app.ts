@@ -190,6 +190,12 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   // The same caller checks, context factory, live schema and document limits for both subscription transports (issue 16).
   const subscriptionRules = () => [...limitRules(deps.limits, { subscriptions: true }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   const formatError = errorFormatter(deps);
+  // An event's errors as HTTP answers carry them: Apollo's codes, the formatter, the request id.
+  const subscriptionErrors = (errors: readonly GraphQLError[], ctx: unknown) =>
+    formatErrors(errors, formatError).errors.map((e) => {
+      const requestId = (ctx as GatewayContext | null)?.request.requestId;
+      return requestId ? { ...e, extensions: { ...e.extensions, requestId } } : e;
+    });
   const sse = sseSubscriptions<GatewayContext>({
     schema: () => graph.current.schema,
     validationRules: subscriptionRules,
@@ -199,7 +205,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
       ctx.request.operationType = 'subscription';
       return ctx;
     },
-    formatErrors: (errors, ctx) => formatErrors(errors, formatError).errors.map((e) => ({ ...e, extensions: { ...e.extensions, requestId: ctx.request.requestId } })),
+    formatErrors: subscriptionErrors,
     opened: (res) => deps.lifecycle.release(res),
   });
 
@@ -282,6 +288,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
       validationRules: subscriptionRules,
       admit: wsAdmit(deps),
       context: (req, payload) => context({ res: { locals: wsLocals(req, payload, deps.credentials, deps.apiKeys) as unknown as Record<string, unknown> } }),
+      formatErrors: subscriptionErrors,
     });
     return {
       clients: () => ws.clients() + sse.streams(),

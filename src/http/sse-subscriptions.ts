@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type ExecutionResult, getOperationAST, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, parse, type ParseOptions, specifiedRules, validate, type ValidationRule } from 'graphql';
+import { type ExecutionResult, getOperationAST, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, parse, type ParseOptions, type ValidationRule } from 'graphql';
 import { createHandler, type OperationArgs, type Request as SseRequest } from 'graphql-sse';
 import type { NodeMiddleware } from './front-door';
+import { validateSubscription, withCode } from './subscription-documents';
 
 export interface SseSubscriptionOptions<C> {
   /** The schema now: a swap (src/graph/live.ts) applies to the next subscription. */
@@ -13,7 +14,7 @@ export interface SseSubscriptionOptions<C> {
   /** The GatewayContext from what the HTTP steps left in res.locals (credentials, gateway key). */
   context: (req: IncomingMessage, res: ServerResponse) => Promise<C>;
   /** Every event's errors, as HTTP answers format them (src/apollo/query-fast-path.ts formatErrors + the app's formatError). */
-  formatErrors: (errors: readonly GraphQLError[], context: C) => GraphQLFormattedError[];
+  formatErrors: (errors: readonly GraphQLError[], context: C | null) => GraphQLFormattedError[];
   /** Called once the stream's head is sent: the stream is no request for shutdown to wait for (Lifecycle.release). */
   opened?: (res: ServerResponse) => void;
 }
@@ -54,7 +55,7 @@ export function sseSubscriptions<C>(options: SseSubscriptionOptions<C>): SseSubs
   const handler = createHandler<IncomingMessage, { res: ServerResponse }, Record<PropertyKey, unknown>>({
     // No reservations: every request is a distinct-connection one (see above).
     authenticate: () => null,
-    validate: (schema, document) => validate(schema, document, [...specifiedRules, ...options.validationRules()]).map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED')),
+    validate: (schema, document) => validateSubscription(schema, document, options.validationRules()),
     onSubscribe: async (req, params): Promise<OperationArgs<Record<PropertyKey, unknown>> | ExecutionResult> => {
       const contextValue = await options.context(req.raw, req.context.res);
       contexts.set(req.raw, contextValue);
@@ -77,7 +78,7 @@ export function sseSubscriptions<C>(options: SseSubscriptionOptions<C>): SseSubs
     },
     onNext: (_ctx, req, result) => {
       if (!('errors' in result) || !result.errors?.length) return;
-      const context = contexts.get(req.raw) as C;
+      const context = contexts.get(req.raw) ?? null;
       return { ...result, errors: options.formatErrors(result.errors as GraphQLError[], context) as unknown as GraphQLError[] };
     },
   });
@@ -128,12 +129,6 @@ export function sseSubscriptions<C>(options: SseSubscriptionOptions<C>): SseSubs
       }
     },
   };
-}
-
-/** Apollo's codes for documents it cannot parse or validate; a rule's own code (LIMIT_EXCEEDED, BAD_REQUEST) is kept. */
-function withCode(error: GraphQLError, code: string): GraphQLError {
-  if (error.extensions.code) return error;
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, originalError: error.originalError, extensions: { ...error.extensions, code } });
 }
 
 function headerValue(req: IncomingMessage, key: string): string | undefined {
