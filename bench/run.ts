@@ -6,6 +6,7 @@ import { runFederation } from './federation';
 import { runGdcBulk } from './gdc-bulk';
 import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
+import { runNodes } from './nodes';
 import { runRateLimit } from './rate-limit';
 import { runUpload } from './upload';
 import { runValidation } from './validation';
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'gdc-streaming': runGdcStreaming,
   graph: runGraph,
   hostile: runHostile,
+  nodes: runNodes,
   'rate-limit': runRateLimit,
   upload: runUpload,
   validation: runValidation,

@@ -60,6 +60,8 @@ export interface Config {
   introspection: boolean;
   /** TRUSTED_DOCUMENTS: the only operations that run (a persisted-query manifest); null = any. */
   trustedDocuments: TrustedDocuments | null;
+  /** CURSOR_SECRET: the key connection cursors are signed with, shared by instances; null = a key per process. */
+  cursorSecret: string | null;
   sandbox: SandboxConfig;
 }
 
@@ -429,8 +431,21 @@ export function loadConfig(env: Env = process.env): Config {
     cors: cors(env),
     introspection: bool(env, 'INTROSPECTION', true),
     trustedDocuments: trustedDocuments(env),
+    cursorSecret: cursorSecret(env),
     sandbox: sandboxSchemas(env),
   };
+}
+
+/** The shortest CURSOR_SECRET accepted (about 190 bits as base64, 128 as hex). */
+export const MIN_CURSOR_SECRET_LENGTH = 32;
+
+/** A secret never appears in the message, only its length. */
+function cursorSecret(env: Env): string | null {
+  const v = str(env, 'CURSOR_SECRET');
+  if (v !== null && v.length < MIN_CURSOR_SECRET_LENGTH) {
+    throw new ConfigError(`CURSOR_SECRET must be at least ${MIN_CURSOR_SECRET_LENGTH} characters (e.g. the output of openssl rand -hex 32), got ${v.length}`);
+  }
+  return v;
 }
 
 function trustedDocuments(env: Env): TrustedDocuments | null {

@@ -17,6 +17,7 @@ import { openS3Source } from './services/encode/local-files';
 import { LocalJobUpdates, type JobReader, type JobsContext, type JobUpdates } from './jobs/updates';
 import { ownerOf } from './jobs/owner';
 import type { ThrottleTiming } from './jobs/throttle';
+import type { Cursors } from './graph/cursors';
 import { abortGdcUpload, GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 
 /** Everything a resolver may touch, built anew for every request. */
@@ -48,6 +49,8 @@ export interface GatewayContext {
   documentLimits: { limits: QueryLimits; introspection: boolean };
   /** This caller's view of jobs (Subscription.jobProgress); `timing` overrides the 250 ms / 5 s event pacing (tests). */
   jobs: JobsContext & { timing?: ThrottleTiming };
+  /** Issues and checks connection cursors with this gateway's key (CURSOR_SECRET). */
+  cursors: Cursors;
 }
 
 export type { Credentials };
@@ -69,6 +72,8 @@ export interface ContextDeps {
   gdcParentRanks?: () => Map<string, number> | null;
   /** Where jobs are read and their changes heard; default: an in-process bus and no stored jobs (the job runner wires its store here). */
   jobs?: { reader: JobReader; updates: JobUpdates; timing?: ThrottleTiming };
+  /** Connection cursors, keyed by CURSOR_SECRET (or a key of this process). */
+  cursors: Cursors;
 }
 
 /** No job store: every job is NOT_FOUND. */
@@ -141,6 +146,7 @@ export function createContextFactory(deps: ContextDeps) {
       maxUploadBytes: deps.maxUploadBytes,
       documentLimits: { limits: deps.limits, introspection: deps.introspection },
       jobs: { ...jobs, owner: ownerOf(creds, locals.gatewayKey) },
+      cursors: deps.cursors,
     };
   };
 }

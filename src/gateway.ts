@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
 import type { ContextDeps } from './context';
+import { Cursors } from './graph/cursors';
 import type { LiveGraph } from './graph/live';
 import type { AccessLogMode, EncodeWriteConfig, RateLimitConfig } from './config';
 import { type BodyConfig, type CorsConfig, DEFAULT_BODIES, DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
@@ -57,6 +58,8 @@ export interface GatewayOptions {
   encode?: Partial<EncodeWriteConfig>;
   /** Where jobs are read and their changes heard (Subscription.jobProgress); default: an in-process bus, no stored jobs. */
   jobs?: ContextDeps['jobs'];
+  /** CURSOR_SECRET: gateways with the same secret honour each other's connection cursors; unset = a key of this process. */
+  cursorSecret?: string | null;
 }
 
 export const ENCODE_WRITE_DEFAULTS: EncodeWriteConfig = { award: null, lab: null, uploadRoot: null, writeConcurrency: 8, s3Endpoint: null, s3SourceBuckets: [], allowUsers: false };
@@ -142,6 +145,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     cors: options.cors ?? { origins: [], credentials: false },
     trustedDocuments: options.trustedDocuments ?? null,
     jobs: options.jobs,
+    cursors: new Cursors(options.cursorSecret ?? null),
   });
   const server = await listen(gateway.handler, options.port ?? 0, host, {
     headersTimeoutMs: options.headersTimeoutMs,

@@ -106,6 +106,7 @@ async function main(logger: Logger, config: Config): Promise<void> {
     introspection: config.introspection,
     cors: config.cors,
     trustedDocuments: config.trustedDocuments,
+    cursorSecret: config.cursorSecret,
     headersTimeoutMs: config.headersTimeoutMs,
     bodies: config.bodies,
     allowedHosts: config.allowedHosts,
