@@ -111,6 +111,26 @@ describe('submission-gateway gdc upload (a real child process against a gateway 
     expect(fs.existsSync(path.join(dir, 'resume_batch.yml'))).toBe(false);
   });
 
+  it('a file whose upload landed but whose answer was lost is not sent again on the resumed run: already uploaded', async () => {
+    const files = await register(2);
+    for (const f of files) fs.writeFileSync(path.join(dir, 'files', f.name), f.bytes);
+    const m = await manifest('lost.yml', files.map((f) => f.id));
+    const args = ['gdc', 'upload', '-m', m, '-f', 'files', '--gateway', stack.gateway.graphqlUrl];
+    // GDC stores the second file's bytes, then the connection drops before it answers.
+    stack.sandbox.gdc!.emulator.faults.set([{ method: 'PUT', path: `/files/${files[1].id}$`, dropResponse: true }]);
+    const first = await cli(args, dir);
+    stack.sandbox.gdc!.emulator.faults.clear();
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(new RegExp(`^${files[1].id}\\t${files[1].name}\\tFAILED: `, 'm'));
+    expect(stored(files[1].id)).toMatchObject({ size: files[1].bytes.length, md5: md5(files[1].bytes) });
+
+    const second = await cli(args, dir);
+    expect([second.code, second.stderr]).toEqual([0, '']);
+    expect(second.stdout).toMatch(/^Resuming from resume_lost\.yml: 1 of 2 file\(s\) were uploaded before$/m);
+    expect(second.stdout).toMatch(new RegExp(`^${files[1].id}\\t${files[1].name}\\talready uploaded \\(file_state uploaded\\): nothing sent$`, 'm'));
+    expect(fs.existsSync(path.join(dir, 'resume_lost.yml'))).toBe(false);
+  });
+
   it('uploads file ids given with -p (file_name read from GDC, as gdc-client does); --delete removes the bytes (file_state registered again)', async () => {
     const [f] = await register(1);
     fs.writeFileSync(path.join(dir, f.name), f.bytes);

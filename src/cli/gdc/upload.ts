@@ -99,19 +99,30 @@ function targets(options: UploadOptions): Target[] {
   });
 }
 
-/** A file id given without a manifest: its file_name is GDC's (as gdc-client asks the API for it). */
-async function withFileName(client: GatewayClient, entry: ManifestFile, project: string): Promise<ManifestFile> {
-  if (entry.file_name || entry.local_file_path) return entry;
-  const { gdcEntities } = await client.request<{ gdcEntities: ({ properties?: { file_name?: unknown } } | null)[] }>(FILE_NAME, { project, ids: [entry.id] });
-  const name = gdcEntities[0]?.properties?.file_name;
-  return typeof name === 'string' ? { ...entry, file_name: name } : entry;
+/** file_states whose bytes are already in GDC: nothing to send (a lost answer, or a run cut after the upload finished). */
+const BYTES_THERE = new Set(['uploaded', 'md5summed', 'validating', 'validated', 'submitted', 'processing', 'processed', 'released']);
+
+/**
+ * The entity as GDC has it now: its file_name (a file id given without a manifest is looked for
+ * by it, as gdc-client asks the API) and file_state (an upload a cut run finished need not be sent again).
+ */
+async function entityOf(client: GatewayClient, entry: ManifestFile, project: string): Promise<{ entry: ManifestFile; fileState: string | null }> {
+  const { gdcEntities } = await client.request<{ gdcEntities: ({ properties?: { file_name?: unknown; file_state?: unknown } } | null)[] }>(FILE_NAME, { project, ids: [entry.id] });
+  const props = gdcEntities[0]?.properties;
+  const name = props?.file_name;
+  const withName = !entry.file_name && !entry.local_file_path && typeof name === 'string' ? { ...entry, file_name: name } : entry;
+  return { entry: withName, fileState: typeof props?.file_state === 'string' ? props.file_state : null };
 }
 
 async function uploadOne(client: GatewayClient, target: Target, options: UploadOptions, log: UploadLog, progress: ProgressFactory): Promise<boolean> {
   const { project } = target;
   const dir = options.dir;
-  const entry = await withFileName(client, target.entry, project);
+  const { entry, fileState } = await entityOf(client, target.entry, project);
   const name = entry.file_name ?? entry.id;
+  if (fileState && BYTES_THERE.has(fileState)) {
+    log.info(`${entry.id}\t${name}\talready uploaded (file_state ${fileState}): nothing sent`);
+    return true;
+  }
   const file = localPath(entry, dir);
   if (!file) {
     log.error(`${entry.id}\t${name}\tFAILED: no local file (looked for ${[dir && entry.file_name ? path.join(dir, entry.file_name) : null, entry.local_file_path, entry.file_name].filter(Boolean).join(', ') || 'a file_name or local_file_path'})`);
