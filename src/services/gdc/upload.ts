@@ -11,7 +11,7 @@ import type { GdcProjectRef } from '../../datasources/gdc/models';
 import { badInput } from '../documents';
 import { entityError, type EntityErrorModel, type UploadAbortModel, type UploadObserver, type UploadResultModel } from '../result';
 import { fileParts, PartPool } from './upload/parts';
-import { UploadState } from './upload/state';
+import type { UploadStates } from './upload/state';
 import { type PartsOutcome, sendParts } from './upload/multipart';
 
 /** S3 refuses parts below 5 MiB (all but the last). */
@@ -29,8 +29,8 @@ export interface GdcUploadDeps {
   partBytes: number;
   /** Parts in flight at once: memory is about partBytes × (parallelParts + 1). */
   parallelParts: number;
-  /** Where unfinished multipart uploads are remembered, so a new try resumes them. */
-  stateDir: string;
+  /** Where unfinished multipart uploads are remembered, so a new try resumes them (disk, or Redis with REDIS_URL). */
+  states: UploadStates;
   observe?: UploadObserver;
 }
 
@@ -98,7 +98,7 @@ async function send(deps: GdcUploadDeps, project: GdcProjectRef, id: string, str
     if (bytes > deps.limits.maxDataFileBytes) throw new SizeError(deps.limits.maxDataFileBytes);
     md5.update(chunk);
   });
-  const state = new UploadState(deps.stateDir, `${project.program}-${project.project}`, id);
+  const state = deps.states.of(`${project.program}-${project.project}`, id);
   let first: IteratorResult<Buffer>;
   try {
     first = await parts.next();
@@ -207,9 +207,9 @@ function numberOr(value: unknown): number | null {
  * `abortFileUpload`: drops the multipart upload an interrupted uploadFile left open (gdc-client's
  * --abort), found where this gateway remembers it; GDC's files endpoint cannot list uploads.
  */
-export async function abortGdcUpload(deps: Pick<GdcUploadDeps, 'api' | 'stateDir'>, project: string, id: string): Promise<UploadAbortModel> {
+export async function abortGdcUpload(deps: Pick<GdcUploadDeps, 'api' | 'states'>, project: string, id: string): Promise<UploadAbortModel> {
   const ref = parseProject(project);
-  const state = new UploadState(deps.stateDir, `${ref.program}-${ref.project}`, id);
+  const state = deps.states.of(`${ref.program}-${ref.project}`, id);
   const saved = await state.load();
   if (!saved) {
     const message = `No unfinished upload of ${id} in ${project} is known to this gateway: nothing to abort`;
