@@ -45,6 +45,8 @@ beforeAll(async () => {
   );
   browser = await launchChromium();
   page = await browser.newPage();
+  // The page is 8.9 MB of script: on a loaded 2-core machine its first render alone can take tens of seconds.
+  page.setDefaultTimeout(90_000);
   const gatewayOrigin = new URL(stack.gateway.graphqlUrl).origin;
   await page.route('**/*', (route) => {
     const url = route.request().url();
@@ -54,7 +56,7 @@ beforeAll(async () => {
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(stack.gateway.graphqlUrl, { waitUntil: 'load' });
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -86,4 +88,4 @@ it('runs a jobProgress subscription over SSE and shows each state as it arrives'
   expect(bus['emitter'].listenerCount('j1')).toBe(0);
   expect(offHost).toEqual([]);
   expect(pageErrors).toEqual([]);
-});
+}, 240_000);
