@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { createClient } from 'graphql-sse';
 import { type JobModel, type JobState, LocalJobUpdates } from '../../../src/jobs/updates';
 import { ownerOf } from '../../../src/jobs/owner';
+import { gatewayKeyIdentity } from '../../../src/caller-key';
 import { startStack, type Stack } from '../../support/stack';
 
 // Callers who bring their own GDC token (and no ENCODE keys) own jobs by that credential (src/jobs/owner.ts).
@@ -149,7 +149,7 @@ describe('Subscription.jobProgress over SSE (graphql-sse) on the running gateway
 describe('SSE subscriptions with GATEWAY_API_KEYS, and shutdown', () => {
   const bus = new LocalJobUpdates();
   const KEY = 'sse-test-key-1';
-  const keyOwner = ownerOf({ encode: null, gdcToken: null }, createHash('sha256').update(KEY).digest('hex'));
+  const keyOwner = ownerOf({ encode: null, gdcToken: null }, gatewayKeyIdentity(KEY));
   let stack: Stack;
 
   beforeAll(async () => {
