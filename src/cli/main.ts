@@ -5,6 +5,7 @@ import { progressFor } from './progress';
 import { UsageError } from './errors';
 import { register, type RegisterOptions } from './register/run';
 import { gdcCommand } from './gdc/command';
+import { jobCommand } from './job/command';
 import { version } from '../../package.json';
 
 /** Exit codes: 0 every record succeeded, 1 some record failed, 2 nothing was done (usage, connection). */
@@ -36,6 +37,7 @@ export function program(run: (options: RegisterOptions) => Promise<number>): Com
       process.exitCode = await run(options);
     });
   cli.addCommand(gdcCommand(version, EXIT_USAGE));
+  cli.addCommand(jobCommand(version));
   return cli;
 }
 
