@@ -22,7 +22,7 @@ interface Display {
   stop(): void;
 }
 
-function display(stream: NodeJS.WriteStream): Display {
+export function display(stream: NodeJS.WriteStream): Display {
   if (!stream.isTTY) {
     let last = '';
     return {
