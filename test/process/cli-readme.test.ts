@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CREATE, caseOf, docs, sampleOf } from '../support/gdc';
+import { START_CREATE } from '../support/jobs';
 import { ok, startStack, type Stack } from '../support/stack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -13,6 +14,7 @@ const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const MAIN = path.join(ROOT, 'src', 'cli', 'main.ts');
 const README_GATEWAY = 'http://localhost:4000/graphql';
 const README_REPORT = '/tmp/register-report.tsv';
+const README_JOB_ID = '$JOB_ID';
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 
 /** The README's `npm exec -- submission-gateway register …` commands, as written (continuation lines joined), but for blocks marked skip. */
@@ -26,10 +28,10 @@ function readmeCommands(which = 'register'): string[][] {
 }
 
 /** A README command in the repository root, on this test's gateway, its report in this test's directory. */
-function run(args: string[], gateway: string, report: string, cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  const mapped = args.map((a) => (a === README_GATEWAY ? gateway : a === README_REPORT ? report : a));
+function run(args: string[], gateway: string, report: string, cwd = ROOT, jobId = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  const mapped = args.map((a) => (a === README_GATEWAY ? gateway : a === README_REPORT ? report : a === README_JOB_ID ? jobId : a));
   return new Promise((resolve) => {
-    execFile(TSX, [MAIN, ...mapped], { cwd, env: { ...process.env, DCC_MODE: '', DCC_API_KEY: '', DCC_SECRET_KEY: '' }, timeout: 120_000 }, (err, stdout, stderr) =>
+    execFile(TSX, [MAIN, ...mapped], { cwd, env: { ...process.env, DCC_MODE: '', DCC_API_KEY: '', DCC_SECRET_KEY: '', GDC_TOKEN: '', GATEWAY_API_KEY: '' }, timeout: 120_000 }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -120,5 +122,20 @@ describe("the README's CLI examples (TSV) against a gateway on the sandbox", () 
       expect(stack.sandbox.gdc!.emulator.files.stored(ids[i])).toMatchObject({ size: f.bytes.length, md5: md5(f.bytes) });
     }
     expect(fs.readFileSync(path.join(work, 'upload.log'), 'utf8').match(/: INFO: .*\tuploaded: /g)).toHaveLength(2);
+  }, 120_000);
+
+  it('reads, follows and cancels a job with the job examples as written ($JOB_ID: a startCreateEntities job of this run)', async () => {
+    const commands = readmeCommands('job');
+    expect(commands.map((c) => c[1])).toEqual(['status', 'watch', 'cancel']);
+    const entities = Array.from({ length: 40 }, (_, i) => caseOf(`README-JOB-${i}`));
+    const job = ok(await stack.gql(START_CREATE, { input: { source: 'GDC', project: 'GDC-INTERNAL', entities, chunkSize: 10 } })).startCreateEntities;
+    const out: { code: number; stdout: string; stderr: string }[] = [];
+    for (const c of commands) out.push(await run(c, stack.gateway.graphqlUrl, path.join(dir, 'unused'), ROOT, job.id));
+    const head = `job ${job.id} (createEntities): `;
+    expect(out[0].stdout).toMatch(new RegExp(`^${head.replace(/[()]/g, '\\$&')}(QUEUED|RUNNING|SUCCEEDED) `));
+    expect(out[0].code).toBe(out[0].stdout.includes('SUCCEEDED') ? 0 : 3);
+    expect([out[1].code, out[1].stdout]).toEqual([0, `${head}SUCCEEDED 40 of 40 (40 succeeded, 0 failed)\n`]);
+    // Cancelling a job that has ended answers it as it is: exit 1.
+    expect([out[2].code, out[2].stdout]).toEqual([1, out[1].stdout]);
   }, 120_000);
 });
