@@ -35,11 +35,11 @@ export function display(stream: NodeJS.WriteStream): Display {
     };
   }
   // The job's own ETA (the gateway measures it over the whole run), not cli-progress's estimate.
-  const bar = new SingleBar({ stream, format: '{state} [{bar}] {count}, ETA {eta}', hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar({ stream, format: '{state} [{bar}] {count}, ETA {jobEta}', hideCursor: true }, Presets.shades_classic);
   let started = false;
   return {
     show: (job) => {
-      const payload = { state: job.state, count: count(job), eta: eta(job.progress.etaSeconds) };
+      const payload = { state: job.state, count: count(job), jobEta: eta(job.progress.etaSeconds) };
       const total = job.progress.total ?? 0;
       if (!started) bar.start(total, job.progress.done, payload), (started = true);
       else bar.setTotal(total), bar.update(job.progress.done, payload);
