@@ -6,7 +6,7 @@ import { graphQueries } from './graph';
 import { infoQueries } from './info';
 import { jobSubscriptions } from './jobs';
 import { scalarResolvers } from './scalars';
-import { submissionMutations } from './submission';
+import { entityErrorFields, submissionMutations } from './submission';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
@@ -14,4 +14,5 @@ export const resolvers: Resolvers = {
   Mutation: { ...submissionMutations, ...gdcMutations, ...fileMutations },
   Subscription: { ...jobSubscriptions },
   EntityResult: { ...entityResultFields },
+  EntityError: { ...entityErrorFields },
 };

@@ -33,7 +33,7 @@ export async function sendInChunks(
   const sums = { created: 0, updated: 0, errors: 0, status: null as number | null, transactional: [] as string[] };
   for await (const chunk of readAhead(documentChunks(doc, order, chunkSize))) {
     const name = `${doc.filename ?? 'document'} (chunk ${chunk.index + 1} of ${total})`;
-    const rows = scan.rows ? chunk.entities.map((i) => scan.rows![i]) : null;
+    const rows = scan.rows ? { lines: chunk.entities.map((i) => scan.rows![i]), columns: scan.columns ?? [] } : null;
     const r = await sendDocument(api, project, memoryDocument(chunk.body, doc.format, name), options, rows);
     chunk.entities.forEach((input, j) => {
       const e = r.entities[j];

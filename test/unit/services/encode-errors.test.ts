@@ -1,4 +1,4 @@
-import { classifyEncodeMessage, conflictKeys, encodeErrorsToEntityErrors, jsonPath } from '../../../src/services/encode/errors';
+import { classifyEncodeMessage, conflictKeys, encodeErrorsToEntityErrors, jsonPath } from '../../../src/services/errors/encode';
 
 describe('jsonPath', () => {
   it('renders the portal name list as a JSON path', () => {

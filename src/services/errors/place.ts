@@ -1,0 +1,55 @@
+import type { EntityErrorModel, EntityResultModel } from '../result';
+
+/**
+ * Where an entity error sits in a TSV/CSV document: its row (the entity's line) and the column
+ * that holds what it is about, said first in its message (`Row 3, column 'tissue_type': …`), the
+ * same way for GDC and ENCODE and for the gateway's own checks. JSON input has no row or column;
+ * its messages name the property themselves.
+ */
+
+/** `Row 3, column 'x': ` / `Row 3: ` / `` (no row: JSON input). */
+export function placePrefix(row: number | null, column: string | null): string {
+  if (row === null) return '';
+  return column ? `Row ${row}, column '${column}': ` : `Row ${row}: `;
+}
+
+/**
+ * The column of `header` holding one of `keys`: the property itself, or a link's column
+ * (`cases.submitter_id`, `cases.id#2` for the link `cases`). Null when the document has none of
+ * them (a missing required property has no column).
+ */
+export function columnFor(keys: readonly string[], header: readonly string[] | null): string | null {
+  if (!header || !keys.length) return null;
+  for (const key of keys) {
+    const root = key.replace(/[.[].*$/, '');
+    if (header.includes(key)) return key;
+    if (header.includes(root)) return root;
+    const link = header.find((h) => h.startsWith(`${root}.`));
+    if (link) return link;
+  }
+  return null;
+}
+
+/**
+ * Places one error at `row` (once: an error placed already, as the gateway's own TSV checks are
+ * when they are found, is left as it is).
+ */
+export function placeError(error: EntityErrorModel, row: number | null, header: readonly string[] | null): void {
+  if (error.row !== undefined) return;
+  const column = row === null ? null : columnFor(error.location ? [error.location, ...error.keys] : error.keys, header);
+  error.row = row;
+  error.column = column;
+  error.message = placePrefix(row, column) + error.message;
+}
+
+/** Places every error of each entity at the entity's row. */
+export function placeEntityErrors(entities: readonly EntityResultModel[], header: readonly string[] | null): void {
+  for (const entity of entities) {
+    for (const error of entity.errors) placeError(error, entity.row, header);
+  }
+}
+
+/** An error found in a known cell: placed now (the gateway's TSV checks). */
+export function placedError(error: EntityErrorModel, row: number | null, column: string | null): EntityErrorModel {
+  return { ...error, row, column: row === null ? null : column, message: placePrefix(row, row === null ? null : column) + error.message };
+}
