@@ -87,8 +87,13 @@ const RULES: Rule[] = [
 
 const PY_TYPES: Record<string, string> = { list: 'a list', str: 'a string', int: 'a number', float: 'a number', bool: 'true or false', NoneType: 'null' };
 
-/** GDC's own classification is kept; its `ERROR` (and anything unknown) takes the wording's code. */
+/**
+ * GDC's own classification is kept; its `ERROR` (and anything unknown) takes the wording's code.
+ * A missing or unknown type is INVALID_TYPE however GDC typed it ("'type' is a required property"
+ * comes as MISSING_PROPERTY beside INVALID_TYPE "missing 'type'").
+ */
 function codeOf(type: unknown, worded: EntityErrorCode | null): EntityErrorCode {
+  if (worded === 'INVALID_TYPE') return worded;
   if (isEntityErrorCode(type) && type !== 'ERROR') return type;
   return worded ?? 'ERROR';
 }
@@ -118,15 +123,17 @@ function translate(raw: GdcEntityError, entityType: string | null): EntityErrorM
 /**
  * GDC often says one thing twice: an unknown type as INVALID_TYPE "Invalid entity type" and as
  * ERROR "specified type … is not in the current data model"; a missing type as "missing 'type'"
- * and "'type' is a required property". Errors with the same code about the same keys are one
- * error; both upstream texts are kept.
+ * and "'type' is a required property". Those are one error (the first), both upstream texts
+ * kept; so are two entries that say the same in plain words. Two different things said about
+ * one property (two bad values of a list) stay two errors.
  */
 function merged(errors: EntityErrorModel[]): EntityErrorModel[] {
   if (errors.length < 2) return errors;
   const out: EntityErrorModel[] = [];
   const byKeys = new Map<string, EntityErrorModel>();
   for (const e of errors) {
-    const key = e.keys.length ? `${e.type}\u0000${e.keys.join('\u0000')}` : null;
+    const about = e.keys.length ? `${e.type}\u0000${e.keys.join('\u0000')}` : null;
+    const key = about === null ? null : e.type === 'INVALID_TYPE' ? about : `${about}\u0000${e.message}`;
     const earlier = key === null ? undefined : byKeys.get(key);
     if (!earlier) {
       if (key !== null) byKeys.set(key, e);

@@ -87,7 +87,7 @@ const RULES: Rule[] = [
   [/^Additional properties are not allowed \((.+) (?:was|were) unexpected\)$/s, (m, _label, type, path) => {
     const names = [...m[1].matchAll(/'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1] ?? x[2]);
     if (!names.length) return null;
-    const owner = path ? `of ${path}` : type ? `of ${type}` : 'here';
+    const owner = path && !names.includes(path) ? `of ${path}` : type ? `of ${type}` : 'here';
     const why = names.length === 1 ? `${names[0]} is not a property ${owner}` : `${joinWords(names)} are not properties ${owner}`;
     return { code: 'INVALID_PROPERTY', why, keys: names };
   }],
