@@ -86,7 +86,9 @@ export class EncodeRegistrationService {
     const batch = linkBatch(prepared, info, aliasLab);
     for (const [i, dups] of batch.duplicates) {
       for (const { key, first } of dups) {
-        prepared[i].errors.push(entityError('NOT_UNIQUE', `${key} is also given to record ${first} of this batch`, [key.startsWith('md5:') ? 'md5sum' : 'aliases']));
+        const earlier = prepared[first]?.row ?? null;
+        const where = earlier !== null ? `row ${earlier}` : `record ${first}`;
+        prepared[i].errors.push(entityError('NOT_UNIQUE', `${key} is also given to ${where} of this batch`, [key.startsWith('md5:') ? 'md5sum' : 'aliases']));
       }
     }
     if (opts.dryRun) return this.dryRunCreate(prepared, info, opts.upsert);
