@@ -1,7 +1,7 @@
 import type { EncodeErrorResponse, EncodeValidationError } from '../../datasources/encode/models';
 import type { EntityErrorModel } from '../result';
 import type { EntityErrorCode } from './codes';
-import { joinWords, reword } from './words';
+import { joinWords, reword, wordable } from './words';
 
 /**
  * The ENCODE portal's refusals (snovault's 422 validation errors, 409 key conflicts, 403, 404) in
@@ -73,10 +73,11 @@ function aliasForm(description: string, location: string | null): { code: Entity
 /** One 422 entry: plain words about the property at its path. */
 function validationError(e: EncodeValidationError, itemType: string | null): EntityErrorModel {
   const location = jsonPath(e.name);
-  const worded = aliasForm(e.description, location) ?? reword(e.description, location ?? '', itemType);
+  const text = wordable(e.description);
+  const worded = aliasForm(text, location) ?? reword(text, location ?? '', itemType);
   return {
-    type: worded?.code ?? classifyEncodeMessage(e.description),
-    message: worded?.why ?? (location ? `${location}: ${e.description}` : e.description),
+    type: worded?.code ?? classifyEncodeMessage(text),
+    message: worded?.why ?? (location ? `${location}: ${text}` : text),
     keys: keysOf(e, location),
     location,
     upstreamMessage: e.description,

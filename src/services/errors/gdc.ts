@@ -2,7 +2,7 @@ import type { GdcEntityError } from '../../datasources/gdc/models';
 import type { EntityErrorModel } from '../result';
 import { type EntityErrorCode, isEntityErrorCode } from './codes';
 import { parsePython, type PyValue } from './python-literal';
-import { describeKeys, joinWords, reword, show, showRepr } from './words';
+import { describeKeys, joinWords, reword, show, showRepr, wordable } from './words';
 
 /**
  * GDC's per-entity error entries (sheepdog's `{type, message, keys, …}`) in the gateway's shape:
@@ -101,16 +101,17 @@ function codeOf(type: unknown, worded: EntityErrorCode | null): EntityErrorCode 
 function translate(raw: GdcEntityError, entityType: string | null): EntityErrorModel {
   const message = typeof raw.message === 'string' ? raw.message : JSON.stringify(raw);
   const keys = Array.isArray(raw.keys) ? raw.keys.map(String) : [];
+  const text = wordable(message);
   let found: Translated | null = null;
   for (const [pattern, build] of RULES) {
-    const m = pattern.exec(message);
+    const m = pattern.exec(text);
     if (m && (found = build(m, raw))) break;
   }
   // jsonschema's messages (with their anyOf context after ': ') name the property by the entry's key.
-  found ??= reword(message, keys.length === 1 ? keys[0] : '', entityType);
+  found ??= reword(text, keys.length === 1 ? keys[0] : '', entityType);
   const error: EntityErrorModel = {
     type: codeOf(raw.type, found?.code ?? null),
-    message: found?.why ?? message,
+    message: found?.why ?? text,
     keys: keys.length ? keys : (found?.keys ?? []),
     location: null,
     upstreamMessage: message,
@@ -143,6 +144,36 @@ function merged(errors: EntityErrorModel[]): EntityErrorModel[] {
     }
   }
   return out;
+}
+
+/**
+ * Translations already made for one answer: a failed document of 200,000 entities mostly repeats
+ * a few errors (one typo in every row), and the rules need not run for each again. Per answer,
+ * never kept beyond it.
+ */
+export class ErrorMemo {
+  private readonly done = new Map<string, EntityErrorModel[]>();
+
+  errorsOf(raw: GdcEntityError[], entityType: string | null): EntityErrorModel[] {
+    const key = memoKey(raw, entityType);
+    if (key === null) return gdcEntityErrors(raw, entityType);
+    let known = this.done.get(key);
+    if (!known) {
+      known = gdcEntityErrors(raw, entityType);
+      if (this.done.size < 10_000) this.done.set(key, known);
+    }
+    // Copies: placing an error at its row changes it.
+    return known.map((e) => ({ ...e }));
+  }
+}
+
+function memoKey(raw: GdcEntityError[], entityType: string | null): string | null {
+  let key = entityType ?? '';
+  for (const e of raw) {
+    if (e.dependents !== undefined || typeof e.message !== 'string' || e.message.length > 4096) return null;
+    key += `\u0001${String(e.type)}\u0000${Array.isArray(e.keys) ? e.keys.join('\u0000') : ''}\u0000${e.message}\u0000${typeof e.id === 'string' ? e.id : ''}`;
+  }
+  return key;
 }
 
 /** All error entries of one GDC entity result, translated and merged. */

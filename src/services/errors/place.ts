@@ -34,18 +34,28 @@ export function columnFor(keys: readonly string[], header: readonly string[] | n
  * Places one error at `row` (once: an error placed already, as the gateway's own TSV checks are
  * when they are found, is left as it is).
  */
-export function placeError(error: EntityErrorModel, row: number | null, header: readonly string[] | null): void {
+export function placeError(error: EntityErrorModel, row: number | null, header: readonly string[] | null, columns?: Map<string, string | null>): void {
   if (error.row !== undefined) return;
-  const column = row === null ? null : columnFor(error.location ? [error.location, ...error.keys] : error.keys, header);
+  const column = row === null ? null : columnOf(error, header, columns);
   error.row = row;
   error.column = column;
   error.message = placePrefix(row, column) + error.message;
 }
 
-/** Places every error of each entity at the entity's row. */
+function columnOf(error: EntityErrorModel, header: readonly string[] | null, columns?: Map<string, string | null>): string | null {
+  const keys = error.location ? [error.location, ...error.keys] : error.keys;
+  if (!columns) return columnFor(keys, header);
+  const signature = keys.join('\u0000');
+  let column = columns.get(signature);
+  if (column === undefined) columns.set(signature, (column = columnFor(keys, header)));
+  return column;
+}
+
+/** Places every error of each entity at the entity's row (a document's errors mostly repeat a few keys: their columns are looked up once). */
 export function placeEntityErrors(entities: readonly EntityResultModel[], header: readonly string[] | null): void {
+  const columns = new Map<string, string | null>();
   for (const entity of entities) {
-    for (const error of entity.errors) placeError(error, entity.row, header);
+    for (const error of entity.errors) placeError(error, entity.row, header, columns);
   }
 }
 

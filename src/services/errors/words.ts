@@ -39,6 +39,17 @@ export function describeKeys(keys: PyValue | undefined): string | null {
   return parts.length ? joinWords(parts) : null;
 }
 
+/**
+ * Longer messages are worded from their head and tail only: a value of megabytes inside one
+ * (`'xxx…' is not one of […]`) would otherwise be scanned by every rule, and is shown cut anyway.
+ * The whole text stays in upstreamMessage.
+ */
+const LONGEST_WORDED = 32 * 1024;
+
+export function wordable(message: string): string {
+  return message.length <= LONGEST_WORDED ? message : `${message.slice(0, 1024)}…${message.slice(-16 * 1024)}`;
+}
+
 /** Enumerations are cut after this many values (GDC's longest has hundreds). */
 const MAX_CHOICES = 25;
 

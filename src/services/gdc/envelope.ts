@@ -1,5 +1,5 @@
 import type { GdcAnswer, GdcEntityResult, GdcSubmissionResponse } from '../../datasources/gdc/models';
-import { gdcEntityErrors, gdcTransactionalError } from '../errors/gdc';
+import { ErrorMemo, gdcTransactionalError } from '../errors/gdc';
 import { placeEntityErrors } from '../errors/place';
 import type { EntityResultModel, SubmissionResultModel } from '../result';
 
@@ -29,6 +29,8 @@ function mapped<T, U>(list: T[] | undefined, fn: (item: T) => U): U[] {
  */
 export class Interner {
   private readonly strings = new Map<string, string>();
+  /** The answer's error entries already translated (errors/gdc.ts). */
+  readonly errors = new ErrorMemo();
 
   of<T>(value: T): T {
     if (typeof value !== 'string') return value;
@@ -65,7 +67,7 @@ export function entityFromGdc(e: GdcEntityResult, index: number, row: number | n
     projectId: plain ? strings.of(only!.project_id!) : null,
     relatedCases: mapped(e.related_cases, (c) => ({ id: strings.of(c.id), submitterId: strings.of(c.submitter_id ?? null) })),
     // GDC's error types are the core of the gateway's vocabulary; its wording becomes plain words (errors/gdc.ts).
-    errors: e.errors && e.errors.length ? gdcEntityErrors(e.errors, e.type ?? null) : NONE,
+    errors: e.errors && e.errors.length ? strings.errors.errorsOf(e.errors, e.type ?? null) : NONE,
     warnings: mapped(e.warnings, text),
   };
 }

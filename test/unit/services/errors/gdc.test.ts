@@ -1,4 +1,4 @@
-import { gdcEntityErrors, gdcTransactionalError } from '../../../../src/services/errors/gdc';
+import { ErrorMemo, gdcEntityErrors, gdcTransactionalError } from '../../../../src/services/errors/gdc';
 
 const one = (type: string, message: string, keys: string[] = [], extra: Record<string, unknown> = {}) => gdcEntityErrors([{ type, message, keys, ...extra }], 'sample');
 
@@ -137,5 +137,27 @@ describe('GDC entity errors in the gateway shape', () => {
       "NOT_UNIQUE: more than one entity of this submission has the unique key values ('GDC-INTERNAL', 'D1') (GDC: Entity is not unique, (('GDC-INTERNAL', 'D1'),))",
     );
     expect(gdcTransactionalError('Nothing to submit')).toBe('Nothing to submit');
+  });
+
+  it('words a message holding a value of megabytes from its head and tail, keeping the whole text upstream', () => {
+    const value = 'x'.repeat(7_000_000);
+    const message = `'${value}' is not one of ['a', 'b']`;
+    const started = performance.now();
+    const [error] = one('ERROR', message, ['k']);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(error.type).toBe('INVALID_VALUE');
+    expect(error.message).toMatch(/^k 'x{200}… \(\d+ characters\)' is not one of the allowed values: 'a', 'b'$/);
+    expect(error.upstreamMessage).toBe(message);
+  });
+
+  it('translates the entries an answer repeats once, and gives every entity its own copies', () => {
+    const memo = new ErrorMemo();
+    const raw = [{ type: 'ERROR', message: "'x' is not one of ['a']", keys: ['k'] }];
+    const first = memo.errorsOf(raw, 'sample');
+    const second = memo.errorsOf(raw, 'sample');
+    expect(second).toEqual(first);
+    expect(second[0]).not.toBe(first[0]);
+    first[0].message = 'changed';
+    expect(memo.errorsOf(raw, 'sample')[0].message).toBe("k 'x' is not one of the allowed values: 'a'");
   });
 });
