@@ -1,0 +1,51 @@
+import type { AttackOutcome, HostileCase } from '../../support/hostile';
+import { postGraphql } from '../../support/hostile';
+
+/**
+ * Entity errors worded by the gateway (issue 13) from upstream messages that echo the caller's
+ * values: a value of megabytes inside GDC's message, and a large document whose every row fails
+ * the same way. Each must be answered with its code while other callers are served.
+ */
+export interface EntityErrorCase extends HostileCase {
+  expected: { code: string; limit?: string };
+}
+
+const CREATE = 'mutation C($input: CreateEntitiesInput!) { createEntities(input: $input) { success entities { errors { code message } } } }';
+
+/** A createEntities answer as an outcome: the first entity error's code is the code. */
+async function entityOutcome(graphqlUrl: string, input: object): Promise<AttackOutcome> {
+  const answer = await postGraphql(graphqlUrl, JSON.stringify({ query: CREATE, variables: { input } }));
+  if (answer.code) return answer;
+  const body = JSON.parse(String(answer.detail)) as { data?: { createEntities?: { entities: { errors: { code: string; message: string }[] }[] } } };
+  const errors = body.data?.createEntities?.entities.flatMap((e) => e.errors) ?? [];
+  // The message must be worded and cut, never the megabytes echoed back.
+  const longest = Math.max(0, ...errors.map((e) => e.message.length));
+  return { status: answer.status, code: longest > 2_000 ? 'MESSAGE_NOT_CUT' : errors[0]?.code, detail: { errors: errors.length, longest } };
+}
+
+const gdcCase = (primarySite: string, submitterId: string) => ({
+  type: 'case',
+  submitter_id: submitterId,
+  disease_type: 'Blood Vessel Tumors',
+  primary_site: primarySite,
+  projects: { code: 'INTERNAL' },
+});
+
+const ROWS = 20_000;
+
+export const cases: EntityErrorCase[] = [
+  {
+    name: 'GDC enum error echoing a 4 MB value',
+    expected: { code: 'INVALID_VALUE' },
+    attack: (g) => entityOutcome(g.graphqlUrl, { source: 'GDC', project: 'GDC-INTERNAL', dryRun: true, entities: [gdcCase('x'.repeat(4 * 1024 * 1024), 'HOSTILE-BIG')] }),
+  },
+  {
+    name: `GDC TSV of ${ROWS} rows, each with the same bad value`,
+    expected: { code: 'INVALID_VALUE' },
+    attack: (g) => {
+      const header = 'type\tsubmitter_id\tdisease_type\tprimary_site\tprojects.code';
+      const rows = Array.from({ length: ROWS }, (_, i) => `case\tHOSTILE-ROW-${i}\tBlood Vessel Tumors\tMoon\tINTERNAL`);
+      return entityOutcome(g.graphqlUrl, { source: 'GDC', project: 'GDC-INTERNAL', dryRun: true, format: 'TSV', document: [header, ...rows].join('\n') });
+    },
+  },
+];
