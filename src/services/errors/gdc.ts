@@ -148,32 +148,31 @@ function merged(errors: EntityErrorModel[]): EntityErrorModel[] {
 
 /**
  * Translations already made for one answer: a failed document of 200,000 entities mostly repeats
- * a few errors (one typo in every row), and the rules need not run for each again. Per answer,
- * never kept beyond it.
+ * a few errors (one typo in every row, with GDC's list of allowed values: kilobytes), and the
+ * rules need not run for each again. Keyed by the message string itself (hashed once per string);
+ * per answer, never kept beyond it.
  */
 export class ErrorMemo {
-  private readonly done = new Map<string, EntityErrorModel[]>();
+  private readonly done = new Map<string, { raw: GdcEntityError; entityType: string | null; error: EntityErrorModel }>();
 
   errorsOf(raw: GdcEntityError[], entityType: string | null): EntityErrorModel[] {
-    const key = memoKey(raw, entityType);
-    if (key === null) return gdcEntityErrors(raw, entityType);
-    let known = this.done.get(key);
-    if (!known) {
-      known = gdcEntityErrors(raw, entityType);
-      if (this.done.size < 10_000) this.done.set(key, known);
-    }
-    // Copies: placing an error at its row changes it.
-    return known.map((e) => ({ ...e }));
+    // Copies: merging and placing an error at its row change it.
+    return merged(raw.map((e) => ({ ...this.one(e, entityType) })));
+  }
+
+  private one(raw: GdcEntityError, entityType: string | null): EntityErrorModel {
+    if (typeof raw.message !== 'string' || raw.dependents !== undefined) return translate(raw, entityType);
+    const known = this.done.get(raw.message);
+    if (known && known.entityType === entityType && sameEntry(known.raw, raw)) return known.error;
+    const error = translate(raw, entityType);
+    if (this.done.size < 10_000) this.done.set(raw.message, { raw, entityType, error });
+    return error;
   }
 }
 
-function memoKey(raw: GdcEntityError[], entityType: string | null): string | null {
-  let key = entityType ?? '';
-  for (const e of raw) {
-    if (e.dependents !== undefined || typeof e.message !== 'string' || e.message.length > 4096) return null;
-    key += `\u0001${String(e.type)}\u0000${Array.isArray(e.keys) ? e.keys.join('\u0000') : ''}\u0000${e.message}\u0000${typeof e.id === 'string' ? e.id : ''}`;
-  }
-  return key;
+function sameEntry(a: GdcEntityError, b: GdcEntityError): boolean {
+  const [ka, kb] = [a.keys ?? [], b.keys ?? []];
+  return a.type === b.type && a.id === b.id && ka.length === kb.length && ka.every((k, i) => k === kb[i]);
 }
 
 /** All error entries of one GDC entity result, translated and merged. */

@@ -1,5 +1,4 @@
 import type { AttackOutcome, HostileCase } from '../../support/hostile';
-import { postGraphql } from '../../support/hostile';
 
 /**
  * Entity errors worded by the gateway (issue 13) from upstream messages that echo the caller's
@@ -12,15 +11,22 @@ export interface EntityErrorCase extends HostileCase {
 
 const CREATE = 'mutation C($input: CreateEntitiesInput!) { createEntities(input: $input) { success entities { errors { code message } } } }';
 
-/** A createEntities answer as an outcome: the first entity error's code is the code. */
-async function entityOutcome(graphqlUrl: string, input: object): Promise<AttackOutcome> {
-  const answer = await postGraphql(graphqlUrl, JSON.stringify({ query: CREATE, variables: { input } }));
-  if (answer.code) return answer;
-  const body = JSON.parse(String(answer.detail)) as { data?: { createEntities?: { entities: { errors: { code: string; message: string }[] }[] } } };
+/**
+ * createEntities with the document as an uploaded file (a JSON body is capped at MAX_REQUEST_BYTES,
+ * uploads at MAX_UPLOAD_BYTES), as an outcome: the first entity error's code is the code.
+ */
+async function entityOutcome(graphqlUrl: string, input: object, name: string, document: string): Promise<AttackOutcome> {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query: CREATE, variables: { input: { ...input, file: null } } }));
+  form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
+  form.append('0', new Blob([document]), name);
+  const res = await fetch(graphqlUrl, { method: 'POST', headers: { 'apollo-require-preflight': 'true' }, body: form });
+  const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[]; data?: { createEntities?: { entities: { errors: { code: string; message: string }[] }[] } } };
+  if (body.errors?.length) return { status: res.status, code: body.errors[0].extensions?.code };
   const errors = body.data?.createEntities?.entities.flatMap((e) => e.errors) ?? [];
   // The message must be worded and cut, never the megabytes echoed back.
   const longest = Math.max(0, ...errors.map((e) => e.message.length));
-  return { status: answer.status, code: longest > 2_000 ? 'MESSAGE_NOT_CUT' : errors[0]?.code, detail: { errors: errors.length, longest } };
+  return { status: res.status, code: longest > 2_000 ? 'MESSAGE_NOT_CUT' : errors[0]?.code, detail: { errors: errors.length, longest } };
 }
 
 const gdcCase = (primarySite: string, submitterId: string) => ({
@@ -37,7 +43,7 @@ export const cases: EntityErrorCase[] = [
   {
     name: 'GDC enum error echoing a 4 MB value',
     expected: { code: 'INVALID_VALUE' },
-    attack: (g) => entityOutcome(g.graphqlUrl, { source: 'GDC', project: 'GDC-INTERNAL', dryRun: true, entities: [gdcCase('x'.repeat(4 * 1024 * 1024), 'HOSTILE-BIG')] }),
+    attack: (g) => entityOutcome(g.graphqlUrl, { source: 'GDC', project: 'GDC-INTERNAL', dryRun: true }, 'big.json', JSON.stringify([gdcCase('x'.repeat(4 * 1024 * 1024), 'HOSTILE-BIG')])),
   },
   {
     name: `GDC TSV of ${ROWS} rows, each with the same bad value`,
@@ -45,7 +51,7 @@ export const cases: EntityErrorCase[] = [
     attack: (g) => {
       const header = 'type\tsubmitter_id\tdisease_type\tprimary_site\tprojects.code';
       const rows = Array.from({ length: ROWS }, (_, i) => `case\tHOSTILE-ROW-${i}\tBlood Vessel Tumors\tMoon\tINTERNAL`);
-      return entityOutcome(g.graphqlUrl, { source: 'GDC', project: 'GDC-INTERNAL', dryRun: true, format: 'TSV', document: [header, ...rows].join('\n') });
+      return entityOutcome(g.graphqlUrl, { source: 'GDC', project: 'GDC-INTERNAL', dryRun: true }, 'rows.tsv', [header, ...rows].join('\n'));
     },
   },
 ];
