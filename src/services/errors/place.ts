@@ -1,3 +1,4 @@
+import { TimeSlices } from '../encode/slices';
 import type { EntityErrorModel, EntityResultModel } from '../result';
 
 /**
@@ -55,6 +56,20 @@ function columnOf(error: EntityErrorModel, header: readonly string[] | null, col
 export function placeEntityErrors(entities: readonly EntityResultModel[], header: readonly string[] | null): void {
   const columns = new Map<string, string | null>();
   for (const entity of entities) {
+    for (const error of entity.errors) placeError(error, entity.row, header, columns);
+  }
+}
+
+/**
+ * placeEntityErrors for a whole GDC answer, giving the event loop back every few milliseconds: a
+ * document of 20,000 failing rows held it ~170 ms in one piece.
+ */
+export async function placeAllEntityErrors(entities: readonly EntityResultModel[], header: readonly string[] | null): Promise<void> {
+  const columns = new Map<string, string | null>();
+  const slices = new TimeSlices();
+  for (const entity of entities) {
+    if (!entity.errors.length) continue;
+    await slices.pause();
     for (const error of entity.errors) placeError(error, entity.row, header, columns);
   }
 }

@@ -5,7 +5,7 @@ import { headerSafe } from '../../datasources/grammar';
 import type { GdcProjectRef } from '../../datasources/gdc/models';
 import { LostResponse } from '../../datasources/lost-response';
 import type { EntityResultModel, SubmissionResultModel } from '../result';
-import { placeEntityErrors } from '../errors/place';
+import { placeAllEntityErrors } from '../errors/place';
 import type { DocumentRows } from './document/rows';
 import { entityKeys } from './document/scan';
 import type { GdcDocument } from './document/source';
@@ -44,7 +44,7 @@ export async function sendDocument(
     );
     const where = await rows;
     if (where) entities.forEach((e, i) => (e.row = where.lines[i] ?? null));
-    placeEntityErrors(entities, where?.columns ?? null);
+    await placeAllEntityErrors(entities, where?.columns ?? null);
     return resultFromAnswer(answer, options.dryRun, entities);
   } catch (err) {
     if (!(err instanceof LostResponse)) throw err;
