@@ -67,12 +67,21 @@ export class EncodeRegistrationService {
   }
 
   async create(profile: string, doc: SubmissionDocument, opts: CreateOptions): Promise<SubmissionResultModel> {
-    const info = await this.profile(profile);
-    const raws = await readRawRecords(doc, this.options.limits);
-    return placed(await this.createRecords(raws, info, opts), raws);
+    return this.createRecords(profile, await this.readRecords(doc), opts);
   }
 
-  private async createRecords(raws: RawRecord[], info: TypeInfo, opts: CreateOptions): Promise<SubmissionResultModel> {
+  /** The records of a document as createEntities/patchRecords read them (a job reads once, then sends slices). */
+  readRecords(doc: SubmissionDocument): Promise<RawRecord[]> {
+    return readRawRecords(doc, this.options.limits);
+  }
+
+  /** createEntities over records already read: the whole document, or a job's slice of it. */
+  async createRecords(profile: string, raws: RawRecord[], opts: CreateOptions): Promise<SubmissionResultModel> {
+    const info = await this.profile(profile);
+    return placed(await this.createPrepared(raws, info, opts), raws);
+  }
+
+  private async createPrepared(raws: RawRecord[], info: TypeInfo, opts: CreateOptions): Promise<SubmissionResultModel> {
     this.grantReads(raws.length);
     const inputs: InputRecord[] = [];
     for (const raw of raws) {
@@ -103,7 +112,11 @@ export class EncodeRegistrationService {
   }
 
   async patchMany(doc: SubmissionDocument, opts: PatchOptions): Promise<SubmissionResultModel> {
-    const raws = await readRawRecords(doc, this.options.limits);
+    return this.patchRaw(await this.readRecords(doc), opts);
+  }
+
+  /** patchRecords over records already read: the whole document, or a job's slice of it. */
+  async patchRaw(raws: RawRecord[], opts: PatchOptions): Promise<SubmissionResultModel> {
     return placed(await this.patchRecords(raws.map((raw) => ({ raw, id: recordIdOf(raw) })), opts), raws);
   }
 
