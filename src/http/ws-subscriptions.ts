@@ -1,8 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type GraphQLSchema, specifiedRules, validate, type ValidationRule } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import type { useServer as UseServer } from 'graphql-ws/dist/use/ws';
 import { WebSocketServer } from 'ws';
+import { validateSubscription } from './subscription-documents';
 
 // graphql-ws 6 names its Node entry in package "exports", which this tsconfig's module resolution
 // does not read: the types come from the file, the code through the exported name (CommonJS build).
@@ -22,6 +23,8 @@ export interface WsSubscriptionOptions {
   admit: (req: IncomingMessage) => { status: number; reason: string } | null;
   /** The GatewayContext for a subscription, from the upgrade request's headers and connection_init's payload. */
   context: (req: IncomingMessage, connectionParams: Record<string, unknown> | undefined) => Promise<unknown>;
+  /** Errors as HTTP answers format them (codes, no suggestions without introspection); context null before one exists (validation). */
+  formatErrors?: (errors: readonly GraphQLError[], context: unknown) => GraphQLFormattedError[];
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {
@@ -50,7 +53,11 @@ export function attachWsSubscriptions(server: Server, options: WsSubscriptionOpt
     {
       schema: () => options.schema(),
       context: (ctx) => options.context(ctx.extra.request, ctx.connectionParams as Record<string, unknown> | undefined) as never,
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...options.validationRules()]),
+      validate: (schema, document) => validateSubscription(schema, document, options.validationRules()),
+      onError: options.formatErrors && ((_ctx, _id, _payload, errors) => options.formatErrors!(errors, null)),
+      onNext:
+        options.formatErrors &&
+        ((_ctx, _id, _payload, args, result) => (result.errors?.length ? { ...result, errors: options.formatErrors!(result.errors, args.contextValue) } : undefined)),
     },
     wss,
   );
