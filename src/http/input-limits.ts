@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { queryLimitError } from '../apollo/document-limits';
 import type { QueryLimits } from '../config';
 import { recordLimitRefusal } from '../metrics';
 import { bracketDepth, jsonDeeperThan } from '../nesting';
@@ -9,7 +10,9 @@ import { sendError } from './error-body';
  * Refuses, before Apollo parses anything, a query whose brackets nest deeper than selections
  * (MAX_DEPTH, each level `{` and `(`) plus literals (MAX_INPUT_DEPTH) could need, and variables
  * nested deeper than MAX_INPUT_DEPTH, and a body beyond the JSON shape limits (MAX_JSON_KEYS,
- * MAX_LIST_ITEMS, ...) that the bounded parser did not read. Runs after the body parsers.
+ * MAX_LIST_ITEMS, ...) that the bounded parser did not read, and a document beyond the document
+ * limits (src/apollo/document-limits.ts), before any validation that could be quadratic in it.
+ * Runs after the body parsers, for the query fast path (its guard) and Apollo alike.
  */
 export function inputLimits(limits: QueryLimits) {
   const queryMax = 2 * limits.depth + limits.inputDepth;
@@ -32,6 +35,8 @@ export function inputLimits(limits: QueryLimits) {
       recordLimitRefusal(err.limit);
       return sendError(res, 400, err.message, err.code, { limit: err.limit, max: err.max });
     }
+    const refusal = typeof query === 'string' ? queryLimitError(query, limits) : null;
+    if (refusal) return sendError(res, 400, refusal.message, 'LIMIT_EXCEEDED', { limit: refusal.extensions.limit, max: refusal.extensions.max });
     next();
   };
 }

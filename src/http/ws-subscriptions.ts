@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type GraphQLSchema, specifiedRules, validate, type ValidationRule } from 'graphql';
+import { type DocumentNode, type GraphQLError, type GraphQLSchema, specifiedRules, validate, type ValidationRule } from 'graphql';
 import type { useServer as UseServer } from 'graphql-ws/dist/use/ws';
 import { WebSocketServer } from 'ws';
 
@@ -18,6 +18,8 @@ export interface WsSubscriptionOptions {
   schema: () => GraphQLSchema;
   /** The same document limits as HTTP (src/apollo/limits.ts limitRules), from the one shared function. */
   validationRules: () => ValidationRule[];
+  /** The document limits' own pass, before the spec rules (src/apollo/document-limits.ts). */
+  limitError: (document: DocumentNode) => GraphQLError | null;
   /** Host/Origin and caller checks of the upgrade request, as for HTTP; a refusal is answered before any upgrade. */
   admit: (req: IncomingMessage) => { status: number; reason: string } | null;
   /** The GatewayContext for a subscription, from the upgrade request's headers and connection_init's payload. */
@@ -50,7 +52,11 @@ export function attachWsSubscriptions(server: Server, options: WsSubscriptionOpt
     {
       schema: () => options.schema(),
       context: (ctx) => options.context(ctx.extra.request, ctx.connectionParams as Record<string, unknown> | undefined) as never,
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...options.validationRules()]),
+      // Limits first, alone: a document beyond them never reaches the quadratic spec rules.
+      validate: (schema, document) => {
+        const refusal = options.limitError(document);
+        return refusal ? [refusal] : validate(schema, document, [...specifiedRules, ...options.validationRules()]);
+      },
     },
     wss,
   );
