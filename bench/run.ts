@@ -8,6 +8,7 @@ import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
 import { runNodes } from './nodes';
 import { runRateLimit } from './rate-limit';
+import { runTracing } from './tracing';
 import { runUpload } from './upload';
 import { runValidation } from './validation';
 
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   hostile: runHostile,
   nodes: runNodes,
   'rate-limit': runRateLimit,
+  tracing: runTracing,
   upload: runUpload,
   validation: runValidation,
 };

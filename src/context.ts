@@ -1,3 +1,6 @@
+import type { RateLimitLocals } from './http/rate-limit';
+import type { TracingLocals } from './plugins/tracing';
+import { DiskUploadStates, type UploadStates } from './services/gdc/upload/state';
 import type { Logger } from 'pino';
 import type { EncodeWriteConfig, GatewayInfoModel, QueryLimits } from './config';
 import type { Credentials } from './credentials';
@@ -81,10 +84,12 @@ export interface UploadSettings {
   slots: UploadSlots;
   /** Told the bytes of every upload (for metrics). */
   observe?: UploadObserver;
+  /** Where unfinished GDC multipart uploads are remembered; default this instance's disk (GDC_UPLOAD_STATE_DIR). */
+  gdcResumeStates?: UploadStates;
 }
 
 /** What the express middleware in front of Apollo decided about a request (see src/app.ts). */
-export interface RequestLocals {
+export interface RequestLocals extends RateLimitLocals, TracingLocals {
   /** From callerCredentials (src/credentials.ts). */
   credentials: Credentials;
   requestId: string;
@@ -100,10 +105,11 @@ export interface RequestLocals {
 export function createContextFactory(deps: ContextDeps) {
   const s3 = new S3Uploader(deps.uploads.s3);
   const jobs = deps.jobs ?? { reader: NO_JOBS, updates: new LocalJobUpdates() };
+  const gdcResumeStates = deps.uploads.gdcResumeStates ?? new DiskUploadStates(GDC_UPLOAD_STATE_DIR);
   return async ({ res }: { res: { locals: Record<string, unknown> } }): Promise<GatewayContext> => {
     const locals = res.locals as unknown as RequestLocals;
     const creds = locals.credentials;
-    const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls);
+    const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls, { requestId: locals.requestId, trace: locals.trace });
     const encode = new EncodeClient(upstreamCalls.http(deps.upstreams.encode), creds.encode, { allowUsers: deps.encodeWrites.allowUsers });
     const gdc = new GdcClient(upstreamCalls.http(deps.upstreams.gdc), creds.gdcToken);
     const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };
@@ -126,7 +132,7 @@ export function createContextFactory(deps: ContextDeps) {
           // One set of upload settings for both upstreams (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS, MAX_DATA_FILE_BYTES).
           gdc: (request) =>
             uploadGdcFile(
-              { api: gdc, loaders: loaders.gdc, limits, observe, stateDir: GDC_UPLOAD_STATE_DIR, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
+              { api: gdc, loaders: loaders.gdc, limits, observe, states: gdcResumeStates, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
               request,
             ),
           slots: deps.uploads.slots,
