@@ -67,7 +67,10 @@ describe('the limits pass ahead of validation', () => {
   /** The best of five runs, in ms: the first pays for compiling, and the machine is shared. */
   const best = (run: () => void) => Math.min(...[0, 1, 2, 3, 4].map(() => { const t0 = performance.now(); run(); return performance.now() - t0; }));
 
-  /** Time at 4N over time at N: about 4 for a linear pass, 16 for the spec rules' pairwise comparison. */
+  /**
+   * Time at 4N over time at N: about 4 for a linear pass, 16 for the spec rules' pairwise
+   * comparison; the bound leaves room for a shared machine's noise (best of five each).
+   */
   const growth = (document: (n: number) => DocumentNode, n: number) => {
     const [small, large] = [document(n), document(4 * n)];
     return best(() => documentLimitError(large, DEFAULT_LIMITS)) / best(() => documentLimitError(small, DEFAULT_LIMITS));
@@ -76,13 +79,13 @@ describe('the limits pass ahead of validation', () => {
   it('refuses 1,000 same-name fields, in time linear in their number', () => {
     const document = (n: number) => parse(`{ encode { ${repeat(n, (i) => `c(first: ${i}) { n }`)} } }`);
     expect(documentLimitError(document(1_000), DEFAULT_LIMITS)?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_SAME_NAME_FIELDS' });
-    expect(growth(document, 1_000)).toBeLessThan(8);
+    expect(growth(document, 1_000)).toBeLessThan(12);
   });
 
   it('refuses 1,000 different fragments spread in one set, in time linear in their number', () => {
     const document = (n: number) => parse(`{ encode { ${repeat(n, (i) => `...F${i}`)} } } ${repeat(n, (i) => `fragment F${i} on E { id }`)}`);
     expect(documentLimitError(document(1_000), DEFAULT_LIMITS)?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_FRAGMENT_SPREADS' });
-    expect(growth(document, 1_000)).toBeLessThan(8);
+    expect(growth(document, 1_000)).toBeLessThan(12);
   });
 
   it('stays linear when one large fragment is spread in many sets', () => {
