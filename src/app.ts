@@ -17,6 +17,8 @@ import { upstreamCallsPlugin } from './apollo/upstream-calls';
 import type { BodyConfig, CorsConfig, QueryLimits, RateLimitConfig } from './config';
 import { rateLimitStep } from './http/rate-limit';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
+import type { JobsDeps } from './jobs/open';
+import { JobRunner } from './jobs/runner';
 import { callerCredentials, type CredentialPolicy } from './credentials';
 import { subgraphFile } from './federation/http';
 import { isGraphiqlGet, sendGraphiql } from './graphiql';
@@ -46,7 +48,11 @@ import type { Readiness } from './readiness';
 import { resolvers } from './resolvers';
 import { loadTypeDefs } from './schema';
 
-export interface AppDeps extends ContextDeps {
+export interface AppDeps extends Omit<ContextDeps, 'jobs'> {
+  /** The process's job store and update channel (src/jobs/open.ts); the runner is made here. */
+  jobStore: JobsDeps;
+  /** Tests: another reader, bus or event pacing for subscriptions. */
+  jobUpdates?: Partial<Pick<ContextDeps['jobs'], 'reader' | 'updates' | 'timing'>>;
   lifecycle: Lifecycle;
   readiness: Readiness;
   credentials: CredentialPolicy;
@@ -81,6 +87,8 @@ export interface GatewayApp {
   graph: LiveGraph;
   /** Serves subscriptions over WebSocket (graphql-transport-ws) on `server`'s upgrades at /graphql; close() on stop. */
   subscriptions(server: HttpServer): { close: () => Promise<void>; clients: () => number };
+  /** Runs the jobs: resumeInterrupted() once listening, drain() on graceful stop. */
+  runner: JobRunner;
   stop(): Promise<void>;
 }
 
@@ -168,7 +176,18 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     logger: deps.logger,
   });
   const apollo = await startApollo(deps, graph);
-  const context = createContextFactory({ ...deps, gdcParentRanks: () => graph.current.gdcParentRanks });
+  const updates = deps.jobUpdates?.updates ?? deps.jobStore.updates;
+  // A job's slices run through a context of their own, with the owner's credentials (src/jobs/runner.ts).
+  const runner = new JobRunner({
+    store: deps.jobStore.store,
+    updates,
+    encryptionKey: deps.jobStore.config.encryptionKey,
+    maxRunning: deps.jobStore.config.maxRunning,
+    logger: deps.logger,
+    contextFor: (credentials) => context({ res: { locals: { credentials, requestId: 'job' } } }),
+  });
+  const jobs = { reader: deps.jobStore.reader, store: deps.jobStore.store, runner, ...deps.jobUpdates, updates };
+  const context = createContextFactory({ ...deps, jobs, gdcParentRanks: () => graph.current.gdcParentRanks });
   // The steps every request takes first, in the express app and in the front door alike.
   // Each once per request, whichever of the two ran it first.
   const log = oncePerRequest(accessLog(deps.logger, deps.accessLog) as NodeMiddleware);
@@ -270,5 +289,5 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
       admit: wsAdmit(deps),
       context: (req, payload) => context({ res: { locals: wsLocals(req, payload, deps.credentials, deps.apiKeys) as unknown as Record<string, unknown> } }),
     });
-  return { app, handler, graph, subscriptions, stop: () => apollo.stop() };
+  return { app, handler, graph, subscriptions, runner, stop: () => apollo.stop() };
 }

@@ -79,6 +79,10 @@ export type Query = {
    * mirror GDC's submission GraphQL, so a query from the GDC docs works inside `gdc(project:) { … }`.
    */
   gdc: GdcQuery;
+  /** One of the caller's jobs; another caller's is NOT_FOUND. */
+  job: Maybe<Job>;
+  /** The caller's jobs, newest first; `after` is the endCursor of the previous page. */
+  jobs: JobConnection;
   /** An ENCODE record or GDC entity by its uuid; null if neither system has it. */
   node: Maybe<Node>;
   /** Many at once, in the order asked (null where not found): at most one ENCODE request and one GDC request. */
@@ -161,6 +165,18 @@ export type QueryGdcGraphqlArgs = {
 
 export type QueryGdcArgs = {
   project: Scalars['String']['input'];
+};
+
+
+export type QueryJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryJobsArgs = {
+  state?: InputMaybe<JobState>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -442,7 +458,10 @@ export type Job = {
   kind: Scalars['String']['output'];
   state: JobState;
   progress: JobProgress;
-  /** The same SubmissionResult the synchronous mutation returns; entities paged. */
+  /**
+   * The same SubmissionResult the synchronous mutation returns; entities paged in input order:
+   * `after` is the index of the last entity of the previous page. Null until the first rows are answered.
+   */
   result: Maybe<SubmissionResult>;
   error: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['String']['output'];
@@ -707,6 +726,16 @@ export type Mutation = {
    * answers at once with the transaction id (poll gdcTransaction).
    */
   gdcProjectState: SubmissionResult;
+  /** createEntities as a job: answers at once with the QUEUED job. */
+  startCreateEntities: Job;
+  /** patchRecords (ENCODE) as a job: answers at once with the QUEUED job. */
+  startPatchRecords: Job;
+  /** uploadFile as a job: the bytes are spooled under DATA_DIR first, then sent in the background; the result has one entity, the file. */
+  startUploadFile: Job;
+  /** Stops a job between two transactions (GDC) or slices (ENCODE); answers when it has stopped, with what was done. */
+  cancelJob: Job;
+  /** Continues a job a restart left waiting for credentials (QUEUED, see progress.message) with the caller's. */
+  resumeJob: Job;
 };
 
 
@@ -761,6 +790,31 @@ export type MutationGdcProjectStateArgs = {
   action: GdcProjectAction;
   dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   async?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationStartCreateEntitiesArgs = {
+  input: CreateEntitiesInput;
+};
+
+
+export type MutationStartPatchRecordsArgs = {
+  input: PatchRecordsInput;
+};
+
+
+export type MutationStartUploadFileArgs = {
+  input: UploadFileInput;
+};
+
+
+export type MutationCancelJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResumeJobArgs = {
+  id: Scalars['ID']['input'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -961,6 +1015,8 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   gdcGraphql?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType, RequireFields<QueryGdcGraphqlArgs, 'query'>>;
   encode?: Resolver<ResolversTypes['EncodeQuery'], ParentType, ContextType>;
   gdc?: Resolver<ResolversTypes['GdcQuery'], ParentType, ContextType, RequireFields<QueryGdcArgs, 'project'>>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType, RequireFields<QueryJobArgs, 'id'>>;
+  jobs?: Resolver<ResolversTypes['JobConnection'], ParentType, ContextType, RequireFields<QueryJobsArgs, 'first'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
 }>;
@@ -1200,6 +1256,11 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   deleteEntities?: Resolver<ResolversTypes['SubmissionResult'], ParentType, ContextType, RequireFields<MutationDeleteEntitiesArgs, 'input'>>;
   submitBcrXml?: Resolver<ResolversTypes['SubmissionResult'], ParentType, ContextType, RequireFields<MutationSubmitBcrXmlArgs, 'input'>>;
   gdcProjectState?: Resolver<ResolversTypes['SubmissionResult'], ParentType, ContextType, RequireFields<MutationGdcProjectStateArgs, 'project' | 'action' | 'dryRun' | 'async'>>;
+  startCreateEntities?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationStartCreateEntitiesArgs, 'input'>>;
+  startPatchRecords?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationStartPatchRecordsArgs, 'input'>>;
+  startUploadFile?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationStartUploadFileArgs, 'input'>>;
+  cancelJob?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationCancelJobArgs, 'id'>>;
+  resumeJob?: Resolver<ResolversTypes['Job'], ParentType, ContextType, RequireFields<MutationResumeJobArgs, 'id'>>;
 }>;
 
 export type Resolvers<ContextType = GatewayContext> = ResolversObject<{

@@ -69,8 +69,17 @@ export class EncodeRegistrationService {
   }
 
   async create(profile: string, doc: SubmissionDocument, opts: CreateOptions): Promise<SubmissionResultModel> {
+    return this.createRecords(profile, await this.readRecords(doc), opts);
+  }
+
+  /** The records of a document as createEntities/patchRecords read them (a job reads once, then sends slices). */
+  readRecords(doc: SubmissionDocument): Promise<RawRecord[]> {
+    return readRawRecords(doc, this.options.limits);
+  }
+
+  /** createEntities over records already read: the whole document, or a job's slice of it. */
+  async createRecords(profile: string, raws: RawRecord[], opts: CreateOptions): Promise<SubmissionResultModel> {
     const info = await this.profile(profile);
-    const raws = await readRawRecords(doc, this.options.limits);
     this.grantReads(raws.length);
     const inputs: InputRecord[] = [];
     for (const raw of raws) {
@@ -99,7 +108,11 @@ export class EncodeRegistrationService {
   }
 
   async patchMany(doc: SubmissionDocument, opts: PatchOptions): Promise<SubmissionResultModel> {
-    const raws = await readRawRecords(doc, this.options.limits);
+    return this.patchRaw(await this.readRecords(doc), opts);
+  }
+
+  /** patchRecords over records already read: the whole document, or a job's slice of it. */
+  patchRaw(raws: RawRecord[], opts: PatchOptions): Promise<SubmissionResultModel> {
     return this.patchRecords(raws.map((raw) => ({ raw, id: recordIdOf(raw) })), opts);
   }
 
