@@ -9,7 +9,7 @@ import express, { type Request, type Response } from 'express';
 import { type GraphQLError, type GraphQLFormattedError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import helmet from 'helmet';
-import { documentLimitError } from './apollo/document-limits';
+import { documentLimitErrors } from './apollo/document-limits';
 import { limitRules, tokenLimitError } from './apollo/limits';
 import { finishOperation, operationsPlugin } from './apollo/operations';
 import { queryFastPath } from './apollo/query-fast-path';
@@ -285,7 +285,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
       maxMessageBytes: deps.bodies.maxWsMessageBytes,
       schema: () => graph.current.schema,
       validationRules: () => [...limitRules(deps.limits, { subscriptions: true }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
-      limitError: (document) => documentLimitError(document, deps.limits),
+      limitErrors: (document) => documentLimitErrors(document, deps.limits),
       admit: wsAdmit(deps),
       context: (req, payload) => context({ res: { locals: wsLocals(req, payload, deps.credentials, deps.apiKeys) as unknown as Record<string, unknown> } }),
     });

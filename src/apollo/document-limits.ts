@@ -11,8 +11,13 @@ import { limitRules, PASSTHROUGH_SCHEMA, tokenLimitError } from './limits';
  * own pass. They need no types, so any schema will do; graphql-js runs all rules in one pass, so a
  * limit reported there would not stop OverlappingFieldsCanBeMerged, quadratic in what they bound.
  */
+export function documentLimitErrors(document: DocumentNode, limits: QueryLimits): readonly GraphQLError[] {
+  return validate(PASSTHROUGH_SCHEMA, document, limitRules(limits, { subscriptions: true }));
+}
+
+/** The first of documentLimitErrors, or null. */
 export function documentLimitError(document: DocumentNode, limits: QueryLimits): GraphQLError | null {
-  return validate(PASSTHROUGH_SCHEMA, document, limitRules(limits, { subscriptions: true }))[0] ?? null;
+  return documentLimitErrors(document, limits)[0] ?? null;
 }
 
 const MAX_CACHED = 1000;
@@ -21,17 +26,17 @@ const MAX_CACHED_QUERY_CHARS = 64 * 1024;
 const MAX_CACHED_CHARS = 4 * 1024 * 1024;
 
 interface Cache {
-  entries: Map<string, GraphQLError | null>;
+  entries: Map<string, readonly GraphQLError[]>;
   chars: number;
 }
 const caches = new WeakMap<QueryLimits, Cache>();
 
 /**
- * The refusal for a query's text, or null when it is within the limits or does not parse for
- * another reason (the GraphQL path answers syntax errors in its own words). Answers are kept by
- * query text: a client repeating its documents parses each once here.
+ * The refusals for a query's text (every limit it exceeds), none when it is within the limits or
+ * does not parse for another reason (the GraphQL path answers syntax errors in its own words).
+ * Answers are kept by query text: a client repeating its documents parses each once here.
  */
-export function queryLimitError(query: string, limits: QueryLimits): GraphQLError | null {
+export function queryLimitErrors(query: string, limits: QueryLimits): readonly GraphQLError[] {
   if (query.length > MAX_CACHED_QUERY_CHARS) return check(query, limits);
   let cache = caches.get(limits);
   if (!cache) caches.set(limits, (cache = { entries: new Map(), chars: 0 }));
@@ -39,7 +44,7 @@ export function queryLimitError(query: string, limits: QueryLimits): GraphQLErro
   if (entries.has(query)) {
     const known = entries.get(query)!;
     // Each refusal is counted, the cached ones too.
-    if (known) recordLimitRefusal(String(known.extensions.limit));
+    for (const error of known) recordLimitRefusal(String(error.extensions.limit));
     return known;
   }
   const error = check(query, limits);
@@ -53,12 +58,18 @@ export function queryLimitError(query: string, limits: QueryLimits): GraphQLErro
   return error;
 }
 
-function check(query: string, limits: QueryLimits): GraphQLError | null {
+/** The first of queryLimitErrors, or null. */
+export function queryLimitError(query: string, limits: QueryLimits): GraphQLError | null {
+  return queryLimitErrors(query, limits)[0] ?? null;
+}
+
+function check(query: string, limits: QueryLimits): readonly GraphQLError[] {
   let document: DocumentNode;
   try {
     document = parse(query, { maxTokens: limits.tokens });
   } catch (err) {
-    return tokenLimitError((err as Error).message, limits.tokens);
+    const error = tokenLimitError((err as Error).message, limits.tokens);
+    return error ? [error] : [];
   }
-  return documentLimitError(document, limits);
+  return documentLimitErrors(document, limits);
 }

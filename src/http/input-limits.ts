@@ -1,10 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
-import { queryLimitError } from '../apollo/document-limits';
+import { queryLimitErrors } from '../apollo/document-limits';
 import type { QueryLimits } from '../config';
 import { recordLimitRefusal } from '../metrics';
 import { bracketDepth, jsonDeeperThan } from '../nesting';
 import { bodyJsonLimits, checkJsonShape, JsonLimitError } from './bounded-json';
-import { sendError } from './error-body';
+import { sendError, sendErrors } from './error-body';
 
 /**
  * Refuses, before Apollo parses anything, a query whose brackets nest deeper than selections
@@ -35,8 +35,8 @@ export function inputLimits(limits: QueryLimits) {
       recordLimitRefusal(err.limit);
       return sendError(res, 400, err.message, err.code, { limit: err.limit, max: err.max });
     }
-    const refusal = typeof query === 'string' ? queryLimitError(query, limits) : null;
-    if (refusal) return sendError(res, 400, refusal.message, 'LIMIT_EXCEEDED', { limit: refusal.extensions.limit, max: refusal.extensions.max });
+    const refusals = typeof query === 'string' ? queryLimitErrors(query, limits) : [];
+    if (refusals.length) return sendErrors(res, 400, refusals.map((e) => ({ message: e.message, extensions: { code: 'LIMIT_EXCEEDED', limit: e.extensions.limit, max: e.extensions.max } })));
     next();
   };
 }

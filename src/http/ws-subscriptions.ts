@@ -19,7 +19,7 @@ export interface WsSubscriptionOptions {
   /** The same document limits as HTTP (src/apollo/limits.ts limitRules), from the one shared function. */
   validationRules: () => ValidationRule[];
   /** The document limits' own pass, before the spec rules (src/apollo/document-limits.ts). */
-  limitError: (document: DocumentNode) => GraphQLError | null;
+  limitErrors: (document: DocumentNode) => readonly GraphQLError[];
   /** Host/Origin and caller checks of the upgrade request, as for HTTP; a refusal is answered before any upgrade. */
   admit: (req: IncomingMessage) => { status: number; reason: string } | null;
   /** The GatewayContext for a subscription, from the upgrade request's headers and connection_init's payload. */
@@ -54,8 +54,8 @@ export function attachWsSubscriptions(server: Server, options: WsSubscriptionOpt
       context: (ctx) => options.context(ctx.extra.request, ctx.connectionParams as Record<string, unknown> | undefined) as never,
       // Limits first, alone: a document beyond them never reaches the quadratic spec rules.
       validate: (schema, document) => {
-        const refusal = options.limitError(document);
-        return refusal ? [refusal] : validate(schema, document, [...specifiedRules, ...options.validationRules()]);
+        const refusals = options.limitErrors(document);
+        return refusals.length ? [...refusals] : validate(schema, document, [...specifiedRules, ...options.validationRules()]);
       },
     },
     wss,
