@@ -9,10 +9,9 @@ import express, { type Request, type Response } from 'express';
 import { type GraphQLError, type GraphQLFormattedError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import helmet from 'helmet';
-import { documentLimitErrors } from './apollo/document-limits';
 import { limitRules, tokenLimitError } from './apollo/limits';
 import { finishOperation, operationsPlugin } from './apollo/operations';
-import { queryFastPath } from './apollo/query-fast-path';
+import { formatErrors, queryFastPath } from './apollo/query-fast-path';
 import { upstreamCallsPlugin } from './apollo/upstream-calls';
 import type { BodyConfig, CorsConfig, QueryLimits, RateLimitConfig } from './config';
 import { rateLimitStep } from './http/rate-limit';
@@ -38,6 +37,7 @@ import { sendError } from './http/error-body';
 import { hostOrigin } from './http/host-origin';
 import { wsAdmit, wsLocals } from './http/ws-admit';
 import { attachWsSubscriptions } from './http/ws-subscriptions';
+import { sseSubscriptions, wantsEventStream } from './http/sse-subscriptions';
 import { InflightBytes } from './http/inflight-bytes';
 import { inputLimits } from './http/input-limits';
 import { bodyJsonLimits } from './http/bounded-json';
@@ -85,7 +85,10 @@ export interface GatewayApp {
   handler: RequestListener;
   /** The live schema: static SDL plus the typed graph generated from the upstream schemas. */
   graph: LiveGraph;
-  /** Serves subscriptions over WebSocket (graphql-transport-ws) on `server`'s upgrades at /graphql; close() on stop. */
+  /**
+   * Serves subscriptions over WebSocket (graphql-transport-ws) on `server`'s upgrades at /graphql
+   * (those over SSE are served by the app itself); close() on stop ends both kinds.
+   */
   subscriptions(server: HttpServer): { close: () => Promise<void>; clients: () => number };
   /** Runs the jobs: resumeInterrupted() once listening, drain() on graceful stop. */
   runner: JobRunner;
@@ -211,6 +214,27 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const persisted = oncePerRequest(persistedOperations({ trusted: deps.trustedDocuments }) as NodeMiddleware);
   const limits = inputLimits(deps.limits) as NodeMiddleware;
   const finalErrors = bodyErrors(deps.logger, deps.maxUploadBytes);
+  // The same caller checks, context factory, live schema and document limits for both subscription transports (issue 16).
+  const subscriptionRules = () => [...limitRules(deps.limits, { subscriptions: true }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const formatError = errorFormatter(deps);
+  // An event's errors as HTTP answers carry them: Apollo's codes, the formatter, the request id.
+  const subscriptionErrors = (errors: readonly GraphQLError[], ctx: unknown) =>
+    formatErrors(errors, formatError).errors.map((e) => {
+      const requestId = (ctx as GatewayContext | null)?.request.requestId;
+      return requestId ? { ...e, extensions: { ...e.extensions, requestId } } : e;
+    });
+  const sse = sseSubscriptions<GatewayContext>({
+    schema: () => graph.current.schema,
+    validationRules: subscriptionRules,
+    parseOptions: { maxTokens: deps.limits.tokens },
+    context: async (_req, res) => {
+      const ctx = await context({ res: res as Response });
+      ctx.request.operationType = 'subscription';
+      return ctx;
+    },
+    formatErrors: subscriptionErrors,
+    opened: (res) => deps.lifecycle.release(res),
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -218,7 +242,9 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   // Queries (JSON POSTs) compress their own large answers (src/apollo/query-fast-path.ts); what the
   // fast path hands on to Apollo is compressed below, so no answer pays for compression twice.
   const compress = compression({ threshold: COMPRESS_ABOVE_BYTES });
-  app.use((req, res, next) => ((req.method === 'POST' || isGraphiqlGet(req)) && req.path === '/graphql' ? next() : compress(req, res, next)));
+  // An event stream is written event by event: compressed, its events would wait in the compressor.
+  const compressAnswers: express.RequestHandler = (req, res, next) => (wantsEventStream(req) ? next() : compress(req, res, next));
+  app.use((req, res, next) => ((req.method === 'POST' || isGraphiqlGet(req)) && req.path === '/graphql' ? next() : compressAnswers(req, res, next)));
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok', sandbox: deps.info.sandbox }));
   app.get('/readyz', async (_req, res) => {
@@ -241,7 +267,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     '/graphql',
     lend,
     rateLimit,
-    compress,
+    compressAnswers,
     // One byte more for busboy, which flags a file that reaches its limit: the limits are inclusive.
     // Data files (uploadFile, MAX_DATA_FILE_BYTES) may be far larger than documents; readUpload
     // holds documents to MAX_UPLOAD_BYTES itself.
@@ -250,6 +276,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     graphqlUploadExpress({ maxFileSize: Math.max(deps.maxUploadBytes, deps.uploads.maxDataFileBytes) + 1, maxFiles: 5 }),
     persisted,
     limits,
+    // Subscriptions over SSE (Accept: text/event-stream); everything else goes on to Apollo.
+    sse.step,
     expressMiddleware(apollo, { context: ({ res }) => context({ res }) }),
   );
   app.use(notFound);
@@ -274,20 +302,28 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   });
   const handler = frontDoor({
     path: '/graphql',
-    steps: [log, traced, cors, lifecycle, headers, callers, auth, lend, rateLimit, body, fastPath as NodeMiddleware],
+    // An event stream (SSE subscription, or a query sent as one: refused there) is the express app's.
+    steps: [log, traced, cors, lifecycle, headers, callers, auth, lend, rateLimit, body, (req, res, next) => (wantsEventStream(req) ? next() : (fastPath as NodeMiddleware)(req, res, next))],
     rest: app,
     onError: (err, req, res) => finalErrors(err as Error, req as Request, res as Response, () => undefined),
   });
-  // The same caller checks, context factory, live schema and document limits as HTTP (issue 16).
-  const subscriptions = (server: HttpServer) =>
-    attachWsSubscriptions(server, {
+  const subscriptions = (server: HttpServer) => {
+    const ws = attachWsSubscriptions(server, {
       path: '/graphql',
       maxMessageBytes: deps.bodies.maxWsMessageBytes,
       schema: () => graph.current.schema,
-      validationRules: () => [...limitRules(deps.limits, { subscriptions: true }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
-      limitErrors: (document) => documentLimitErrors(document, deps.limits),
+      validationRules: subscriptionRules,
       admit: wsAdmit(deps),
       context: (req, payload) => context({ res: { locals: wsLocals(req, payload, deps.credentials, deps.apiKeys) as unknown as Record<string, unknown> } }),
+      formatErrors: subscriptionErrors,
     });
+    return {
+      clients: () => ws.clients() + sse.streams(),
+      close: async () => {
+        sse.close();
+        await ws.close();
+      },
+    };
+  };
   return { app, handler, graph, subscriptions, runner, stop: () => apollo.stop() };
 }

@@ -13,7 +13,7 @@ import type { UpstreamPool } from './datasources/http';
 import { UpstreamCalls } from './datasources/upstream-calls';
 import { EncodeRegistrationService } from './services/encode/registration';
 import { EncodeUploadService } from './services/encode/upload';
-import type { UploadObserver, UploadResultModel } from './services/result';
+import type { UploadAbortModel, UploadObserver, UploadResultModel } from './services/result';
 import { GdcSubmissionService } from './services/gdc/submission';
 import { inUploadSlot, type UploadSlots } from './services/upload-slots';
 import { openS3Source } from './services/encode/local-files';
@@ -23,7 +23,7 @@ import type { ThrottleTiming } from './jobs/throttle';
 import type { JobStore } from './jobs/store';
 import type { JobRunner } from './jobs/runner';
 import type { Cursors } from './graph/cursors';
-import { GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
+import { abortGdcUpload, GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 
 /** Everything a resolver may touch, built anew for every request. */
 export interface GatewayContext {
@@ -35,7 +35,13 @@ export interface GatewayContext {
     encode: EncodeRegistrationService;
     gdc: GdcSubmissionService;
     /** `uploadFile`, per source. */
-    uploads: { encode: EncodeUploadService; gdc: (request: GdcUploadRequest) => Promise<UploadResultModel>; slots: UploadSlots };
+    uploads: {
+      encode: EncodeUploadService;
+      gdc: (request: GdcUploadRequest) => Promise<UploadResultModel>;
+      /** abortFileUpload: an interrupted GDC multipart upload dropped. */
+      gdcAbort: (project: string, id: string) => Promise<UploadAbortModel>;
+      slots: UploadSlots;
+    };
   };
   /** This operation's upstream calls: counts (extensions.upstreamCalls), cap and memo. See upstream-calls.ts. */
   upstreamCalls: UpstreamCalls;
@@ -133,6 +139,7 @@ export function createContextFactory(deps: ContextDeps) {
               { api: gdc, loaders: loaders.gdc, limits, observe, states: gdcResumeStates, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
               request,
             ),
+          gdcAbort: (project, id) => abortGdcUpload({ api: gdc, states: gdcResumeStates }, project, id),
           slots: deps.uploads.slots,
         },
       },

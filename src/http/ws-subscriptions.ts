@@ -1,8 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type DocumentNode, type GraphQLError, type GraphQLSchema, specifiedRules, validate, type ValidationRule } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import type { useServer as UseServer } from 'graphql-ws/dist/use/ws';
 import { WebSocketServer } from 'ws';
+import { validateSubscription } from './subscription-documents';
 
 // graphql-ws 6 names its Node entry in package "exports", which this tsconfig's module resolution
 // does not read: the types come from the file, the code through the exported name (CommonJS build).
@@ -18,12 +19,12 @@ export interface WsSubscriptionOptions {
   schema: () => GraphQLSchema;
   /** The same document limits as HTTP (src/apollo/limits.ts limitRules), from the one shared function. */
   validationRules: () => ValidationRule[];
-  /** The document limits' own pass, before the spec rules (src/apollo/document-limits.ts). */
-  limitErrors: (document: DocumentNode) => readonly GraphQLError[];
   /** Host/Origin and caller checks of the upgrade request, as for HTTP; a refusal is answered before any upgrade. */
   admit: (req: IncomingMessage) => { status: number; reason: string } | null;
   /** The GatewayContext for a subscription, from the upgrade request's headers and connection_init's payload. */
   context: (req: IncomingMessage, connectionParams: Record<string, unknown> | undefined) => Promise<unknown>;
+  /** Errors as HTTP answers format them (codes, no suggestions without introspection); context null before one exists (validation). */
+  formatErrors?: (errors: readonly GraphQLError[], context: unknown) => GraphQLFormattedError[];
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {
@@ -52,11 +53,11 @@ export function attachWsSubscriptions(server: Server, options: WsSubscriptionOpt
     {
       schema: () => options.schema(),
       context: (ctx) => options.context(ctx.extra.request, ctx.connectionParams as Record<string, unknown> | undefined) as never,
-      // Limits first, alone: a document beyond them never reaches the quadratic spec rules.
-      validate: (schema, document) => {
-        const refusals = options.limitErrors(document);
-        return refusals.length ? [...refusals] : validate(schema, document, [...specifiedRules, ...options.validationRules()]);
-      },
+      validate: (schema, document) => validateSubscription(schema, document, options.validationRules()),
+      onError: options.formatErrors && ((_ctx, _id, _payload, errors) => options.formatErrors!(errors, null)),
+      onNext:
+        options.formatErrors &&
+        ((_ctx, _id, _payload, args, result) => (result.errors?.length ? { ...result, errors: options.formatErrors!(result.errors, args.contextValue) } : undefined)),
     },
     wss,
   );

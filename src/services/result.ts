@@ -105,3 +105,11 @@ export interface FileBytesDeletionModel {
   fileState: string | null;
   errors: EntityErrorModel[];
 }
+
+/** What `abortFileUpload` answers: an interrupted multipart upload of a GDC data file dropped. */
+export interface UploadAbortModel {
+  id: string;
+  success: boolean;
+  message: string;
+  errors: EntityErrorModel[];
+}

@@ -4,7 +4,6 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import WebSocket from 'ws';
 import type { Client, createClient as CreateClient } from 'graphql-ws/dist/client';
 import { attachWsSubscriptions } from '../../src/http/ws-subscriptions';
-import { documentLimitErrors } from '../../src/apollo/document-limits';
 import { limitRules } from '../../src/apollo/limits';
 import { loadConfig } from '../../src/config';
 import { loadTypeDefs } from '../../src/schema';
@@ -47,7 +46,6 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
       maxMessageBytes: 64 * 1024,
       schema: () => schema,
       validationRules: () => limitRules(limits, { subscriptions: true }),
-      limitErrors: (document) => documentLimitErrors(document, limits),
       admit: (req) => (req.headers.origin === 'https://evil.example' ? { status: 403, reason: 'Origin not allowed' } : null),
       context: async (_req, params) => ({
         jobs: {

@@ -9,7 +9,7 @@ import { GdcFileRefusal } from '../../datasources/gdc/files';
 import type { GdcLoaders } from '../../datasources/gdc/loaders';
 import type { GdcProjectRef } from '../../datasources/gdc/models';
 import { badInput } from '../documents';
-import type { EntityErrorModel, UploadObserver, UploadResultModel } from '../result';
+import { entityError, type EntityErrorModel, type UploadAbortModel, type UploadObserver, type UploadResultModel } from '../result';
 import { fileParts, PartPool } from './upload/parts';
 import type { UploadStates } from './upload/state';
 import { type PartsOutcome, sendParts } from './upload/multipart';
@@ -40,6 +40,8 @@ export interface GdcUploadRequest {
   /** PROGRAM-PROJECT of the entity. */
   project: string | null;
   file: Promise<FileUpload>;
+  /** This upload's part size (gdc-client's --upload-part-size), within [MIN_PART_BYTES, deps.partBytes]; null = deps.partBytes. */
+  partBytes?: number | null;
 }
 
 /**
@@ -54,6 +56,11 @@ export interface GdcUploadRequest {
 export async function uploadGdcFile(deps: GdcUploadDeps, request: GdcUploadRequest): Promise<UploadResultModel> {
   if (!request.project) throw badInput('project is required for GDC (PROGRAM-PROJECT)', 'project');
   const project = parseProject(request.project);
+  const partBytes = request.partBytes ?? deps.partBytes;
+  if (!Number.isInteger(partBytes) || partBytes < MIN_PART_BYTES || partBytes > Math.max(deps.partBytes, MIN_PART_BYTES)) {
+    // Each part is held in memory (parallelParts + 1 of them): the operator's UPLOAD_PART_BYTES bounds it.
+    throw badInput(`partBytes must be a whole number of bytes from ${MIN_PART_BYTES} (5 MiB, S3's least) to ${Math.max(deps.partBytes, MIN_PART_BYTES)} (UPLOAD_PART_BYTES)`, 'partBytes');
+  }
   const file = await request.file;
   const stream = file.createReadStream() as Readable & { truncated?: boolean };
   try {
@@ -65,7 +72,7 @@ export async function uploadGdcFile(deps: GdcUploadDeps, request: GdcUploadReque
     if (expected.bytes !== null && expected.bytes > deps.limits.maxDataFileBytes) {
       return refused(request.id, `The entity's file_size (${expected.bytes}) is above the ${deps.limits.maxDataFileBytes}-byte limit for data files`, 'INVALID_VALUE', ['file_size']);
     }
-    const result = await send(deps, project, request.id, stream, expected);
+    const result = await send({ ...deps, partBytes }, project, request.id, stream, expected);
     deps.observe?.({ source: 'GDC', bytes: result.bytes ?? 0, success: result.success });
     return result;
   } finally {
@@ -194,4 +201,27 @@ function refused(id: string, message: string, type: string, keys: string[]): Upl
 
 function numberOr(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * `abortFileUpload`: drops the multipart upload an interrupted uploadFile left open (gdc-client's
+ * --abort), found where this gateway remembers it; GDC's files endpoint cannot list uploads.
+ */
+export async function abortGdcUpload(deps: Pick<GdcUploadDeps, 'api' | 'states'>, project: string, id: string): Promise<UploadAbortModel> {
+  const ref = parseProject(project);
+  const state = deps.states.of(`${ref.program}-${ref.project}`, id);
+  const saved = await state.load();
+  if (!saved) {
+    const message = `No unfinished upload of ${id} in ${project} is known to this gateway: nothing to abort`;
+    return { id, success: false, message, errors: [entityError('NOT_FOUND', message, ['id'])] };
+  }
+  try {
+    await deps.api.files.abort(ref, id, saved.uploadId);
+  } catch (err) {
+    if (!(err instanceof GdcFileRefusal)) throw err;
+    const message = `GDC refused to abort upload ${saved.uploadId} (HTTP ${err.status}): ${err.message}`;
+    return { id, success: false, message, errors: [entityError('ERROR', message, ['id'])] };
+  }
+  await state.clear();
+  return { id, success: true, message: `Aborted the multipart upload ${saved.uploadId} of ${id}: GDC dropped its parts; the next upload starts afresh.`, errors: [] };
 }

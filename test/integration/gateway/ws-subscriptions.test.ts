@@ -89,6 +89,17 @@ describe('Subscription.jobProgress over WebSocket on the running gateway (issue 
       client('mallory-token').subscribe({ query: 'subscription { jobProgress(id: "j1") { state } }' }, { next: (r) => resolve(r.errors), error: resolve, complete: () => resolve('completed without errors') }),
     );
     expect(JSON.stringify(errors)).toContain('NOT_FOUND');
+    expect((errors as { extensions: Record<string, unknown> }[])[0].extensions).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('words a document error as HTTP does (GRAPHQL_VALIDATION_FAILED, LIMIT_EXCEEDED naming the limit)', async () => {
+    const refused = (query: string) =>
+      new Promise<{ extensions?: Record<string, unknown> }[]>((resolve) =>
+        client('alice-token').subscribe({ query }, { next: (r) => resolve(r.errors as never), error: (e) => resolve(e as never), complete: () => resolve([]) }),
+      );
+    expect((await refused('subscription { jobProgress(id: "j1") { nope } }'))[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    const deep = `subscription { jobProgress(id: "j1") { ${'result { entities { '.repeat(8)}id${' } }'.repeat(8)} } }`;
+    expect((await refused(deep))[0].extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_DEPTH' });
   });
 
   it('refuses an upgrade from an Origin CORS_ORIGINS does not name, before any WebSocket exists', async () => {
