@@ -5,6 +5,7 @@ import { recordLimitRefusal } from '../metrics';
 import { bracketDepth, jsonDeeperThan } from '../nesting';
 import { bodyJsonLimits, checkJsonShape, JsonLimitError } from './bounded-json';
 import { sendError, sendErrors } from './error-body';
+import { wantsEventStream } from './sse-subscriptions';
 
 /**
  * Refuses, before Apollo parses anything, a query whose brackets nest deeper than selections
@@ -35,7 +36,8 @@ export function inputLimits(limits: QueryLimits) {
       recordLimitRefusal(err.limit);
       return sendError(res, 400, err.message, err.code, { limit: err.limit, max: err.max });
     }
-    const refusals = typeof query === 'string' ? queryLimitErrors(query, limits) : [];
+    // An event stream answers its refusals as events: src/http/subscription-documents.ts runs the same limits first there.
+    const refusals = typeof query === 'string' && !wantsEventStream(req) ? queryLimitErrors(query, limits) : [];
     if (refusals.length) return sendErrors(res, 400, refusals.map((e) => ({ message: e.message, extensions: { code: 'LIMIT_EXCEEDED', limit: e.extensions.limit, max: e.extensions.max } })));
     next();
   };
