@@ -6,7 +6,7 @@ import { graphQueries } from './graph';
 import { infoQueries } from './info';
 import { jobFields, jobMutations, jobQueries, jobSubscriptions } from './jobs';
 import { scalarResolvers } from './scalars';
-import { submissionMutations } from './submission';
+import { entityErrorFields, submissionMutations } from './submission';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
@@ -14,5 +14,6 @@ export const resolvers: Resolvers = {
   Mutation: { ...submissionMutations, ...gdcMutations, ...fileMutations, ...jobMutations },
   Subscription: { ...jobSubscriptions },
   EntityResult: { ...entityResultFields },
+  EntityError: { ...entityErrorFields },
   Job: { ...jobFields },
 };

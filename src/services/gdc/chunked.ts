@@ -96,7 +96,7 @@ export async function* sendChunks(
   for await (const part of readAhead(documentChunks(doc, order.slice(fromChunk * chunkSize), chunkSize))) {
     const index = part.index + fromChunk;
     const name = `${doc.filename ?? 'document'} (chunk ${index + 1} of ${total})`;
-    const rows = scan.rows ? part.entities.map((i) => scan.rows![i]) : null;
+    const rows = scan.rows ? { lines: part.entities.map((i) => scan.rows![i]), columns: scan.columns ?? [] } : null;
     const r = await sendDocument(api, project, memoryDocument(part.body, doc.format, name), part.index === 0 ? firstOptions : options, rows);
     const entities = part.entities.map((input, j) => {
       const e = r.entities[j];

@@ -9,6 +9,7 @@ import { GdcFileRefusal } from '../../datasources/gdc/files';
 import type { GdcLoaders } from '../../datasources/gdc/loaders';
 import type { GdcProjectRef } from '../../datasources/gdc/models';
 import { badInput } from '../documents';
+import type { EntityErrorCode } from '../errors/codes';
 import { entityError, type EntityErrorModel, type UploadAbortModel, type UploadObserver, type UploadResultModel } from '../result';
 import { fileParts, PartPool } from './upload/parts';
 import type { UploadStates } from './upload/state';
@@ -125,7 +126,7 @@ async function send(deps: GdcUploadDeps, project: GdcProjectRef, id: string, str
         message: `${outcome.reason}. ${outcome.uploaded} part(s) of ${expected.bytes === null ? '?' : Math.ceil(expected.bytes / partBytes)} are uploaded (upload ${outcome.uploadId}); upload the same file again to resume: the parts GDC has are not sent again.`,
         bytes,
         md5sum: null,
-        errors: [{ type: 'ERROR', message: outcome.reason, keys: ['file'], location: null }],
+        errors: [entityError('UPLOAD_FAILED', outcome.reason, ['file'])],
       };
     }
     const digest = md5.digest('hex');
@@ -173,11 +174,11 @@ type Mismatch = (id: string, what: string) => UploadResultModel;
 /** The bytes against the entity: size, then md5; a function that words the refusal, or null. */
 function check(expected: Expected, bytes: number, digest: string, stream: { truncated?: boolean }): Mismatch | null {
   const errors: EntityErrorModel[] = [];
-  if (stream.truncated) errors.push({ type: 'INVALID_VALUE', message: 'The upload was cut at the request size limit: the file is larger than the gateway accepts', keys: ['file'], location: null });
+  if (stream.truncated) errors.push(entityError('INVALID_VALUE', 'The upload was cut at the request size limit: the file is larger than the gateway accepts', ['file']));
   else if (expected.bytes !== null && bytes !== expected.bytes) {
-    errors.push({ type: 'INVALID_VALUE', message: `The file has ${bytes} bytes; the entity's file_size is ${expected.bytes}`, keys: ['file_size'], location: null });
+    errors.push(entityError('INVALID_VALUE', `The file has ${bytes} bytes; the entity's file_size is ${expected.bytes}`, ['file_size']));
   } else if (expected.md5 !== null && digest !== expected.md5) {
-    errors.push({ type: 'INVALID_VALUE', message: `The md5 of the file's bytes is ${digest}; the entity's md5sum is ${expected.md5}`, keys: ['md5sum'], location: null });
+    errors.push(entityError('INVALID_VALUE', `The md5 of the file's bytes is ${digest}; the entity's md5sum is ${expected.md5}`, ['md5sum']));
   }
   if (!errors.length) return null;
   return (id, what) => ({ source: 'GDC', id, success: false, message: `${errors[0].message}: ${what}.`, bytes, md5sum: digest, errors });
@@ -185,18 +186,18 @@ function check(expected: Expected, bytes: number, digest: string, stream: { trun
 
 function failed(id: string, err: unknown, bytes: number): UploadResultModel {
   if (err instanceof SizeError) {
-    const error = { type: 'INVALID_VALUE', message: `The file has more bytes than the entity's file_size (${err.limit})`, keys: ['file_size'], location: null };
+    const error = entityError('INVALID_VALUE', `The file has more bytes than the entity's file_size (${err.limit})`, ['file_size']);
     return { source: 'GDC', id, success: false, message: `${error.message}: nothing was completed.`, bytes, md5sum: null, errors: [error] };
   }
   if (err instanceof GdcFileRefusal) {
-    const error = { type: 'ERROR', message: err.message, keys: ['file'], location: null };
+    const error = { ...entityError('UPLOAD_FAILED', `GDC refused the upload (HTTP ${err.status}): ${err.message}`, ['file']), upstreamMessage: err.message };
     return { source: 'GDC', id, success: false, message: `GDC refused the upload (HTTP ${err.status}): ${err.message}`, bytes, md5sum: null, errors: [error] };
   }
   throw err;
 }
 
-function refused(id: string, message: string, type: string, keys: string[]): UploadResultModel {
-  return { source: 'GDC', id, success: false, message, bytes: 0, md5sum: null, errors: [{ type, message, keys, location: null }] };
+function refused(id: string, message: string, type: EntityErrorCode, keys: string[]): UploadResultModel {
+  return { source: 'GDC', id, success: false, message, bytes: 0, md5sum: null, errors: [entityError(type, message, keys)] };
 }
 
 function numberOr(value: unknown): number | null {

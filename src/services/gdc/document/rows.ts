@@ -26,6 +26,8 @@ const enum State {
  */
 export class RowScanner {
   readonly rows: number[] = [];
+  /** The header's column names, as GDC reads them (headerNames). */
+  columns: string[] = [];
   private state = State.FieldStart;
   private line = 1;
   private recordLine = 1;
@@ -122,7 +124,8 @@ export class RowScanner {
       return;
     }
     const [cells = []] = parse(text, { delimiter: String.fromCharCode(this.delimiter), record_delimiter: RECORD_DELIMITERS, relax_quotes: true, relax_column_count: true }) as string[][];
-    this.typeColumn = headerNames(cells).indexOf('type');
+    this.columns = headerNames(cells);
+    this.typeColumn = this.columns.indexOf('type');
     this.header = null;
     this.startRecord();
   }
@@ -132,11 +135,17 @@ export class RowScanner {
   }
 }
 
-/** The line of each entity of a TSV/CSV document, in one streaming pass (see RowScanner). */
-export async function entityRows(doc: GdcDocument): Promise<number[]> {
+/** Where a TSV/CSV document's entities are: the line of each, and the header's columns (so errors name row and column). */
+export interface DocumentRows {
+  lines: number[];
+  columns: string[];
+}
+
+/** The line of each entity of a TSV/CSV document, and its columns, in one streaming pass (see RowScanner). */
+export async function entityRows(doc: GdcDocument): Promise<DocumentRows> {
   const scanner = new RowScanner(doc.format === 'csv' ? 0x2c : 0x09);
   for await (const chunk of doc.open()) scanner.write(chunk as Buffer);
-  const rows = scanner.end();
+  const lines = scanner.end();
   if (!scanner.hasTypeColumn) throw badInput(`The ${doc.format.toUpperCase()} header has no 'type' column`, 'document');
-  return rows;
+  return { lines, columns: scanner.columns };
 }
