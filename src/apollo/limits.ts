@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import type { QueryLimits } from '../config';
 import { recordLimitRefusal } from '../metrics';
+import { type SelectionCounts, selectionCountsVisitor } from './same-name-fields';
 
 /** The error every limit answers with: which variable, its value, what was found. */
 export function limitError(limit: string, max: number, message: string, record = true): GraphQLError {
@@ -106,6 +107,28 @@ function literalDepthRule(max: number, record: boolean): ValidationRule {
   };
 }
 
+/** MAX_SAME_NAME_FIELDS and MAX_FRAGMENT_SPREADS, counted in one linear pass (src/apollo/same-name-fields.ts). */
+function selectionSetRule(limits: QueryLimits, record: boolean): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    const found: SelectionCounts = { sameName: { key: '', count: 0 }, spreads: 0 };
+    const visitor = selectionCountsVisitor(context, limits.sameNameFields, found);
+    return {
+      ...visitor,
+      Document: {
+        leave() {
+          if (found.spreads > limits.fragmentSpreads) {
+            context.reportError(limitError('MAX_FRAGMENT_SPREADS', limits.fragmentSpreads, `A selection set spreads ${found.spreads} different fragments, more than allowed`, record));
+          }
+          const { key, count } = found.sameName;
+          if (count > limits.sameNameFields) {
+            context.reportError(limitError('MAX_SAME_NAME_FIELDS', limits.sameNameFields, `A selection set has ${count} fields answering as "${key}" (fragments merged in), more than allowed`, record));
+          }
+        },
+      },
+    };
+  };
+}
+
 /** Subscriptions need a long-lived transport (WebSocket or SSE): over plain HTTP a client error, not a 500. */
 function noSubscriptionsRule(context: ValidationContext): ASTVisitor {
   return {
@@ -141,6 +164,7 @@ export function limitRules(limits: QueryLimits, { record = true, subscriptions =
       onReject: [(ctx, err) => ctx?.reportError(limitError('MAX_DEPTH', limits.depth, `The query nests ${found(err)} levels deep, more than allowed`, record))],
     }),
     rootFieldsRule(limits.rootFields, record),
+    selectionSetRule(limits, record),
   ];
 }
 
@@ -151,7 +175,7 @@ export function tokenLimitError(message: string, max: number): GraphQLError | nu
 }
 
 /** Only the limit rules run on a passthrough query, which names the other server's fields: any schema will do. */
-const PASSTHROUGH_SCHEMA = buildSchema('type Query { _unused: Boolean }');
+export const PASSTHROUGH_SCHEMA = buildSchema('type Query { _unused: Boolean }');
 
 /** `__schema`/`__type` anywhere in a document (the other server's types are unknown here, so by name). */
 function noIntrospectionRule(context: ValidationContext): ASTVisitor {

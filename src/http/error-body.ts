@@ -19,13 +19,18 @@ export function sendError(
   code: string,
   extensions: Record<string, unknown> = {},
 ): void {
+  sendErrors(res, status, [{ message, extensions: { code, ...extensions } }]);
+}
+
+/** As sendError, with every error found (document limits: each limit a document exceeds). */
+export function sendErrors(res: ServerResponse, status: number, errors: { message: string; extensions: Record<string, unknown> }[]): void {
   if (res.headersSent) {
     res.end();
     return;
   }
   const requestId = res.getHeader('x-request-id');
   const body = JSON.stringify({
-    errors: [{ message, extensions: { code, ...extensions, ...(requestId ? { requestId: String(requestId) } : {}) } }],
+    errors: errors.map(({ message, extensions }) => ({ message, extensions: { ...extensions, ...(requestId ? { requestId: String(requestId) } : {}) } })),
     extensions: { upstreamCalls: { ENCODE: 0, GDC: 0 } },
   });
   // node:http alone (no express helpers): the query front door answers before express runs.

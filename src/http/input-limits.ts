@@ -1,15 +1,19 @@
 import type { NextFunction, Request, Response } from 'express';
+import { queryLimitErrors } from '../apollo/document-limits';
 import type { QueryLimits } from '../config';
 import { recordLimitRefusal } from '../metrics';
 import { bracketDepth, jsonDeeperThan } from '../nesting';
 import { bodyJsonLimits, checkJsonShape, JsonLimitError } from './bounded-json';
-import { sendError } from './error-body';
+import { sendError, sendErrors } from './error-body';
+import { wantsEventStream } from './sse-subscriptions';
 
 /**
  * Refuses, before Apollo parses anything, a query whose brackets nest deeper than selections
  * (MAX_DEPTH, each level `{` and `(`) plus literals (MAX_INPUT_DEPTH) could need, and variables
  * nested deeper than MAX_INPUT_DEPTH, and a body beyond the JSON shape limits (MAX_JSON_KEYS,
- * MAX_LIST_ITEMS, ...) that the bounded parser did not read. Runs after the body parsers.
+ * MAX_LIST_ITEMS, ...) that the bounded parser did not read, and a document beyond the document
+ * limits (src/apollo/document-limits.ts), before any validation that could be quadratic in it.
+ * Runs after the body parsers, for the query fast path (its guard) and Apollo alike.
  */
 export function inputLimits(limits: QueryLimits) {
   const queryMax = 2 * limits.depth + limits.inputDepth;
@@ -32,6 +36,9 @@ export function inputLimits(limits: QueryLimits) {
       recordLimitRefusal(err.limit);
       return sendError(res, 400, err.message, err.code, { limit: err.limit, max: err.max });
     }
+    // An event stream answers its refusals as events: src/http/subscription-documents.ts runs the same limits first there.
+    const refusals = typeof query === 'string' && !wantsEventStream(req) ? queryLimitErrors(query, limits) : [];
+    if (refusals.length) return sendErrors(res, 400, refusals.map((e) => ({ message: e.message, extensions: { code: 'LIMIT_EXCEEDED', limit: e.extensions.limit, max: e.extensions.max } })));
     next();
   };
 }

@@ -9,7 +9,11 @@ export function withCode(error: GraphQLError, code: 'GRAPHQL_PARSE_FAILED' | 'GR
 /**
  * A subscription's document checked as HTTP checks a query, for both transports (WebSocket, SSE):
  * graphql-js's rules and the gateway's limits, each error with the code Apollo would give it.
+ * The gateway's rules (limits, linear) run first and alone: graphql-js runs its rules in one pass,
+ * where a limit's error would not stop OverlappingFieldsCanBeMerged, quadratic in what
+ * MAX_SAME_NAME_FIELDS and MAX_FRAGMENT_SPREADS bound (src/apollo/document-limits.ts does the same for HTTP).
  */
 export function validateSubscription(schema: GraphQLSchema, document: DocumentNode, rules: ValidationRule[]): GraphQLError[] {
-  return validate(schema, document, [...specifiedRules, ...rules]).map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+  const own = validate(schema, document, rules);
+  return (own.length ? own : validate(schema, document, specifiedRules)).map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
 }

@@ -171,6 +171,8 @@ describe('loadConfig: safety settings', () => {
       aliases: 30,
       rootFields: 20,
       depth: 15,
+      sameNameFields: 50,
+      fragmentSpreads: 50,
       tokens: 20_000,
       inputDepth: 64,
       jsonKeys: 1_000,
@@ -186,6 +188,12 @@ describe('loadConfig: safety settings', () => {
     expect(c.limits).toMatchObject({ jsonKeys: 50, jsonNodes: 7, jsonStringLength: 9, listItems: 3, columns: 4 });
     expect(() => loadConfig({ MAX_LIST_ITEMS: '0' })).toThrow(/^MAX_LIST_ITEMS must be at least 1$/);
     expect(() => loadConfig({ MAX_COLUMNS: 'many' })).toThrow(/^MAX_COLUMNS must be a non-negative integer, got 'many'$/);
+  });
+
+  it('reads the selection set limits (MAX_SAME_NAME_FIELDS, MAX_FRAGMENT_SPREADS), refusing 0 in one line', () => {
+    expect(loadConfig({ MAX_SAME_NAME_FIELDS: '8', MAX_FRAGMENT_SPREADS: '9' }).limits).toMatchObject({ sameNameFields: 8, fragmentSpreads: 9 });
+    expect(() => loadConfig({ MAX_SAME_NAME_FIELDS: '0' })).toThrow(/^MAX_SAME_NAME_FIELDS must be at least 1$/);
+    expect(() => loadConfig({ MAX_FRAGMENT_SPREADS: 'x' })).toThrow(/^MAX_FRAGMENT_SPREADS must be a non-negative integer, got 'x'$/);
   });
 
   it('reads API keys from the variable and from a file, and refuses short keys', () => {

@@ -30,6 +30,21 @@ function listText(n: number, item: (i: number) => string): string {
 const send = (t: HostileTarget, query: string, variablesText: string): Promise<AttackOutcome> =>
   postGraphql(t.graphqlUrl, `{"query":${JSON.stringify(query)},"variables":${variablesText}}`);
 
+/**
+ * The same document shape sent `times` times, each a little different (no cache answers it): each
+ * costs graphql-js's pairwise comparison (OverlappingFieldsCanBeMerged) unless refused before it.
+ */
+async function sendEach(t: HostileTarget, times: number, query: (k: number) => string): Promise<AttackOutcome> {
+  let outcome: AttackOutcome | undefined;
+  for (let k = 0; k < times; k++) {
+    const next = await send(t, query(k), 'null');
+    if (!outcome || next.code !== outcome.code || next.limit !== outcome.limit) outcome = next;
+  }
+  return outcome!;
+}
+
+const many = (n: number, item: (i: number) => string) => Array.from({ length: n }, (_, i) => item(i)).join(' ');
+
 export const cases: HostileCase[] = [
   {
     name: 'json scalar with 1,000,000 keys',
@@ -72,6 +87,17 @@ export const cases: HostileCase[] = [
       return send(t, CREATE_ENCODE, `{"e":[${record}]}`);
     },
   },
+  {
+    // ~60 KB, 8,000 tokens (under MAX_TOKENS): 0.4-1.9 s of validation each, twice (fast path, then Apollo).
+    name: '1,000 same-name fields in one selection set',
+    env: BIG_BODIES,
+    attack: (t) => sendEach(t, 10, (k) => `{ encode { ${many(1_000, (i) => `organismsConnection(first: ${k * 1_000 + i}) { totalCount }`)} } }`),
+  },
+  {
+    name: '1,000 fragments spread in one selection set',
+    env: BIG_BODIES,
+    attack: (t) => sendEach(t, 10, (k) => `{ encode { ${many(1_000, (i) => `...F${i}`)} } } ${many(1_000, (i) => `fragment F${i} on EncodeQuery { organismsConnection(first: ${k * 1_000 + i}) { totalCount } }`)}`),
+  },
 ];
 
 /** What each case must answer: status, code and the limit named (undefined = none named). */
@@ -83,4 +109,6 @@ export const expected: Record<string, { status: number; code: string; limit?: st
   'GDC TSV with 1,000,000 columns': { status: 200, code: 'LIMIT_EXCEEDED', limit: 'MAX_COLUMNS' },
   'ENCODE TSV with 1,000,000 columns': { status: 200, code: 'LIMIT_EXCEEDED', limit: 'MAX_COLUMNS' },
   'ENCODE record with 40,000 unknown keys': { status: 400, code: 'LIMIT_EXCEEDED', limit: 'MAX_JSON_KEYS' },
+  '1,000 same-name fields in one selection set': { status: 400, code: 'LIMIT_EXCEEDED', limit: 'MAX_SAME_NAME_FIELDS' },
+  '1,000 fragments spread in one selection set': { status: 400, code: 'LIMIT_EXCEEDED', limit: 'MAX_FRAGMENT_SPREADS' },
 };

@@ -88,3 +88,28 @@ describe('subscriptions', () => {
     expect(logged.filter((l) => l.level >= 50)).toEqual([]);
   });
 });
+
+describe('same-name fields and fragment spreads (refused before the pairwise spec rule)', () => {
+  const many = (n: number, item: (i: number) => string) => Array.from({ length: n }, (_, i) => item(i)).join(' ');
+
+  it('refuses 51 fields answering as one key in a set (MAX_SAME_NAME_FIELDS=50), on a query (fast path) and a mutation (Apollo)', async () => {
+    for (const op of ['query', 'mutation']) {
+      const res = await post({ query: `${op} { gatewayInfo { ${many(51, () => 'version')} } }` });
+      expect(res.status).toBe(400);
+      expect(res.errors![0].extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_SAME_NAME_FIELDS', max: 50 });
+      expect(res.errors![0].message).toBe('A selection set has 51 fields answering as "version" (fragments merged in), more than allowed (MAX_SAME_NAME_FIELDS=50)');
+    }
+    const ok = await post({ query: `{ gatewayInfo { ${many(50, () => 'version')} } }` });
+    expect(ok.status).toBe(200);
+    expect(ok.data.gatewayInfo.version).toEqual(expect.any(String));
+  });
+
+  it('refuses 51 different fragments spread in one set (MAX_FRAGMENT_SPREADS=50), also in a GET', async () => {
+    const query = `{ gatewayInfo { ${many(51, (i) => `...F${i}`)} } } ${many(51, (i) => `fragment F${i} on GatewayInfo { version }`)}`;
+    const res = await request(`${stack.gateway.graphqlUrl}?query=${encodeURIComponent(query)}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const json = (await res.body.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(res.statusCode).toBe(400);
+    expect(json.errors[0].extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_FRAGMENT_SPREADS', max: 50 });
+    expect(upstreamRequests()).toBe(0);
+  });
+});

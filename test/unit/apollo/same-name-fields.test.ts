@@ -1,0 +1,121 @@
+import { type DocumentNode, parse } from 'graphql';
+import { documentLimitError, queryLimitError } from '../../../src/apollo/document-limits';
+import { DEFAULT_LIMITS, type QueryLimits } from '../../../src/config';
+
+// Wide enough that only the two limits under test can refuse these documents.
+const limits: QueryLimits = { ...DEFAULT_LIMITS, sameNameFields: 5, fragmentSpreads: 3, aliases: 1_000, rootFields: 1_000 };
+const refusal = (query: string, l: QueryLimits = limits) => documentLimitError(parse(query), l);
+const repeat = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join(' ');
+
+describe('MAX_SAME_NAME_FIELDS', () => {
+  it('counts fields under one response key in one set, refusing one beyond the limit', () => {
+    expect(refusal(`{ encode { ${repeat(5, (i) => `c(first: ${i}) { n }`)} } }`)).toBeNull();
+    const error = refusal(`{ encode { ${repeat(6, (i) => `c(first: ${i}) { n }`)} } }`);
+    expect(error?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_SAME_NAME_FIELDS', max: 5 });
+    expect(error?.message).toBe('A selection set has 6 fields answering as "c" (fragments merged in), more than allowed (MAX_SAME_NAME_FIELDS=5)');
+  });
+
+  it('counts by response key: an alias answers under its own name', () => {
+    expect(refusal(`{ ${repeat(6, (i) => `a${i}: c`)} }`)).toBeNull();
+    expect(refusal(`{ ${repeat(6, () => 'x: c')} }`)?.extensions.limit).toBe('MAX_SAME_NAME_FIELDS');
+  });
+
+  it('merges inline fragments, nested ones too, into their set', () => {
+    expect(refusal('{ e { id ... on E { id ... on E { id id } } id } }')).toBeNull();
+    expect(refusal('{ e { id ... on E { id ... on E { id id } } id id } }')?.message).toMatch(/6 fields answering as "id"/);
+  });
+
+  it('merges fragment spreads, through other fragments, each fragment once per set', () => {
+    const fragments = 'fragment A on E { id id ...B } fragment B on E { id id }';
+    // A brings 4 ids (its 2 and B's 2); spreading A twice counts it once.
+    expect(refusal(`{ e { ...A ...A id } } ${fragments}`)).toBeNull();
+    expect(refusal(`{ e { ...A id id } } ${fragments}`)?.message).toMatch(/6 fields answering as "id"/);
+  });
+
+  it('counts every set on its own: the same key in sibling and nested sets does not add up', () => {
+    expect(refusal(`{ a { ${repeat(5, () => 'id')} } b { ${repeat(5, () => 'id')} x { ${repeat(5, () => 'id')} } } }`)).toBeNull();
+    expect(refusal(`{ a { b { c { ${repeat(6, () => 'id')} } } } }`)?.extensions.limit).toBe('MAX_SAME_NAME_FIELDS');
+  });
+
+  it('counts inside a fragment definition even when the fragment is spread once', () => {
+    expect(refusal(`{ e { ...F } } fragment F on E { x { ${repeat(6, () => 'id')} } }`)?.extensions.limit).toBe('MAX_SAME_NAME_FIELDS');
+  });
+
+  it('ignores fragment cycles and unknown fragments (other rules refuse those)', () => {
+    expect(refusal('{ e { ...A ...Missing } } fragment A on E { id ...B } fragment B on E { id ...A }')).toBeNull();
+    expect(refusal(`{ e { ...A } } fragment A on E { ${repeat(3, () => 'id')} ...B } fragment B on E { ${repeat(3, () => 'id')} ...A }`)?.extensions.limit).toBe('MAX_SAME_NAME_FIELDS');
+  });
+});
+
+describe('MAX_FRAGMENT_SPREADS', () => {
+  const defs = (n: number) => repeat(n, (i) => `fragment F${i} on E { f${i} }`);
+
+  it('counts distinct fragments spread in one set, its inline fragments included', () => {
+    expect(refusal(`{ e { ...F0 ...F1 ...F2 ...F0 } } ${defs(3)}`)).toBeNull();
+    const error = refusal(`{ e { ...F0 ...F1 ... on E { ...F2 ...F3 } } } ${defs(4)}`);
+    expect(error?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_FRAGMENT_SPREADS', max: 3 });
+    expect(error?.message).toBe('A selection set spreads 4 different fragments, more than allowed (MAX_FRAGMENT_SPREADS=3)');
+  });
+
+  it('does not count spreads nested in other fragments or sets against the outer set', () => {
+    expect(refusal(`{ e { ...F0 ...F1 ...G } } fragment G on E { ...F2 ...F3 } ${defs(4)}`)).toBeNull();
+  });
+});
+
+describe('the limits pass ahead of validation', () => {
+  const wide = (n: number) => `{ encode { ${repeat(n, (i) => `c(first: ${i}) { n }`)} } }`;
+  /**
+   * The best of five runs, in CPU milliseconds of this process: the first pays for compiling, and
+   * on a shared machine wall time also counts the other processes' turns.
+   */
+  const best = (run: () => void) =>
+    Math.min(...[0, 1, 2, 3, 4].map(() => { const t0 = process.cpuUsage(); run(); const t = process.cpuUsage(t0); return (t.user + t.system) / 1000; }));
+
+  /**
+   * Time at 4N over time at N: about 4 for a linear pass, 16 for the spec rules' pairwise
+   * comparison; the bound leaves room for a shared machine's noise (best of five each).
+   */
+  const growth = (document: (n: number) => DocumentNode, n: number) => {
+    const [small, large] = [document(n), document(4 * n)];
+    return best(() => documentLimitError(large, DEFAULT_LIMITS)) / best(() => documentLimitError(small, DEFAULT_LIMITS));
+  };
+
+  it('refuses 1,000 same-name fields, in time linear in their number', () => {
+    const document = (n: number) => parse(`{ encode { ${repeat(n, (i) => `c(first: ${i}) { n }`)} } }`);
+    expect(documentLimitError(document(1_000), DEFAULT_LIMITS)?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_SAME_NAME_FIELDS' });
+    expect(growth(document, 1_000)).toBeLessThan(12);
+  });
+
+  it('refuses 1,000 different fragments spread in one set, in time linear in their number', () => {
+    const document = (n: number) => parse(`{ encode { ${repeat(n, (i) => `...F${i}`)} } } ${repeat(n, (i) => `fragment F${i} on E { id }`)}`);
+    expect(documentLimitError(document(1_000), DEFAULT_LIMITS)?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_FRAGMENT_SPREADS' });
+    expect(growth(document, 1_000)).toBeLessThan(12);
+  });
+
+  it('stays linear when one large fragment is spread in many sets', () => {
+    // F: K distinct keys and `x` at the limit, spread in S sets beside a `y`. The sum of the parts'
+    // largest counts (51) is over the limit, so each set is merged key by key: copying F's keys
+    // into each would cost S × K; only the set's own keys are looked up in F.
+    const document = (sets: number, keys: number) =>
+      parse(`{ ${repeat(sets, (i) => `a${i}: e { y ...F }`)} } fragment F on E { ${repeat(50, () => 'x')} ${repeat(keys, (i) => `k${i}`)} }`);
+    const l = { ...DEFAULT_LIMITS, aliases: 1_000, rootFields: 1_000 };
+    const small = document(300, 2_500);
+    const large = document(600, 5_000);
+    expect(documentLimitError(large, l)).toBeNull();
+    // Twice the sets and twice the keys: twice the time if linear, four times if S × K.
+    const ratio = best(() => documentLimitError(large, l)) / best(() => documentLimitError(small, l));
+    expect(ratio).toBeLessThan(3);
+  });
+
+  it('keeps answers by query text, refusals counted each time', () => {
+    const query = wide(60);
+    const first = queryLimitError(query, limits);
+    expect(first?.extensions.limit).toBe('MAX_SAME_NAME_FIELDS');
+    expect(queryLimitError(query, limits)).toBe(first);
+  });
+
+  it('answers MAX_TOKENS for a document beyond it, and nothing for a syntax error (the GraphQL path words those)', () => {
+    expect(queryLimitError(`{ ${repeat(30, () => 'a')} }`, { ...limits, tokens: 10 })?.extensions.limit).toBe('MAX_TOKENS');
+    expect(queryLimitError('{ a ', limits)).toBeNull();
+  });
+});
