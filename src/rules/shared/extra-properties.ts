@@ -97,11 +97,11 @@ function trim(schema: unknown, data: unknown, path: string, out: TrimmedData): u
   let view: Schema = data;
   const named = planOf(schema);
   if (named) {
-    const extras: string[] = [];
-    for (const k in data) if (!named.has(k)) extras.push(k);
+    const keys = Object.keys(data);
+    const extras = keys.filter((k) => !named.has(k));
     if (extras.length > 1) {
       view = {};
-      for (const k in data) if (named.has(k) || k === extras[0]) put(view, k, data[k]);
+      for (const k of keys) if (named.has(k) || k === extras[0]) put(view, k, data[k]);
       out.extras.set(path, extras);
     }
   }
