@@ -33,6 +33,7 @@ import { sendError } from './http/error-body';
 import { hostOrigin } from './http/host-origin';
 import { wsAdmit, wsLocals } from './http/ws-admit';
 import { attachWsSubscriptions } from './http/ws-subscriptions';
+import { callerKey } from './caller-key';
 import { InflightBytes } from './http/inflight-bytes';
 import { inputLimits } from './http/input-limits';
 import { bodyJsonLimits } from './http/bounded-json';
@@ -255,6 +256,11 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     attachWsSubscriptions(server, {
       path: '/graphql',
       maxMessageBytes: deps.bodies.maxWsMessageBytes,
+      maxConnectionsPerCaller: deps.bodies.maxWsConnectionsPerCaller,
+      maxSubscriptionsPerSocket: deps.bodies.maxWsSubscriptionsPerSocket,
+      connectionInitTimeoutMs: deps.bodies.wsConnectionInitTimeoutMs,
+      // An admitted upgrade proved its gateway key when keys are configured (wsAdmit).
+      callerOf: (req) => callerKey(req, deps.apiKeys.length > 0),
       schema: () => graph.current.schema,
       validationRules: () => [...limitRules(deps.limits, { subscriptions: true }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
       admit: wsAdmit(deps),
