@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { type GraphQLSchema, specifiedRules, validate, type ValidationRule } from 'graphql';
 import type { useServer as UseServer } from 'graphql-ws/dist/use/ws';
 import { WebSocketServer } from 'ws';
-import { CallerSockets, subscriptionCap } from './ws-limits';
+import { CallerSockets, setupTurns, subscriptionCap } from './ws-limits';
 
 // graphql-ws 6 names its Node entry in package "exports", which this tsconfig's module resolution
 // does not read: the types come from the file, the code through the exported name (CommonJS build).
@@ -35,8 +35,8 @@ export interface WsSubscriptionOptions {
 
 const STATUS_TEXT: Record<number, string> = { 404: 'Not Found', 429: 'Too Many Requests' };
 
-function refuse(socket: Duplex, status: number, reason: string): void {
-  const body = JSON.stringify({ errors: [{ message: reason }] });
+function refuse(socket: Duplex, status: number, reason: string, extensions?: Record<string, unknown>): void {
+  const body = JSON.stringify({ errors: [{ message: reason, ...(extensions ? { extensions } : {}) }] });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Refused'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
@@ -50,6 +50,7 @@ export function attachWsSubscriptions(server: Server, options: WsSubscriptionOpt
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
   const sockets = new CallerSockets(options.maxConnectionsPerCaller);
   const capSubscriptions = subscriptionCap(options.maxSubscriptionsPerSocket);
+  const nextTurn = setupTurns();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://gateway').pathname;
     if (path !== options.path) return refuse(socket, 404, `WebSocket upgrades are served at ${options.path} only`);
@@ -57,7 +58,7 @@ export function attachWsSubscriptions(server: Server, options: WsSubscriptionOpt
     if (refusal) return refuse(socket, refusal.status, refusal.reason);
     const caller = options.callerOf(req);
     const tooMany = sockets.take(caller);
-    if (tooMany) return refuse(socket, 429, tooMany);
+    if (tooMany) return refuse(socket, 429, tooMany, { code: 'LIMIT_EXCEEDED', limit: 'MAX_WS_CONNECTIONS_PER_CALLER', max: options.maxConnectionsPerCaller });
     // The TCP socket closes with the WebSocket, or without it if the upgrade never completes.
     socket.once('close', () => sockets.give(caller));
     // src/listen.ts's headers timeout is cleared by 'request', which an upgrade never emits; ws
@@ -68,7 +69,12 @@ export function attachWsSubscriptions(server: Server, options: WsSubscriptionOpt
     {
       schema: () => options.schema(),
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
-      onSubscribe: (ctx, id) => capSubscriptions(ctx, id) ?? undefined,
+      onSubscribe: async (ctx, id) => {
+        const refused = capSubscriptions(ctx, id);
+        if (refused) return refused;
+        await nextTurn(ctx);
+        return undefined;
+      },
       context: (ctx) => options.context(ctx.extra.request, ctx.connectionParams as Record<string, unknown> | undefined) as never,
       validate: (schema, document) => validate(schema, document, [...specifiedRules, ...options.validationRules()]),
     },

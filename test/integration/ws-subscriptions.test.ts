@@ -156,9 +156,10 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
     expect((await Promise.all(held.map((h) => h.opened))).map((o) => o.status)).toEqual([101, 101, 101]);
     const fourth = await rawSocket('carol').opened;
     expect(fourth.status).toBe(429);
-    expect(JSON.parse(fourth.body).errors[0].message).toBe(
-      'This caller holds 3 WebSockets already (MAX_WS_CONNECTIONS_PER_CALLER=3): close one, or run several subscriptions on one socket',
-    );
+    expect(JSON.parse(fourth.body).errors[0]).toEqual({
+      message: 'This caller holds 3 WebSockets already (MAX_WS_CONNECTIONS_PER_CALLER=3): close one, or run several subscriptions on one socket',
+      extensions: { code: 'LIMIT_EXCEEDED', limit: 'MAX_WS_CONNECTIONS_PER_CALLER', max: 3 },
+    });
     // Another caller is not held to carol's count.
     const dave = rawSocket('dave');
     expect((await dave.opened).status).toBe(101);
@@ -193,7 +194,11 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
     await new Promise((r2) => setTimeout(r2, 50));
     subscribe('3');
     await r.until(() => r.messages.some((m) => m.id === '3' && m.type === 'next'));
-    r.s.close();
+    // Going on subscribing past as many refusals as the limit is a flood: the socket is closed.
+    for (const id of ['4', '5', '6']) subscribe(id);
+    expect(await r.closed).toEqual({ code: 1008, reason: 'Too many subscribe messages beyond MAX_WS_SUBSCRIPTIONS_PER_SOCKET=2' });
+    // Nothing of the flood ran: no answer but refusals for ids 4 to 6.
+    expect(r.messages.filter((m) => ['4', '5', '6'].includes(m.id ?? '') && m.type !== 'error')).toEqual([]);
   });
 
   it('closes a socket that sends no connection_init within WS_CONNECTION_INIT_TIMEOUT_MS with 4408', async () => {
