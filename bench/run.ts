@@ -6,7 +6,9 @@ import { runFederation } from './federation';
 import { runGdcBulk } from './gdc-bulk';
 import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
+import { runNodes } from './nodes';
 import { runRateLimit } from './rate-limit';
+import { runTracing } from './tracing';
 import { runUpload } from './upload';
 import { runValidation } from './validation';
 
@@ -23,7 +25,9 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'gdc-streaming': runGdcStreaming,
   graph: runGraph,
   hostile: runHostile,
+  nodes: runNodes,
   'rate-limit': runRateLimit,
+  tracing: runTracing,
   upload: runUpload,
   validation: runValidation,
 };

@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+import { type Tracer, tracingStep } from './plugins/tracing';
 import type { IncomingMessage, RequestListener, Server as HttpServer, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -52,6 +54,10 @@ export interface AppDeps extends ContextDeps {
   apiKeys: string[];
   limits: QueryLimits;
   rateLimit: RateLimitConfig;
+  /** REDIS_URL's connection (src/redis.ts), for the state every instance shares; null = in-process. */
+  redis?: Redis | null;
+  /** OpenTelemetry (src/plugins/otel.ts) when OTEL_EXPORTER_OTLP_ENDPOINT is set; null = no tracing. */
+  tracer?: Tracer | null;
   introspection: boolean;
   cors: CorsConfig;
   /** TRUSTED_DOCUMENTS: only these operations run; null = any, with automatic persisted queries. */
@@ -166,6 +172,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   // The steps every request takes first, in the express app and in the front door alike.
   // Each once per request, whichever of the two ran it first.
   const log = oncePerRequest(accessLog(deps.logger, deps.accessLog) as NodeMiddleware);
+  // The operation's span: opened first thing, so refusals are traced too.
+  const traced = oncePerRequest(tracingStep(deps.tracer ?? null) as NodeMiddleware);
   // Before everything that may refuse: a browser app reads refusals too, and preflights carry no credentials.
   const cors = oncePerRequest(corsRule(deps.cors));
   const lifecycle = oncePerRequest(deps.lifecycle.middleware());
@@ -174,7 +182,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const auth = oncePerRequest(callerAuth(deps.apiKeys) as NodeMiddleware);
   const lend = oncePerRequest(credentials(deps.credentials) as NodeMiddleware);
   // Per caller (src/caller-key.ts), so after auth and credentials; before the body is read.
-  const rateLimit = oncePerRequest(rateLimitStep(deps.rateLimit) as NodeMiddleware);
+  const rateLimit = oncePerRequest(rateLimitStep(deps.rateLimit, deps.redis) as NodeMiddleware);
   const callers = oncePerRequest(hostOrigin({ ...deps.callers, openToAnyOrigin: (req) => isGraphiqlGet(req) }));
   // After auth and credentials: a refused caller's body is never read (nor 100 Continue sent).
   const body = oncePerRequest(
@@ -187,7 +195,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(log, cors, lifecycle, headers, callers);
+  app.use(log, traced, cors, lifecycle, headers, callers);
   // Queries (JSON POSTs) compress their own large answers (src/apollo/query-fast-path.ts); what the
   // fast path hands on to Apollo is compressed below, so no answer pays for compression twice.
   const compress = compression({ threshold: COMPRESS_ABOVE_BYTES });
@@ -237,17 +245,17 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     validationRules: [...limitRules(deps.limits, { record: false }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
     formatError: errorFormatter(deps),
     extensions: (ctx) => ({ upstreamCalls: ctx.upstreamCalls.counts() }),
-    finish: (ctx, errors, operationName, started) => {
+    finish: (ctx, errors, operationName, started, query) => {
       // As operationsPlugin's didResolveOperation does: the access log names the operation.
       if (operationName) ctx.request.operationName = operationName;
-      finishOperation(ctx, errors, operationName, 'query', started);
+      finishOperation(ctx, errors, operationName, 'query', started, query);
     },
     guard: (req, res, next) => persisted(req, res, (err) => (err ? next(err) : limits(req, res, next))),
     compressAbove: COMPRESS_ABOVE_BYTES,
   });
   const handler = frontDoor({
     path: '/graphql',
-    steps: [log, cors, lifecycle, headers, callers, auth, lend, rateLimit, body, fastPath as NodeMiddleware],
+    steps: [log, traced, cors, lifecycle, headers, callers, auth, lend, rateLimit, body, fastPath as NodeMiddleware],
     rest: app,
     onError: (err, req, res) => finalErrors(err as Error, req as Request, res as Response, () => undefined),
   });

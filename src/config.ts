@@ -41,8 +41,12 @@ export interface Config {
   schemaRefreshSeconds: number;
   encode: EncodeWriteConfig;
   uploads: UploadConfig;
-  /** RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW_SECONDS per caller (src/http/rate-limit.ts); 0 = no limit. */
+  /** RATE_LIMIT_REQUESTS and RATE_LIMIT_UPSTREAM_CALLS per RATE_LIMIT_WINDOW_SECONDS per caller (src/http/rate-limit.ts); 0 = no limit. */
   rateLimit: RateLimitConfig;
+  /** REDIS_URL: state shared by every instance (rate-limit counters, GDC upload resume state) lives there; null = in this process. */
+  redisUrl: string | null;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT (OTLP/HTTP base URL; spans go to <endpoint>/v1/traces) and OTEL_SERVICE_NAME; null endpoint = no tracing, nothing of OpenTelemetry loaded. */
+  tracing: { endpoint: string | null; serviceName: string };
   /** Reads one GraphQL operation may send upstream before it is refused (see datasources/upstream-calls.ts). */
   maxUpstreamCalls: number;
   limits: QueryLimits;
@@ -60,6 +64,8 @@ export interface Config {
   introspection: boolean;
   /** TRUSTED_DOCUMENTS: the only operations that run (a persisted-query manifest); null = any. */
   trustedDocuments: TrustedDocuments | null;
+  /** CURSOR_SECRET: the key connection cursors are signed with, shared by instances; null = a key per process. */
+  cursorSecret: string | null;
   sandbox: SandboxConfig;
 }
 
@@ -240,6 +246,8 @@ export function withoutUserInfo(value: string): string {
 export interface RateLimitConfig {
   /** Requests one caller may make per window; 0 = unlimited. */
   requests: number;
+  /** Upstream calls one caller's operations may send per window; once spent, the caller's next request is refused. 0 = unlimited. */
+  upstreamCalls: number;
   windowSeconds: number;
 }
 
@@ -334,6 +342,36 @@ function url(env: Env, name: string): string | null {
   }
 }
 
+/** An http(s) URL, as OpenTelemetry's exporters take it. */
+function httpUrl(env: Env, name: string, example: string): string | null {
+  const v = str(env, name);
+  if (v === null) return null;
+  let u: URL | null = null;
+  try {
+    u = new URL(v);
+  } catch {
+    // reported below
+  }
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) throw new ConfigError(`${name} must be an http(s) URL such as ${example}, got '${u ? withoutUserInfo(v) : '(not a URL)'}'`);
+  return v.replace(/\/+$/, '');
+}
+
+/** redis:// or rediss:// (TLS); a password in it is never echoed back in the error. */
+function redisUrl(env: Env): string | null {
+  const v = str(env, 'REDIS_URL');
+  if (v === null) return null;
+  let u: URL | null = null;
+  try {
+    u = new URL(v);
+  } catch {
+    // reported below
+  }
+  if (!u || (u.protocol !== 'redis:' && u.protocol !== 'rediss:') || !u.hostname) {
+    throw new ConfigError(`REDIS_URL must be a URL such as redis://redis:6379 or rediss://user:password@host:6380/0, got '${u ? withoutUserInfo(v) : '(not a URL)'}'`);
+  }
+  return v;
+}
+
 function gdcToken(env: Env): string | null {
   const direct = str(env, 'GDC_TOKEN');
   if (direct) return direct;
@@ -410,7 +448,13 @@ export function loadConfig(env: Env = process.env): Config {
     encode: encodeWrites(env),
     uploads: uploadConfig(env),
     maxUpstreamCalls: positive(env, 'MAX_UPSTREAM_CALLS', 50),
-    rateLimit: { requests: int(env, 'RATE_LIMIT_REQUESTS', 0), windowSeconds: positive(env, 'RATE_LIMIT_WINDOW_SECONDS', 60) },
+    rateLimit: {
+      requests: int(env, 'RATE_LIMIT_REQUESTS', 0),
+      upstreamCalls: int(env, 'RATE_LIMIT_UPSTREAM_CALLS', 0),
+      windowSeconds: positive(env, 'RATE_LIMIT_WINDOW_SECONDS', 60),
+    },
+    redisUrl: redisUrl(env),
+    tracing: { endpoint: httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://otel-collector:4318'), serviceName: str(env, 'OTEL_SERVICE_NAME') ?? 'submission-gateway' },
     limits: {
       aliases: int(env, 'MAX_ALIASES', DEFAULT_LIMITS.aliases),
       rootFields: positive(env, 'MAX_ROOT_FIELDS', DEFAULT_LIMITS.rootFields),
@@ -441,8 +485,21 @@ export function loadConfig(env: Env = process.env): Config {
     cors: cors(env),
     introspection: bool(env, 'INTROSPECTION', true),
     trustedDocuments: trustedDocuments(env),
+    cursorSecret: cursorSecret(env),
     sandbox: sandboxSchemas(env),
   };
+}
+
+/** The shortest CURSOR_SECRET accepted (about 190 bits as base64, 128 as hex). */
+export const MIN_CURSOR_SECRET_LENGTH = 32;
+
+/** A secret never appears in the message, only its length. */
+function cursorSecret(env: Env): string | null {
+  const v = str(env, 'CURSOR_SECRET');
+  if (v !== null && v.length < MIN_CURSOR_SECRET_LENGTH) {
+    throw new ConfigError(`CURSOR_SECRET must be at least ${MIN_CURSOR_SECRET_LENGTH} characters (e.g. the output of openssl rand -hex 32), got ${v.length}`);
+  }
+  return v;
 }
 
 function trustedDocuments(env: Env): TrustedDocuments | null {

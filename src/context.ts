@@ -1,3 +1,6 @@
+import type { RateLimitLocals } from './http/rate-limit';
+import type { TracingLocals } from './plugins/tracing';
+import { DiskUploadStates, type UploadStates } from './services/gdc/upload/state';
 import type { Logger } from 'pino';
 import type { EncodeWriteConfig, GatewayInfoModel, QueryLimits } from './config';
 import type { Credentials } from './credentials';
@@ -17,6 +20,7 @@ import { openS3Source } from './services/encode/local-files';
 import { LocalJobUpdates, type JobReader, type JobsContext, type JobUpdates } from './jobs/updates';
 import { ownerOf } from './jobs/owner';
 import type { ThrottleTiming } from './jobs/throttle';
+import type { Cursors } from './graph/cursors';
 import { GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 
 /** Everything a resolver may touch, built anew for every request. */
@@ -42,6 +46,8 @@ export interface GatewayContext {
   documentLimits: { limits: QueryLimits; introspection: boolean };
   /** This caller's view of jobs (Subscription.jobProgress); `timing` overrides the 250 ms / 5 s event pacing (tests). */
   jobs: JobsContext & { timing?: ThrottleTiming };
+  /** Issues and checks connection cursors with this gateway's key (CURSOR_SECRET). */
+  cursors: Cursors;
 }
 
 export type { Credentials };
@@ -63,6 +69,8 @@ export interface ContextDeps {
   gdcParentRanks?: () => Map<string, number> | null;
   /** Where jobs are read and their changes heard; default: an in-process bus and no stored jobs (the job runner wires its store here). */
   jobs?: { reader: JobReader; updates: JobUpdates; timing?: ThrottleTiming };
+  /** Connection cursors, keyed by CURSOR_SECRET (or a key of this process). */
+  cursors: Cursors;
 }
 
 /** No job store: every job is NOT_FOUND. */
@@ -76,10 +84,12 @@ export interface UploadSettings {
   slots: UploadSlots;
   /** Told the bytes of every upload (for metrics). */
   observe?: UploadObserver;
+  /** Where unfinished GDC multipart uploads are remembered; default this instance's disk (GDC_UPLOAD_STATE_DIR). */
+  gdcResumeStates?: UploadStates;
 }
 
 /** What the express middleware in front of Apollo decided about a request (see src/app.ts). */
-export interface RequestLocals {
+export interface RequestLocals extends RateLimitLocals, TracingLocals {
   /** From callerCredentials (src/credentials.ts). */
   credentials: Credentials;
   requestId: string;
@@ -95,10 +105,11 @@ export interface RequestLocals {
 export function createContextFactory(deps: ContextDeps) {
   const s3 = new S3Uploader(deps.uploads.s3);
   const jobs = deps.jobs ?? { reader: NO_JOBS, updates: new LocalJobUpdates() };
+  const gdcResumeStates = deps.uploads.gdcResumeStates ?? new DiskUploadStates(GDC_UPLOAD_STATE_DIR);
   return async ({ res }: { res: { locals: Record<string, unknown> } }): Promise<GatewayContext> => {
     const locals = res.locals as unknown as RequestLocals;
     const creds = locals.credentials;
-    const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls);
+    const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls, { requestId: locals.requestId, trace: locals.trace });
     const encode = new EncodeClient(upstreamCalls.http(deps.upstreams.encode), creds.encode, { allowUsers: deps.encodeWrites.allowUsers });
     const gdc = new GdcClient(upstreamCalls.http(deps.upstreams.gdc), creds.gdcToken);
     const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };
@@ -121,7 +132,7 @@ export function createContextFactory(deps: ContextDeps) {
           // One set of upload settings for both upstreams (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS, MAX_DATA_FILE_BYTES).
           gdc: (request) =>
             uploadGdcFile(
-              { api: gdc, loaders: loaders.gdc, limits, observe, stateDir: GDC_UPLOAD_STATE_DIR, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
+              { api: gdc, loaders: loaders.gdc, limits, observe, states: gdcResumeStates, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
               request,
             ),
           slots: deps.uploads.slots,
@@ -134,6 +145,7 @@ export function createContextFactory(deps: ContextDeps) {
       maxUploadBytes: deps.maxUploadBytes,
       documentLimits: { limits: deps.limits, introspection: deps.introspection },
       jobs: { ...jobs, owner: ownerOf(creds, locals.gatewayKey) },
+      cursors: deps.cursors,
     };
   };
 }

@@ -1,10 +1,16 @@
+import type { Redis } from 'ioredis';
+import type { Tracer } from './plugins/tracing';
 import type { Logger } from 'pino';
 import { createGatewayApp } from './app';
 import type { ContextDeps } from './context';
+import { Cursors } from './graph/cursors';
 import type { LiveGraph } from './graph/live';
 import type { AccessLogMode, EncodeWriteConfig, RateLimitConfig } from './config';
 import { type BodyConfig, type CorsConfig, DEFAULT_BODIES, DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
 import { UploadSlots } from './services/upload-slots';
+import { GDC_UPLOAD_STATE_DIR } from './services/gdc/upload';
+import { RedisUploadStates } from './services/gdc/upload/redis-state';
+import { DiskUploadStates } from './services/gdc/upload/state';
 import type { TrustedDocuments } from './plugins/trusted-documents';
 import { type Credentials, operatorScope } from './credentials';
 import type { UploadObserver } from './services/result';
@@ -37,8 +43,12 @@ export interface GatewayOptions {
   uploads?: GatewayUploadOptions;
   /** MAX_UPSTREAM_CALLS: reads one operation may send upstream (see datasources/upstream-calls.ts). */
   maxUpstreamCalls?: number;
-  /** RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW_SECONDS per caller; off by default. */
+  /** RATE_LIMIT_REQUESTS and RATE_LIMIT_UPSTREAM_CALLS per RATE_LIMIT_WINDOW_SECONDS per caller; off by default. */
   rateLimit?: RateLimitConfig;
+  /** REDIS_URL's connection (src/redis.ts): rate-limit counters and GDC upload resume state shared by every instance. The caller owns it (closes it after stop). */
+  redis?: Redis | null;
+  /** OpenTelemetry tracing (src/plugins/otel.ts); null/absent = none. The caller shuts it down after stop. */
+  tracer?: Tracer | null;
   limits?: Partial<QueryLimits>;
   introspection?: boolean;
   /** Browser origins allowed to call the API (CORS_ORIGINS/CORS_CREDENTIALS); none by default. */
@@ -57,6 +67,8 @@ export interface GatewayOptions {
   encode?: Partial<EncodeWriteConfig>;
   /** Where jobs are read and their changes heard (Subscription.jobProgress); default: an in-process bus, no stored jobs. */
   jobs?: ContextDeps['jobs'];
+  /** CURSOR_SECRET: gateways with the same secret honour each other's connection cursors; unset = a key of this process. */
+  cursorSecret?: string | null;
 }
 
 export const ENCODE_WRITE_DEFAULTS: EncodeWriteConfig = { award: null, lab: null, uploadRoot: null, writeConcurrency: 8, s3Endpoint: null, s3SourceBuckets: [], allowUsers: false };
@@ -118,9 +130,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     schemaRefreshSeconds: options.schemaRefreshSeconds ?? 0,
     schemaReadTimeoutMs: Math.min(timeoutMs, 15_000),
     encodeWrites: { ...ENCODE_WRITE_DEFAULTS, ...options.encode },
-    uploads: uploadSettings(options.uploads ?? {}),
+    uploads: {
+      ...uploadSettings(options.uploads ?? {}),
+      // With REDIS_URL an upload interrupted on this instance resumes through any other.
+      gdcResumeStates: options.redis ? new RedisUploadStates(options.redis, new DiskUploadStates(GDC_UPLOAD_STATE_DIR), options.logger) : undefined,
+    },
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
-    rateLimit: options.rateLimit ?? { requests: 0, windowSeconds: 60 },
+    rateLimit: options.rateLimit ?? { requests: 0, upstreamCalls: 0, windowSeconds: 60 },
+    redis: options.redis ?? null,
+    tracer: options.tracer ?? null,
     lifecycle,
     readiness,
     apiKeys,
@@ -142,6 +160,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     cors: options.cors ?? { origins: [], credentials: false },
     trustedDocuments: options.trustedDocuments ?? null,
     jobs: options.jobs,
+    cursors: new Cursors(options.cursorSecret ?? null),
   });
   const server = await listen(gateway.handler, options.port ?? 0, host, {
     headersTimeoutMs: options.headersTimeoutMs,

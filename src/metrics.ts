@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * The process's Prometheus metrics, served at GET /metrics. Code elsewhere records through the
@@ -61,6 +61,17 @@ const httpResponses = new Counter({
   labelNames: ['status'] as const,
   registers: [registry],
 });
+const redisUp = new Gauge({
+  name: 'gateway_redis_up',
+  help: '1 while the REDIS_URL connection is ready, 0 while it is lost (absent without REDIS_URL)',
+  registers: [registry],
+});
+const sharedStateFallbacks = new Counter({
+  name: 'gateway_shared_state_fallbacks_total',
+  help: 'Times Redis could not be used and this instance fell back to its own state, by what (rate_limit, upload_state)',
+  labelNames: ['what'] as const,
+  registers: [registry],
+});
 
 /** Operation names are chosen by callers: keep at most this many distinct ones as labels. */
 const MAX_OPERATION_NAMES = 200;
@@ -106,4 +117,13 @@ export function recordLimitRefusal(limit: string): void {
 
 export function recordHttpResponse(status: number): void {
   httpResponses.inc({ status: String(status) });
+}
+
+export function recordRedisUp(up: boolean): void {
+  redisUp.set(up ? 1 : 0);
+}
+
+/** Redis was unreachable and `what` used this instance's own state instead. */
+export function recordSharedStateFallback(what: 'rate_limit' | 'upload_state'): void {
+  sharedStateFallbacks.inc({ what });
 }

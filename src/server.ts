@@ -2,9 +2,12 @@ import { type Config, ConfigError, loadConfig, withoutUserInfo } from './config'
 import { type Credentials, operatorScope } from './credentials';
 import { type RunningGateway, startGateway } from './gateway';
 import { createLogger } from './logger';
+import { packageVersion } from './version';
+import type { Tracer } from './plugins/tracing';
 import { type SandboxProcess, startSandboxProcess } from './sandbox-process';
 
 type Logger = ReturnType<typeof createLogger>;
+type SharedRedis = Awaited<ReturnType<typeof import('./redis').connectRedis>>;
 
 /**
  * The embedded emulators, for the upstreams without a URL, in a child process of their own: the
@@ -51,6 +54,8 @@ function operatorCredentials(config: Config, logger: Logger): Credentials {
 async function main(logger: Logger, config: Config): Promise<void> {
   let sandbox: SandboxProcess | null = null;
   let gateway: RunningGateway | null = null;
+  let redis: SharedRedis | null = null;
+  let tracer: Tracer | null = null;
   // Handlers first: a signal that arrives before them would end the process with no clean-up.
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -66,6 +71,9 @@ async function main(logger: Logger, config: Config): Promise<void> {
       process.exit(0);
     }, config.shutdownGraceMs + 10_000).unref();
     await gateway?.stop(config.shutdownGraceMs);
+    await redis?.quit().catch(() => undefined);
+    // The last spans (this shutdown's requests) are sent before the process ends.
+    await tracer?.shutdown().catch(() => undefined);
     await sandbox?.stop();
     logger.info('stopped');
     process.exit(0);
@@ -73,6 +81,13 @@ async function main(logger: Logger, config: Config): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  // Only with OTEL_EXPORTER_OTLP_ENDPOINT: otherwise nothing of OpenTelemetry is loaded.
+  if (config.tracing.endpoint) {
+    tracer = (await import('./plugins/otel')).otelTracer({ endpoint: config.tracing.endpoint, serviceName: config.tracing.serviceName, version: packageVersion() });
+  }
+  // Only with REDIS_URL: otherwise ioredis is never loaded.
+  if (config.redisUrl) redis = await (await import('./redis')).connectRedis(config.redisUrl, logger);
+  if (stopping) return void redis?.disconnect();
   const needEncode = !config.encodeUrl;
   const needGdc = !config.gdcUrl;
   sandbox = await startSandboxFor(config, needEncode, needGdc, logger);
@@ -102,10 +117,13 @@ async function main(logger: Logger, config: Config): Promise<void> {
     },
     maxUpstreamCalls: config.maxUpstreamCalls,
     rateLimit: config.rateLimit,
+    redis,
+    tracer,
     limits: config.limits,
     introspection: config.introspection,
     cors: config.cors,
     trustedDocuments: config.trustedDocuments,
+    cursorSecret: config.cursorSecret,
     headersTimeoutMs: config.headersTimeoutMs,
     bodies: config.bodies,
     allowedHosts: config.allowedHosts,

@@ -11,3 +11,27 @@ export async function medianMs(rounds: number, fn: () => Promise<unknown>): Prom
   }
   return times.sort((a, b) => a - b)[Math.floor(rounds / 2)];
 }
+
+/**
+ * Each function once per round, in turn, after one warm-up round: every kind sees the same load
+ * drift of a shared machine, so their percentiles can be compared. Times in ms, sorted.
+ */
+export async function interleavedMs<K extends string>(rounds: number, fns: Record<K, () => Promise<unknown>>): Promise<Record<K, number[]>> {
+  const names = Object.keys(fns) as K[];
+  for (const name of names) await fns[name]();
+  const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < rounds; i++) {
+    for (const name of names) {
+      const t = performance.now();
+      await fns[name]();
+      times[name].push(performance.now() - t);
+    }
+  }
+  for (const name of names) times[name].sort((a, b) => a - b);
+  return times;
+}
+
+/** The p-th percentile (0..1) of sorted times, nearest rank. */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context';
+import { sha256Hex } from '../plugins/trusted-documents';
 import { type OperationOutcome, recordOperation } from '../metrics';
 
 /**
@@ -19,7 +20,7 @@ export function operationsPlugin(): ApolloServerPlugin<GatewayContext> {
         },
         async willSendResponse({ response, request }) {
           if (response.body.kind !== 'single') return;
-          finishOperation(contextValue, response.body.singleResult.errors ?? [], request.operationName, type, started);
+          finishOperation(contextValue, response.body.singleResult.errors ?? [], request.operationName, type, started, request.query);
         },
       };
     },
@@ -37,6 +38,8 @@ export function finishOperation(
   requestedName: string | null | undefined,
   type: string,
   started: number,
+  /** The document's text, for the span's hash (the SHA-256 APQ and trusted documents use). */
+  query?: string,
 ): void {
   for (const e of errors) {
     (e as { extensions?: Record<string, unknown> }).extensions = { ...e.extensions, requestId: contextValue.request.requestId };
@@ -47,5 +50,8 @@ export function finishOperation(
   // For the access line (src/http/access-log.ts), which both paths reach through here.
   contextValue.request.operationType = type;
   contextValue.request.upstreamCalls = contextValue.upstreamCalls.counts();
+  // RATE_LIMIT_UPSTREAM_CALLS (src/http/rate-limit.ts): what this operation cost, counted before its answer leaves.
+  contextValue.request.spendUpstreamCalls?.(contextValue.upstreamCalls.total());
+  contextValue.request.trace?.describe({ name: name ?? null, type, hash: contextValue.request.trace && query ? sha256Hex(query) : null, errors: errors.length });
   recordOperation(name, type, outcome, (performance.now() - started) / 1000);
 }

@@ -46,7 +46,7 @@ export interface QueryFastPathOptions<C> {
   /** `extensions` every answer carries (Apollo adds them in a plugin). */
   extensions?: (context: C) => Record<string, unknown>;
   /** What Apollo's plugins do once an answer is formatted (request id into errors, metrics); `operationName` is the operation's own name. */
-  finish?: (context: C, errors: readonly GraphQLFormattedError[], operationName: string | undefined, started: number) => void;
+  finish?: (context: C, errors: readonly GraphQLFormattedError[], operationName: string | undefined, started: number, query: string) => void;
   /** Express middleware to run before the body is parsed as GraphQL (input limits). */
   guard?: (req: IncomingMessage, res: ServerResponse, next: Next) => void;
   /** Answers of at least this many bytes are gzipped when the client accepts it (as the compression middleware would). */
@@ -228,7 +228,7 @@ export function queryFastPath<C>(options: QueryFastPathOptions<C>) {
     }
     const extensions = { ...(result.extensions ?? {}), ...(options.extensions?.(contextValue) ?? {}) };
     if (Object.keys(extensions).length) out.extensions = extensions;
-    options.finish?.(contextValue, out.errors ?? [], operation.name?.value, started);
+    options.finish?.(contextValue, out.errors ?? [], operation.name?.value, started, query);
     sendAnswer(req, res, status, JSON.stringify(out), options.compressAbove);
   };
 

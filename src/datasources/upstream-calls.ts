@@ -1,6 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { recordLimitRefusal } from '../metrics';
-import type { UpstreamHttp, UpstreamName, UpstreamPool, UpstreamRequest, UpstreamResponse, UpstreamStreamRequest, UpstreamStreamResponse } from './http';
+import type { OperationTrace } from '../plugins/tracing';
+import type { BeforeSend, UpstreamHttp, UpstreamName, UpstreamPool, UpstreamRequest, UpstreamResponse, UpstreamStreamRequest, UpstreamStreamResponse } from './http';
+import { routeTemplate } from './route-template';
 
 /**
  * Per-operation accounting of upstream calls: one `UpstreamCalls` per GraphQL request, built in
@@ -34,7 +36,10 @@ export class UpstreamCalls {
   private granted = 0;
   private readonly memo = new Map<string, Promise<UpstreamResponse>>();
 
-  constructor(readonly max: number) {}
+  constructor(
+    readonly max: number,
+    private readonly request: { requestId?: string; trace?: OperationTrace } = {},
+  ) {}
 
   /** This operation's view of an upstream's shared pool: counted, capped and memoised. */
   http(pool: UpstreamPool): UpstreamHttp {
@@ -80,7 +85,7 @@ export class UpstreamCalls {
     const key = memoKey(pool.name, req);
     const shared = req.fresh ? undefined : this.memo.get(key);
     if (shared) return shared.then(copy);
-    const pending = pool.request(req, (upstream) => this.count(upstream, true));
+    const pending = this.send(pool, req, true, (r, before) => pool.request(r, before));
     this.memo.set(key, pending);
     // A failed read is not remembered: asking again may get an answer.
     pending.catch(() => {
@@ -93,7 +98,7 @@ export class UpstreamCalls {
     this.forget(pool.name);
     this.writes++;
     try {
-      return await pool.request(req, (upstream) => this.count(upstream, false));
+      return await this.send(pool, req, false, (r, before) => pool.request(r, before));
     } finally {
       this.forget(pool.name);
     }
@@ -101,7 +106,7 @@ export class UpstreamCalls {
 
   /** A streamed read (a binary download) counts and is capped like any read; it is never memoised. */
   private readStream(pool: UpstreamPool, req: UpstreamStreamRequest): Promise<UpstreamStreamResponse> {
-    return pool.stream(req, (upstream) => this.count(upstream, true));
+    return this.send(pool, req, true, (r, before) => pool.stream(r, before));
   }
 
   /** A streamed write counts and forgets the memo like any write (its answer ends when the caller has read it). */
@@ -109,10 +114,31 @@ export class UpstreamCalls {
     this.forget(pool.name);
     this.writes++;
     try {
-      return await pool.stream(req, (upstream) => this.count(upstream, false));
+      return await this.send(pool, req, false, (r, before) => pool.stream(r, before));
     } finally {
       this.forget(pool.name);
     }
+  }
+
+  /**
+   * One call as it leaves: counted (and capped) at each attempt, with the request id and, when
+   * tracing, the call's span (traceparent/tracestate) in its headers; the span ends with the answer.
+   */
+  private send<R extends UpstreamRequest | UpstreamStreamRequest, T extends { status: number }>(
+    pool: UpstreamPool,
+    req: R,
+    capped: boolean,
+    go: (req: R, beforeSend: BeforeSend) => Promise<T>,
+  ): Promise<T> {
+    const { requestId, trace } = this.request;
+    const span = trace?.upstream({ upstream: pool.name, method: req.method, route: routeTemplate(pool.url(req.path, req.query).pathname) });
+    const headers = { ...req.headers, ...(requestId ? { 'x-request-id': requestId } : {}), ...span?.headers };
+    const sent = go({ ...req, headers }, (upstream) => {
+      this.count(upstream, capped);
+      span?.attempt();
+    });
+    if (span) sent.then((res) => span.end(res.status), () => span.end('error'));
+    return sent;
   }
 
   private count(upstream: UpstreamName, capped: boolean): void {

@@ -10,7 +10,7 @@ import type { GatewayContext } from '../context';
 import type { EncodeRecord } from '../datasources/encode/models';
 import { badInput } from '../services/documents';
 import type { EncodeGraphModel } from './encode/model';
-import { upstreamNodesQuery } from './gdc/delegate';
+import { NODES_SUFFIX, upstreamNodesQuery } from './gdc/delegate';
 import type { GdcGraphModel } from './gdc/model';
 
 type ResolveType = (value: any) => string;
@@ -34,11 +34,14 @@ async function encodeNodes(ctx: GatewayContext, ids: string[]): Promise<Map<stri
 }
 
 async function gdcNodes(ctx: GatewayContext, info: GraphQLResolveInfo, model: GdcGraphModel, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
-  const answer = await ctx.gdc.graphql(upstreamNodesQuery(info, model, ids));
+  const { query, variables } = upstreamNodesQuery(info, model, ids);
+  const answer = await ctx.gdc.graphql(query, variables);
   if (answer.errors.length) {
     throw new GraphQLError(`GDC submission GraphQL: ${answer.errors.join('; ')}`, { extensions: { code: 'UPSTREAM_ERROR', upstream: 'GDC', upstreamErrors: answer.errors } });
   }
-  const entities = ((answer.data as { nodes?: Record<string, unknown>[] } | null)?.nodes ?? []).filter(Boolean);
+  // `nodes`, and one `<type>__nodes` list per type upstream's node interface leaves out.
+  const lists = Object.entries((answer.data ?? {}) as Record<string, Record<string, unknown>[] | null>).filter(([key]) => key === 'nodes' || key.endsWith(NODES_SUFFIX));
+  const entities = lists.flatMap(([, list]) => list ?? []).filter(Boolean);
   return new Map(entities.map((e) => [String(e.id).toLowerCase(), e]));
 }
 

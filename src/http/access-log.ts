@@ -1,3 +1,4 @@
+import type { TracingLocals } from '../plugins/tracing';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -14,7 +15,7 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
-type Locals = { locals?: { operationName?: string; operationType?: string; upstreamCalls?: Record<string, number> } };
+type Locals = { locals?: { operationName?: string; operationType?: string; upstreamCalls?: Record<string, number> } & TracingLocals };
 
 /**
  * One access log line per request: request id (also the X-Request-Id response header and
@@ -50,12 +51,15 @@ export function accessLog(logger: Logger, mode: AccessLogMode = 'all') {
       const operation = res.locals?.operationName;
       const operationType = res.locals?.operationType;
       const upstreamCalls = res.locals?.upstreamCalls;
+      // With tracing on, the line names the trace the request's spans are in.
+      const traceId = res.locals?.trace?.traceId;
       const entry = {
         req: { id, method, path, remoteAddress: req.socket?.remoteAddress },
         res: { status },
         ...(operation ? { operation } : {}),
         ...(operationType ? { operationType } : {}),
         ...(upstreamCalls ? { upstreamCalls } : {}),
+        ...(traceId ? { traceId } : {}),
         ms: Date.now() - started,
         bytes: (req.socket?.bytesWritten ?? sentBefore) - sentBefore,
       };

@@ -61,6 +61,10 @@ describe('production start', () => {
     const modules = await stop(gw, file);
     expect(modules.length).toBeGreaterThan(100);
     expect(modules.filter((m) => EMULATORS.test(m))).toEqual([]);
+    // Without REDIS_URL nothing of Redis is loaded (src/redis.ts is imported only when it is set),
+    // and without OTEL_EXPORTER_OTLP_ENDPOINT nothing of OpenTelemetry's SDK or exporter.
+    expect(modules.filter((m) => /[/\\]node_modules[/\\]ioredis[/\\]|[/\\]src[/\\]redis\.ts$/.test(m))).toEqual([]);
+    expect(modules.filter((m) => /[/\\]node_modules[/\\]@opentelemetry[/\\](sdk-|exporter-|otlp-)|[/\\]src[/\\]plugins[/\\]otel\.ts$/.test(m))).toEqual([]);
   });
 
   it('loads them only in the sandbox child when an upstream URL is missing (the control for the trace)', async () => {

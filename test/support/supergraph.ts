@@ -21,7 +21,9 @@ export interface Supergraph {
   lab: RunningProcess;
   labUrl: string;
   routerUrl: string;
-  router: { output(): string };
+  router: HiveGateway;
+  /** Another Hive Gateway on the same supergraph (another config, flags or environment); stopped with the rest. */
+  startRouter(options?: HiveGatewayOptions): Promise<HiveGateway>;
   biosamples: { id: string; accession: string }[];
   aliquots: string[];
   /** The caller's headers: the sandbox's ENCODE keys and GDC token. */
@@ -34,7 +36,29 @@ export async function post(url: string, query: string, variables: Record<string,
   return (await res.body.json()) as { data: any; errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[] };
 }
 
-export async function startSupergraph(): Promise<Supergraph> {
+export interface HiveGateway {
+  url: string;
+  pid: number;
+  output(): string;
+  kill(): void;
+}
+
+export interface HiveGatewayOptions {
+  /** Hive Gateway's config file (default: examples/supergraph/gateway.config.ts). */
+  config?: string;
+  /** Extra Node flags (a profile: `--cpu-prof`). */
+  nodeArgs?: string[];
+  /** On top of this process's environment (`HIVE_ROUTER_RUNTIME=false`: the default runtime). */
+  env?: Record<string, string>;
+}
+
+export interface SupergraphOptions {
+  /** Extra Node flags for the gateway (a profile: `--cpu-prof`). */
+  gatewayNodeArgs?: string[];
+  router?: HiveGatewayOptions;
+}
+
+export async function startSupergraph(options: SupergraphOptions = {}): Promise<Supergraph> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'supergraph-'));
   const sandbox = await startSandbox({});
   const started: { kill(): void }[] = [];
@@ -46,7 +70,7 @@ export async function startSupergraph(): Promise<Supergraph> {
   try {
     const { key, secret } = sandbox.encode!.credentials;
     const caller = { 'x-dcc-api-key': key, 'x-dcc-secret-key': secret, 'x-auth-token': sandbox.gdc!.token };
-    const gateway = await startGatewayProcess({ ENCODE_URL: sandbox.encode!.url, GDC_URL: sandbox.gdc!.url, LOG_LEVEL: 'info' });
+    const gateway = await startGatewayProcess({ ENCODE_URL: sandbox.encode!.url, GDC_URL: sandbox.gdc!.url, LOG_LEVEL: 'info' }, options.gatewayNodeArgs);
     started.push({ kill: () => kill(gateway) });
     const direct = (q: string, v?: Record<string, unknown>) => post(gateway.graphqlUrl, q, v, caller);
     const biosamples = await createBiosamples(direct, 100, 'supergraph');
@@ -67,26 +91,45 @@ export async function startSupergraph(): Promise<Supergraph> {
     if (!supergraphSdl) throw new Error(`composition failed: ${errors.join('; ')}`);
     fs.writeFileSync(path.join(tmp, 'supergraph.graphql'), supergraphSdl);
 
-    // Hive Gateway's own CLI (plain JavaScript; it loads the TypeScript config itself).
-    const port = await freePort();
-    const routerUrl = `http://127.0.0.1:${port}/graphql`;
-    const bin = path.join(ROOT, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js');
-    const config = path.join(ROOT, 'examples', 'supergraph', 'gateway.config.ts');
-    const child = spawn(process.execPath, [bin, 'supergraph', path.join(tmp, 'supergraph.graphql'), '-c', config, '--port', String(port), '--host', '127.0.0.1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    started.push({ kill: () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL') });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const res = await post(routerUrl, '{ __typename }').catch(() => null);
-      if (res?.data?.__typename === 'Query') break;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`Hive Gateway not ready:\n${out}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    return { sandbox, gateway, lab, labUrl, routerUrl, router: { output: () => out }, biosamples, aliquots, caller, stop };
+    const supergraphPath = path.join(tmp, 'supergraph.graphql');
+    const startRouter = async (routerOptions = options.router) => {
+      const router = await startHiveGateway(supergraphPath, routerOptions);
+      started.push(router);
+      return router;
+    };
+    const router = await startRouter();
+    const routerUrl = router.url;
+    return { sandbox, gateway, lab, labUrl, routerUrl, router, startRouter, biosamples, aliquots, caller, stop };
   } catch (err) {
     await stop();
     throw err;
+  }
+}
+
+/** Hive Gateway's own CLI on a composed supergraph (plain JavaScript; it loads the TypeScript config itself). */
+export async function startHiveGateway(supergraphPath: string, options: HiveGatewayOptions = {}): Promise<HiveGateway> {
+  const config = options.config ?? path.join(ROOT, 'examples', 'supergraph', 'gateway.config.ts');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const bin = path.join(ROOT, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js');
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), bin, 'supergraph', supergraphPath, '-c', config, '--port', String(port), '--host', '127.0.0.1'], { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const router: HiveGateway = {
+    url,
+    pid: child.pid!,
+    output: () => out,
+    kill: () => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')),
+  };
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await post(url, '{ __typename }').catch(() => null);
+    if (res?.data?.__typename === 'Query') return router;
+    if (Date.now() > deadline || child.exitCode !== null) {
+      router.kill();
+      throw new Error(`Hive Gateway not ready:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -48,10 +48,31 @@ describe('loadConfig', () => {
   });
 
   it('reads the per-caller rate limit: off by default, a 60 s window', () => {
-    expect(loadConfig({}).rateLimit).toEqual({ requests: 0, windowSeconds: 60 });
-    expect(loadConfig({ RATE_LIMIT_REQUESTS: '100', RATE_LIMIT_WINDOW_SECONDS: '10' }).rateLimit).toEqual({ requests: 100, windowSeconds: 10 });
+    expect(loadConfig({}).rateLimit).toEqual({ requests: 0, upstreamCalls: 0, windowSeconds: 60 });
+    expect(loadConfig({ RATE_LIMIT_REQUESTS: '100', RATE_LIMIT_UPSTREAM_CALLS: '500', RATE_LIMIT_WINDOW_SECONDS: '10' }).rateLimit).toEqual({ requests: 100, upstreamCalls: 500, windowSeconds: 10 });
+    expect(() => loadConfig({ RATE_LIMIT_UPSTREAM_CALLS: '-1' })).toThrow(/^RATE_LIMIT_UPSTREAM_CALLS must be a non-negative integer, got '-1'$/);
     expect(() => loadConfig({ RATE_LIMIT_REQUESTS: 'lots' })).toThrow(/RATE_LIMIT_REQUESTS must be a non-negative integer, got 'lots'/);
     expect(() => loadConfig({ RATE_LIMIT_WINDOW_SECONDS: '0' })).toThrow(/RATE_LIMIT_WINDOW_SECONDS must be at least 1/);
+  });
+
+  it('reads OTEL_EXPORTER_OTLP_ENDPOINT: unset means no tracing; not http(s) is refused in one line', () => {
+    expect(loadConfig({}).tracing).toEqual({ endpoint: null, serviceName: 'submission-gateway' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/', OTEL_SERVICE_NAME: 'gw-eu' }).tracing).toEqual({ endpoint: 'http://collector:4318', serviceName: 'gw-eu' });
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/^OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL such as http:\/\/otel-collector:4318, got 'collector:4318'$/);
+  });
+
+  it('reads REDIS_URL: unset means in-process state; a bad one is refused in one line without its password', () => {
+    expect(loadConfig({}).redisUrl).toBeNull();
+    expect(loadConfig({ REDIS_URL: 'redis://redis:6379/0' }).redisUrl).toBe('redis://redis:6379/0');
+    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.example.org:6380' }).redisUrl).toBe('rediss://user:pw@cache.example.org:6380');
+    let message = '';
+    try {
+      loadConfig({ REDIS_URL: 'http://user:s3cret@redis:6379' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toBe("REDIS_URL must be a URL such as redis://redis:6379 or rediss://user:password@host:6380/0, got 'http://redis:6379'");
+    expect(() => loadConfig({ REDIS_URL: 'redis:6379' })).toThrow(/^REDIS_URL must be a URL such as/);
   });
 
   it('says which variable is wrong', () => {

@@ -10,7 +10,7 @@ import { classifyIdentifier } from '../../datasources/encode/identifiers';
 import type { EncodeRecord } from '../../datasources/encode/models';
 import { badInput } from '../../services/documents';
 import { unknownName } from '../../services/not-found';
-import { connection, type ConnectionModel, cursorScope, decodeCursor } from '../cursors';
+import { type ConnectionModel, cursorScope } from '../cursors';
 import { createEntities, toUpstream } from '../inputs';
 import type { NamedRef, ObjectField, Shape } from '../shapes';
 import type { EncodeGraphModel, EncodeTypeModel } from './model';
@@ -168,19 +168,19 @@ async function recordConnection(ctx: GatewayContext, type: EncodeTypeModel, args
   let limit: number;
   if (args.last != null) {
     const last = checkCount(args.last, 'last');
-    let end = args.before != null ? decodeCursor(args.before, scope, 'before') : null;
+    let end = args.before != null ? ctx.cursors.decode(args.before, scope, 'before') : null;
     if (end === null) end = (await search(1, 0)).total;
     from = Math.max(0, end - last);
     limit = end - from;
   } else {
     limit = checkCount(args.first ?? 25, 'first');
-    from = args.after != null ? decodeCursor(args.after, scope, 'after') + 1 : 0;
+    from = args.after != null ? ctx.cursors.decode(args.after, scope, 'after') + 1 : 0;
   }
   // A page of none still asks for one record: the portal's total is the answer's totalCount.
   const page = await search(Math.max(limit, 1), from);
   const records = page.records.slice(0, limit);
   for (const record of records) ctx.loaders.encode.prime(record);
-  return connection(scope, records, from, from + records.length < page.total, page.total);
+  return ctx.cursors.connection(scope, records, from, from + records.length < page.total, page.total);
 }
 
 function mutationResolvers(model: EncodeGraphModel): ResolverMap {

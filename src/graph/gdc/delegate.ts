@@ -27,8 +27,8 @@ import {
   type ValueNode,
 } from 'graphql';
 import { badInput } from '../../services/documents';
-import { cursorScope, decodeCursor, MAX_PAGE } from '../cursors';
-import { type GdcGraphModel, UPSTREAM_NODE_FIELDS } from './model';
+import { cursorScope, type Cursors, MAX_PAGE } from '../cursors';
+import { ENTITY_FIELDS, type GdcGraphModel, UPSTREAM_NODE_FIELDS } from './model';
 
 const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
 const CONNECTION = /^(.+)Connection$/;
@@ -40,12 +40,12 @@ export interface GdcPage {
 }
 
 /** The page a `<node>Connection` asks for, from its arguments (cursor checked against the project, type and filters). */
-export function gdcPage(project: string, label: string, args: Record<string, unknown>): GdcPage {
+export function gdcPage(cursors: Cursors, project: string, label: string, args: Record<string, unknown>): GdcPage {
   const { first, after, ...filters } = args;
   const scope = cursorScope('gdc', project, label, filters);
   const n = first === undefined || first === null ? 25 : Number(first);
   if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE) throw badInput(`first must be between 0 and ${MAX_PAGE}`, 'first');
-  const from = typeof after === 'string' ? decodeCursor(after, scope, 'after') + 1 : 0;
+  const from = typeof after === 'string' ? cursors.decode(after, scope, 'after') + 1 : 0;
   return { scope, first: n, from };
 }
 
@@ -72,6 +72,8 @@ class Translator {
     private readonly info: GraphQLResolveInfo,
     private readonly model: GdcGraphModel,
     private readonly project: string,
+    /** This gateway's cursors: only `gdc(project:)` has connections, so only its query needs them. */
+    private readonly cursors: Cursors | null = null,
   ) {
     this.byGqlName = new Map([...model.nodes.values()].map((n) => [n.gqlName, n.label]));
   }
@@ -104,7 +106,8 @@ class Translator {
    * does not check out is refused here, before any upstream call.
    */
   private connection(node: FieldNode, def: GraphQLField<unknown, unknown>, label: string): SelectionNode[] {
-    const page = gdcPage(this.project, label, getArgumentValues(def, node, this.info.variableValues));
+    if (!this.cursors) throw new Error(`${label}Connection outside gdc(project:)`);
+    const page = gdcPage(this.cursors, this.project, label, getArgumentValues(def, node, this.info.variableValues));
     const key = (node.alias ?? node.name).value;
     const filters = this.scoped(
       label,
@@ -158,6 +161,12 @@ class Translator {
     });
   }
 
+  private lacks(parent: GraphQLCompositeType, name: string): boolean {
+    const label = this.byGqlName.get(parent.name);
+    if (!label || UPSTREAM_NODE_FIELDS.has(name) || !ENTITY_FIELDS.includes(name)) return false;
+    return !this.model.nodes.get(label)!.fields.some((f) => f.key === name);
+  }
+
   private isGdc(type: GraphQLCompositeType): boolean {
     return this.byGqlName.has(type.name) || GDC_ABSTRACT.has(type.name);
   }
@@ -173,6 +182,9 @@ class Translator {
     const name = node.name.value;
     if (name === '__typename') return [{ ...node, directives: [] }];
     const def = (parent as { getFields?: () => Record<string, GraphQLField<unknown, unknown>> }).getFields?.()[name];
+    // GdcEntity's fields are on every Gdc<Node>, but upstream's type has only those its dictionary
+    // node has (a program has no `state`): one it lacks is answered null without asking.
+    if (this.lacks(parent, name)) return [];
     const connectionOf = root && def ? CONNECTION.exec(name)?.[1] : undefined;
     if (connectionOf && this.model.nodes.has(connectionOf)) return this.connection(node, def!, connectionOf);
     let args = (node.arguments ?? []).map((a): ArgumentNode => ({ ...a, value: this.value(a.value) }));
@@ -257,10 +269,10 @@ function valueOf(value: ValueNode): unknown {
 }
 
 /** The upstream query for this `gdc(project:)` field, or null when nothing in it needs the upstream. */
-export function upstreamQuery(info: GraphQLResolveInfo, model: GdcGraphModel, project: string): string | null {
+export function upstreamQuery(info: GraphQLResolveInfo, model: GdcGraphModel, project: string, cursors: Cursors): string | null {
   const gdcQuery = getNamedType(info.returnType);
   if (!isObjectType(gdcQuery)) return null;
-  const translator = new Translator(info, model, project);
+  const translator = new Translator(info, model, project, cursors);
   const selections = info.fieldNodes.flatMap((node) => translator.selections(node.selectionSet?.selections ?? [], gdcQuery, true));
   const asked = selections.filter((s) => !(s.kind === Kind.FIELD && s.name.value === '__typename'));
   if (!asked.length) return null;
@@ -293,21 +305,58 @@ export function entitySelections(info: GraphQLResolveInfo, model: GdcGraphModel,
  * The upstream query for `Query.node(s)`: GDC's `node(ids:)` needs no project, and the
  * selection (on our Node interface: fragments on GDC types kept, on ENCODE types dropped) travels
  * as it does inside `gdc(project:)`. Each entity comes back under `nodes`, with its upstream type.
+ *
+ * Upstream's `node` answers only entities carrying a project_id (peregrine filters the Node
+ * interface on it, of_type or not), so programs, projects and the other administrative types are
+ * asked in the same request through their own root field (`<type>__nodes: <type>(ids:)`), whose
+ * authorization is their type's.
  */
-export function upstreamNodesQuery(info: GraphQLResolveInfo, model: GdcGraphModel, ids: readonly string[]): string {
+export function upstreamNodesQuery(info: GraphQLResolveInfo, model: GdcGraphModel, ids: readonly string[]): { query: string; variables: { ids: string[] } } {
   const nodeInterface = getNamedType(info.returnType) as GraphQLCompositeType;
   const translator = new Translator(info, model, '');
   const selections = info.fieldNodes.flatMap((node) => translator.selections(node.selectionSet?.selections ?? [], nodeInterface, false));
-  const field: FieldNode = {
+  const name = (value: string) => ({ kind: Kind.NAME, value }) as const;
+  // The ids travel once, as a variable, however many lookups use them; first: 0 is peregrine's "no limit".
+  const idsVariable = { kind: Kind.VARIABLE, name: name('ids') } as const;
+  const lookup = (alias: string, root: string, inner: SelectionNode[]): FieldNode => ({
     kind: Kind.FIELD,
-    alias: { kind: Kind.NAME, value: 'nodes' },
-    name: { kind: Kind.NAME, value: 'node' },
-    // first: 0 is peregrine's "no limit"; the ids bound the answer.
+    alias: name(alias),
+    name: name(root),
     arguments: [
-      { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'ids' }, value: literal([...ids]) },
-      { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: literal(0) },
+      { kind: Kind.ARGUMENT, name: name('ids'), value: idsVariable },
+      { kind: Kind.ARGUMENT, name: name('first'), value: literal(0) },
     ],
-    selectionSet: { kind: Kind.SELECTION_SET, selections: [TYPENAME, { kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'id' } }, ...selections] },
-  };
-  return print({ kind: Kind.DOCUMENT, definitions: [{ kind: Kind.OPERATION_DEFINITION, operation: OperationTypeNode.QUERY, selectionSet: { kind: Kind.SELECTION_SET, selections: [field] } }] });
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [TYPENAME, ...(inner.some(isPlainId) ? [] : [{ kind: Kind.FIELD, name: name('id') } as FieldNode]), ...inner] },
+  });
+  const fields = [lookup('nodes', 'node', selections)];
+  for (const node of model.nodes.values()) if (!node.hasProjectId) fields.push(lookup(`${node.label}${NODES_SUFFIX}`, node.label, onlyFor(node.label, selections)));
+  const query = print({
+    kind: Kind.DOCUMENT,
+    definitions: [
+      {
+        kind: Kind.OPERATION_DEFINITION,
+        operation: OperationTypeNode.QUERY,
+        name: name('GatewayNodes'),
+        variableDefinitions: [{ kind: Kind.VARIABLE_DEFINITION, variable: idsVariable, type: { kind: Kind.LIST_TYPE, type: { kind: Kind.NAMED_TYPE, name: name('String') } } }],
+        selectionSet: { kind: Kind.SELECTION_SET, selections: fields },
+      },
+    ],
+  });
+  return { query, variables: { ids: [...ids] } };
+}
+
+/** The entities are matched to the ids asked by their `id`, under that name. */
+const isPlainId = (sel: SelectionNode) => sel.kind === Kind.FIELD && sel.name.value === 'id' && !sel.alias;
+
+/** The alias suffix of the per-type lookups in upstreamNodesQuery. */
+export const NODES_SUFFIX = '__nodes';
+
+/** Upstream selections on the Node interface as selections on one of its types: fragments on other types dropped. */
+function onlyFor(label: string, selections: readonly SelectionNode[]): SelectionNode[] {
+  return selections.flatMap((sel): SelectionNode[] => {
+    if (sel.kind !== Kind.INLINE_FRAGMENT) return [sel];
+    if (sel.typeCondition && sel.typeCondition.name.value !== label) return [];
+    const inner = onlyFor(label, sel.selectionSet.selections);
+    return inner.length ? [{ ...sel, selectionSet: { ...sel.selectionSet, selections: inner } }] : [];
+  });
 }

@@ -10,7 +10,6 @@ import { projectNotFound } from '../../services/gdc/projects';
 import { createEntities, toUpstream } from '../inputs';
 import type { GdcRoot } from '../roots';
 import type { ObjectField } from '../shapes';
-import { connection } from '../cursors';
 import type { GdcEntityModel } from '../roots';
 import { gdcPage, upstreamQuery } from './delegate';
 import { ENTITY_FIELDS, type GdcGraphModel, type GdcNodeModel } from './model';
@@ -53,7 +52,7 @@ export interface GdcRootValue extends GdcRoot {
 function gdcRoot(model: GdcGraphModel) {
   return async (_p: unknown, { project }: { project: string }, ctx: GatewayContext, info: GraphQLResolveInfo): Promise<GdcRootValue> => {
     parseProject(project); // PROGRAM-PROJECT, checked before any upstream call
-    const query = upstreamQuery(info, model, project);
+    const query = upstreamQuery(info, model, project, ctx.cursors);
     if (!query) return { project, data: {} };
     const answer = await ctx.gdc.graphql(query);
     const data = (answer.data && typeof answer.data === 'object' ? answer.data : {}) as Record<string, unknown>;
@@ -72,8 +71,8 @@ function gdcRoot(model: GdcGraphModel) {
 
 /** A connection from what `<key>__items` and `<key>__count` brought back (see delegate.ts). */
 function connectionResolver(label: string) {
-  return (root: GdcRootValue, args: Record<string, unknown>, _ctx: unknown, info: GraphQLResolveInfo) => {
-    const page = gdcPage(root.project, label, args);
+  return (root: GdcRootValue, args: Record<string, unknown>, ctx: GatewayContext, info: GraphQLResolveInfo) => {
+    const page = gdcPage(ctx.cursors, root.project, label, args);
     const key = String(info.path.key);
     const data = root.data as Record<string | symbol, unknown>;
     const items = data[`${key}__items`];
@@ -81,7 +80,7 @@ function connectionResolver(label: string) {
     const errors = data[ERRORS] as string[] | undefined;
     if ((items === null || count === null) && errors?.length) throw upstreamErrors(errors);
     const list = Array.isArray(items) ? (items as GdcEntityModel[]) : [];
-    return connection(page.scope, list.slice(0, page.first), page.from, list.length > page.first, typeof count === 'number' ? count : null);
+    return ctx.cursors.connection(page.scope, list.slice(0, page.first), page.from, list.length > page.first, typeof count === 'number' ? count : null);
   };
 }
 

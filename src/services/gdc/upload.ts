@@ -11,7 +11,7 @@ import type { GdcProjectRef } from '../../datasources/gdc/models';
 import { badInput } from '../documents';
 import type { EntityErrorModel, UploadObserver, UploadResultModel } from '../result';
 import { fileParts, PartPool } from './upload/parts';
-import { UploadState } from './upload/state';
+import type { UploadStates } from './upload/state';
 import { type PartsOutcome, sendParts } from './upload/multipart';
 
 /** S3 refuses parts below 5 MiB (all but the last). */
@@ -29,8 +29,8 @@ export interface GdcUploadDeps {
   partBytes: number;
   /** Parts in flight at once: memory is about partBytes × (parallelParts + 1). */
   parallelParts: number;
-  /** Where unfinished multipart uploads are remembered, so a new try resumes them. */
-  stateDir: string;
+  /** Where unfinished multipart uploads are remembered, so a new try resumes them (disk, or Redis with REDIS_URL). */
+  states: UploadStates;
   observe?: UploadObserver;
 }
 
@@ -91,7 +91,7 @@ async function send(deps: GdcUploadDeps, project: GdcProjectRef, id: string, str
     if (bytes > deps.limits.maxDataFileBytes) throw new SizeError(deps.limits.maxDataFileBytes);
     md5.update(chunk);
   });
-  const state = new UploadState(deps.stateDir, `${project.program}-${project.project}`, id);
+  const state = deps.states.of(`${project.program}-${project.project}`, id);
   let first: IteratorResult<Buffer>;
   try {
     first = await parts.next();

@@ -100,6 +100,7 @@ describe('/metrics', () => {
   it('counts operations by name and outcome, upstream calls by route template, batches and limit refusals', async () => {
     await stack.gql('query LabsByName { encodeRecords(ids: ["/labs/sandbox-lab/", "/awards/UM1HG000000/"]) }');
     await stack.gql('query Broken { encodeRecord(id: "/labs/../users/") }');
+    await stack.gql('query OneLab { encodeRecord(id: "/labs/sandbox-lab/") }');
     await stack.gql(`query Many { ${Array.from({ length: 31 }, (_, i) => `a${i}: gatewayInfo { version }`).join(' ')} }`);
     const { status, body } = await text('/metrics');
     expect(status).toBe(200);
@@ -112,7 +113,9 @@ describe('/metrics', () => {
     // Route labels never carry ids: no accession, uuid, alias or lab name.
     const routes = [...body.matchAll(/route="([^"]*)"/g)].map((m) => m[1]);
     expect(routes.length).toBeGreaterThan(0);
-    for (const route of routes) expect(route).toMatch(/^(\/(:p|[a-z0-9_@]+))*\/?$/);
+    for (const route of routes) expect(route).toMatch(/^(\/(\{[a-z]+\}(\.json)?|[a-z0-9_@-]+))*\/?$/);
+    // The collection or endpoint is named: a record read by its collection, the profiles, the dictionary.
+    expect(routes).toEqual(expect.arrayContaining(['/labs/{id}/', '/v0/submission/_dictionary/{type}']));
     expect(body).not.toMatch(/sandbox-lab|UM1HG000000/);
   });
 });

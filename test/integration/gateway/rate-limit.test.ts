@@ -23,14 +23,14 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
-async function gateway(requests: number, apiKeys: string[]): Promise<string> {
+async function gateway(requests: number, apiKeys: string[], upstreamCalls = 0): Promise<string> {
   const g = await startGateway({
     encodeUrl: sandbox.encode!.url,
     gdcUrl: sandbox.gdc!.url,
     sandbox: { encode: false, gdc: false },
     defaults: { encode: null, gdcToken: null },
     apiKeys,
-    rateLimit: { requests, windowSeconds: 60 },
+    rateLimit: { requests, upstreamCalls, windowSeconds: 60 },
     logger: pino({ level: 'silent' }),
   });
   gateways.push(g);
@@ -80,5 +80,21 @@ describe('per-caller rate limit', () => {
     // No credentials: counted by address, a budget of its own.
     expect((await gql(base, QUERY)).status).toBe(200);
     expect((await gql(base, QUERY)).status).toBe(429);
+  });
+
+  it('RATE_LIMIT_UPSTREAM_CALLS: counts what operations sent upstream (both paths) and refuses the next request once spent', async () => {
+    const base = await gateway(0, [K1, K2], 3);
+    // Two upstream calls in one operation, none in the next, one in the third: 3 spent.
+    const two = await gql(base, '{ a: gdcDictionary(type: "case") b: encodeProfile(name: "lab") }', bearer(K1));
+    expect(two.body.extensions.upstreamCalls).toEqual({ ENCODE: 1, GDC: 1 });
+    expect((await gql(base, QUERY, bearer(K1))).status).toBe(200); // costs nothing upstream
+    const one = await gql(base, '{ encodeProfile(name: "biosample") }', bearer(K1));
+    expect(one.status).toBe(200);
+    expect(one.body.extensions.upstreamCalls).toEqual({ ENCODE: 1, GDC: 0 });
+    const refused = await gql(base, QUERY, bearer(K1));
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 'RATE_LIMIT_UPSTREAM_CALLS', retryAfter: Number(refused.headers['retry-after']) });
+    expect((await gql(base, MUTATION, bearer(K1))).status).toBe(429);
+    expect((await gql(base, QUERY, bearer(K2))).status).toBe(200);
   });
 });

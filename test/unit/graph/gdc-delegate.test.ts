@@ -101,3 +101,42 @@ describe('gdc(project:) as one submission GraphQL query', () => {
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'GDC', upstreamErrors: ['Cannot order by nothing on sample'] });
   });
 });
+
+describe('fields a node type lacks upstream, and Query.nodes', () => {
+  it("answers GdcEntity's state null on a program without asking upstream, whose program type has none", async () => {
+    const { result, sent } = await run(`{ gdc(project: "GDC-INTERNAL") { program { id name state } } }`, { data: { program: [{ id: 'p', name: 'GDC' }] } });
+    expect(sent.map(squash)).toEqual([squash('{ program { id name } }')]);
+    expect(result).toEqual({ data: { gdc: { program: [{ id: 'p', name: 'GDC', state: null }] } } });
+  });
+
+  it('sends the ids once, as a variable, to node and to each type without project_id (which node leaves out), and answers from either', async () => {
+    const sent: { query: string; variables: unknown }[] = [];
+    const ids = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000003'];
+    const gdc = {
+      graphql: async (query: string, variables: unknown) => {
+        sent.push({ query, variables });
+        return {
+          status: 200,
+          data: { nodes: [{ __typename: 'case', id: ids[0], submitter_id: 'C-1' }], program__nodes: [{ __typename: 'program', id: ids[1], name: 'GDC' }], project__nodes: [] },
+          errors: [],
+        };
+      },
+    };
+    const result = await execute({
+      schema,
+      document: parse(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on GdcCase { submitter_id } ... on GdcProgram { name state } } }`),
+      variableValues: { ids },
+      contextValue: { gdc },
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ nodes: [{ id: ids[0], submitter_id: 'C-1' }, { id: ids[1], name: 'GDC', state: null }, null] });
+    expect(sent).toHaveLength(1);
+    expect(sent[0].variables).toEqual({ ids });
+    const query = squash(sent[0].query);
+    expect(query).toContain('query GatewayNodes($ids: [String]) { nodes: node(ids: $ids, first: 0)');
+    expect(query).toContain('program__nodes: program(ids: $ids, first: 0) { __typename id ... on program { name } }');
+    expect(query).toContain('project__nodes: project(ids: $ids, first: 0)');
+    expect(query).not.toContain('case__nodes');
+    expect(query).not.toContain(ids[0]);
+  });
+});

@@ -8,23 +8,46 @@ export interface SavedUpload {
 }
 
 /**
- * An unfinished multipart upload of one data file, remembered on disk: GDC's files endpoint cannot
- * list the uploads in progress, so without this a new try could not find the parts already sent.
+ * An unfinished multipart upload of one data file: GDC's files endpoint cannot list the uploads in
+ * progress, so without this a new try could not find the parts already sent (the parts themselves
+ * are listed from GDC when resuming; only the upload id and the part size are kept here).
  */
-export class UploadState {
-  private readonly file: string;
+export interface UploadState {
+  load(): Promise<SavedUpload | null>;
+  save(saved: SavedUpload): Promise<void>;
+  clear(): Promise<void>;
+}
 
-  constructor(dir: string, projectId: string, id: string) {
-    this.file = path.join(dir, `${projectId}.${id}.json`.replace(/[^A-Za-z0-9._-]/g, '_'));
+/** Where resume state is kept: this instance's disk, or Redis shared by every instance (REDIS_URL). */
+export interface UploadStates {
+  /** `project` is PROGRAM-PROJECT, `id` the data file entity's id. */
+  of(project: string, id: string): UploadState;
+}
+
+export function parseSaved(text: string | null): SavedUpload | null {
+  if (text === null) return null;
+  try {
+    const saved = JSON.parse(text) as SavedUpload;
+    return typeof saved.uploadId === 'string' && Number.isInteger(saved.partBytes) ? saved : null;
+  } catch {
+    return null;
   }
+}
+
+/** On this instance's disk: the default, for one instance (an upload resumes through the same one). */
+export class DiskUploadStates implements UploadStates {
+  constructor(private readonly dir: string) {}
+
+  of(project: string, id: string): UploadState {
+    return new DiskUploadState(path.join(this.dir, `${project}.${id}.json`.replace(/[^A-Za-z0-9._-]/g, '_')));
+  }
+}
+
+class DiskUploadState implements UploadState {
+  constructor(private readonly file: string) {}
 
   async load(): Promise<SavedUpload | null> {
-    try {
-      const saved = JSON.parse(await readFile(this.file, 'utf8')) as SavedUpload;
-      return typeof saved.uploadId === 'string' && Number.isInteger(saved.partBytes) ? saved : null;
-    } catch {
-      return null;
-    }
+    return parseSaved(await readFile(this.file, 'utf8').catch(() => null));
   }
 
   async save(saved: SavedUpload): Promise<void> {

@@ -1,0 +1,50 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * Tracing as the request path sees it, with nothing of OpenTelemetry in it: src/plugins/otel.ts
+ * implements it, and src/server.ts loads that module only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+ * Without it there is no Tracer, the step below is a plain next(), and nothing else is done.
+ */
+export interface Tracer {
+  /** A span for one GraphQL request, child of the caller's traceparent/tracestate when it sent them. */
+  startOperation(headers: IncomingHttpHeaders): OperationTrace;
+  /** Sends what is buffered (at shutdown). */
+  shutdown(): Promise<void>;
+}
+
+export interface OperationTrace {
+  readonly traceId: string;
+  /** Once the operation is known (finishOperation, on both execution paths). */
+  describe(operation: { name: string | null; type: string; hash: string | null; errors: number }): void;
+  /** A child span for one upstream call (its retries and redirects included). */
+  upstream(call: { upstream: string; method: string; route: string }): UpstreamTrace;
+  /** At the end of the response. */
+  end(status: number): void;
+}
+
+export interface UpstreamTrace {
+  /** traceparent and tracestate naming this call's span, for the upstream request. */
+  readonly headers: Record<string, string>;
+  /** Each HTTP attempt sent (the first, retries, redirect hops). */
+  attempt(): void;
+  end(status: number | 'error'): void;
+}
+
+/** What the step leaves in res.locals: the request's operation span. */
+export interface TracingLocals {
+  trace?: OperationTrace;
+}
+
+/**
+ * The front-door step both execution paths run (src/app.ts): opens the operation's span and ends
+ * it when the response is done. finishOperation names it; UpstreamCalls opens its children.
+ */
+export function tracingStep(tracer: Tracer | null) {
+  return (req: IncomingMessage, res: ServerResponse & { locals: Record<string, unknown> & TracingLocals }, next: (err?: unknown) => void) => {
+    if (!tracer) return next();
+    const trace = tracer.startOperation(req.headers);
+    res.locals.trace = trace;
+    res.once('close', () => trace.end(res.statusCode));
+    next();
+  };
+}

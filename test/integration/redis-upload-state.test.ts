@@ -1,0 +1,68 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import type { Redis } from 'ioredis';
+import { registry } from '../../src/metrics';
+import { connectRedis } from '../../src/redis';
+import { RedisUploadStates } from '../../src/services/gdc/upload/redis-state';
+import { DiskUploadStates } from '../../src/services/gdc/upload/state';
+import { type PrivateRedis, startPrivateRedis } from '../support/redis';
+
+/**
+ * GDC upload resume state on a real (private) Redis: shared by key, and kept on this instance's
+ * disk while Redis is down, so an upload never fails for want of Redis and still resumes here.
+ */
+describe('RedisUploadStates', () => {
+  let server: PrivateRedis;
+  let redis: Redis;
+  let disk: string;
+  let states: RedisUploadStates;
+  beforeAll(async () => {
+    server = await startPrivateRedis();
+    redis = await connectRedis(server.url, pino({ level: 'silent' }));
+    disk = mkdtempSync(path.join(tmpdir(), 'sg-resume-'));
+    states = new RedisUploadStates(redis, new DiskUploadStates(disk), pino({ level: 'silent' }));
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await server.stop();
+    rmSync(disk, { recursive: true, force: true });
+  });
+
+  const fallbacks = async () => (await registry.getSingleMetric('gateway_shared_state_fallbacks_total')!.get()).values.find((v) => v.labels.what === 'upload_state')?.value ?? 0;
+
+  it('keeps state in Redis, one key per project and entity, and clears it', async () => {
+    const one = states.of('GDC-INTERNAL', 'file-1');
+    expect(await one.load()).toBeNull();
+    await one.save({ uploadId: 'up-1', partBytes: 8 });
+    // Another instance (another RedisUploadStates, another disk) sees it.
+    const otherDisk = mkdtempSync(path.join(tmpdir(), 'sg-resume-'));
+    const other = new RedisUploadStates(redis, new DiskUploadStates(otherDisk), pino({ level: 'silent' }));
+    expect(await other.of('GDC-INTERNAL', 'file-1').load()).toEqual({ uploadId: 'up-1', partBytes: 8 });
+    expect(await other.of('GDC-INTERNAL', 'file-2').load()).toBeNull();
+    expect(readdirSync(disk)).toEqual([]);
+    await other.of('GDC-INTERNAL', 'file-1').clear();
+    expect(await one.load()).toBeNull();
+    expect(readdirSync(otherDisk)).toEqual([]);
+    rmSync(otherDisk, { recursive: true, force: true });
+  });
+
+  it('while Redis is down, saves to and loads from this instance disk (counted in /metrics); Redis again once it is back', async () => {
+    const before = await fallbacks();
+    await server.kill();
+    const s = states.of('GDC-INTERNAL', 'file-3');
+    await s.save({ uploadId: 'up-3', partBytes: 8 });
+    expect(readdirSync(disk)).toEqual(['GDC-INTERNAL.file-3.json']);
+    expect(await s.load()).toEqual({ uploadId: 'up-3', partBytes: 8 });
+    expect(await fallbacks()).toBeGreaterThanOrEqual(before + 2);
+    await s.clear();
+    expect(readdirSync(disk)).toEqual([]);
+
+    await server.restart();
+    for (const end = Date.now() + 10_000; redis.status !== 'ready' && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    await s.save({ uploadId: 'up-4', partBytes: 8 });
+    expect(readdirSync(disk)).toEqual([]);
+    expect(await redis.get('submission-gateway:gdc-upload:GDC-INTERNAL:file-3')).toBe(JSON.stringify({ uploadId: 'up-4', partBytes: 8 }));
+  });
+});
