@@ -41,7 +41,7 @@ interface SocketContext {
  * until it ends, however it ends); the ids admitted here are pruned against it, so counting costs
  * at most the limit per `subscribe`. A socket that goes on subscribing after as many refusals as
  * the limit is flooding, not waiting for room: it is closed (1008, naming the limit), and what it
- * had sent already is refused without building anything more.
+ * had sent already is dropped without an answer or anything built for it.
  */
 export function subscriptionCap(max: number) {
   const sockets = new WeakMap<object, { ids: Set<string>; refused: number }>();
@@ -49,14 +49,22 @@ export function subscriptionCap(max: number) {
   return (ctx: SocketContext, id: string): GraphQLError[] | null => {
     let state = sockets.get(ctx);
     if (!state) sockets.set(ctx, (state = { ids: new Set(), refused: 0 }));
-    if (state.refused > max) return flooded.length ? flooded : (flooded.push(limitError(max, max)), flooded);
+    if (state.refused > max) {
+      // Closing: graphql-ws answers nothing for an id no longer among its subscriptions.
+      delete ctx.subscriptions[id];
+      return flooded.length ? flooded : (flooded.push(limitError(max, max)), flooded);
+    }
     for (const running of state.ids) if (!(running in ctx.subscriptions)) state.ids.delete(running);
     if (state.ids.size < max) {
       state.ids.add(id);
       return null;
     }
     recordLimitRefusal('MAX_WS_SUBSCRIPTIONS_PER_SOCKET');
-    if (++state.refused > max) ctx.extra.socket.close(1008, `Too many subscribe messages beyond MAX_WS_SUBSCRIPTIONS_PER_SOCKET=${max}`);
+    if (++state.refused > max) {
+      // After the refusals already answered have gone out (their sends are still to come, as microtasks).
+      const { socket } = ctx.extra;
+      setImmediate(() => socket.close(1008, `Too many subscribe messages beyond MAX_WS_SUBSCRIPTIONS_PER_SOCKET=${max}`));
+    }
     return [limitError(state.ids.size, max)];
   };
 }
