@@ -75,17 +75,3 @@ function limitError(running: number, max: number): GraphQLError {
   });
 }
 
-/**
- * One subscription set up per turn of the event loop and socket. ws hands over every message of a
- * network read at once, and each `subscribe` (parse, validate, context, first resolve) then runs
- * as microtasks back to back: 100 of them were one piece of hundreds of ms that other callers
- * waited out. Each socket's subscribes take turns instead, in the order they came.
- */
-export function setupTurns() {
-  const last = new WeakMap<object, Promise<void>>();
-  return (ctx: object): Promise<void> => {
-    const turn = (last.get(ctx) ?? Promise.resolve()).then(() => new Promise<void>((resolve) => setImmediate(resolve)));
-    last.set(ctx, turn);
-    return turn;
-  };
-}

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { type GraphQLSchema, specifiedRules, validate, type ValidationRule } from 'graphql';
 import type { useServer as UseServer } from 'graphql-ws/dist/use/ws';
 import { WebSocketServer } from 'ws';
-import { CallerSockets, setupTurns, subscriptionCap } from './ws-limits';
+import { CallerSockets, subscriptionCap } from './ws-limits';
 
 // graphql-ws 6 names its Node entry in package "exports", which this tsconfig's module resolution
 // does not read: the types come from the file, the code through the exported name (CommonJS build).
@@ -47,10 +47,11 @@ function refuse(socket: Duplex, status: number, reason: string, extensions?: Rec
  * event, at the GraphQL path. Returns a close() for graceful shutdown (closes every socket).
  */
 export function attachWsSubscriptions(server: Server, options: WsSubscriptionOptions): { close: () => Promise<void>; clients: () => number } {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
+  // One message per socket and turn of the event loop (ws's own switch): a network read can hold
+  // thousands of messages, and handled back to back they were hundreds of ms others waited out.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, allowSynchronousEvents: false });
   const sockets = new CallerSockets(options.maxConnectionsPerCaller);
   const capSubscriptions = subscriptionCap(options.maxSubscriptionsPerSocket);
-  const nextTurn = setupTurns();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://gateway').pathname;
     if (path !== options.path) return refuse(socket, 404, `WebSocket upgrades are served at ${options.path} only`);
@@ -69,12 +70,7 @@ export function attachWsSubscriptions(server: Server, options: WsSubscriptionOpt
     {
       schema: () => options.schema(),
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
-      onSubscribe: async (ctx, id) => {
-        const refused = capSubscriptions(ctx, id);
-        if (refused) return refused;
-        await nextTurn(ctx);
-        return undefined;
-      },
+      onSubscribe: (ctx, id) => capSubscriptions(ctx, id) ?? undefined,
       context: (ctx) => options.context(ctx.extra.request, ctx.connectionParams as Record<string, unknown> | undefined) as never,
       validate: (schema, document) => validate(schema, document, [...specifiedRules, ...options.validationRules()]),
     },
