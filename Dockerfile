@@ -5,6 +5,9 @@ FROM node:26-trixie-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
+# better-sqlite3 (the job store, DATA_DIR) is the one native module: fetch its prebuilt binary or compile it.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/* \
+  && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json codegen.yml ./
 COPY schema schema
 COPY scripts scripts
@@ -24,7 +27,7 @@ LABEL org.opencontainers.image.title="submission-gateway" \
       org.opencontainers.image.revision="$REVISION"
 # HOST=0.0.0.0: reachable from outside the container. Set GATEWAY_API_KEYS before giving it
 # DCC_API_KEY/GDC_TOKEN: without keys, a gateway open to the network lends them to nobody.
-ENV NODE_ENV=production PORT=4000 HOST=0.0.0.0
+ENV NODE_ENV=production PORT=4000 HOST=0.0.0.0 DATA_DIR=/app/.data
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
@@ -44,6 +47,7 @@ FROM base AS with-sandbox
 COPY --from=build /app/dist/src/sandbox dist/src/sandbox
 COPY src/sandbox/starter src/sandbox/starter
 COPY data data
+RUN mkdir -p /app/.data && chown node /app/.data
 USER node
 
 FROM base AS production

@@ -6,6 +6,7 @@ import { runFederation } from './federation';
 import { runGdcBulk } from './gdc-bulk';
 import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
+import { runJobs } from './jobs';
 import { runNodes } from './nodes';
 import { runRateLimit } from './rate-limit';
 import { runTracing } from './tracing';
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'gdc-streaming': runGdcStreaming,
   graph: runGraph,
   hostile: runHostile,
+  jobs: runJobs,
   nodes: runNodes,
   'rate-limit': runRateLimit,
   tracing: runTracing,

@@ -11,11 +11,13 @@ import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import helmet from 'helmet';
 import { limitRules, tokenLimitError } from './apollo/limits';
 import { finishOperation, operationsPlugin } from './apollo/operations';
-import { queryFastPath } from './apollo/query-fast-path';
+import { formatErrors, queryFastPath } from './apollo/query-fast-path';
 import { upstreamCallsPlugin } from './apollo/upstream-calls';
 import type { BodyConfig, CorsConfig, QueryLimits, RateLimitConfig } from './config';
 import { rateLimitStep } from './http/rate-limit';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
+import type { JobsDeps } from './jobs/open';
+import { JobRunner } from './jobs/runner';
 import { callerCredentials, type CredentialPolicy } from './credentials';
 import { subgraphFile } from './federation/http';
 import { isGraphiqlGet, sendGraphiql } from './graphiql';
@@ -36,6 +38,7 @@ import { hostOrigin } from './http/host-origin';
 import { wsAdmit, wsLocals } from './http/ws-admit';
 import { attachWsSubscriptions } from './http/ws-subscriptions';
 import { callerKey } from './caller-key';
+import { sseSubscriptions, wantsEventStream } from './http/sse-subscriptions';
 import { InflightBytes } from './http/inflight-bytes';
 import { inputLimits } from './http/input-limits';
 import { bodyJsonLimits } from './http/bounded-json';
@@ -46,7 +49,11 @@ import type { Readiness } from './readiness';
 import { resolvers } from './resolvers';
 import { loadTypeDefs } from './schema';
 
-export interface AppDeps extends ContextDeps {
+export interface AppDeps extends Omit<ContextDeps, 'jobs'> {
+  /** The process's job store and update channel (src/jobs/open.ts); the runner is made here. */
+  jobStore: JobsDeps;
+  /** Tests: another reader, bus or event pacing for subscriptions. */
+  jobUpdates?: Partial<Pick<ContextDeps['jobs'], 'reader' | 'updates' | 'timing'>>;
   lifecycle: Lifecycle;
   readiness: Readiness;
   credentials: CredentialPolicy;
@@ -79,8 +86,13 @@ export interface GatewayApp {
   handler: RequestListener;
   /** The live schema: static SDL plus the typed graph generated from the upstream schemas. */
   graph: LiveGraph;
-  /** Serves subscriptions over WebSocket (graphql-transport-ws) on `server`'s upgrades at /graphql; close() on stop. */
+  /**
+   * Serves subscriptions over WebSocket (graphql-transport-ws) on `server`'s upgrades at /graphql
+   * (those over SSE are served by the app itself); close() on stop ends both kinds.
+   */
   subscriptions(server: HttpServer): { close: () => Promise<void>; clients: () => number };
+  /** Runs the jobs: resumeInterrupted() once listening, drain() on graceful stop. */
+  runner: JobRunner;
   stop(): Promise<void>;
 }
 
@@ -168,7 +180,18 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     logger: deps.logger,
   });
   const apollo = await startApollo(deps, graph);
-  const context = createContextFactory({ ...deps, gdcParentRanks: () => graph.current.gdcParentRanks });
+  const updates = deps.jobUpdates?.updates ?? deps.jobStore.updates;
+  // A job's slices run through a context of their own, with the owner's credentials (src/jobs/runner.ts).
+  const runner = new JobRunner({
+    store: deps.jobStore.store,
+    updates,
+    encryptionKey: deps.jobStore.config.encryptionKey,
+    maxRunning: deps.jobStore.config.maxRunning,
+    logger: deps.logger,
+    contextFor: (credentials) => context({ res: { locals: { credentials, requestId: 'job' } } }),
+  });
+  const jobs = { reader: deps.jobStore.reader, store: deps.jobStore.store, runner, ...deps.jobUpdates, updates };
+  const context = createContextFactory({ ...deps, jobs, gdcParentRanks: () => graph.current.gdcParentRanks });
   // The steps every request takes first, in the express app and in the front door alike.
   // Each once per request, whichever of the two ran it first.
   const log = oncePerRequest(accessLog(deps.logger, deps.accessLog) as NodeMiddleware);
@@ -192,6 +215,27 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const persisted = oncePerRequest(persistedOperations({ trusted: deps.trustedDocuments }) as NodeMiddleware);
   const limits = inputLimits(deps.limits) as NodeMiddleware;
   const finalErrors = bodyErrors(deps.logger, deps.maxUploadBytes);
+  // The same caller checks, context factory, live schema and document limits for both subscription transports (issue 16).
+  const subscriptionRules = () => [...limitRules(deps.limits, { subscriptions: true }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const formatError = errorFormatter(deps);
+  // An event's errors as HTTP answers carry them: Apollo's codes, the formatter, the request id.
+  const subscriptionErrors = (errors: readonly GraphQLError[], ctx: unknown) =>
+    formatErrors(errors, formatError).errors.map((e) => {
+      const requestId = (ctx as GatewayContext | null)?.request.requestId;
+      return requestId ? { ...e, extensions: { ...e.extensions, requestId } } : e;
+    });
+  const sse = sseSubscriptions<GatewayContext>({
+    schema: () => graph.current.schema,
+    validationRules: subscriptionRules,
+    parseOptions: { maxTokens: deps.limits.tokens },
+    context: async (_req, res) => {
+      const ctx = await context({ res: res as Response });
+      ctx.request.operationType = 'subscription';
+      return ctx;
+    },
+    formatErrors: subscriptionErrors,
+    opened: (res) => deps.lifecycle.release(res),
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -199,7 +243,9 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   // Queries (JSON POSTs) compress their own large answers (src/apollo/query-fast-path.ts); what the
   // fast path hands on to Apollo is compressed below, so no answer pays for compression twice.
   const compress = compression({ threshold: COMPRESS_ABOVE_BYTES });
-  app.use((req, res, next) => ((req.method === 'POST' || isGraphiqlGet(req)) && req.path === '/graphql' ? next() : compress(req, res, next)));
+  // An event stream is written event by event: compressed, its events would wait in the compressor.
+  const compressAnswers: express.RequestHandler = (req, res, next) => (wantsEventStream(req) ? next() : compress(req, res, next));
+  app.use((req, res, next) => ((req.method === 'POST' || isGraphiqlGet(req)) && req.path === '/graphql' ? next() : compressAnswers(req, res, next)));
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok', sandbox: deps.info.sandbox }));
   app.get('/readyz', async (_req, res) => {
@@ -222,7 +268,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     '/graphql',
     lend,
     rateLimit,
-    compress,
+    compressAnswers,
     // One byte more for busboy, which flags a file that reaches its limit: the limits are inclusive.
     // Data files (uploadFile, MAX_DATA_FILE_BYTES) may be far larger than documents; readUpload
     // holds documents to MAX_UPLOAD_BYTES itself.
@@ -231,6 +277,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     graphqlUploadExpress({ maxFileSize: Math.max(deps.maxUploadBytes, deps.uploads.maxDataFileBytes) + 1, maxFiles: 5 }),
     persisted,
     limits,
+    // Subscriptions over SSE (Accept: text/event-stream); everything else goes on to Apollo.
+    sse.step,
     expressMiddleware(apollo, { context: ({ res }) => context({ res }) }),
   );
   app.use(notFound);
@@ -255,24 +303,33 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   });
   const handler = frontDoor({
     path: '/graphql',
-    steps: [log, traced, cors, lifecycle, headers, callers, auth, lend, rateLimit, body, fastPath as NodeMiddleware],
+    // An event stream (SSE subscription, or a query sent as one: refused there) is the express app's.
+    steps: [log, traced, cors, lifecycle, headers, callers, auth, lend, rateLimit, body, (req, res, next) => (wantsEventStream(req) ? next() : (fastPath as NodeMiddleware)(req, res, next))],
     rest: app,
     onError: (err, req, res) => finalErrors(err as Error, req as Request, res as Response, () => undefined),
   });
-  // The same caller checks, context factory, live schema and document limits as HTTP (issue 16).
-  const subscriptions = (server: HttpServer) =>
-    attachWsSubscriptions(server, {
+  const subscriptions = (server: HttpServer) => {
+    const ws = attachWsSubscriptions(server, {
       path: '/graphql',
       maxMessageBytes: deps.bodies.maxWsMessageBytes,
       maxConnectionsPerCaller: deps.bodies.maxWsConnectionsPerCaller,
       maxSubscriptionsPerSocket: deps.bodies.maxWsSubscriptionsPerSocket,
       connectionInitTimeoutMs: deps.bodies.wsConnectionInitTimeoutMs,
-      // An admitted upgrade proved its gateway key when keys are configured (wsAdmit).
-      callerOf: (req) => callerKey(req, deps.apiKeys.length > 0),
+      // The gateway key an admitted upgrade proved (wsAdmit), as HTTP's rate limit counts it.
+      callerOf: (req) => callerKey(req, wsLocals(req, undefined, deps.credentials, deps.apiKeys).gatewayKey),
       schema: () => graph.current.schema,
-      validationRules: () => [...limitRules(deps.limits, { subscriptions: true }), ...(deps.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
+      validationRules: subscriptionRules,
       admit: wsAdmit(deps),
       context: (req, payload) => context({ res: { locals: wsLocals(req, payload, deps.credentials, deps.apiKeys) as unknown as Record<string, unknown> } }),
+      formatErrors: subscriptionErrors,
     });
-  return { app, handler, graph, subscriptions, stop: () => apollo.stop() };
+    return {
+      clients: () => ws.clients() + sse.streams(),
+      close: async () => {
+        sse.close();
+        await ws.close();
+      },
+    };
+  };
+  return { app, handler, graph, subscriptions, runner, stop: () => apollo.stop() };
 }

@@ -1,24 +1,44 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Credentials } from './credentials';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+/** Upstream credentials as a caller presents them (raw header values, or the credentials a request acts with). */
+export interface CredentialParts {
+  dccApiKey?: string | null;
+  dccSecretKey?: string | null;
+  gdcToken?: string | null;
+}
+
+/** The identity of a proved GATEWAY_API_KEYS key: a digest, never the key (res.locals.gatewayKey). */
+export function gatewayKeyIdentity(bearer: string): string {
+  return `key:${sha256(bearer)}`;
+}
+
+/**
+ * THE rule for "who is this caller", used by rate limits (callerKey) and job ownership (ownerOf):
+ * the gateway key it proved, else a fingerprint of the upstream credentials it brings (never the
+ * secret itself), else null (the caller's address is the rate limiter's own last resort).
+ */
+export function callerIdentity(gatewayKey: string | null | undefined, parts: CredentialParts): string | null {
+  if (gatewayKey) return gatewayKey;
+  const own = [parts.dccApiKey ?? '', parts.dccSecretKey ?? '', parts.gdcToken ?? ''];
+  return own.some(Boolean) ? `credentials:${sha256(own.join('\n'))}` : null;
+}
+
+/** The parts of credentials a request acts with (ENCODE key pair, GDC token). */
+export function credentialParts(creds: Credentials): CredentialParts {
+  return { dccApiKey: creds.encode?.key, dccSecretKey: creds.encode?.secret, gdcToken: creds.gdcToken };
+}
 
 function header(req: IncomingMessage, name: string): string {
   const v = req.headers[name];
   return ((Array.isArray(v) ? v[0] : v) ?? '').trim();
 }
 
-/**
- * Who a request counts against (rate limits; reusable for quotas and logs): the gateway key it
- * proved, else the upstream credentials it brought (a fingerprint: never the secret itself), else
- * its address. Callers lent the operator's credentials bring none and count by address or key.
- */
-export function callerKey(req: IncomingMessage, authenticated: boolean): string {
-  if (authenticated) {
-    const bearer = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (bearer) return `key:${sha256(bearer)}`;
-  }
-  const own = [header(req, 'x-dcc-api-key'), header(req, 'x-dcc-secret-key'), header(req, 'x-auth-token')];
-  if (own.some(Boolean)) return `credentials:${sha256(own.join('\n'))}`;
-  return `address:${req.socket.remoteAddress ?? 'unknown'}`;
+/** Who a request counts against (rate limits): callerIdentity over its headers, else its address. */
+export function callerKey(req: IncomingMessage, gatewayKey: string | null | undefined): string {
+  const own = { dccApiKey: header(req, 'x-dcc-api-key'), dccSecretKey: header(req, 'x-dcc-secret-key'), gdcToken: header(req, 'x-auth-token') };
+  return callerIdentity(gatewayKey, own) ?? `address:${req.socket.remoteAddress ?? 'unknown'}`;
 }

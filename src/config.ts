@@ -67,7 +67,22 @@ export interface Config {
   /** CURSOR_SECRET: the key connection cursors are signed with, shared by instances; null = a key per process. */
   cursorSecret: string | null;
   sandbox: SandboxConfig;
+  jobs: JobsConfig;
 }
+
+/** Durable jobs (issue 16): where they are kept, for how long, and the key their credentials are sealed with. */
+export interface JobsConfig {
+  /** DATA_DIR: the job store (SQLite) and spooled inputs. */
+  dataDir: string;
+  /** JOB_RETENTION_HOURS: an ended job, its results and spooled input are kept this long. */
+  retentionHours: number;
+  /** JOBS_ENCRYPTION_KEY: 32 bytes (64 hex digits or base64); null = credentials are never written to disk. */
+  encryptionKey: Buffer | null;
+  /** MAX_RUNNING_JOBS: jobs that run at once in this process; the others wait QUEUED, in order. */
+  maxRunning: number;
+}
+
+export const DEFAULT_MAX_RUNNING_JOBS = 4;
 
 /** What a request body may be (issue 18): checked before anything is parsed. */
 export interface BodyConfig {
@@ -487,6 +502,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustedDocuments: trustedDocuments(env),
     cursorSecret: cursorSecret(env),
     sandbox: sandboxSchemas(env),
+    jobs: jobsConfig(env),
   };
 }
 
@@ -579,4 +595,22 @@ function sandboxSchemas(env: Env): SandboxConfig {
     gdcPort: port(env, 'SANDBOX_GDC_PORT', 0),
     s3Port: port(env, 'SANDBOX_S3_PORT', 0),
   };
+}
+
+function jobsConfig(env: Env): JobsConfig {
+  return {
+    dataDir: str(env, 'DATA_DIR') ?? './.data',
+    retentionHours: positive(env, 'JOB_RETENTION_HOURS', 24),
+    encryptionKey: encryptionKey(env),
+    maxRunning: positive(env, 'MAX_RUNNING_JOBS', DEFAULT_MAX_RUNNING_JOBS),
+  };
+}
+
+/** AES-256-GCM needs exactly 32 bytes; a shorter key would be a silent weakening, so it is refused. */
+function encryptionKey(env: Env): Buffer | null {
+  const v = str(env, 'JOBS_ENCRYPTION_KEY');
+  if (v === null) return null;
+  if (/^[0-9a-fA-F]{64}$/.test(v)) return Buffer.from(v, 'hex');
+  if (/^[A-Za-z0-9+/]{43}=?$/.test(v)) return Buffer.from(v, 'base64');
+  throw new ConfigError('JOBS_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or 44 base64 characters (openssl rand -hex 32); the value given is not');
 }

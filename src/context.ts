@@ -13,15 +13,17 @@ import type { UpstreamPool } from './datasources/http';
 import { UpstreamCalls } from './datasources/upstream-calls';
 import { EncodeRegistrationService } from './services/encode/registration';
 import { EncodeUploadService } from './services/encode/upload';
-import type { UploadObserver, UploadResultModel } from './services/result';
+import type { UploadAbortModel, UploadObserver, UploadResultModel } from './services/result';
 import { GdcSubmissionService } from './services/gdc/submission';
 import { inUploadSlot, type UploadSlots } from './services/upload-slots';
 import { openS3Source } from './services/encode/local-files';
-import { LocalJobUpdates, type JobReader, type JobsContext, type JobUpdates } from './jobs/updates';
+import type { JobReader, JobsContext, JobUpdates } from './jobs/updates';
 import { ownerOf } from './jobs/owner';
 import type { ThrottleTiming } from './jobs/throttle';
+import type { JobStore } from './jobs/store';
+import type { JobRunner } from './jobs/runner';
 import type { Cursors } from './graph/cursors';
-import { GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
+import { abortGdcUpload, GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 
 /** Everything a resolver may touch, built anew for every request. */
 export interface GatewayContext {
@@ -33,7 +35,13 @@ export interface GatewayContext {
     encode: EncodeRegistrationService;
     gdc: GdcSubmissionService;
     /** `uploadFile`, per source. */
-    uploads: { encode: EncodeUploadService; gdc: (request: GdcUploadRequest) => Promise<UploadResultModel>; slots: UploadSlots };
+    uploads: {
+      encode: EncodeUploadService;
+      gdc: (request: GdcUploadRequest) => Promise<UploadResultModel>;
+      /** abortFileUpload: an interrupted GDC multipart upload dropped. */
+      gdcAbort: (project: string, id: string) => Promise<UploadAbortModel>;
+      slots: UploadSlots;
+    };
   };
   /** This operation's upstream calls: counts (extensions.upstreamCalls), cap and memo. See upstream-calls.ts. */
   upstreamCalls: UpstreamCalls;
@@ -44,8 +52,8 @@ export interface GatewayContext {
   maxUploadBytes: number;
   /** What a passed-on query is checked against (src/apollo/limits.ts checkPassthroughQuery). */
   documentLimits: { limits: QueryLimits; introspection: boolean };
-  /** This caller's view of jobs (Subscription.jobProgress); `timing` overrides the 250 ms / 5 s event pacing (tests). */
-  jobs: JobsContext & { timing?: ThrottleTiming };
+  /** This caller's view of jobs: subscriptions read `reader`/`updates`; `store` pages results, `runner` starts and cancels; `timing` overrides the 250 ms / 5 s event pacing (tests). */
+  jobs: JobsContext & { store: JobStore; runner: JobRunner; timing?: ThrottleTiming };
   /** Issues and checks connection cursors with this gateway's key (CURSOR_SECRET). */
   cursors: Cursors;
 }
@@ -67,14 +75,11 @@ export interface ContextDeps {
   introspection: boolean;
   /** GDC node types ranked parents first, from the typed graph's last dictionary read (null: none read). */
   gdcParentRanks?: () => Map<string, number> | null;
-  /** Where jobs are read and their changes heard; default: an in-process bus and no stored jobs (the job runner wires its store here). */
-  jobs?: { reader: JobReader; updates: JobUpdates; timing?: ThrottleTiming };
+  /** The process's job store, runner and update channel (src/jobs/open.ts); `timing` overrides event pacing (tests). */
+  jobs: { reader: JobReader; updates: JobUpdates; store: JobStore; runner: JobRunner; timing?: ThrottleTiming };
   /** Connection cursors, keyed by CURSOR_SECRET (or a key of this process). */
   cursors: Cursors;
 }
-
-/** No job store: every job is NOT_FOUND. */
-const NO_JOBS: JobReader = { get: async () => null };
 
 /** Data file uploads (`uploadFile`): where ENCODE's S3 is, how parts are cut, the size limit. */
 export interface UploadSettings {
@@ -93,7 +98,7 @@ export interface RequestLocals extends RateLimitLocals, TracingLocals {
   /** From callerCredentials (src/credentials.ts). */
   credentials: Credentials;
   requestId: string;
-  /** sha256 of the GATEWAY_API_KEYS key the caller proved (src/http/caller-auth.ts); absent without keys. */
+  /** The identity of the GATEWAY_API_KEYS key the caller proved (src/caller-key.ts gatewayKeyIdentity: a digest, never the key); absent without keys. */
   gatewayKey?: string;
   /** The operation's name, for the access log (set by the operation plugin). */
   operationName?: string;
@@ -104,7 +109,6 @@ export interface RequestLocals extends RateLimitLocals, TracingLocals {
 
 export function createContextFactory(deps: ContextDeps) {
   const s3 = new S3Uploader(deps.uploads.s3);
-  const jobs = deps.jobs ?? { reader: NO_JOBS, updates: new LocalJobUpdates() };
   const gdcResumeStates = deps.uploads.gdcResumeStates ?? new DiskUploadStates(GDC_UPLOAD_STATE_DIR);
   return async ({ res }: { res: { locals: Record<string, unknown> } }): Promise<GatewayContext> => {
     const locals = res.locals as unknown as RequestLocals;
@@ -135,6 +139,7 @@ export function createContextFactory(deps: ContextDeps) {
               { api: gdc, loaders: loaders.gdc, limits, observe, states: gdcResumeStates, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
               request,
             ),
+          gdcAbort: (project, id) => abortGdcUpload({ api: gdc, states: gdcResumeStates }, project, id),
           slots: deps.uploads.slots,
         },
       },
@@ -144,7 +149,7 @@ export function createContextFactory(deps: ContextDeps) {
       logger: deps.logger,
       maxUploadBytes: deps.maxUploadBytes,
       documentLimits: { limits: deps.limits, introspection: deps.introspection },
-      jobs: { ...jobs, owner: ownerOf(creds, locals.gatewayKey) },
+      jobs: { ...deps.jobs, owner: ownerOf(creds, locals.gatewayKey) },
       cursors: deps.cursors,
     };
   };

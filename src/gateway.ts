@@ -5,7 +5,7 @@ import { createGatewayApp } from './app';
 import type { ContextDeps } from './context';
 import { Cursors } from './graph/cursors';
 import type { LiveGraph } from './graph/live';
-import type { AccessLogMode, EncodeWriteConfig, RateLimitConfig } from './config';
+import type { AccessLogMode, EncodeWriteConfig, JobsConfig, RateLimitConfig } from './config';
 import { type BodyConfig, type CorsConfig, DEFAULT_BODIES, DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
 import { UploadSlots } from './services/upload-slots';
 import { GDC_UPLOAD_STATE_DIR } from './services/gdc/upload';
@@ -20,6 +20,7 @@ import { listen } from './listen';
 import { recordUploadBytes } from './metrics';
 import { Readiness, upstreamReachable } from './readiness';
 import { packageVersion } from './version';
+import { openJobs } from './jobs/open';
 
 export interface GatewayOptions {
   encodeUrl: string;
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   apiKeys?: string[];
   allowCredentialFallback?: boolean;
   logger: Logger;
+  /** DATA_DIR, JOB_RETENTION_HOURS, JOBS_ENCRYPTION_KEY; unset = jobs in a temporary folder (tests, scripts). */
+  jobs?: JobsConfig;
   /** ACCESS_LOG: which requests get an access log line (default all). */
   accessLog?: AccessLogMode;
   port?: number;
@@ -65,8 +68,8 @@ export interface GatewayOptions {
   schemaRefreshSeconds?: number;
   /** ENCODE registration defaults and limits; unset fields take their defaults. */
   encode?: Partial<EncodeWriteConfig>;
-  /** Where jobs are read and their changes heard (Subscription.jobProgress); default: an in-process bus, no stored jobs. */
-  jobs?: ContextDeps['jobs'];
+  /** Tests: where jobs are read and their changes heard instead of the store and its bus, and the event pacing. */
+  jobUpdates?: Partial<Pick<ContextDeps['jobs'], 'reader' | 'updates' | 'timing'>>;
   /** CURSOR_SECRET: gateways with the same secret honour each other's connection cursors; unset = a key of this process. */
   cursorSecret?: string | null;
 }
@@ -121,7 +124,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const readiness = new Readiness(lifecycle);
   readiness.add(upstreamReachable(upstreams.encode, '/profiles/lab.json'));
   readiness.add(upstreamReachable(upstreams.gdc, '/v0/submission/_dictionary/program'));
+  const jobs = openJobs(options.jobs);
   const gateway = await createGatewayApp({
+    jobStore: jobs,
+    jobUpdates: options.jobUpdates,
     upstreams,
     info,
     logger: options.logger,
@@ -159,7 +165,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     cors: options.cors ?? { origins: [], credentials: false },
     trustedDocuments: options.trustedDocuments ?? null,
-    jobs: options.jobs,
     cursors: new Cursors(options.cursorSecret ?? null),
   });
   const server = await listen(gateway.handler, options.port ?? 0, host, {
@@ -170,6 +175,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const subscriptions = gateway.subscriptions(server.server);
   lifecycle.ready();
+  // Jobs a restart interrupted continue (or wait for their owner's credentials) once the gateway serves.
+  await gateway.runner.resumeInterrupted();
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${server.port}`;
   let stopped: Promise<void> | null = null;
@@ -185,11 +192,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         server.closeIdle();
         const drained = await lifecycle.drained(graceMs);
         if (!drained) options.logger.warn({ graceMs, running: lifecycle.running }, 'shutdown grace period over: closing requests still running');
+        // Jobs stop after the transaction or slice under way and stay RUNNING: the next start resumes them.
+        await gateway.runner.drain();
         // Subscriptions end with the socket close a client reconnects on (graphql-ws 1001).
         await subscriptions.close();
         await server.close();
         await gateway.stop();
         await Promise.all([upstreams.encode.close(), upstreams.gdc.close()]);
+        await jobs.close();
       })()),
   };
 }

@@ -22,9 +22,14 @@ query Overview {
  * GraphiQL as one self-contained page (its JavaScript is inlined), so it works with no network.
  * The page opens on `query`: render-graphiql 5.18 reads it at run time but leaves it out of its
  * types, and shows its own welcome text instead of `defaultQuery` (graphql-yoga issue 3979).
+ *
+ * Subscriptions run over GraphQL over SSE (src/http/sse-subscriptions.ts) at the same endpoint:
+ * an event stream is an HTTP request, so what the user puts in the headers pane (upstream
+ * credentials, `Authorization: Bearer` for GATEWAY_API_KEYS) reaches it as for a query; a
+ * browser's WebSocket could carry neither.
  */
-function pageOptions(endpoint: string): GraphiQLOptions & { query: string } {
-  return { endpoint, title: 'submission-gateway', query: EXAMPLE, defaultQuery: EXAMPLE };
+export function pageOptions(endpoint: string): GraphiQLOptions & { query: string } {
+  return { endpoint, title: 'submission-gateway', query: EXAMPLE, defaultQuery: EXAMPLE, subscriptionsProtocol: 'GRAPHQL_SSE' };
 }
 
 interface BuiltPage {

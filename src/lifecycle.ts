@@ -12,6 +12,8 @@ export class Lifecycle {
   state: LifecycleState = 'starting';
   private inFlight = 0;
   private waiters: (() => void)[] = [];
+  /** Responses counted in flight, until they close or are released. */
+  private readonly counted = new WeakSet<ServerResponse>();
 
   ready(): void {
     if (this.state === 'starting') this.state = 'ready';
@@ -53,10 +55,8 @@ export class Lifecycle {
         return sendError(res, 503, 'The gateway is shutting down; send the request again to another instance or later', 'SHUTTING_DOWN');
       }
       this.inFlight++;
-      res.once('close', () => {
-        this.inFlight--;
-        if (this.inFlight === 0 && this.state === 'stopping') this.wake();
-      });
+      this.counted.add(res);
+      res.once('close', () => this.uncount(res));
       // An answer sent after the signal closes its connection, so the client does not reuse it.
       const writeHead = res.writeHead;
       res.writeHead = ((...args: Parameters<ServerResponse['writeHead']>) => {
@@ -65,6 +65,21 @@ export class Lifecycle {
       }) as ServerResponse['writeHead'];
       next();
     };
+  }
+
+  /**
+   * A response that lasts until the gateway stops (a GraphQL over SSE subscription) is no request
+   * to wait for: counted, it would hold every shutdown to its grace period. It is ended with the
+   * WebSocket subscriptions instead, after the drain.
+   */
+  release(res: ServerResponse): void {
+    this.uncount(res);
+  }
+
+  private uncount(res: ServerResponse): void {
+    if (!this.counted.delete(res)) return;
+    this.inFlight--;
+    if (this.inFlight === 0 && this.state === 'stopping') this.wake();
   }
 
   private wake(): void {

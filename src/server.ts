@@ -127,6 +127,7 @@ async function main(logger: Logger, config: Config): Promise<void> {
     headersTimeoutMs: config.headersTimeoutMs,
     bodies: config.bodies,
     allowedHosts: config.allowedHosts,
+    jobs: config.jobs,
   });
   if (sandbox) gateway.readiness.add(sandbox.readiness);
   if (stopping) return void (await gateway.stop());

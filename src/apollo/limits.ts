@@ -112,7 +112,7 @@ function noSubscriptionsRule(context: ValidationContext): ASTVisitor {
     OperationDefinition(operation) {
       if (operation.operation !== 'subscription') return;
       context.reportError(
-        new GraphQLError('Subscriptions are served over WebSocket (graphql-transport-ws) at this path, not over plain HTTP POST or GET; or poll a query instead', {
+        new GraphQLError('Subscriptions are served over WebSocket (graphql-transport-ws) or Server-Sent Events (graphql-sse: Accept: text/event-stream) at this path, not as plain JSON over HTTP; or poll a query instead', {
           nodes: [operation],
           extensions: { code: 'BAD_REQUEST' },
         }),

@@ -161,8 +161,8 @@ function mediaType(req: IncomingMessage): string {
   return 'application/json; charset=utf-8';
 }
 
-/** What Apollo does to an error before `formatError`: a GraphQLError with a `code`; `http` moved to the response head. */
-function formatErrors(errors: readonly GraphQLError[], format: QueryFastPathOptions<unknown>['formatError']): { errors: GraphQLFormattedError[]; status?: number } {
+/** What Apollo does to an error before `formatError`: a GraphQLError with a `code`; `http` moved to the response head. Subscriptions (SSE, WebSocket) format their events through it too. */
+export function formatErrors(errors: readonly GraphQLError[], format: QueryFastPathOptions<unknown>['formatError']): { errors: GraphQLFormattedError[]; status?: number } {
   let status: number | undefined;
   const formatted = errors.map((error) => {
     try {

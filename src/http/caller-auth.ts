@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gatewayKeyIdentity } from '../caller-key';
 import { recordLimitRefusal } from '../metrics';
 import { sendError } from './error-body';
 
@@ -23,7 +24,8 @@ export function keyMatcher(keys: string[]): (presented: string) => boolean {
 
 /**
  * With GATEWAY_API_KEYS set, every request needs `Authorization: Bearer <key>` (401 otherwise).
- * Sets `res.locals.authenticated` for the credential policy (src/credentials.ts).
+ * Sets `res.locals.authenticated` for the credential policy (src/credentials.ts), and
+ * `res.locals.gatewayKey` (gatewayKeyIdentity: a digest, never the key), who the caller is (src/caller-key.ts).
  */
 export function callerAuth(keys: string[]) {
   const matches = keyMatcher(keys);
@@ -37,8 +39,8 @@ export function callerAuth(keys: string[]) {
       return sendError(res, 401, keyRefusal(bearer), 'UNAUTHENTICATED');
     }
     res.locals.authenticated = true;
-    // Which key, as a digest (never the key itself): jobs belong to it (src/jobs/owner.ts).
-    res.locals.gatewayKey = createHash('sha256').update(bearer).digest('hex');
+    // Which key, as a digest (never the key itself): rate limits count by it and jobs belong to it (src/caller-key.ts).
+    res.locals.gatewayKey = gatewayKeyIdentity(bearer);
     next();
   };
 }

@@ -33,7 +33,7 @@ export function rateLimitStep(config: RateLimitConfig, redis: Redis | null = nul
   const upstream = config.upstreamCalls > 0 ? limiter('upstream', config.upstreamCalls, config.windowSeconds, redis) : null;
   return (req: IncomingMessage, res: ServerResponse & { locals: Locals }, next: (err?: unknown) => void) => {
     if (!requests && !upstream) return next();
-    const key = callerKey(req, res.locals.authenticated === true);
+    const key = callerKey(req, res.locals.gatewayKey as string | undefined);
     // Both at once: one round trip's wait with Redis, not two.
     Promise.all([upstream ? upstream.get(key) : null, requests ? requests.consume(key) : null]).then(
       ([spent]) => {

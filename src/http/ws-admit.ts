@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { gatewayKeyIdentity } from '../caller-key';
 import type { CorsConfig } from '../config';
 import { callerCredentials, type CredentialPolicy } from '../credentials';
 import type { Lifecycle } from '../lifecycle';
@@ -60,6 +60,6 @@ export function wsLocals(req: IncomingMessage, payload: Record<string, unknown> 
   }
   const bearer = apiKeys.length ? bearerOf(req.headers) : undefined;
   const locals: RequestLocals = { credentials: callerCredentials(headers, policy, bearer !== undefined), requestId: String(req.headers['x-request-id'] ?? '') };
-  if (bearer) locals.gatewayKey = createHash('sha256').update(bearer).digest('hex');
+  if (bearer) locals.gatewayKey = gatewayKeyIdentity(bearer);
   return locals;
 }

@@ -1,9 +1,10 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type GraphQLSchema, specifiedRules, validate, type ValidationRule } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import type { useServer as UseServer } from 'graphql-ws/dist/use/ws';
 import { WebSocketServer } from 'ws';
 import { CallerSockets, subscriptionCap } from './ws-limits';
+import { validateSubscription } from './subscription-documents';
 
 // graphql-ws 6 names its Node entry in package "exports", which this tsconfig's module resolution
 // does not read: the types come from the file, the code through the exported name (CommonJS build).
@@ -31,6 +32,8 @@ export interface WsSubscriptionOptions {
   maxSubscriptionsPerSocket: number;
   /** WS_CONNECTION_INIT_TIMEOUT_MS: a socket without connection_init by then is closed with 4408. */
   connectionInitTimeoutMs: number;
+  /** Errors as HTTP answers format them (codes, no suggestions without introspection); context null before one exists (validation). */
+  formatErrors?: (errors: readonly GraphQLError[], context: unknown) => GraphQLFormattedError[];
 }
 
 const STATUS_TEXT: Record<number, string> = { 404: 'Not Found', 429: 'Too Many Requests' };
@@ -72,7 +75,11 @@ export function attachWsSubscriptions(server: Server, options: WsSubscriptionOpt
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
       onSubscribe: (ctx, id) => capSubscriptions(ctx, id) ?? undefined,
       context: (ctx) => options.context(ctx.extra.request, ctx.connectionParams as Record<string, unknown> | undefined) as never,
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...options.validationRules()]),
+      validate: (schema, document) => validateSubscription(schema, document, options.validationRules()),
+      onError: options.formatErrors && ((_ctx, _id, _payload, errors) => options.formatErrors!(errors, null)),
+      onNext:
+        options.formatErrors &&
+        ((_ctx, _id, _payload, args, result) => (result.errors?.length ? { ...result, errors: options.formatErrors!(result.errors, args.contextValue) } : undefined)),
     },
     wss,
   );

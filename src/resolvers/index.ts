@@ -4,14 +4,16 @@ import { fileMutations } from './files';
 import { entityResultFields, gdcMutations, gdcQueries } from './gdc';
 import { graphQueries } from './graph';
 import { infoQueries } from './info';
-import { jobSubscriptions } from './jobs';
+import { jobFields, jobMutations, jobQueries, jobSubscriptions } from './jobs';
 import { scalarResolvers } from './scalars';
-import { submissionMutations } from './submission';
+import { entityErrorFields, submissionMutations } from './submission';
 
 export const resolvers: Resolvers = {
   ...scalarResolvers,
-  Query: { ...infoQueries, ...encodeQueries, ...gdcQueries, ...graphQueries },
-  Mutation: { ...submissionMutations, ...gdcMutations, ...fileMutations },
+  Query: { ...infoQueries, ...encodeQueries, ...gdcQueries, ...graphQueries, ...jobQueries },
+  Mutation: { ...submissionMutations, ...gdcMutations, ...fileMutations, ...jobMutations },
   Subscription: { ...jobSubscriptions },
   EntityResult: { ...entityResultFields },
+  EntityError: { ...entityErrorFields },
+  Job: { ...jobFields },
 };

@@ -1,7 +1,49 @@
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context';
 import { throttleJob } from '../jobs/throttle';
-import type { JobModel } from '../jobs/updates';
+import type { JobModel, JobState } from '../jobs/updates';
+import { jobResultPage } from '../jobs/result';
+import { spoolCreateEntities, spoolPatchRecords, spoolUploadFile } from '../jobs/spool';
+import type { JobResolvers, MutationResolvers, QueryResolvers } from '../generated/resolvers-types';
+import { badInput } from '../services/documents';
+
+const MAX_JOBS_PAGE = 100;
+
+/** The caller's job, or NOT_FOUND (also for another caller's). */
+async function ownJob(ctx: GatewayContext, id: string): Promise<JobModel> {
+  const job = await ctx.jobs.reader.get(id, ctx.jobs.owner);
+  if (!job) throw jobNotFound(id);
+  return job;
+}
+
+export const jobMutations: Pick<MutationResolvers, 'startCreateEntities' | 'startPatchRecords' | 'startUploadFile' | 'cancelJob' | 'resumeJob'> = {
+  startCreateEntities: async (_p, { input }, ctx) => ctx.jobs.runner.start(await spoolCreateEntities(input, ctx), ctx.request.credentials, ctx.jobs.owner),
+  startPatchRecords: async (_p, { input }, ctx) => ctx.jobs.runner.start(await spoolPatchRecords(input, ctx), ctx.request.credentials, ctx.jobs.owner),
+  startUploadFile: async (_p, { input }, ctx) => ctx.jobs.runner.start(await spoolUploadFile(input), ctx.request.credentials, ctx.jobs.owner),
+  cancelJob: async (_p, { id }, ctx) => ctx.jobs.runner.cancel(await ownJob(ctx, id)),
+  resumeJob: async (_p, { id }, ctx) => ctx.jobs.runner.resume(await ownJob(ctx, id), ctx.request.credentials),
+};
+
+export const jobQueries: Pick<QueryResolvers, 'job' | 'jobs'> = {
+  job: (_p, { id }, ctx) => ctx.jobs.reader.get(id, ctx.jobs.owner),
+  jobs: async (_p, { state, first, after }, ctx) => {
+    const size = first ?? 25;
+    if (!Number.isInteger(size) || size < 0 || size > MAX_JOBS_PAGE) throw badInput(`first must be between 0 and ${MAX_JOBS_PAGE}, got ${size}`, 'first');
+    const { store, owner } = ctx.jobs;
+    if (after && !(await ctx.jobs.reader.get(after, owner))) throw badInput(`after must be the endCursor of a page of your jobs, got '${after}'`, 'after');
+    const page = await store.list(owner, (state as JobState | null) ?? null, size, after ?? null);
+    const edges = page.jobs.map((job) => ({ cursor: job.id, node: job }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(after), startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: await store.count(owner, (state as JobState | null) ?? null),
+    };
+  },
+};
+
+export const jobFields: JobResolvers = {
+  result: (job, { first, after }, ctx) => jobResultPage(ctx.jobs.store, job.id, first ?? 100, after),
+};
 
 /** Both "no such job" and "another caller's job" (the latter must not be told apart). */
 export function jobNotFound(id: string): GraphQLError {

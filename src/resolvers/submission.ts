@@ -1,4 +1,4 @@
-import type { MutationResolvers } from '../generated/resolvers-types';
+import type { EntityErrorResolvers, MutationResolvers } from '../generated/resolvers-types';
 import { badInput } from '../services/documents';
 import { readSubmissionInput } from '../services/submission-document';
 
@@ -48,4 +48,9 @@ export const submissionMutations: Pick<MutationResolvers, 'createEntities' | 'pa
       profile: input.profile,
     });
   },
+};
+
+/** `code` is the model's `type` (the one vocabulary, services/errors/codes.ts); `type` stays for older callers. */
+export const entityErrorFields: Pick<EntityErrorResolvers, 'code'> = {
+  code: (e) => e.type,
 };

@@ -1,12 +1,21 @@
 /** The gateway's one result shape for every write, whichever upstream answered. */
+import type { EntityErrorCode } from './errors/codes';
 
 export type SourceName = 'ENCODE' | 'GDC';
 
+/** One entity error (schema `EntityError`); built by errors/* translators or `entityError`. */
 export interface EntityErrorModel {
-  type: string;
+  /** The code (schema `code`; `type` is the same value). */
+  type: EntityErrorCode;
+  /** Plain words; starts with "Row N[, column 'c']: " once placed in a TSV/CSV document (errors/place.ts). */
   message: string;
   keys: string[];
   location: string | null;
+  /** The upstream's own text; null/absent when the gateway found the error itself. */
+  upstreamMessage?: string | null;
+  /** Document line and column, set when the error is placed; absent = not placed yet. */
+  row?: number | null;
+  column?: string | null;
   /** GDC deletion refused: the ids of the dependents. */
   dependents?: string[] | null;
 }
@@ -77,8 +86,9 @@ export function emptyEntity(index: number, row: number | null = null): EntityRes
   };
 }
 
-export function entityError(type: string, message: string, keys: string[] = [], location: string | null = null): EntityErrorModel {
-  return { type, message, keys, location };
+/** An error the gateway found itself (no upstream text). */
+export function entityError(type: EntityErrorCode, message: string, keys: string[] = [], location: string | null = null): EntityErrorModel {
+  return { type, message, keys, location, upstreamMessage: null };
 }
 
 /** What `uploadFile` answers, whichever upstream stored the bytes. */
@@ -103,5 +113,13 @@ export interface FileBytesDeletionModel {
   message: string;
   /** file_state read back after the deletion (or as it was, when GDC refused). */
   fileState: string | null;
+  errors: EntityErrorModel[];
+}
+
+/** What `abortFileUpload` answers: an interrupted multipart upload of a GDC data file dropped. */
+export interface UploadAbortModel {
+  id: string;
+  success: boolean;
+  message: string;
   errors: EntityErrorModel[];
 }

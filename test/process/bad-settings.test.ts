@@ -12,6 +12,7 @@ describe('npm start with a bad setting', () => {
     [{ PORT: '99999' }, "PORT must be a port between 0 and 65535, got '99999'"],
     [{ LOG_LEVEL: 'verbose' }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'"],
     [{ LOG_FORMAT: 'xml' }, "LOG_FORMAT must be one of json, pretty, got 'xml'"],
+    [{ JOBS_ENCRYPTION_KEY: 'hunter2' }, 'JOBS_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or 44 base64 characters (openssl rand -hex 32); the value given is not'],
     [{ CURSOR_SECRET: 'short-secret' }, 'CURSOR_SECRET must be at least 32 characters (e.g. the output of openssl rand -hex 32), got 12'],
   ])('%j: one line on stderr, exit code 1', async (env, message) => {
     proc = runProcess('src/server.ts', { PORT: '0', HOST: '127.0.0.1', ENCODE_URL: '', GDC_URL: '', ...env });

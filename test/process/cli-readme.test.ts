@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startStack, type Stack } from '../support/stack';
+import { CREATE, caseOf, docs, sampleOf } from '../support/gdc';
+import { ok, startStack, type Stack } from '../support/stack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -25,10 +26,10 @@ function readmeCommands(which = 'register'): string[][] {
 }
 
 /** A README command in the repository root, on this test's gateway, its report in this test's directory. */
-function run(args: string[], gateway: string, report: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(args: string[], gateway: string, report: string, cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
   const mapped = args.map((a) => (a === README_GATEWAY ? gateway : a === README_REPORT ? report : a));
   return new Promise((resolve) => {
-    execFile(TSX, [MAIN, ...mapped], { cwd: ROOT, env: { ...process.env, DCC_MODE: '', DCC_API_KEY: '', DCC_SECRET_KEY: '' }, timeout: 120_000 }, (err, stdout, stderr) =>
+    execFile(TSX, [MAIN, ...mapped], { cwd, env: { ...process.env, DCC_MODE: '', DCC_API_KEY: '', DCC_SECRET_KEY: '' }, timeout: 120_000 }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -84,5 +85,40 @@ describe("the README's CLI examples (TSV) against a gateway on the sandbox", () 
     const ids = [...out.stdout.matchAll(/^cases\.tsv:\d+\tcase\t(EXAMPLE-CASE-\d)\t([0-9a-f-]{36})\tcreate \(committed\)$/gm)].map((m) => m[2]);
     const { data } = await stack.gql<{ gdcEntities: ({ properties: { submitter_id: string } } | null)[] }>(`query($ids: [ID!]!) { gdcEntities(project: "GDC-INTERNAL", ids: $ids) }`, { ids });
     expect(data.gdcEntities.map((e) => e?.properties.submitter_id)).toEqual(['EXAMPLE-CASE-1', 'EXAMPLE-CASE-2']);
+  }, 120_000);
+
+  it('uploads with the gdc upload example as written, from a gdcManifest manifest.yml and data/ prepared as the README says', async () => {
+    const commands = readmeCommands('gdc upload');
+    expect(commands).toHaveLength(1);
+    const work = fs.mkdtempSync(path.join(dir, 'upload-'));
+    const files = [1, 2].map((i) => ({ name: `readme-reads-${i}.fastq`, bytes: Buffer.from(`@r${i}\nACGT\n+\nIIII\n`.repeat(100 * i)) }));
+    const r = ok(
+      await stack.gql(CREATE, {
+        input: {
+          source: 'GDC',
+          project: 'GDC-INTERNAL',
+          upsert: true,
+          entities: [
+            caseOf('RM-C'), sampleOf('RM-S', 'RM-C'), docs.portion('RM-P', 'RM-S'), docs.analyte('RM-AN', 'RM-P'), docs.aliquot('RM-A', 'RM-AN'), docs.readGroup('RM-RG', 'RM-A'),
+            ...files.map((f) => docs.unalignedReads(`RM-${f.name}`, 'RM-RG', { name: f.name, size: f.bytes.length, md5: md5(f.bytes) })),
+          ],
+        },
+      }),
+    ).createEntities;
+    if (!r.success) throw new Error(JSON.stringify(r));
+    const ids = r.entities.slice(-2).map((e: { id: string }) => e.id);
+    const manifest = ok(await stack.gql<{ gdcManifest: string }>('query($ids: [ID!]!) { gdcManifest(project: "GDC-INTERNAL", ids: $ids) }', { ids })).gdcManifest;
+    fs.writeFileSync(path.join(work, 'manifest.yml'), manifest);
+    fs.mkdirSync(path.join(work, 'data'));
+    for (const f of files) fs.writeFileSync(path.join(work, 'data', f.name), f.bytes);
+
+    const out = await run(commands[0], stack.gateway.graphqlUrl, path.join(dir, 'unused'), work);
+    expect([out.code, out.stderr]).toEqual([0, '']);
+    expect(out.stdout).toMatch(/^2 of 2 file\(s\) uploaded$/m);
+    for (const [i, f] of files.entries()) {
+      expect(out.stdout).toContain(`${ids[i]}\t${f.name}\tuploaded: Uploaded ${f.bytes.length} bytes in one PUT`);
+      expect(stack.sandbox.gdc!.emulator.files.stored(ids[i])).toMatchObject({ size: f.bytes.length, md5: md5(f.bytes) });
+    }
+    expect(fs.readFileSync(path.join(work, 'upload.log'), 'utf8').match(/: INFO: .*\tuploaded: /g)).toHaveLength(2);
   }, 120_000);
 });

@@ -7,7 +7,7 @@ export const GDC_RESULT = `
   casesRelatedToCreatedCount casesRelatedToUpdatedCount
   chunks { index transactionId success message firstIndex count }
   entities { index row action valid id type submitterId uniqueKeys relatedCases { id submitterId }
-             errors { type message keys dependents } warnings }
+             errors { code type message upstreamMessage row column keys dependents } warnings }
 `;
 
 export const CREATE = `mutation Create($input: CreateEntitiesInput!) { createEntities(input: $input) { ${GDC_RESULT} } }`;

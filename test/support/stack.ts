@@ -80,5 +80,5 @@ export function ok<T>(res: GqlResponse<T>): T {
 
 export const SUBMISSION_RESULT = `
   source success dryRun message transactionId createdCount updatedCount errorCount upstreamStatus transactionalErrors
-  entities { index row action valid id accession type submitterId aliases record errors { type message keys location } warnings }
+  entities { index row action valid id accession type submitterId aliases record errors { code type message upstreamMessage row column keys location } warnings }
 `;

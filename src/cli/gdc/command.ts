@@ -1,8 +1,10 @@
 import fs from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors';
 import { GatewayClient } from '../gateway-client';
 import { lineObserver, submit } from './submit';
+import { uploadFiles, uploadLog } from './upload';
+import { progressFor } from '../progress';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -58,6 +60,46 @@ export function gdcCommand(version: string, exitUsage: number): Command {
         client,
         { project: String(flags.project), files, dryRun: flags.dryRun === true, commit: flags.commit === true, upsert: flags.upsert === true, chunkSize: flags.chunkSize as number | undefined },
         lineObserver(process.stdout),
+      );
+    });
+  gdc
+    .command('upload')
+    .version(version)
+    .description(
+      "Upload data files' bytes to GDC as gdc-client does (manifest, token file, resume), through the gateway's uploadFile: " +
+        'parts GDC already has from an interrupted upload are not sent again; one line per file',
+    )
+    .argument('[file_id...]', 'the data file entities (UUIDs) to upload, with -p (instead of -m)')
+    .option('-m, --manifest <file>', 'the upload manifest (YAML, as the GDC /manifest endpoint and the gateway\'s gdcManifest write it)')
+    .option('-p, --project-id <PROGRAM-PROJECT>', "the project of the files (default: each manifest entry's project_id)")
+    .option('-f, --path <dir>', 'the directory holding the files named by file_name (default: local_file_path, else file_name here)')
+    .option('-t, --token-file <file>', "a file holding your GDC token (default: GDC_TOKEN, else the gateway's own)")
+    .option('-n, --n-processes <n>', 'files uploaded at once', positiveInt, 4)
+    .option('-c, --upload-part-size <bytes>', "bytes per part of a multipart upload, from 5 MiB to the gateway's UPLOAD_PART_BYTES (default: UPLOAD_PART_BYTES)", positiveInt)
+    .option('--part-size <bytes>', 'the same as --upload-part-size (its older name in gdc-client)', positiveInt)
+    .addOption(new Option('--delete', 'delete the uploaded bytes of the files instead (the entities stay, file_state back to registered)').conflicts('abort'))
+    .option('--abort', 'abort the unfinished multipart uploads of the files instead (GDC drops their parts; the next upload starts afresh)')
+    .option('--log-file <file>', 'also append every line, with its time and level, to this file')
+    .option('--gateway <url>', "a running gateway's GraphQL endpoint (default: GATEWAY_URL)")
+    .action(async (ids: string[], flags: Record<string, unknown>, command: Command) => {
+      const fail = (message: string) => command.error(message, { exitCode: exitUsage, code: 'submission-gateway.usage' });
+      if (flags.manifest && ids.length) fail('error: give either -m manifest.yml or file ids, not both');
+      if (!flags.manifest && !ids.length) fail('error: give -m manifest.yml (or file ids with -p PROGRAM-PROJECT)');
+      const env = process.env;
+      const client = new GatewayClient(gatewayUrl(flags.gateway, env), gdcHeaders(flags.tokenFile as string | undefined, env));
+      process.exitCode = await uploadFiles(
+        client,
+        {
+          manifest: flags.manifest as string | undefined,
+          ids,
+          project: flags.projectId as string | undefined,
+          dir: flags.path as string | undefined,
+          processes: flags.nProcesses as number,
+          action: flags.delete ? 'delete' : flags.abort ? 'abort' : 'upload',
+          partBytes: (flags.uploadPartSize ?? flags.partSize) as number | undefined,
+        },
+        uploadLog(process.stdout, flags.logFile as string | undefined),
+        progressFor(process.stderr),
       );
     });
   return gdc;

@@ -5,7 +5,7 @@ import { GatewayClient } from '../gateway-client';
 
 /** The GraphQL the command sends: the gateway's public contract, nothing else. */
 const RESULT = `success dryRun message transactionId createdCount updatedCount errorCount transactionalErrors
-  entities { index row action valid id type submitterId errors { type message keys } }
+  entities { index row action valid id type submitterId errors { code message keys } }
   chunks { index transactionId success message firstIndex count }`;
 const CREATE = `mutation GdcSubmit($input: CreateEntitiesInput!) { createEntities(input: $input) { ${RESULT} } }`;
 const COMMIT = `mutation GdcCommit($input: TransactionInput!) { commitTransaction(input: $input) { ${RESULT} } }`;
@@ -18,7 +18,7 @@ interface Entity {
   id: string | null;
   type: string | null;
   submitterId: string | null;
-  errors: { type: string; message: string; keys: string[] }[];
+  errors: { code: string; message: string; keys: string[] }[];
 }
 interface Chunk {
   index: number;
@@ -66,7 +66,7 @@ export function lineObserver(out: NodeJS.WritableStream): SubmitObserver {
     fileStarted: () => undefined,
     entity(file, e) {
       const where = `${path.basename(file)}:${e.row ?? `#${e.index}`}`;
-      const what = e.errors.length ? `error ${e.errors.map((x) => `${x.type}: ${x.message}${x.keys.length ? ` [${x.keys.join(', ')}]` : ''}`).join('; ')}` : (e.action ?? (e.valid ? 'valid' : 'not done'));
+      const what = e.errors.length ? `error ${e.errors.map((x) => `${x.code}: ${x.message}${x.keys.length ? ` [${x.keys.join(', ')}]` : ''}`).join('; ')}` : (e.action ?? (e.valid ? 'valid' : 'not done'));
       out.write(`${where}\t${e.type ?? ''}\t${e.submitterId ?? ''}\t${e.id ?? ''}\t${what}\n`);
     },
     fileDone(file, r, committed) {

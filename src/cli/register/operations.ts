@@ -2,12 +2,12 @@
 
 const RESULT = `
   success dryRun message createdCount updatedCount errorCount upstreamStatus
-  entities { index row action valid id accession type aliases record errors { type message keys location } warnings }
+  entities { index row action valid id accession type aliases record errors { code message keys location } warnings }
 `;
 
 export const CREATE = `mutation Register($input: CreateEntitiesInput!) { createEntities(input: $input) { ${RESULT} } }`;
 export const PATCH = `mutation Patch($input: PatchRecordsInput!) { patchRecords(input: $input) { ${RESULT} } }`;
-export const UPLOAD = `mutation Upload($input: UploadFileInput!) { uploadFile(input: $input) { success message bytes md5sum errors { type message keys } } }`;
+export const UPLOAD = `mutation Upload($input: UploadFileInput!) { uploadFile(input: $input) { success message bytes md5sum errors { code message keys } } }`;
 export const INFO = `query Info { gatewayInfo { version sandbox upstreams { source url sandbox } } }`;
 
 export interface EntityResult {
@@ -20,7 +20,7 @@ export interface EntityResult {
   type: string | null;
   aliases: string[];
   record: Record<string, unknown> | null;
-  errors: { type: string; message: string; keys: string[]; location: string | null }[];
+  errors: { code: string; message: string; keys: string[]; location: string | null }[];
   warnings: string[];
 }
 
@@ -39,7 +39,7 @@ export interface UploadResult {
   message: string;
   bytes: number | null;
   md5sum: string | null;
-  errors: { type: string; message: string; keys: string[] }[];
+  errors: { code: string; message: string; keys: string[] }[];
 }
 
 export interface GatewayInfo {

@@ -22,7 +22,7 @@ export interface ReportRow {
 export function reportRow(input: InputRecord, entity: EntityResult | undefined, requestError: string | null): ReportRow {
   const errors = [...input.errors];
   if (requestError && !input.errors.length) errors.push(requestError);
-  for (const e of entity?.errors ?? []) errors.push(`${e.type}${e.keys.length ? ` [${e.keys.join(',')}]` : ''}: ${e.message}`);
+  for (const e of entity?.errors ?? []) errors.push(`${e.code}${e.keys.length ? ` [${e.keys.join(',')}]` : ''}: ${e.message}`);
   if (!entity && !input.errors.length && !requestError) errors.push('the gateway answered nothing for this record');
   return {
     row: input.row,

@@ -4,7 +4,7 @@ import type { Json, TypeInfo } from '../../rules/encode/profiles';
 import { type Method, RecordValidator, type ValidationError } from '../../rules/encode/validation';
 import type { EntityErrorModel, EntityResultModel } from '../result';
 import { emptyEntity } from '../result';
-import { encodeErrorsToEntityErrors } from './errors';
+import { encodeErrorsToEntityErrors } from '../errors/encode';
 import type { LookedUpLinks } from './links';
 import { TimeSlices } from './slices';
 
@@ -78,7 +78,7 @@ export async function checkRecords(
     if (failures.length) {
       // A link refused before validation (not a record: rules/encode/reach.ts) already says why; its "not found" would repeat it.
       const refused = new Set(errors.filter((e) => e.type === 'INVALID_LINK').map((e) => e.location));
-      const found = encodeErrorsToEntityErrors(422, { '@type': [], status: 'error', code: 422, title: '', description: '', errors: failures });
+      const found = encodeErrorsToEntityErrors(422, { '@type': [], status: 'error', code: 422, title: '', description: '', errors: failures }, item.info.itemType);
       errors.push(...found.filter((e) => !(e.type === 'INVALID_LINK' && refused.has(e.location))));
     }
     const aliases = item.document.aliases;

@@ -3,6 +3,8 @@ import type { TypeInfo } from '../../rules/encode/profiles';
 import { DEFAULT_LIMITS, type QueryLimits } from '../../config';
 import { ColumnLimitError, parseTsv, RECORD_ID, TsvHeaderError } from '../../rules/encode/tsv';
 import { badInput, documentLimitError, parseJsonEntities } from '../documents';
+import type { EntityErrorCode } from '../errors/codes';
+import { placedError } from '../errors/place';
 import { type EntityErrorModel, entityError } from '../result';
 import type { SubmissionDocument } from '../submission-document';
 
@@ -13,6 +15,8 @@ export interface RawRecord {
   row: number | null;
   json: Record<string, unknown> | null;
   cells: [string, string][] | null;
+  /** The TSV header's property names (the same list for every row); null for JSON. */
+  columns: readonly string[] | null;
   errors: EntityErrorModel[];
 }
 
@@ -32,7 +36,7 @@ export async function readRawRecords(doc: SubmissionDocument, limits: QueryLimit
   }
   if (doc.format === 'json') {
     const records = doc.entities ?? (await parseJsonEntities(doc.text as string, doc.filename ? 'file' : 'document', limits));
-    return records.map((json, index) => ({ index, row: null, json, cells: null, errors: [] }));
+    return records.map((json, index) => ({ index, row: null, json, cells: null, columns: null, errors: [] }));
   }
   let table;
   try {
@@ -43,11 +47,13 @@ export async function readRawRecords(doc: SubmissionDocument, limits: QueryLimit
     throw err;
   }
   if (!table.rows.length) throw badInput('The TSV has a header but no records', doc.filename ? 'file' : 'document');
+  const columns = table.header.filter((h) => h && !h.startsWith('#'));
   return table.rows.map((r, index) => ({
     index,
     row: r.line,
     json: null,
     cells: r.cells,
+    columns,
     errors: r.problems.map((p) => rowError(r.line, p.column, 'INVALID_VALUE', p.message)),
   }));
 }
@@ -79,8 +85,7 @@ export function recordIdOf(raw: RawRecord): string | null {
   return typeof value === 'string' && value.trim() ? value.trim() : null;
 }
 
-/** An error that names the row and the column of a TSV, so a wrangler finds the cell (JSON has `keys`). */
-export function rowError(row: number | null, column: string | null, type: string, message: string): EntityErrorModel {
-  const where = row === null ? '' : [`Row ${row}`, column ? `column '${column}'` : null].filter(Boolean).join(', ');
-  return entityError(type, where ? `${where}: ${message}` : message, column ? [column] : [], column);
+/** An error the gateway found in one cell: placed at its row and column of a TSV at once (JSON has `keys`). */
+export function rowError(row: number | null, column: string | null, type: EntityErrorCode, message: string): EntityErrorModel {
+  return placedError(entityError(type, message, column ? [column] : [], column), row, column);
 }

@@ -4,7 +4,7 @@ import { attachmentProperties } from '../../rules/encode/attachments';
 import { checkEncodeIdentifier } from '../../datasources/grammar';
 import { calculatedName } from '../../rules/encode/keys';
 import type { TypeInfo } from '../../rules/encode/profiles';
-import type { EntityErrorModel } from '../result';
+import { type EntityErrorModel, entityError } from '../result';
 import { expandAttachment } from './attachments';
 import { type InputRecord, rowError } from './inputs';
 import { digestSource, type FileAccess, s3Source, statS3Source } from './local-files';
@@ -89,12 +89,7 @@ async function aliases(out: PreparedRecord, opts: PrepareOptions, required: bool
   if (prepared.aliases.length) out.record.aliases = prepared.aliases;
   else delete out.record.aliases;
   if (required && !prepared.aliases.length && !prepared.unprefixed.length && !opts.noAliases) {
-    out.errors.push({
-      type: 'MISSING_PROPERTY',
-      message: `${out.row !== null ? `Row ${out.row}: ` : ''}aliases are required: without one, a re-run registers the record again (set noAliases to register without)`,
-      keys: ['aliases'],
-      location: 'aliases',
-    });
+    out.errors.push(entityError('MISSING_PROPERTY', 'aliases are required: without one, a re-run registers the record again (set noAliases to register without)', ['aliases'], 'aliases'));
   }
 }
 

@@ -8,6 +8,8 @@ import { labName } from '../../rules/encode/aliases';
 import { profileOfRecord } from '../../rules/encode/naming';
 import type { ProfileSet, TypeInfo } from '../../rules/encode/profiles';
 import { badInput } from '../documents';
+import { codeOfRequestError } from '../errors/codes';
+import { placeEntityErrors } from '../errors/place';
 import { type EntityResultModel, type SubmissionResultModel, entityError, type UploadResultModel } from '../result';
 import type { SubmissionDocument } from '../submission-document';
 import { linkBatch } from './batch';
@@ -20,10 +22,6 @@ import { failedEntity, notAttempted, summarizeEncode } from './results';
 import { runWithDependencies, type SkipReason } from './schedule';
 import { TimeSlices } from './slices';
 import { postRecord, type Written } from './write';
-
-function rowPrefix(p: PreparedRecord): string {
-  return p.row !== null ? `Row ${p.row}: ` : '';
-}
 
 export interface EncodeServiceOptions extends EncodeWriteConfig {
   maxUploadBytes: number;
@@ -69,8 +67,21 @@ export class EncodeRegistrationService {
   }
 
   async create(profile: string, doc: SubmissionDocument, opts: CreateOptions): Promise<SubmissionResultModel> {
+    return this.createRecords(profile, await this.readRecords(doc), opts);
+  }
+
+  /** The records of a document as createEntities/patchRecords read them (a job reads once, then sends slices). */
+  readRecords(doc: SubmissionDocument): Promise<RawRecord[]> {
+    return readRawRecords(doc, this.options.limits);
+  }
+
+  /** createEntities over records already read: the whole document, or a job's slice of it. */
+  async createRecords(profile: string, raws: RawRecord[], opts: CreateOptions): Promise<SubmissionResultModel> {
     const info = await this.profile(profile);
-    const raws = await readRawRecords(doc, this.options.limits);
+    return placed(await this.createPrepared(raws, info, opts), raws);
+  }
+
+  private async createPrepared(raws: RawRecord[], info: TypeInfo, opts: CreateOptions): Promise<SubmissionResultModel> {
     this.grantReads(raws.length);
     const inputs: InputRecord[] = [];
     for (const raw of raws) {
@@ -84,7 +95,9 @@ export class EncodeRegistrationService {
     const batch = linkBatch(prepared, info, aliasLab);
     for (const [i, dups] of batch.duplicates) {
       for (const { key, first } of dups) {
-        prepared[i].errors.push(entityError('NOT_UNIQUE', `${key} is also given to record ${first} of this batch`, [key.startsWith('md5:') ? 'md5sum' : 'aliases']));
+        const earlier = prepared[first]?.row ?? null;
+        const where = earlier !== null ? `row ${earlier}` : `record ${first}`;
+        prepared[i].errors.push(entityError('NOT_UNIQUE', `${key} is also given to ${where} of this batch`, [key.startsWith('md5:') ? 'md5sum' : 'aliases']));
       }
     }
     if (opts.dryRun) return this.dryRunCreate(prepared, info, opts.upsert);
@@ -94,13 +107,17 @@ export class EncodeRegistrationService {
   async patch(id: string, patch: Record<string, unknown>, opts: PatchOptions): Promise<SubmissionResultModel> {
     // The id is an argument: outside the identifier grammar, or naming what is not a record, it is the request's error, before any upstream call.
     await this.api.checkIdentifier(id);
-    const raw: RawRecord = { index: 0, row: null, json: patch, cells: null, errors: [] };
+    const raw: RawRecord = { index: 0, row: null, json: patch, cells: null, columns: null, errors: [] };
     return this.patchRecords([{ raw, id }], opts);
   }
 
   async patchMany(doc: SubmissionDocument, opts: PatchOptions): Promise<SubmissionResultModel> {
-    const raws = await readRawRecords(doc, this.options.limits);
-    return this.patchRecords(raws.map((raw) => ({ raw, id: recordIdOf(raw) })), opts);
+    return this.patchRaw(await this.readRecords(doc), opts);
+  }
+
+  /** patchRecords over records already read: the whole document, or a job's slice of it. */
+  async patchRaw(raws: RawRecord[], opts: PatchOptions): Promise<SubmissionResultModel> {
+    return placed(await this.patchRecords(raws.map((raw) => ({ raw, id: recordIdOf(raw) })), opts), raws);
   }
 
   private async patchRecords(items: { raw: RawRecord; id: string | null }[], opts: PatchOptions): Promise<SubmissionResultModel> {
@@ -118,9 +135,9 @@ export class EncodeRegistrationService {
       const found = targets[i];
       const target = found instanceof GraphQLError ? null : found;
       const problem = found instanceof GraphQLError
-        ? entityError('INVALID_VALUE', `${raw.row !== null ? `Row ${raw.row}: ` : ''}${found.message}`, ['record_id'], 'record_id')
+        ? entityError('INVALID_VALUE', found.message, ['record_id'], 'record_id')
         : !id
-        ? entityError('MISSING_PROPERTY', `${raw.row !== null ? `Row ${raw.row}: ` : ''}record_id is required: it names the record to patch (uuid, accession, alias or @id)`, ['record_id'], 'record_id')
+        ? entityError('MISSING_PROPERTY', 'record_id is required: it names the record to patch (uuid, accession, alias or @id)', ['record_id'], 'record_id')
         : !target
           ? entityError('NOT_FOUND', `No ENCODE record answers to '${id}'`, ['record_id'], 'record_id')
           : null;
@@ -139,7 +156,7 @@ export class EncodeRegistrationService {
       const prepared = await preparePatch(input, info, { ...prepareOptions, aliasLab: prepareOptions.aliasLab ?? ownLab });
       prepared.errors.push(...removalErrors(info, opts, prepared.record));
       if (!Object.keys(prepared.record).length && !opts.removeProperties.length && !prepared.errors.length) {
-        prepared.errors.push(entityError('INVALID_VALUE', `${raw.row !== null ? `Row ${raw.row}: ` : ''}nothing to patch: the record gives no property to change`));
+        prepared.errors.push(entityError('INVALID_VALUE', 'nothing to patch: the record gives no property to change'));
       }
       jobs[i] = { prepared, target, info };
     });
@@ -248,7 +265,7 @@ export class EncodeRegistrationService {
         } catch (err) {
           const error = err instanceof GraphQLError ? err : new GraphQLError((err as Error).message);
           if (!fatal) [fatal, fatalAt] = [error, i];
-          entities[i] = failedEntity(p, type, p.record.aliases, [entityError(String(error.extensions.code ?? 'ERROR'), error.message)]);
+          entities[i] = failedEntity(p, type, p.record.aliases, [entityError(codeOfRequestError(error.extensions.code), error.message)]);
           return false;
         }
       },
@@ -283,7 +300,7 @@ export class EncodeRegistrationService {
     }
     const why = copied.errors[0]?.message ?? copied.message;
     entity.valid = false;
-    entity.errors.push(entityError(copied.errors[0]?.type === 'UPLOAD_FAILED' || !copied.errors[0] ? 'UPLOAD_FAILED' : copied.errors[0].type, `${rowPrefix(p)}registered as ${record.accession ?? record['@id']}, but its bytes were not copied from ${p.copyFrom}: ${why}; the record stays 'uploading' until they are (run this again, or uploadFile)`, ['submitted_file_name'], 'submitted_file_name'));
+    entity.errors.push(entityError(copied.errors[0]?.type === 'UPLOAD_FAILED' || !copied.errors[0] ? 'UPLOAD_FAILED' : copied.errors[0].type, `registered as ${record.accession ?? record['@id']}, but its bytes were not copied from ${p.copyFrom}: ${why}; the record stays 'uploading' until they are (run this again, or uploadFile)`, ['submitted_file_name'], 'submitted_file_name'));
     return written;
   }
 
@@ -383,4 +400,10 @@ function skipMessage(reason: SkipReason, fatalAt: number, fatal: GraphQLError | 
     default:
       return `Not sent: the batch stopped at record ${fatalAt} (${fatal?.message ?? 'stopped'})`;
   }
+}
+
+/** Every error of a TSV's records named by row and column, as GDC's are (errors/place.ts). */
+function placed(result: SubmissionResultModel, raws: RawRecord[]): SubmissionResultModel {
+  placeEntityErrors(result.entities, raws[0]?.columns ?? null);
+  return result;
 }

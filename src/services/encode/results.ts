@@ -1,7 +1,7 @@
 import type { EncodeRecord, EncodeWriteOutcome } from '../../datasources/encode/models';
 import { profileOfRecord } from '../../rules/encode/naming';
 import { type EntityErrorModel, type EntityResultModel, type SubmissionResultModel, emptyEntity, entityError } from '../result';
-import { encodeErrorsToEntityErrors } from './errors';
+import { encodeErrorsToEntityErrors } from '../errors/encode';
 
 /** Where a result comes from in the input: its position and, for TSV, its line. */
 export interface Origin {
@@ -40,7 +40,7 @@ export function unknownEntity(origin: Origin, type: string | null, aliases: unkn
 
 /** One refused write (400/403/404/409/412/422) as an EntityResult. */
 export function refusedEntity(origin: Origin, outcome: EncodeWriteOutcome, type: string | null, aliases: unknown): EntityResultModel {
-  return failedEntity(origin, type, aliases, encodeErrorsToEntityErrors(outcome.status, outcome.error));
+  return failedEntity(origin, type, aliases, encodeErrorsToEntityErrors(outcome.status, outcome.error, type));
 }
 
 export function notAttempted(origin: Origin, type: string | null, aliases: unknown, why: string): EntityResultModel {

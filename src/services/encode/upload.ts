@@ -3,6 +3,7 @@ import type { FileUpload } from 'graphql-upload-minimal';
 import type { EncodeUploadApi } from '../../datasources/encode/client';
 import type { EncodeRecord, EncodeUploadCredentials } from '../../datasources/encode/models';
 import { parseS3Url, type S3Location, S3UploadError, type S3Uploader } from '../../datasources/s3/uploader';
+import type { EntityErrorCode } from '../errors/codes';
 import { entityError, type EntityErrorModel, type UploadObserver, type UploadResultModel } from '../result';
 import { discard, feed, type OpenUpload, openUpload, type UploadLimits, UploadMeter, UploadRefused } from '../upload-stream';
 
@@ -103,7 +104,7 @@ export class EncodeUploadService {
   private async target(id: string): Promise<Target | UploadResultModel> {
     const found = await this.api.getUploadTarget(id);
     const record = found?.record;
-    const refuse = (type: string, message: string, keys: string[]) => this.result(id, false, message, null, [entityError(type, message, keys)]);
+    const refuse = (type: EntityErrorCode, message: string, keys: string[]) => this.result(id, false, message, null, [entityError(type, message, keys)]);
     if (!record) return refuse('NOT_FOUND', `ENCODE record '${id}' not found`, ['id']);
     if (!record['@type']?.includes('File')) return refuse('INVALID_VALUE', `ENCODE record '${id}' is a ${record['@type']?.[0] ?? 'record'}, not a file`, ['id']);
     const md5 = record.md5sum;

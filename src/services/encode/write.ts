@@ -5,7 +5,7 @@ import { extendArray } from '../../rules/encode/merge';
 import { profileOfRecord } from '../../rules/encode/naming';
 import type { TypeInfo } from '../../rules/encode/profiles';
 import { type EntityResultModel, entityError } from '../result';
-import { conflictKeys } from './errors';
+import { conflictKeys } from '../errors/encode';
 import type { PreparedRecord } from './prepare';
 import { failedEntity, recordEntity, refusedEntity, unknownEntity } from './results';
 import { lookUp, type Lookup } from './reconcile';

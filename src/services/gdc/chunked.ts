@@ -31,21 +31,15 @@ export async function sendInChunks(
   const results: (EntityResultModel | undefined)[] = new Array(scan.count);
   const chunks: TransactionChunkModel[] = [];
   const sums = { created: 0, updated: 0, errors: 0, status: null as number | null, transactional: [] as string[] };
-  for await (const chunk of readAhead(documentChunks(doc, order, chunkSize))) {
-    const name = `${doc.filename ?? 'document'} (chunk ${chunk.index + 1} of ${total})`;
-    const rows = scan.rows ? chunk.entities.map((i) => scan.rows![i]) : null;
-    const r = await sendDocument(api, project, memoryDocument(chunk.body, doc.format, name), options, rows);
-    chunk.entities.forEach((input, j) => {
-      const e = r.entities[j];
-      results[input] = e ? { ...e, index: input } : notSent(input, scan, `chunk ${chunk.index + 1} answered no result for this entity`);
-    });
-    chunks.push({ index: chunk.index, transactionId: r.transactionId, success: r.success, message: r.message, firstIndex: chunk.entities[0], count: chunk.entities.length });
-    sums.created += r.createdCount;
-    sums.updated += r.updatedCount;
-    sums.errors += r.errorCount;
-    sums.status = r.upstreamStatus;
-    sums.transactional.push(...r.transactionalErrors.map((t) => `chunk ${chunk.index + 1}: ${t}`));
-    if (!r.success) break;
+  for await (const sent of sendChunks(api, project, doc, options, chunkSize, scan, order)) {
+    for (const e of sent.entities) results[e.index] = e;
+    chunks.push(sent.chunk);
+    sums.created += sent.result.createdCount;
+    sums.updated += sent.result.updatedCount;
+    sums.errors += sent.result.errorCount;
+    sums.status = sent.result.upstreamStatus;
+    sums.transactional.push(...sent.transactionalErrors);
+    if (!sent.result.success) break;
   }
   const sent = chunks.length;
   for (let k = sent; k < total; k++) {
@@ -73,14 +67,54 @@ export async function sendInChunks(
   };
 }
 
+/** One chunk sent: its transaction, its entities (numbered by input position) and the upstream's answer. */
+export interface SentChunk {
+  chunk: TransactionChunkModel;
+  entities: EntityResultModel[];
+  result: SubmissionResultModel;
+  transactionalErrors: string[];
+}
+
+/**
+ * The chunks of `order` sent one after the other, each answered before the next is read: what
+ * createEntities with chunkSize collects and a job records chunk by chunk (src/jobs/work/gdc.ts).
+ * `fromChunk` skips chunks already sent (a resumed job); `firstOptions` sends the first one
+ * differently (a resumed job re-sends it as PUT, so a chunk that landed unrecorded is not created twice).
+ */
+export async function* sendChunks(
+  api: GdcApi,
+  project: GdcProjectRef,
+  doc: GdcDocument,
+  options: SendOptions,
+  chunkSize: number,
+  scan: DocumentScan,
+  order: number[],
+  fromChunk = 0,
+  firstOptions: SendOptions = options,
+): AsyncGenerator<SentChunk> {
+  const total = Math.ceil(order.length / chunkSize);
+  for await (const part of readAhead(documentChunks(doc, order.slice(fromChunk * chunkSize), chunkSize))) {
+    const index = part.index + fromChunk;
+    const name = `${doc.filename ?? 'document'} (chunk ${index + 1} of ${total})`;
+    const rows = scan.rows ? { lines: part.entities.map((i) => scan.rows![i]), columns: scan.columns ?? [] } : null;
+    const r = await sendDocument(api, project, memoryDocument(part.body, doc.format, name), part.index === 0 ? firstOptions : options, rows);
+    const entities = part.entities.map((input, j) => {
+      const e = r.entities[j];
+      return e ? { ...e, index: input } : notSent(input, scan, `chunk ${index + 1} answered no result for this entity`);
+    });
+    const chunk = { index, transactionId: r.transactionId, success: r.success, message: r.message, firstIndex: part.entities[0], count: part.entities.length };
+    yield { chunk, entities, result: r, transactionalErrors: r.transactionalErrors.map((t) => `chunk ${index + 1}: ${t}`) };
+  }
+}
+
 /** Without the typed graph's ranks (no dictionary read at start yet): from GDC's dictionary now. */
-async function readParentRanks(api: GdcApi): Promise<Map<string, number>> {
+export async function readParentRanks(api: GdcApi): Promise<Map<string, number>> {
   const all = await api.getDictionary('_all');
   if (!all || typeof all !== 'object') throw upstreamError('GDC', 404, all, '', 'GET dictionary _all');
   return parentFirstRanks(new Dictionary(splitAll(all as Record<string, JsonObject>)));
 }
 
-function notSent(index: number, scan: DocumentScan, why: string): EntityResultModel {
+export function notSent(index: number, scan: DocumentScan, why: string): EntityResultModel {
   const type = scan.types[scan.typeIndex[index]] || null;
   return { ...emptyEntity(index, scan.rows?.[index] ?? null), type, warnings: [why] };
 }
@@ -90,7 +124,7 @@ function distinctCases(entities: EntityResultModel[], action: string): number {
   return new Set(entities.filter((e) => e.action === action).flatMap((e) => e.relatedCases.map((c) => c.id))).size;
 }
 
-function summary(chunks: TransactionChunkModel[], chunkSize: number, success: boolean): string {
+export function summary(chunks: TransactionChunkModel[], chunkSize: number, success: boolean): string {
   const ids = (list: TransactionChunkModel[]) => list.map((c) => c.transactionId ?? '?').join(', ');
   if (success) return `Transaction successful: ${chunks.length} chunk(s) of at most ${chunkSize} entities, parents first (transactions ${ids(chunks)}).`;
   const failed = chunks.find((c) => !c.success && c.transactionId !== null) ?? chunks.find((c) => !c.success)!;

@@ -1,4 +1,6 @@
 import type { GdcAnswer, GdcEntityResult, GdcSubmissionResponse } from '../../datasources/gdc/models';
+import { ErrorMemo, gdcTransactionalError } from '../errors/gdc';
+import { placeEntityErrors } from '../errors/place';
 import type { EntityResultModel, SubmissionResultModel } from '../result';
 
 function text(value: unknown): string {
@@ -27,6 +29,8 @@ function mapped<T, U>(list: T[] | undefined, fn: (item: T) => U): U[] {
  */
 export class Interner {
   private readonly strings = new Map<string, string>();
+  /** The answer's error entries already translated (errors/gdc.ts). */
+  readonly errors = new ErrorMemo();
 
   of<T>(value: T): T {
     if (typeof value !== 'string') return value;
@@ -62,14 +66,8 @@ export function entityFromGdc(e: GdcEntityResult, index: number, row: number | n
     uniqueKeys: plain ? NONE : (keys as Record<string, unknown>[]),
     projectId: plain ? strings.of(only!.project_id!) : null,
     relatedCases: mapped(e.related_cases, (c) => ({ id: strings.of(c.id), submitterId: strings.of(c.submitter_id ?? null) })),
-    // GDC's error types (NOT_UNIQUE, INVALID_LINK, …) are already the gateway's vocabulary.
-    errors: mapped(e.errors, (err) => ({
-      type: err.type ?? 'ERROR',
-      message: err.message ?? JSON.stringify(err),
-      keys: Array.isArray(err.keys) ? err.keys.map(String) : [],
-      location: null,
-      dependents: Array.isArray(err.dependents) ? err.dependents.map((d) => d.id) : null,
-    })),
+    // GDC's error types are the core of the gateway's vocabulary; its wording becomes plain words (errors/gdc.ts).
+    errors: e.errors && e.errors.length ? strings.errors.errorsOf(e.errors, e.type ?? null) : NONE,
     warnings: mapped(e.warnings, text),
   };
 }
@@ -105,7 +103,7 @@ export function resultFromAnswer(answer: GdcAnswer, dryRun: boolean, entities?: 
     deletedCount: envelope.deleted_entity_count ?? null,
     errorCount: (envelope.entity_error_count ?? 0) + (envelope.transactional_error_count ?? 0),
     entities: entities ?? (envelope.entities ?? []).map((e, i) => entityFromGdc(e, i, null)),
-    transactionalErrors: (envelope.transactional_errors ?? []).map(text),
+    transactionalErrors: (envelope.transactional_errors ?? []).map(gdcTransactionalError),
     upstreamStatus: answer.status,
     casesRelatedToCreatedCount: envelope.cases_related_to_created_entities_count ?? null,
     casesRelatedToUpdatedCount: envelope.cases_related_to_updated_entities_count ?? null,
@@ -144,5 +142,6 @@ export function fromGdcEnvelope(
   rows: (number | null)[] = [],
 ): SubmissionResultModel {
   const entities = envelope.entities.map((e, i) => entityFromGdc(e, i, rows[i] ?? null));
+  placeEntityErrors(entities, null);
   return resultFromAnswer({ status, envelope, message: envelope.message, transactionId: envelope.transaction_id }, dryRun, entities);
 }

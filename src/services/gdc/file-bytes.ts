@@ -2,6 +2,7 @@ import type { GdcApi } from '../../datasources/gdc/client';
 import { parseProject } from '../../datasources/gdc/client';
 import { GdcFileRefusal } from '../../datasources/gdc/files';
 import type { GdcLoaders } from '../../datasources/gdc/loaders';
+import type { EntityErrorCode } from '../errors/codes';
 import { entityError, type FileBytesDeletionModel } from '../result';
 
 /**
@@ -21,15 +22,15 @@ export async function deleteFileBytes(api: GdcApi, loaders: GdcLoaders, project:
     await api.files.delete(ref, id);
   } catch (err) {
     if (!(err instanceof GdcFileRefusal)) throw err;
-    return refused(id, stateBefore, 'ERROR', `GDC refused to delete the bytes (HTTP ${err.status}): ${err.message}`, ['file']);
+    return refused(id, stateBefore, err.status === 403 ? 'INVALID_PERMISSIONS' : err.status === 404 ? 'NOT_FOUND' : 'ERROR', `GDC refused to delete the bytes (HTTP ${err.status}): ${err.message}`, ['file'], err.message);
   }
   loaders.entity.clear(key);
   const fileState = stateOf((await loaders.entity.load(key))?.properties.file_state);
   return { id, success: true, message: `Deleted the bytes of ${before.type} ${id} (file_state was ${stateBefore ?? 'unset'}, now ${fileState ?? 'unset'}).`, fileState, errors: [] };
 }
 
-function refused(id: string, fileState: string | null, type: string, message: string, keys: string[]): FileBytesDeletionModel {
-  return { id, success: false, message, fileState, errors: [entityError(type, message, keys)] };
+function refused(id: string, fileState: string | null, type: EntityErrorCode, message: string, keys: string[], upstreamMessage: string | null = null): FileBytesDeletionModel {
+  return { id, success: false, message, fileState, errors: [{ ...entityError(type, message, keys), upstreamMessage }] };
 }
 
 function stateOf(value: unknown): string | null {

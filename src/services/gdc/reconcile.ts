@@ -4,6 +4,7 @@ import type { LostResponse } from '../../datasources/lost-response';
 import { type EntityResultModel, type SubmissionResultModel, emptyEntity } from '../result';
 import type { EntityKey } from './document/scan';
 import type { GdcSubmissionResponse } from '../../datasources/gdc/models';
+import { placeEntityErrors } from '../errors/place';
 import { emptyResult, resultFromAnswer } from './envelope';
 import { transactionLog } from './log';
 
@@ -27,6 +28,8 @@ export interface LostWrite {
   method: 'POST' | 'PUT' | 'PATCH';
   /** TSV/CSV line of each entity. */
   rows: (number | null)[] | null;
+  /** TSV/CSV header columns (so errors name their column); null for JSON. */
+  columns?: string[] | null;
   /** The unique document name the request carried (X-Document-Name), kept in GDC's transaction log. */
   documentName: string | null;
 }
@@ -99,6 +102,7 @@ async function fromTransactionLog(api: GdcApi, project: GdcProjectRef, lost: Los
       !result.success || !e.action ? found : lookedUp ? `${found}; confirmed by ${write.keys[i]?.submitterId ? 'submitter_id' : 'id'}` : `${found}; not confirmed: not found by submitter_id`;
     return { ...e, row: write.rows?.[i] ?? null, action: result.success && confirmed && !lookedUp ? 'unknown' : e.action, warnings: [...e.warnings, note] };
   });
+  placeEntityErrors(entities, write.columns ?? null);
   const unconfirmed = entities.filter((e) => e.action === 'unknown').length;
   return {
     ...result,

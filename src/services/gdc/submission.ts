@@ -15,7 +15,11 @@ import { closeTransaction, commitTransaction, deleteEntities } from './lifecycle
 import { type GdcTransactionModel, transactionLog, transactionLogs } from './log';
 import { changeProjectState } from './project-state';
 import { type GdcFileModel, templates } from './templates';
-import { sendDocument } from './transaction';
+import { type SendOptions, sendDocument } from './transaction';
+import { readParentRanks, sendChunks, type SentChunk } from './chunked';
+import { sendOrder } from './document/chunks';
+import { scanDocument, type DocumentScan } from './document/scan';
+import type { GdcDocument } from './document/source';
 
 /**
  * Per request: one caller's GDC submissions (transactions, their lifecycle, templates) through its
@@ -34,6 +38,17 @@ export class GdcSubmissionService {
   /** createEntities: one transaction (or `chunkSize` several), the document streamed, never held whole. */
   create(project: string, input: CreateEntitiesInput): Promise<SubmissionResultModel> {
     return createEntities(this.api, parseProject(project), input, this.maxUploadBytes, this.parentRanks(), this.maxColumns);
+  }
+
+  /** What a job sends: every entity's type and line, and the parents-first order chunks are cut from. */
+  async chunkPlan(doc: GdcDocument): Promise<{ scan: DocumentScan; order: number[] }> {
+    const scan = await scanDocument(doc);
+    return { scan, order: sendOrder(scan, this.parentRanks() ?? (await readParentRanks(this.api))) };
+  }
+
+  /** A job's createEntities: the same chunks createEntities(chunkSize) sends, one by one from `fromChunk` (src/jobs/work/gdc.ts). */
+  sendChunks(project: string, doc: GdcDocument, plan: { scan: DocumentScan; order: number[] }, options: SendOptions, chunkSize: number, fromChunk: number, firstOptions: SendOptions): AsyncGenerator<SentChunk> {
+    return sendChunks(this.api, parseProject(project), doc, options, chunkSize, plan.scan, plan.order, fromChunk, firstOptions);
   }
 
   /** GDC's PATCH changes only the given properties (a PUT would need the whole entity again). */

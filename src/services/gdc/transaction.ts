@@ -5,6 +5,8 @@ import { headerSafe } from '../../datasources/grammar';
 import type { GdcProjectRef } from '../../datasources/gdc/models';
 import { LostResponse } from '../../datasources/lost-response';
 import type { EntityResultModel, SubmissionResultModel } from '../result';
+import { placeAllEntityErrors } from '../errors/place';
+import type { DocumentRows } from './document/rows';
 import { entityKeys } from './document/scan';
 import type { GdcDocument } from './document/source';
 import { entityFromGdc, Interner, resultFromAnswer } from './envelope';
@@ -27,7 +29,7 @@ export async function sendDocument(
   project: GdcProjectRef,
   doc: GdcDocument,
   options: SendOptions,
-  rows: number[] | null | Promise<number[] | null>,
+  rows: DocumentRows | null | Promise<DocumentRows | null>,
 ): Promise<SubmissionResultModel> {
   const entities: EntityResultModel[] = [];
   const strings = new Interner();
@@ -40,13 +42,15 @@ export async function sendDocument(
       { method: options.method, dryRun: options.dryRun, async: options.async, format: doc.format, documentName },
       (e, i) => entities.push(entityFromGdc(e, i, null, strings)),
     );
-    const lines = await rows;
-    if (lines) entities.forEach((e, i) => (e.row = lines[i] ?? null));
+    const where = await rows;
+    if (where) entities.forEach((e, i) => (e.row = where.lines[i] ?? null));
+    await placeAllEntityErrors(entities, where?.columns ?? null);
     return resultFromAnswer(answer, options.dryRun, entities);
   } catch (err) {
     if (!(err instanceof LostResponse)) throw err;
     if (options.dryRun) throw lostDryRun(err);
-    return reconcile(api, project, err, { keys: await entityKeys(doc), method: options.method, rows: await rows, documentName });
+    const where = await rows;
+    return reconcile(api, project, err, { keys: await entityKeys(doc), method: options.method, rows: where?.lines ?? null, columns: where?.columns ?? null, documentName });
   }
 }
 

@@ -9,7 +9,8 @@ import { GdcFileRefusal } from '../../datasources/gdc/files';
 import type { GdcLoaders } from '../../datasources/gdc/loaders';
 import type { GdcProjectRef } from '../../datasources/gdc/models';
 import { badInput } from '../documents';
-import type { EntityErrorModel, UploadObserver, UploadResultModel } from '../result';
+import type { EntityErrorCode } from '../errors/codes';
+import { entityError, type EntityErrorModel, type UploadAbortModel, type UploadObserver, type UploadResultModel } from '../result';
 import { fileParts, PartPool } from './upload/parts';
 import type { UploadStates } from './upload/state';
 import { type PartsOutcome, sendParts } from './upload/multipart';
@@ -40,6 +41,8 @@ export interface GdcUploadRequest {
   /** PROGRAM-PROJECT of the entity. */
   project: string | null;
   file: Promise<FileUpload>;
+  /** This upload's part size (gdc-client's --upload-part-size), within [MIN_PART_BYTES, deps.partBytes]; null = deps.partBytes. */
+  partBytes?: number | null;
 }
 
 /**
@@ -54,6 +57,11 @@ export interface GdcUploadRequest {
 export async function uploadGdcFile(deps: GdcUploadDeps, request: GdcUploadRequest): Promise<UploadResultModel> {
   if (!request.project) throw badInput('project is required for GDC (PROGRAM-PROJECT)', 'project');
   const project = parseProject(request.project);
+  const partBytes = request.partBytes ?? deps.partBytes;
+  if (!Number.isInteger(partBytes) || partBytes < MIN_PART_BYTES || partBytes > Math.max(deps.partBytes, MIN_PART_BYTES)) {
+    // Each part is held in memory (parallelParts + 1 of them): the operator's UPLOAD_PART_BYTES bounds it.
+    throw badInput(`partBytes must be a whole number of bytes from ${MIN_PART_BYTES} (5 MiB, S3's least) to ${Math.max(deps.partBytes, MIN_PART_BYTES)} (UPLOAD_PART_BYTES)`, 'partBytes');
+  }
   const file = await request.file;
   const stream = file.createReadStream() as Readable & { truncated?: boolean };
   try {
@@ -65,7 +73,7 @@ export async function uploadGdcFile(deps: GdcUploadDeps, request: GdcUploadReque
     if (expected.bytes !== null && expected.bytes > deps.limits.maxDataFileBytes) {
       return refused(request.id, `The entity's file_size (${expected.bytes}) is above the ${deps.limits.maxDataFileBytes}-byte limit for data files`, 'INVALID_VALUE', ['file_size']);
     }
-    const result = await send(deps, project, request.id, stream, expected);
+    const result = await send({ ...deps, partBytes }, project, request.id, stream, expected);
     deps.observe?.({ source: 'GDC', bytes: result.bytes ?? 0, success: result.success });
     return result;
   } finally {
@@ -118,7 +126,7 @@ async function send(deps: GdcUploadDeps, project: GdcProjectRef, id: string, str
         message: `${outcome.reason}. ${outcome.uploaded} part(s) of ${expected.bytes === null ? '?' : Math.ceil(expected.bytes / partBytes)} are uploaded (upload ${outcome.uploadId}); upload the same file again to resume: the parts GDC has are not sent again.`,
         bytes,
         md5sum: null,
-        errors: [{ type: 'ERROR', message: outcome.reason, keys: ['file'], location: null }],
+        errors: [entityError('UPLOAD_FAILED', outcome.reason, ['file'])],
       };
     }
     const digest = md5.digest('hex');
@@ -166,11 +174,11 @@ type Mismatch = (id: string, what: string) => UploadResultModel;
 /** The bytes against the entity: size, then md5; a function that words the refusal, or null. */
 function check(expected: Expected, bytes: number, digest: string, stream: { truncated?: boolean }): Mismatch | null {
   const errors: EntityErrorModel[] = [];
-  if (stream.truncated) errors.push({ type: 'INVALID_VALUE', message: 'The upload was cut at the request size limit: the file is larger than the gateway accepts', keys: ['file'], location: null });
+  if (stream.truncated) errors.push(entityError('INVALID_VALUE', 'The upload was cut at the request size limit: the file is larger than the gateway accepts', ['file']));
   else if (expected.bytes !== null && bytes !== expected.bytes) {
-    errors.push({ type: 'INVALID_VALUE', message: `The file has ${bytes} bytes; the entity's file_size is ${expected.bytes}`, keys: ['file_size'], location: null });
+    errors.push(entityError('INVALID_VALUE', `The file has ${bytes} bytes; the entity's file_size is ${expected.bytes}`, ['file_size']));
   } else if (expected.md5 !== null && digest !== expected.md5) {
-    errors.push({ type: 'INVALID_VALUE', message: `The md5 of the file's bytes is ${digest}; the entity's md5sum is ${expected.md5}`, keys: ['md5sum'], location: null });
+    errors.push(entityError('INVALID_VALUE', `The md5 of the file's bytes is ${digest}; the entity's md5sum is ${expected.md5}`, ['md5sum']));
   }
   if (!errors.length) return null;
   return (id, what) => ({ source: 'GDC', id, success: false, message: `${errors[0].message}: ${what}.`, bytes, md5sum: digest, errors });
@@ -178,20 +186,43 @@ function check(expected: Expected, bytes: number, digest: string, stream: { trun
 
 function failed(id: string, err: unknown, bytes: number): UploadResultModel {
   if (err instanceof SizeError) {
-    const error = { type: 'INVALID_VALUE', message: `The file has more bytes than the entity's file_size (${err.limit})`, keys: ['file_size'], location: null };
+    const error = entityError('INVALID_VALUE', `The file has more bytes than the entity's file_size (${err.limit})`, ['file_size']);
     return { source: 'GDC', id, success: false, message: `${error.message}: nothing was completed.`, bytes, md5sum: null, errors: [error] };
   }
   if (err instanceof GdcFileRefusal) {
-    const error = { type: 'ERROR', message: err.message, keys: ['file'], location: null };
+    const error = { ...entityError('UPLOAD_FAILED', `GDC refused the upload (HTTP ${err.status}): ${err.message}`, ['file']), upstreamMessage: err.message };
     return { source: 'GDC', id, success: false, message: `GDC refused the upload (HTTP ${err.status}): ${err.message}`, bytes, md5sum: null, errors: [error] };
   }
   throw err;
 }
 
-function refused(id: string, message: string, type: string, keys: string[]): UploadResultModel {
-  return { source: 'GDC', id, success: false, message, bytes: 0, md5sum: null, errors: [{ type, message, keys, location: null }] };
+function refused(id: string, message: string, type: EntityErrorCode, keys: string[]): UploadResultModel {
+  return { source: 'GDC', id, success: false, message, bytes: 0, md5sum: null, errors: [entityError(type, message, keys)] };
 }
 
 function numberOr(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * `abortFileUpload`: drops the multipart upload an interrupted uploadFile left open (gdc-client's
+ * --abort), found where this gateway remembers it; GDC's files endpoint cannot list uploads.
+ */
+export async function abortGdcUpload(deps: Pick<GdcUploadDeps, 'api' | 'states'>, project: string, id: string): Promise<UploadAbortModel> {
+  const ref = parseProject(project);
+  const state = deps.states.of(`${ref.program}-${ref.project}`, id);
+  const saved = await state.load();
+  if (!saved) {
+    const message = `No unfinished upload of ${id} in ${project} is known to this gateway: nothing to abort`;
+    return { id, success: false, message, errors: [entityError('NOT_FOUND', message, ['id'])] };
+  }
+  try {
+    await deps.api.files.abort(ref, id, saved.uploadId);
+  } catch (err) {
+    if (!(err instanceof GdcFileRefusal)) throw err;
+    const message = `GDC refused to abort upload ${saved.uploadId} (HTTP ${err.status}): ${err.message}`;
+    return { id, success: false, message, errors: [entityError('ERROR', message, ['id'])] };
+  }
+  await state.clear();
+  return { id, success: true, message: `Aborted the multipart upload ${saved.uploadId} of ${id}: GDC dropped its parts; the next upload starts afresh.`, errors: [] };
 }

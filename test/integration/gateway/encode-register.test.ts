@@ -106,7 +106,7 @@ describe('ENCODE registration (real profiles and inserts)', () => {
     expect(failed).toEqual([
       [12, [['INVALID_VALUE', ['passage_number'], "Row 12, column 'passage_number': 'ten' is not an integer"]]],
       [202, [['INVALID_PROPERTY', ['colour'], "Row 202, column 'colour': unknown column 'colour': the biosample profile has no such property"]]],
-      [302, [['INVALID_LINK', ['source'], "'nowhere' not found"]]],
+      [302, [['INVALID_LINK', ['source'], "Row 302, column 'source': source 'nowhere' names no existing record"]]],
       [402, [['INVALID_VALUE', [], 'Row 402: too many cells: 7 cells, but the header has 6 columns']]],
     ]);
     expect(countAliases(`${LAB}:bulk-`)).toBe(496);
@@ -304,12 +304,12 @@ describe('ENCODE registration (real profiles and inserts)', () => {
       [null, false],
     ]);
     expect(r.entities[2]).toMatchObject({ accession: expect.stringMatching(/^TSTBS/) });
-    expect(r.entities[3].errors.map((e: any) => e.message).sort()).toEqual(
+    expect(r.entities[3].errors.map((e: any) => [e.message, e.upstreamMessage]).sort()).toEqual(
       [
-        "'nowhere' not found",
-        "'x' is not of type 'integer'",
-        "Additional properties are not allowed ('colour' was unexpected)",
-        "permission 'import_items' required",
+        ["source 'nowhere' names no existing record", "'nowhere' not found"],
+        ["passage_number must be an integer, not 'x'", "'x' is not of type 'integer'"],
+        ['colour is not a property of biosample', "Additional properties are not allowed ('colour' was unexpected)"],
+        ["status can only be set with the 'import_items' permission", "permission 'import_items' required"],
       ].sort(),
     );
     expect(r.entities[4].errors.map((e: any) => e.type)).toEqual(['MISSING_PROPERTY']);

@@ -60,7 +60,16 @@ describe('GDC transactions through the gateway', () => {
       expect(again).toMatchObject({ success: false, upstreamStatus: 400, message: 'Transaction aborted due to 1 invalid entity.', createdCount: 0, errorCount: 1 });
       expect(again.entities[0]).toMatchObject({ action: null, valid: false, id: null });
       expect(again.entities[0].errors).toEqual([
-        { type: 'NOT_UNIQUE', message: 'Cannot create an entity with an id that already exists.', keys: ['id'], dependents: null },
+        {
+          code: 'NOT_UNIQUE',
+          type: 'NOT_UNIQUE',
+          message: 'an entity with this id already exists (submit with upsert: true to update it)',
+          upstreamMessage: 'Cannot create an entity with an id that already exists.',
+          row: null,
+          column: null,
+          keys: ['id'],
+          dependents: null,
+        },
       ]);
       const put = await create({ entities: [guideCase], upsert: true });
       expect(put).toMatchObject({ success: true, upstreamStatus: 200, message: 'Transaction successful.', createdCount: 0, updatedCount: 1 });
@@ -179,9 +188,15 @@ describe('GDC transactions through the gateway', () => {
       expect(r.entities[0]).toMatchObject({ action: 'delete', id: parent, type: 'case', valid: false });
       expect(r.entities[0].errors).toEqual([
         {
+          code: 'INVALID_LINK',
           type: 'INVALID_LINK',
+          // Already plain words: kept as GDC wrote it.
           message:
             'Unable to delete entity because at least 1 other(s) directly or indirectly depend on it. You can only delete this entity by deleting its dependents prior to, or during the same transaction as this one.',
+          upstreamMessage:
+            'Unable to delete entity because at least 1 other(s) directly or indirectly depend on it. You can only delete this entity by deleting its dependents prior to, or during the same transaction as this one.',
+          row: null,
+          column: null,
           keys: [],
           dependents: [child],
         },
@@ -210,7 +225,7 @@ describe('GDC transactions through the gateway', () => {
       const unknown = '00000000-0000-4000-8000-000000000000';
       const r = await remove([unknown]);
       expect(r.success).toBe(false);
-      expect(r.entities[0].errors[0]).toMatchObject({ type: 'NOT_FOUND', message: 'Entity not found.', keys: ['id'] });
+      expect(r.entities[0].errors[0]).toMatchObject({ code: 'NOT_FOUND', message: `no entity has id '${unknown}' in this project`, upstreamMessage: 'Entity not found.', keys: ['id'] });
     });
 
     it('refuses ENCODE and an empty list before calling upstream', async () => {

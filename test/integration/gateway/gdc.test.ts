@@ -83,7 +83,7 @@ describe('GDC through the gateway (real dictionary, sandbox over HTTP)', () => {
   });
 
   it.each([
-    ['a bad enum value', { ...guideCase, submitter_id: 'C-ENUM', primary_site: 'Moon' }, 'ERROR'],
+    ['a bad enum value', { ...guideCase, submitter_id: 'C-ENUM', primary_site: 'Moon' }, 'INVALID_VALUE'],
     ['a missing required property', { type: 'case', submitter_id: 'C-REQ', projects: { code: 'INTERNAL' } }, 'MISSING_PROPERTY'],
     ['an unknown property', { ...guideCase, submitter_id: 'C-PROP', colour: 'blue' }, 'INVALID_PROPERTY'],
     ['a missing link', { ...guideSampleAndAliquot[0], submitter_id: 'S-NOLINK', cases: { submitter_id: 'NOPE' } }, 'INVALID_LINK'],

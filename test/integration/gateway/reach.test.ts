@@ -51,7 +51,7 @@ describe('only ENCODE records are reachable (sandbox over HTTP)', () => {
     const r = ok(await stack.gql(PATCHES, { input: { source: 'ENCODE', format: "TSV", document } }, ADMIN)).patchRecords;
     expect(r.success).toBe(false);
     expect(r.entities.map((e: any) => [e.row, e.errors.map((x: any) => x.type)])).toEqual([[2, ['INVALID_VALUE']], [3, ['INVALID_VALUE']]]);
-    expect(r.entities[0].errors[0].message).toMatch(/Row 2: .*access keys are credentials/);
+    expect(r.entities[0].errors[0].message).toMatch(/^Row 2, column 'record_id': .*access keys are credentials/);
     expect(requests().entries.filter((e) => /users|access-keys/.test(e.path) || e.method !== 'GET')).toEqual([]);
   });
 

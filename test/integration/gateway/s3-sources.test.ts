@@ -71,7 +71,16 @@ describe('s3:// sources of ENCODE file records: read only from S3_SOURCE_BUCKETS
     }
     const shapes = answers.map((a) => a.errors.map((e) => ({ ...e, message: e.message.replace(a.source, '<source>') })));
     expect(shapes[0]).toEqual([
-      { type: 'INVALID_VALUE', keys: ['submitted_file_name'], location: 'submitted_file_name', message: 'cannot read <source>: no such object in the buckets the gateway may read (S3_SOURCE_BUCKETS)' },
+      {
+        code: 'INVALID_VALUE',
+        type: 'INVALID_VALUE',
+        keys: ['submitted_file_name'],
+        location: 'submitted_file_name',
+        row: null,
+        column: null,
+        upstreamMessage: null,
+        message: 'cannot read <source>: no such object in the buckets the gateway may read (S3_SOURCE_BUCKETS)',
+      },
     ]);
     for (const shape of shapes) expect(shape).toEqual(shapes[0]);
     // Comparable time: a refusal of a bucket not allowed costs about what looking for a missing object does.

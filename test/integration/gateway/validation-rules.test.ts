@@ -84,7 +84,7 @@ describe('subscriptions', () => {
     const res = await post({ query: 'subscription { gatewayInfo { version } }' });
     expect(res.status).toBe(400);
     expect(res.errors![0].extensions.code).toBe('BAD_REQUEST');
-    expect(res.errors![0].message).toMatch(/^Subscriptions are served over WebSocket \(graphql-transport-ws\) at this path, not over plain HTTP POST or GET/);
+    expect(res.errors![0].message).toMatch(/^Subscriptions are served over WebSocket \(graphql-transport-ws\) or Server-Sent Events \(graphql-sse: Accept: text\/event-stream\) at this path, not as plain JSON over HTTP/);
     expect(logged.filter((l) => l.level >= 50)).toEqual([]);
   });
 });

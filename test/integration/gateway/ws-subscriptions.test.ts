@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Client, createClient as CreateClient } from 'graphql-ws/dist/client';
 import { type JobModel, type JobState, LocalJobUpdates } from '../../../src/jobs/updates';
 import { ownerOf } from '../../../src/jobs/owner';
+import { gatewayKeyIdentity } from '../../../src/caller-key';
 import { startStack, type Stack } from '../../support/stack';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,7 +36,7 @@ describe('Subscription.jobProgress over WebSocket on the running gateway (issue 
 
   beforeAll(async () => {
     stack = await startStack(undefined, {
-      jobs: { reader: { get: async (id, owner) => (id === 'j1' && owner === ALICE ? job(0) : null) }, updates: bus, timing: { minIntervalMs: 20, keepaliveMs: 5_000 } },
+      jobUpdates: { reader: { get: async (id, owner) => (id === 'j1' && owner === ALICE ? job(0) : null) }, updates: bus, timing: { minIntervalMs: 20, keepaliveMs: 5_000 } },
       // Short, so a quiet subscription outlives it: an upgrade is no 'request', so only ws's own setSocket clears src/listen.ts's idle timer.
       headersTimeoutMs: 1_000,
       bodies: { maxWsMessageBytes: 4096 },
@@ -89,6 +89,17 @@ describe('Subscription.jobProgress over WebSocket on the running gateway (issue 
       client('mallory-token').subscribe({ query: 'subscription { jobProgress(id: "j1") { state } }' }, { next: (r) => resolve(r.errors), error: resolve, complete: () => resolve('completed without errors') }),
     );
     expect(JSON.stringify(errors)).toContain('NOT_FOUND');
+    expect((errors as { extensions: Record<string, unknown> }[])[0].extensions).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('words a document error as HTTP does (GRAPHQL_VALIDATION_FAILED, LIMIT_EXCEEDED naming the limit)', async () => {
+    const refused = (query: string) =>
+      new Promise<{ extensions?: Record<string, unknown> }[]>((resolve) =>
+        client('alice-token').subscribe({ query }, { next: (r) => resolve(r.errors as never), error: (e) => resolve(e as never), complete: () => resolve([]) }),
+      );
+    expect((await refused('subscription { jobProgress(id: "j1") { nope } }'))[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    const deep = `subscription { jobProgress(id: "j1") { ${'result { entities { '.repeat(8)}id${' } }'.repeat(8)} } }`;
+    expect((await refused(deep))[0].extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'MAX_DEPTH' });
   });
 
   it('refuses an upgrade from an Origin CORS_ORIGINS does not name, before any WebSocket exists', async () => {
@@ -135,7 +146,7 @@ describe('Subscription.jobProgress over WebSocket on the running gateway (issue 
 describe('WebSocket upgrades with GATEWAY_API_KEYS', () => {
   const bus = new LocalJobUpdates();
   const KEY = 'ws-test-key-1';
-  const keyOwner = ownerOf({ encode: null, gdcToken: null }, createHash('sha256').update(KEY).digest('hex'));
+  const keyOwner = ownerOf({ encode: null, gdcToken: null }, gatewayKeyIdentity(KEY));
   let stack: Stack;
   let wsUrl: string;
   const withKey = (key: string) =>
@@ -148,7 +159,7 @@ describe('WebSocket upgrades with GATEWAY_API_KEYS', () => {
   beforeAll(async () => {
     stack = await startStack(undefined, {
       apiKeys: [KEY],
-      jobs: { reader: { get: async (id, owner) => (id === 'j1' && owner === keyOwner ? { ...job(0), owner: keyOwner } : null) }, updates: bus, timing: { minIntervalMs: 20, keepaliveMs: 5_000 } },
+      jobUpdates: { reader: { get: async (id, owner) => (id === 'j1' && owner === keyOwner ? { ...job(0), owner: keyOwner } : null) }, updates: bus, timing: { minIntervalMs: 20, keepaliveMs: 5_000 } },
     });
     wsUrl = stack.gateway.graphqlUrl.replace(/^http/, 'ws');
   }, 120_000);

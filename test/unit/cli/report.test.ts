@@ -28,7 +28,7 @@ describe('report rows', () => {
   });
 
   it('fail with the entity errors, the local ones, or the request error', () => {
-    const bad = reportRow(input(), entity({ action: null, valid: false, id: null, accession: null, errors: [{ type: 'INVALID_VALUE', message: "'x' is not valid", keys: ['passage_number'], location: null }] }), null);
+    const bad = reportRow(input(), entity({ action: null, valid: false, id: null, accession: null, errors: [{ code: 'INVALID_VALUE', message: "'x' is not valid", keys: ['passage_number'], location: null }] }), null);
     expect(bad).toMatchObject({ failed: true, errors: ["INVALID_VALUE [passage_number]: 'x' is not valid"] });
     expect(reportRow(input({ errors: ['submitted_file_name: /x does not exist'] }), undefined, null)).toMatchObject({ failed: true, errors: ['submitted_file_name: /x does not exist'] });
     expect(reportRow(input(), undefined, 'the gateway refused the request: boom')).toMatchObject({ failed: true, errors: ['the gateway refused the request: boom'] });
@@ -41,7 +41,7 @@ describe('writeReport', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const rows = [
     { ...reportRow(input(), entity(), null), upload: 'uploaded 1.0 KiB, md5 abc' },
-    reportRow(input({ row: 4, position: 2, alias: 'lab:y' }), entity({ row: 4, action: null, aliases: [], accession: null, errors: [{ type: 'A', message: 'tab\there\nand line', keys: [], location: null }, { type: 'B', message: 'two', keys: [], location: null }] }), null),
+    reportRow(input({ row: 4, position: 2, alias: 'lab:y' }), entity({ row: 4, action: null, aliases: [], accession: null, errors: [{ code: 'A', message: 'tab\there\nand line', keys: [], location: null }, { code: 'B', message: 'two', keys: [], location: null }] }), null),
   ];
 
   it('writes TSV for .tsv: one line per row, errors joined, no tab or newline inside a cell', () => {

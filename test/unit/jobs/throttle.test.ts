@@ -1,6 +1,5 @@
 import { throttleJob } from '../../../src/jobs/throttle';
 import { type JobModel, type JobState, LocalJobUpdates } from '../../../src/jobs/updates';
-import { ownerOf } from '../../../src/jobs/owner';
 
 const job = (done: number, state: JobState = 'RUNNING'): JobModel => ({
   id: 'j1',
@@ -77,17 +76,5 @@ describe('throttleJob', () => {
     expect((await it.next()).value?.state).toBe('FAILED');
     expect((await it.next()).done).toBe(true);
     expect(bus['emitter'].listenerCount('j1')).toBe(0);
-  });
-});
-
-describe('ownerOf', () => {
-  const creds = { encode: { key: 'K', secret: 'S' }, gdcToken: null };
-  it('is the gateway key when one was proved, else the credentials, never in clear', () => {
-    expect(ownerOf(creds, 'gw1')).not.toBe(ownerOf(creds, 'gw2'));
-    expect(ownerOf(creds, 'gw1')).toBe(ownerOf({ encode: null, gdcToken: 't' }, 'gw1'));
-    expect(ownerOf(creds)).not.toBe(ownerOf({ encode: { key: 'K', secret: 'S2' }, gdcToken: null }));
-    expect(ownerOf(creds)).toBe(ownerOf({ encode: { key: 'K', secret: 'S' }, gdcToken: null }));
-    expect(ownerOf(creds)).not.toContain('S');
-    expect(ownerOf(creds, 'gw1')).not.toContain('gw1');
   });
 });

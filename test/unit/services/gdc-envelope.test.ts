@@ -29,7 +29,7 @@ const duplicate: GdcSubmissionResponse = {
 };
 
 describe('fromGdcEnvelope', () => {
-  it('passes GDC error types and counts through unchanged', () => {
+  it('passes GDC error types and counts through, the message in plain words and GDC\'s own in upstreamMessage', () => {
     const result = fromGdcEnvelope(duplicate, 400, false);
     expect(result).toMatchObject({
       source: 'GDC',
@@ -47,7 +47,17 @@ describe('fromGdcEnvelope', () => {
       valid: false,
       type: 'case',
       submitterId: 'GDC-INTERNAL-000093',
-      errors: [{ type: 'NOT_UNIQUE', message: 'Cannot create an entity with an id that already exists.', keys: ['id'], location: null }],
+      errors: [
+        {
+          type: 'NOT_UNIQUE',
+          message: 'an entity with this id already exists (submit with upsert: true to update it)',
+          upstreamMessage: 'Cannot create an entity with an id that already exists.',
+          keys: ['id'],
+          location: null,
+          row: null,
+          column: null,
+        },
+      ],
     });
   });
 

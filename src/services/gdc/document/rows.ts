@@ -25,6 +25,8 @@ const enum State {
  */
 export class RowScanner {
   readonly rows: number[] = [];
+  /** The header's column names, as GDC reads them (headerNames). */
+  columns: string[] = [];
   private state = State.FieldStart;
   private line = 1;
   private recordLine = 1;
@@ -35,9 +37,8 @@ export class RowScanner {
   private inHeader = true;
   /** Nothing but whitespace in the header record so far: a blank line before the header, skipped. */
   private headerBlank = true;
-  /** The header cell being read, while it is short enough to be `type` (longer ones are not kept). */
+  /** The bytes of the header cell being read. */
   private cell: number[] = [];
-  private cellLong = false;
   private first = true;
 
   constructor(private readonly delimiter: number) {}
@@ -100,10 +101,7 @@ export class RowScanner {
       this.headerBlank = false;
       if (this.field === this.typeColumn) this.typeSeen = true;
     }
-    if (this.inHeader && !this.cellLong) {
-      if (this.cell.length < MAX_TYPE_CELL) this.cell.push(c);
-      else this.cellLong = true;
-    }
+    if (this.inHeader) this.cell.push(c);
   }
 
   private endRecord(): void {
@@ -120,14 +118,15 @@ export class RowScanner {
   }
 
   /**
-   * A header cell ends: is it the `type` column, as GDC's reader names columns (trimmed, a
-   * template's `*` dropped)? Read as the bytes go by, not with a full parser afterwards: a header
+   * A header cell ends: its column name as GDC's reader names columns (trimmed, a template's `*`
+   * dropped), and is it `type`? Read as the bytes go by, not with a full parser afterwards: a header
    * of 100,000 columns parsed in one piece held the event loop for hundreds of ms.
    */
   private headerCell(): void {
-    if (this.typeColumn < 0 && !this.cellLong && headerNames([Buffer.from(this.cell).toString('utf8')])[0] === 'type') this.typeColumn = this.field;
+    const [name] = headerNames([Buffer.from(this.cell).toString('utf8')]);
+    this.columns.push(name);
+    if (this.typeColumn < 0 && name === 'type') this.typeColumn = this.field;
     this.cell = [];
-    this.cellLong = false;
   }
 
   private endHeader(): void {
@@ -135,6 +134,7 @@ export class RowScanner {
     if (this.headerBlank) {
       // Blank lines before the header are skipped, as csv readers do.
       this.typeColumn = -1;
+      this.columns = [];
     } else this.inHeader = false;
     this.headerBlank = true;
     this.startRecord();
@@ -150,16 +150,19 @@ export class RowScanner {
   }
 }
 
-/** Bytes of a header cell that can still be `type` (spaces around it and a `*` included). */
-const MAX_TYPE_CELL = 256;
+/** Where a TSV/CSV document's entities are: the line of each, and the header's columns (so errors name row and column). */
+export interface DocumentRows {
+  lines: number[];
+  columns: string[];
+}
 
-/** The line of each entity of a TSV/CSV document, in one streaming pass (see RowScanner). */
-export async function entityRows(doc: GdcDocument): Promise<number[]> {
+/** The line of each entity of a TSV/CSV document, and its columns, in one streaming pass (see RowScanner). */
+export async function entityRows(doc: GdcDocument): Promise<DocumentRows> {
   const scanner = new RowScanner(doc.format === 'csv' ? 0x2c : 0x09);
   for await (const chunk of doc.open()) scanner.write(chunk as Buffer);
-  const rows = scanner.end();
+  const lines = scanner.end();
   if (!scanner.hasTypeColumn) throw badInput(`The ${doc.format.toUpperCase()} header has no 'type' column`, 'document');
-  return rows;
+  return { lines, columns: scanner.columns };
 }
 
 /** Refuses a TSV/CSV document whose header has no `type` column, reading only as far as its header ends. */

@@ -83,6 +83,8 @@ export interface DocumentScan {
   count: number;
   /** Line of each entity in a TSV/CSV document; null for JSON. */
   rows: number[] | null;
+  /** The header's columns of a TSV/CSV document (so errors name their column); null for JSON. */
+  columns: string[] | null;
   /** Each entity's type, as an index into `types` ('' when it has none GDC could read). */
   typeIndex: number[];
   types: string[];
@@ -103,13 +105,15 @@ export async function scanDocument(doc: GdcDocument): Promise<DocumentScan> {
   };
   if (doc.format === 'json') {
     for await (const json of jsonElements(doc)) typeIndex.push(indexOf(await typeOfJson(json, typeIndex.length)));
-    return { count: typeIndex.length, rows: null, typeIndex, types };
+    return { count: typeIndex.length, rows: null, columns: null, typeIndex, types };
   }
   const rows: number[] = [];
+  let columns: string[] = [];
   let typeColumn = -1;
   for await (const { cells, line } of delimitedRecords(doc)) {
     if (typeColumn < 0) {
-      typeColumn = headerNames(cells).indexOf('type');
+      columns = headerNames(cells);
+      typeColumn = columns.indexOf('type');
       if (typeColumn < 0) throw badInput(`The ${doc.format.toUpperCase()} header has no 'type' column`, 'document');
       continue;
     }
@@ -118,7 +122,7 @@ export async function scanDocument(doc: GdcDocument): Promise<DocumentScan> {
     rows.push(line);
     typeIndex.push(indexOf(type));
   }
-  return { count: rows.length, rows, typeIndex, types };
+  return { count: rows.length, rows, columns, typeIndex, types };
 }
 
 /** One entity of a JSON document, parsed under the JSON shape limits (one entity may be megabytes). */

@@ -100,7 +100,7 @@ describe('prepareCreate', () => {
 
   it('requires aliases (encode_utils never raises MissingAlias), unless noAliases or another unique key names the record', async () => {
     const missing = await prepareCreate(input({}, 7), info('biosample'), options());
-    expect(missing.errors).toEqual([expect.objectContaining({ type: 'MISSING_PROPERTY', keys: ['aliases'], message: expect.stringMatching(/^Row 7: aliases are required/) })]);
+    expect(missing.errors).toEqual([expect.objectContaining({ type: 'MISSING_PROPERTY', keys: ['aliases'], message: expect.stringMatching(/^aliases are required/) })]);
     expect((await prepareCreate(input({}), info('biosample'), options({ noAliases: true }))).errors).toEqual([]);
     const source = await prepareCreate(input({ name: 'vendor-x', title: 'Vendor X' }), info('source'), options());
     expect(source.errors).toEqual([]);

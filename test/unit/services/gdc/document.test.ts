@@ -113,7 +113,13 @@ describe('RowScanner (entityRows)', () => {
   it.each(cases)('gives the lines the full parser gives: %s', async (_what, text, format) => {
     const doc = memoryDocument(text, format);
     const expected = (await scanDocument(doc)).rows;
-    expect(await entityRows(doc)).toEqual(expected);
+    expect((await entityRows(doc)).lines).toEqual(expected);
+  });
+
+  it('gives the header columns as GDC names them (trimmed, without the template\'s *), so errors name their column', async () => {
+    expect((await entityRows(memoryDocument(cases[2][1], 'csv'))).columns).toEqual(['type', 'submitter_id', 'comment']);
+    expect((await entityRows(memoryDocument(cases[3][1], 'tsv'))).columns).toEqual(['submitter_id', 'type']);
+    expect((await scanDocument(memoryDocument(cases[2][1], 'csv'))).columns).toEqual(['type', 'submitter_id', 'comment']);
   });
 
   it('reads documents split anywhere', async () => {

@@ -1,0 +1,205 @@
+import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import type { GatewayContext } from '../context';
+import type { Credentials } from '../credentials';
+import type { EntityResultModel } from '../services/result';
+import { open, seal } from './secrets';
+import type { JobSpec } from './spec';
+import type { SpooledInput } from './spool';
+import type { JobStore } from './store';
+import { addSlice, emptySummary, finalMessage, type JobSummary } from './summary';
+import { TERMINAL_STATES, type JobModel, type JobUpdates } from './updates';
+import { encodeWork } from './work/encode';
+import { gdcCreateWork } from './work/gdc';
+import { uploadWork } from './work/upload';
+import type { JobWork, WorkStart } from './work/types';
+
+export interface RunnerDeps {
+  store: JobStore;
+  updates: JobUpdates;
+  /** JOBS_ENCRYPTION_KEY: without it credentials stay in memory only. */
+  encryptionKey: Buffer | null;
+  /** MAX_RUNNING_JOBS */
+  maxRunning: number;
+  logger: Logger;
+  /** A request context acting with `credentials` (the same services the synchronous mutations use). */
+  contextFor(credentials: Credentials): Promise<GatewayContext>;
+}
+
+interface Running {
+  cancel: boolean;
+  finished: Promise<void>;
+}
+
+const WAITING = (done: number, total: number | null) =>
+  `Interrupted by a gateway restart after ${done}${total === null ? '' : ` of ${total}`}; its credentials were not kept (no JOBS_ENCRYPTION_KEY): call resumeJob(id) with them to continue.`;
+
+function workFor(spec: JobSpec): (start: WorkStart) => Promise<JobWork> {
+  if (spec.kind === 'uploadFile') return uploadWork;
+  return spec.source === 'GDC' ? gdcCreateWork : encodeWork;
+}
+
+/**
+ * Runs jobs in this process: each row's outcome goes to the store as soon as the upstream has
+ * answered it (never collected in memory), and every change is published for subscriptions.
+ * Credentials live in memory while a job runs, on disk only sealed (secrets.ts).
+ */
+export class JobRunner {
+  private readonly running = new Map<string, Running>();
+  /** Jobs waiting for a free run (MAX_RUNNING_JOBS), oldest first, with the credentials they will run with. */
+  private readonly pending: { job: JobModel; credentials: Credentials; resumed: boolean }[] = [];
+  private draining = false;
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /** Creates the job, spools its input under DATA_DIR and starts it in the background. */
+  async start(input: SpooledInput, credentials: Credentials, owner: string): Promise<JobModel> {
+    const { store } = this.deps;
+    let job: JobModel;
+    try {
+      job = await store.create({ kind: input.spec.kind, owner, input: JSON.stringify(input.spec), total: null });
+    } catch (err) {
+      await input.discard();
+      throw err;
+    }
+    try {
+      await input.write(store.documentPath(job.id));
+    } catch (err) {
+      // The job exists (the caller may list it): it ends FAILED saying why, rather than waiting forever.
+      await this.end(job.id, 'FAILED', `Spooling the input under DATA_DIR failed: ${(err as Error).message}`, null);
+      throw err;
+    }
+    await this.keepCredentials(job.id, credentials);
+    this.launch(job, credentials, false);
+    return job;
+  }
+
+  /** Stops a job between two slices and reports what was done; a waiting job is cancelled at once. */
+  async cancel(job: JobModel): Promise<JobModel> {
+    const waiting = this.pending.findIndex((p) => p.job.id === job.id);
+    if (waiting >= 0) this.pending.splice(waiting, 1);
+    const run = this.running.get(job.id);
+    if (run) {
+      run.cancel = true;
+      await run.finished;
+      return (await this.deps.store.get(job.id))!;
+    }
+    if (TERMINAL_STATES.has(job.state)) return job;
+    const done = job.progress.done;
+    return this.end(job.id, 'CANCELLED', null, `Cancelled after ${done}${job.progress.total === null ? '' : ` of ${job.progress.total}`} while waiting; nothing more was sent.`);
+  }
+
+  /** A job waiting for credentials after a restart continues with the caller's. */
+  async resume(job: JobModel, credentials: Credentials): Promise<JobModel> {
+    if (this.running.has(job.id) || this.pending.some((p) => p.job.id === job.id) || job.state !== 'QUEUED') {
+      throw new GraphQLError(`Job '${job.id}' is ${job.state.toLowerCase()}, not waiting for credentials: nothing to resume.`, { extensions: { code: 'BAD_USER_INPUT', argument: 'id' } });
+    }
+    await this.keepCredentials(job.id, credentials);
+    this.launch(job, credentials, true);
+    return job;
+  }
+
+  /**
+   * At start: every job a restart interrupted (RUNNING, or QUEUED and never started) continues
+   * from its last recorded slice with its sealed credentials; without them it waits for resumeJob.
+   */
+  async resumeInterrupted(): Promise<void> {
+    const { store, encryptionKey } = this.deps;
+    for (const job of [...(await store.inState('RUNNING')), ...(await store.inState('QUEUED'))]) {
+      const sealed = await store.sealedCredentials(job.id);
+      const credentials = encryptionKey && sealed ? open<Credentials>(encryptionKey, job.id, sealed) : null;
+      if (credentials) {
+        this.deps.logger.info({ jobId: job.id, done: job.progress.done }, 'resuming a job interrupted by a restart');
+        this.launch(job, credentials, job.state === 'RUNNING' || job.progress.done > 0);
+      } else {
+        this.deps.updates.publish(await store.update(job.id, { state: 'QUEUED', progress: { message: WAITING(job.progress.done, job.progress.total), etaSeconds: null } }));
+      }
+    }
+  }
+
+  /** Graceful stop: every job stops after its current slice and stays RUNNING, for the next start to resume. */
+  async drain(): Promise<void> {
+    this.draining = true;
+    this.pending.length = 0; // they stay QUEUED in the store: the next start picks them up
+    await Promise.all([...this.running.values()].map((r) => r.finished));
+  }
+
+  private async keepCredentials(id: string, credentials: Credentials): Promise<void> {
+    if (this.deps.encryptionKey) await this.deps.store.setSealedCredentials(id, seal(this.deps.encryptionKey, id, credentials));
+  }
+
+  /** Runs the job now, or queues it behind MAX_RUNNING_JOBS others (QUEUED, saying so). */
+  private launch(job: JobModel, credentials: Credentials, resumed: boolean): void {
+    if (this.running.size < this.deps.maxRunning) return this.runNow(job, credentials, resumed);
+    this.pending.push({ job, credentials, resumed });
+    const message = `Waiting: ${this.running.size} job(s) are running, as many as this gateway runs at once (MAX_RUNNING_JOBS=${this.deps.maxRunning}).`;
+    void this.deps.store.update(job.id, { state: 'QUEUED', progress: { message } }).then((j) => this.deps.updates.publish(j), () => undefined);
+  }
+
+  private runNext(): void {
+    if (this.draining) return;
+    const next = this.pending.shift();
+    if (next) this.runNow(next.job, next.credentials, next.resumed);
+  }
+
+  private runNow(job: JobModel, credentials: Credentials, resumed: boolean): void {
+    const run: Running = { cancel: false, finished: Promise.resolve() };
+    this.running.set(job.id, run);
+    run.finished = this.run(job, credentials, resumed, run)
+      .catch(async (err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        this.deps.logger.warn({ jobId: job.id, err: message }, 'job failed');
+        await this.end(job.id, 'FAILED', message, null).catch(() => undefined);
+      })
+      .finally(() => {
+        this.running.delete(job.id);
+        this.runNext();
+      });
+  }
+
+  private async run(job: JobModel, credentials: Credentials, resumed: boolean, run: Running): Promise<void> {
+    const { store, updates } = this.deps;
+    const spec = JSON.parse((await store.input(job.id)) ?? 'null') as JobSpec | null;
+    if (!spec) throw new Error('the job input is no longer on disk');
+    const startedAt = job.startedAt ?? new Date().toISOString();
+    updates.publish(await store.update(job.id, { state: 'RUNNING', startedAt, progress: { message: null } }));
+    const work = await workFor(spec)({ spec, documentPath: store.documentPath(job.id), done: job.progress.done, resumed, context: () => this.deps.contextFor(credentials) });
+    let summary: JobSummary = JSON.parse((await store.summary(job.id)) ?? 'null') ?? emptySummary(spec);
+    let { done, succeeded, failed } = job.progress;
+    const from = { done, at: Date.now() };
+    updates.publish(await store.update(job.id, { progress: { total: work.total, bytesTotal: work.bytesTotal ?? null } }));
+    let end: 'done' | 'cancelled' | 'stopped' = 'done';
+    for await (const slice of work.slices) {
+      summary = addSlice(summary, slice);
+      // A GDC transaction is all or nothing: an entity without errors in a refused chunk was not written either.
+      const written = (e: EntityResultModel) => e.errors.length === 0 && (slice.chunk?.success ?? true);
+      const ok = slice.result.entities.filter(written).length;
+      succeeded += ok;
+      failed += slice.result.entities.length - ok;
+      done = slice.doneAfter;
+      const rate = (done - from.done) / Math.max(1, Date.now() - from.at);
+      const etaSeconds = rate > 0 ? Math.round((work.total - done) / rate / 1000) : null;
+      const outcomes = slice.result.entities.map((e) => ({ row: e.index, ok: written(e), data: JSON.stringify(e) }));
+      const bytes = slice.bytes === undefined ? {} : { bytesDone: slice.bytes };
+      await store.appendOutcomes(job.id, outcomes, { done, succeeded, failed, etaSeconds, ...bytes }, JSON.stringify(summary));
+      updates.publish((await store.get(job.id))!);
+      if (slice.stop) end = 'stopped';
+      else if (run.cancel) end = 'cancelled';
+      else if (this.draining) return; // stays RUNNING: the next start resumes after this slice
+      if (end !== 'done') break;
+    }
+    summary = { ...summary, message: finalMessage(summary, spec, done, work.total, end) };
+    await store.appendOutcomes(job.id, [], { done }, JSON.stringify(summary));
+    const state = end === 'cancelled' ? 'CANCELLED' : end === 'stopped' ? 'FAILED' : 'SUCCEEDED';
+    await this.end(job.id, state, end === 'stopped' ? summary.message : null, end === 'cancelled' ? summary.message : null);
+  }
+
+  /** A job's last change: its state, spooled input and credentials released (results kept for JOB_RETENTION_HOURS). */
+  private async end(id: string, state: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', error: string | null, message: string | null): Promise<JobModel> {
+    const { store, updates } = this.deps;
+    const job = await store.update(id, { state, error, finishedAt: new Date().toISOString(), progress: { etaSeconds: null, message } });
+    await store.release(id);
+    updates.publish(job);
+    return job;
+  }
+}
