@@ -37,6 +37,7 @@ import { sendError } from './http/error-body';
 import { hostOrigin } from './http/host-origin';
 import { wsAdmit, wsLocals } from './http/ws-admit';
 import { attachWsSubscriptions } from './http/ws-subscriptions';
+import { callerKey } from './caller-key';
 import { sseSubscriptions, wantsEventStream } from './http/sse-subscriptions';
 import { InflightBytes } from './http/inflight-bytes';
 import { inputLimits } from './http/input-limits';
@@ -311,6 +312,11 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     const ws = attachWsSubscriptions(server, {
       path: '/graphql',
       maxMessageBytes: deps.bodies.maxWsMessageBytes,
+      maxConnectionsPerCaller: deps.bodies.maxWsConnectionsPerCaller,
+      maxSubscriptionsPerSocket: deps.bodies.maxWsSubscriptionsPerSocket,
+      connectionInitTimeoutMs: deps.bodies.wsConnectionInitTimeoutMs,
+      // The gateway key an admitted upgrade proved (wsAdmit), as HTTP's rate limit counts it.
+      callerOf: (req) => callerKey(req, wsLocals(req, undefined, deps.credentials, deps.apiKeys).gatewayKey),
       schema: () => graph.current.schema,
       validationRules: subscriptionRules,
       admit: wsAdmit(deps),

@@ -98,6 +98,12 @@ export interface BodyConfig {
   rateWindowMs: number;
   /** MAX_WS_MESSAGE_BYTES: one GraphQL-over-WebSocket message from a client (connection_init, subscribe); beyond it the socket closes with 1009. */
   maxWsMessageBytes: number;
+  /** MAX_WS_CONNECTIONS_PER_CALLER: WebSockets one caller (src/caller-key.ts) holds open at once; beyond it the upgrade is refused with 429. */
+  maxWsConnectionsPerCaller: number;
+  /** MAX_WS_SUBSCRIPTIONS_PER_SOCKET: subscriptions running at once on one WebSocket; beyond it a `subscribe` gets an error message. */
+  maxWsSubscriptionsPerSocket: number;
+  /** WS_CONNECTION_INIT_TIMEOUT_MS: a WebSocket that sends no connection_init within it is closed with 4408. */
+  wsConnectionInitTimeoutMs: number;
 }
 
 export const MiB_BYTES = 1024 * 1024;
@@ -108,6 +114,9 @@ export const DEFAULT_BODIES: BodyConfig = {
   minBytesPerSecond: 1024,
   rateWindowMs: 10_000,
   maxWsMessageBytes: 64 * 1024,
+  maxWsConnectionsPerCaller: 64,
+  maxWsSubscriptionsPerSocket: 100,
+  wsConnectionInitTimeoutMs: 3_000,
 };
 
 /** Cross-origin browser callers: which origins may call (and, with h14's CORS headers, read answers). */
@@ -492,6 +501,9 @@ export function loadConfig(env: Env = process.env): Config {
       minBytesPerSecond: int(env, 'BODY_MIN_BYTES_PER_SECOND', DEFAULT_BODIES.minBytesPerSecond),
       rateWindowMs: positive(env, 'BODY_RATE_WINDOW_MS', DEFAULT_BODIES.rateWindowMs),
       maxWsMessageBytes: positive(env, 'MAX_WS_MESSAGE_BYTES', DEFAULT_BODIES.maxWsMessageBytes),
+      maxWsConnectionsPerCaller: positive(env, 'MAX_WS_CONNECTIONS_PER_CALLER', DEFAULT_BODIES.maxWsConnectionsPerCaller),
+      maxWsSubscriptionsPerSocket: positive(env, 'MAX_WS_SUBSCRIPTIONS_PER_SOCKET', DEFAULT_BODIES.maxWsSubscriptionsPerSocket),
+      wsConnectionInitTimeoutMs: millis(env, 'WS_CONNECTION_INIT_TIMEOUT_MS', DEFAULT_BODIES.wsConnectionInitTimeoutMs, 1),
     },
     allowedHosts: list(env, 'ALLOWED_HOSTS').map((h) => h.toLowerCase()),
     cors: cors(env),

@@ -89,6 +89,11 @@ export async function parseBoundedJson(input: string | Buffer, limits: JsonLimit
   return value;
 }
 
+/** Whether parseBoundedJson made `value`: its nesting (and every other limit) was checked as it was read. */
+export function parsedWithinLimits(value: unknown): boolean {
+  return !!value && typeof value === 'object' && checked.has(value);
+}
+
 /**
  * The same limits on a value another parser made (a multipart request's `operations`, read by
  * graphql-upload-minimal): one walk without recursion, skipped for what parseBoundedJson made.

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import type { useServer as UseServer } from 'graphql-ws/dist/use/ws';
 import { WebSocketServer } from 'ws';
+import { CallerSockets, subscriptionCap } from './ws-limits';
 import { validateSubscription } from './subscription-documents';
 
 // graphql-ws 6 names its Node entry in package "exports", which this tsconfig's module resolution
@@ -23,14 +24,24 @@ export interface WsSubscriptionOptions {
   admit: (req: IncomingMessage) => { status: number; reason: string } | null;
   /** The GatewayContext for a subscription, from the upgrade request's headers and connection_init's payload. */
   context: (req: IncomingMessage, connectionParams: Record<string, unknown> | undefined) => Promise<unknown>;
+  /** Who an admitted upgrade request counts against (src/caller-key.ts's callerKey). */
+  callerOf: (req: IncomingMessage) => string;
+  /** MAX_WS_CONNECTIONS_PER_CALLER: beyond it an upgrade is refused with 429. */
+  maxConnectionsPerCaller: number;
+  /** MAX_WS_SUBSCRIPTIONS_PER_SOCKET: beyond it a `subscribe` is answered with an error message (LIMIT_EXCEEDED). */
+  maxSubscriptionsPerSocket: number;
+  /** WS_CONNECTION_INIT_TIMEOUT_MS: a socket without connection_init by then is closed with 4408. */
+  connectionInitTimeoutMs: number;
   /** Errors as HTTP answers format them (codes, no suggestions without introspection); context null before one exists (validation). */
   formatErrors?: (errors: readonly GraphQLError[], context: unknown) => GraphQLFormattedError[];
 }
 
-function refuse(socket: Duplex, status: number, reason: string): void {
-  const body = JSON.stringify({ errors: [{ message: reason }] });
+const STATUS_TEXT: Record<number, string> = { 404: 'Not Found', 429: 'Too Many Requests' };
+
+function refuse(socket: Duplex, status: number, reason: string, extensions?: Record<string, unknown>): void {
+  const body = JSON.stringify({ errors: [{ message: reason, ...(extensions ? { extensions } : {}) }] });
   socket.end(
-    `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Refused'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Refused'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 
@@ -39,12 +50,21 @@ function refuse(socket: Duplex, status: number, reason: string): void {
  * event, at the GraphQL path. Returns a close() for graceful shutdown (closes every socket).
  */
 export function attachWsSubscriptions(server: Server, options: WsSubscriptionOptions): { close: () => Promise<void>; clients: () => number } {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
+  // One message per socket and turn of the event loop (ws's own switch): a network read can hold
+  // thousands of messages, and handled back to back they were hundreds of ms others waited out.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, allowSynchronousEvents: false });
+  const sockets = new CallerSockets(options.maxConnectionsPerCaller);
+  const capSubscriptions = subscriptionCap(options.maxSubscriptionsPerSocket);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://gateway').pathname;
     if (path !== options.path) return refuse(socket, 404, `WebSocket upgrades are served at ${options.path} only`);
     const refusal = options.admit(req);
     if (refusal) return refuse(socket, refusal.status, refusal.reason);
+    const caller = options.callerOf(req);
+    const tooMany = sockets.take(caller);
+    if (tooMany) return refuse(socket, 429, tooMany, { code: 'LIMIT_EXCEEDED', limit: 'MAX_WS_CONNECTIONS_PER_CALLER', max: options.maxConnectionsPerCaller });
+    // The TCP socket closes with the WebSocket, or without it if the upgrade never completes.
+    socket.once('close', () => sockets.give(caller));
     // src/listen.ts's headers timeout is cleared by 'request', which an upgrade never emits; ws
     // clears it itself when it takes the socket (guarded by test/integration/gateway/ws-subscriptions.test.ts).
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -52,6 +72,8 @@ export function attachWsSubscriptions(server: Server, options: WsSubscriptionOpt
   const graphqlWs = useServer(
     {
       schema: () => options.schema(),
+      connectionInitWaitTimeout: options.connectionInitTimeoutMs,
+      onSubscribe: (ctx, id) => capSubscriptions(ctx, id) ?? undefined,
       context: (ctx) => options.context(ctx.extra.request, ctx.connectionParams as Record<string, unknown> | undefined) as never,
       validate: (schema, document) => validateSubscription(schema, document, options.validationRules()),
       onError: options.formatErrors && ((_ctx, _id, _payload, errors) => options.formatErrors!(errors, null)),

@@ -47,6 +47,11 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
       schema: () => schema,
       validationRules: () => limitRules(limits, { subscriptions: true }),
       admit: (req) => (req.headers.origin === 'https://evil.example' ? { status: 403, reason: 'Origin not allowed' } : null),
+      // Sockets that name no caller count apart (the tests above); the limit tests below name theirs.
+      callerOf: (req) => String(req.headers['x-caller'] ?? `anonymous-${Math.random()}`),
+      maxConnectionsPerCaller: 3,
+      maxSubscriptionsPerSocket: 2,
+      connectionInitTimeoutMs: 500,
       context: async (_req, params) => ({
         jobs: {
           reader: { get: async (id: string, owner: string) => (id === 'j1' && owner === 'alice' ? job(0) : null) },
@@ -123,5 +128,84 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
       s.on('error', () => {});
     });
     expect(status).toBe(403);
+  });
+
+  /** A raw graphql-transport-ws socket: what it was answered (status or open) and the messages it got. */
+  function rawSocket(caller: string) {
+    const s = new WebSocket(url, 'graphql-transport-ws', { headers: { 'x-caller': caller } });
+    const messages: Array<{ id?: string; type: string; payload?: unknown }> = [];
+    s.on('message', (d) => messages.push(JSON.parse(String(d))));
+    s.on('error', () => {});
+    const opened = new Promise<{ status: number; body: string }>((resolve) => {
+      s.on('open', () => resolve({ status: 101, body: '' }));
+      s.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+    });
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => s.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    const until = async (test: () => boolean) => {
+      while (!test()) await new Promise((r) => setTimeout(r, 5));
+    };
+    return { s, messages, opened, closed, until };
+  }
+
+  it('refuses a caller its 4th open socket with 429 naming MAX_WS_CONNECTIONS_PER_CALLER, and takes it again once one closes', async () => {
+    const held = [rawSocket('carol'), rawSocket('carol'), rawSocket('carol')];
+    expect((await Promise.all(held.map((h) => h.opened))).map((o) => o.status)).toEqual([101, 101, 101]);
+    const fourth = await rawSocket('carol').opened;
+    expect(fourth.status).toBe(429);
+    expect(JSON.parse(fourth.body).errors[0]).toEqual({
+      message: 'This caller holds 3 WebSockets already (MAX_WS_CONNECTIONS_PER_CALLER=3): close one, or run several subscriptions on one socket',
+      extensions: { code: 'LIMIT_EXCEEDED', limit: 'MAX_WS_CONNECTIONS_PER_CALLER', max: 3 },
+    });
+    // Another caller is not held to carol's count.
+    const dave = rawSocket('dave');
+    expect((await dave.opened).status).toBe(101);
+    held[0].s.close();
+    await held[0].closed;
+    await new Promise((r) => setTimeout(r, 50));
+    const again = rawSocket('carol');
+    expect((await again.opened).status).toBe(101);
+    for (const h of [...held, dave, again]) h.s.close();
+  });
+
+  it('runs at most MAX_WS_SUBSCRIPTIONS_PER_SOCKET subscriptions on one socket: the next subscribe gets LIMIT_EXCEEDED', async () => {
+    const r = rawSocket('erin');
+    await r.opened;
+    r.s.send(JSON.stringify({ type: 'connection_init', payload: { owner: 'alice' } }));
+    await r.until(() => r.messages.some((m) => m.type === 'connection_ack'));
+    const subscribe = (id: string) => r.s.send(JSON.stringify({ id, type: 'subscribe', payload: { query: 'subscription { jobProgress(id: "j1") { state } }' } }));
+    subscribe('1');
+    subscribe('2');
+    subscribe('3');
+    await r.until(() => r.messages.some((m) => m.id === '3' && m.type === 'error'));
+    await r.until(() => ['1', '2'].every((id) => r.messages.some((m) => m.id === id && m.type === 'next')));
+    const refused = r.messages.find((m) => m.id === '3')!;
+    expect(refused.payload).toEqual([
+      {
+        message: 'This WebSocket runs 2 subscriptions already (MAX_WS_SUBSCRIPTIONS_PER_SOCKET=2): complete one first',
+        extensions: { code: 'LIMIT_EXCEEDED', limit: 'MAX_WS_SUBSCRIPTIONS_PER_SOCKET', max: 2 },
+      },
+    ]);
+    // A completed subscription makes room; the refused id may be used again.
+    r.s.send(JSON.stringify({ id: '1', type: 'complete' }));
+    await new Promise((r2) => setTimeout(r2, 50));
+    subscribe('3');
+    await r.until(() => r.messages.some((m) => m.id === '3' && m.type === 'next'));
+    // Going on subscribing past as many refusals as the limit is a flood: the socket is closed.
+    for (const id of ['4', '5', '6']) subscribe(id);
+    expect(await r.closed).toEqual({ code: 1008, reason: 'Too many subscribe messages beyond MAX_WS_SUBSCRIPTIONS_PER_SOCKET=2' });
+    // Nothing of the flood ran: no answer but refusals for ids 4 to 6.
+    expect(r.messages.filter((m) => ['4', '5', '6'].includes(m.id ?? '') && m.type !== 'error')).toEqual([]);
+  });
+
+  it('closes a socket that sends no connection_init within WS_CONNECTION_INIT_TIMEOUT_MS with 4408', async () => {
+    const r = rawSocket('frank');
+    expect((await r.opened).status).toBe(101);
+    const started = Date.now();
+    expect(await r.closed).toEqual({ code: 4408, reason: 'Connection initialisation timeout' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
   });
 });

@@ -24,6 +24,7 @@ describe.each([...groups.entries()])('hostile GraphQL inputs, gateway env %s', (
     console.log(JSON.stringify(report, (k, v) => (k === 'detail' ? undefined : v)));
     const want = expected[name];
     expect({ status: report.outcome.status, code: report.outcome.code, limit: report.outcome.limit }).toEqual({ status: want.status, code: want.code, limit: want.limit });
+    if (want.answer) expect(report.outcome.detail).toMatch(want.answer);
     expect(report.rssGrowthMb).toBeLessThan(256);
     expect(report.probe.count).toBeGreaterThan(0);
     expect(report.probe.p99Ms).toBeLessThan(100);

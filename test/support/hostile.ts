@@ -117,8 +117,10 @@ export async function startHostileGateway(env: Record<string, string> = {}): Pro
       // The other caller is a legitimate one: with GATEWAY_API_KEYS, it brings the first key.
       const key = env.GATEWAY_API_KEYS?.split(',')[0]?.trim();
       const prober = startProber(proc.graphqlUrl, 20, key ? { authorization: `Bearer ${key}` } : {});
-      // Let the prober connect and warm up before the attack begins.
-      await new Promise((r) => setTimeout(r, 400));
+      // Let the prober connect and warm up before the attack begins: on a busy machine starting its
+      // process alone can outlast a short attack, which then had no probe to count.
+      await Promise.race([prober.ready, new Promise((r) => setTimeout(r, 30_000))]);
+      await new Promise((r) => setTimeout(r, 100));
       const from = Date.now();
       const started = performance.now();
       const outcome = await c.attack(target);

@@ -22,6 +22,7 @@ process.stdin.on('end', () => { running = false; }); // the measuring process is
     const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"query":"{ gatewayInfo { version } }"}' });
     await res.body.text();
     probes.push([at, performance.now() - t]);
+    if (probes.length === WARM_UP) process.stdout.write('ready\\n');
     await new Promise((r) => setTimeout(r, every));
   }
   // The first answers include this process's own warm-up (connection, compilation): not the gateway's.
@@ -36,6 +37,8 @@ export interface Probe {
 }
 
 export interface Prober {
+  /** Resolves once the warm-up answers are in: probes from here on are counted. */
+  ready: Promise<void>;
   stop(): Promise<Probe[]>;
 }
 
@@ -46,16 +49,23 @@ export function startProber(url: string, everyMs = 20, headers: Record<string, s
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
+  let markReady = () => undefined as void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout!.on('data', (d) => {
+    out += d;
+    if (out.startsWith('ready\n')) markReady();
+  });
   const done = new Promise<Probe[]>((resolve, reject) => {
     child.once('exit', (code) =>
-      code === 0 ? resolve((JSON.parse(out) as [number, number][]).map(([at, ms]) => ({ at, ms }))) : reject(new Error(`prober exited with ${code}`)),
+      code === 0 ? resolve((JSON.parse(out.replace(/^ready\n/, '')) as [number, number][]).map(([at, ms]) => ({ at, ms }))) : reject(new Error(`prober exited with ${code}`)),
     );
   });
   // A prober that dies early is reported by stop(); until then its rejection must not end the
   // measuring process (which would leave the gateway process it measures running).
   done.catch(() => undefined);
+  child.once('exit', markReady);
   return {
+    ready,
     stop() {
       child.stdin!.end('stop\n');
       return done;

@@ -210,7 +210,7 @@ describe('loadConfig: safety settings', () => {
 describe('loadConfig: request bodies, hosts and origins (issue 18)', () => {
   it('defaults to 1 MiB bodies, 256 MiB held at once, compressed bodies taken, 1 KiB/s over 10 s, no extra hosts or origins', () => {
     const c = loadConfig({});
-    expect(c.bodies).toEqual({ maxRequestBytes: 1024 * 1024, maxInflightBytes: 256 * 1024 * 1024, acceptCompressed: true, minBytesPerSecond: 1024, rateWindowMs: 10_000, maxWsMessageBytes: 64 * 1024 });
+    expect(c.bodies).toEqual({ maxRequestBytes: 1024 * 1024, maxInflightBytes: 256 * 1024 * 1024, acceptCompressed: true, minBytesPerSecond: 1024, rateWindowMs: 10_000, maxWsMessageBytes: 64 * 1024, maxWsConnectionsPerCaller: 64, maxWsSubscriptionsPerSocket: 100, wsConnectionInitTimeoutMs: 3000 });
     expect(c.allowedHosts).toEqual([]);
     expect(c.cors).toEqual({ origins: [], credentials: false });
   });
@@ -223,16 +223,22 @@ describe('loadConfig: request bodies, hosts and origins (issue 18)', () => {
       BODY_MIN_BYTES_PER_SECOND: '0',
       BODY_RATE_WINDOW_MS: '5000',
       MAX_WS_MESSAGE_BYTES: '4096',
+      MAX_WS_CONNECTIONS_PER_CALLER: '3',
+      MAX_WS_SUBSCRIPTIONS_PER_SOCKET: '5',
+      WS_CONNECTION_INIT_TIMEOUT_MS: '1500',
       ALLOWED_HOSTS: 'Gateway.Internal, gw.example:8080',
       CORS_ORIGINS: 'https://app.example.org, http://localhost:3000',
       CORS_CREDENTIALS: 'true',
     });
-    expect(c.bodies).toEqual({ maxRequestBytes: 2048, maxInflightBytes: 65536, acceptCompressed: false, minBytesPerSecond: 0, rateWindowMs: 5000, maxWsMessageBytes: 4096 });
+    expect(c.bodies).toEqual({ maxRequestBytes: 2048, maxInflightBytes: 65536, acceptCompressed: false, minBytesPerSecond: 0, rateWindowMs: 5000, maxWsMessageBytes: 4096, maxWsConnectionsPerCaller: 3, maxWsSubscriptionsPerSocket: 5, wsConnectionInitTimeoutMs: 1500 });
     expect(c.allowedHosts).toEqual(['gateway.internal', 'gw.example:8080']);
     expect(c.cors).toEqual({ origins: ['https://app.example.org', 'http://localhost:3000'], credentials: true });
     expect(loadConfig({ CORS_ORIGINS: '*' }).cors.origins).toEqual(['*']);
     expect(() => loadConfig({ MAX_REQUEST_BYTES: '0' })).toThrow('MAX_REQUEST_BYTES must be at least 1');
     expect(() => loadConfig({ MAX_WS_MESSAGE_BYTES: '0' })).toThrow('MAX_WS_MESSAGE_BYTES must be at least 1');
+    expect(() => loadConfig({ MAX_WS_CONNECTIONS_PER_CALLER: '0' })).toThrow('MAX_WS_CONNECTIONS_PER_CALLER must be at least 1');
+    expect(() => loadConfig({ MAX_WS_SUBSCRIPTIONS_PER_SOCKET: 'many' })).toThrow("MAX_WS_SUBSCRIPTIONS_PER_SOCKET must be a non-negative integer, got 'many'");
+    expect(() => loadConfig({ WS_CONNECTION_INIT_TIMEOUT_MS: '0' })).toThrow(/WS_CONNECTION_INIT_TIMEOUT_MS must be between 1 and/);
     expect(() => loadConfig({ ACCEPT_COMPRESSED_BODIES: 'sometimes' })).toThrow("ACCEPT_COMPRESSED_BODIES must be true or false, got 'sometimes'");
     expect(() => loadConfig({ CORS_ORIGINS: '*', CORS_CREDENTIALS: 'true' })).toThrow("CORS_ORIGINS may not be '*' when CORS_CREDENTIALS is true: name the origins");
     expect(() => loadConfig({ CORS_ORIGINS: 'https://app.example.org/path' })).toThrow("CORS_ORIGINS must list origins (scheme://host[:port], no path), got 'https://app.example.org/path'");

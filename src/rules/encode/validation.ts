@@ -1,5 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
+import { trimExtraProperties, untrimErrors } from '../shared/extra-properties';
 import { pythonRegExp, toPythonErrors } from '../shared/jsonschema-errors';
 import { pyRepr } from '../shared/pyrepr';
 import { isAccession, isUuidFormat } from './identifiers';
@@ -88,8 +89,9 @@ export class RecordValidator {
     const fn = this.compile(schema);
     this.current = ctx;
     try {
-      if (fn(data)) return [];
-      return toPythonErrors(fn.errors ?? []).map((e) => ({
+      const trimmed = trimExtraProperties(fn.schema, data);
+      if (fn(trimmed.data)) return [];
+      return toPythonErrors(untrimErrors(fn.errors ?? [], trimmed)).map((e) => ({
         location: 'body',
         name: e.path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
         description: e.message,

@@ -91,11 +91,13 @@ export function merged(errors: ErrorObject[]): ErrorObject[] {
       continue;
     }
     const key = `${e.instancePath}|${e.schemaPath}`;
+    // An error for a trimmed object (extra-properties.ts) already names every unexpected key.
+    const given = (e as { extras?: string[] }).extras;
     const extra = String((e.params as { additionalProperty: string }).additionalProperty);
     const prev = seen.get(key);
-    if (prev) prev.extras!.push(extra);
+    if (prev) prev.extras!.push(...(given ?? [extra]));
     else {
-      const copy = { ...e, extras: [extra] };
+      const copy = { ...e, extras: given ? [...given] : [extra] };
       seen.set(key, copy);
       out.push(copy);
     }

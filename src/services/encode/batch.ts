@@ -1,6 +1,6 @@
 import { prepareAliases } from '../../rules/encode/aliases';
 import { identifierKind } from '../../rules/encode/identifiers';
-import { mapLinks } from '../../rules/encode/links';
+import { linkProperties, mapLinks } from '../../rules/encode/links';
 import type { Json, TypeInfo } from '../../rules/encode/profiles';
 import type { PreparedRecord } from './prepare';
 
@@ -11,30 +11,17 @@ export interface BatchLinks {
   duplicates: Map<number, { key: string; first: number }[]>;
 }
 
-/**
- * Records of one batch may link to each other by alias (a file's `paired_with`, a biosample's
- * `part_of`): such a record must wait for the one it names. A link written like a batch record's
- * alias was before cleaning and prefixing (`bs/1` for `lab:bs_1`) is rewritten to the final alias.
- */
-const linkedOf = new WeakMap<Json, string[]>();
-
-/** A profile's properties that hold links anywhere inside them (most hold none). */
-function linkProperties(schema: Json): string[] {
-  let names = linkedOf.get(schema);
-  if (!names) {
-    const holdsLink = (s: unknown): boolean => !!s && typeof s === 'object' && ('linkTo' in (s as Json) || Object.values(s as Json).some(holdsLink));
-    names = Object.entries((schema.properties ?? {}) as Json).flatMap(([name, def]) => (holdsLink(def) ? [name] : []));
-    linkedOf.set(schema, names);
-  }
-  return names;
-}
-
 /** Bare names (`bs-1`) and aliases with characters cleaning changes (`lab:run/1`). */
 function needsCleaning(link: string): boolean {
   const kind = identifierKind(link);
   return kind === 'key' || (kind === 'alias' && /[/\\#]/.test(link));
 }
 
+/**
+ * Records of one batch may link to each other by alias (a file's `paired_with`, a biosample's
+ * `part_of`): such a record must wait for the one it names. A link written like a batch record's
+ * alias was before cleaning and prefixing (`bs/1` for `lab:bs_1`) is rewritten to the final alias.
+ */
 export function linkBatch(records: PreparedRecord[], info: TypeInfo, aliasLab: string | null): BatchLinks {
   const owner = new Map<string, number>();
   const duplicates = new Map<number, { key: string; first: number }[]>();

@@ -68,8 +68,9 @@ export async function preparePatch(input: InputRecord, info: TypeInfo, opts: Pre
   return out;
 }
 
+/** The record is castRecord's copy, the preparer's to change: copying it again cost ~30 ms per 40,000 keys in one piece. */
 function start(input: InputRecord): PreparedRecord {
-  return { index: input.index, row: input.row, record: { ...input.record }, errors: [...input.errors], warnings: [], keys: [] };
+  return { index: input.index, row: input.row, record: input.record, errors: [...input.errors], warnings: [], keys: [] };
 }
 
 async function aliases(out: PreparedRecord, opts: PrepareOptions, required: boolean): Promise<void> {

@@ -6,8 +6,8 @@ import { badInput } from '../documents';
 import type { SubmissionResultModel } from '../result';
 import { sendInChunks } from './chunked';
 import { openDocument } from './document/input';
-import { entityRows } from './document/rows';
-import { checkHeader, scanDocument } from './document/scan';
+import { checkHeader, entityRows } from './document/rows';
+import { scanDocument } from './document/scan';
 import { type SendOptions, sendDocument } from './transaction';
 
 /**

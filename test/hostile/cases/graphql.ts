@@ -10,7 +10,7 @@ const BIG_BODIES = { MAX_REQUEST_BYTES: String(64 * 1024 * 1024), MAX_UPLOAD_BYT
 const CREATE_GDC = 'mutation C($e: [JSON!]) { createEntities(input: { source: GDC, project: "GDC-INTERNAL", entities: $e, dryRun: true }) { success message } }';
 const CREATE_GDC_DOC = 'mutation D($d: String) { createEntities(input: { source: GDC, project: "GDC-INTERNAL", document: $d, format: TSV, dryRun: true }) { success message } }';
 const CREATE_ENCODE_DOC = 'mutation E($d: String) { createEntities(input: { source: ENCODE, profile: "biosample", document: $d, format: TSV, dryRun: true }) { success message } }';
-const CREATE_ENCODE = 'mutation F($e: [JSON!]) { createEntities(input: { source: ENCODE, profile: "biosample", entities: $e, dryRun: true }) { success message errorCount } }';
+const CREATE_ENCODE = 'mutation F($e: [JSON!]) { createEntities(input: { source: ENCODE, profile: "biosample", entities: $e, dryRun: true }) { success errorCount entities { errors { type } } } }';
 
 const uuid = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 
@@ -77,11 +77,13 @@ export const cases: HostileCase[] = [
     attack: (t) => send(t, CREATE_ENCODE_DOC, JSON.stringify({ d: `aliases\tdescription\nlab:a\t${'x\t'.repeat(1_000_000)}\n` })),
   },
   {
-    // At the default MAX_JSON_KEYS (1,000) the record is refused while the body is parsed. Raised to
-    // 100,000 the (linear) validation itself runs, and it still holds the event loop ~160 ms for
-    // 40,000 keys: left open in issue 18 (validation off the event loop).
+    // At the default MAX_JSON_KEYS (1,000) the record is refused while the body is parsed; raised to
+    // 100,000 it is read, cast, prepared and validated (every unknown key named in one error) in
+    // pieces short enough for the other caller.
     name: 'ENCODE record with 40,000 unknown keys',
-    env: BIG_BODIES,
+    env: { ...BIG_BODIES, MAX_JSON_KEYS: '100000' },
+    // A gateway in use has compiled the biosample profile's validator already.
+    warmUp: (t) => send(t, CREATE_ENCODE, '{"e":[{"aliases":["lab:warm-up"]}]}'),
     attack: async (t) => {
       const record = objectText(40_000, (i) => `unexpected_${i}`).replace(/^\{/, '{"aliases":["lab:hostile-40k"],');
       return send(t, CREATE_ENCODE, `{"e":[${record}]}`);
@@ -100,15 +102,15 @@ export const cases: HostileCase[] = [
   },
 ];
 
-/** What each case must answer: status, code and the limit named (undefined = none named). */
-export const expected: Record<string, { status: number; code: string; limit?: string }> = {
+/** What each case must answer: status, code and the limit named (undefined = none named), and what the answer says. */
+export const expected: Record<string, { status: number; code?: string; limit?: string; answer?: RegExp }> = {
   'json scalar with 1,000,000 keys': { status: 400, code: 'LIMIT_EXCEEDED', limit: 'MAX_JSON_KEYS' },
   'json scalar with 1,000,000 duplicate keys': { status: 400, code: 'BAD_REQUEST' },
   'encodeRecords with 2,000,000 ids': { status: 400, code: 'LIMIT_EXCEEDED', limit: 'MAX_LIST_ITEMS' },
   'gdcEntities with 1,000,000 uuids': { status: 400, code: 'LIMIT_EXCEEDED', limit: 'MAX_LIST_ITEMS' },
   'GDC TSV with 1,000,000 columns': { status: 200, code: 'LIMIT_EXCEEDED', limit: 'MAX_COLUMNS' },
   'ENCODE TSV with 1,000,000 columns': { status: 200, code: 'LIMIT_EXCEEDED', limit: 'MAX_COLUMNS' },
-  'ENCODE record with 40,000 unknown keys': { status: 400, code: 'LIMIT_EXCEEDED', limit: 'MAX_JSON_KEYS' },
+  'ENCODE record with 40,000 unknown keys': { status: 200, answer: /"success":false,"errorCount":1,"entities":\[\{"errors":\[.*\{"type":"INVALID_PROPERTY"\}/ },
   '1,000 same-name fields in one selection set': { status: 400, code: 'LIMIT_EXCEEDED', limit: 'MAX_SAME_NAME_FIELDS' },
   '1,000 fragments spread in one selection set': { status: 400, code: 'LIMIT_EXCEEDED', limit: 'MAX_FRAGMENT_SPREADS' },
 };

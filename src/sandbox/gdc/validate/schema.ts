@@ -1,6 +1,7 @@
 import Ajv from 'ajv-draft-04';
 import type { ValidateFunction } from 'ajv-draft-04';
 import type { JsonObject } from '../../../rules/gdc/dictionary/resolve';
+import { trimExtraProperties, untrimErrors } from '../../../rules/shared/extra-properties';
 import { pythonRegExp, type SchemaError, toPythonErrors } from '../../../rules/shared/jsonschema-errors';
 
 export { pythonRegExp, type SchemaError } from '../../../rules/shared/jsonschema-errors';
@@ -33,8 +34,9 @@ export class SchemaValidator {
       fn = this.ajv.compile(rest);
       this.compiled.set(type, fn);
     }
-    if (fn(doc)) return [];
-    return orderLikeJsonschema(toPythonErrors(fn.errors ?? []), schema);
+    const trimmed = trimExtraProperties(fn.schema, doc);
+    if (fn(trimmed.data)) return [];
+    return orderLikeJsonschema(toPythonErrors(untrimErrors(fn.errors ?? [], trimmed)), schema);
   }
 }
 

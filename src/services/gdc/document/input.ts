@@ -21,28 +21,16 @@ export async function openDocument(input: Pick<CreateEntitiesInput, 'entities' |
   return doc;
 }
 
-/** How many bytes are scanned between two turns of the event loop. */
-const YIELD_BYTES = 256 * 1024;
-
 /**
  * Counts the cells of every record of a TSV/CSV document in one streaming pass, before any reader
- * (csv-parse, the row scanner, GDC itself) builds a row of them.
+ * (csv-parse, the row scanner, GDC itself) builds a row of them. Pieces come with turns of the
+ * event loop between them, from memory too (source.ts).
  */
 async function checkDocumentColumns(doc: GdcDocument, maxColumns: number): Promise<void> {
   const counter = new ColumnCounter(doc.format === 'csv' ? 0x2c : 0x09, maxColumns, true, `${doc.format.toUpperCase()} document`);
   const source = doc.open();
-  let sinceYield = 0;
   try {
-    for await (const chunk of source) {
-      counter.write(chunk as Buffer);
-      // An in-memory document's pieces arrive as microtasks: give other requests the event loop
-      // every YIELD_BYTES, or a 7 MB document blocks it for the whole scan (issue 18).
-      sinceYield += (chunk as Buffer).length;
-      if (sinceYield >= YIELD_BYTES) {
-        sinceYield = 0;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    }
+    for await (const chunk of source) counter.write(chunk as Buffer);
   } finally {
     source.destroy();
   }

@@ -1,6 +1,5 @@
-import { parse } from 'csv-parse/sync';
 import { badInput } from '../../documents';
-import { headerNames, RECORD_DELIMITERS } from './scan';
+import { headerNames } from './scan';
 import type { GdcDocument } from './source';
 
 const QUOTE = 0x22;
@@ -35,7 +34,11 @@ export class RowScanner {
   private typeColumn = -1;
   private typeSeen = false;
   private recordEmpty = true;
-  private header: Buffer[] | null = [];
+  private inHeader = true;
+  /** Nothing but whitespace in the header record so far: a blank line before the header, skipped. */
+  private headerBlank = true;
+  /** The bytes of the header cell being read. */
+  private cell: number[] = [];
   private first = true;
 
   constructor(private readonly delimiter: number) {}
@@ -46,7 +49,6 @@ export class RowScanner {
       this.first = false;
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3; // a UTF-8 BOM
     }
-    let headerFrom = i;
     for (; i < chunk.length; i++) {
       const c = chunk[i];
       if (c === LF) this.line++;
@@ -66,30 +68,29 @@ export class RowScanner {
           if (c === QUOTE) {
             this.state = State.InQuoted;
             this.recordEmpty = false;
+            this.headerBlank = false;
             continue;
           }
           break;
       }
       if (c === this.delimiter) {
+        if (this.inHeader) this.headerCell();
         this.field++;
         this.recordEmpty = false;
+        if (c !== TAB) this.headerBlank = false;
         this.state = State.FieldStart;
       } else if (c === LF || c === CR) {
-        if (this.header) {
-          this.header.push(chunk.subarray(headerFrom, i));
-          headerFrom = i + 1;
-          this.readHeader();
-        } else this.endRecord();
+        if (this.inHeader) this.endHeader();
+        else this.endRecord();
       } else {
         this.state = State.InField;
         this.content(c);
       }
     }
-    if (this.header) this.header.push(chunk.subarray(headerFrom));
   }
 
   end(): number[] {
-    if (this.header) this.readHeader();
+    if (this.inHeader) this.endHeader();
     else this.endRecord();
     return this.rows;
   }
@@ -97,8 +98,10 @@ export class RowScanner {
   private content(c: number): void {
     if (c !== SPACE && c !== TAB && c !== CR && c !== LF) {
       this.recordEmpty = false;
+      this.headerBlank = false;
       if (this.field === this.typeColumn) this.typeSeen = true;
     }
+    if (this.inHeader) this.cell.push(c);
   }
 
   private endRecord(): void {
@@ -114,24 +117,36 @@ export class RowScanner {
     this.recordLine = this.line;
   }
 
-  /** The header is one small record: read with a full parser, as GDC's reader names columns. */
-  private readHeader(): void {
-    const text = Buffer.concat(this.header!).toString('utf8');
-    if (!text.trim()) {
+  /**
+   * A header cell ends: its column name as GDC's reader names columns (trimmed, a template's `*`
+   * dropped), and is it `type`? Read as the bytes go by, not with a full parser afterwards: a header
+   * of 100,000 columns parsed in one piece held the event loop for hundreds of ms.
+   */
+  private headerCell(): void {
+    const [name] = headerNames([Buffer.from(this.cell).toString('utf8')]);
+    this.columns.push(name);
+    if (this.typeColumn < 0 && name === 'type') this.typeColumn = this.field;
+    this.cell = [];
+  }
+
+  private endHeader(): void {
+    this.headerCell();
+    if (this.headerBlank) {
       // Blank lines before the header are skipped, as csv readers do.
-      this.header = [];
-      this.startRecord();
-      return;
-    }
-    const [cells = []] = parse(text, { delimiter: String.fromCharCode(this.delimiter), record_delimiter: RECORD_DELIMITERS, relax_quotes: true, relax_column_count: true }) as string[][];
-    this.columns = headerNames(cells);
-    this.typeColumn = this.columns.indexOf('type');
-    this.header = null;
+      this.typeColumn = -1;
+      this.columns = [];
+    } else this.inHeader = false;
+    this.headerBlank = true;
     this.startRecord();
   }
 
   get hasTypeColumn(): boolean {
     return this.typeColumn >= 0;
+  }
+
+  /** The header has been read (its line ended). */
+  get headerDone(): boolean {
+    return !this.inHeader;
   }
 }
 
@@ -148,4 +163,20 @@ export async function entityRows(doc: GdcDocument): Promise<DocumentRows> {
   const lines = scanner.end();
   if (!scanner.hasTypeColumn) throw badInput(`The ${doc.format.toUpperCase()} header has no 'type' column`, 'document');
   return { lines, columns: scanner.columns };
+}
+
+/** Refuses a TSV/CSV document whose header has no `type` column, reading only as far as its header ends. */
+export async function checkHeader(doc: GdcDocument): Promise<void> {
+  const scanner = new RowScanner(doc.format === 'csv' ? 0x2c : 0x09);
+  const source = doc.open();
+  try {
+    for await (const chunk of source) {
+      scanner.write(chunk as Buffer);
+      if (scanner.headerDone) break;
+    }
+  } finally {
+    source.destroy();
+  }
+  if (!scanner.headerDone) scanner.end();
+  if (!scanner.hasTypeColumn) throw badInput(`The ${doc.format.toUpperCase()} header has no 'type' column`, 'document');
 }

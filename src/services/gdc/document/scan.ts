@@ -78,14 +78,6 @@ export function headerNames(cells: string[]): string[] {
   return cells.map((h) => h.trim().replace(/^\*/, ''));
 }
 
-/** Refuses a TSV/CSV document whose header has no `type` column, reading only its first record. */
-export async function checkHeader(doc: GdcDocument): Promise<void> {
-  for await (const { cells } of delimitedRecords(doc)) {
-    if (!headerNames(cells).includes('type')) throw badInput(`The ${doc.format.toUpperCase()} header has no 'type' column`, 'document');
-    return;
-  }
-}
-
 /** What one pass over a document tells: each entity's type (and line, for TSV/CSV), in order. */
 export interface DocumentScan {
   count: number;

@@ -38,8 +38,17 @@ export function memoryDocument(content: string | Buffer, format: GdcDocumentForm
   };
 }
 
-function* pieces(bytes: Buffer, size = 64 * 1024): Generator<Buffer> {
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+/**
+ * A turn of the event loop between pieces, as a file stream's pieces come from I/O: from memory
+ * they would follow one another as microtasks, and every reader (column count, header, rows,
+ * csv-parse, the upload) would go through a wide document in one piece (a 1.3 MB header of
+ * 100,000 columns: hundreds of ms that other callers waited out).
+ */
+async function* pieces(bytes: Buffer, size = 64 * 1024): AsyncGenerator<Buffer> {
+  for (let i = 0; i < bytes.length; i += size) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    yield bytes.subarray(i, i + size);
+  }
 }
 
 /** How much of a file is looked at to guess its format when the caller did not name it. */

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FileUpload } from 'graphql-upload-minimal';
 import { documentChunks, increasingRuns, sendOrder } from '../../../../src/services/gdc/document/chunks';
 import { entityKeys, scanDocument } from '../../../../src/services/gdc/document/scan';
-import { RowScanner, entityRows } from '../../../../src/services/gdc/document/rows';
+import { checkHeader, RowScanner, entityRows } from '../../../../src/services/gdc/document/rows';
 import { DocumentDecoder } from '../../../../src/services/gdc/document/decode';
 import { memoryDocument, spoolUpload } from '../../../../src/services/gdc/document/source';
 import { parse } from 'csv-parse/sync';
@@ -106,6 +106,8 @@ describe('RowScanner (entityRows)', () => {
     ['quoted cells over lines, with delimiters and doubled quotes', '*type,submitter_id,comment\ncase,c1,"two\nlines, ""quoted"""\ncase,c2,x\n"case",c3,"a\n\nb"\n', 'csv'],
     ['a BOM, a quoted header cell and a type column that is not first', '\ufeffsubmitter_id\t"type"\na\tcase\nb\t \nc\tsample', 'tsv'],
     ['a quote inside an unquoted cell', 'type\tx\ncase\tsay "hi\ncase\tok', 'tsv'],
+    ['blank lines before the header, a padded `*type` cell after a long one', `\n\n${'x'.repeat(300)}\t  *type \nlong\tcase\nlong\t\n`, 'tsv'],
+    ['a header of 20,000 columns with type last', `${Array.from({ length: 20_000 }, (_, i) => `c${i}`).join(',')},type\n${'1,'.repeat(20_000)}case\n${'1,'.repeat(20_000)}\n`, 'csv'],
   ];
 
   it.each(cases)('gives the lines the full parser gives: %s', async (_what, text, format) => {
@@ -133,6 +135,13 @@ describe('RowScanner (entityRows)', () => {
 
   it('refuses a document without a type column', async () => {
     await expect(entityRows(memoryDocument('submitter_id\nx', 'tsv'))).rejects.toThrow(/no 'type' column/);
+  });
+
+  it('checkHeader reads the header only, and knows `type` however the header spells it', async () => {
+    await expect(checkHeader(memoryDocument('submitter_id\tx\ntype\n', 'tsv'))).rejects.toThrow("The TSV header has no 'type' column");
+    await expect(checkHeader(memoryDocument(`${'c,'.repeat(100_000)}"*type"\ncase`, 'csv'))).resolves.toBeUndefined();
+    await expect(checkHeader(memoryDocument('\ufeff\r\n\t\r\nsubmitter_id\t type \r\n', 'tsv'))).resolves.toBeUndefined();
+    await expect(checkHeader(memoryDocument('"ty\npe",x\ncase', 'csv'))).rejects.toThrow(/no 'type' column/);
   });
 });
 
