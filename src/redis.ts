@@ -44,6 +44,9 @@ export async function connectRedis(url: string, logger: Logger): Promise<Redis> 
     up = false;
     recordRedisUp(false);
   });
+  // The socket closing is the outage's first sign (commands fail at once from then on, with no
+  // offline queue); 'error' only follows at the first failed reconnect.
+  redis.on('close', () => recordRedisUp(false));
   redis.on('end', () => recordRedisUp(false));
   try {
     await withTimeout(redis.connect(), CONNECT_TIMEOUT_MS, `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`);
