@@ -66,11 +66,17 @@ afterAll(async () => {
 it('runs a jobProgress subscription over SSE and shows each state as it arrives', async () => {
   await page.locator('.graphiql-query-editor').getByText('Overview').first().waitFor({ state: 'visible' });
   const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
-  await editor.click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  // Inserted whole, as a paste: typed, the editor would add closing brackets of its own.
-  await page.keyboard.insertText('subscription Watch { jobProgress(id: "j1") { state progress { done } } }');
+  // On a loaded machine the editor can take focus late and drop the first keys: type until it shows the text.
+  const typed = page.locator('.graphiql-query-editor').getByText('jobProgress').first();
+  for (let attempt = 0; attempt < 5 && !(await typed.isVisible()); attempt++) {
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    // Inserted whole, as a paste: typed, the editor would add closing brackets of its own.
+    await page.keyboard.insertText('subscription Watch { jobProgress(id: "j1") { state progress { done } } }');
+    await typed.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+  }
+  await typed.waitFor({ state: 'visible' });
   const streamed = page.waitForRequest((req) => req.url().startsWith(stack.gateway.graphqlUrl) && /Watch/.test(decodeURIComponent(req.url() + (req.postData() ?? ''))));
   await page.locator('.graphiql-execute-button').click();
   const request = await streamed;
