@@ -99,6 +99,26 @@ describe('the request body reader', () => {
     expect(s.inflight.held).toBe(0);
   });
 
+  it('decodes UTF-8 characters split between two chunks of the body', async () => {
+    s = await serve();
+    // é is 2 bytes, 🧬 is 4: the cut falls inside 🧬, and the halves arrive as separate chunks.
+    const body = Buffer.from(JSON.stringify({ query: '{ a }', variables: { name: 'é🧬é' } }), 'utf8');
+    const cut = body.indexOf(Buffer.from('🧬', 'utf8')) + 2;
+    const bytes = await new Promise<Buffer>((resolve) => {
+      const socket = net.connect(s.port, '127.0.0.1');
+      const got: Buffer[] = [];
+      socket.on('data', (d) => got.push(d));
+      socket.on('close', () => resolve(Buffer.concat(got)));
+      socket.on('connect', () => {
+        socket.write(head({ 'content-type': 'application/json', 'content-length': body.length, connection: 'close' }));
+        socket.write(body.subarray(0, cut));
+        setTimeout(() => socket.write(body.subarray(cut)), 50);
+      });
+    });
+    const text = bytes.toString('utf8');
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toEqual({ parsed: { query: '{ a }', variables: { name: 'é🧬é' } } });
+  });
+
   it('refuses a declared Content-Length over MAX_REQUEST_BYTES from the head alone, and closes the connection', async () => {
     s = await serve();
     // Not one byte of the 200 MB is sent: the answer comes from the head.
