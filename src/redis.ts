@@ -36,17 +36,24 @@ export async function connectRedis(url: string, logger: Logger): Promise<Redis> 
   redis.on('ready', () => {
     if (!up) logger.info({ redis: shown }, 'Redis connected: rate limits and upload resume state are shared by every instance');
     up = true;
+    lastError = null;
     recordRedisUp(true);
   });
-  redis.on('error', (err: Error) => {
-    lastError = err;
-    if (up) logger.error({ redis: shown, err: err.message }, 'Redis lost: each instance now enforces rate limits alone and keeps new upload resume state to itself, until it reconnects');
+  // Lost once per outage, logged once: at the first of an error or an unplanned close (a killed
+  // Redis closes the socket, often with no error until a reconnect fails, if one ever does).
+  const lost = (reason: string) => {
+    if (up) logger.error({ redis: shown, err: reason }, 'Redis lost: each instance now enforces rate limits alone and keeps new upload resume state to itself, until it reconnects');
     up = false;
     recordRedisUp(false);
+  };
+  redis.on('error', (err: Error) => {
+    lastError = err;
+    lost(err.message);
   });
-  // The socket closing is the outage's first sign (commands fail at once from then on, with no
-  // offline queue); 'error' only follows at the first failed reconnect.
+  // The socket closing is the outage's first sign: commands fail at once from then on (no offline queue).
   redis.on('close', () => recordRedisUp(false));
+  // ioredis reconnects only after a close nobody asked for (quit() and disconnect() do not).
+  redis.on('reconnecting', () => lost(lastError?.message ?? 'connection closed'));
   redis.on('end', () => recordRedisUp(false));
   try {
     await withTimeout(redis.connect(), CONNECT_TIMEOUT_MS, `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`);
