@@ -4,27 +4,14 @@
  * run, rounds interleaved so machine noise hits both alike. Goal: under 5% fewer lookups.
  */
 import pino from 'pino';
-import { request } from 'undici';
 import { startGateway } from '../src/gateway';
 import { startStack } from '../test/support/stack';
+import { lookups } from './support/lookups';
 import { medianMs } from './support/timing';
 
 const LOOKUPS = 200;
 const CONCURRENCY = 8;
 const ROUNDS = 7;
-
-async function lookups(url: string): Promise<void> {
-  const body = JSON.stringify({ query: 'query Lab { encodeRecord(id: "/labs/sandbox-lab/") }', operationName: 'Lab' });
-  let next = 0;
-  const worker = async () => {
-    while (next++ < LOOKUPS) {
-      const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      const text = await res.body.text();
-      if (res.statusCode !== 200 || text.includes('"errors"')) throw new Error(`lookup failed: ${res.statusCode} ${text.slice(0, 200)}`);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-}
 
 export async function runAccessLog(): Promise<void> {
   const toNull = () => pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
@@ -42,8 +29,8 @@ export async function runAccessLog(): Promise<void> {
     const all: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       // Which goes first alternates: a round's first runner meets a different machine than its second.
-      const runOff = async () => off.push(await medianMs(1, () => lookups(stack.gateway.graphqlUrl)));
-      const runAll = async () => all.push(await medianMs(1, () => lookups(on.graphqlUrl)));
+      const runOff = async () => off.push(await medianMs(1, () => lookups(stack.gateway.graphqlUrl, LOOKUPS, CONCURRENCY)));
+      const runAll = async () => all.push(await medianMs(1, () => lookups(on.graphqlUrl, LOOKUPS, CONCURRENCY)));
       if (i % 2) await runAll().then(runOff);
       else await runOff().then(runAll);
     }

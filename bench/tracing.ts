@@ -6,28 +6,15 @@
  */
 import http from 'node:http';
 import pino from 'pino';
-import { request } from 'undici';
 import { startGateway } from '../src/gateway';
 import { otelTracer } from '../src/plugins/otel';
 import { startStack } from '../test/support/stack';
+import { lookups } from './support/lookups';
 import { medianMs } from './support/timing';
 
 const LOOKUPS = 200;
 const CONCURRENCY = 8;
 const ROUNDS = 7;
-
-async function lookups(url: string): Promise<void> {
-  const body = JSON.stringify({ query: 'query Lab { encodeRecord(id: "/labs/sandbox-lab/") }', operationName: 'Lab' });
-  let next = 0;
-  const worker = async () => {
-    while (next++ < LOOKUPS) {
-      const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      const text = await res.body.text();
-      if (res.statusCode !== 200 || text.includes('"errors"')) throw new Error(`lookup failed: ${res.statusCode} ${text.slice(0, 200)}`);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-}
 
 export async function runTracing(): Promise<void> {
   let spansBytes = 0;
@@ -53,8 +40,8 @@ export async function runTracing(): Promise<void> {
     const off: number[] = [];
     const on: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      const runOff = async () => off.push(await medianMs(1, () => lookups(stack.gateway.graphqlUrl)));
-      const runOn = async () => on.push(await medianMs(1, () => lookups(traced.graphqlUrl)));
+      const runOff = async () => off.push(await medianMs(1, () => lookups(stack.gateway.graphqlUrl, LOOKUPS, CONCURRENCY)));
+      const runOn = async () => on.push(await medianMs(1, () => lookups(traced.graphqlUrl, LOOKUPS, CONCURRENCY)));
       if (i % 2) await runOn().then(runOff);
       else await runOff().then(runOn);
     }
