@@ -1,27 +1,10 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runCli } from '../support/cli';
 import { startStack, type Stack } from '../support/stack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = path.join(ROOT, 'src', 'cli', 'main.ts');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `submission-gateway …` as a real child process, no TTY. */
-function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(TSX, [MAIN, ...args], { cwd, env: { ...process.env, GDC_TOKEN: '', GATEWAY_URL: '', ...env }, timeout: 120_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 const CASES_TSV = (prefix: string) =>
   ['type\tsubmitter_id\tdisease_type\tprimary_site\tprojects.code', ...[1, 2, 3].map((i) => `case\t${prefix}-${i}\tBlood Vessel Tumors\tBase of tongue\tINTERNAL`)].join('\n') + '\n';
@@ -46,7 +29,7 @@ describe('submission-gateway gdc submit (a real child process against a gateway 
   it('a dry run writes nothing; --dry-run --commit commits the transaction; the entities exist in the sandbox after', async () => {
     const gateway = stack.gateway.graphqlUrl;
     const file = write('cases.tsv', CASES_TSV('CLI-DRY'));
-    const dry = await cli(['gdc', 'submit', '-p', 'GDC-INTERNAL', file, '--dry-run', '--gateway', gateway], dir);
+    const dry = await runCli(['gdc', 'submit', '-p', 'GDC-INTERNAL', file, '--dry-run', '--gateway', gateway], dir);
     expect(dry.stderr).toBe('');
     expect(dry.code).toBe(0);
     expect(dry.stdout.split('\n').filter((l) => /^cases\.tsv:\d+\t/.test(l))).toHaveLength(3);
@@ -55,7 +38,7 @@ describe('submission-gateway gdc submit (a real child process against a gateway 
     expect(ids).toHaveLength(3);
     expect(await exists(ids)).toEqual([null, null, null]);
 
-    const committed = await cli(['gdc', 'submit', '-p', 'GDC-INTERNAL', file, '--dry-run', '--commit', '--gateway', gateway], dir);
+    const committed = await runCli(['gdc', 'submit', '-p', 'GDC-INTERNAL', file, '--dry-run', '--commit', '--gateway', gateway], dir);
     expect([committed.code, committed.stderr]).toEqual([0, '']);
     expect(committed.stdout.match(/commit of transaction \d+ ok/g)).toHaveLength(1);
     const rows = [...committed.stdout.matchAll(/^cases\.tsv:(\d+)\tcase\t(CLI-DRY-\d)\t([0-9a-f-]{36})\tcreate \(committed\)$/gm)];
@@ -66,10 +49,10 @@ describe('submission-gateway gdc submit (a real child process against a gateway 
   it('--chunk-size writes each chunk as its own transaction; it is refused with --dry-run (exit 2)', async () => {
     const gateway = stack.gateway.graphqlUrl;
     const file = write('chunked.tsv', CASES_TSV('CLI-CHUNK'));
-    const refused = await cli(['gdc', 'submit', '-p', 'GDC-INTERNAL', file, '--dry-run', '--chunk-size', '2', '--gateway', gateway], dir);
+    const refused = await runCli(['gdc', 'submit', '-p', 'GDC-INTERNAL', file, '--dry-run', '--chunk-size', '2', '--gateway', gateway], dir);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--chunk-size cannot be combined with --dry-run/);
-    const run = await cli(['gdc', 'submit', '-p', 'GDC-INTERNAL', file, '--chunk-size', '2', '--gateway', gateway], dir);
+    const run = await runCli(['gdc', 'submit', '-p', 'GDC-INTERNAL', file, '--chunk-size', '2', '--gateway', gateway], dir);
     expect([run.code, run.stderr]).toEqual([0, '']);
     expect(run.stdout).toMatch(/^chunked\.tsv: ok: 3 created, 0 updated, 0 errors; transaction \d+,\d+:/m);
     const ids = [...run.stdout.matchAll(/^chunked\.tsv:\d+\tcase\tCLI-CHUNK-\d\t([0-9a-f-]{36})\tcreate$/gm)].map((m) => m[1]!);
@@ -79,15 +62,15 @@ describe('submission-gateway gdc submit (a real child process against a gateway 
   it('a refused row is named (file:row, error type) and the exit code is 1; usage errors exit 2', async () => {
     const gateway = stack.gateway.graphqlUrl;
     const bad = write('bad.tsv', 'type\tsubmitter_id\tdisease_type\tprimary_site\tprojects.code\ncase\tCLI-BAD-1\tNot A Disease\tBase of tongue\tINTERNAL\n');
-    const run = await cli(['gdc', 'submit', '-p', 'GDC-INTERNAL', bad, '--gateway', gateway], dir);
+    const run = await runCli(['gdc', 'submit', '-p', 'GDC-INTERNAL', bad, '--gateway', gateway], dir);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^bad\.tsv:2\tcase\tCLI-BAD-1\t[^\t]*\terror \w+: .*disease_type/m);
     expect(run.stdout).toMatch(/bad\.tsv: FAILED/);
 
-    const commitAlone = await cli(['gdc', 'submit', '-p', 'GDC-INTERNAL', bad, '--commit', '--gateway', gateway], dir);
+    const commitAlone = await runCli(['gdc', 'submit', '-p', 'GDC-INTERNAL', bad, '--commit', '--gateway', gateway], dir);
     expect(commitAlone.code).toBe(2);
     expect(commitAlone.stderr).toMatch(/--commit commits a dry run/);
-    const noGateway = await cli(['gdc', 'submit', '-p', 'GDC-INTERNAL', bad], dir);
+    const noGateway = await runCli(['gdc', 'submit', '-p', 'GDC-INTERNAL', bad], dir);
     expect(noGateway.code).toBe(2);
     expect(noGateway.stderr).toMatch(/--gateway URL/);
   });
@@ -95,7 +78,7 @@ describe('submission-gateway gdc submit (a real child process against a gateway 
   it('--version answers on every command', async () => {
     const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     for (const args of [['--version'], ['register', '--version'], ['gdc', '--version'], ['gdc', 'submit', '--version']]) {
-      const run = await cli(args, dir);
+      const run = await runCli(args, dir);
       expect([run.code, run.stdout.trim()]).toEqual([0, version]);
     }
   });

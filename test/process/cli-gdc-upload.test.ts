@@ -1,29 +1,12 @@
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CREATE, caseOf, docs, sampleOf } from '../support/gdc';
+import { runCli } from '../support/cli';
 import { ok, startStack, type Stack } from '../support/stack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const MAIN = path.join(ROOT, 'src', 'cli', 'main.ts');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `submission-gateway …` as a real child process, no TTY. */
-function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(TSX, [MAIN, ...args], { cwd, env: { ...process.env, GDC_TOKEN: '', GATEWAY_URL: '', ...env }, timeout: 120_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
 
@@ -74,7 +57,7 @@ describe('submission-gateway gdc upload (a real child process against a gateway 
     for (const f of files) fs.writeFileSync(path.join(dir, 'files', f.name), f.bytes);
     const m = await manifest('manifest.yml', files.map((f) => f.id));
     fs.writeFileSync(path.join(dir, 'token.txt'), `${stack.sandbox.gdc!.token}\n`);
-    const run = await cli(['gdc', 'upload', '-m', m, '--path', 'files', '-n', '2', '-t', 'token.txt', '--log-file', 'upload.log', '--gateway', stack.gateway.graphqlUrl], dir);
+    const run = await runCli(['gdc', 'upload', '-m', m, '--path', 'files', '-n', '2', '-t', 'token.txt', '--log-file', 'upload.log', '--gateway', stack.gateway.graphqlUrl], dir);
     expect([run.code, run.stderr]).toEqual([0, '']);
     for (const f of files) {
       expect(run.stdout).toMatch(new RegExp(`^${f.id}\\t${f.name}\\tuploaded: Uploaded ${f.bytes.length} bytes in one PUT; md5 and size match the entity\\.$`, 'm'));
@@ -94,14 +77,14 @@ describe('submission-gateway gdc upload (a real child process against a gateway 
     for (const f of files.slice(0, 2)) fs.writeFileSync(path.join(dir, 'files', f.name), f.bytes);
     const m = await manifest('batch.yml', files.map((f) => f.id));
     const args = ['gdc', 'upload', '-m', m, '-f', 'files', '--gateway', stack.gateway.graphqlUrl];
-    const first = await cli(args, dir);
+    const first = await runCli(args, dir);
     expect(first.code).toBe(1);
     expect(first.stdout).toMatch(new RegExp(`^${files[2].id}\\t${files[2].name}\\tFAILED: no local file \\(looked for files/${files[2].name}`, 'm'));
     expect(first.stdout).toMatch(/^2 of 3 file\(s\) uploaded, 1 failed: run the same command again to resume \(resume_batch\.yml\)$/m);
     expect(fs.readFileSync(path.join(dir, 'resume_batch.yml'), 'utf8')).toContain(files[2].id);
 
     fs.writeFileSync(path.join(dir, 'files', files[2].name), files[2].bytes);
-    const second = await cli(args, dir);
+    const second = await runCli(args, dir);
     expect([second.code, second.stderr]).toEqual([0, '']);
     expect(second.stdout).toMatch(/^Resuming from resume_batch\.yml: 2 of 3 file\(s\) were uploaded before$/m);
     // Only the one left is sent: the two done are not tried again (GDC would refuse them as uploaded).
@@ -118,13 +101,13 @@ describe('submission-gateway gdc upload (a real child process against a gateway 
     const args = ['gdc', 'upload', '-m', m, '-f', 'files', '--gateway', stack.gateway.graphqlUrl];
     // GDC stores the second file's bytes, then the connection drops before it answers.
     stack.sandbox.gdc!.emulator.faults.set([{ method: 'PUT', path: `/files/${files[1].id}$`, dropResponse: true }]);
-    const first = await cli(args, dir);
+    const first = await runCli(args, dir);
     stack.sandbox.gdc!.emulator.faults.clear();
     expect(first.code).toBe(1);
     expect(first.stdout).toMatch(new RegExp(`^${files[1].id}\\t${files[1].name}\\tFAILED: `, 'm'));
     expect(stored(files[1].id)).toMatchObject({ size: files[1].bytes.length, md5: md5(files[1].bytes) });
 
-    const second = await cli(args, dir);
+    const second = await runCli(args, dir);
     expect([second.code, second.stderr]).toEqual([0, '']);
     expect(second.stdout).toMatch(/^Resuming from resume_lost\.yml: 1 of 2 file\(s\) were uploaded before$/m);
     expect(second.stdout).toMatch(new RegExp(`^${files[1].id}\\t${files[1].name}\\talready uploaded \\(file_state uploaded\\): nothing sent$`, 'm'));
@@ -134,11 +117,11 @@ describe('submission-gateway gdc upload (a real child process against a gateway 
   it('uploads file ids given with -p (file_name read from GDC, as gdc-client does); --delete removes the bytes (file_state registered again)', async () => {
     const [f] = await register(1);
     fs.writeFileSync(path.join(dir, f.name), f.bytes);
-    const up = await cli(['gdc', 'upload', '-p', 'GDC-INTERNAL', f.id, '--gateway', stack.gateway.graphqlUrl], dir);
+    const up = await runCli(['gdc', 'upload', '-p', 'GDC-INTERNAL', f.id, '--gateway', stack.gateway.graphqlUrl], dir);
     expect([up.code, up.stderr]).toEqual([0, '']);
     expect(up.stdout).toMatch(new RegExp(`^${f.id}\\t${f.name}\\tuploaded: `, 'm'));
     expect(await fileState(f.id)).toBe('uploaded');
-    const del = await cli(['gdc', 'upload', '--delete', '-p', 'GDC-INTERNAL', f.id, '--gateway', stack.gateway.graphqlUrl], dir);
+    const del = await runCli(['gdc', 'upload', '--delete', '-p', 'GDC-INTERNAL', f.id, '--gateway', stack.gateway.graphqlUrl], dir);
     expect([del.code, del.stderr]).toEqual([0, '']);
     expect(del.stdout).toMatch(new RegExp(`^${f.id}\\t${f.id}\\tdeleted: .*\\(file_state registered\\)$`, 'm'));
     expect(await fileState(f.id)).toBe('registered');
@@ -151,23 +134,23 @@ describe('submission-gateway gdc upload (a real child process against a gateway 
     fs.writeFileSync(path.join(dir, big.name), big.bytes);
     const gateway = ['--gateway', stack.gateway.graphqlUrl];
     // Above the gateway's UPLOAD_PART_BYTES (8 MiB here): refused, naming the bounds.
-    const over = await cli(['gdc', 'upload', '-p', 'GDC-INTERNAL', big.id, '--part-size', String(9 * MiB), ...gateway], dir);
+    const over = await runCli(['gdc', 'upload', '-p', 'GDC-INTERNAL', big.id, '--part-size', String(9 * MiB), ...gateway], dir);
     expect(over.code).toBe(1);
     expect(over.stdout).toMatch(/FAILED: partBytes must be a whole number of bytes from 5242880 \(5 MiB, S3's least\) to 8388608 \(UPLOAD_PART_BYTES\) \(BAD_USER_INPUT\)/);
 
     stack.sandbox.gdc!.emulator.faults.set([{ method: 'PUT', path: `/files/${big.id}$`, errorRate: 1, status: 503 }]);
-    const stopped = await cli(['gdc', 'upload', '-p', 'GDC-INTERNAL', big.id, '-c', String(5 * MiB), ...gateway], dir);
+    const stopped = await runCli(['gdc', 'upload', '-p', 'GDC-INTERNAL', big.id, '-c', String(5 * MiB), ...gateway], dir);
     stack.sandbox.gdc!.emulator.faults.clear();
     expect(stopped.code).toBe(1);
     expect(stopped.stdout).toMatch(/FAILED: Part \d failed after 4 tries: .*0 part\(s\) of 3 are uploaded/);
-    const aborted = await cli(['gdc', 'upload', '--abort', '-p', 'GDC-INTERNAL', big.id, ...gateway], dir);
+    const aborted = await runCli(['gdc', 'upload', '--abort', '-p', 'GDC-INTERNAL', big.id, ...gateway], dir);
     expect([aborted.code, aborted.stderr]).toEqual([0, '']);
     expect(aborted.stdout).toMatch(new RegExp(`^${big.id}\\t${big.id}\\taborted: Aborted the multipart upload \\S+ of ${big.id}`, 'm'));
-    const again = await cli(['gdc', 'upload', '--abort', '-p', 'GDC-INTERNAL', big.id, ...gateway], dir);
+    const again = await runCli(['gdc', 'upload', '--abort', '-p', 'GDC-INTERNAL', big.id, ...gateway], dir);
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/FAILED: No unfinished upload of .* is known to this gateway: nothing to abort/);
 
-    const done = await cli(['gdc', 'upload', '-p', 'GDC-INTERNAL', big.id, '--part-size', String(5 * MiB), ...gateway], dir);
+    const done = await runCli(['gdc', 'upload', '-p', 'GDC-INTERNAL', big.id, '--part-size', String(5 * MiB), ...gateway], dir);
     expect([done.code, done.stderr]).toEqual([0, '']);
     expect(done.stdout).toMatch(/uploaded: Uploaded 12582912 bytes in 3 parts; md5 and size match the entity\./);
     expect(stored(big.id)).toMatchObject({ size: big.bytes.length, md5: md5(big.bytes) });
@@ -175,22 +158,22 @@ describe('submission-gateway gdc upload (a real child process against a gateway 
 
   it('says once what stops the whole run and exits 2: a bad manifest, no manifest nor ids, an unreachable gateway', async () => {
     fs.writeFileSync(path.join(dir, 'bad.yml'), 'files:\n  - file_name: x.fastq\n');
-    const bad = await cli(['gdc', 'upload', '-m', 'bad.yml', '--gateway', stack.gateway.graphqlUrl], dir);
+    const bad = await runCli(['gdc', 'upload', '-m', 'bad.yml', '--gateway', stack.gateway.graphqlUrl], dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe('submission-gateway: -m bad.yml: files[0] has no "id" (the data file entity\'s UUID)');
-    const none = await cli(['gdc', 'upload', '--gateway', stack.gateway.graphqlUrl], dir);
+    const none = await runCli(['gdc', 'upload', '--gateway', stack.gateway.graphqlUrl], dir);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/give -m manifest\.yml/);
     const [f] = await register(1);
     fs.writeFileSync(path.join(dir, f.name), f.bytes);
-    const away = await cli(['gdc', 'upload', '-p', 'GDC-INTERNAL', f.id, '--gateway', 'http://127.0.0.1:9/graphql'], dir);
+    const away = await runCli(['gdc', 'upload', '-p', 'GDC-INTERNAL', f.id, '--gateway', 'http://127.0.0.1:9/graphql'], dir);
     expect(away.code).toBe(2);
     expect(away.stderr.trim().split('\n')).toHaveLength(1);
     expect(away.stderr).toMatch(/could not be reached/);
   });
 
   it('--version', async () => {
-    const run = await cli(['gdc', 'upload', '--version'], dir);
+    const run = await runCli(['gdc', 'upload', '--version'], dir);
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
   });
