@@ -1,18 +1,19 @@
-import { type DocumentNode, GraphQLError, parse, validate } from 'graphql';
+import { type DocumentNode, GraphQLError, parse } from 'graphql';
 import type { QueryLimits } from '../config';
 import { recordLimitRefusal } from '../metrics';
-import { limitRules, PASSTHROUGH_SCHEMA, tokenLimitError } from './limits';
+import { limitRules, tokenLimitError } from './limits';
+import { runUntypedRules, runUntypedRulesInTurns, UNTYPED_SPEC_RULES } from './untyped-rules';
 
 /**
  * The one seam every path calls before any spec-rule validation (HTTP for the query fast path and
  * for Apollo, multipart included, via src/http/input-limits.ts; WebSocket subscriptions; queries
  * passed on by `gdcGraphql`): the document limits (MAX_TOKENS while parsing, then MAX_ALIASES,
  * MAX_DEPTH, MAX_ROOT_FIELDS, MAX_INPUT_DEPTH, MAX_SAME_NAME_FIELDS, MAX_FRAGMENT_SPREADS) in their
- * own pass. They need no types, so any schema will do; graphql-js runs all rules in one pass, so a
- * limit reported there would not stop OverlappingFieldsCanBeMerged, quadratic in what they bound.
+ * own pass. They need no types (one plain walk); graphql-js runs all rules in one pass, so a limit
+ * reported there would not stop OverlappingFieldsCanBeMerged, quadratic in what they bound.
  */
 export function documentLimitErrors(document: DocumentNode, limits: QueryLimits): readonly GraphQLError[] {
-  return validate(PASSTHROUGH_SCHEMA, document, limitRules(limits, { subscriptions: true }));
+  return runUntypedRules(document, limitRules(limits, { subscriptions: true }));
 }
 
 /** The first of documentLimitErrors, or null. */
@@ -31,12 +32,22 @@ interface Cache {
 }
 const caches = new WeakMap<QueryLimits, Cache>();
 
+/** Documents up to this size are checked in one turn (cold, ~5 ms); larger ones in slices. */
+const IN_ONE_TURN_CHARS = 8 * 1024;
+/** The longest piece of a larger document's check between two turns of the event loop. */
+const SLICE_MS = 4;
+
+type Refusals = readonly GraphQLError[];
+
 /**
- * The refusals for a query's text (every limit it exceeds), none when it is within the limits or
- * does not parse for another reason (the GraphQL path answers syntax errors in its own words).
- * Answers are kept by query text: a client repeating its documents parses each once here.
+ * The refusals for a query's text, each with its code: every limit it exceeds (LIMIT_EXCEEDED), or
+ * else what the untyped spec rules find (GRAPHQL_VALIDATION_FAILED, src/apollo/untyped-rules.ts);
+ * none when it passes both or does not parse for another reason (the GraphQL path answers syntax
+ * errors in its own words). Answers are kept by query text: a client repeating its documents
+ * parses each once here. Documents over IN_ONE_TURN_CHARS are answered later (a promise): parsed in
+ * one turn, their rules run in slices with turns between them, as request bodies are read.
  */
-export function queryLimitErrors(query: string, limits: QueryLimits): readonly GraphQLError[] {
+export function queryRefusals(query: string, limits: QueryLimits): Refusals | Promise<Refusals> {
   if (query.length > MAX_CACHED_QUERY_CHARS) return check(query, limits);
   let cache = caches.get(limits);
   if (!cache) caches.set(limits, (cache = { entries: new Map(), chars: 0 }));
@@ -44,32 +55,48 @@ export function queryLimitErrors(query: string, limits: QueryLimits): readonly G
   if (entries.has(query)) {
     const known = entries.get(query)!;
     // Each refusal is counted, the cached ones too.
-    for (const error of known) recordLimitRefusal(String(error.extensions.limit));
+    for (const error of known) if (error.extensions.limit) recordLimitRefusal(String(error.extensions.limit));
     return known;
   }
-  const error = check(query, limits);
-  while (entries.size && (entries.size >= MAX_CACHED || cache.chars + query.length > MAX_CACHED_CHARS)) {
-    const oldest = entries.keys().next().value!;
-    entries.delete(oldest);
-    cache.chars -= oldest.length;
-  }
-  entries.set(query, error);
-  cache.chars += query.length;
-  return error;
+  const keep = (refusals: Refusals): Refusals => {
+    while (entries.size && (entries.size >= MAX_CACHED || cache.chars + query.length > MAX_CACHED_CHARS)) {
+      const oldest = entries.keys().next().value!;
+      entries.delete(oldest);
+      cache.chars -= oldest.length;
+    }
+    entries.set(query, refusals);
+    cache.chars += query.length;
+    return refusals;
+  };
+  const refusals = check(query, limits);
+  return refusals instanceof Promise ? refusals.then(keep) : keep(refusals);
 }
 
-/** The first of queryLimitErrors, or null. */
-export function queryLimitError(query: string, limits: QueryLimits): GraphQLError | null {
-  return queryLimitErrors(query, limits)[0] ?? null;
+/** The first of queryRefusals, or null. */
+export async function queryRefusal(query: string, limits: QueryLimits): Promise<GraphQLError | null> {
+  return (await queryRefusals(query, limits))[0] ?? null;
 }
 
-function check(query: string, limits: QueryLimits): readonly GraphQLError[] {
+const rulesFor = (limits: QueryLimits) => [...limitRules(limits, { subscriptions: true }), ...UNTYPED_SPEC_RULES];
+
+function check(query: string, limits: QueryLimits): Refusals | Promise<Refusals> {
   let document: DocumentNode;
   try {
-    document = parse(query, { maxTokens: limits.tokens });
+    // No locations: only a spec error needs them, and that document is parsed again (see refusalsOf).
+    document = parse(query, { maxTokens: limits.tokens, noLocation: true });
   } catch (err) {
     const error = tokenLimitError((err as Error).message, limits.tokens);
     return error ? [error] : [];
   }
-  return documentLimitErrors(document, limits);
+  if (query.length <= IN_ONE_TURN_CHARS) return refusalsOf(query, runUntypedRules(document, rulesFor(limits)));
+  return new Promise<void>((resolve) => setImmediate(resolve))
+    .then(() => runUntypedRulesInTurns(document, rulesFor(limits), SLICE_MS))
+    .then((errors) => refusalsOf(query, errors));
+}
+
+/** The limits exceeded, or else the spec errors, located (a document that has one is parsed again, with locations). */
+function refusalsOf(query: string, errors: GraphQLError[]): Refusals {
+  const exceeded = errors.filter((e) => e.extensions.code === 'LIMIT_EXCEEDED');
+  if (exceeded.length || !errors.length) return exceeded;
+  return runUntypedRules(parse(query), UNTYPED_SPEC_RULES).map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
 }

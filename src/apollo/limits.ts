@@ -1,13 +1,11 @@
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
   type ASTVisitor,
-  buildSchema,
   type DocumentNode,
   GraphQLError,
   Kind,
   type OperationDefinitionNode,
   parse,
-  validate,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
@@ -15,6 +13,7 @@ import {
 import type { QueryLimits } from '../config';
 import { recordLimitRefusal } from '../metrics';
 import { type SelectionCounts, selectionCountsVisitor } from './same-name-fields';
+import { runUntypedRules } from './untyped-rules';
 
 /** The error every limit answers with: which variable, its value, what was found. */
 export function limitError(limit: string, max: number, message: string, record = true): GraphQLError {
@@ -174,9 +173,6 @@ export function tokenLimitError(message: string, max: number): GraphQLError | nu
   return limitError('MAX_TOKENS', max, `The document has more than ${max} tokens`);
 }
 
-/** Only the limit rules run on a passthrough query, which names the other server's fields: any schema will do. */
-export const PASSTHROUGH_SCHEMA = buildSchema('type Query { _unused: Boolean }');
-
 /** `__schema`/`__type` anywhere in a document (the other server's types are unknown here, so by name). */
 function noIntrospectionRule(context: ValidationContext): ASTVisitor {
   return {
@@ -201,7 +197,8 @@ export function checkPassthroughQuery(query: string, limits: QueryLimits, intros
     const message = (err as Error).message;
     throw tokenLimitError(message, limits.tokens) ?? new GraphQLError(`query is not valid GraphQL: ${message}`, { extensions: { code: 'BAD_USER_INPUT', argument: 'query' } });
   }
-  const errors = validate(PASSTHROUGH_SCHEMA, document, [...limitRules(limits), ...(introspection ? [] : [noIntrospectionRule])]);
+  // Only untyped rules: the query names the other server's fields.
+  const errors = runUntypedRules(document, [...limitRules(limits), ...(introspection ? [] : [noIntrospectionRule])]);
   if (errors.length) throw errors[0];
   return document;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SourceLocation } from 'graphql';
 
 /** Whether the request has a body that has not been read to its end. */
 function bodyUnread(req: IncomingMessage | undefined): boolean {
@@ -23,14 +24,14 @@ export function sendError(
 }
 
 /** As sendError, with every error found (document limits: each limit a document exceeds). */
-export function sendErrors(res: ServerResponse, status: number, errors: { message: string; extensions: Record<string, unknown> }[]): void {
+export function sendErrors(res: ServerResponse, status: number, errors: { message: string; locations?: readonly SourceLocation[]; extensions: Record<string, unknown> }[]): void {
   if (res.headersSent) {
     res.end();
     return;
   }
   const requestId = res.getHeader('x-request-id');
   const body = JSON.stringify({
-    errors: errors.map(({ message, extensions }) => ({ message, extensions: { ...extensions, ...(requestId ? { requestId: String(requestId) } : {}) } })),
+    errors: errors.map(({ message, locations, extensions }) => ({ message, ...(locations ? { locations } : {}), extensions: { ...extensions, ...(requestId ? { requestId: String(requestId) } : {}) } })),
     extensions: { upstreamCalls: { ENCODE: 0, GDC: 0 } },
   });
   // node:http alone (no express helpers): the query front door answers before express runs.

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { queryLimitErrors } from '../apollo/document-limits';
+import type { GraphQLError } from 'graphql';
+import { queryRefusals } from '../apollo/document-limits';
 import type { QueryLimits } from '../config';
 import { recordLimitRefusal } from '../metrics';
 import { bracketDepth, jsonDeeperThan } from '../nesting';
@@ -41,9 +42,15 @@ export function inputLimits(limits: QueryLimits) {
       return sendError(res, 400, err.message, err.code, { limit: err.limit, max: err.max });
     }
     // An event stream answers its refusals as events: src/http/subscription-documents.ts runs the same limits first there.
-    const refusals = typeof query === 'string' && !wantsEventStream(req) ? queryLimitErrors(query, limits) : [];
-    if (refusals.length) return sendErrors(res, 400, refusals.map((e) => ({ message: e.message, extensions: { code: 'LIMIT_EXCEEDED', limit: e.extensions.limit, max: e.extensions.max } })));
-    next();
+    if (typeof query !== 'string' || wantsEventStream(req)) return next();
+    const answer = (refusals: readonly GraphQLError[]) => {
+      if (!refusals.length) return next();
+      sendErrors(res, 400, refusals.map((e) => ({ message: e.message, ...(e.locations ? { locations: e.locations } : {}), extensions: e.extensions as Record<string, unknown> })));
+    };
+    // A large document is checked in slices (a promise); the usual small or known one at once.
+    const refusals = queryRefusals(query, limits);
+    if (refusals instanceof Promise) refusals.then(answer).catch(next);
+    else answer(refusals);
   };
 }
 

@@ -113,3 +113,31 @@ describe('same-name fields and fragment spreads (refused before the pairwise spe
     expect(upstreamRequests()).toBe(0);
   });
 });
+
+describe('spec rules that need no types (answered in the early pass, in graphql-js\'s words)', () => {
+  it('answers duplicate arguments as Apollo does: 400 GRAPHQL_VALIDATION_FAILED with every location, on a query and a mutation', async () => {
+    for (const op of ['query', 'mutation']) {
+      const field = op === 'query' ? 'encode { organismsConnection(first: 2, after: "a", after: "b") { totalCount } }' : 'cancelJob(id: "x", id: "y") { id }';
+      const res = await post({ query: `${op} Twice { ${field} }` });
+      expect(res.status).toBe(400);
+      const name = op === 'query' ? 'after' : 'id';
+      expect(res.errors).toEqual([
+        { message: `There can be only one argument named "${name}".`, locations: [expect.objectContaining({ line: 1 }), expect.objectContaining({ line: 1 })], extensions: expect.objectContaining({ code: 'GRAPHQL_VALIDATION_FAILED' }) },
+      ]);
+    }
+    expect(upstreamRequests()).toBe(0);
+  });
+
+  it('answers a limit before a spec error when a document has both', async () => {
+    const res = await post({ query: `query A { gatewayInfo { ${Array.from({ length: 51 }, () => 'version').join(' ')} } } query A { gatewayInfo { version } }` });
+    expect(res.status).toBe(400);
+    expect(res.errors!.map((e) => e.extensions.code)).toEqual(['LIMIT_EXCEEDED']);
+  });
+
+  it('answers two operations of one name with graphql-js\'s message', async () => {
+    const res = await post({ query: 'query A { gatewayInfo { version } } query A { gatewayInfo { version } }', operationName: 'A' });
+    expect(res.status).toBe(400);
+    expect(res.errors!.map((e) => [e.message, e.extensions.code])).toEqual([['There can be only one operation named "A".', 'GRAPHQL_VALIDATION_FAILED']]);
+  });
+});
+

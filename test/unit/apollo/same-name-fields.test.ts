@@ -1,5 +1,5 @@
 import { type DocumentNode, parse } from 'graphql';
-import { documentLimitError, queryLimitError } from '../../../src/apollo/document-limits';
+import { documentLimitError, documentLimitErrors, queryRefusal, queryRefusals } from '../../../src/apollo/document-limits';
 import { DEFAULT_LIMITS, type QueryLimits } from '../../../src/config';
 
 // Wide enough that only the two limits under test can refuse these documents.
@@ -107,15 +107,43 @@ describe('the limits pass ahead of validation', () => {
     expect(ratio).toBeLessThan(3);
   });
 
-  it('keeps answers by query text, refusals counted each time', () => {
+  it('keeps answers by query text, refusals counted each time', async () => {
     const query = wide(60);
-    const first = queryLimitError(query, limits);
-    expect(first?.extensions.limit).toBe('MAX_SAME_NAME_FIELDS');
-    expect(queryLimitError(query, limits)).toBe(first);
+    const first = await queryRefusals(query, limits);
+    expect(first[0]?.extensions.limit).toBe('MAX_SAME_NAME_FIELDS');
+    expect(queryRefusals(query, limits)).toBe(first);
   });
 
-  it('answers MAX_TOKENS for a document beyond it, and nothing for a syntax error (the GraphQL path words those)', () => {
-    expect(queryLimitError(`{ ${repeat(30, () => 'a')} }`, { ...limits, tokens: 10 })?.extensions.limit).toBe('MAX_TOKENS');
-    expect(queryLimitError('{ a ', limits)).toBeNull();
+  it('answers MAX_TOKENS for a document beyond it, and nothing for a syntax error (the GraphQL path words those)', async () => {
+    expect((await queryRefusal(`{ ${repeat(30, () => 'a')} }`, { ...limits, tokens: 10 }))?.extensions.limit).toBe('MAX_TOKENS');
+    expect(await queryRefusal('{ a ', limits)).toBeNull();
+  });
+
+  it('checks a large document in slices, with turns of the event loop between them, to the same answer', async () => {
+    const large = `{ a { ${repeat(1_000, (i) => `...F${i}`)} } } ${repeat(1_000, (i) => `fragment F${i} on T { b(first: ${i}) { c } }`)}`;
+    let turns = 0;
+    let counting = true;
+    const tick = () => {
+      turns++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const pending = queryRefusals(large, DEFAULT_LIMITS);
+    expect(pending).toBeInstanceOf(Promise);
+    const refusals = await pending;
+    counting = false;
+    expect(turns).toBeGreaterThan(1);
+    expect(refusals.map((e) => e.extensions.limit)).toEqual(documentLimitErrors(parse(large), DEFAULT_LIMITS).map((e) => e.extensions.limit));
+    expect(refusals.map((e) => e.extensions.limit)).toEqual(['MAX_FRAGMENT_SPREADS', 'MAX_SAME_NAME_FIELDS']);
+  });
+
+  it('answers the untyped spec errors, located, when no limit is exceeded (GRAPHQL_VALIDATION_FAILED)', async () => {
+    for (const size of [1, 2_000]) {
+      const query = `{ a(x: 1, x: 2) { ${repeat(size, (i) => `f${i}`)} } }`;
+      const refusals = await queryRefusals(query, limits);
+      expect(refusals.map((e) => [e.message, e.extensions.code, e.locations])).toEqual([
+        ['There can be only one argument named "x".', 'GRAPHQL_VALIDATION_FAILED', [{ line: 1, column: 5 }, { line: 1, column: 11 }]],
+      ]);
+    }
   });
 });
