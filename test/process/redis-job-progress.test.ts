@@ -15,8 +15,9 @@ import { type PrivateRedis, startPrivateRedis } from '../support/redis';
  * `jobProgress` over SSE through instance B hears every event of a job that runs on instance A,
  * and the stream ends with SUCCEEDED. Without pub/sub B would send the job as it first read it and
  * then nothing more (its own process never runs the job), and this test would time out.
- * The two instances share DATA_DIR here only so that B can read the job at all: moving the job
- * store itself into Redis is the next step of issue 17.
+ * Without JOBS_ENCRYPTION_KEY each job stays on the instance that started it (its credentials
+ * cannot leave that memory), kept in its DATA_DIR: the two instances share one DATA_DIR here, as
+ * the README offers for that case, so that B can read the job.
  */
 const ROWS = 1_000;
 const CHUNK = 50;
