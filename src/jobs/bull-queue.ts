@@ -1,6 +1,7 @@
 import { Queue, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { measureJobQueue } from '../metrics';
 import type { SharedJobQueue, SharedRun } from './shared-queue';
 
 const QUEUE_NAME = 'submission-gateway-jobs';
@@ -32,6 +33,7 @@ export class BullJobQueue implements SharedJobQueue {
   ) {
     this.queue = new Queue(QUEUE_NAME, { connection: this.connection(), prefix: BULL_PREFIX });
     this.queue.on('error', () => undefined); // the shared connection logs Redis loss once (src/redis.ts)
+    measureJobQueue(() => this.queue.getJobCounts('waiting', 'active', 'delayed'));
   }
 
   async add(id: string): Promise<void> {
@@ -43,8 +45,9 @@ export class BullJobQueue implements SharedJobQueue {
     await this.redis.set(CANCEL_PREFIX + id, '1', 'EX', DAY_SECONDS);
   }
 
+  /** Asked between two slices: while Redis is away no cancel can have been recorded, and the job goes on. */
   async cancelRequested(id: string): Promise<boolean> {
-    return (await this.redis.exists(CANCEL_PREFIX + id)) === 1;
+    return (await this.redis.exists(CANCEL_PREFIX + id).catch(() => 0)) === 1;
   }
 
   start(run: SharedRun): void {

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context';
 import type { Credentials } from '../credentials';
+import { recordJobTakeover } from '../metrics';
 import type { EntityResultModel } from '../services/result';
 import { open, seal } from './secrets';
 import type { JobSpec } from './spec';
@@ -140,7 +141,10 @@ export class JobRunner {
       await this.end(id, 'FAILED', credentials ? 'the job input is no longer in the store' : 'the job credentials are no longer in the store', null);
       return 'ended';
     }
-    if (job.state === 'RUNNING') this.deps.logger.info({ jobId: id, done: job.progress.done }, 'continuing a job another instance was running');
+    if (job.state === 'RUNNING') {
+      this.deps.logger.info({ jobId: id, done: job.progress.done }, 'continuing a job another instance was running');
+      recordJobTakeover();
+    }
     const run: Running = { cancel: false, finished: Promise.resolve(), lost };
     this.running.set(id, run);
     const ended = this.runOrFail(job, credentials, job.state === 'RUNNING' || job.progress.done > 0, run).finally(() => this.running.delete(id));

@@ -59,7 +59,13 @@ afterAll(async () => {
 });
 
 async function gql(gw: Gateway, query: string, variables: Record<string, unknown>) {
-  const res = await request(gw.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await request(gw.graphqlUrl, {
+    method: 'POST',
+    // A connection per request: a kept-alive one the gateway closes as it is reused would fail a poll for nothing.
+    reset: true,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.body.json()) as { data: any; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -137,6 +143,9 @@ it('a job started through A, watched through B, A SIGKILLed at about half: B fin
   expect(events.at(-1)).toEqual({ state: 'SUCCEEDED', error: null, progress: { total: ROWS, done: ROWS, succeeded: ROWS, failed: 0 } });
   // B continued the job from what A recorded, not from the start.
   expect(b.logs.some((l) => l.msg === 'continuing a job another instance was running' && l.jobId === id && (l.done as number) >= ROWS / 2)).toBe(true);
+  const metrics = await (await request(`${b.url}/metrics`, { reset: true })).body.text();
+  expect(metrics).toMatch(/^gateway_job_takeovers_total 1$/m);
+  expect(metrics).toMatch(/^gateway_job_queue_jobs\{state="active"\} 0$/m);
   const after = held('BULL-');
   expect(after.size).toBe(ROWS);
   expect([...after.values()].every((n) => n === 1)).toBe(true);
