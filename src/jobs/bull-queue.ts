@@ -26,6 +26,8 @@ export class BullJobQueue implements SharedJobQueue {
   private worker: Worker | null = null;
   /** Jobs whose lock this worker failed to renew: another instance may have them now. */
   private readonly lost = new Set<string>();
+  /** The connections made for BullMQ: BullMQ leaves a connection it was given open, so close() ends them. */
+  private readonly connections: Redis[] = [];
 
   constructor(
     private readonly redis: Redis,
@@ -58,8 +60,10 @@ export class BullJobQueue implements SharedJobQueue {
         const id = job.data.id;
         this.lost.delete(id);
         const outcome = await run(id, () => this.lost.has(id));
-        if (outcome === 'interrupted' && !this.lost.has(id)) {
-          // Drained (SIGTERM): back to the queue at once, for a worker still running to continue it.
+        if (outcome === 'interrupted') {
+          // Drained (SIGTERM) or a lock that could not be renewed: back to the queue at once, for a
+          // worker to continue it; never completed, or a job still RUNNING would be left to no one.
+          // When another worker holds it already, BullMQ refuses the move (the token is not the lock's).
           await job.moveToWait(token);
           throw new WaitingError();
         }
@@ -85,10 +89,14 @@ export class BullJobQueue implements SharedJobQueue {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
+    await Promise.all(this.connections.splice(0).map((c) => c.quit().catch(() => c.disconnect())));
   }
 
   /** BullMQ's connections must wait for Redis rather than fail a command (maxRetriesPerRequest: null). */
   private connection(): Redis {
-    return this.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined, enableAutoPipelining: false });
+    const connection = this.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, commandTimeout: undefined, enableAutoPipelining: false });
+    connection.on('error', () => undefined); // the shared connection logs Redis loss once (src/redis.ts)
+    this.connections.push(connection);
+    return connection;
   }
 }
