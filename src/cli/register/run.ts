@@ -60,7 +60,8 @@ export async function register(options: RegisterOptions, io: Io): Promise<number
     const toSend = input.records.filter((r) => r.index !== null).length;
     connection = await connect({ gateway: options.gateway, mode: options.dccMode, env: io.env });
     const verb = options.action === 'post' ? `Registering ${options.profile} records` : 'Patching records';
-    io.err.write(`${verb} from ${options.infile} on ${connection.describe}${options.dryRun ? ' (dry run: nothing is written)' : ''}\n`);
+    // Said once the gateway has taken the request: a refused one (unknown profile, bad document) is then the run's only line.
+    const heading = `${verb} from ${options.infile} on ${connection.describe}`;
     let entities: EntityResult[] = [];
     let unanswered: string | null = null;
     if (toSend && options.dryRun) {
@@ -68,10 +69,13 @@ export async function register(options: RegisterOptions, io: Io): Promise<number
       // another of the input, and duplicates are found across all of it), where a job goes 25
       // records at a time and, writing nothing, would report links to earlier slices missing.
       entities = (await submitNow(connection.client, options, input, document, io.env)).entities;
+      io.err.write(`${heading} (dry run: nothing is written)\n`);
     } else if (toSend) {
       const id = await startJob(connection.client, options, input, document, io.env);
       if (options.detach) return detached(id, options, input.records, io);
-      io.err.write(`Job ${id} started (see it from elsewhere with: submission-gateway job watch --gateway ${connection.client.url} ${id})\n`);
+      // The gateway this run started ends with it: only a running one's job can be seen from elsewhere.
+      const elsewhere = options.gateway ? ` (also seen by: submission-gateway job watch --gateway ${options.gateway} ${id})` : '';
+      io.err.write(`${heading}: job ${id}${elsewhere}\n`);
       const job = await followJob({ url: connection.client.url, headers: connection.client.headers, id }, (j) => bars.job.show(j));
       // Nothing recorded and the job failed: its error is the whole run's (refused credentials, unknown profile).
       if (job.state === 'FAILED' && job.progress.done === 0) throw new GatewayError(`job ${id} failed before registering any record: ${job.error ?? 'no reason given'}`);
@@ -80,6 +84,7 @@ export async function register(options: RegisterOptions, io: Io): Promise<number
     }
     const results = resultsFor(input.records, entities, input.format);
     const rows: RecordOutcome[] = input.records.map((r, i) => ({ input: r, entity: results[i], report: reportRow(r, results[i], results[i] ? null : unanswered) }));
+    if (!toSend) io.err.write(`${heading}: nothing to send\n`);
     await uploadFiles(connection.client, options, rows, bars);
     bars.stop();
     printRows(rows.map((r) => r.report), io.out);
