@@ -6,6 +6,7 @@ import path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type CliRun, runCli } from '../support/cli';
 import { ok, startStack, type Stack } from '../support/stack';
+import { replay, runCliOnTerminal } from '../support/terminal';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MiB = 1024 * 1024;
@@ -207,6 +208,36 @@ describe('submission-gateway register (a real child process against a gateway on
       expect(alone).toEqual({ code: 2, stdout: '', stderr: 'submission-gateway: --detach needs --gateway URL: without it the gateway runs in this process and ends with it\n' });
     }, 120_000);
 
+    it('on a terminal (a pty): ONE overall bar (records, then files) and a bar per file in flight, at most --parallel, each removed when it ends', async () => {
+      await experimentFor('sandbox-lab:cli-tty-exp');
+      const input = Array.from({ length: 8 }, (_, i) => ({ ...fileRecord(`cli-tty-${i}`, write(`cli-tty-${i}.fastq.gz`, randomBytes(6 * MiB + i))), dataset: 'sandbox-lab:cli-tty-exp' }));
+      // The records' POSTs slower, so the job's bar is drawn a while before the uploads.
+      stack.sandbox.encode!.emulator.faults.set([{ method: 'POST', path: '^/files', latencyMs: 600 }]);
+      const run = await runCliOnTerminal(['register', '--gateway', gateway(), '-p', 'file', '-i', write('cli-tty.json', JSON.stringify(input)), '--parallel', '3'], dir, { DCC_MODE: '', DCC_API_KEY: '', DCC_SECRET_KEY: '' });
+      expect(run.code).toBe(0);
+      const { frames, drawn, last } = replay(run.output);
+      const OVERALL = /^(md5|QUEUED|RUNNING|SUCCEEDED|upload) \[[█░]+\] (\d+) of (\d+) (records|files), ETA /;
+      const FILE = /^  (md5 )?cli-tty-\d\.fastq\.gz( to TSTFF\d{6})? \[[█░]+\] \d+% [\d.]+ (KiB|MiB)\/6\.0 MiB$/;
+      expect(frames.length).toBeGreaterThan(5);
+      // Every frame: one overall bar, and no more file bars than --parallel.
+      expect(frames.filter((f) => f.filter((l) => OVERALL.test(l)).length !== 1)).toEqual([]);
+      const uploading = frames.map((f) => f.filter((l) => FILE.test(l) && l.includes(' to TSTFF')).length);
+      expect(Math.max(...uploading)).toBe(3);
+      // The overall bar as drawn: the job's records (fed by its subscription), then the files.
+      const overall = drawn.filter((l) => OVERALL.test(l)).map((l) => OVERALL.exec(l)!);
+      const phases = overall.map((m) => `${m[1] === 'QUEUED' || m[1] === 'SUCCEEDED' ? 'RUNNING' : m[1]} ${m[3]} ${m[4]}`);
+      expect(phases.filter((p, i) => p !== phases[i - 1])).toEqual(['md5 8 files', 'RUNNING 8 records', 'upload 8 files']);
+      const records = overall.filter((m) => m[4] === 'records').map((m) => Number(m[2]));
+      expect(records).toEqual([...records].sort((a, b) => a - b));
+      // At the end: the heading, the overall bar full, no file bar left, then the report.
+      expect(last[0]).toMatch(/^Registering file records from cli-tty\.json on gateway .*: job \S+ \(also seen by: /);
+      expect(last[1]).toMatch(/^upload \[█+\] 8 of 8 files, ETA /);
+      expect(last.filter((l) => FILE.test(l))).toEqual([]);
+      expect(last.slice(2, 10).map((l) => l.split('\t').slice(1, 4).join(' '))).toEqual(input.map((r) => expect.stringMatching(new RegExp(`^${r.aliases[0]} TSTFF\\d{6} create$`))));
+      expect(last.slice(2, 10).every((l) => /\tuploaded 6\.0 MiB, md5 [0-9a-f]{32}$/.test(l))).toBe(true);
+      expect(last.at(-1)).toBe('8 records: 8 succeeded, 0 failed');
+    }, 180_000);
+
     it('says an unknown profile, or refused credentials, once and exits 2', async () => {
       const input = write('cli-bad.json', JSON.stringify([{ ...experiment, aliases: ['sandbox-lab:cli-bad'] }]));
       const bad = await register(['--gateway', gateway(), '-p', 'no_such_profile', '-i', input], dir);
@@ -216,7 +247,8 @@ describe('submission-gateway register (a real child process against a gateway on
       expect([refused.code, refused.stdout]).toEqual([2, '']);
       const errors = refused.stderr.split('\n').filter((l) => l.startsWith('submission-gateway: '));
       expect(errors).toHaveLength(1);
-      expect(errors[0]).toMatch(/^submission-gateway: job \S+ failed before registering any record: .+/);
+      expect(errors[0]).toMatch(/^submission-gateway: job \S+ failed before registering any record: ENCODE portal answered 401 to POST to experiment: .+/);
+      expect(refused.stderr.split('ENCODE portal answered 401')).toHaveLength(2);
       expect(upstream('sandbox-lab:cli-bad')).toHaveLength(0);
     }, 120_000);
   });

@@ -22,6 +22,8 @@ export interface RunBars {
   /** The overall bar now counts `files` files of `bytes` bytes in all, under `name` (md5, upload). */
   phase(name: string, files: number, bytes: number): void;
   file(label: string, size: number): FileProgress;
+  /** A line of text (ending with a newline): above the bars while they are drawn, so no redraw wipes it. */
+  log(text: string): void;
   /** Stops drawing (before the report is printed); safe to call twice. */
   stop(): void;
 }
@@ -85,6 +87,7 @@ function terminalBars(stream: NodeJS.WriteStream): RunBars {
         },
       };
     },
+    log: (text) => (overall && !stopped ? bars.log(text) : stream.write(text)),
     stop() {
       if (!stopped) bars.stop(), (stopped = true);
     },
@@ -108,6 +111,7 @@ function plainBars(stream: NodeJS.WriteStream): RunBars {
         },
       };
     },
+    log: (text) => stream.write(text),
     stop: () => undefined,
   };
 }

@@ -69,22 +69,23 @@ export async function register(options: RegisterOptions, io: Io): Promise<number
       // another of the input, and duplicates are found across all of it), where a job goes 25
       // records at a time and, writing nothing, would report links to earlier slices missing.
       entities = (await submitNow(connection.client, options, input, document, io.env)).entities;
-      io.err.write(`${heading} (dry run: nothing is written)\n`);
+      bars.log(`${heading} (dry run: nothing is written)\n`);
     } else if (toSend) {
       const id = await startJob(connection.client, options, input, document, io.env);
-      if (options.detach) return detached(id, options, input.records, io);
+      if (options.detach) return bars.stop(), detached(id, options, input.records, io);
       // The gateway this run started ends with it: only a running one's job can be seen from elsewhere.
       const elsewhere = options.gateway ? ` (also seen by: submission-gateway job watch --gateway ${options.gateway} ${id})` : '';
-      io.err.write(`${heading}: job ${id}${elsewhere}\n`);
-      const job = await followJob({ url: connection.client.url, headers: connection.client.headers, id }, (j) => bars.job.show(j));
-      // Nothing recorded and the job failed: its error is the whole run's (refused credentials, unknown profile).
-      if (job.state === 'FAILED' && job.progress.done === 0) throw new GatewayError(`job ${id} failed before registering any record: ${job.error ?? 'no reason given'}`);
+      bars.log(`${heading}: job ${id}${elsewhere}\n`);
+      // Nothing recorded and the job failed: its error is the whole run's (refused credentials), said once by main.
+      const runWide = (j: JobView) => j.state === 'FAILED' && j.progress.done === 0;
+      const job = await followJob({ url: connection.client.url, headers: connection.client.headers, id }, (j) => runWide(j) || bars.job.show(j));
+      if (runWide(job)) throw new GatewayError(`job ${id} failed before registering any record: ${job.error ?? 'no reason given'}`);
       entities = await jobEntities(connection.client, id);
       unanswered = job.state === 'SUCCEEDED' ? null : `not sent: job ${id} ended ${job.state} (${whyEnded(job)})`;
     }
     const results = resultsFor(input.records, entities, input.format);
     const rows: RecordOutcome[] = input.records.map((r, i) => ({ input: r, entity: results[i], report: reportRow(r, results[i], results[i] ? null : unanswered) }));
-    if (!toSend) io.err.write(`${heading}: nothing to send\n`);
+    if (!toSend) bars.log(`${heading}: nothing to send\n`);
     await uploadFiles(connection.client, options, rows, bars);
     bars.stop();
     printRows(rows.map((r) => r.report), io.out);
