@@ -6,6 +6,7 @@ import path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type CliRun, runCli } from '../support/cli';
 import { ok, startStack, type Stack } from '../support/stack';
+import { CANCEL, JOBS, waitForJob } from '../support/jobs';
 import { replay, runCliOnTerminal } from '../support/terminal';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -237,6 +238,35 @@ describe('submission-gateway register (a real child process against a gateway on
       expect(last.slice(2, 10).every((l) => /\tuploaded 6\.0 MiB, md5 [0-9a-f]{32}$/.test(l))).toBe(true);
       expect(last.at(-1)).toBe('8 records: 8 succeeded, 0 failed');
     }, 180_000);
+
+    it('a job cancelled from elsewhere while attached: the records it wrote are reported, the rest as not sent (exit 1), none written twice', async () => {
+      const input = Array.from({ length: 100 }, (_, i) => ({ ...experiment, aliases: [`sandbox-lab:cli-cancel-${i}`] }));
+      // Each POST slower, so the job is still running when cancelled (slices of 25).
+      stack.sandbox.encode!.emulator.faults.set([{ method: 'POST', path: '^/experiments', latencyMs: 150 }]);
+      const running = register(['--gateway', gateway(), '-p', 'experiment', '-i', write('cli-cancel.json', JSON.stringify(input)), '--report', 'cli-cancel.tsv'], dir);
+      const started = await (async () => {
+        for (let i = 0; i < 600; i++) {
+          const { jobs } = ok(await stack.gql<{ jobs: { edges: { node: { id: string; state: string } }[] } }>(JOBS, { state: 'RUNNING', first: 5 }));
+          if (jobs.edges[0]) return jobs.edges[0].node.id;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error('the register job never ran');
+      })();
+      await waitForJob(stack.gql, started, (j) => j.progress.done > 0);
+      const cancelled = ok(await stack.gql<{ cancelJob: { state: string; progress: { done: number } } }>(CANCEL, { id: started })).cancelJob;
+      expect(cancelled.state).toBe('CANCELLED');
+      const done = cancelled.progress.done;
+      expect(done).toBeGreaterThan(0);
+      expect(done).toBeLessThan(100);
+
+      const run = await running;
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`100 records: ${done} succeeded, ${100 - done} failed; report in cli-cancel.tsv`);
+      const report = fs.readFileSync(path.join(dir, 'cli-cancel.tsv'), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split('\t'));
+      expect(report.slice(0, done).every((r) => r[3] === 'create' && r[4] === '')).toBe(true);
+      expect(report.slice(done).every((r) => r[3] === '' && r[4].startsWith(`not sent: job ${started} ended CANCELLED (Cancelled after ${done} of 100`))).toBe(true);
+      expect(upstream('sandbox-lab:cli-cancel-')).toHaveLength(done);
+    }, 120_000);
 
     it('says an unknown profile, or refused credentials, once and exits 2', async () => {
       const input = write('cli-bad.json', JSON.stringify([{ ...experiment, aliases: ['sandbox-lab:cli-bad'] }]));
