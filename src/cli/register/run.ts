@@ -62,13 +62,12 @@ export async function register(options: RegisterOptions, io: Io): Promise<number
     const verb = options.action === 'post' ? `Registering ${options.profile} records` : 'Patching records';
     // Said once the gateway has taken the request: a refused one (unknown profile, bad document) is then the run's only line.
     const heading = `${verb} from ${options.infile} on ${connection.describe}`;
-    let entities: EntityResult[] = [];
-    let unanswered: string | null = null;
+    let answer: Answer = { entities: [], unanswered: null };
     if (toSend && options.dryRun) {
       // Synchronous on purpose: the gateway checks a dry run as ONE batch (a record may link to
       // another of the input, and duplicates are found across all of it), where a job goes 25
       // records at a time and, writing nothing, would report links to earlier slices missing.
-      entities = (await submitNow(connection.client, options, input, document, io.env)).entities;
+      answer.entities = (await submitNow(connection.client, options, input, document, io.env)).entities;
       bars.log(`${heading} (dry run: nothing is written)\n`);
     } else if (toSend) {
       const id = await startJob(connection.client, options, input, document, io.env);
@@ -76,15 +75,10 @@ export async function register(options: RegisterOptions, io: Io): Promise<number
       // The gateway this run started ends with it: only a running one's job can be seen from elsewhere.
       const elsewhere = options.gateway ? ` (also seen by: submission-gateway job watch --gateway ${options.gateway} ${id})` : '';
       bars.log(`${heading}: job ${id}${elsewhere}\n`);
-      // Nothing recorded and the job failed: its error is the whole run's (refused credentials), said once by main.
-      const runWide = (j: JobView) => j.state === 'FAILED' && j.progress.done === 0;
-      const job = await followJob({ url: connection.client.url, headers: connection.client.headers, id }, (j) => runWide(j) || bars.job.show(j));
-      if (runWide(job)) throw new GatewayError(`job ${id} failed before registering any record: ${job.error ?? 'no reason given'}`);
-      entities = await jobEntities(connection.client, id);
-      unanswered = job.state === 'SUCCEEDED' ? null : `not sent: job ${id} ended ${job.state} (${whyEnded(job)})`;
+      answer = await followToEnd(connection, id, bars);
     }
-    const results = resultsFor(input.records, entities, input.format);
-    const rows: RecordOutcome[] = input.records.map((r, i) => ({ input: r, entity: results[i], report: reportRow(r, results[i], results[i] ? null : unanswered) }));
+    const results = resultsFor(input.records, answer.entities, input.format);
+    const rows: RecordOutcome[] = input.records.map((r, i) => ({ input: r, entity: results[i], report: reportRow(r, results[i], results[i] ? null : answer.unanswered) }));
     if (!toSend) bars.log(`${heading}: nothing to send\n`);
     await uploadFiles(connection.client, options, rows, bars);
     bars.stop();
@@ -97,6 +91,22 @@ export async function register(options: RegisterOptions, io: Io): Promise<number
     bars.stop();
     await connection?.close();
   }
+}
+
+/** What the gateway answered: an entity per record it handled, and why the others were not sent. */
+interface Answer {
+  entities: EntityResult[];
+  unanswered: string | null;
+}
+
+/** The job's progress to the bars until it ends, then every entity it recorded. */
+async function followToEnd(connection: Connection, id: string, bars: RunBars): Promise<Answer> {
+  // Nothing recorded and the job failed: its error is the whole run's (refused credentials), said once by main.
+  const runWide = (j: JobView) => j.state === 'FAILED' && j.progress.done === 0;
+  const job = await followJob({ url: connection.client.url, headers: connection.client.headers, id }, (j) => runWide(j) || bars.job.show(j));
+  if (runWide(job)) throw new GatewayError(`job ${id} failed before registering any record: ${job.error ?? 'no reason given'}`);
+  const entities = await jobEntities(connection.client, id);
+  return { entities, unanswered: job.state === 'SUCCEEDED' ? null : `not sent: job ${id} ended ${job.state} (${whyEnded(job)})` };
 }
 
 function whyEnded(job: JobView): string {
