@@ -283,3 +283,37 @@ describe('submission-gateway register (a real child process against a gateway on
     }, 120_000);
   });
 });
+
+describe('submission-gateway register against a gateway taking one upload at a time (MAX_CONCURRENT_UPLOADS=1)', () => {
+  let stack: Stack;
+  let dir: string;
+  beforeAll(async () => {
+    stack = await startStack({}, { uploads: { partBytes: 5 * MiB, maxConcurrent: 1 } });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-register-busy-'));
+  });
+  afterAll(async () => {
+    await stack.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  /** Uploads this process's gateways refused for want of a slot (the metric is the process's). */
+  const refusals = async () => {
+    const text = await (await fetch(new URL('/metrics', stack.gateway.graphqlUrl))).text();
+    return Number(/^gateway_limit_refusals_total\{limit="MAX_CONCURRENT_UPLOADS"\} (\d+)/m.exec(text)?.[1] ?? 0);
+  };
+
+  it('--parallel 4: the uploads the gateway refuses while busy are sent again, and every file is uploaded once the slot is free', async () => {
+    const CREATE = `mutation($input: CreateEntitiesInput!) { createEntities(input: $input) { success } }`;
+    expect(ok(await stack.gql<{ createEntities: { success: boolean } }>(CREATE, { input: { source: 'ENCODE', profile: 'experiment', entities: [experiment] } })).createEntities.success).toBe(true);
+    const files = Array.from({ length: 6 }, (_, i) => ({ alias: `busy-${i}`, name: `busy-${i}.fastq.gz`, bytes: randomBytes(2 * MiB + i) }));
+    for (const f of files) fs.writeFileSync(path.join(dir, f.name), f.bytes);
+    fs.writeFileSync(path.join(dir, 'busy.json'), JSON.stringify(files.map((f) => fileRecord(f.alias, f.name))));
+    const before = await refusals();
+    const run = await register(['--gateway', stack.gateway.graphqlUrl, '-p', 'file', '-i', 'busy.json', '--parallel', '4', '--report', 'busy.tsv'], dir);
+    expect(run.code).toBe(0);
+    expect(await refusals()).toBeGreaterThan(before);
+    const report = fs.readFileSync(path.join(dir, 'busy.tsv'), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split('\t'));
+    expect(report.map((r) => [r[1], r[3], r[5]])).toEqual(files.map((f) => [`sandbox-lab:${f.alias}`, 'create', `uploaded 2.0 MiB, md5 ${md5(f.bytes)}`]));
+    // One line per file as it ends, in order: no refused attempt counted as a file.
+    expect(run.stderr.split('\n').filter((l) => / files: /.test(l)).map((l) => l.split(':')[0])).toEqual(files.map((_, i) => `${i + 1} of 6 files`));
+  }, 120_000);
+});

@@ -8,6 +8,8 @@ export interface FileProgress {
   tick(bytes: number): void;
   /** `outcome`: what a log of the run should say of this file (plain output), e.g. "uploaded x to TSTFF…". */
   done(outcome?: string): void;
+  /** The attempt is given up, to be made again (a new bar): its bar goes and its bytes no longer count. */
+  drop(): void;
 }
 
 /**
@@ -74,8 +76,10 @@ function terminalBars(stream: NodeJS.WriteStream): RunBars {
     },
     file(label, size) {
       const bar = bars.create(size, 0, { label }, { format: '  {label} [{bar}] {percentage}% {value}/{total}', formatValue: sizeValue });
+      let sent = 0;
       return {
         tick: (n) => {
+          sent += n;
           bar.increment(n);
           count.bytesDone += n;
           redraw();
@@ -83,6 +87,11 @@ function terminalBars(stream: NodeJS.WriteStream): RunBars {
         done: () => {
           bars.remove(bar);
           count.done++;
+          redraw();
+        },
+        drop: () => {
+          bars.remove(bar);
+          count.bytesDone -= sent;
           redraw();
         },
       };
@@ -104,6 +113,7 @@ function plainBars(stream: NodeJS.WriteStream): RunBars {
       const steps = big(label, size);
       return {
         tick: steps.tick,
+        drop: () => undefined,
         done(outcome) {
           steps.done();
           count.done++;
