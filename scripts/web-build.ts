@@ -2,7 +2,8 @@
  * `npm run web:build [-- --serve [port]]`: bundles examples/web (TypeScript, urql, the client
  * preset's typed documents) with esbuild into examples/web/dist/ (app.js beside a copy of
  * index.html), the one folder a static server needs. With --serve, esbuild serves that folder on
- * 127.0.0.1 (port 5173 unless given), rebuilding on each request after a change.
+ * 127.0.0.1 (port 5173 unless given) and rebuilds app.js when a source changes (index.html is
+ * copied once: restart after editing it).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,12 +37,15 @@ export async function buildWeb(): Promise<number> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  const serve = args.includes('--serve');
+  const portArg = serve ? args[args.indexOf('--serve') + 1] : undefined;
+  const port = Number(portArg ?? 5173);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--serve takes a port number, not '${portArg}'`);
   const size = await buildWeb();
   console.log(`wrote ${path.relative(packageRoot(), WEB_DIST)}/app.js (${Math.round(size / 1024)} KiB) and index.html`);
-  if (!args.includes('--serve')) return;
-  const port = Number(args[args.indexOf('--serve') + 1] ?? 5173);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--serve takes a port number, not '${args[args.indexOf('--serve') + 1]}'`);
+  if (!serve) return;
   const context = await esbuild.context(OPTIONS);
+  await context.watch();
   const { hosts } = await context.serve({ servedir: WEB_DIST, host: '127.0.0.1', port });
   console.log(`serving http://${hosts[0]}:${port}/ (Ctrl-C stops); open it with ?gateway=http://localhost:4000/graphql`);
 }
