@@ -90,12 +90,39 @@ async function openFirstRecord(page: Page, id: string): Promise<void> {
 
 const LAB = 'barbara-wold';
 // Two rows the portal takes and one it refuses (organism is a link to an organism that does not exist).
-const TSV = [
-  'aliases\tlab\taward\tsource\torganism\tbiosample_ontology\tdescription',
-  `${LAB}:web-tsv-1\t${LAB}\tENCODE2\tatcc\thuman\tcell_line_EFO_0001203\tfirst from the browser`,
-  `${LAB}:web-tsv-2\t${LAB}\tENCODE2\tatcc\tmartian\tcell_line_EFO_0001203\tnot an organism`,
-  `${LAB}:web-tsv-3\t${LAB}\tENCODE2\tatcc\thuman\tcell_line_EFO_0001203\tthird from the browser`,
-].join('\n');
+const tsv = (prefix: string) =>
+  [
+    'aliases\tlab\taward\tsource\torganism\tbiosample_ontology\tdescription',
+    `${LAB}:${prefix}-1\t${LAB}\tENCODE2\tatcc\thuman\tcell_line_EFO_0001203\tfirst from the browser`,
+    `${LAB}:${prefix}-2\t${LAB}\tENCODE2\tatcc\tmartian\tcell_line_EFO_0001203\tnot an organism`,
+    `${LAB}:${prefix}-3\t${LAB}\tENCODE2\tatcc\thuman\tcell_line_EFO_0001203\tthird from the browser`,
+  ].join('\n');
+
+/** Chooses the TSV in the file input, registers it, and reads the result table: one object per row, by data-field. */
+async function register(page: Page, text: string): Promise<Record<string, string | null>[]> {
+  await page.setInputFiles('#tsv', { name: 'biosamples.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(text) });
+  await page.locator('#upload').click();
+  await page.waitForFunction(() => document.querySelectorAll('#results tr').length > 0 || document.getElementById('error')!.textContent !== '');
+  await noError(page);
+  return page.locator('#results tr').evaluateAll((trs) =>
+    trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset.field!, td.textContent]))),
+  );
+}
+
+/** The rows the page shows are what the sandbox portal now holds: the created records, the refused row not at all. */
+function expectHeld(stack: Stack, prefix: string, rows: Record<string, string | null>[]): void {
+  expect(rows.map((r) => [r.row, r.action, r.aliases])).toEqual([
+    ['2', 'create', `${LAB}:${prefix}-1`],
+    ['3', 'none', `${LAB}:${prefix}-2`],
+    ['4', 'create', `${LAB}:${prefix}-3`],
+  ]);
+  expect(rows[1]!.errors).toMatch(/^INVALID_LINK: Row 3, column 'organism'/);
+  const store = stack.sandbox.encode!.emulator.portal.store;
+  const held = store.all().filter((i) => (i.properties.aliases ?? []).some((a: string) => a.startsWith(`${LAB}:${prefix}-`)));
+  expect(held.map((i) => [i.itemType, i.uuid, i.properties.accession, i.properties.aliases]).sort()).toEqual(
+    [rows[0]!, rows[2]!].map((r) => ['biosample', r.id, r.accession, [r.aliases]]).sort(),
+  );
+}
 
 describe('examples/web in a browser', () => {
   let stack: Stack;
@@ -127,28 +154,9 @@ describe('examples/web in a browser', () => {
 
   it('registers a TSV chosen in a file input (multipart, Apollo-Require-Preflight) and shows each row as the sandbox now holds it', async () => {
     posts.length = 0;
-    await page.setInputFiles('#tsv', { name: 'biosamples.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(TSV) });
-    await page.locator('#upload').click();
-    await page.locator('#results tr').nth(2).waitFor();
-    await noError(page);
-    const rows = await page.locator('#results tr').evaluateAll((trs) =>
-      trs.map((tr) => Object.fromEntries([...tr.querySelectorAll('td')].map((td) => [td.dataset.field, td.textContent]))),
-    );
-    expect(rows.map((r) => [r.row, r.action, r.aliases])).toEqual([
-      ['2', 'create', `${LAB}:web-tsv-1`],
-      ['3', 'none', `${LAB}:web-tsv-2`],
-      ['4', 'create', `${LAB}:web-tsv-3`],
-    ]);
-    expect(rows[1]!.errors).toMatch(/^INVALID_LINK: Row 3, column 'organism'/);
+    const rows = await register(page, tsv('web-tsv'));
+    expectHeld(stack, 'web-tsv', rows);
     expect(await page.locator('#summary').textContent()).toMatch(/^2 created, 1 with errors/);
-
-    // What the page shows is what the sandbox portal now holds: the two records, the refused row not at all.
-    const store = stack.sandbox.encode!.emulator.portal.store;
-    const held = store.all().filter((i) => (i.properties.aliases ?? []).some((a: string) => a.startsWith(`${LAB}:web-tsv-`)));
-    expect(held.map((i) => [i.uuid, i.properties.accession, i.properties.aliases]).sort()).toEqual(
-      [rows[0]!, rows[2]!].map((r) => [r.id, r.accession, [r.aliases]]).sort(),
-    );
-    expect(held.every((i) => i.itemType === 'biosample')).toBe(true);
 
     // Sent as GraphQL multipart requests with the CSRF header, the mutation by its hash like every
     // other operation: unknown the first time, then sent with its query, which registers it.
@@ -192,6 +200,11 @@ describe('examples/web against a gateway on TRUSTED_DOCUMENTS from its own opera
     // The app's hashes are the manifest's ids: no request needed to send a query text.
     expect(posts.length).toBe(Math.ceil(total / 10) + 1);
     expect(posts.every((p) => trusted.bodyOf(p.body?.extensions?.persistedQuery?.sha256Hash) !== undefined && !p.body?.query)).toBe(true);
+
+    // The upload too: a multipart request whose operation is the manifest's id alone.
+    posts.length = 0;
+    expectHeld(stack, 'web-trusted', await register(page, tsv('web-trusted')));
+    expect(posts.map((p) => p.multipart)).toEqual([true]);
 
     // The same origin, any other operation: refused before it is parsed.
     const refused = await page.evaluate(async (url) => {
