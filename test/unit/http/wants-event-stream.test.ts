@@ -20,6 +20,15 @@ describe('wantsEventStream: the event stream only when the client prefers it', (
     expect(asking(accept)).toBe(expected);
   });
 
+  it('decides a header over 1 KiB by its first entry alone, in well under a millisecond', () => {
+    const padding = ', a/b;q=0.1'.repeat(1600);
+    const started = process.hrtime.bigint();
+    expect(asking(`text/event-stream${padding}`)).toBe(true);
+    expect(asking(`application/json${padding}, text/event-stream`)).toBe(false);
+    expect(asking(`text/event-stream-x${padding}`)).toBe(false);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(5);
+  });
+
   it('never without an Accept header, nor for methods other than GET and POST', () => {
     expect(asking(undefined)).toBe(false);
     expect(asking('text/event-stream', 'GET')).toBe(true);
