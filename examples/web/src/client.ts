@@ -4,8 +4,9 @@ import { persistedExchange } from '@urql/exchange-persisted';
 /**
  * The urql client: every operation, mutations too, goes as an automatic persisted query (the
  * SHA-256 of the document as urql prints it, `__typename` added, which is the id
- * `npm run persisted:manifest` gives it, so the same app runs under TRUSTED_DOCUMENTS). POST, not
- * GET: a GET that carries the CSRF header is preflighted once per URL, a POST once per origin.
+ * `npm run persisted:manifest -- <folder> --client urql` gives it, so the same app runs under
+ * TRUSTED_DOCUMENTS). POST, not GET: the gateway's CSRF prevention wants a header on GETs, which
+ * makes the browser preflight each distinct URL, where one preflight serves every POST.
  */
 export function createClient(url: string): Client {
   return new Client({
