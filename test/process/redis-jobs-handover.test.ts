@@ -83,7 +83,8 @@ function held(prefix: string) {
 }
 
 async function startOnA(prefix: string, rows: number) {
-  sandbox.gdc!.emulator.faults.set([{ method: 'POST', path: '^/v0/submission/GDC/INTERNAL$', latencyMs: 300 }]);
+  // Slow chunks (1 s each): the job is still running when B is up, however slow B's start on a busy machine.
+  sandbox.gdc!.emulator.faults.set([{ method: 'POST', path: '^/v0/submission/GDC/INTERNAL$', latencyMs: 1_000 }]);
   const a = await gateway({ SHUTDOWN_GRACE_MS: '20000' });
   const entities = Array.from({ length: rows }, (_, i) => caseOf(`${prefix}${String(i).padStart(4, '0')}`));
   const { startCreateEntities: job } = await gql(a, START_CREATE, { input: { source: 'GDC', project: 'GDC-INTERNAL', entities, chunkSize: CHUNK } });
