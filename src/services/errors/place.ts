@@ -1,4 +1,4 @@
-import { TimeSlices } from '../encode/slices';
+import { TimeSlices } from '../../time-slices';
 import type { EntityErrorModel, EntityResultModel } from '../result';
 
 /**

@@ -57,6 +57,15 @@ const DRY_RUN = { source: 'GDC', project: 'GDC-INTERNAL', dryRun: true };
 /** One small failing dry run along the same path: the modules of the path loaded, the GDC pool open. */
 const warmUp = (g: { graphqlUrl: string }) => entityOutcome(g.graphqlUrl, DRY_RUN, 'warm.tsv', failingDocument(2, () => 'Nowhere'));
 
+/** `rows` biosample rows whose preservation_method is no allowed value (the portal lists the two allowed). */
+function failingRecords(rows: number): string {
+  const lines = ['aliases\tsource\torganism\tbiosample_ontology\tpreservation_method'];
+  for (let i = 1; i <= rows; i++) lines.push(`hostile-failing-${i}\tatcc\thuman\tcell_line_EFO_0001203\tfrozen`);
+  return `${lines.join('\n')}\n`;
+}
+
+const ENCODE_DRY_RUN = { source: 'ENCODE', profile: 'biosample', award: 'UM1HG000000', lab: 'sandbox-lab', dryRun: true };
+
 export const cases: EntityErrorCase[] = [
   {
     name: 'GDC enum error echoing a 4 MB value',
@@ -76,5 +85,11 @@ export const cases: EntityErrorCase[] = [
     expected: { code: 'INVALID_VALUE', errors: 20_000 },
     warmUp,
     attack: (g) => entityOutcome(g.graphqlUrl, DRY_RUN, 'failing.tsv', failingDocument(20_000, (i) => `Nowhere ${i}`)),
+  },
+  {
+    name: 'ENCODE dry run: 20k rows, one bad value',
+    expected: { code: 'INVALID_VALUE', errors: 20_000 },
+    warmUp: (g) => entityOutcome(g.graphqlUrl, ENCODE_DRY_RUN, 'warm.tsv', failingRecords(2)),
+    attack: (g) => entityOutcome(g.graphqlUrl, ENCODE_DRY_RUN, 'failing.tsv', failingRecords(20_000)),
   },
 ];
