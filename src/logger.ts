@@ -20,8 +20,9 @@ export const REDACT = [
  * terminal, formatted in this process (a stream, not a worker-thread transport: a terminal's
  * volume of lines does not need a thread, and a crash still flushes what was written).
  */
-export function createLogger(level: string, format: LogFormat = 'json'): Logger {
-  const options = { level, base: { service: 'submission-gateway' }, redact: { paths: REDACT, censor: '[redacted]' } };
+export function createLogger(level: string, format: LogFormat = 'json', mixin?: () => Record<string, unknown>): Logger {
+  // `mixin`: fields every line carries (with tracing on, the running request's trace id).
+  const options = { level, base: { service: 'submission-gateway' }, redact: { paths: REDACT, censor: '[redacted]' }, ...(mixin ? { mixin } : {}) };
   if (format === 'json') return pino(options);
   return pino(options, pretty({ ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss.l', sync: true }));
 }

@@ -3,7 +3,7 @@ import { type Credentials, operatorScope } from './credentials';
 import { type RunningGateway, startGateway } from './gateway';
 import { createLogger } from './logger';
 import { packageVersion } from './version';
-import type { Tracer } from './plugins/tracing';
+import { logTraceIds, type Tracer } from './plugins/tracing';
 import { type SandboxProcess, startSandboxProcess } from './sandbox-process';
 
 type Logger = ReturnType<typeof createLogger>;
@@ -154,7 +154,8 @@ let config: Config;
 let logger: Logger;
 try {
   config = loadConfig();
-  logger = createLogger(config.logLevel, config.logFormat);
+  // With tracing on, every line logged for a request carries its trace id (src/plugins/tracing.ts).
+  logger = createLogger(config.logLevel, config.logFormat, config.tracing.endpoint ? logTraceIds : undefined);
 } catch (err) {
   // Stderr, one line: the logger may be what the bad setting was for.
   console.error(`submission-gateway failed to start: ${(err as Error).message}`);

@@ -1,9 +1,10 @@
 /**
  * Relay's global object identification over both systems: `Query.node(id:)` and
- * `Query.nodes(ids:)`. An id is the upstream uuid, which does not say its system, so every batch
- * asks both at once: one ENCODE search of the uuids (the index loader: no per-id fallback GETs,
- * which ids of the other system would all trigger) and one GDC `node(ids:)` query, which needs no
- * project. Each id is found in at most one of them.
+ * `Query.nodes(ids:)`. An id is the upstream uuid, which does not say its system, so a batch asks
+ * both at once: one ENCODE search of the uuids (the index loader: no per-id fallback GETs, which
+ * ids of the other system would all trigger) and one GDC `node(ids:)` query, which needs no
+ * project. Each id is found in at most one of them; an id already found in one (id-systems.ts) is
+ * asked of that one only.
  */
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context';
@@ -12,6 +13,7 @@ import { badInput } from '../services/documents';
 import type { EncodeGraphModel } from './encode/model';
 import { NODES_SUFFIX, upstreamNodesQuery } from './gdc/delegate';
 import type { GdcGraphModel } from './gdc/model';
+import { IdSystems } from './id-systems';
 
 type ResolveType = (value: any) => string;
 
@@ -46,14 +48,19 @@ async function gdcNodes(ctx: GatewayContext, info: GraphQLResolveInfo, model: Gd
 }
 
 export function relayResolvers(encode: EncodeGraphModel, gdc: GdcGraphModel, resolveEncode: ResolveType | undefined, resolveGdc: ResolveType | undefined) {
+  const systems = new IdSystems();
   const nodes = async (_p: unknown, { ids }: { ids: string[] }, ctx: GatewayContext, info: GraphQLResolveInfo) => {
     checkIds(ids);
     const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
     if (!unique.length) return [];
+    const askEncode = encode.types.size ? unique.filter((id) => systems.get(id) !== 'GDC') : [];
+    const askGdc = gdc.nodes.size ? unique.filter((id) => systems.get(id) !== 'ENCODE') : [];
     const [fromEncode, fromGdc] = await Promise.all([
-      encode.types.size ? encodeNodes(ctx, unique) : new Map<string, EncodeRecord>(),
-      gdc.nodes.size ? gdcNodes(ctx, info, gdc, unique) : new Map<string, Record<string, unknown>>(),
+      askEncode.length ? encodeNodes(ctx, askEncode) : new Map<string, EncodeRecord>(),
+      askGdc.length ? gdcNodes(ctx, info, gdc, askGdc) : new Map<string, Record<string, unknown>>(),
     ]);
+    systems.remember(fromEncode.keys(), 'ENCODE');
+    systems.remember(fromGdc.keys(), 'GDC');
     return ids.map((id) => fromEncode.get(id.toLowerCase()) ?? fromGdc.get(id.toLowerCase()) ?? null);
   };
   return {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 
 /**
@@ -45,6 +46,20 @@ export function tracingStep(tracer: Tracer | null) {
     const trace = tracer.startOperation(req.headers);
     res.locals.trace = trace;
     res.once('close', () => trace.end(res.statusCode));
-    next();
+    // Everything the request goes on to do (and log) runs in its trace's scope: see logTraceIds.
+    traceScope.run({ traceId: trace.traceId }, next);
   };
+}
+
+/**
+ * The trace id of the request whose work is running, for log lines. Entered only when tracing is
+ * on: without a tracer no AsyncLocalStorage is ever entered, so Node runs no context tracking.
+ * What continues in an event emitter's callback rather than a promise's (a request body's end)
+ * is bound to the request's scope where it is read (src/http/request-body.ts).
+ */
+export const traceScope = new AsyncLocalStorage<{ traceId: string }>();
+
+/** pino's `mixin` for a process that traces: the running request's traceId on every line it logs. */
+export function logTraceIds(): Record<string, string> {
+  return traceScope.getStore() ?? {};
 }

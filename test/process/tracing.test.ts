@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
 import { request } from 'undici';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import { kill, type RunningProcess, startGatewayProcess } from '../support/process';
@@ -31,6 +32,8 @@ const spans: OtlpSpan[] = [];
 const seenUpstream: { path: string; traceparent?: string; tracestate?: string; requestId?: string }[] = [];
 /** A path the recording upstream answers 503 once (then forwards again), to see a retry in the span. */
 let failOnce: string | null = null;
+/** A path the recording upstream answers once with broken JSON. */
+let garbleOnce: string | null = null;
 
 function listen(server: http.Server): Promise<string> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
@@ -57,6 +60,10 @@ beforeAll(async () => {
       failOnce = null;
       return void res.writeHead(503, { 'retry-after': '0' }).end('busy');
     }
+    if (garbleOnce && req.url!.startsWith(garbleOnce)) {
+      garbleOnce = null;
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"truncated": ');
+    }
     const forward = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
       res.writeHead(answer.statusCode!, answer.headers);
       answer.pipe(res);
@@ -71,6 +78,7 @@ beforeAll(async () => {
     OTEL_EXPORTER_OTLP_ENDPOINT: collector,
     OTEL_SERVICE_NAME: 'gateway-under-test',
     OTEL_BSP_SCHEDULE_DELAY: '100',
+    LOG_LEVEL: 'debug',
   });
 }, 120_000);
 afterAll(async () => {
@@ -179,4 +187,45 @@ it('an upstream call retried after a 503 is one span, with its resend count and 
   expect(children).toHaveLength(1);
   expect(attr(children[0], 'http.request.resend_count')).toBe(1);
   expect(attr(children[0], 'http.response.status_code')).toBe(200);
+});
+
+it('every line logged for a request carries its trace id, not only the access line', async () => {
+  // A client gone in the middle of an upload's file: the error reading it is logged (debug) while
+  // the request is handled, after its body was read in the socket's callbacks.
+  const traceId = 'e'.repeat(32);
+  const boundary = 'tracing-boundary';
+  const operations = JSON.stringify({
+    query: 'mutation($f: Upload!) { createEntities(input: { source: GDC, project: "GDC-INTERNAL", dryRun: true, file: $f }) { success } }',
+    variables: { f: null },
+  });
+  const head = [
+    `--${boundary}\r\ncontent-disposition: form-data; name="operations"\r\n\r\n${operations}\r\n`,
+    `--${boundary}\r\ncontent-disposition: form-data; name="map"\r\n\r\n{"0":["variables.f"]}\r\n`,
+    `--${boundary}\r\ncontent-disposition: form-data; name="0"; filename="cases.tsv"\r\ncontent-type: text/tab-separated-values\r\n\r\ntype\tsubmitter_id\n`,
+  ].join('');
+  const { port } = new URL(gw!.graphqlUrl);
+  const socket = net.connect(Number(port), '127.0.0.1');
+  await new Promise((r) => socket.once('connect', r));
+  socket.write(
+    [
+      'POST /graphql HTTP/1.1',
+      `host: 127.0.0.1:${port}`,
+      `content-type: multipart/form-data; boundary=${boundary}`,
+      'apollo-require-preflight: true',
+      `x-auth-token: ${sandbox.gdc!.token}`,
+      `traceparent: 00-${traceId}-${'f'.repeat(16)}-01`,
+      'x-request-id: trace-test-request-5',
+      `content-length: ${head.length + 1_000_000}`,
+      '',
+      head,
+    ].join('\r\n'),
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  socket.destroy();
+  const access = await gw!.waitForLog((l) => (l.req as { id?: string } | undefined)?.id === 'trace-test-request-5');
+  expect(access.traceId).toBe(traceId);
+  const reading = await gw!.waitForLog((l) => l.msg === 'request error reading an upload');
+  expect(reading.traceId).toBe(traceId);
+  // Lines of no request (the start banner) carry none.
+  expect(gw!.logs.find((l) => /ready/.test(l.msg))!.traceId).toBeUndefined();
 });

@@ -48,6 +48,29 @@ describe('Relay global object identification', () => {
     expect(gdcCalls()).toBe(1);
     expect(many.nodes.map((n: any) => n?.id ?? null)).toEqual([...ids.slice(0, 99), null]);
   });
+
+  it('asks each system only for the ids it answered before; an unknown id goes to both', async () => {
+    const enc = ok(await stack.gql(`{ encode { biosamples(limit: 3) { id } } }`)).encode.biosamples.map((b: any) => b.id);
+    const gdc = ok(await stack.gql(`{ gdc(project: "TCGA-ALCH") { case(first: 3) { id } } }`)).gdc.case.map((c: any) => c.id);
+    const nodesOf = async (ids: string[]) => ok(await stack.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids })).nodes.map((n: any) => n?.id ?? null);
+    // First answered by nodes: each id is then known by its system.
+    expect(await nodesOf([...enc, ...gdc])).toEqual([...enc, ...gdc]);
+    reset();
+    expect(await nodesOf([...enc, ...gdc])).toEqual([...enc, ...gdc]);
+    const encodeAsked = stack.sandbox.encode!.requests.entries.map((e) => decodeURIComponent(e.query)).join('&');
+    expect(enc.every((id: string) => encodeAsked.includes(id))).toBe(true);
+    expect(gdc.some((id: string) => encodeAsked.includes(id))).toBe(false);
+    expect(gdcCalls()).toBe(1);
+    // Only ENCODE ids known as ENCODE's: GDC is not asked at all.
+    reset();
+    expect(await nodesOf(enc)).toEqual(enc);
+    expect([encodeCalls(), gdcCalls()]).toEqual([1, 0]);
+    // An id neither has answered is asked of both.
+    reset();
+    const unknown = '00000000-0000-4000-8000-00000000000a';
+    expect(await nodesOf([enc[0], unknown])).toEqual([enc[0], null]);
+    expect([encodeCalls(), gdcCalls()]).toEqual([1, 1]);
+  });
 });
 
 describe('cursor connections', () => {
