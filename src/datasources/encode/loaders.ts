@@ -35,13 +35,14 @@ export async function loadRecords(api: EncodeApi, ids: readonly string[], fallba
   const searches: Promise<void>[] = [];
   for (const [field, values] of byField) {
     for (const chunk of chunkByLength(field, [...new Set(values)])) {
-      searches.push(
-        api
-          .search({ type: 'Item', filters: chunk.map((v) => [field, v]), limit: 'all', frame: 'object' })
-          .then((page) => {
-            for (const record of page.records) for (const key of identifiersOf(record)) found.set(key, record);
-          }),
-      );
+      // Each search's URL is built and sent here: 20,000 ids make hundreds of them.
+      await slices.pause();
+      const search = api.search({ type: 'Item', filters: chunk.map((v) => [field, v]), limit: 'all', frame: 'object' }).then((page) => {
+        for (const record of page.records) for (const key of identifiersOf(record)) found.set(key, record);
+      });
+      // Awaited below; until then (the pauses above) a failed search is not an unhandled rejection.
+      search.catch(() => undefined);
+      searches.push(search);
     }
   }
   await Promise.all(searches);
