@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ExecutionResult, getOperationAST, GraphQLError, type GraphQLFormattedError, type GraphQLSchema, parse, type ParseOptions, type ValidationRule } from 'graphql';
 import { createHandler, type OperationArgs, type Request as SseRequest } from 'graphql-sse';
+import Negotiator from 'negotiator';
 import type { NodeMiddleware } from './front-door';
 import { validateSubscription, withCode } from './subscription-documents';
 
@@ -30,10 +31,24 @@ export interface SseSubscriptions {
 
 type BodyRequest = IncomingMessage & { body?: unknown };
 
-/** GraphQL over SSE's media type, among what the client accepts (graphql-sse itself wants it alone, exactly). */
+/** What /graphql answers in: JSON first, so a wildcard Accept, or one naming none of these, gets JSON. */
+const ANSWER_TYPES = ['application/json', 'application/graphql-response+json', 'text/event-stream'];
+const NEGOTIATED_ACCEPT_CHARS = 1024;
+
+/**
+ * GraphQL over SSE's media type is the one the client prefers (graphql-sse itself wants it alone,
+ * exactly). Clients list several: urql asks for `application/graphql-response+json, …,
+ * text/event-stream, multipart/mixed` on every query, so "listed" is not "wanted"; the client's
+ * q-values and then its order decide, as HTTP content negotiation does.
+ */
 export function wantsEventStream(req: IncomingMessage): boolean {
   if (req.method !== 'GET' && req.method !== 'POST') return false;
-  return (req.headers.accept ?? '').split(',').some((type) => type.split(';')[0].trim().toLowerCase() === 'text/event-stream');
+  const accept = req.headers.accept;
+  if (!accept || !/text\/event-stream/i.test(accept)) return false;
+  // Negotiation costs about 15 µs an entry: a header of a thousand entries would hold the loop for
+  // milliseconds on every request. Real clients send a few; a longer one must name the stream first.
+  if (accept.length > NEGOTIATED_ACCEPT_CHARS) return /^\s*text\/event-stream\s*(;|,|$)/i.test(accept);
+  return new Negotiator({ headers: { accept } }).mediaType(ANSWER_TYPES) === 'text/event-stream';
 }
 
 const NOT_A_SUBSCRIPTION =

@@ -66,7 +66,18 @@ function graphqlFiles(folder: string): string[] {
     .sort();
 }
 
-export function buildManifest(folder: string, options: { typename?: boolean } = {}): PersistedQueryManifest {
+export interface ManifestOptions {
+  /** Add `__typename` as Apollo Client does (default true). */
+  typename?: boolean;
+  /**
+   * How the client prints an operation's document (default graphql-js `print`, as Apollo Client
+   * does): a client that prints otherwise (urql joins definitions with one newline) hashes and
+   * sends another text, which the manifest must hold instead.
+   */
+  print?: (doc: DocumentNode) => string;
+}
+
+export function buildManifest(folder: string, options: ManifestOptions = {}): PersistedQueryManifest {
   const operations: OperationDefinitionNode[] = [];
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const file of graphqlFiles(folder)) {
@@ -93,7 +104,7 @@ export function buildManifest(folder: string, options: { typename?: boolean } = 
     seen.add(name);
     let doc = operationDocument(op, fragments);
     if (options.typename !== false) doc = addTypename(doc);
-    const body = print(doc);
+    const body = (options.print ?? print)(doc);
     return { id: sha256Hex(body), name, type: op.operation, body };
   });
   return { format: MANIFEST_FORMAT, version: 1, operations: entries };
