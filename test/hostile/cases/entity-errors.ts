@@ -5,9 +5,7 @@ import type { AttackOutcome, HostileCase } from '../../support/hostile';
  * values: a value of megabytes inside GDC's message must be answered with its code, the message
  * cut, while other callers are served; and a document whose every row fails, whose answer (one
  * worded, placed error per row, each with GDC's list of allowed values) must be built and sent
- * without holding other callers. (An ENCODE TSV of 20,000 failing rows is not a case here yet: its
- * dry run still holds another caller 120-250 ms at p99 on a busy machine, mostly parsing the record
- * searches' answers and garbage collection.)
+ * without holding other callers, from GDC's answer and from the gateway's own ENCODE dry run.
  */
 export interface EntityErrorCase extends HostileCase {
   /** The first entity error's code; `errors`, when given, how many entity errors the answer holds. */
@@ -61,6 +59,15 @@ const DRY_RUN = { source: 'GDC', project: 'GDC-INTERNAL', dryRun: true };
 /** One small failing dry run along the same path: the modules of the path loaded, the GDC pool open. */
 const warmUp = (g: { graphqlUrl: string }) => entityOutcome(g.graphqlUrl, DRY_RUN, 'warm.tsv', failingDocument(2, () => 'Nowhere'), CREATE_ALL);
 
+/** `rows` biosample rows whose preservation_method is no allowed value (the portal allows two). */
+function failingRecords(rows: number): string {
+  const lines = ['aliases\tsource\torganism\tbiosample_ontology\tpreservation_method'];
+  for (let i = 1; i <= rows; i++) lines.push(`hostile-failing-${i}\tatcc\thuman\tcell_line_EFO_0001203\tfrozen`);
+  return `${lines.join('\n')}\n`;
+}
+
+const ENCODE_DRY_RUN = { source: 'ENCODE', profile: 'biosample', award: 'UM1HG000000', lab: 'sandbox-lab', dryRun: true };
+
 export const cases: EntityErrorCase[] = [
   {
     name: 'GDC enum error echoing a 4 MB value',
@@ -80,5 +87,12 @@ export const cases: EntityErrorCase[] = [
     expected: { code: 'INVALID_VALUE', errors: 20_000 },
     warmUp,
     attack: (g) => entityOutcome(g.graphqlUrl, DRY_RUN, 'failing.tsv', failingDocument(20_000, (i) => `Nowhere ${i}`), CREATE_ALL),
+  },
+  {
+    // No dry-run endpoint at ENCODE: the gateway reads, links, looks up and validates all 20,000 itself.
+    name: 'ENCODE dry run: 20k rows, one bad value',
+    expected: { code: 'INVALID_VALUE', errors: 20_000 },
+    warmUp: (g) => entityOutcome(g.graphqlUrl, ENCODE_DRY_RUN, 'warm.tsv', failingRecords(2), CREATE_ALL),
+    attack: (g) => entityOutcome(g.graphqlUrl, ENCODE_DRY_RUN, 'failing.tsv', failingRecords(20_000), CREATE_ALL),
   },
 ];
