@@ -190,6 +190,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     updates,
     encryptionKey: deps.jobStore.config.encryptionKey,
     maxRunning: deps.jobStore.config.maxRunning,
+    queue: deps.jobStore.queue,
     logger: deps.logger,
     contextFor: (credentials) => context({ res: { locals: { credentials, requestId: 'job' } } }),
   });

@@ -80,7 +80,11 @@ export interface JobsConfig {
   encryptionKey: Buffer | null;
   /** MAX_RUNNING_JOBS: jobs that run at once in this process; the others wait QUEUED, in order. */
   maxRunning: number;
+  /** JOB_LOCK_SECONDS: with REDIS_URL, how long after an instance dies another takes over its running jobs. */
+  lockSeconds: number;
 }
+
+export const DEFAULT_JOB_LOCK_SECONDS = 30;
 
 export const DEFAULT_MAX_RUNNING_JOBS = 4;
 
@@ -612,6 +616,7 @@ function jobsConfig(env: Env): JobsConfig {
     retentionHours: positive(env, 'JOB_RETENTION_HOURS', 24),
     encryptionKey: encryptionKey(env),
     maxRunning: positive(env, 'MAX_RUNNING_JOBS', DEFAULT_MAX_RUNNING_JOBS),
+    lockSeconds: positive(env, 'JOB_LOCK_SECONDS', DEFAULT_JOB_LOCK_SECONDS),
   };
 }
 

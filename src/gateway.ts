@@ -124,7 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const readiness = new Readiness(lifecycle);
   readiness.add(upstreamReachable(upstreams.encode, '/profiles/lab.json'));
   readiness.add(upstreamReachable(upstreams.gdc, '/v0/submission/_dictionary/program'));
-  const jobs = openJobs(options.jobs);
+  const jobs = await openJobs(options.jobs, options.redis ? { redis: options.redis, logger: options.logger } : null);
   const gateway = await createGatewayApp({
     jobStore: jobs,
     jobUpdates: options.jobUpdates,

@@ -73,6 +73,37 @@ const sharedStateFallbacks = new Counter({
   registers: [registry],
 });
 
+/** With jobs on BullMQ: how many jobs wait and run on the shared queue, read when /metrics is scraped. */
+let jobQueueCounts: (() => Promise<Record<string, number>>) | null = null;
+/** A scrape never waits longer than this for Redis: the last values stay meanwhile. */
+const QUEUE_COUNT_TIMEOUT_MS = 500;
+new Gauge({
+  name: 'gateway_job_queue_jobs',
+  help: 'Jobs on the shared queue (REDIS_URL with JOBS_ENCRYPTION_KEY) by queue state: waiting, active, delayed (absent otherwise)',
+  labelNames: ['state'] as const,
+  registers: [registry],
+  async collect() {
+    if (!jobQueueCounts) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), QUEUE_COUNT_TIMEOUT_MS)));
+    const counts = await Promise.race([jobQueueCounts().catch(() => null), late]).finally(() => clearTimeout(timer));
+    for (const [state, n] of Object.entries(counts ?? {})) this.set({ state }, n);
+  },
+});
+const jobTakeovers = new Counter({
+  name: 'gateway_job_takeovers_total',
+  help: 'Jobs this instance continued after the instance running them died or stopped (shared queue)',
+  registers: [registry],
+});
+
+export function measureJobQueue(counts: () => Promise<Record<string, number>>): void {
+  jobQueueCounts = counts;
+}
+
+export function recordJobTakeover(): void {
+  jobTakeovers.inc();
+}
+
 /** Operation names are chosen by callers: keep at most this many distinct ones as labels. */
 const MAX_OPERATION_NAMES = 200;
 const seenOperations = new Set<string>();

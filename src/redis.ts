@@ -10,8 +10,8 @@ const COMMAND_TIMEOUT_MS = 500;
 
 /**
  * The REDIS_URL connection every shared state uses (rate-limit counters, GDC upload resume
- * state). Only src/server.ts imports this module, and only when REDIS_URL is set: without it,
- * ioredis is never loaded.
+ * state, job progress: src/jobs/redis-updates.ts subscribes on a duplicate of it). Only
+ * src/server.ts imports this module, and only when REDIS_URL is set: without it, ioredis is never loaded.
  *
  * While the connection is lost, commands fail at once (no offline queue: a request never waits
  * for Redis to come back) and each user falls back to this instance's own state; ioredis
@@ -34,7 +34,7 @@ export async function connectRedis(url: string, logger: Logger): Promise<Redis> 
   // ioredis rejects connect() with "Connection is closed."; the socket's own error says why.
   let lastError: Error | null = null;
   redis.on('ready', () => {
-    if (!up) logger.info({ redis: shown }, 'Redis connected: rate limits and upload resume state are shared by every instance');
+    if (!up) logger.info({ redis: shown }, 'Redis connected: rate limits, upload resume state and job progress are shared by every instance');
     up = true;
     lastError = null;
     recordRedisUp(true);

@@ -22,7 +22,8 @@ export class GatewayError extends Error {
 export class GatewayClient {
   constructor(
     readonly url: string,
-    private readonly headers: Record<string, string> = {},
+    /** Sent with every request; also what a subscription to the same gateway sends. */
+    readonly headers: Record<string, string> = {},
   ) {}
 
   /** A JSON operation; its data, or a GatewayError with the GraphQL errors. */

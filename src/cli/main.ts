@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { GatewayError } from './gateway-client';
-import { progressFor } from './progress';
 import { UsageError } from './errors';
 import { register, type RegisterOptions } from './register/run';
 import { gdcCommand } from './gdc/command';
@@ -31,6 +30,8 @@ export function program(run: (options: RegisterOptions) => Promise<number>): Com
     .addOption(new Option('--patch', 'PATCH existing records named by record_id instead of POSTing').conflicts('rmPatch'))
     .addOption(new Option('--rm-patch', 'remove the -r properties from existing records, then patch them (the record is PUT back)'))
     .option('--gateway <url>', "a running gateway's GraphQL endpoint (default: start one in this process)")
+    .option('--parallel <n>', 'files uploaded at once', '4')
+    .option('--detach', 'with --gateway: start the job, print its id and exit (files are not uploaded: that needs the attached run)', false)
     .option('--report <file>', 'write one line per record (row, alias, accession, action, errors, upload): JSON, or TSV for .tsv/.txt')
     .action(async (flags: Record<string, unknown>, command: Command) => {
       const options = toOptions(flags, (message) => command.error(message, { exitCode: EXIT_USAGE, code: 'submission-gateway.usage' }));
@@ -51,6 +52,8 @@ export function toOptions(flags: Record<string, unknown>, fail: (message: string
   if (action === 'post' && !profile) fail('error: -p/--profile_id is required to register records (e.g. -p biosample)');
   if (action === 'rm-patch' && !removeProperties.length) fail('error: --rm-patch needs -r/--remove-property with the properties to remove');
   if (action !== 'rm-patch' && removeProperties.length) fail('error: -r/--remove-property only applies with --rm-patch');
+  const parallel = Number(flags.parallel ?? 4);
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 64) fail(`error: --parallel must be a whole number from 1 to 64, got ${String(flags.parallel)}`);
   if (action === 'post' && flags.overwriteArrayValues) fail('error: -w/--overwrite-array-values only applies with --patch or --rm-patch');
   return {
     profile,
@@ -64,11 +67,13 @@ export function toOptions(flags: Record<string, unknown>, fail: (message: string
     gateway: typeof flags.gateway === 'string' ? flags.gateway : undefined,
     dccMode: typeof flags.dccMode === 'string' ? flags.dccMode : undefined,
     report: typeof flags.report === 'string' ? flags.report : undefined,
+    parallel,
+    detach: flags.detach === true,
   };
 }
 
 async function main(argv: string[]): Promise<void> {
-  const io = { out: process.stdout, err: process.stderr, progress: progressFor(process.stderr), env: process.env };
+  const io = { out: process.stdout, err: process.stderr, env: process.env };
   try {
     await program((options) => register(options, io)).parseAsync(argv);
   } catch (err) {

@@ -2,10 +2,12 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../context';
 import type { Credentials } from '../credentials';
+import { recordJobTakeover } from '../metrics';
 import type { EntityResultModel } from '../services/result';
 import { open, seal } from './secrets';
 import type { JobSpec } from './spec';
 import type { SpooledInput } from './spool';
+import type { SharedJobQueue } from './shared-queue';
 import type { JobStore } from './store';
 import { addSlice, emptySummary, finalMessage, type JobSummary } from './summary';
 import { TERMINAL_STATES, type JobModel, type JobUpdates } from './updates';
@@ -24,12 +26,23 @@ export interface RunnerDeps {
   logger: Logger;
   /** A request context acting with `credentials` (the same services the synchronous mutations use). */
   contextFor(credentials: Credentials): Promise<GatewayContext>;
+  /**
+   * REDIS_URL with JOBS_ENCRYPTION_KEY: jobs wait on a queue every instance's worker takes from
+   * (bull-queue.ts), so they run on any instance. Upload jobs stay on the instance whose disk
+   * holds their bytes. Without it, this process's own queue.
+   */
+  queue?: SharedJobQueue | null;
 }
 
 interface Running {
   cancel: boolean;
   finished: Promise<void>;
+  /** Another instance may have taken the job over (its lock lapsed): stop without ending it. */
+  lost?: () => boolean;
 }
+
+/** How long cancelJob waits for the instance running the job to stop it after its current slice. */
+const CANCEL_WAIT_MS = 60_000;
 
 const WAITING = (done: number, total: number | null) =>
   `Interrupted by a gateway restart after ${done}${total === null ? '' : ` of ${total}`}; its credentials were not kept (no JOBS_ENCRYPTION_KEY): call resumeJob(id) with them to continue.`;
@@ -70,7 +83,15 @@ export class JobRunner {
       throw err;
     }
     await this.keepCredentials(job.id, credentials);
-    this.launch(job, credentials, false);
+    if (this.shared(job.kind)) {
+      try {
+        await store.keepDocument(job.id);
+        await this.deps.queue!.add(job.id);
+      } catch (err) {
+        await this.end(job.id, 'FAILED', `Queueing the job failed: ${(err as Error).message}`, null).catch(() => undefined);
+        throw err;
+      }
+    } else this.launch(job, credentials, false);
     return job;
   }
 
@@ -85,6 +106,7 @@ export class JobRunner {
       return (await this.deps.store.get(job.id))!;
     }
     if (TERMINAL_STATES.has(job.state)) return job;
+    if (this.shared(job.kind)) return this.cancelShared(job);
     const done = job.progress.done;
     return this.end(job.id, 'CANCELLED', null, `Cancelled after ${done}${job.progress.total === null ? '' : ` of ${job.progress.total}`} while waiting; nothing more was sent.`);
   }
@@ -95,8 +117,55 @@ export class JobRunner {
       throw new GraphQLError(`Job '${job.id}' is ${job.state.toLowerCase()}, not waiting for credentials: nothing to resume.`, { extensions: { code: 'BAD_USER_INPUT', argument: 'id' } });
     }
     await this.keepCredentials(job.id, credentials);
-    this.launch(job, credentials, true);
+    if (this.shared(job.kind)) await this.deps.queue!.add(job.id);
+    else this.launch(job, credentials, true);
     return job;
+  }
+
+  /**
+   * The worker's side of a shared queue: runs job `id` here, whichever instance started it,
+   * from its last recorded slice (resumed when it was RUNNING: another instance died under it).
+   */
+  readonly runShared = async (id: string, lost: () => boolean): Promise<'ended' | 'interrupted'> => {
+    const { store, encryptionKey, queue } = this.deps;
+    if (this.draining) return 'interrupted';
+    const job = await store.get(id);
+    if (!job || TERMINAL_STATES.has(job.state)) return 'ended';
+    if (await queue!.cancelRequested(id)) {
+      await this.end(id, 'CANCELLED', null, `Cancelled after ${job.progress.done}${job.progress.total === null ? '' : ` of ${job.progress.total}`} while waiting; nothing more was sent.`);
+      return 'ended';
+    }
+    const sealed = await store.sealedCredentials(id);
+    const credentials = encryptionKey && sealed ? open<Credentials>(encryptionKey, id, sealed) : null;
+    if (!credentials || !(await store.fetchDocument(id))) {
+      await this.end(id, 'FAILED', credentials ? 'the job input is no longer in the store' : 'the job credentials are no longer in the store', null);
+      return 'ended';
+    }
+    if (job.state === 'RUNNING') {
+      this.deps.logger.info({ jobId: id, done: job.progress.done }, 'continuing a job another instance was running');
+      recordJobTakeover();
+    }
+    const run: Running = { cancel: false, finished: Promise.resolve(), lost };
+    this.running.set(id, run);
+    const ended = this.runOrFail(job, credentials, job.state === 'RUNNING' || job.progress.done > 0, run).finally(() => this.running.delete(id));
+    run.finished = ended.then(() => undefined);
+    return (await ended) ? 'ended' : 'interrupted';
+  };
+
+  /** Upload jobs keep their bytes on the disk of the instance that spooled them, so they run there. */
+  private shared(kind: string): boolean {
+    return Boolean(this.deps.queue) && kind !== 'uploadFile';
+  }
+
+  /** A job on the shared queue: the instance running it (or about to take it) stops it; we wait for the end. */
+  private async cancelShared(job: JobModel): Promise<JobModel> {
+    await this.deps.queue!.requestCancel(job.id);
+    for (const end = Date.now() + CANCEL_WAIT_MS; Date.now() < end; ) {
+      const now = await this.deps.store.get(job.id);
+      if (!now || TERMINAL_STATES.has(now.state)) return now ?? job;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return (await this.deps.store.get(job.id)) ?? job;
   }
 
   /**
@@ -105,7 +174,11 @@ export class JobRunner {
    */
   async resumeInterrupted(): Promise<void> {
     const { store, encryptionKey } = this.deps;
+    // Shared jobs: this instance's worker starts taking them (those whose instance died included).
+    this.deps.queue?.start(this.runShared);
     for (const job of [...(await store.inState('RUNNING')), ...(await store.inState('QUEUED'))]) {
+      // Shared jobs are resumed by the queue (a lapsed lock); an upload job by the instance holding its bytes.
+      if (this.deps.queue && (this.shared(job.kind) || !(await store.fetchDocument(job.id)))) continue;
       const sealed = await store.sealedCredentials(job.id);
       const credentials = encryptionKey && sealed ? open<Credentials>(encryptionKey, job.id, sealed) : null;
       if (credentials) {
@@ -122,6 +195,8 @@ export class JobRunner {
     this.draining = true;
     this.pending.length = 0; // they stay QUEUED in the store: the next start picks them up
     await Promise.all([...this.running.values()].map((r) => r.finished));
+    // The worker stops taking jobs; those it ran go back to the queue for another instance.
+    await this.deps.queue?.close();
   }
 
   private async keepCredentials(id: string, credentials: Credentials): Promise<void> {
@@ -145,19 +220,26 @@ export class JobRunner {
   private runNow(job: JobModel, credentials: Credentials, resumed: boolean): void {
     const run: Running = { cancel: false, finished: Promise.resolve() };
     this.running.set(job.id, run);
-    run.finished = this.run(job, credentials, resumed, run)
-      .catch(async (err: unknown) => {
-        const message = err instanceof Error ? err.message : String(err);
-        this.deps.logger.warn({ jobId: job.id, err: message }, 'job failed');
-        await this.end(job.id, 'FAILED', message, null).catch(() => undefined);
-      })
-      .finally(() => {
-        this.running.delete(job.id);
-        this.runNext();
-      });
+    run.finished = this.runOrFail(job, credentials, resumed, run).then(() => {
+      this.running.delete(job.id);
+      this.runNext();
+    });
   }
 
-  private async run(job: JobModel, credentials: Credentials, resumed: boolean, run: Running): Promise<void> {
+  /** Runs the job; a run that throws ends the job FAILED saying why (and counts as ended). */
+  private async runOrFail(job: JobModel, credentials: Credentials, resumed: boolean, run: Running): Promise<boolean> {
+    try {
+      return await this.run(job, credentials, resumed, run);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.deps.logger.warn({ jobId: job.id, err: message }, 'job failed');
+      await this.end(job.id, 'FAILED', message, null).catch(() => undefined);
+      return true;
+    }
+  }
+
+  /** True when the job ended; false when it stopped after a slice to be continued (drain, lost lock). */
+  private async run(job: JobModel, credentials: Credentials, resumed: boolean, run: Running): Promise<boolean> {
     const { store, updates } = this.deps;
     const spec = JSON.parse((await store.input(job.id)) ?? 'null') as JobSpec | null;
     if (!spec) throw new Error('the job input is no longer on disk');
@@ -184,14 +266,15 @@ export class JobRunner {
       await store.appendOutcomes(job.id, outcomes, { done, succeeded, failed, etaSeconds, ...bytes }, JSON.stringify(summary));
       updates.publish((await store.get(job.id))!);
       if (slice.stop) end = 'stopped';
-      else if (run.cancel) end = 'cancelled';
-      else if (this.draining) return; // stays RUNNING: the next start resumes after this slice
+      else if (run.cancel || (this.shared(spec.kind) && (await this.deps.queue!.cancelRequested(job.id)))) end = 'cancelled';
+      else if (this.draining || run.lost?.()) return false; // stays RUNNING: resumed after this slice
       if (end !== 'done') break;
     }
     summary = { ...summary, message: finalMessage(summary, spec, done, work.total, end) };
     await store.appendOutcomes(job.id, [], { done }, JSON.stringify(summary));
     const state = end === 'cancelled' ? 'CANCELLED' : end === 'stopped' ? 'FAILED' : 'SUCCEEDED';
     await this.end(job.id, state, end === 'stopped' ? summary.message : null, end === 'cancelled' ? summary.message : null);
+    return true;
   }
 
   /** A job's last change: its state, spooled input and credentials released (results kept for JOB_RETENTION_HOURS). */

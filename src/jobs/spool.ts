@@ -37,6 +37,9 @@ export async function spoolCreateEntities(input: CreateEntitiesInput, ctx: Gatew
   }
   const profile = required(input.profile, 'profile', 'for ENCODE (the item type, e.g. biosample)');
   const doc = await readSubmissionInput(input, ctx.maxUploadBytes);
+  // Refused now, as createEntities refuses it, rather than by a job that fails at its first slice
+  // (after the document is read, so an uploaded one is not left half-consumed).
+  await ctx.services.encode.checkProfile(profile);
   const spec: JobSpec = {
     ...base, kind: 'createEntities', source: 'ENCODE', project: null, profile, format: doc.format, filename: doc.filename,
     upsert: input.upsert ?? false, dryRun: input.dryRun ?? false, award: input.award ?? null, lab: input.lab ?? null, noAliases: input.noAliases ?? false,

@@ -136,6 +136,13 @@ export class SqliteJobStore implements JobStore {
     return path.join(this.inputs, `${id}.document`);
   }
 
+  /** One instance, one disk: the spooled document is already where the runner reads it. */
+  async keepDocument(): Promise<void> {}
+
+  async fetchDocument(id: string): Promise<boolean> {
+    return fs.existsSync(this.documentPath(id));
+  }
+
   async outcomes(id: string, afterRow: number, first: number): Promise<JobOutcome[]> {
     const rows = this.db
       .prepare('SELECT row, ok, data FROM outcomes WHERE job_id = ? AND row > ? ORDER BY row LIMIT ?')

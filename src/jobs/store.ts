@@ -49,6 +49,10 @@ export interface JobStore {
   summary(id: string): Promise<string | null>;
   /** Where the job's spooled document is kept (written by the runner, removed by release and sweep). */
   documentPath(id: string): string;
+  /** Once the runner spooled the document to `documentPath`: kept where every instance that may run the job reads it. */
+  keepDocument(id: string): Promise<void>;
+  /** Before a job runs: its document at `documentPath` (from the shared store if another instance spooled it); false when it is nowhere. */
+  fetchDocument(id: string): Promise<boolean>;
   /** Outcomes with row > afterRow, in row order. */
   outcomes(id: string, afterRow: number, first: number): Promise<JobOutcome[]>;
   /** The highest row recorded (-1 when none): where a resumed job continues. */

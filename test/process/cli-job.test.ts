@@ -23,6 +23,21 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   });
 }
 
+/** As cli, calling `onLine` with each line the command writes to stderr as it comes. */
+function cliStreaming(args: string[], onLine: (line: string) => void): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(TSX, [MAIN, 'job', ...args], { cwd: ROOT, env: { ...process.env, GDC_TOKEN: '', GATEWAY_URL: '', DCC_API_KEY: '', DCC_SECRET_KEY: '', GATEWAY_API_KEY: '' }, timeout: 120_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+    let pending = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      const parts = (pending + d.toString()).split('\n');
+      pending = parts.pop()!;
+      parts.forEach(onLine);
+    });
+  });
+}
+
 /** Issue 16: job status|watch|cancel against a gateway on the sandbox. */
 describe('submission-gateway job (a real child process against a gateway on the sandbox)', () => {
   let stack: Stack;
@@ -39,10 +54,12 @@ describe('submission-gateway job (a real child process against a gateway on the 
   const slowGdc = (ms: number) => stack.sandbox.gdc!.emulator.faults.set([{ method: 'POST', path: '^/v0/submission/GDC/INTERNAL$', latencyMs: ms }]);
 
   it('watch follows a job of 300 entities with monotonic progress to SUCCEEDED (exit 0); status then says SUCCEEDED', async () => {
-    slowGdc(400);
+    // Slow until the watcher has connected (starting the CLI can outlast a fast job on a busy
+    // machine), then faster: the run is seen between its ends whatever the CLI's start took.
+    slowGdc(2_000);
     const job = await start(cases('CLI-JOB-W', 300), 25);
     const gateway = stack.gateway.graphqlUrl;
-    const watch = await cli(['watch', job.id, '--gateway', gateway]);
+    const watch = await cliStreaming(['watch', job.id, '--gateway', gateway], () => slowGdc(300));
     expect(watch.code).toBe(0);
     const lines = watch.stderr.split('\n').filter(Boolean);
     const progress = lines.map((l) => /^(QUEUED|RUNNING|SUCCEEDED) (\d+) of (\d+|\?) \((\d+) succeeded, 0 failed\)/.exec(l));

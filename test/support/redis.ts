@@ -10,7 +10,7 @@ export interface PrivateRedis {
   port: number;
   /** Ends the server (SIGKILL: as a crash or a network loss looks to the gateway). */
   kill(): Promise<void>;
-  /** Starts it again on the same port (empty: nothing was persisted). */
+  /** Starts it again on the same port (empty unless started `persistent`). */
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -21,8 +21,10 @@ function redisServerPath(): string {
   return execFileSync('bash', [script, '--path'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
-function launch(binary: string, port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning'], {
+function launch(binary: string, port: number, dir: string, persistent: boolean): Promise<ChildProcess> {
+  // Persistent: every write reaches the append-only file before Redis answers, so a SIGKILL loses nothing.
+  const durability = persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...durability, '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -68,12 +70,16 @@ function ended(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   });
 }
 
-/** Starts a private redis-server on a free loopback port; call stop() in afterAll. */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+/**
+ * Starts a private redis-server on a free loopback port; call stop() in afterAll. `persistent`:
+ * an append-only file fsynced on every write, so restart() finds everything written before a kill.
+ */
+export async function startPrivateRedis(options: { persistent?: boolean } = {}): Promise<PrivateRedis> {
   const binary = redisServerPath();
   const dir = mkdtempSync(path.join(tmpdir(), 'sg-redis-'));
   const port = await freePort();
-  let child: ChildProcess | null = await launch(binary, port, dir);
+  const persistent = options.persistent ?? false;
+  let child: ChildProcess | null = await launch(binary, port, dir, persistent);
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -83,7 +89,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     },
     async restart() {
       if (child) await ended(child, 'SIGKILL');
-      child = await launch(binary, port, dir);
+      child = await launch(binary, port, dir, persistent);
     },
     async stop() {
       if (child) await ended(child, 'SIGTERM');

@@ -1,10 +1,6 @@
 import { Presets, SingleBar } from 'cli-progress';
-import { createClient } from 'graphql-sse';
-import { GatewayError } from '../gateway-client';
-import { notFound } from './status';
-import { count, eta, exitCodeOf, isTerminal, JOB_VIEW_FIELDS, type JobView, line, statusText } from './render';
-
-const PROGRESS = `subscription WatchJob($id: ID!) { jobProgress(id: $id) { ${JOB_VIEW_FIELDS} } }`;
+import { followJob } from './follow';
+import { count, eta, exitCodeOf, type JobView, line, statusText } from './render';
 
 export interface WatchOptions {
   url: string;
@@ -17,76 +13,68 @@ export interface WatchOptions {
 }
 
 /** Shows each event of the job: a bar on a terminal, else a line whenever what it says changes. */
-interface Display {
+export interface Display {
   show(job: JobView): void;
   stop(): void;
 }
 
-export function display(stream: NodeJS.WriteStream): Display {
-  if (!stream.isTTY) {
-    let last = '';
-    return {
-      show: (job) => {
-        const text = line(job);
-        // The gateway repeats an unchanged job every few seconds (a heartbeat): one line each change.
-        if (text !== last) stream.write(`${text}\n`), (last = text);
-      },
-      stop: () => undefined,
-    };
-  }
-  // The job's own ETA (the gateway measures it over the whole run), not cli-progress's estimate.
-  const bar = new SingleBar({ stream, format: '{state} [{bar}] {count}, ETA {jobEta}', hideCursor: true }, Presets.shades_classic);
-  let started = false;
+/** The bar's text: the job's own ETA (the gateway measures it over the whole run), not cli-progress's estimate. */
+export const JOB_BAR_FORMAT = '{state} [{bar}] {count}, ETA {jobEta}';
+
+/** What the bar says of `job`; `unit` names what is counted ("records"), when the caller knows. */
+export function jobBarPayload(job: JobView, unit?: string): { state: string; count: string; jobEta: string } {
+  return { state: job.state, count: unit ? `${count(job)} ${unit}` : count(job), jobEta: eta(job.progress.etaSeconds) };
+}
+
+/** One line per change: the gateway repeats an unchanged job every few seconds (a heartbeat). */
+export function lineDisplay(stream: NodeJS.WritableStream): Display {
+  let last = '';
   return {
     show: (job) => {
-      const payload = { state: job.state, count: count(job), jobEta: eta(job.progress.etaSeconds) };
-      const total = job.progress.total ?? 0;
-      if (!started) bar.start(total, job.progress.done, payload), (started = true);
-      else bar.setTotal(total), bar.update(job.progress.done, payload);
+      const text = line(job);
+      if (text !== last) stream.write(`${text}\n`), (last = text);
     },
-    stop: () => started && bar.stop(),
+    stop: () => undefined,
   };
 }
 
 /**
- * `job watch ID`: follows Subscription.jobProgress over GraphQL over SSE (graphql-sse, one request
- * per subscription; reconnects a few times when the stream drops) until the job ends, then prints
- * its final state. Exit codes as `job status`.
+ * A bar fed by the job's events: its own (a SingleBar), or one line of a MultiBar that also
+ * shows other work (register's uploads). `create` makes and starts the bar at the first event.
  */
-export async function jobWatch(options: WatchOptions): Promise<number> {
-  const client = createClient({ url: options.url, headers: options.headers, retryAttempts: 5 });
-  const shown = display(options.err);
-  let last: JobView | null = null;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      client.subscribe<{ jobProgress: JobView }>(
-        { query: PROGRESS, variables: { id: options.id } },
-        {
-          next: (result) => {
-            if (result.errors?.length) {
-              const nf = result.errors.some((e) => e.extensions?.code === 'NOT_FOUND');
-              return reject(nf ? notFound(options.id) : new GatewayError(result.errors.map((e) => e.message).join('; '), result.errors as never));
-            }
-            last = result.data!.jobProgress;
-            shown.show(last);
-          },
-          error: (err) => reject(err instanceof Error ? err : new GatewayError(`The event stream from ${options.url} failed: ${describe(err)}`)),
-          complete: resolve,
-        },
-      );
-    });
-  } finally {
-    shown.stop();
-    client.dispose();
-  }
-  const final = last as JobView | null;
-  if (!final || !isTerminal(final)) throw new GatewayError(`The gateway at ${options.url} ended the stream before job ${options.id} finished`);
-  options.out.write(statusText(final));
-  return exitCodeOf(final);
+export function barDisplay(create: (total: number, value: number, payload: object) => SingleBar, unit?: string): Display & { bar(): SingleBar | null } {
+  let bar: SingleBar | null = null;
+  return {
+    show: (job) => {
+      const payload = jobBarPayload(job, unit);
+      const total = job.progress.total ?? 0;
+      if (!bar) bar = create(total, job.progress.done, payload);
+      else bar.setTotal(total), bar.update(job.progress.done, payload);
+    },
+    stop: () => undefined,
+    bar: () => bar,
+  };
 }
 
-function describe(err: unknown): string {
-  if (Array.isArray(err)) return err.map((e) => (e as { message?: string }).message ?? String(e)).join('; ');
-  if (err && typeof err === 'object' && 'status' in err) return `HTTP ${(err as Response).status}`;
-  return String(err);
+export function display(stream: NodeJS.WriteStream): Display {
+  if (!stream.isTTY) return lineDisplay(stream);
+  const single = new SingleBar({ stream, format: JOB_BAR_FORMAT, hideCursor: true }, Presets.shades_classic);
+  const shown = barDisplay((total, value, payload) => (single.start(total, value, payload), single));
+  return { show: shown.show, stop: () => shown.bar() && single.stop() };
+}
+
+/**
+ * `job watch ID`: follows the job (followJob) until it ends, then prints its final state. Exit
+ * codes as `job status`.
+ */
+export async function jobWatch(options: WatchOptions): Promise<number> {
+  const shown = display(options.err);
+  let final: JobView;
+  try {
+    final = await followJob(options, (job) => shown.show(job));
+  } finally {
+    shown.stop();
+  }
+  options.out.write(statusText(final));
+  return exitCodeOf(final);
 }

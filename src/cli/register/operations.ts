@@ -7,6 +7,10 @@ const RESULT = `
 
 export const CREATE = `mutation Register($input: CreateEntitiesInput!) { createEntities(input: $input) { ${RESULT} } }`;
 export const PATCH = `mutation Patch($input: PatchRecordsInput!) { patchRecords(input: $input) { ${RESULT} } }`;
+/** The same inputs as jobs (issue 16): the job's id, then its progress over the subscription and its result in pages. */
+export const START_CREATE = `mutation RegisterJob($input: CreateEntitiesInput!) { startCreateEntities(input: $input) { id } }`;
+export const START_PATCH = `mutation PatchJob($input: PatchRecordsInput!) { startPatchRecords(input: $input) { id } }`;
+export const JOB_RESULT = `query RegisterJobResult($id: ID!, $first: Int!, $after: String) { job(id: $id) { result(first: $first, after: $after) { ${RESULT} } } }`;
 export const UPLOAD = `mutation Upload($input: UploadFileInput!) { uploadFile(input: $input) { success message bytes md5sum errors { code message keys } } }`;
 export const INFO = `query Info { gatewayInfo { version sandbox upstreams { source url sandbox } } }`;
 

@@ -1,14 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { type Connection, connect } from '../connect';
 import { UsageError } from '../errors';
 import { GatewayError } from '../gateway-client';
-import { human, type ProgressFactory } from '../progress';
+import { followJob } from '../job/follow';
+import type { JobView } from '../job/render';
+import { type RunBars, runBars } from './bars';
 import { type InputRecord, parseInput, type ParsedInput } from './input';
 import { measureFile } from './local-files';
-import { CREATE, type EntityResult, PATCH, type SubmissionResult, UPLOAD, type UploadResult } from './operations';
+import type { EntityResult } from './operations';
 import { type ReportRow, reportRow, writeReport } from './report';
+import { jobEntities, startJob, submitNow } from './send';
+import { type RecordOutcome, uploadFiles } from './uploads';
 
 export interface RegisterOptions {
   /** `-p`: the profile to POST to (required unless patching). */
@@ -25,52 +28,105 @@ export interface RegisterOptions {
   gateway?: string;
   dccMode?: string;
   report?: string;
+  /** `--parallel`: files uploaded at once. */
+  parallel: number;
+  /** `--detach`: start the job, print its id and leave it to the gateway (no uploads). */
+  detach: boolean;
 }
 
 export interface Io {
   out: NodeJS.WritableStream;
-  err: NodeJS.WritableStream;
-  progress: ProgressFactory;
+  /** Progress and messages: bars when it is a terminal, plain lines otherwise. */
+  err: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
 }
 
 /**
  * `submission-gateway register`: eu_register's job through the gateway's GraphQL API. Reads the
- * input, measures local data files, registers (or patches) every record in one operation, uploads
- * the files of the records it created, and reports every record. Answers the exit code: 0 when
- * every record succeeded, 1 when any failed.
+ * input, measures local data files, registers (or patches) the records as a gateway job followed
+ * over its progress subscription, uploads the files of the records it created, and reports every
+ * record. Answers the exit code: 0 when every record succeeded, 1 when any failed; errors of the
+ * whole run (nothing was done) are thrown for main to say once (exit 2).
  */
 export async function register(options: RegisterOptions, io: Io): Promise<number> {
+  if (options.detach && !options.gateway) throw new UsageError('--detach needs --gateway URL: without it the gateway runs in this process and ends with it');
+  if (options.detach && options.dryRun) throw new UsageError('--detach does not apply to --dry-run: a dry run is answered at once, in this run');
   const input = readInput(options);
-  await measureLocalFiles(input.records, io.progress);
-  const document = input.render();
-  const toSend = input.records.filter((r) => r.index !== null).length;
-
-  const connection = await connect({ gateway: options.gateway, mode: options.dccMode, env: io.env });
+  const bars = runBars(io.err);
+  let connection: Connection | null = null;
   try {
+    await measureLocalFiles(input.records, bars);
+    const document = input.render();
+    const toSend = input.records.filter((r) => r.index !== null).length;
+    connection = await connect({ gateway: options.gateway, mode: options.dccMode, env: io.env });
     const verb = options.action === 'post' ? `Registering ${options.profile} records` : 'Patching records';
-    io.err.write(`${verb} from ${options.infile} on ${connection.describe}${options.dryRun ? ' (dry run: nothing is written)' : ''}\n`);
-    let requestError: string | null = null;
-    let entities: EntityResult[] = [];
-    if (toSend) {
-      try {
-        entities = (await submit(connection, options, input, document, io.env)).entities;
-      } catch (err) {
-        if (!(err instanceof GatewayError)) throw err;
-        requestError = `the gateway refused the request: ${err.message}`;
-      }
+    // Said once the gateway has taken the request: a refused one (unknown profile, bad document) is then the run's only line.
+    const heading = `${verb} from ${options.infile} on ${connection.describe}`;
+    let answer: Answer = { entities: [], unanswered: null };
+    if (toSend && options.dryRun) {
+      // Synchronous on purpose: the gateway checks a dry run as ONE batch (a record may link to
+      // another of the input, and duplicates are found across all of it), where a job goes 25
+      // records at a time and, writing nothing, would report links to earlier slices missing.
+      answer.entities = (await submitNow(connection.client, options, input, document, io.env)).entities;
+      bars.log(`${heading} (dry run: nothing is written)\n`);
+    } else if (toSend) {
+      const id = await startJob(connection.client, options, input, document, io.env);
+      if (options.detach) return bars.stop(), detached(id, options, input.records, io);
+      // The gateway this run started ends with it: only a running one's job can be seen from elsewhere.
+      const elsewhere = options.gateway ? ` (also seen by: submission-gateway job watch --gateway ${options.gateway} ${id})` : '';
+      bars.log(`${heading}: job ${id}${elsewhere}\n`);
+      answer = await followToEnd(connection, id, bars);
     }
-    const rows = input.records.map((r) => ({ input: r, entity: resultFor(r, entities, input.format), report: undefined as unknown as ReportRow }));
-    for (const r of rows) r.report = reportRow(r.input, r.entity, requestError);
-    for (const r of rows) r.report.upload = await uploadStep(connection, options, r.input, r.entity, r.report, io);
+    const results = resultsFor(input.records, answer.entities, input.format);
+    const rows: RecordOutcome[] = input.records.map((r, i) => ({ input: r, entity: results[i], report: reportRow(r, results[i], results[i] ? null : answer.unanswered) }));
+    if (!toSend) bars.log(`${heading}: nothing to send\n`);
+    await uploadFiles(connection.client, options, rows, bars);
+    bars.stop();
     printRows(rows.map((r) => r.report), io.out);
     if (options.report) writeReport(options.report, rows.map((r) => r.report));
     const failed = rows.filter((r) => r.report.failed).length;
     io.err.write(`${rows.length} records: ${rows.length - failed} succeeded, ${failed} failed${options.report ? `; report in ${options.report}` : ''}\n`);
     return failed ? 1 : 0;
   } finally {
-    await connection.close();
+    bars.stop();
+    await connection?.close();
   }
+}
+
+/** What the gateway answered: an entity per record it handled, and why the others were not sent. */
+interface Answer {
+  entities: EntityResult[];
+  unanswered: string | null;
+}
+
+/** The job's progress to the bars until it ends, then every entity it recorded. */
+async function followToEnd(connection: Connection, id: string, bars: RunBars): Promise<Answer> {
+  // Nothing recorded and the job failed: its error is the whole run's (refused credentials), said once by main.
+  const runWide = (j: JobView) => j.state === 'FAILED' && j.progress.done === 0;
+  const job = await followJob({ url: connection.client.url, headers: connection.client.headers, id }, (j) => runWide(j) || bars.job.show(j));
+  if (runWide(job)) throw new GatewayError(`job ${id} failed before registering any record: ${job.error ?? 'no reason given'}`);
+  const entities = await jobEntities(connection.client, id);
+  return { entities, unanswered: job.state === 'SUCCEEDED' ? null : `not sent: job ${id} ended ${job.state} (${whyEnded(job)})` };
+}
+
+function whyEnded(job: JobView): string {
+  return job.error ?? job.progress.message ?? `${job.progress.done} of ${job.progress.total ?? '?'} done`;
+}
+
+/**
+ * `--detach`: the job id on stdout (for a script), how to follow it on stderr. Files are not
+ * uploaded: that needs this run to wait for the records. Records held back here are reported
+ * (exit 1), since the job will not have them.
+ */
+function detached(id: string, options: RegisterOptions, records: InputRecord[], io: Io): number {
+  io.out.write(`${id}\n`);
+  io.err.write(`Job ${id} started; follow it with: submission-gateway job watch --gateway ${options.gateway} ${id}\n`);
+  if (records.some((r) => r.localFile)) {
+    io.err.write('Files are not uploaded by a detached run: once the job has ended, run the same command without --detach to upload them (records awaiting their file get it)\n');
+  }
+  const held = records.filter((r) => r.errors.length);
+  for (const r of held) io.err.write(`not sent: ${r.row !== null ? `row ${r.row}` : `record ${r.position}`} ${r.alias ?? '-'}: ${r.errors.join('; ')}\n`);
+  return held.length ? 1 : 0;
 }
 
 function readInput(options: RegisterOptions): ParsedInput {
@@ -89,71 +145,25 @@ function readInput(options: RegisterOptions): ParsedInput {
 }
 
 /** md5 and size of every local file, each read once (a file named twice is measured once). */
-async function measureLocalFiles(records: InputRecord[], progress: ProgressFactory): Promise<void> {
+async function measureLocalFiles(records: InputRecord[], bars: RunBars): Promise<void> {
+  const files = [...new Set(records.filter((r) => r.file && !r.errors.length).map((r) => r.file!))];
+  if (!files.length) return;
+  const sizes = files.map((f) => fs.statSync(f).size);
+  bars.phase('md5', files.length, sizes.reduce((a, b) => a + b, 0));
   const measured = new Map<string, Awaited<ReturnType<typeof measureFile>>>();
-  for (const r of records) {
-    if (!r.file || r.errors.length) continue;
-    if (!measured.has(r.file)) {
-      const bar = progress(`md5 ${path.basename(r.file)}`, fs.statSync(r.file).size);
-      measured.set(r.file, await measureFile(r.file, (n) => bar.tick(n)));
-      bar.done();
-    }
-    r.localFile = measured.get(r.file)!;
-  }
-}
-
-async function submit(connection: Connection, options: RegisterOptions, input: ParsedInput, document: string, env: NodeJS.ProcessEnv): Promise<SubmissionResult> {
-  const format = input.format.toUpperCase();
-  const common = { source: 'ENCODE', file: null, format, dryRun: options.dryRun };
-  const bytes = Buffer.from(document);
-  const file = [{ path: 'variables.input.file', filename: input.filename, size: bytes.length, open: () => Readable.from([bytes]) }];
-  if (options.action === 'post') {
-    // The defaults eu_register takes from DCC_AWARD/DCC_LAB come from this machine's environment.
-    const defaults = { ...(env.DCC_AWARD ? { award: env.DCC_AWARD } : {}), ...(env.DCC_LAB ? { lab: env.DCC_LAB } : {}) };
-    const input_ = { ...common, profile: options.profile, noAliases: !options.aliases, ...defaults };
-    return (await connection.client.upload<{ createEntities: SubmissionResult }>(CREATE, { input: input_ }, file)).createEntities;
-  }
-  const removeProperties = options.action === 'rm-patch' ? options.removeProperties : undefined;
-  const input_ = { ...common, overwriteArrays: options.overwriteArrays, ...(removeProperties ? { removeProperties } : {}) };
-  return (await connection.client.upload<{ patchRecords: SubmissionResult }>(PATCH, { input: input_ }, file)).patchRecords;
-}
-
-/** The gateway's result for an input record: by TSV line, else by position among those sent. */
-function resultFor(r: InputRecord, entities: EntityResult[], format: 'json' | 'tsv'): EntityResult | undefined {
-  if (r.index === null) return undefined;
-  if (format === 'tsv' && r.row !== null) {
-    const byRow = entities.find((e) => e.row === r.row);
-    if (byRow) return byRow;
-  }
-  return entities.find((e) => e.index === r.index);
-}
-
-/** Uploads the record's local file when the record was just created (or exists and awaits its bytes). */
-async function uploadStep(connection: Connection, options: RegisterOptions, r: InputRecord, entity: EntityResult | undefined, row: ReportRow, io: Io): Promise<string | null> {
-  if (!r.localFile) return r.notes.length ? r.notes.join('; ') : null;
-  if (row.failed || !entity?.id) return 'not uploaded: the record was not registered';
-  if (options.dryRun) return 'not uploaded (dry run)';
-  if (!options.uploadFile) return 'not uploaded (--no-upload-file)';
-  const status = entity.record?.status;
-  if (entity.action !== 'create' && !(entity.action === 'exists' && status === 'uploading')) {
-    return `not uploaded: the record ${entity.action === 'exists' ? 'already existed' : `was ${entity.action ?? 'not written'}`}${status ? ` (status ${String(status)})` : ''}`;
-  }
-  const f = r.localFile;
-  const bar = io.progress(`upload ${path.basename(f.path)} to ${entity.accession ?? entity.id}`, f.size);
-  let result: UploadResult;
-  try {
-    const file = [{ path: 'variables.input.file', filename: path.basename(f.path), size: f.size, open: () => fs.createReadStream(f.path) }];
-    result = (await connection.client.upload<{ uploadFile: UploadResult }>(UPLOAD, { input: { source: 'ENCODE', id: entity.id, file: null } }, file, (n) => bar.tick(n))).uploadFile;
-  } catch (err) {
-    if (!(err instanceof GatewayError)) throw err;
-    result = { success: false, message: err.message, bytes: null, md5sum: null, errors: [] };
-  } finally {
+  for (const [i, file] of files.entries()) {
+    const bar = bars.file(`md5 ${path.basename(file)}`, sizes[i]);
+    measured.set(file, await measureFile(file, (n) => bar.tick(n)));
     bar.done();
   }
-  if (result.success) return `uploaded ${human(f.size)}, md5 ${f.md5}`;
-  row.failed = true;
-  row.errors.push(`upload: ${result.message}`);
-  return `failed: ${result.message}`;
+  for (const r of records) if (r.file && !r.errors.length) r.localFile = measured.get(r.file)!;
+}
+
+/** The gateway's result for each input record: by TSV line, else by position among those sent. */
+function resultsFor(records: InputRecord[], entities: EntityResult[], format: 'json' | 'tsv'): (EntityResult | undefined)[] {
+  const byRow = new Map(format === 'tsv' ? entities.filter((e) => e.row !== null).map((e) => [e.row, e]) : []);
+  const byIndex = new Map(entities.map((e) => [e.index, e]));
+  return records.map((r) => (r.index === null ? undefined : ((r.row !== null ? byRow.get(r.row) : undefined) ?? byIndex.get(r.index))));
 }
 
 function printRows(rows: ReportRow[], out: NodeJS.WritableStream): void {

@@ -315,6 +315,11 @@ export class EncodeRegistrationService {
     for (const id of [record['@id'], record.uuid, record.accession, ...(record.aliases ?? [])]) if (id) this.loaders.record.clear(id);
   }
 
+  /** The profile records would be created in, refused as createRecords refuses it (a job checks it before it is queued). */
+  async checkProfile(name: string): Promise<void> {
+    await this.profile(name);
+  }
+
   private async profile(name: string): Promise<TypeInfo> {
     // A name outside the grammar (`../users`) is refused before any upstream call.
     checkEncodeTypeName(name);

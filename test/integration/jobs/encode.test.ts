@@ -47,4 +47,19 @@ describe('ENCODE jobs', () => {
     expect(entities[30].errors[0].type).toBe('NOT_FOUND');
     expect(ok(await stack.gql(RECORD, { id: `${LAB}:job-bs-29` })).encodeRecord.description).toBe('patched 29');
   });
+
+  it('refuses a profile the portal has not (or an abstract one) at once, as createEntities does, and makes no job', async () => {
+    const jobs = async () => ok(await stack.gql('{ jobs { totalCount } }')).jobs.totalCount;
+    const before = await jobs();
+    for (const [profile, message] of [
+      ['no_such_profile', "The ENCODE portal has no profile 'no_such_profile'"],
+      ['dataset', "'dataset' is an abstract profile; register records of one of its types:"],
+    ]) {
+      const res = await stack.gql(START_CREATE, { input: { source: 'ENCODE', profile, entities: biosamples(1) } });
+      expect(res.data).toBeNull();
+      expect(res.errors).toHaveLength(1);
+      expect(res.errors![0]).toMatchObject({ message: expect.stringContaining(message), extensions: { code: 'BAD_USER_INPUT', argument: 'profile' } });
+    }
+    expect(await jobs()).toBe(before);
+  });
 });

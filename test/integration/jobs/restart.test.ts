@@ -36,7 +36,7 @@ describe('a job interrupted without JOBS_ENCRYPTION_KEY', () => {
       sandbox: { encode: true, gdc: true },
       defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token },
       logger: pino({ level: 'silent' }),
-      jobs: { dataDir, retentionHours: 24, encryptionKey: null, maxRunning },
+      jobs: { dataDir, retentionHours: 24, encryptionKey: null, maxRunning, lockSeconds: 30 },
     });
     gateways.push(gw);
     return gw;

@@ -33,10 +33,13 @@ describe("register's command line: eu_register's flags", () => {
       gateway: undefined,
       dccMode: undefined,
       report: undefined,
+      parallel: 4,
+      detach: false,
     });
     expect(
       await parse('--profile_id file --infile f.json --dry-run --no-aliases --no-upload-file --dcc-mode dev --gateway http://gw:4000/graphql --report r.tsv'),
     ).toMatchObject({ profile: 'file', infile: 'f.json', dryRun: true, aliases: false, uploadFile: false, dccMode: 'dev', gateway: 'http://gw:4000/graphql', report: 'r.tsv' });
+    expect(await parse('-p file -i f.tsv --parallel 8 --detach')).toMatchObject({ parallel: 8, detach: true });
   });
 
   it('patches with --patch (-w replaces arrays) and removes properties with --rm-patch -r', async () => {
@@ -51,6 +54,9 @@ describe("register's command line: eu_register's flags", () => {
     expect(await parse('-i p.tsv --patch --rm-patch -r x')).toMatchObject({ error: expect.stringContaining("'--patch' cannot be used with option '--rm-patch'") });
     expect(await parse('-i p.tsv --rm-patch')).toEqual({ error: 'error: --rm-patch needs -r/--remove-property with the properties to remove', exitCode: 2 });
     expect(await parse('-i p.tsv --patch -r notes')).toEqual({ error: 'error: -r/--remove-property only applies with --rm-patch', exitCode: 2 });
+    for (const n of ['0', '2.5', 'four', '65']) {
+      expect(await parse(`-p file -i f.tsv --parallel ${n}`)).toEqual({ error: `error: --parallel must be a whole number from 1 to 64, got ${n}`, exitCode: 2 });
+    }
     expect(await parse('-p biosample -i in.tsv -w')).toEqual({ error: 'error: -w/--overwrite-array-values only applies with --patch or --rm-patch', exitCode: 2 });
   });
 });

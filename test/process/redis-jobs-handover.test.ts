@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { request } from 'undici';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox';
+import { dataPath } from '../../src/sandbox/shared/paths';
+import { caseOf } from '../support/gdc';
+import { CANCEL, JOB, START_CREATE } from '../support/jobs';
+import { kill, type RunningProcess, startGatewayProcess } from '../support/process';
+import { type PrivateRedis, startPrivateRedis } from '../support/redis';
+
+/**
+ * Issue 17, jobs on the shared queue (REDIS_URL with JOBS_ENCRYPTION_KEY) between two instances,
+ * each on a disk of its own: a cancel asked through B stops the job running on A after its current
+ * chunk and reports what was done; SIGTERM on A puts its running job back on the queue after the
+ * chunk under way, and B continues it at once (not after a lock lapses), every entity exactly once.
+ * In each test A is started first and takes the job, B after.
+ */
+const CHUNK = 100;
+const LOCK_SECONDS = 30; // long: a take-over here must come from the requeue, not from a lapsed lock
+
+type Gateway = RunningProcess & { url: string; graphqlUrl: string };
+let sandbox: RunningSandbox;
+let redis: PrivateRedis;
+const disks: string[] = [];
+const gateways: Gateway[] = [];
+
+function gateway(env: Record<string, string> = {}): Promise<Gateway> {
+  const disk = mkdtempSync(path.join(tmpdir(), 'sg-handover-'));
+  disks.push(disk);
+  return startGatewayProcess({
+    TMPDIR: disk,
+    DATA_DIR: path.join(disk, 'data'),
+    GDC_URL: sandbox.gdc!.url,
+    ENCODE_URL: sandbox.gdc!.url,
+    GDC_TOKEN: sandbox.gdc!.token,
+    REDIS_URL: redis.url,
+    JOBS_ENCRYPTION_KEY: '12'.repeat(32),
+    JOB_LOCK_SECONDS: String(LOCK_SECONDS),
+    ACCESS_LOG: 'off',
+    ...env,
+  }).then((g) => (gateways.push(g), g));
+}
+
+beforeAll(async () => {
+  [sandbox, redis] = await Promise.all([startSandbox({ encode: false, gdc: true, gdcDictionary: dataPath('gdc', 'dictionary_all.json.gz') }), startPrivateRedis()]);
+}, 120_000);
+afterEach(async () => {
+  for (const g of gateways.splice(0)) {
+    kill(g);
+    await g.exited;
+  }
+  sandbox.gdc!.emulator.faults.clear();
+});
+afterAll(async () => {
+  await Promise.all([redis?.stop(), sandbox?.stop()]);
+  for (const d of disks) rmSync(d, { recursive: true, force: true });
+});
+
+async function gql(gw: Gateway, query: string, variables: Record<string, unknown>) {
+  const res = await request(gw.graphqlUrl, { method: 'POST', reset: true, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.body.json()) as { data: any; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function waitFor(gw: Gateway, id: string, until: (job: any) => boolean, timeoutMs: number) {
+  for (const end = Date.now() + timeoutMs; ; ) {
+    const { job } = await gql(gw, JOB, { id });
+    if (job && until(job)) return job;
+    if (Date.now() > end) throw new Error(`job not as expected: ${JSON.stringify(job)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function held(prefix: string) {
+  const counts = new Map<string, number>();
+  for (const node of sandbox.gdc!.emulator.service.store.ofType('case')) {
+    const id = String(node.props.submitter_id);
+    if (id.startsWith(prefix)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+async function startOnA(prefix: string, rows: number) {
+  // Slow chunks (1 s each): the job is still running when B is up, however slow B's start on a busy machine.
+  sandbox.gdc!.emulator.faults.set([{ method: 'POST', path: '^/v0/submission/GDC/INTERNAL$', latencyMs: 1_000 }]);
+  const a = await gateway({ SHUTDOWN_GRACE_MS: '20000' });
+  const entities = Array.from({ length: rows }, (_, i) => caseOf(`${prefix}${String(i).padStart(4, '0')}`));
+  const { startCreateEntities: job } = await gql(a, START_CREATE, { input: { source: 'GDC', project: 'GDC-INTERNAL', entities, chunkSize: CHUNK } });
+  await waitFor(a, job.id, (j) => j.state === 'RUNNING' && j.progress.done > 0, 60_000);
+  const b = await gateway();
+  return { a, b, id: job.id as string };
+}
+
+it('a cancel asked through B stops the job running on A after its current chunk', async () => {
+  const rows = 3_000;
+  const { a, b, id } = await startOnA('HANDOVER-CANCEL-', rows);
+  const { cancelJob } = await gql(b, CANCEL, { id });
+  expect(cancelJob.state).toBe('CANCELLED');
+  expect(cancelJob.progress.done).toBeGreaterThan(0);
+  expect(cancelJob.progress.done).toBeLessThan(rows);
+  expect(cancelJob.progress.message).toMatch(/^Cancelled/);
+  // Nothing more is sent after the cancel: GDC holds exactly what the job reports as done.
+  await new Promise((r) => setTimeout(r, 1_000));
+  expect(held('HANDOVER-CANCEL-').size).toBe(cancelJob.progress.done);
+  expect((await gql(a, JOB, { id })).job).toMatchObject({ state: 'CANCELLED', progress: { done: cancelJob.progress.done } });
+  // It ran on A: B never took it.
+  expect(b.logs.some((l) => l.jobId === id && l.msg === 'continuing a job another instance was running')).toBe(false);
+}, 180_000);
+
+it('SIGTERM on A puts its job back on the queue after the chunk under way; B continues it at once, every entity exactly once', async () => {
+  const rows = 2_000;
+  const { a, b, id } = await startOnA('HANDOVER-TERM-', rows);
+  const exited = a.exited;
+  const stoppedAt = Date.now();
+  a.child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  const partial = held('HANDOVER-TERM-');
+  expect(partial.size % CHUNK).toBe(0); // drained: only whole chunks, each recorded before the exit
+  expect(partial.size).toBeLessThan(rows);
+  sandbox.gdc!.emulator.faults.clear();
+  const taken = await b.waitForLog((l) => l.jobId === id && l.msg === 'continuing a job another instance was running', 20_000);
+  expect(taken.done).toBe(partial.size);
+  // Well before A's lock (30 s) could have lapsed.
+  expect(Date.now() - stoppedAt).toBeLessThan(LOCK_SECONDS * 1000);
+  const done = await waitFor(b, id, (j) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.state), 120_000);
+  expect(done).toMatchObject({ state: 'SUCCEEDED', error: null, progress: { total: rows, done: rows, succeeded: rows, failed: 0 } });
+  const after = held('HANDOVER-TERM-');
+  expect(after.size).toBe(rows);
+  expect([...after.values()].every((n) => n === 1)).toBe(true);
+}, 180_000);

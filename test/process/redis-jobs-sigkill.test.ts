@@ -1,0 +1,168 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createClient } from 'graphql-sse';
+import { Redis } from 'ioredis';
+import { request } from 'undici';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox';
+import { dataPath } from '../../src/sandbox/shared/paths';
+import { caseOf } from '../support/gdc';
+import { JOB, START_CREATE } from '../support/jobs';
+import { kill, type RunningProcess, startGatewayProcess } from '../support/process';
+import { type PrivateRedis, startPrivateRedis } from '../support/redis';
+
+/**
+ * Issue 17 on real processes: with REDIS_URL and JOBS_ENCRYPTION_KEY jobs are kept in Redis and
+ * run on BullMQ. A 20,000-row GDC job started through instance A runs on A and is watched over SSE
+ * through instance B; A is SIGKILLed at about half; once A's lock lapses (JOB_LOCK_SECONDS) B's
+ * worker takes the job over from its last recorded chunk; the watcher through B hears it end
+ * SUCCEEDED, and GDC holds every entity exactly once. Each instance has a disk of its own
+ * (DATA_DIR, TMPDIR): nothing reaches B except through Redis.
+ */
+const ROWS = 20_000;
+const CHUNK = 500;
+const KEY = 'cd'.repeat(32);
+const PROGRESS = 'subscription Watch($id: ID!) { jobProgress(id: $id) { state error progress { total done succeeded failed } } }';
+
+type Gateway = RunningProcess & { url: string; graphqlUrl: string };
+let sandbox: RunningSandbox;
+let redis: PrivateRedis;
+const disks: string[] = [];
+let a: Gateway | undefined;
+let b: Gateway | undefined;
+
+function gateway(): Promise<Gateway> {
+  const disk = mkdtempSync(path.join(tmpdir(), 'sg-bull-instance-'));
+  disks.push(disk);
+  return startGatewayProcess({
+    TMPDIR: disk,
+    DATA_DIR: path.join(disk, 'data'),
+    GDC_URL: sandbox.gdc!.url,
+    ENCODE_URL: sandbox.gdc!.url,
+    GDC_TOKEN: sandbox.gdc!.token,
+    REDIS_URL: redis.url,
+    JOBS_ENCRYPTION_KEY: KEY,
+    JOB_LOCK_SECONDS: '3',
+    ACCESS_LOG: 'off',
+  });
+}
+
+beforeAll(async () => {
+  [sandbox, redis] = await Promise.all([startSandbox({ encode: false, gdc: true, gdcDictionary: dataPath('gdc', 'dictionary_all.json.gz') }), startPrivateRedis()]);
+}, 120_000);
+afterAll(async () => {
+  kill(a);
+  kill(b);
+  await Promise.all([a?.exited, b?.exited]);
+  await Promise.all([redis?.stop(), sandbox?.stop()]);
+  for (const d of disks) rmSync(d, { recursive: true, force: true });
+});
+
+async function gql(gw: Gateway, query: string, variables: Record<string, unknown>) {
+  const res = await request(gw.graphqlUrl, {
+    method: 'POST',
+    // A connection per request: a kept-alive one the gateway closes as it is reused would fail a poll for nothing.
+    reset: true,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.body.json()) as { data: any; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function waitFor(gw: Gateway, id: string, until: (job: any) => boolean, timeoutMs: number) {
+  for (const end = Date.now() + timeoutMs; ; ) {
+    const { job } = await gql(gw, JOB, { id });
+    if (job && until(job)) return job;
+    if (Date.now() > end) throw new Error(`job not as expected: ${JSON.stringify(job)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function held(prefix: string) {
+  const counts = new Map<string, number>();
+  for (const node of sandbox.gdc!.emulator.service.store.ofType('case')) {
+    const id = String(node.props.submitter_id);
+    if (id.startsWith(prefix)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+it('a job started through A, watched through B, A SIGKILLed at about half: B finishes it, every entity exactly once', async () => {
+  // Slow chunks: the job takes long enough to kill A in its middle.
+  sandbox.gdc!.emulator.faults.set([{ method: 'POST', path: '^/v0/submission/GDC/INTERNAL$', latencyMs: 250 }]);
+  // A alone at first, so A's worker is the one that takes the job.
+  a = await gateway();
+  const document = JSON.stringify(Array.from({ length: ROWS }, (_, i) => caseOf(`BULL-${String(i).padStart(5, '0')}`)));
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query: START_CREATE, variables: { input: { source: 'GDC', project: 'GDC-INTERNAL', file: null, chunkSize: CHUNK } } }));
+  form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
+  form.append('0', new Blob([document]), 'cases.json');
+  const started = (await (await fetch(a.graphqlUrl, { method: 'POST', headers: { 'apollo-require-preflight': 'true' }, body: form })).json()) as { data: any; errors?: unknown[] };
+  expect(started.errors).toBeUndefined();
+  const id = started.data.startCreateEntities.id as string;
+  await waitFor(a, id, (j) => j.state === 'RUNNING' && j.progress.done > 0, 60_000);
+
+  b = await gateway();
+  // B reads the job from Redis: another disk, the same job.
+  expect((await gql(b, JOB, { id })).job).toMatchObject({ id, state: 'RUNNING' });
+  const client = createClient({ url: b.graphqlUrl, retryAttempts: 0 });
+  const events: any[] = [];
+  const finished = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no end heard through B within 300 s; last ${JSON.stringify(events.at(-1))}`)), 300_000);
+    client.subscribe(
+      { query: PROGRESS, variables: { id } },
+      {
+        next: (r: any) => (r.errors ? reject(new Error(JSON.stringify(r.errors))) : events.push(r.data.jobProgress)),
+        error: (e) => reject(e instanceof Error ? e : new Error(JSON.stringify(e))),
+        complete: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      },
+    );
+  });
+
+  await waitFor(b, id, (j) => j.progress.done >= ROWS / 2, 300_000);
+  a.child.kill('SIGKILL');
+  await a.exited;
+  await new Promise((r) => setTimeout(r, 500)); // a chunk already sent lands
+  const partial = held('BULL-');
+  expect(partial.size).toBeGreaterThanOrEqual(ROWS / 2);
+  expect(partial.size).toBeLessThan(ROWS);
+  sandbox.gdc!.emulator.faults.clear();
+
+  try {
+    await finished;
+  } finally {
+    client.dispose();
+  }
+  const done = events.map((e) => e.progress.done);
+  expect(done).toEqual([...done].sort((x, y) => x - y));
+  expect(events.at(-1)).toEqual({ state: 'SUCCEEDED', error: null, progress: { total: ROWS, done: ROWS, succeeded: ROWS, failed: 0 } });
+  // B continued the job from what A recorded, not from the start.
+  expect(b.logs.some((l) => l.msg === 'continuing a job another instance was running' && l.jobId === id && (l.done as number) >= ROWS / 2)).toBe(true);
+  const metrics = await (await request(`${b.url}/metrics`, { reset: true })).body.text();
+  expect(metrics).toMatch(/^gateway_job_takeovers_total 1$/m);
+  expect(metrics).toMatch(/^gateway_job_queue_jobs\{state="active"\} 0$/m);
+  const after = held('BULL-');
+  expect(after.size).toBe(ROWS);
+  expect([...after.values()].every((n) => n === 1)).toBe(true);
+
+  // Ended: its spooled document and sealed credentials are gone from Redis, its keys expire with the retention.
+  const client2 = new Redis(redis.url);
+  try {
+    expect(await client2.exists(`submission-gateway:jobs:document:${id}`)).toBe(0);
+    expect(await client2.hexists(`submission-gateway:jobs:job:${id}`, 'credentials')).toBe(0);
+    expect(await client2.ttl(`submission-gateway:jobs:job:${id}`)).toBeGreaterThan(23 * 3600);
+    // Nothing of the job's credentials in clear anywhere in Redis.
+    for (const key of await client2.keys('*')) {
+      const type = await client2.type(key);
+      const text = type === 'string' ? await client2.get(key) : type === 'hash' ? JSON.stringify(await client2.hgetall(key)) : '';
+      expect(text ?? '').not.toContain(sandbox.gdc!.token);
+    }
+  } finally {
+    client2.disconnect();
+  }
+}, 900_000);
