@@ -42,6 +42,7 @@ import { sseSubscriptions, wantsEventStream } from './http/sse-subscriptions';
 import { InflightBytes } from './http/inflight-bytes';
 import { inputLimits } from './http/input-limits';
 import { bodyJsonLimits } from './http/bounded-json';
+import { stringifyInTurns } from './http/json-in-turns';
 import { requestBody } from './http/request-body';
 import type { Lifecycle } from './lifecycle';
 import { registry } from './metrics';
@@ -150,6 +151,8 @@ async function startApollo(deps: AppDeps, graph: LiveGraph): Promise<ApolloServe
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), upstreamCallsPlugin(), operationsPlugin()],
     includeStacktraceInErrorResponses: false,
     formatError: errorFormatter(deps),
+    // As Apollo's own (JSON and a newline), written in turns of the event loop as the fast path's answers are.
+    stringifyResult: async (result) => `${await stringifyInTurns(result)}\n`,
   });
   await apollo.start();
   return apollo;
@@ -240,6 +243,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag: a GraphQL answer is computed per request, and hashing one of 50 MB held the event loop ~60 ms.
+  app.set('etag', false);
   app.use(log, traced, cors, lifecycle, headers, callers);
   // Queries (JSON POSTs) compress their own large answers (src/apollo/query-fast-path.ts); what the
   // fast path hands on to Apollo is compressed below, so no answer pays for compression twice.

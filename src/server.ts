@@ -25,6 +25,7 @@ async function startSandboxFor(config: Config, encode: boolean, gdc: boolean, lo
       s3Dir: config.sandbox.s3Dir,
       gdcFilesDir: config.sandbox.gdcFilesDir,
       dataDir: config.sandbox.dataDir,
+      maxColumns: config.limits.columns,
       ports: { encode: config.sandbox.encodePort, gdc: config.sandbox.gdcPort, s3: config.sandbox.s3Port },
     },
     logger,

@@ -30,6 +30,7 @@ import {
 } from 'graphql';
 
 import { type JsonLimits, JsonSyntaxError, parseBoundedJson } from '../http/bounded-json';
+import { stringifyInTurns } from '../http/json-in-turns';
 import { addVary } from '../http/vary';
 
 type Next = (err?: unknown) => void;
@@ -229,7 +230,8 @@ export function queryFastPath<C>(options: QueryFastPathOptions<C>) {
     const extensions = { ...(result.extensions ?? {}), ...(options.extensions?.(contextValue) ?? {}) };
     if (Object.keys(extensions).length) out.extensions = extensions;
     options.finish?.(contextValue, out.errors ?? [], operation.name?.value, started, query);
-    sendAnswer(req, res, status, JSON.stringify(out), options.compressAbove);
+    // The same writer as Apollo's (stringifyResult in src/app.ts): a long answer in turns of the event loop.
+    sendAnswer(req, res, status, (await stringifyInTurns(out))!, options.compressAbove);
   };
 
   // The body was read before (src/http/request-body.ts, one reader for both paths): a JSON POST

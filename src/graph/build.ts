@@ -11,6 +11,7 @@ import type { ProfileSet } from '../rules/encode/profiles';
 import { entityTypes } from '../federation/keys';
 import { federationResolvers } from '../federation/resolvers';
 import { federate } from '../federation/schema';
+import { completeListsInTurns } from '../plugins/list-turns';
 import { compactDocument } from './document';
 import { buildEncodeModel } from './encode/model';
 import { encodeResolvers } from './encode/resolvers';
@@ -82,6 +83,8 @@ export function buildGraph(sources: GraphSources, base: StaticSchema, now = new 
     // The schema is built for this version only: no copy to attach the resolvers to.
     updateResolversInPlace: true,
   });
+  // Long lists (a failed document's 20,000 entity results) complete with turns of the event loop.
+  completeListsInTurns(schema);
   return { schema, version, gdcParentRanks: sources.gdcDictionary ? gdcParentRanks(sources.gdcDictionary) : null };
 }
 

@@ -75,8 +75,16 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 type Frame = { list: unknown[]; object?: undefined; key?: undefined; keys?: undefined } | { object: Record<string, unknown>; key: string; keys: number; list?: undefined };
 
-/** readString's answer for a string value too long to read without yielding. */
-const LONG = Symbol('long string');
+/** A string being scanned: its opening quote, how far, whether it has escapes. */
+interface StringScan {
+  start: number;
+  at: number;
+  escaped: boolean;
+}
+
+/** A run of characters a string holds as they are (no quote, backslash or control character), at most a slice long. */
+const PLAIN = new RegExp(String.raw`[^"\\\u0000-\u001f]{0,${SLICE_CHARS}}`, 'y');
+const HEX4 = /^[0-9a-fA-F]{4}$/;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -159,8 +167,8 @@ class BoundedJsonParser {
           continue;
         }
       } else if (c === QUOTE) {
-        const short = this.readString(true);
-        value = short === LONG ? await this.readLongString() : short;
+        const read = this.readString(true);
+        value = typeof read === 'string' ? read : await this.readLongString(read);
       } else {
         value = this.readLiteral();
       }
@@ -220,95 +228,105 @@ class BoundedJsonParser {
   }
 
   /**
-   * A string value longer than SLICE_CHARS, read in slices with a turn of the event loop between
-   * them: a 7 MB string of escapes is ~100 ms of JSON.parse in one piece. Slices are cut only
-   * between whole characters or escapes, so each decodes alone.
+   * A string (the quote at pos), scanned whole in this turn: keys, and values that turn out short.
+   * With `orLong`, a value string still open after its first slice is handed back as its scan, to
+   * be finished by readLongString with turns of the event loop.
    */
-  private async readLongString(): Promise<string> {
-    const { text, limits } = this;
-    const start = this.pos;
-    const rawMax = start + 1 + limits.maxStringLength * 6;
-    const cuts = [start + 1];
-    let escaped = false;
-    let i = start + 1;
-    for (;;) {
-      const c = text.charCodeAt(i);
-      if (c === QUOTE) break;
-      if (c === BACKSLASH) {
-        escaped = true;
-        // \uXXXX is six characters: never cut inside it.
-        i += text.charCodeAt(i + 1) === 0x75 ? 5 : 1;
-      } else if (c < 0x20 || Number.isNaN(c)) {
-        this.pos = i;
-        this.syntax(Number.isNaN(c) ? 'Unterminated string' : 'Bad control character in string');
-      }
-      if (++i > rawMax) this.tooLong();
-      if (i - cuts[cuts.length - 1] >= SLICE_CHARS) {
-        cuts.push(i);
-        await yieldToLoop();
-      }
+  private readString(): string;
+  private readString(orLong: true): string | StringScan;
+  private readString(orLong = false): string | StringScan {
+    const scan: StringScan = { start: this.pos, at: this.pos + 1, escaped: false };
+    while (!this.scanSlice(scan)) {
+      if (orLong) return scan;
     }
-    this.pos = i + 1;
-    if (cuts[cuts.length - 1] !== i) cuts.push(i);
-    if (!escaped) {
-      if (i - start - 1 > limits.maxStringLength) this.tooLong();
-      return text.slice(start + 1, i);
+    this.pos = scan.at + 1;
+    if (!scan.escaped) return this.unescaped(scan);
+    let value: string;
+    try {
+      value = JSON.parse(this.text.slice(scan.start, scan.at + 1)) as string;
+    } catch {
+      this.pos = scan.start;
+      return this.syntax('Bad escape in string');
     }
+    if (value.length > this.limits.maxStringLength) this.tooLong();
+    return value;
+  }
+
+  /**
+   * A string value longer than a slice, its scan finished and its escapes decoded a slice at a
+   * time with a turn of the event loop between slices: a 7 MB string of escapes is ~100 ms of
+   * JSON.parse in one piece. Slices are cut only between whole characters or escapes (scanSlice
+   * stops there), so each decodes alone.
+   */
+  private async readLongString(scan: StringScan): Promise<string> {
+    const cuts = [scan.start + 1];
+    do {
+      cuts.push(scan.at);
+      await yieldToLoop();
+    } while (!this.scanSlice(scan));
+    this.pos = scan.at + 1;
+    if (!scan.escaped) return this.unescaped(scan);
+    if (cuts[cuts.length - 1] !== scan.at) cuts.push(scan.at);
     const pieces: string[] = [];
     let length = 0;
     for (let k = 1; k < cuts.length; k++) {
       let piece: string;
       try {
-        piece = JSON.parse(`"${text.slice(cuts[k - 1], cuts[k])}"`) as string;
+        piece = JSON.parse(`"${this.text.slice(cuts[k - 1], cuts[k])}"`) as string;
       } catch {
-        this.pos = start;
+        this.pos = scan.start;
         return this.syntax('Bad escape in string');
       }
       length += piece.length;
-      if (length > limits.maxStringLength) this.tooLong();
+      if (length > this.limits.maxStringLength) this.tooLong();
       pieces.push(piece);
       await yieldToLoop();
     }
     return pieces.join('');
   }
 
-  private readString(): string;
-  private readString(orLong: true): string | typeof LONG;
-  /** A string (the quote at pos); with `orLong`, LONG instead once it runs past SLICE_CHARS (pos unchanged). */
-  private readString(orLong = false): string | typeof LONG {
-    const { text, limits } = this;
-    const start = this.pos;
+  /** A string without escapes is its raw text. */
+  private unescaped(scan: StringScan): string {
+    if (scan.at - scan.start - 1 > this.limits.maxStringLength) this.tooLong();
+    return this.text.slice(scan.start + 1, scan.at);
+  }
+
+  /**
+   * The one scan of a string's raw text: on from `scan.at` for about SLICE_CHARS characters, runs
+   * of plain characters by a native sticky regex, escapes stepped over whole. True when the
+   * closing quote is found (at `scan.at`); false when the slice ends first (`scan.at` is then
+   * between two whole characters or escapes). Refuses a control character, an unterminated
+   * string, and raw text longer than the longest a string within MAX_JSON_STRING_LENGTH can be.
+   */
+  private scanSlice(scan: StringScan): boolean {
+    const { text } = this;
     // An escape is at most 6 characters for one: past that many, the string is too long whatever it holds.
-    const rawMax = start + 1 + limits.maxStringLength * 6;
-    let escaped = false;
-    let i = start + 1;
-    for (;;) {
+    const rawMax = scan.start + 1 + this.limits.maxStringLength * 6;
+    const sliceEnd = scan.at + SLICE_CHARS;
+    let i = scan.at;
+    while (i < sliceEnd) {
+      PLAIN.lastIndex = i;
+      PLAIN.test(text);
+      i = PLAIN.lastIndex;
+      if (i > rawMax) this.tooLong();
       const c = text.charCodeAt(i);
-      if (c === QUOTE) break;
-      if (orLong && i - start > SLICE_CHARS) return LONG;
+      if (c === QUOTE) {
+        scan.at = i;
+        return true;
+      }
       if (c === BACKSLASH) {
-        escaped = true;
-        i++;
+        scan.escaped = true;
+        // \uXXXX is stepped over whole (never cut inside); a malformed one is JSON.parse's to refuse.
+        i += text.charCodeAt(i + 1) === 0x75 && HEX4.test(text.slice(i + 2, i + 6)) ? 6 : 2;
+        if (i > rawMax) this.tooLong();
       } else if (c < 0x20 || Number.isNaN(c)) {
         this.pos = i;
         this.syntax(Number.isNaN(c) ? 'Unterminated string' : 'Bad control character in string');
       }
-      if (++i > rawMax) this.tooLong();
+      // Anything else is a plain character where PLAIN's run stopped at its bound: go on.
     }
-    this.pos = i + 1;
-    if (!escaped) {
-      if (i - start - 1 > limits.maxStringLength) this.tooLong();
-      return text.slice(start + 1, i);
-    }
-    let value: string;
-    try {
-      value = JSON.parse(text.slice(start, i + 1)) as string;
-    } catch {
-      this.pos = start;
-      return this.syntax('Bad escape in string');
-    }
-    if (value.length > limits.maxStringLength) this.tooLong();
-    return value;
+    scan.at = i;
+    return false;
   }
 
   private readLiteral(): unknown {

@@ -25,6 +25,8 @@ export interface SandboxOptions {
    * (s3/ and gdc-files/ unless their own folders are given); none = in memory, gone at stop.
    */
   dataDir?: string | null;
+  /** MAX_COLUMNS: the GDC emulator reads TSV/CSV documents as wide as the gateway lets through; default 2,000. */
+  maxColumns?: number;
 }
 
 export interface RunningEncode {
@@ -81,6 +83,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         dictionary: options.gdcDictionary ?? undefined,
         filesDir: options.gdcFilesDir ?? dataPath('gdc-files'),
         stateFile: dataPath('gdc.json'),
+        maxColumns: options.maxColumns,
       });
       closers.push(async () => emulator.close());
       const server = await listen(emulator.handler, options.ports?.gdc);

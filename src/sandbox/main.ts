@@ -3,7 +3,7 @@ import { ENCODE_SANDBOX_KEYS, GDC_SANDBOX_TOKENS, startSandbox } from '.';
 
 /** `npm run sandbox`: the emulators on their own, for curl or any other client. */
 async function main(): Promise<void> {
-  const { sandbox: cfg } = loadConfig();
+  const { sandbox: cfg, limits } = loadConfig();
   // Handlers first: a signal that arrives while the emulators start must still stop them cleanly.
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
   let stopRequested = false;
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     s3Dir: cfg.s3Dir,
     gdcFilesDir: cfg.gdcFilesDir,
     dataDir: cfg.dataDir,
+    maxColumns: limits.columns,
     ports: { encode: cfg.encodePort || 8001, gdc: cfg.gdcPort || 8002, s3: cfg.s3Port || 8003 },
   });
   const { submitter, admin, viewer } = ENCODE_SANDBOX_KEYS;

@@ -13,6 +13,7 @@ describeHostile('hostile entity errors', cases, {
   check: (report, c) => {
     expect(report.outcome.code).toBe(c.expected.code);
     if (c.expected.limit) expect(report.outcome.limit).toBe(c.expected.limit);
+    if (c.expected.errors !== undefined) expect((report.outcome.detail as { errors: number }).errors).toBe(c.expected.errors);
   },
   timeoutMs: 120_000,
 });

@@ -93,7 +93,9 @@ function percentile(sorted: number[], p: number): number {
  * ENCODE_URL/GDC_URL of a sandbox in its own process; none = the embedded sandbox).
  */
 export async function startHostileGateway(env: Record<string, string> = {}): Promise<HostileGateway> {
-  const proc = await startGatewayProcess({ NODE_ENV: 'production', ...env }, ['--expose-gc', '--require', GC_PRELOAD]);
+  // BENCH_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=DIR") to profile the gateway under an attack.
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const proc = await startGatewayProcess({ NODE_ENV: 'production', ...env }, [...flags, '--expose-gc', '--require', GC_PRELOAD]);
   const pid = proc.child.pid!;
   const target = { url: proc.url, graphqlUrl: proc.graphqlUrl, pid };
   const alive = async () => {
@@ -142,6 +144,11 @@ export async function startHostileGateway(env: Record<string, string> = {}): Pro
       };
     },
     stop: async () => {
+      // A profiled gateway writes its profile on a clean exit only: asked to stop, killed if it does not.
+      if (flags.length) {
+        proc.child.kill('SIGTERM');
+        await Promise.race([proc.exited, new Promise((r) => setTimeout(r, 15_000))]);
+      }
       kill(proc);
       await proc.exited;
     },

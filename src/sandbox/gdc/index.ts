@@ -43,6 +43,8 @@ export interface GdcSandboxOptions {
   filesDir?: string | null;
   /** A snapshot file the entities, transaction log and uploaded files' index are kept in and reloaded from; none = in memory. */
   stateFile?: string | null;
+  /** MAX_COLUMNS: cells of one TSV/CSV record beyond which a document is refused; default DEFAULT_MAX_COLUMNS (2,000). */
+  maxColumns?: number;
 }
 
 export interface GdcSandbox {
@@ -72,7 +74,7 @@ export async function createGdcSandbox(opts: GdcSandboxOptions = {}): Promise<Gd
   };
   const store = new GraphStore();
   const validator = new SchemaValidator((type) => dictionary.get(type)?.schema);
-  const service = new GdcService(dictionary, store, validator);
+  const service = new GdcService(dictionary, store, validator, opts.maxColumns);
   const objects = new ObjectStore(opts.filesDir);
   const files = new FileService(dictionary, store, objects);
   const state = opts.stateFile ? new StateFile(opts.stateFile, () => ({ service: service.snapshot(), objects: objects.snapshot() })) : null;

@@ -3,6 +3,7 @@ import { projectStateRefusal, type ProjectAction } from './project/state';
 import { runProjectTransition, type ProjectResult, type ProjectTransition } from './project/transaction';
 import type { Dictionary } from '../../rules/gdc/dictionary/model';
 import { formatOf, parseBody, type DocFormat } from './documents/parse';
+import { DEFAULT_MAX_COLUMNS } from '../../rules/shared/columns';
 import { notFound, userError } from './errors';
 import { findProject } from './seed';
 import type { GraphNode, GraphSnapshot, GraphStore } from './store';
@@ -61,6 +62,8 @@ export class GdcService {
     readonly dictionary: Dictionary,
     readonly store: GraphStore,
     private readonly validator: SchemaValidator,
+    /** MAX_COLUMNS: the widest TSV/CSV record read, as the gateway in front of it counts them (rules/shared/columns.ts). */
+    private readonly maxColumns = DEFAULT_MAX_COLUMNS,
   ) {}
 
   snapshot(): ServiceSnapshot {
@@ -98,7 +101,7 @@ export class GdcService {
   submit(req: SubmitRequest): Reply {
     this.assertProjectState(req.program, req.project, 'upload', req.path);
     const format = req.docFormat ?? formatOf(req.contentType);
-    const docs = req.docs ?? parseBody(req.body, format as DocFormat, this.dictionary, req.documentName);
+    const docs = req.docs ?? parseBody(req.body, format as DocFormat, this.dictionary, req.documentName, this.maxColumns);
     const log = this.logs.open({ submitter: req.submitter, role: req.role, program: req.program, project: req.project, isDryRun: req.dryRun });
     this.logs.addDocument(log, req.documentName, format, req.body);
     log.canonical_json = structuredClone(docs);

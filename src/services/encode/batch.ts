@@ -3,6 +3,7 @@ import { identifierKind } from '../../rules/encode/identifiers';
 import { linkProperties, mapLinks } from '../../rules/encode/links';
 import type { Json, TypeInfo } from '../../rules/encode/profiles';
 import type { PreparedRecord } from './prepare';
+import { TimeSlices } from '../../time-slices';
 
 export interface BatchLinks {
   /** For each record (by position), the records of the batch it links to. */
@@ -22,7 +23,7 @@ function needsCleaning(link: string): boolean {
  * `part_of`): such a record must wait for the one it names. A link written like a batch record's
  * alias was before cleaning and prefixing (`bs/1` for `lab:bs_1`) is rewritten to the final alias.
  */
-export function linkBatch(records: PreparedRecord[], info: TypeInfo, aliasLab: string | null): BatchLinks {
+export async function linkBatch(records: PreparedRecord[], info: TypeInfo, aliasLab: string | null, slices: TimeSlices = new TimeSlices()): Promise<BatchLinks> {
   const owner = new Map<string, number>();
   const duplicates = new Map<number, { key: string; first: number }[]>();
   records.forEach((p, i) => {
@@ -33,7 +34,10 @@ export function linkBatch(records: PreparedRecord[], info: TypeInfo, aliasLab: s
     }
   });
   const linked = linkProperties(info.schema);
-  const dependsOn = records.map((p, i) => {
+  // Each record's links mapped in turns of the event loop: 20,000 records held it ~200 ms in one piece.
+  const dependsOn: number[][] = [];
+  for (const [i, p] of records.entries()) {
+    await slices.pause();
     const deps = new Set<number>();
     for (const key of linked) {
       if (p.record[key] === undefined) continue;
@@ -49,7 +53,7 @@ export function linkBatch(records: PreparedRecord[], info: TypeInfo, aliasLab: s
         return value;
       });
     }
-    return [...deps];
-  });
+    dependsOn.push([...deps]);
+  }
   return { dependsOn, duplicates };
 }

@@ -6,7 +6,7 @@ import type { EntityErrorModel, EntityResultModel } from '../result';
 import { emptyEntity } from '../result';
 import { encodeErrorsToEntityErrors } from '../errors/encode';
 import type { LookedUpLinks } from './links';
-import { TimeSlices } from './slices';
+import { TimeSlices } from '../../time-slices';
 
 /** One validator for the process: each profile is compiled once and kept while the profile is cached. */
 const validator = new RecordValidator();
@@ -41,9 +41,10 @@ function guardedKeys(info: TypeInfo, document: Json): string[] {
  * readonly; the one served to this caller does not when it holds the permission. Asked only when
  * a record sets a guarded property, once per profile.
  */
-export async function adminFor(api: EncodeApi, items: CheckItem[]): Promise<Map<string, boolean>> {
+export async function adminFor(api: EncodeApi, items: CheckItem[], slices: TimeSlices = new TimeSlices()): Promise<Map<string, boolean>> {
   const answer = new Map<string, boolean>();
   for (const item of items) {
+    await slices.pause();
     if (answer.has(item.info.itemType)) continue;
     const guarded = guardedKeys(item.info, item.document);
     if (!guarded.length) continue;
@@ -97,7 +98,12 @@ export async function checkRecords(
   return out;
 }
 
-/** The links every item makes, to look up in one batch before checking. */
-export function linksToLookUp(items: CheckItem[]): { value: string; linkTo: string[] }[] {
-  return items.flatMap((item) => linksOf(item.info.schema, item.document));
+/** The links every item makes, to look up in one batch before checking (20,000 records' worth in turns of the event loop). */
+export async function linksToLookUp(items: CheckItem[], slices: TimeSlices = new TimeSlices()): Promise<{ value: string; linkTo: string[] }[]> {
+  const links: { value: string; linkTo: string[] }[] = [];
+  for (const item of items) {
+    await slices.pause();
+    for (const link of linksOf(item.info.schema, item.document)) links.push(link);
+  }
+  return links;
 }

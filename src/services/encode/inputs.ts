@@ -1,7 +1,8 @@
 import { castCells } from '../../rules/encode/cast';
 import type { TypeInfo } from '../../rules/encode/profiles';
 import { DEFAULT_LIMITS, type QueryLimits } from '../../config';
-import { ColumnLimitError, parseTsv, RECORD_ID, TsvHeaderError } from '../../rules/encode/tsv';
+import { ColumnLimitError, parseTsvInTurns, RECORD_ID, TsvHeaderError } from '../../rules/encode/tsv';
+import { TimeSlices } from '../../time-slices';
 import { badInput, documentLimitError, parseJsonEntities } from '../documents';
 import type { EntityErrorCode } from '../errors/codes';
 import { placedError } from '../errors/place';
@@ -40,7 +41,8 @@ export async function readRawRecords(doc: SubmissionDocument, limits: QueryLimit
   }
   let table;
   try {
-    table = parseTsv(doc.text as string, limits.columns);
+    const slices = new TimeSlices();
+    table = await parseTsvInTurns(doc.text as string, limits.columns, () => slices.pause());
   } catch (err) {
     if (err instanceof TsvHeaderError) throw badInput(`The TSV cannot be read: ${err.message}`, doc.filename ? 'file' : 'document');
     if (err instanceof ColumnLimitError) throw documentLimitError(err, doc.filename ? 'file' : 'document');

@@ -5,6 +5,7 @@ import type { EncodeRecord } from '../../datasources/encode/models';
 import { collectionName, profileOfTypeName } from '../../rules/encode/naming';
 import type { ProfileSet } from '../../rules/encode/profiles';
 import type { LinkResolver, LinkTarget } from '../../rules/encode/validation';
+import { TimeSlices } from '../../time-slices';
 
 /**
  * The gateway's answer to "what does this link name": records looked up in one batch before
@@ -32,8 +33,14 @@ export class LookedUpLinks implements LinkResolver {
    * Looks every link up at once (one search per kind of identifier; what the index misses is read
    * from the database, unless `indexOnly`).
    */
-  async load(loaders: EncodeLoaders, links: { value: string; linkTo: string[] }[], indexOnly = false): Promise<void> {
-    const ids = [...new Set(links.map((l) => this.lookupId(l.value, l.linkTo)))].filter((id) => !this.found.has(id));
+  async load(loaders: EncodeLoaders, links: { value: string; linkTo: string[] }[], indexOnly = false, slices: TimeSlices = new TimeSlices()): Promise<void> {
+    const wanted = new Set<string>();
+    for (const link of links) {
+      await slices.pause();
+      const id = this.lookupId(link.value, link.linkTo);
+      if (!this.found.has(id)) wanted.add(id);
+    }
+    const ids = [...wanted];
     if (!ids.length) return;
     const records = await (indexOnly ? loaders.indexed : loaders.record).loadMany(ids);
     records.forEach((r, i) => {

@@ -9,7 +9,7 @@ import { profileOfRecord } from '../../rules/encode/naming';
 import type { ProfileSet, TypeInfo } from '../../rules/encode/profiles';
 import { badInput } from '../documents';
 import { codeOfRequestError } from '../errors/codes';
-import { placeEntityErrors } from '../errors/place';
+import { placeAllEntityErrors } from '../errors/place';
 import { type EntityResultModel, type SubmissionResultModel, entityError, type UploadResultModel } from '../result';
 import type { SubmissionDocument } from '../submission-document';
 import { linkBatch } from './batch';
@@ -20,7 +20,7 @@ import { linksToMerge, type PatchJob, type PatchMode, patchCheck, removalErrors,
 import { type PrepareOptions, type PreparedRecord, prepareCreate, preparePatch } from './prepare';
 import { failedEntity, notAttempted, summarizeEncode } from './results';
 import { runWithDependencies, type SkipReason } from './schedule';
-import { TimeSlices } from './slices';
+import { TimeSlices } from '../../time-slices';
 import { postRecord, type Written } from './write';
 
 export interface EncodeServiceOptions extends EncodeWriteConfig {
@@ -92,7 +92,7 @@ export class EncodeRegistrationService {
     const prepared = await this.inParallel(inputs, (input) => prepareCreate(input, info, prepareOptions));
     const aliasLab = prepareOptions.aliasLab;
     await this.slices.pause();
-    const batch = linkBatch(prepared, info, aliasLab);
+    const batch = await linkBatch(prepared, info, aliasLab, this.slices);
     for (const [i, dups] of batch.duplicates) {
       for (const { key, first } of dups) {
         const earlier = prepared[first]?.row ?? null;
@@ -183,14 +183,18 @@ export class EncodeRegistrationService {
     await this.slices.pause();
     // Links are read from the database when the index misses them; new aliases (hundreds, all expected
     // to be free) from the index only.
-    await Promise.all([links.load(this.loaders, linksToLookUp(items)), links.load(this.loaders, keys, true)]);
-    await this.slices.pause();
-    const existing = prepared.map((p) => existingOf(p, links));
+    await Promise.all([links.load(this.loaders, await linksToLookUp(items, this.slices), false, this.slices), links.load(this.loaders, keys, true, this.slices)]);
+    const existing: ReturnType<typeof existingOf>[] = [];
+    for (const p of prepared) {
+      await this.slices.pause();
+      existing.push(existingOf(p, links));
+    }
     // Links to records of this batch resolve to them: they would be written first.
     prepared.forEach((p, i) => {
       if (!existing[i]) p.keys.forEach((key) => links.addPending(key, info.itemType, i));
     });
     for (const [i, p] of prepared.entries()) {
+      await this.slices.pause();
       const found = existing[i];
       if (!found) continue;
       const item = items[i];
@@ -207,7 +211,7 @@ export class EncodeRegistrationService {
       }
     }
     // A record that exists is not written, so only its preparation problems count.
-    const checked = await checkRecords(items.filter((item) => item.action !== 'exists'), links, await adminFor(this.api, items), this.slices);
+    const checked = await checkRecords(items.filter((item) => item.action !== 'exists'), links, await adminFor(this.api, items, this.slices), this.slices);
     const byIndex = new Map(checked.map((e) => [e.index, e]));
     const entities = items.map((item) => byIndex.get(item.index) ?? existsEntity(item));
     return summarizeEncode(entities, true, null);
@@ -221,8 +225,8 @@ export class EncodeRegistrationService {
       const edit = edits[i]?.record ?? {};
       items.push(patchCheck(job, edit, mode, links, []));
     });
-    await links.load(this.loaders, linksToLookUp(items));
-    const checked = await checkRecords(items, links, await adminFor(this.api, items), this.slices);
+    await links.load(this.loaders, await linksToLookUp(items, this.slices), false, this.slices);
+    const checked = await checkRecords(items, links, await adminFor(this.api, items, this.slices), this.slices);
     const byIndex = new Map(checked.map((e) => [e.index, e]));
     const entities = Array.from({ length: count }, (_, i) => failed[i] ?? byIndex.get(i)!);
     return summarizeEncode(entities, true, null);
@@ -407,8 +411,8 @@ function skipMessage(reason: SkipReason, fatalAt: number, fatal: GraphQLError | 
   }
 }
 
-/** Every error of a TSV's records named by row and column, as GDC's are (errors/place.ts). */
-function placed(result: SubmissionResultModel, raws: RawRecord[]): SubmissionResultModel {
-  placeEntityErrors(result.entities, raws[0]?.columns ?? null);
+/** Every error of a TSV's records named by row and column, as GDC's are (errors/place.ts), in turns of the event loop. */
+async function placed(result: SubmissionResultModel, raws: RawRecord[]): Promise<SubmissionResultModel> {
+  await placeAllEntityErrors(result.entities, raws[0]?.columns ?? null);
   return result;
 }

@@ -1,4 +1,4 @@
-import { TimeSlices } from '../encode/slices';
+import { TimeSlices } from '../../time-slices';
 import type { EntityErrorModel, EntityResultModel } from '../result';
 
 /**
@@ -21,14 +21,40 @@ export function placePrefix(row: number | null, column: string | null): string {
  */
 export function columnFor(keys: readonly string[], header: readonly string[] | null): string | null {
   if (!header || !keys.length) return null;
+  const { names, firstLink } = indexOf(header);
   for (const key of keys) {
     const root = key.replace(/[.[].*$/, '');
-    if (header.includes(key)) return key;
-    if (header.includes(root)) return root;
-    const link = header.find((h) => h.startsWith(`${root}.`));
-    if (link) return link;
+    if (names.has(key)) return key;
+    if (names.has(root)) return root;
+    const link = firstLink.get(root);
+    if (link !== undefined) return link;
   }
   return null;
+}
+
+interface HeaderIndex {
+  names: Set<string>;
+  /** For each link root (`cases`), the first column of that link (`cases.submitter_id`). */
+  firstLink: Map<string, string>;
+}
+
+/**
+ * A header's columns indexed once: looked up by scanning, a document of 100,000 columns whose one
+ * row failed on each of them cost 10^10 comparisons.
+ */
+const indexes = new WeakMap<readonly string[], HeaderIndex>();
+
+function indexOf(header: readonly string[]): HeaderIndex {
+  let index = indexes.get(header);
+  if (!index) {
+    index = { names: new Set(header), firstLink: new Map() };
+    for (const h of header) {
+      const dot = h.indexOf('.');
+      if (dot >= 0 && !index.firstLink.has(h.slice(0, dot))) index.firstLink.set(h.slice(0, dot), h);
+    }
+    indexes.set(header, index);
+  }
+  return index;
 }
 
 /**

@@ -144,6 +144,20 @@ describe('long strings', () => {
     expect(ticks).toBeGreaterThan(0);
   });
 
+  it('reads random strings of several slices as JSON.parse does (escapes, surrogates and plain runs cut anywhere)', async () => {
+    // Any UTF-16 code units, control characters and quotes included: JSON.stringify escapes what it must.
+    const unit = fc.string({ unit: fc.oneof(fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), fc.constantFrom('"', '\\', '\n', 'a')), minLength: 1, maxLength: 40 });
+    await fc.assert(
+      fc.asyncProperty(unit, fc.integer({ min: 70_000, max: 200_000 }), fc.boolean(), async (piece, length, escapeAll) => {
+        const value = piece.repeat(Math.ceil(length / piece.length)).slice(0, length);
+        // Half the time every character as \uXXXX: six raw characters each, cut between them.
+        const text = escapeAll ? `["${[...value].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"]` : JSON.stringify([value]);
+        expect(await parse(text)).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('still refuses a long string past MAX_JSON_STRING_LENGTH and a bad escape in a late slice', async () => {
     expect(await refusal(JSON.stringify({ d: 'x\t'.repeat(100_000) }), { maxStringLength: 150_000 })).toBe('MAX_JSON_STRING_LENGTH');
     expect(await refusal(`{"d":"${'x'.repeat(200_000)}\\q"}`)).toBe('syntax');

@@ -14,11 +14,11 @@ export class DelimitedParseError extends Error {
  * columns sharing N form one link object each; `|` separates array items; empty cells are dropped;
  * `null` is null; everything else is coerced by the property's type in the dictionary.
  */
-export function parseDelimited(text: string, delimiter: '\t' | ',', dictionary: Dictionary): Record<string, unknown>[] {
+export function parseDelimited(text: string, delimiter: '\t' | ',', dictionary: Dictionary, maxColumns = DEFAULT_MAX_COLUMNS): Record<string, unknown>[] {
   let rows: string[][];
   try {
     // Cells are counted before csv-parse builds a row of them (a line of 1,000,000 cells took GBs).
-    checkColumns(text, delimiter, DEFAULT_MAX_COLUMNS, true, delimiter === ',' ? 'CSV' : 'TSV');
+    checkColumns(text, delimiter, maxColumns, true, delimiter === ',' ? 'CSV' : 'TSV');
     rows = parse(text, { delimiter, bom: true, relax_quotes: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
   } catch (err) {
     throw new DelimitedParseError([(err as Error).message]);

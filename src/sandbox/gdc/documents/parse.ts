@@ -14,8 +14,8 @@ export function formatOf(contentType: string | undefined): DocFormat {
   return 'json';
 }
 
-/** The body as a list of entity documents, or the 400 GDC answers for a body it cannot read. */
-export function parseBody(body: string, format: DocFormat, dictionary: Dictionary, name: string | null): unknown[] {
+/** The body as a list of entity documents, or the 400 GDC answers for a body it cannot read (a TSV/CSV record of more than `maxColumns` cells is one). */
+export function parseBody(body: string, format: DocFormat, dictionary: Dictionary, name: string | null, maxColumns?: number): unknown[] {
   if (format === 'json') {
     try {
       const parsed = parseJsonStrict(body);
@@ -26,7 +26,7 @@ export function parseBody(body: string, format: DocFormat, dictionary: Dictionar
     }
   }
   try {
-    return parseDelimited(body, format === 'tsv' ? '\t' : ',', dictionary);
+    return parseDelimited(body, format === 'tsv' ? '\t' : ',', dictionary, maxColumns);
   } catch (err) {
     const problems = err instanceof DelimitedParseError ? err.problems : [(err as Error).message];
     throw userError(`Unable to parse doc '${name ?? 'None'}': ${pyRepr(problems)}`);

@@ -81,4 +81,12 @@ describe('TSV/CSV documents ([GDC] rules)', () => {
       expect((err as HttpError).message).toBe("Unable to parse doc 'samples.tsv': ['row 2 has 3 cells but the header has 2']");
     }
   });
+
+  it('reads records as wide as MAX_COLUMNS allows, the gateway\'s setting (2,000 by default), and refuses wider ones', () => {
+    const wide = (n: number) => tsv(['type', 'submitter_id', ...Array.from({ length: n - 2 }, (_, i) => `x${i}`)], ['sample', 'S', ...Array.from({ length: n - 2 }, () => '')]);
+    expect(parseBody(wide(2_000), 'tsv', dictionary, 'a.tsv')).toEqual([{ type: 'sample', submitter_id: 'S' }]);
+    expect(() => parseBody(wide(2_001), 'tsv', dictionary, 'a.tsv')).toThrow(/has more than 2000 columns \(MAX_COLUMNS=2000\)/);
+    expect(parseBody(wide(2_001), 'tsv', dictionary, 'a.tsv', 3_000)).toEqual([{ type: 'sample', submitter_id: 'S' }]);
+    expect(() => parseBody(wide(3_001), 'tsv', dictionary, 'a.tsv', 3_000)).toThrow(/has more than 3000 columns \(MAX_COLUMNS=3000\)/);
+  });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { buildASTSchema, type GraphQLEnumType, parse } from 'graphql';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,38 @@ describe('columnFor', () => {
     [[], null],
   ])('%j → %s', (keys, column) => {
     expect(columnFor(keys, header)).toBe(column);
+  });
+
+  /** The rule by scanning the header, as written before it was indexed. */
+  const scanned = (keys: string[], cols: string[]) => {
+    for (const key of keys) {
+      const root = key.replace(/[.[].*$/, '');
+      if (cols.includes(key)) return key;
+      if (cols.includes(root)) return root;
+      const link = cols.find((h) => h.startsWith(`${root}.`));
+      if (link) return link;
+    }
+    return null;
+  };
+
+  it('finds the column the header scan found, on random headers and keys', () => {
+    const name = fc.stringMatching(/^[a-c.[\]0-9#]{0,6}$/);
+    fc.assert(
+      fc.property(fc.array(name, { maxLength: 12 }), fc.array(name, { maxLength: 4 }), (cols, keys) => {
+        expect(columnFor(keys, cols)).toBe(keys.length ? scanned(keys, cols) : null);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('costs time linear in the errors: 100,000 columns, an error about each', () => {
+    const wide = Array.from({ length: 100_000 }, (_, i) => `c${i}`);
+    const entity = { ...emptyEntity(0, 2), errors: wide.map((c) => entityError('INVALID_PROPERTY', `${c} is not a property of case`, [c])) };
+    const started = performance.now();
+    placeEntityErrors([entity], wide);
+    // Scanning the header for each error was 10^10 comparisons: minutes.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(entity.errors[99_999].column).toBe('c99999');
   });
 });
 
