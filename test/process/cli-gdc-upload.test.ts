@@ -178,3 +178,55 @@ describe('submission-gateway gdc upload (a real child process against a gateway 
     expect(run.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
   });
 });
+
+describe('submission-gateway gdc upload against a gateway taking one upload at a time (MAX_CONCURRENT_UPLOADS=1)', () => {
+  let stack: Stack;
+  let dir: string;
+  beforeAll(async () => {
+    stack = await startStack({}, { uploads: { partBytes: 5 * 1024 * 1024, maxConcurrent: 1 } });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-gdc-upload-busy-'));
+  }, 120_000);
+  afterAll(async () => {
+    await stack.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  /** Uploads this process's gateways refused for want of a slot (the metric is the process's). */
+  const refusals = async () => {
+    const text = await (await fetch(new URL('/metrics', stack.gateway.graphqlUrl))).text();
+    return Number(/^gateway_limit_refusals_total\{limit="MAX_CONCURRENT_UPLOADS"\} (\d+)/m.exec(text)?.[1] ?? 0);
+  };
+
+  it('-n 4: the uploads the gateway refuses while busy are sent again, and every file is uploaded once a slot is free', async () => {
+    const files = Array.from({ length: 4 }, (_, i) => ({ name: `busy-${i}.fastq`, bytes: randomBytes(2 * 1024 * 1024 + i) }));
+    const r = ok(
+      await stack.gql(CREATE, {
+        input: {
+          source: 'GDC',
+          project: 'GDC-INTERNAL',
+          entities: [
+            caseOf('CB-C'),
+            sampleOf('CB-S', 'CB-C'),
+            docs.portion('CB-P', 'CB-S'),
+            docs.analyte('CB-AN', 'CB-P'),
+            docs.aliquot('CB-A', 'CB-AN'),
+            docs.readGroup('CB-RG', 'CB-A'),
+            ...files.map((f) => docs.unalignedReads(`CB-FILE-${f.name}`, 'CB-RG', { name: f.name, size: f.bytes.length, md5: md5(f.bytes) })),
+          ],
+        },
+      }),
+    ).createEntities as { success: boolean; entities: { id: string }[] };
+    if (!r.success) throw new Error(JSON.stringify(r));
+    const ids = r.entities.slice(-files.length).map((e) => e.id);
+    for (const f of files) fs.writeFileSync(path.join(dir, f.name), f.bytes);
+    const yml = ok(await stack.gql<{ gdcManifest: string }>('query($ids: [ID!]!) { gdcManifest(project: "GDC-INTERNAL", ids: $ids) }', { ids })).gdcManifest;
+    fs.writeFileSync(path.join(dir, 'manifest.yml'), yml);
+    fs.writeFileSync(path.join(dir, 'token.txt'), `${stack.sandbox.gdc!.token}\n`);
+    const before = await refusals();
+    const run = await runCli(['gdc', 'upload', '-m', 'manifest.yml', '-n', '4', '-t', 'token.txt', '--gateway', stack.gateway.graphqlUrl], dir);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(await refusals()).toBeGreaterThan(before);
+    files.forEach((f, i) => expect(stack.sandbox.gdc!.emulator.files.stored(ids[i])).toMatchObject({ size: f.bytes.length, md5: md5(f.bytes) }));
+    expect(run.stdout).toMatch(/^4 of 4 file\(s\) uploaded$/m);
+    expect(run.stdout.split('\n').filter((l) => /\tuploaded: /.test(l))).toHaveLength(4);
+  }, 120_000);
+});

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pLimit from 'p-limit';
+import { sendWhenSlotFree } from '../upload-slots';
 import { UsageError } from '../errors';
 import { GatewayError, type GatewayClient } from '../gateway-client';
 import type { ProgressFactory } from '../progress';
@@ -129,14 +130,19 @@ async function uploadOne(client: GatewayClient, target: Target, options: UploadO
     return false;
   }
   const size = fs.statSync(file).size;
-  const bar = progress(name, size);
+  // A bar per attempt: one refused for want of a gateway upload slot is ended and sent again later.
+  let bar!: ReturnType<ProgressFactory>;
   try {
-    const { uploadFile: r } = await client.upload<{ uploadFile: { success: boolean; message: string; bytes: number | null; md5sum: string | null } }>(
-      UPLOAD,
-      { input: { source: 'GDC', id: entry.id, project, file: null, ...(options.partBytes ? { partBytes: options.partBytes } : {}) } },
-      [{ path: 'variables.input.file', filename: path.basename(file), size, open: () => fs.createReadStream(file) }],
-      (n) => bar.tick(n),
-    );
+    const send = () => {
+      bar = progress(name, size);
+      return client.upload<{ uploadFile: { success: boolean; message: string; bytes: number | null; md5sum: string | null } }>(
+        UPLOAD,
+        { input: { source: 'GDC', id: entry.id, project, file: null, ...(options.partBytes ? { partBytes: options.partBytes } : {}) } },
+        [{ path: 'variables.input.file', filename: path.basename(file), size, open: () => fs.createReadStream(file) }],
+        (n) => bar.tick(n),
+      );
+    };
+    const { uploadFile: r } = await sendWhenSlotFree(send, () => bar.done());
     bar.done();
     if (r.success) log.info(`${entry.id}\t${name}\tuploaded: ${r.message}`);
     else log.error(`${entry.id}\t${name}\tFAILED: ${r.message}`);

@@ -8,6 +8,7 @@ import type { InputRecord } from './input';
 import type { LocalFile } from './local-files';
 import { type EntityResult, UPLOAD, type UploadResult } from './operations';
 import type { ReportRow } from './report';
+import { sendWhenSlotFree } from '../upload-slots';
 import type { RegisterOptions } from './run';
 
 /** A record as the run ends: what was read, what the gateway answered, and its report line. */
@@ -49,36 +50,25 @@ export async function uploadFiles(client: GatewayClient, options: RegisterOption
   await Promise.all(todo.map((t) => limit(async () => (t.row.report.upload = await uploadOne(client, t.file, t.entity, t.row.report, bars)))));
 }
 
-/** How long a file waits, all retries together, for the gateway to have an upload slot free. */
-const BUSY_WAIT_MS = 10 * 60_000;
-
-/** The gateway refused the upload because its upload slots (MAX_CONCURRENT_UPLOADS) were all taken: send it again later. */
-function busy(err: unknown): boolean {
-  return err instanceof GatewayError && err.errors.some((e) => e.extensions?.code === 'LIMIT_EXCEEDED' && e.extensions?.limit === 'MAX_CONCURRENT_UPLOADS');
-}
-
 async function uploadOne(client: GatewayClient, f: LocalFile, entity: EntityResult, row: ReportRow, bars: RunBars): Promise<string> {
   const label = `${path.basename(f.path)} to ${entity.accession ?? entity.id}`;
   const file = [{ path: 'variables.input.file', filename: path.basename(f.path), size: f.size, open: () => fs.createReadStream(f.path) }];
   const variables = { input: { source: 'ENCODE', id: entity.id, file: null } };
-  let result: UploadResult | null = null;
-  // A gateway busy with other uploads refuses this one at once and asks for it again (its slots bound its memory).
-  for (let waited = 0, delay = 500; !result; waited += delay, delay = Math.min(delay * 2, 5000)) {
-    const bar = bars.file(label, f.size);
-    try {
-      result = (await client.upload<{ uploadFile: UploadResult }>(UPLOAD, variables, file, (n) => bar.tick(n))).uploadFile;
-    } catch (err) {
-      if (busy(err) && waited < BUSY_WAIT_MS) {
-        bar.drop();
-        await new Promise((r) => setTimeout(r, delay));
-        continue;
-      }
-      if (!(err instanceof GatewayError)) throw err;
-      result = { success: false, message: err.message, bytes: null, md5sum: null, errors: [] };
-    }
-    if (result.success) bar.done(`uploaded ${label} (${human(f.size)})`);
-    else bar.done(`FAILED ${label}: ${result.message}`);
+  // A bar per attempt: one refused for want of a gateway upload slot is dropped, its bytes uncounted.
+  let bar!: ReturnType<RunBars['file']>;
+  let result: UploadResult;
+  try {
+    const send = () => {
+      bar = bars.file(label, f.size);
+      return client.upload<{ uploadFile: UploadResult }>(UPLOAD, variables, file, (n) => bar.tick(n));
+    };
+    result = (await sendWhenSlotFree(send, () => bar.drop())).uploadFile;
+  } catch (err) {
+    if (!(err instanceof GatewayError)) throw err;
+    result = { success: false, message: err.message, bytes: null, md5sum: null, errors: [] };
   }
+  if (result.success) bar.done(`uploaded ${label} (${human(f.size)})`);
+  else bar.done(`FAILED ${label}: ${result.message}`);
   if (result.success) return `uploaded ${human(f.size)}, md5 ${f.md5}`;
   row.failed = true;
   row.errors.push(`upload: ${result.message}`);
