@@ -1,6 +1,7 @@
 import { type DocumentNode, parse } from 'graphql';
 import { documentLimitError, documentLimitErrors, queryRefusal, queryRefusals } from '../../../src/apollo/document-limits';
 import { DEFAULT_LIMITS, type QueryLimits } from '../../../src/config';
+import { turnsDuring } from '../../support/turns';
 
 // Wide enough that only the two limits under test can refuse these documents.
 const limits: QueryLimits = { ...DEFAULT_LIMITS, sameNameFields: 5, fragmentSpreads: 3, aliases: 1_000, rootFields: 1_000 };
@@ -121,17 +122,9 @@ describe('the limits pass ahead of validation', () => {
 
   it('checks a large document in slices, with turns of the event loop between them, to the same answer', async () => {
     const large = `{ a { ${repeat(1_000, (i) => `...F${i}`)} } } ${repeat(1_000, (i) => `fragment F${i} on T { b(first: ${i}) { c } }`)}`;
-    let turns = 0;
-    let counting = true;
-    const tick = () => {
-      turns++;
-      if (counting) setImmediate(tick);
-    };
-    setImmediate(tick);
     const pending = queryRefusals(large, DEFAULT_LIMITS);
     expect(pending).toBeInstanceOf(Promise);
-    const refusals = await pending;
-    counting = false;
+    const { value: refusals, turns } = await turnsDuring(async () => pending);
     expect(turns).toBeGreaterThan(1);
     expect(refusals.map((e) => e.extensions.limit)).toEqual(documentLimitErrors(parse(large), DEFAULT_LIMITS).map((e) => e.extensions.limit));
     expect(refusals.map((e) => e.extensions.limit)).toEqual(['MAX_FRAGMENT_SPREADS', 'MAX_SAME_NAME_FIELDS']);

@@ -1,21 +1,6 @@
 import fc from 'fast-check';
 import { stringifyInTurns } from '../../../src/http/json-in-turns';
-
-/** Turns of the event loop (setImmediate callbacks run) while `work` runs. */
-async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns: number }> {
-  let turns = 0;
-  let timer: NodeJS.Immediate;
-  const tick = () => {
-    turns++;
-    timer = setImmediate(tick);
-  };
-  timer = setImmediate(tick);
-  try {
-    return { value: await work(), turns };
-  } finally {
-    clearImmediate(timer!);
-  }
-}
+import { turnsDuring } from '../../support/turns';
 
 /** Values JSON.stringify treats specially, inside objects and lists: left out, written as null, toJSON, boxed. */
 const awkward = fc.oneof(

@@ -1,6 +1,7 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { execute, parse } from 'graphql';
 import { completeListsInTurns, IN_ONE_PIECE } from '../../../src/plugins/list-turns';
+import { turnsDuring } from '../../support/turns';
 
 const typeDefs = /* GraphQL */ `
   type Query {
@@ -35,19 +36,8 @@ function schema(inTurns: boolean) {
 
 /** The result, and the turns of the event loop (setImmediate callbacks run) while it was computed. */
 async function run(inTurns: boolean, query: string) {
-  let turns = 0;
-  let timer: NodeJS.Immediate;
-  const tick = () => {
-    turns++;
-    timer = setImmediate(tick);
-  };
-  timer = setImmediate(tick);
-  try {
-    const result = await execute({ schema: schema(inTurns), document: parse(query) });
-    return { result, turns };
-  } finally {
-    clearImmediate(timer!);
-  }
+  const { value: result, turns } = await turnsDuring(() => Promise.resolve(execute({ schema: schema(inTurns), document: parse(query) })));
+  return { result, turns };
 }
 
 const LONG = `{ items(n: 20000) { id label tags } later(n: 20000) { id } names(n: 20000) }`;
