@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CREATE, caseOf, docs, sampleOf } from '../support/gdc';
-import { runCli } from '../support/cli';
+import { runCli, uploadSlotRefusals } from '../support/cli';
 import { ok, startStack, type Stack } from '../support/stack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -190,11 +190,7 @@ describe('submission-gateway gdc upload against a gateway taking one upload at a
     await stack.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  /** Uploads this process's gateways refused for want of a slot (the metric is the process's). */
-  const refusals = async () => {
-    const text = await (await fetch(new URL('/metrics', stack.gateway.graphqlUrl))).text();
-    return Number(/^gateway_limit_refusals_total\{limit="MAX_CONCURRENT_UPLOADS"\} (\d+)/m.exec(text)?.[1] ?? 0);
-  };
+  const refusals = () => uploadSlotRefusals(stack.gateway.graphqlUrl);
 
   it('-n 4: the uploads the gateway refuses while busy are sent again, and every file is uploaded once a slot is free', async () => {
     const files = Array.from({ length: 4 }, (_, i) => ({ name: `busy-${i}.fastq`, bytes: randomBytes(2 * 1024 * 1024 + i) }));

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type CliRun, runCli } from '../support/cli';
+import { type CliRun, runCli, uploadSlotRefusals } from '../support/cli';
 import { ok, startStack, type Stack } from '../support/stack';
 import { CANCEL, JOBS, waitForJob } from '../support/jobs';
 import { replay, runCliOnTerminal } from '../support/terminal';
@@ -295,11 +295,7 @@ describe('submission-gateway register against a gateway taking one upload at a t
     await stack.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  /** Uploads this process's gateways refused for want of a slot (the metric is the process's). */
-  const refusals = async () => {
-    const text = await (await fetch(new URL('/metrics', stack.gateway.graphqlUrl))).text();
-    return Number(/^gateway_limit_refusals_total\{limit="MAX_CONCURRENT_UPLOADS"\} (\d+)/m.exec(text)?.[1] ?? 0);
-  };
+  const refusals = () => uploadSlotRefusals(stack.gateway.graphqlUrl);
 
   it('--parallel 4: the uploads the gateway refuses while busy are sent again, and every file is uploaded once the slot is free', async () => {
     const CREATE = `mutation($input: CreateEntitiesInput!) { createEntities(input: $input) { success } }`;

@@ -22,3 +22,9 @@ export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {})
     );
   });
 }
+
+/** Uploads a gateway refused for want of a slot (MAX_CONCURRENT_UPLOADS), from its /metrics (the metric is the process's). */
+export async function uploadSlotRefusals(graphqlUrl: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', graphqlUrl))).text();
+  return Number(/^gateway_limit_refusals_total\{limit="MAX_CONCURRENT_UPLOADS"\} (\d+)/m.exec(text)?.[1] ?? 0);
+}
