@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { request } from 'undici';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import { dataPath } from '../../src/sandbox/shared/paths';
 import { caseOf } from '../support/gdc';
-import { CANCEL, JOB, START_CREATE } from '../support/jobs';
+import { CANCEL, JOB, START_CREATE, casesHeld, gqlAt, waitForJob } from '../support/jobs';
+import { ok } from '../support/stack';
 import { kill, type RunningProcess, startGatewayProcess } from '../support/process';
 import { type PrivateRedis, startPrivateRedis } from '../support/redis';
 
@@ -57,30 +57,11 @@ afterAll(async () => {
   for (const d of disks) rmSync(d, { recursive: true, force: true });
 });
 
-async function gql(gw: Gateway, query: string, variables: Record<string, unknown>) {
-  const res = await request(gw.graphqlUrl, { method: 'POST', reset: true, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  const body = (await res.body.json()) as { data: any; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const gql = async (gw: Gateway, query: string, variables: Record<string, unknown>) => ok(await gqlAt(gw.graphqlUrl)(query, variables));
 
-async function waitFor(gw: Gateway, id: string, until: (job: any) => boolean, timeoutMs: number) {
-  for (const end = Date.now() + timeoutMs; ; ) {
-    const { job } = await gql(gw, JOB, { id });
-    if (job && until(job)) return job;
-    if (Date.now() > end) throw new Error(`job not as expected: ${JSON.stringify(job)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = (gw: Gateway, id: string, until: (job: any) => boolean, timeoutMs: number) => waitForJob(gqlAt(gw.graphqlUrl), id, until, timeoutMs);
 
-function held(prefix: string) {
-  const counts = new Map<string, number>();
-  for (const node of sandbox.gdc!.emulator.service.store.ofType('case')) {
-    const id = String(node.props.submitter_id);
-    if (id.startsWith(prefix)) counts.set(id, (counts.get(id) ?? 0) + 1);
-  }
-  return counts;
-}
+const held = (prefix: string) => casesHeld(sandbox, prefix);
 
 async function startOnA(prefix: string, rows: number) {
   // Slow chunks (1 s each): the job is still running when B is up, however slow B's start on a busy machine.

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { request } from 'undici';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import { dataPath } from '../../src/sandbox/shared/paths';
 import { caseOf } from '../support/gdc';
-import { JOB, START_CREATE } from '../support/jobs';
+import { gqlAt, START_CREATE, waitForJob } from '../support/jobs';
+import { ok } from '../support/stack';
 import { kill, type RunningProcess, startGatewayProcess } from '../support/process';
 import { type PrivateRedis, startPrivateRedis } from '../support/redis';
 
@@ -46,27 +46,9 @@ afterAll(async () => {
   if (disk) rmSync(disk, { recursive: true, force: true });
 });
 
-async function gql(query: string, variables: Record<string, unknown>) {
-  const res = await request(gw!.graphqlUrl, {
-    method: 'POST',
-    // A connection per request: a kept-alive one the gateway closes as it is reused would fail a poll for nothing.
-    reset: true,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.body.json()) as { data: any; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const gql = async (query: string, variables: Record<string, unknown>) => ok(await gqlAt(gw!.graphqlUrl)(query, variables));
 
-async function waitFor(id: string, until: (job: any) => boolean, timeoutMs: number) {
-  for (const end = Date.now() + timeoutMs; ; ) {
-    const { job } = await gql(JOB, { id });
-    if (job && until(job)) return job;
-    if (Date.now() > end) throw new Error(`job not as expected: ${JSON.stringify(job)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = (id: string, until: (job: any) => boolean, timeoutMs: number) => waitForJob(gqlAt(gw!.graphqlUrl), id, until, timeoutMs);
 
 it('a job on the shared queue waits while Redis restarts and continues: every entity exactly once', async () => {
   sandbox.gdc!.emulator.faults.set([{ method: 'POST', path: '^/v0/submission/GDC/INTERNAL$', latencyMs: 200 }]);

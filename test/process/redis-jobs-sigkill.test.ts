@@ -7,7 +7,8 @@ import { request } from 'undici';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import { dataPath } from '../../src/sandbox/shared/paths';
 import { caseOf } from '../support/gdc';
-import { JOB, START_CREATE } from '../support/jobs';
+import { JOB, START_CREATE, casesHeld, gqlAt, waitForJob } from '../support/jobs';
+import { ok } from '../support/stack';
 import { kill, type RunningProcess, startGatewayProcess } from '../support/process';
 import { type PrivateRedis, startPrivateRedis } from '../support/redis';
 
@@ -58,36 +59,11 @@ afterAll(async () => {
   for (const d of disks) rmSync(d, { recursive: true, force: true });
 });
 
-async function gql(gw: Gateway, query: string, variables: Record<string, unknown>) {
-  const res = await request(gw.graphqlUrl, {
-    method: 'POST',
-    // A connection per request: a kept-alive one the gateway closes as it is reused would fail a poll for nothing.
-    reset: true,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.body.json()) as { data: any; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const gql = async (gw: Gateway, query: string, variables: Record<string, unknown>) => ok(await gqlAt(gw.graphqlUrl)(query, variables));
 
-async function waitFor(gw: Gateway, id: string, until: (job: any) => boolean, timeoutMs: number) {
-  for (const end = Date.now() + timeoutMs; ; ) {
-    const { job } = await gql(gw, JOB, { id });
-    if (job && until(job)) return job;
-    if (Date.now() > end) throw new Error(`job not as expected: ${JSON.stringify(job)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = (gw: Gateway, id: string, until: (job: any) => boolean, timeoutMs: number) => waitForJob(gqlAt(gw.graphqlUrl), id, until, timeoutMs);
 
-function held(prefix: string) {
-  const counts = new Map<string, number>();
-  for (const node of sandbox.gdc!.emulator.service.store.ofType('case')) {
-    const id = String(node.props.submitter_id);
-    if (id.startsWith(prefix)) counts.set(id, (counts.get(id) ?? 0) + 1);
-  }
-  return counts;
-}
+const held = (prefix: string) => casesHeld(sandbox, prefix);
 
 it('a job started through A, watched through B, A SIGKILLed at about half: B finishes it, every entity exactly once', async () => {
   // Slow chunks: the job takes long enough to kill A in its middle.

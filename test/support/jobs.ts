@@ -1,3 +1,5 @@
+import { request } from 'undici';
+import type { RunningSandbox } from '../../src/sandbox';
 import { GDC_RESULT } from './gdc';
 import type { Stack } from './stack';
 import { ok } from './stack';
@@ -39,4 +41,25 @@ export async function allEntities(gql: Gql, id: string, first = 7): Promise<any[
     if (page.entities.length < first) return all;
     after = String(page.entities.at(-1).index);
   }
+}
+
+/**
+ * Stack-style `gql` against a gateway process at `graphqlUrl`, a connection per request: a
+ * kept-alive one the gateway closes as it is reused (SIGKILL, drain) would fail a poll for nothing.
+ */
+export function gqlAt(graphqlUrl: string): Gql {
+  return async (query, variables = {}, headers = {}) => {
+    const res = await request(graphqlUrl, { method: 'POST', reset: true, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+    return (await res.body.json()) as any;
+  };
+}
+
+/** How many GDC cases the sandbox holds per submitter_id starting with `prefix` (exactly-once checks). */
+export function casesHeld(sandbox: RunningSandbox, prefix: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const node of sandbox.gdc!.emulator.service.store.ofType('case')) {
+    const id = String(node.props.submitter_id);
+    if (id.startsWith(prefix)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
 }
