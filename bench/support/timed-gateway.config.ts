@@ -9,20 +9,9 @@
 import { performance } from 'node:perf_hooks';
 import type { GatewayPlugin } from '@graphql-hive/gateway';
 import { gatewayConfig as example } from '../../examples/supergraph/gateway.config';
+import { coveredMs } from './timing';
 
 export const SUBGRAPH_MS_HEADER = 'x-subgraph-ms';
-
-/** The time covered by a set of [start, end] intervals. */
-export function coveredMs(intervals: [number, number][]): number {
-  let total = 0;
-  let until = -Infinity;
-  for (const [start, end] of [...intervals].sort((a, b) => a[0] - b[0])) {
-    if (end <= until) continue;
-    total += end - Math.max(start, until);
-    until = end;
-  }
-  return total;
-}
 
 const calls = new WeakMap<Request, [number, number][]>();
 

@@ -37,3 +37,15 @@ export async function interleavedMs<K extends string>(rounds: number, fns: Recor
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
+
+/** The time covered by a set of [start, end] intervals. */
+export function coveredMs(intervals: [number, number][]): number {
+  let total = 0;
+  let until = -Infinity;
+  for (const [start, end] of [...intervals].sort((a, b) => a[0] - b[0])) {
+    if (end <= until) continue;
+    total += end - Math.max(start, until);
+    until = end;
+  }
+  return total;
+}
