@@ -1,7 +1,9 @@
 /**
  * The example Hive Gateway config (examples/supergraph/gateway.config.ts) plus one bench-only
  * plugin: each answer carries `x-subgraph-ms`, how long that request's subgraph calls took as the
- * router saw them (from sending a call to its response arriving; overlapping calls counted once).
+ * router saw them, from sending a call to the head of its response arriving (overlapping calls
+ * counted once). Both subgraphs write an answer in one piece, so what follows the head, reading
+ * and parsing the body, is the router's own work and stays on its side of the figure.
  * The router's own time for a request is then its latency minus that, from the same request
  * rather than from a separate run of the subgraphs, whose times on a shared machine vary by more
  * than the 2 ms the bench looks for.
