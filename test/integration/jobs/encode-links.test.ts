@@ -1,0 +1,66 @@
+import { dataPath } from '../../../src/sandbox/shared/paths';
+import { START_CREATE, waitForJob } from '../../support/jobs';
+import { ok, startStack, type Stack } from '../../support/stack';
+
+const LAB = 'barbara-wold';
+const ENTITY = `index row action valid type submitterId aliases errors { code type message upstreamMessage row column keys location } warnings`;
+const CREATE = `mutation C($input: CreateEntitiesInput!) { createEntities(input: $input) { success createdCount updatedCount errorCount entities { ${ENTITY} } } }`;
+const RESULT = `query J($id: ID!, $first: Int) { job(id: $id) { result(first: $first) { success createdCount updatedCount errorCount entities { ${ENTITY} } } } }`;
+
+/**
+ * Issue 16: an ENCODE createEntities job gives every record the outcome the synchronous mutation
+ * gives it, although the job sends the records 25 at a time: links to records later in the input
+ * (another slice), to records that failed in an earlier slice, in cycles, and aliases given twice
+ * across slices.
+ */
+describe('ENCODE createEntities job: links between records of the batch', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ encodeProfiles: dataPath('encode', 'profiles') }, { encode: { award: 'ENCODE2', lab: LAB } });
+  }, 60_000);
+  afterAll(() => stack.stop());
+
+  const countAliases = (prefix: string) =>
+    stack.sandbox.encode!.emulator.portal.store.all().filter((i) => (i.properties.aliases ?? []).some((a: string) => a.startsWith(prefix))).length;
+
+  /** 60 biosamples whose aliases start with `p`, linking to each other by `part_of`. */
+  const batch = (p: string) =>
+    Array.from({ length: 60 }, (_, i) => {
+      const record: Record<string, unknown> = { aliases: [`${p}-${i}`], source: 'atcc', organism: 'human', biosample_ontology: 'cell_line_EFO_0001203', description: `sample ${i}` };
+      if (i === 1) record.part_of = `${p}-40`; // forward, into a later slice
+      if (i === 5) record.source = 'nowhere'; // refused by the portal: its dependents are not sent
+      if (i === 50) record.part_of = `${p}-5`; // links to a record that failed in an earlier slice
+      if (i === 55) record.part_of = `${p}-50`; // and to one skipped for that
+      if (i === 45) record.aliases = [`${p}-45`, `${p}-3`]; // an alias of an earlier slice's record
+      if (i === 57) record.part_of = `${p}-58`; // 57 and 58 link to each other; 59 to them
+      if (i === 58) record.part_of = `${p}-57`;
+      if (i === 59) record.part_of = `${p}-57`;
+      return record;
+    });
+
+  it('gives every record the synchronous outcome, field by field, in input order', async () => {
+    const sync = ok(await stack.gql(CREATE, { input: { source: 'ENCODE', profile: 'biosample', entities: batch('lnk-sync') } })).createEntities;
+    const job = ok(await stack.gql(START_CREATE, { input: { source: 'ENCODE', profile: 'biosample', entities: batch('lnk-job') } })).startCreateEntities;
+    const done = await waitForJob(stack.gql, job.id);
+    expect(done).toMatchObject({ state: 'SUCCEEDED', progress: { total: 60, done: 60, succeeded: sync.createdCount, failed: sync.errorCount } });
+    const result = ok(await stack.gql(RESULT, { id: job.id, first: 100 })).job.result;
+
+    // What the synchronous run itself gives (so the comparison below compares the right thing).
+    const errorOf = (i: number) => sync.entities[i].errors.map((e: any) => [e.type, e.message]);
+    expect(sync.entities[1]).toMatchObject({ action: 'create', valid: true, errors: [] });
+    expect(errorOf(5)).toEqual([['INVALID_LINK', expect.stringContaining("'nowhere'")]]);
+    expect(errorOf(50)).toEqual([['NOT_ATTEMPTED', 'Not sent: it links to record 5 of this batch, which was not written']]);
+    expect(errorOf(55)).toEqual([['NOT_ATTEMPTED', 'Not sent: it links to record 50 of this batch, which was not written']]);
+    expect(errorOf(45)).toEqual([['NOT_UNIQUE', `${LAB}:lnk-sync-3 is also given to record 3 of this batch`]]);
+    for (const i of [57, 58, 59]) expect(errorOf(i)).toEqual([['NOT_ATTEMPTED', expect.stringMatching(/link back to it/)]]);
+    expect(sync).toMatchObject({ createdCount: 53, errorCount: 7 });
+
+    // The job's result is the synchronous one with the other aliases.
+    const same = JSON.parse(JSON.stringify(result).replaceAll('lnk-job', 'lnk-sync'));
+    expect(same.entities.map((e: any) => e.index)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    for (const [i, entity] of same.entities.entries()) expect([i, entity]).toEqual([i, sync.entities[i]]);
+    expect({ ...same, entities: null }).toEqual({ ...sync, entities: null });
+    expect(countAliases(`${LAB}:lnk-job-`)).toBe(countAliases(`${LAB}:lnk-sync-`));
+    expect(countAliases(`${LAB}:lnk-job-`)).toBe(53);
+  }, 120_000);
+});
