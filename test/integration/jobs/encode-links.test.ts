@@ -1,5 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { type RunningGateway, startGateway } from '../../../src/gateway';
 import { dataPath } from '../../../src/sandbox/shared/paths';
-import { START_CREATE, waitForJob } from '../../support/jobs';
+import { gqlAt, START_CREATE, waitForJob } from '../../support/jobs';
 import { ok, startStack, type Stack } from '../../support/stack';
 
 const LAB = 'barbara-wold';
@@ -38,8 +44,9 @@ describe('ENCODE createEntities job: links between records of the batch', () => 
       return record;
     });
 
+  let sync: any;
   it('gives every record the synchronous outcome, field by field, in input order', async () => {
-    const sync = ok(await stack.gql(CREATE, { input: { source: 'ENCODE', profile: 'biosample', entities: batch('lnk-sync') } })).createEntities;
+    sync = ok(await stack.gql(CREATE, { input: { source: 'ENCODE', profile: 'biosample', entities: batch('lnk-sync') } })).createEntities;
     const job = ok(await stack.gql(START_CREATE, { input: { source: 'ENCODE', profile: 'biosample', entities: batch('lnk-job') } })).startCreateEntities;
     const done = await waitForJob(stack.gql, job.id);
     expect(done).toMatchObject({ state: 'SUCCEEDED', progress: { total: 60, done: 60, succeeded: sync.createdCount, failed: sync.errorCount } });
@@ -62,5 +69,52 @@ describe('ENCODE createEntities job: links between records of the batch', () => 
     expect({ ...same, entities: null }).toEqual({ ...sync, entities: null });
     expect(countAliases(`${LAB}:lnk-job-`)).toBe(countAliases(`${LAB}:lnk-sync-`));
     expect(countAliases(`${LAB}:lnk-job-`)).toBe(53);
+  }, 120_000);
+
+  it('gives the same outcomes when a restart interrupts it: what earlier slices settled is read back', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'encode-links-'));
+    const sandbox = stack.sandbox;
+    const encryptionKey = randomBytes(32);
+    const gateways: RunningGateway[] = [];
+    const start = async () => {
+      const gw = await startGateway({
+        encodeUrl: sandbox.encode!.url,
+        gdcUrl: sandbox.gdc!.url,
+        sandbox: { encode: true, gdc: true },
+        defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token },
+        logger: pino({ level: 'silent' }),
+        encode: { award: 'ENCODE2', lab: LAB },
+        jobs: { dataDir, retentionHours: 24, encryptionKey, maxRunning: 4, lockSeconds: 30 },
+      });
+      gateways.push(gw);
+      return gqlAt(gw.graphqlUrl);
+    };
+    try {
+      sandbox.encode!.emulator.faults.set([{ method: 'POST', path: '^/biosamples', latencyMs: 60 }]);
+      const gql1 = await start();
+      const job = ok(await gql1(START_CREATE, { input: { source: 'ENCODE', profile: 'biosample', entities: batch('lnk-rst') } })).startCreateEntities;
+      // The first slice holds record 5 (refused); record 50, which links to it, comes after the restart.
+      await waitForJob(gql1, job.id, (j) => j.progress.done >= 25);
+      await gateways[0].stop(10_000);
+      const stopped = countAliases(`${LAB}:lnk-rst-`);
+      expect(stopped).toBeGreaterThanOrEqual(24);
+      expect(stopped).toBeLessThan(53);
+      sandbox.encode!.emulator.faults.clear();
+
+      const gql2 = await start();
+      const done = await waitForJob(gql2, job.id);
+      expect(done).toMatchObject({ state: 'SUCCEEDED', progress: { total: 60, done: 60 } });
+      const result = ok(await gql2(RESULT, { id: job.id, first: 100 })).job.result;
+      const same = JSON.parse(JSON.stringify(result).replaceAll('lnk-rst', 'lnk-sync'));
+      // A record written before the stop and sent again after it is found by its alias: `exists`.
+      const written = (e: any) => ({ ...e, action: e.action === 'exists' ? 'create' : e.action, warnings: [] });
+      for (const [i, entity] of same.entities.entries()) expect([i, written(entity)]).toEqual([i, written(sync.entities[i])]);
+      expect(same.errorCount).toBe(sync.errorCount);
+      expect(countAliases(`${LAB}:lnk-rst-`)).toBe(53);
+    } finally {
+      sandbox.encode!.emulator.faults.clear();
+      for (const gw of gateways) await gw.stop().catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
