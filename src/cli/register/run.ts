@@ -65,9 +65,8 @@ export async function register(options: RegisterOptions, io: Io): Promise<number
     let answer: Answer = { entities: [], unanswered: null };
     const uploads = new RecordUploads(connection.client, options, bars, input.records);
     if (toSend && options.dryRun) {
-      // Synchronous on purpose: the gateway checks a dry run as ONE batch (a record may link to
-      // another of the input, and duplicates are found across all of it), where a job goes 25
-      // records at a time and, writing nothing, would report links to earlier slices missing.
+      // Synchronous on purpose: a dry run writes nothing and is checked as ONE batch (a record may
+      // link to another of the input, duplicates are found across all of it), answered at once.
       answer.entities = (await submitNow(connection.client, options, input, document, io.env)).entities;
       bars.log(`${heading} (dry run: nothing is written)\n`);
     } else if (toSend) {
