@@ -71,6 +71,19 @@ describe('ENCODE createEntities job: links between records of the batch', () => 
     expect(countAliases(`${LAB}:lnk-job-`)).toBe(53);
   }, 120_000);
 
+  it('checks a dry run as one batch, as createEntities does: links to records later in the input resolve', async () => {
+    const dry = (p: string) => ({ source: 'ENCODE', profile: 'biosample', entities: batch(p), dryRun: true });
+    const syncDry = ok(await stack.gql(CREATE, { input: dry('lnk-dry-s') })).createEntities;
+    const job = ok(await stack.gql(START_CREATE, { input: dry('lnk-dry-j') })).startCreateEntities;
+    expect(await waitForJob(stack.gql, job.id)).toMatchObject({ state: 'SUCCEEDED', progress: { total: 60, done: 60 } });
+    const result = ok(await stack.gql(RESULT, { id: job.id, first: 100 })).job.result;
+    expect(syncDry.entities[1]).toMatchObject({ valid: true, errors: [] });
+    expect(syncDry.entities[5].errors[0].type).toBe('INVALID_LINK');
+    const same = JSON.parse(JSON.stringify(result).replaceAll('lnk-dry-j', 'lnk-dry-s'));
+    for (const [i, entity] of same.entities.entries()) expect([i, entity]).toEqual([i, syncDry.entities[i]]);
+    expect(countAliases(`${LAB}:lnk-dry-`)).toBe(0);
+  }, 120_000);
+
   it('gives the same outcomes when a restart interrupts it: what earlier slices settled is read back', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'encode-links-'));
     const sandbox = stack.sandbox;
