@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { EntityResultModel, SubmissionResultModel } from '../../services/result';
-import type { CreateOptions, PatchOptions } from '../../services/encode/registration';
+import type { CreateBatch, CreateOptions, PatchOptions } from '../../services/encode/registration';
 import type { RawRecord } from '../../services/encode/inputs';
 import { blockedReasons, dependencyOrder, skipAfter } from '../../services/encode/schedule';
 import type { SubmissionDocument } from '../../services/submission-document';
@@ -9,17 +9,19 @@ import { ENCODE_SLICE } from '../spec';
 import type { JobWork, WorkSlice, WorkStart } from './types';
 
 /**
- * ENCODE createEntities/patchRecords as a job: the document read once as the mutation reads it,
- * then sent ENCODE_SLICE records at a time through the same service calls, each slice recorded
- * when answered. A resumed job re-sends the first unrecorded slice: creates find their aliases
+ * ENCODE createEntities/patchRecords as a job, with the per-record outcomes of the mutation: the
+ * document read once as the mutation reads it, then sent ENCODE_SLICE records at a time (creates
+ * in the order the mutation writes them, see createWork) through the same service calls, each
+ * slice recorded when answered. A resumed job re-sends the first unrecorded slice: creates find their aliases
  * already there (action `exists`, or `update` with upsert) and patches apply the same values again.
  */
 export async function encodeWork(start: WorkStart): Promise<JobWork> {
   const { spec } = start;
   const text = await readFile(start.documentPath, 'utf8');
   const doc: SubmissionDocument = { format: spec.format, text, entities: null, filename: spec.filename };
-  const raws = await (await start.context()).services.encode.readRecords(doc);
-  if (spec.kind === 'createEntities' && !spec.dryRun) return createWork(start, raws);
+  const services = (await start.context()).services.encode;
+  const raws = await services.readRecords(doc);
+  if (spec.kind === 'createEntities' && !spec.dryRun) return createWork(start, raws, await services.prepareCreates(spec.profile!, raws, createOptions(spec)));
   // Patches do not wait on each other; a dry run writes nothing, so records of the whole batch must
   // be in one check for links between them to resolve as createEntities resolves them.
   return { total: raws.length, slices: inSlices(start, raws, spec.kind === 'createEntities' ? Math.max(1, raws.length) : ENCODE_SLICE) };
@@ -51,10 +53,8 @@ async function* inSlices(start: WorkStart, raws: RawRecord[], size: number): Asy
  * order cut into slices. `done` counts records in that order, which the input alone decides, so a
  * resume continues where it stopped; what earlier slices settled is read back from the store.
  */
-async function createWork(start: WorkStart, raws: RawRecord[]): Promise<JobWork> {
-  const { spec } = start;
-  const opts = createOptions(spec);
-  const batch = await (await start.context()).services.encode.prepareCreates(spec.profile!, raws, opts);
+async function createWork(start: WorkStart, raws: RawRecord[], batch: CreateBatch): Promise<JobWork> {
+  const opts = createOptions(start.spec);
   const { order, blocked } = await dependencyOrder(batch.dependsOn);
   const usable = start.done > 0 ? await settled(start, raws.length) : new Array<boolean | undefined>(raws.length);
   const isUsable = (j: number) => usable[j];
