@@ -61,6 +61,7 @@ async function createWork(start: WorkStart, raws: RawRecord[], batch: CreateBatc
   const total = raws.length;
 
   async function* slices(): AsyncGenerator<WorkSlice> {
+    let wrote = usable.some(Boolean);
     for (let from = start.done; from < total; ) {
       // Records caught in a cycle are never sent: one slice once everything else has settled.
       const inOrder = from < order.length;
@@ -68,10 +69,21 @@ async function createWork(start: WorkStart, raws: RawRecord[], batch: CreateBatc
       const reasons = inOrder ? null : blockedReasons(batch.dependsOn, blocked, isUsable);
       const skipped = (p: number) => (reasons ? (reasons.get(p) ?? null) : skipAfter(batch.dependsOn, p, isUsable));
       const services = (await start.context()).services.encode;
-      const result = await services.writeCreateSlice(batch, positions, opts, skipped);
+      const { result, stopped } = await services.writeCreateSlice(batch, positions, opts, skipped, wrote);
       for (const e of result.entities) usable[e.index] = e.valid;
+      wrote ||= result.entities.some((e) => e.valid);
       from += positions.length;
-      yield { result, chunk: null, doneAfter: from, stop: false };
+      if (!stopped) {
+        yield { result, chunk: null, doneAfter: from, stop: false };
+        continue;
+      }
+      // A failure that would hit every record stops createEntities' whole batch: the records not
+      // sent yet are reported as it reports them, with this slice, and nothing more is sent.
+      const rest = [...order.slice(from), ...blocked];
+      const tail = (await services.writeCreateSlice(batch, rest, opts, (p) => skipAfter(batch.dependsOn, p, isUsable) ?? { kind: 'stopped', ...stopped }, true)).result;
+      const entities = [...result.entities, ...tail.entities];
+      yield { result: { ...result, success: false, errorCount: result.errorCount + tail.errorCount, entities }, chunk: null, doneAfter: total, stop: false };
+      return;
     }
   }
   return { total, slices: slices() };

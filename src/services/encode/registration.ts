@@ -47,6 +47,23 @@ export interface CreateBatch {
   dependsOn: number[][];
 }
 
+/** A job's slice of a createEntities batch, written (writeCreateSlice): its result, and what stopped the batch in it. */
+export interface SliceWritten {
+  result: SubmissionResultModel;
+  /** A failure that would hit every record (credentials, an unreachable portal): at which record (input index), and why. */
+  stopped: { at: number; why: string } | null;
+}
+
+/** How write() runs as one slice of a larger batch (a job's). */
+interface WriteSlice {
+  /** Records (by position) that must not be sent for a reason decided before this call (earlier slices). */
+  skipped?: (i: number) => SkipReason | null;
+  /** Earlier slices wrote records: a failure that stops the batch is reported per record, not thrown. */
+  wroteBefore?: boolean;
+  /** Told when such a failure stopped the batch in this slice. */
+  onStop?: (index: number, error: GraphQLError) => void;
+}
+
 export interface PatchOptions extends PatchMode {
   dryRun: boolean;
   /** The profile every record must belong to (and TSV cells are cast by); else each record's own. */
@@ -113,13 +130,18 @@ export class EncodeRegistrationService {
    * are already settled: `skipped` says which records must not be sent because of them, with the
    * reason createEntities would give.
    */
-  async writeCreateSlice(batch: CreateBatch, positions: number[], opts: CreateOptions, skipped: (position: number) => SkipReason | null): Promise<SubmissionResultModel> {
+  async writeCreateSlice(batch: CreateBatch, positions: number[], opts: CreateOptions, skipped: (position: number) => SkipReason | null, wroteBefore: boolean): Promise<SliceWritten> {
     this.grantReads(positions.length);
     const at = new Map(positions.map((p, k) => [p, k]));
     const dependsOn = positions.map((p) => batch.dependsOn[p].flatMap((j) => (at.has(j) ? [at.get(j)!] : [])));
-    const result = await this.writeCreates(positions.map((p) => batch.prepared[p]), dependsOn, batch.info, opts, (k) => skipped(positions[k]));
+    let stopped: SliceWritten['stopped'] = null;
+    const result = await this.writeCreates(positions.map((p) => batch.prepared[p]), dependsOn, batch.info, opts, {
+      skipped: (k) => skipped(positions[k]),
+      wroteBefore,
+      onStop: (index, error) => (stopped = { at: index, why: error.message }),
+    });
     await placeAllEntityErrors(result.entities, batch.columns);
-    return result;
+    return { result, stopped };
   }
 
   private async prepareBatch(raws: RawRecord[], info: TypeInfo, opts: CreateOptions): Promise<{ prepared: PreparedRecord[]; dependsOn: number[][] }> {
@@ -144,8 +166,8 @@ export class EncodeRegistrationService {
     return { prepared, dependsOn: batch.dependsOn };
   }
 
-  private writeCreates(prepared: PreparedRecord[], dependsOn: number[][], info: TypeInfo, opts: CreateOptions, skipped?: (i: number) => SkipReason | null): Promise<SubmissionResultModel> {
-    return this.write(prepared, dependsOn, async (p) => this.withBytes(p, await postRecord({ api: this.api, info, upsert: opts.upsert }, p)), info.itemType, [], skipped);
+  private writeCreates(prepared: PreparedRecord[], dependsOn: number[][], info: TypeInfo, opts: CreateOptions, slice: WriteSlice = {}): Promise<SubmissionResultModel> {
+    return this.write(prepared, dependsOn, async (p) => this.withBytes(p, await postRecord({ api: this.api, info, upsert: opts.upsert }, p)), info.itemType, [], slice);
   }
 
   async patch(id: string, patch: Record<string, unknown>, opts: PatchOptions): Promise<SubmissionResultModel> {
@@ -288,8 +310,7 @@ export class EncodeRegistrationService {
     send: (p: PreparedRecord, i: number) => Promise<Written>,
     type: string | null,
     done: EntityResultModel[] = [],
-    /** Records (by position) that must not be sent for a reason decided before this call (a job's earlier slices). */
-    skipped: (i: number) => SkipReason | null = () => null,
+    { skipped = () => null, wroteBefore = false, onStop }: WriteSlice = {},
   ): Promise<SubmissionResultModel> {
     const entities: EntityResultModel[] = [...done];
     const statuses: (number | null)[] = [];
@@ -334,7 +355,8 @@ export class EncodeRegistrationService {
       (i, reason) => skip(i, reason.kind === 'dependency' ? { kind: 'dependency', on: indexOf(reason.on) } : reason),
       () => fatal !== null,
     );
-    if (fatal && !entities.some((e) => e?.valid)) throw fatal;
+    if (fatal) onStop?.(indexOf(fatalAt), fatal);
+    if (fatal && !wroteBefore && !entities.some((e) => e?.valid)) throw fatal;
     const last = [...statuses].reverse().find((s) => typeof s === 'number');
     return summarizeEncode(entities, false, last ?? (fatal ? Number((fatal as GraphQLError).extensions.upstreamStatus) || null : null));
   }
@@ -461,7 +483,7 @@ function skipMessage(reason: SkipReason, fatalAt: number, fatal: GraphQLError | 
     case 'cycle':
       return 'Not sent: it links, directly or not, to records of this batch that link back to it; register one without the link, then patch it';
     default:
-      return `Not sent: the batch stopped at record ${fatalAt} (${fatal?.message ?? 'stopped'})`;
+      return `Not sent: the batch stopped at record ${reason.at ?? fatalAt} (${reason.why ?? fatal?.message ?? 'stopped'})`;
   }
 }
 

@@ -1,5 +1,9 @@
 /** Why an item was not run. */
-export type SkipReason = { kind: 'dependency'; on: number } | { kind: 'cycle' } | { kind: 'stopped' };
+export type SkipReason =
+  | { kind: 'dependency'; on: number }
+  | { kind: 'cycle' }
+  /** `at`/`why`: the record and error that stopped the batch, when an earlier run (a job's slice) met them. */
+  | { kind: 'stopped'; at?: number; why?: string };
 
 /**
  * Runs `work(i)` for every item, at most `limit` at a time, earliest input first, each item only

@@ -84,6 +84,33 @@ describe('ENCODE createEntities job: links between records of the batch', () => 
     expect(countAliases(`${LAB}:lnk-dry-`)).toBe(0);
   }, 120_000);
 
+  it('stops the whole batch, as createEntities does, when the portal refuses the credentials mid-way: the rest reported not sent, none written', async () => {
+    stack.sandbox.encode!.emulator.faults.set([{ method: 'POST', path: '^/biosamples', latencyMs: 60 }]);
+    try {
+      const job = ok(await stack.gql(START_CREATE, { input: { source: 'ENCODE', profile: 'biosample', entities: batch('lnk-stop') } })).startCreateEntities;
+      await waitForJob(stack.gql, job.id, (j) => j.progress.done >= 25);
+      stack.sandbox.encode!.emulator.faults.set([{ method: 'POST', path: '^/biosamples', errorRate: 1, status: 401 }]);
+      const done = await waitForJob(stack.gql, job.id);
+      expect(done).toMatchObject({ state: 'SUCCEEDED', progress: { total: 60, done: 60 } });
+      const result = ok(await stack.gql(RESULT, { id: job.id, first: 100 })).job.result;
+      expect(result.success).toBe(false);
+      const entities = result.entities as any[];
+      expect(entities.map((e) => e.index)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+      const refused = entities.filter((e) => e.errors.some((x: any) => x.type === 'INVALID_PERMISSIONS'));
+      expect(refused.length).toBeGreaterThanOrEqual(1);
+      const stoppedAt = entities.flatMap((e) => e.errors.map((x: any) => /^Not sent: the batch stopped at record (\d+) \(/.exec(x.message)?.[1]).filter(Boolean));
+      expect(stoppedAt.length).toBeGreaterThan(0);
+      expect(new Set(stoppedAt).size).toBe(1);
+      expect(refused.map((e) => String(e.index))).toContain(stoppedAt[0]);
+      // Only what the job reports written is upstream; nothing was sent after the stop.
+      const written = entities.filter((e) => e.valid).length;
+      expect(written).toBeGreaterThanOrEqual(24);
+      expect(countAliases(`${LAB}:lnk-stop-`)).toBe(written);
+    } finally {
+      stack.sandbox.encode!.emulator.faults.clear();
+    }
+  }, 120_000);
+
   it('gives the same outcomes when a restart interrupts it: what earlier slices settled is read back', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'encode-links-'));
     const sandbox = stack.sandbox;
