@@ -245,7 +245,7 @@ export class JobRunner {
     if (!spec) throw new Error('the job input is no longer on disk');
     const startedAt = job.startedAt ?? new Date().toISOString();
     updates.publish(await store.update(job.id, { state: 'RUNNING', startedAt, progress: { message: null } }));
-    const work = await workFor(spec)({ spec, documentPath: store.documentPath(job.id), done: job.progress.done, resumed, context: () => this.deps.contextFor(credentials) });
+    const work = await workFor(spec)({ spec, documentPath: store.documentPath(job.id), done: job.progress.done, resumed, context: () => this.deps.contextFor(credentials), recorded: (afterRow, first) => store.outcomes(job.id, afterRow, first) });
     let summary: JobSummary = JSON.parse((await store.summary(job.id)) ?? 'null') ?? emptySummary(spec);
     let { done, succeeded, failed } = job.progress;
     const from = { done, at: Date.now() };
