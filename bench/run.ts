@@ -8,6 +8,7 @@ import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
 import { runJobs } from './jobs';
 import { runNodes } from './nodes';
+import { runPersisted } from './persisted';
 import { runRateLimit } from './rate-limit';
 import { runTracing } from './tracing';
 import { runUpload } from './upload';
@@ -28,6 +29,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   hostile: runHostile,
   jobs: runJobs,
   nodes: runNodes,
+  persisted: runPersisted,
   'rate-limit': runRateLimit,
   tracing: runTracing,
   upload: runUpload,

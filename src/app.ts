@@ -11,7 +11,7 @@ import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import helmet from 'helmet';
 import { limitRules, tokenLimitError } from './apollo/limits';
 import { finishOperation, operationsPlugin } from './apollo/operations';
-import { formatErrors, queryFastPath } from './apollo/query-fast-path';
+import { formatErrors, preflighted, queryFastPath } from './apollo/query-fast-path';
 import { upstreamCallsPlugin } from './apollo/upstream-calls';
 import type { BodyConfig, CorsConfig, QueryLimits, RateLimitConfig } from './config';
 import { rateLimitStep } from './http/rate-limit';
@@ -309,6 +309,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   });
   const handler = frontDoor({
     path: '/graphql',
+    // A GET the fast path may answer (GraphiQL's page and the rest stay the express app's).
+    takesGet: preflighted,
     // An event stream (SSE subscription, or a query sent as one: refused there) is the express app's.
     steps: [log, traced, cors, lifecycle, headers, callers, auth, lend, rateLimit, body, (req, res, next) => (wantsEventStream(req) ? next() : (fastPath as NodeMiddleware)(req, res, next))],
     rest: app,
