@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { type RunningGateway, startGateway } from '../../../src/gateway';
 import { dataPath } from '../../../src/sandbox/shared/paths';
 import { gqlAt, START_CREATE, waitForJob } from '../../support/jobs';
-import { ok, startStack, type Stack } from '../../support/stack';
+import { gatewayOptionsOn, ok, startStack, type Stack } from '../../support/stack';
 
 const LAB = 'barbara-wold';
 const ENTITY = `index row action valid type submitterId aliases errors { code type message upstreamMessage row column keys location } warnings`;
@@ -118,11 +117,7 @@ describe('ENCODE createEntities job: links between records of the batch', () => 
     const gateways: RunningGateway[] = [];
     const start = async () => {
       const gw = await startGateway({
-        encodeUrl: sandbox.encode!.url,
-        gdcUrl: sandbox.gdc!.url,
-        sandbox: { encode: true, gdc: true },
-        defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token },
-        logger: pino({ level: 'silent' }),
+        ...gatewayOptionsOn(sandbox),
         encode: { award: 'ENCODE2', lab: LAB },
         jobs: { dataDir, retentionHours: 24, encryptionKey, maxRunning: 4, lockSeconds: 30 },
       });
