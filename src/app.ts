@@ -192,7 +192,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     maxRunning: deps.jobStore.config.maxRunning,
     queue: deps.jobStore.queue,
     logger: deps.logger,
-    contextFor: (credentials) => context({ res: { locals: { credentials, requestId: 'job' } } }),
+    contextFor: (credentials, trace) => context({ res: { locals: { credentials, requestId: 'job', jobTrace: trace } } }),
+    tracer: deps.tracer ?? null,
   });
   const jobs = { reader: deps.jobStore.reader, store: deps.jobStore.store, runner, ...deps.jobUpdates, updates };
   const context = createContextFactory({ ...deps, jobs, gdcParentRanks: () => graph.current.gdcParentRanks });

@@ -3,6 +3,8 @@ import http from 'node:http';
 import net from 'node:net';
 import { request } from 'undici';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
+import { caseOf } from '../support/gdc';
+import { gqlAt, START_CREATE, waitForJob } from '../support/jobs';
 import { kill, type RunningProcess, startGatewayProcess } from '../support/process';
 
 /**
@@ -228,4 +230,36 @@ it('every line logged for a request carries its trace id, not only the access li
   expect(reading.traceId).toBe(traceId);
   // Lines of no request (the start banner) carry none.
   expect(gw!.logs.find((l) => /ready/.test(l.msg))!.traceId).toBeUndefined();
+});
+
+it('a job is a span in the trace of the operation that started it, its upstream calls its children', async () => {
+  const traceId = '1'.repeat(32);
+  const callerSpan = '2'.repeat(16);
+  const headers = { 'x-auth-token': sandbox.gdc!.token };
+  const gql = gqlAt(gw!.graphqlUrl);
+  const entities = ['JOBSPAN-1', 'JOBSPAN-2', 'JOBSPAN-3'].map((id) => caseOf(id));
+  const started = await gql(START_CREATE, { input: { source: 'GDC', project: 'GDC-INTERNAL', entities, chunkSize: 1 } }, { ...headers, traceparent: `00-${traceId}-${callerSpan}-01` });
+  expect(started.errors).toBeUndefined();
+  const id = started.data.startCreateEntities.id as string;
+  const job = await waitForJob(gql, id, undefined, 60_000, headers);
+  expect(job).toMatchObject({ state: 'SUCCEEDED', progress: { total: 3, succeeded: 3 } });
+
+  const jobSpan = () => spans.find((s) => s.traceId === traceId && s.name === 'job createEntities');
+  for (const end = Date.now() + 15_000; !jobSpan() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+  const span = jobSpan()!;
+  expect(span).toBeDefined();
+  // Its parent is the startCreateEntities operation, itself the caller's child.
+  const operation = spans.find((s) => s.spanId === span.parentSpanId)!;
+  expect(operation).toMatchObject({ traceId, name: 'mutation S', parentSpanId: callerSpan });
+  expect(span.kind).toBe(5); // CONSUMER
+  expect(attr(span, 'job.id')).toBe(id);
+  expect(attr(span, 'job.kind')).toBe('createEntities');
+  expect(attr(span, 'job.state')).toBe('SUCCEEDED');
+  expect(attr(span, 'job.rows')).toBe(3);
+  expect(attr(span, 'job.succeeded')).toBe(3);
+  expect(attr(span, 'job.failed')).toBe(0);
+  // One transaction per chunk: 3 POSTs to the project, each a child of the job's span.
+  const children = spans.filter((s) => s.parentSpanId === span.spanId);
+  expect(children.every((c) => c.traceId === traceId && c.kind === 3 && attr(c, 'upstream.name') === 'GDC')).toBe(true);
+  expect(children.filter((c) => c.name === 'POST /v0/submission/{prog}/{proj}')).toHaveLength(3);
 });
