@@ -16,6 +16,7 @@ import { encodeWork } from './work/encode';
 import { gdcCreateWork } from './work/gdc';
 import { uploadWork } from './work/upload';
 import type { JobWork, WorkStart } from './work/types';
+import { everyWorkerBusy, waitingForWorker } from './waiting';
 
 export interface RunnerDeps {
   store: JobStore;
@@ -94,6 +95,7 @@ export class JobRunner {
     if (this.shared(job.kind)) {
       try {
         await store.keepDocument(job.id);
+        await this.sayIfWaiting(job.id);
         await this.deps.queue!.add(job.id);
       } catch (err) {
         await this.end(job.id, 'FAILED', `Queueing the job failed: ${(err as Error).message}`, null).catch(() => undefined);
@@ -125,8 +127,10 @@ export class JobRunner {
       throw new GraphQLError(`Job '${job.id}' is ${job.state.toLowerCase()}, not waiting for credentials: nothing to resume.`, { extensions: { code: 'BAD_USER_INPUT', argument: 'id' } });
     }
     await this.keepCredentials(job.id, credentials);
-    if (this.shared(job.kind)) await this.deps.queue!.add(job.id);
-    else this.launch(job, credentials, true);
+    if (this.shared(job.kind)) {
+      await this.sayIfWaiting(job.id);
+      await this.deps.queue!.add(job.id);
+    } else this.launch(job, credentials, true);
     return job;
   }
 
@@ -159,6 +163,17 @@ export class JobRunner {
     run.finished = ended.then(() => undefined);
     return (await ended) ? 'ended' : 'interrupted';
   };
+
+  /**
+   * Before a job goes on the shared queue: when every worker of every instance is busy, its
+   * progress says it waits and behind how many (written before the add, so a worker that takes
+   * it at once clears it rather than the other way round).
+   */
+  private async sayIfWaiting(id: string): Promise<void> {
+    const backlog = await this.deps.queue!.backlog().catch(() => null);
+    if (!backlog || !everyWorkerBusy(backlog)) return;
+    this.deps.updates.publish(await this.deps.store.update(id, { state: 'QUEUED', progress: { message: waitingForWorker(backlog) } }));
+  }
 
   /** Upload jobs keep their bytes on the disk of the instance that spooled them, so they run there. */
   private shared(kind: string): boolean {
@@ -214,8 +229,8 @@ export class JobRunner {
   /** Runs the job now, or queues it behind MAX_RUNNING_JOBS others (QUEUED, saying so). */
   private launch(job: JobModel, credentials: Credentials, resumed: boolean): void {
     if (this.running.size < this.deps.maxRunning) return this.runNow(job, credentials, resumed);
+    const message = waitingForWorker({ running: this.running.size, ahead: this.pending.length, workers: 1, maxRunning: this.deps.maxRunning });
     this.pending.push({ job, credentials, resumed });
-    const message = `Waiting: ${this.running.size} job(s) are running, as many as this gateway runs at once (MAX_RUNNING_JOBS=${this.deps.maxRunning}).`;
     void this.deps.store.update(job.id, { state: 'QUEUED', progress: { message } }).then((j) => this.deps.updates.publish(j), () => undefined);
   }
 
