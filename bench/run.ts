@@ -9,6 +9,7 @@ import { runHostile } from './hostile';
 import { runJobs } from './jobs';
 import { runNodes } from './nodes';
 import { runRateLimit } from './rate-limit';
+import { runScaleOut } from './scale-out';
 import { runTracing } from './tracing';
 import { runUpload } from './upload';
 import { runValidation } from './validation';
@@ -29,6 +30,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   jobs: runJobs,
   nodes: runNodes,
   'rate-limit': runRateLimit,
+  'scale-out': runScaleOut,
   tracing: runTracing,
   upload: runUpload,
   validation: runValidation,
