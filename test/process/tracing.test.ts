@@ -4,6 +4,7 @@ import net from 'node:net';
 import { request } from 'undici';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import { caseOf } from '../support/gdc';
+import { attr, type OtlpReceiver, startOtlpReceiver } from '../support/otlp';
 import { gqlAt, START_CREATE, waitForJob } from '../support/jobs';
 import { kill, type RunningProcess, startGatewayProcess } from '../support/process';
 
@@ -13,24 +14,15 @@ import { kill, type RunningProcess, startGatewayProcess } from '../support/proce
  * caller's traceparent, with 3 child spans; the upstream sees the caller's trace id in traceparent
  * (each call naming its own span) and the request's X-Request-Id.
  */
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes: { key: string; value: Record<string, unknown> }[];
-}
-
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
 const QUERY = 'query Three { a: encodeProfile(name: "lab") b: encodeProfile(name: "award") c: encodeProfile(name: "biosample") }';
 
 let sandbox: RunningSandbox;
-let receiver: http.Server;
+let receiver: OtlpReceiver;
 let upstream: http.Server;
 let gw: (RunningProcess & { graphqlUrl: string }) | undefined;
-const spans: OtlpSpan[] = [];
+let spans: OtlpReceiver['spans'];
 const seenUpstream: { path: string; traceparent?: string; tracestate?: string; requestId?: string }[] = [];
 /** A path the recording upstream answers 503 once (then forwards again), to see a retry in the span. */
 let failOnce: string | null = null;
@@ -44,16 +36,8 @@ function listen(server: http.Server): Promise<string> {
 beforeAll(async () => {
   sandbox = await startSandbox({});
   // The collector: OTLP/HTTP JSON at /v1/traces.
-  receiver = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      if (req.url === '/v1/traces') {
-        for (const rs of JSON.parse(body).resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) spans.push(...ss.spans);
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
+  receiver = await startOtlpReceiver();
+  spans = receiver.spans;
   // ENCODE as the gateway reaches it: records what each request carries, then forwards it.
   const target = new URL(sandbox.encode!.url);
   upstream = http.createServer((req, res) => {
@@ -72,7 +56,8 @@ beforeAll(async () => {
     });
     req.pipe(forward);
   });
-  const [collector, encode] = await Promise.all([listen(receiver), listen(upstream)]);
+  const collector = receiver.url;
+  const encode = await listen(upstream);
   gw = await startGatewayProcess({
     NODE_ENV: 'production',
     ENCODE_URL: encode,
@@ -85,13 +70,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   kill(gw);
-  await Promise.all([new Promise((r) => receiver?.close(r)), new Promise((r) => upstream?.close(r)), sandbox?.stop()]);
+  await Promise.all([receiver?.close(), new Promise((r) => upstream?.close(r)), sandbox?.stop()]);
 });
-
-const attr = (span: OtlpSpan, key: string) => {
-  const v = span.attributes.find((a) => a.key === key)?.value;
-  return v ? (v.stringValue ?? Number(v.intValue)) : undefined;
-};
 
 it('exports the operation span (child of the caller) with one child span per upstream call, and sends the trace upstream', async () => {
   const res = await request(gw!.graphqlUrl, {
