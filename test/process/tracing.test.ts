@@ -70,6 +70,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   kill(gw);
+  upstream?.closeAllConnections();
   await Promise.all([receiver?.close(), new Promise((r) => upstream?.close(r)), sandbox?.stop()]);
 });
 
