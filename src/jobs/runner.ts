@@ -284,7 +284,14 @@ export class JobRunner {
     const { store, updates } = this.deps;
     const startedAt = job.startedAt ?? new Date().toISOString();
     updates.publish(await store.update(job.id, { state: 'RUNNING', startedAt, progress: { message: null } }));
-    const work = await workFor(spec)({ spec, documentPath: store.documentPath(job.id), done: job.progress.done, resumed, context: () => this.deps.contextFor(credentials, span) });
+    const work = await workFor(spec)({
+      spec,
+      documentPath: store.documentPath(job.id),
+      done: job.progress.done,
+      resumed,
+      context: () => this.deps.contextFor(credentials, span),
+      recorded: (afterRow, first) => store.outcomes(job.id, afterRow, first),
+    });
     let summary: JobSummary = JSON.parse((await store.summary(job.id)) ?? 'null') ?? emptySummary(spec);
     let { done, succeeded, failed } = job.progress;
     if (outcome) outcome.total = work.total;
