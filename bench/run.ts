@@ -10,6 +10,7 @@ import { runJobs } from './jobs';
 import { runNodes } from './nodes';
 import { runPersisted } from './persisted';
 import { runRateLimit } from './rate-limit';
+import { runScaleOut } from './scale-out';
 import { runTracing } from './tracing';
 import { runUpload } from './upload';
 import { runValidation } from './validation';
@@ -31,6 +32,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   nodes: runNodes,
   persisted: runPersisted,
   'rate-limit': runRateLimit,
+  'scale-out': runScaleOut,
   tracing: runTracing,
   upload: runUpload,
   validation: runValidation,

@@ -96,7 +96,7 @@ describe('a job interrupted without JOBS_ENCRYPTION_KEY', () => {
     await waitForJob(gql as never, a.id, (j) => j.state === 'RUNNING');
     const b = (await gql(START_CREATE, { input: input('RESTART-QB') })).data.startCreateEntities;
     const waiting = await waitForJob(gql as never, b.id, (j) => j.progress.message !== null);
-    expect(waiting).toMatchObject({ state: 'QUEUED', progress: { done: 0, message: 'Waiting: 1 job(s) are running, as many as this gateway runs at once (MAX_RUNNING_JOBS=1).' } });
+    expect(waiting).toMatchObject({ state: 'QUEUED', progress: { done: 0, message: 'Waiting for a worker (0 job(s) ahead): 1 job(s) are running, as many as this gateway runs at once (MAX_RUNNING_JOBS=1).' } });
     const doneB = await waitForJob(gql as never, b.id);
     const doneA = await waitForJob(gql as never, a.id);
     expect([doneA.state, doneB.state]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
