@@ -1,50 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox';
-import { dataPath } from '../../src/sandbox/shared/paths';
 import { caseOf } from '../support/gdc';
 import { START_CREATE, gqlAt, waitForJob } from '../support/jobs';
 import { ok } from '../support/stack';
-import { kill, type RunningProcess, startGatewayProcess } from '../support/process';
-import { type PrivateRedis, startPrivateRedis } from '../support/redis';
+import { type JobsGateway, type RedisJobsRig, startRedisJobsRig } from '../support/redis-jobs';
 
 /**
  * Issue 17, the shared queue (REDIS_URL with JOBS_ENCRYPTION_KEY) with MAX_RUNNING_JOBS=1: a job
  * started while the worker is busy says it waits for a worker and behind how many, in the same
  * words as a gateway's own queue (src/jobs/waiting.ts), and the message goes once it runs.
  */
-type Gateway = RunningProcess & { url: string; graphqlUrl: string };
-let sandbox: RunningSandbox;
-let redis: PrivateRedis;
-let disk: string;
-let gw: Gateway | undefined;
+let rig: RedisJobsRig;
+let gw: JobsGateway;
 
 beforeAll(async () => {
-  [sandbox, redis] = await Promise.all([startSandbox({ encode: false, gdc: true, gdcDictionary: dataPath('gdc', 'dictionary_all.json.gz') }), startPrivateRedis()]);
-  disk = mkdtempSync(path.join(tmpdir(), 'sg-waiting-'));
-  gw = await startGatewayProcess({
-    DATA_DIR: path.join(disk, 'data'),
-    GDC_URL: sandbox.gdc!.url,
-    ENCODE_URL: sandbox.gdc!.url,
-    GDC_TOKEN: sandbox.gdc!.token,
-    REDIS_URL: redis.url,
-    JOBS_ENCRYPTION_KEY: '34'.repeat(32),
-    MAX_RUNNING_JOBS: '1',
-    ACCESS_LOG: 'off',
-  });
+  rig = await startRedisJobsRig({ name: 'waiting', encryptionKey: '34'.repeat(32) });
+  gw = await rig.gateway({ MAX_RUNNING_JOBS: '1' });
 }, 120_000);
-afterAll(async () => {
-  kill(gw);
-  await gw?.exited;
-  await Promise.all([redis?.stop(), sandbox?.stop()]);
-  if (disk) rmSync(disk, { recursive: true, force: true });
-});
+afterAll(() => rig?.stop());
 
 it('with every worker busy, a queued job says it waits for a worker and how many are ahead', async () => {
-  const gql = gqlAt(gw!.graphqlUrl);
+  const gql = gqlAt(gw.graphqlUrl);
   // Slow transactions: the first job holds the only worker for a few seconds.
-  sandbox.gdc!.emulator.faults.set([{ method: 'POST', path: '^/v0/submission/GDC/INTERNAL$', latencyMs: 200 }]);
+  rig.sandbox.gdc!.emulator.faults.set([{ method: 'POST', path: '^/v0/submission/GDC/INTERNAL$', latencyMs: 200 }]);
   const start = async (prefix: string, rows: number) => {
     const entities = Array.from({ length: rows }, (_, i) => caseOf(`${prefix}-${i}`));
     return ok(await gql(START_CREATE, { input: { source: 'GDC', project: 'GDC-INTERNAL', entities, chunkSize: 1 } })).startCreateEntities.id as string;
