@@ -5,8 +5,8 @@ import pino from 'pino';
 import type { Redis } from 'ioredis';
 import { registry } from '../../src/metrics';
 import { connectRedis } from '../../src/redis';
-import { RedisUploadStates } from '../../src/services/gdc/upload/redis-state';
-import { DiskUploadStates } from '../../src/services/gdc/upload/state';
+import { RedisUploadStates } from '../../src/services/upload-state/redis';
+import { DiskUploadStates } from '../../src/services/upload-state';
 import { type PrivateRedis, startPrivateRedis } from '../support/redis';
 
 /**
@@ -33,16 +33,16 @@ describe('RedisUploadStates', () => {
   const fallbacks = async () => (await registry.getSingleMetric('gateway_shared_state_fallbacks_total')!.get()).values.find((v) => v.labels.what === 'upload_state')?.value ?? 0;
 
   it('keeps state in Redis, one key per project and entity, and clears it', async () => {
-    const one = states.of('GDC-INTERNAL', 'file-1');
+    const one = states.of('GDC', 'GDC-INTERNAL', 'file-1');
     expect(await one.load()).toBeNull();
     await one.save({ uploadId: 'up-1', partBytes: 8 });
     // Another instance (another RedisUploadStates, another disk) sees it.
     const otherDisk = mkdtempSync(path.join(tmpdir(), 'sg-resume-'));
     const other = new RedisUploadStates(redis, new DiskUploadStates(otherDisk), pino({ level: 'silent' }));
-    expect(await other.of('GDC-INTERNAL', 'file-1').load()).toEqual({ uploadId: 'up-1', partBytes: 8 });
-    expect(await other.of('GDC-INTERNAL', 'file-2').load()).toBeNull();
+    expect(await other.of('GDC', 'GDC-INTERNAL', 'file-1').load()).toEqual({ uploadId: 'up-1', partBytes: 8 });
+    expect(await other.of('GDC', 'GDC-INTERNAL', 'file-2').load()).toBeNull();
     expect(readdirSync(disk)).toEqual([]);
-    await other.of('GDC-INTERNAL', 'file-1').clear();
+    await other.of('GDC', 'GDC-INTERNAL', 'file-1').clear();
     expect(await one.load()).toBeNull();
     expect(readdirSync(otherDisk)).toEqual([]);
     rmSync(otherDisk, { recursive: true, force: true });
@@ -51,9 +51,9 @@ describe('RedisUploadStates', () => {
   it('while Redis is down, saves to and loads from this instance disk (counted in /metrics); Redis again once it is back', async () => {
     const before = await fallbacks();
     await server.kill();
-    const s = states.of('GDC-INTERNAL', 'file-3');
+    const s = states.of('GDC', 'GDC-INTERNAL', 'file-3');
     await s.save({ uploadId: 'up-3', partBytes: 8 });
-    expect(readdirSync(disk)).toEqual(['GDC-INTERNAL.file-3.json']);
+    expect(readdirSync(disk)).toEqual(['GDC.GDC-INTERNAL.file-3.json']);
     expect(await s.load()).toEqual({ uploadId: 'up-3', partBytes: 8 });
     expect(await fallbacks()).toBeGreaterThanOrEqual(before + 2);
     await s.clear();

@@ -1,0 +1,51 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * An HTTP proxy in front of the sandbox S3 that counts UploadPart requests (`PUT …?partNumber=&uploadId=`)
+ * and, when told, cuts the connection of every UploadPart after the first `passParts`: an S3 that
+ * breaks mid-upload, as a network does. Requests pass unchanged (Host included, so SigV4 holds).
+ */
+export interface S3Proxy {
+  url: string;
+  /** Part numbers of the UploadPart requests that reached S3, in arrival order (retries included). */
+  parts: number[];
+  /** From now on, UploadParts past this many (counted from now) are cut; null passes all. */
+  cutAfter(passParts: number | null): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startS3Proxy(target: string): Promise<S3Proxy> {
+  const to = new URL(target);
+  const parts: number[] = [];
+  let budget: number | null = null;
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url!, 'http://proxy');
+    const partNumber = req.method === 'PUT' && url.searchParams.has('uploadId') ? Number(url.searchParams.get('partNumber')) : null;
+    if (partNumber !== null) {
+      if (budget !== null && budget <= 0) return void req.socket.destroy();
+      if (budget !== null) budget--;
+      parts.push(partNumber);
+    }
+    const upstream = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode!, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => req.socket.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    parts,
+    cutAfter: (passParts) => void (budget = passParts),
+    reset: () => void (parts.length = 0),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
