@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * An HTTP proxy in front of the sandbox S3 that counts UploadPart requests (`PUT …?partNumber=&uploadId=`)
- * and, when told, cuts the connection of every UploadPart after the first `passParts`: an S3 that
- * breaks mid-upload, as a network does. Requests pass unchanged (Host included, so SigV4 holds).
+ * and, when told, cuts (or holds unanswered) every UploadPart after the first `passParts`: an S3 that
+ * breaks or stalls mid-upload, as a network does. Requests pass unchanged (Host included, so SigV4 holds).
  */
 export interface S3Proxy {
   url: string;
@@ -12,6 +12,10 @@ export interface S3Proxy {
   parts: number[];
   /** From now on, UploadParts past this many (counted from now) are cut; null passes all. */
   cutAfter(passParts: number | null): void;
+  /** From now on, UploadParts past this many are held without an answer (until `release`). */
+  holdAfter(passParts: number): void;
+  /** Passes every UploadPart again; the held ones have their connection closed. */
+  release(): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -20,11 +24,17 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
   const to = new URL(target);
   const parts: number[] = [];
   let budget: number | null = null;
+  let hold = false;
+  const held = new Set<http.IncomingMessage>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url!, 'http://proxy');
     const partNumber = req.method === 'PUT' && url.searchParams.has('uploadId') ? Number(url.searchParams.get('partNumber')) : null;
     if (partNumber !== null) {
-      if (budget !== null && budget <= 0) return void req.socket.destroy();
+      if (budget !== null && budget <= 0) {
+        if (!hold) return void req.socket.destroy();
+        held.add(req);
+        return;
+      }
       if (budget !== null) budget--;
       parts.push(partNumber);
     }
@@ -40,7 +50,19 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
   return {
     url: `http://127.0.0.1:${port}`,
     parts,
-    cutAfter: (passParts) => void (budget = passParts),
+    cutAfter: (passParts) => {
+      budget = passParts;
+      hold = false;
+    },
+    holdAfter: (passParts) => {
+      budget = passParts;
+      hold = true;
+    },
+    release: () => {
+      budget = null;
+      for (const req of held) req.socket.destroy();
+      held.clear();
+    },
     reset: () => void (parts.length = 0),
     close: () =>
       new Promise((resolve) => {

@@ -52,8 +52,8 @@ export interface MultipartJob {
   pool: PartPool;
   parallel: number;
   memory: MultipartMemory;
-  /** Told the bytes already in S3 from an earlier try, as each such part is recognised. */
-  onReused?: (bytes: number) => void;
+  /** Told the bytes in S3 so far (an earlier try's parts as they are recognised, then each part answered). */
+  onProgress?: (bytes: number) => void;
 }
 
 export interface MultipartSent {
@@ -93,6 +93,8 @@ export async function sendMultipart(job: MultipartJob, parts: AsyncIterable<Buff
   let reused = 0;
   let reusedBytes = 0;
   let partNumber = 0;
+  let inS3 = 0;
+  const landed = (bytes: number) => job.onProgress?.((inS3 += bytes));
   try {
     for await (const part of parts) {
       const n = ++partNumber;
@@ -101,7 +103,7 @@ export async function sendMultipart(job: MultipartJob, parts: AsyncIterable<Buff
         etags.set(n, had.etag);
         reused++;
         reusedBytes += part.length;
-        job.onReused?.(reusedBytes);
+        landed(part.length);
         pool.give(part);
         continue;
       }
@@ -110,6 +112,7 @@ export async function sendMultipart(job: MultipartJob, parts: AsyncIterable<Buff
         .then(async (out) => {
           const etag = unquote(out.ETag);
           etags.set(n, etag);
+          landed(part.length);
           // Answered, so the request no longer holds the bytes (a failed part's buffer is left to GC).
           pool.give(part);
           await memory.savePart({ partNumber: n, size: part.length, etag });

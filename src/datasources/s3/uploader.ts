@@ -38,8 +38,8 @@ export interface S3UploadRequest {
   size: number | null;
   /** Where a multipart upload is remembered for a resume; none: a failed upload is not resumed. */
   memory?: MultipartMemory;
-  /** Told the bytes an earlier try already sent, as they are recognised. */
-  onReused?: (bytes: number) => void;
+  /** Told the bytes in S3 so far, multipart only (a resumed upload starts at what an earlier try sent). */
+  onProgress?: (bytes: number) => void;
 }
 
 export interface S3UploadOutcome {
@@ -103,7 +103,7 @@ export class S3Uploader {
         yield* { [Symbol.asyncIterator]: () => parts };
       })();
       const { location } = request;
-      const sent = await sendMultipart({ client, ...location, pool, parallel, memory: request.memory ?? NO_MEMORY, onReused: request.onReused }, all);
+      const sent = await sendMultipart({ client, ...location, pool, parallel, memory: request.memory ?? NO_MEMORY, onProgress: request.onProgress }, all);
       const expected = multipartEtag(sent.parts.map((p) => p.etag));
       if (sent.etag !== expected) throw new S3UploadError('ETagMismatch', null, `S3 answered ETag ${sent.etag || '(none)'} where its parts give ${expected}`);
       return { etag: sent.etag, parts: sent.parts.length, reused: sent.reused, reusedBytes: sent.reusedBytes };

@@ -17,8 +17,8 @@ const MD5 = /^[0-9a-f]{32}$/i;
 export interface UploadOptions {
   /** The file can be read again from its first byte (a job's spooled copy), so a lost earlier upload is replaced at once. */
   replayable?: boolean;
-  /** Told the bytes an earlier try already sent (a resumed upload's progress starts there). */
-  onReused?: (bytes: number) => void;
+  /** Told the bytes in S3 so far, as parts land (a resumed upload starts at what an earlier try sent). */
+  onProgress?: (bytes: number) => void;
 }
 
 interface Target {
@@ -95,7 +95,7 @@ export class EncodeUploadService {
     const credentials = { accessKeyId: c.access_key, secretAccessKey: c.secret_key, sessionToken: c.session_token || undefined };
     const memory = this.states.of('ENCODE', 'file', target.record.uuid);
     try {
-      const sent = await this.s3.upload({ location, credentials, body: meter, md5: target.md5, size: target.size, memory, onReused: options.onReused });
+      const sent = await this.s3.upload({ location, credentials, body: meter, md5: target.md5, size: target.size, memory, onProgress: options.onProgress });
       this.observe?.({ source: 'ENCODE', bytes: meter.bytes - sent.reusedBytes, success: true });
       const parts = sent.parts === 1 ? 'one PUT' : `${sent.parts} parts`;
       const reused = sent.reused ? ` (${sent.reused} of them, ${sent.reusedBytes} bytes, already in S3 from an earlier try)` : '';
