@@ -10,6 +10,8 @@ export interface S3Proxy {
   url: string;
   /** Part numbers of the UploadPart requests that reached S3, in arrival order (retries included). */
   parts: number[];
+  /** The same requests with the upload they were for. */
+  partRequests: { uploadId: string; partNumber: number }[];
   /** From now on, UploadParts past this many (counted from now) are cut; null passes all. */
   cutAfter(passParts: number | null): void;
   /** From now on, UploadParts past this many are held without an answer (until `release`). */
@@ -23,6 +25,7 @@ export interface S3Proxy {
 export async function startS3Proxy(target: string): Promise<S3Proxy> {
   const to = new URL(target);
   const parts: number[] = [];
+  const partRequests: { uploadId: string; partNumber: number }[] = [];
   let budget: number | null = null;
   let hold = false;
   const held = new Set<http.IncomingMessage>();
@@ -37,6 +40,7 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
       }
       if (budget !== null) budget--;
       parts.push(partNumber);
+      partRequests.push({ uploadId: url.searchParams.get('uploadId')!, partNumber });
     }
     const upstream = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode!, answer.headers);
@@ -50,6 +54,7 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
   return {
     url: `http://127.0.0.1:${port}`,
     parts,
+    partRequests,
     cutAfter: (passParts) => {
       budget = passParts;
       hold = false;
@@ -63,7 +68,10 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
       for (const req of held) req.socket.destroy();
       held.clear();
     },
-    reset: () => void (parts.length = 0),
+    reset: () => {
+      parts.length = 0;
+      partRequests.length = 0;
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -97,6 +97,8 @@ export async function sendMultipart(job: MultipartJob, parts: AsyncIterable<Buff
   const landed = (bytes: number) => job.onProgress?.((inS3 += bytes));
   try {
     for await (const part of parts) {
+      // A part failed while this one was read: nothing more goes to an upload that is failing.
+      if (failure) break;
       const n = ++partNumber;
       const had = known?.get(n);
       if (had && had.size === part.length && had.etag === md5(part)) {

@@ -9,6 +9,7 @@ import { DEFAULT_JOB_LOCK_SECONDS, DEFAULT_MAX_RUNNING_JOBS } from '../../../src
 import { type RunningGateway, startGateway } from '../../../src/gateway';
 import { multipartEtag } from '../../../src/rules/s3/etag';
 import { type RunningSandbox, startSandbox } from '../../../src/sandbox';
+import { gqlAt, JOB_FIELDS, waitForJob } from '../../support/jobs';
 import { type S3Proxy, startS3Proxy } from '../../support/s3-proxy';
 import { gatewayOptionsOn, ok } from '../../support/stack';
 import { uploadUrlOf } from '../../support/upload-url';
@@ -198,6 +199,35 @@ describe('ENCODE upload resume: a try cut short is finished by the next one with
     expect(fresh).toMatchObject({ success: true, md5sum: md5(bytes) });
     expect(fresh.message).toContain('in 4 parts;');
     expect([...proxy.parts].sort()).toEqual([1, 2, 3, 4]);
+    expect(await stored(key)).toEqual({ etag: multipartEtag(partMd5s(bytes)), md5: md5(bytes) });
+    expect(state(uuid)).toBeNull();
+  });
+
+  it('an upload job (its spooled bytes can be read again) meeting NoSuchUpload starts over at once and succeeds', async () => {
+    const bytes = randomBytes(16 * MiB);
+    const { uuid, accession, key } = await fileRecord(bytes);
+    proxy.cutAfter(2);
+    expect((await upload(accession, bytes)).uploadFile.success).toBe(false);
+    const kept = state(uuid) as { upload: { uploadId: string } };
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: sandbox.s3!.bucket, Key: key, UploadId: kept.upload.uploadId }));
+
+    proxy.cutAfter(null);
+    proxy.reset();
+    const START = `mutation U($input: UploadFileInput!) { startUploadFile(input: $input) { ${JOB_FIELDS} } }`;
+    const form = new FormData();
+    form.append('operations', JSON.stringify({ query: START, variables: { input: { source: 'ENCODE', id: accession, file: null } } }));
+    form.append('map', JSON.stringify({ 0: ['variables.input.file'] }));
+    form.append('0', new Blob([new Uint8Array(bytes)]), 'reads.fastq.gz');
+    const started = (await (await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'apollo-require-preflight': 'true' }, body: form })).json()) as { data: any; errors?: unknown[] };
+    expect(started.errors).toBeUndefined();
+    const done = await waitForJob(gqlAt(gateway.graphqlUrl), started.data.startUploadFile.id);
+    expect(done).toMatchObject({ state: 'SUCCEEDED', error: null });
+    // Part 3 (and 4, when it was read before 3 was answered) met NoSuchUpload on the old upload; then all 4 parts went to a new one.
+    const to = (id: string) => proxy.partRequests.filter((r) => r.uploadId === id).map((r) => r.partNumber).sort();
+    expect([[3], [3, 4]]).toContainEqual(to(kept.upload.uploadId));
+    const fresh = [...new Set(proxy.partRequests.map((r) => r.uploadId))].filter((id) => id !== kept.upload.uploadId);
+    expect(fresh).toHaveLength(1);
+    expect(to(fresh[0])).toEqual([1, 2, 3, 4]);
     expect(await stored(key)).toEqual({ etag: multipartEtag(partMd5s(bytes)), md5: md5(bytes) });
     expect(state(uuid)).toBeNull();
   });
