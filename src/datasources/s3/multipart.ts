@@ -117,7 +117,7 @@ export async function sendMultipart(job: MultipartJob, parts: AsyncIterable<Buff
           landed(part.length);
           // Answered, so the request no longer holds the bytes (a failed part's buffer is left to GC).
           pool.give(part);
-          await memory.savePart({ partNumber: n, size: part.length, etag });
+          await memory.savePart({ partNumber: n, size: part.length, etag }).catch(unremembered);
         })
         .catch((err: unknown) => void (failure ??= err))
         .finally(() => inflight.delete(sending));
@@ -140,7 +140,7 @@ export async function sendMultipart(job: MultipartJob, parts: AsyncIterable<Buff
     throw await gone(err, resumed, uploadId, memory);
   }
   // Complete: the upload id is spent whatever the ETag check below says.
-  await memory.clear();
+  await memory.clear().catch(unremembered);
   return { etag: unquote(out.ETag), parts: sent, reused, reusedBytes };
 }
 
@@ -170,14 +170,20 @@ async function openUpload(job: MultipartJob): Promise<{ uploadId: string; known:
     throw s3RequestError(err);
   });
   const uploadId = created.UploadId!;
-  await memory.save({ uploadId, partBytes: pool.partBytes, bucket, key, parts: [] });
+  await memory.save({ uploadId, partBytes: pool.partBytes, bucket, key, parts: [] }).catch(unremembered);
   return { uploadId, known: null };
 }
+
+/**
+ * The resume record could not be written (a full disk): the upload goes on regardless, and a later
+ * try sends again what it does not know of (or meets NoSuchUpload for a stale id, and starts over).
+ */
+function unremembered(): void {}
 
 /** NoSuchUpload on a resumed upload: it is forgotten, and the caller starts over; anything else an S3UploadError. */
 async function gone(err: unknown, resumed: boolean, uploadId: string, memory: MultipartMemory): Promise<unknown> {
   if (resumed && err instanceof S3ServiceException && err.name === 'NoSuchUpload') {
-    await memory.clear();
+    await memory.clear().catch(unremembered);
     return new ResumedUploadGone(uploadId);
   }
   return s3RequestError(err);
