@@ -18,6 +18,9 @@ export interface S3Proxy {
   holdAfter(passParts: number): void;
   /** Passes every UploadPart again; the held ones have their connection closed. */
   release(): void;
+  /** AbortMultipartUpload answered 403 AccessDenied, as ENCODE's PutObject-only credentials get; counted in `deniedAborts`. */
+  denyAborts(deny: boolean): void;
+  deniedAborts: number;
   reset(): void;
   close(): Promise<void>;
 }
@@ -29,9 +32,16 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
   let budget: number | null = null;
   let hold = false;
   const held = new Set<http.IncomingMessage>();
+  let deny = false;
+  const state = { deniedAborts: 0 };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url!, 'http://proxy');
     const partNumber = req.method === 'PUT' && url.searchParams.has('uploadId') ? Number(url.searchParams.get('partNumber')) : null;
+    if (deny && req.method === 'DELETE' && url.searchParams.has('uploadId')) {
+      state.deniedAborts++;
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      return void res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+    }
     if (partNumber !== null) {
       if (budget !== null && budget <= 0) {
         if (!hold) return void req.socket.destroy();
@@ -52,6 +62,10 @@ export async function startS3Proxy(target: string): Promise<S3Proxy> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
+    get deniedAborts() {
+      return state.deniedAborts;
+    },
+    denyAborts: (value) => void (deny = value),
     url: `http://127.0.0.1:${port}`,
     parts,
     partRequests,

@@ -244,4 +244,25 @@ describe('ENCODE upload resume: a try cut short is finished by the next one with
     expect(state(uuid)).toBeNull();
     expect(await inS3(key)).toEqual({ head: 'absent', openUploads: [] });
   });
+
+  it("refused bytes when the credentials cannot abort (AccessDenied, as ENCODE's): the same refusal, nothing kept for a resume", async () => {
+    const meant = randomBytes(11 * MiB);
+    const sent = Buffer.from(meant);
+    sent[0] ^= 0xff;
+    const { uuid, accession, key } = await fileRecord(meant);
+    proxy.denyAborts(true);
+    try {
+      const r = (await upload(accession, sent)).uploadFile;
+      expect(r).toMatchObject({ success: false, md5sum: md5(sent) });
+      expect(r.message).toMatch(/^Upload refused, nothing stored: /);
+      expect(r.errors.map((e) => [e.type, e.keys])).toEqual([['INVALID_VALUE', ['md5sum']]]);
+      expect(proxy.deniedAborts).toBe(1);
+    } finally {
+      proxy.denyAborts(false);
+    }
+    expect(state(uuid)).toBeNull();
+    // Left open for the bucket's own expiry rule; never completed.
+    expect((await inS3(key)).head).toBe('absent');
+    expect((await inS3(key)).openUploads).toHaveLength(1);
+  });
 });
