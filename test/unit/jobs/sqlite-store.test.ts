@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SqliteJobStore } from '../../../src/jobs/sqlite-store';
 import { StoreJobReader } from '../../../src/jobs/reader';
+import { turnsDuring } from '../../support/turns';
 
 describe('SqliteJobStore', () => {
   let dir: string;
@@ -42,6 +43,17 @@ describe('SqliteJobStore', () => {
     await store.appendOutcomes(job.id, [{ row: 0, ok: true, data: '"first"' }], { done: 1 });
     await store.appendOutcomes(job.id, [{ row: 0, ok: true, data: '"again"' }], { done: 1 });
     expect(await store.outcomes(job.id, -1, 10)).toEqual([{ row: 0, ok: true, data: '"again"' }]);
+  });
+
+  it("writes a 1000-row slice in several transactions with turns between them, every row once, the progress with the last (synchronous FULL again after)", async () => {
+    const job = await store.create({ kind: 'k', owner: 'o', input: '{}', total: 1000 });
+    const outcomes = Array.from({ length: 1000 }, (_, row) => ({ row, ok: row % 7 !== 0, data: JSON.stringify({ row }) }));
+    const { turns } = await turnsDuring(() => store.appendOutcomes(job.id, outcomes, { done: 1000, succeeded: 857, failed: 143 }));
+    // 200 rows a transaction: 5 transactions, a turn after each but the last.
+    expect(turns).toBeGreaterThanOrEqual(4);
+    expect(await store.outcomes(job.id, -1, 2000)).toEqual(outcomes);
+    expect((await store.get(job.id))!.progress).toMatchObject({ done: 1000, succeeded: 857, failed: 143 });
+    expect(store['db'].pragma('synchronous', { simple: true })).toBe(2); // FULL
   });
 
   it("lists only the owner's jobs, newest first, paged by id", async () => {

@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS } from '../../../config';
 import { documentJsonLimits, JsonLimitError, parseBoundedJson } from '../../../http/bounded-json';
 import { badInput, documentLimitError } from '../../documents';
 import type { GdcDocument } from './source';
+import { TimeSlices } from '../../../time-slices';
 
 /** One data record of a TSV/CSV document and the line it starts on (the header is line 1). */
 export interface DelimitedRecord {
@@ -110,7 +111,10 @@ export async function scanDocument(doc: GdcDocument): Promise<DocumentScan> {
   const rows: number[] = [];
   let columns: string[] = [];
   let typeColumn = -1;
+  // Parsed records arrive as resolved promises: turns between them, so a 20,000-row scan is not one long wait for others.
+  const slices = new TimeSlices();
   for await (const { cells, line } of delimitedRecords(doc)) {
+    await slices.pause();
     if (typeColumn < 0) {
       columns = headerNames(cells);
       typeColumn = columns.indexOf('type');
