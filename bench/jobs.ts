@@ -16,6 +16,7 @@ import { CREATE } from '../test/support/gdc';
 import { startProber } from '../test/support/prober';
 import { REAL_SCHEMAS } from '../test/support/stack';
 import { JOB, START_CREATE } from '../test/support/jobs';
+import { casesAndSamplesTsv as file } from '../test/support/gdc-job-document';
 import { startChild } from './support/child';
 import { cpuOf, rssOf } from './support/processes';
 
@@ -24,20 +25,6 @@ const ROWS = Number(process.env.BENCH_JOB_ROWS ?? 20_000);
 const CASES = Math.floor(ROWS / 2);
 const CHUNK = 1000;
 const SUBSCRIBERS = 100;
-const HEADER = 'type\tsubmitter_id\tprojects.code\tdisease_type\tprimary_site\tcases.submitter_id\ttissue_type\tpreservation_method\tspecimen_type\ttumor_descriptor';
-const caseRow = (id: string) => `case\t${id}\tINTERNAL\tBlood Vessel Tumors\tBase of tongue\t\t\t\t\t`;
-const sampleRow = (id: string, c: string) => `sample\t${id}\t\t\t\t${c}\tTumor\tFresh\tWhole Bone Marrow\tPrimary`;
-
-function file(prefix: string, cases: number): Buffer {
-  const caseRows: string[] = [];
-  const samples: string[] = [];
-  for (let i = 0; i < cases; i++) {
-    caseRows.push(caseRow(`${prefix}-C${i}`));
-    samples.push(sampleRow(`${prefix}-S${i}`, `${prefix}-C${i}`));
-  }
-  return Buffer.from([HEADER, ...samples, ...caseRows].join('\n'));
-}
-
 const input = { source: 'GDC', project: 'GDC-INTERNAL', chunkSize: CHUNK, file: null };
 
 /** A GraphQL multipart request with the file, waiting as long as the synchronous mutation takes (no headers timeout). */
