@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { TimeSlices } from '../../../time-slices';
 import type { DocumentScan } from './scan';
-import { delimitedRecords, headerNames, jsonElements } from './scan';
+import { delimitedCells, headerNames, jsonElements } from './scan';
 import type { GdcDocument } from './source';
 
 /**
@@ -75,7 +75,7 @@ function delimitedEntities(doc: GdcDocument) {
     let header: string[] | null = null;
     let typeColumn = -1;
     let index = 0;
-    for await (const { cells } of delimitedRecords(doc)) {
+    for await (const cells of delimitedCells(doc)) {
       if (!header) {
         header = cells;
         typeColumn = headerNames(cells).indexOf('type');

@@ -25,12 +25,24 @@ export const RECORD_DELIMITERS = ['\r\n', '\n', '\r'];
  * 200 MB document never becomes one string or one array.
  */
 export async function* delimitedRecords(doc: GdcDocument): AsyncGenerator<DelimitedRecord> {
+  for await (const { record, info } of delimitedParse(doc, true) as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    // csv-parse counts the line a record ends on; a quoted cell may span several.
+    yield { cells: record, line: info.lines - newlines(record) };
+  }
+}
+
+/** The cells of each record, as delimitedRecords reads them, without their lines (csv-parse's `info` is an object a record: garbage where lines are not wanted). */
+export function delimitedCells(doc: GdcDocument): AsyncGenerator<string[]> {
+  return delimitedParse(doc, false) as AsyncGenerator<string[]>;
+}
+
+async function* delimitedParse(doc: GdcDocument, info: boolean): AsyncGenerator<unknown> {
   const source = doc.open();
   const parser = source.pipe(
     parse({
       delimiter: doc.format === 'csv' ? ',' : '\t',
       record_delimiter: RECORD_DELIMITERS,
-      info: true,
+      info,
       bom: true,
       relax_column_count: true,
       relax_quotes: true,
@@ -38,10 +50,7 @@ export async function* delimitedRecords(doc: GdcDocument): AsyncGenerator<Delimi
     }),
   );
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      // csv-parse counts the line a record ends on; a quoted cell may span several.
-      yield { cells: record, line: info.lines - newlines(record) };
-    }
+    yield* parser;
   } catch (err) {
     throw badInput(`The ${doc.format.toUpperCase()} document cannot be read: ${(err as Error).message}`, 'document');
   } finally {
