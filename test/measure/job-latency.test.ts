@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FormData, request } from 'undici';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox';
-import { dataPath } from '../../src/sandbox/shared/paths';
 import { casesAndSamplesTsv } from '../support/gdc-job-document';
 import { type GatewayProcess, startGatewayProcess } from '../support/gateway-process';
 import { JOB, START_CREATE } from '../support/jobs';
 import { startControlServer, startProber } from '../support/prober';
+import { REAL_SCHEMAS } from '../support/stack';
 
 /** An idle process answering slower than this (p99) means the machine is too busy (other work) to judge the bound. */
 const QUIET_P99_MS = 15;
@@ -38,9 +38,10 @@ describe('another caller during a GDC job', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ encode: false, gdc: true, gdcDictionary: dataPath('gdc', 'dictionary_all.json.gz') });
+    // Both upstreams: with one missing, the gateway would re-read the schemas every 30 s (a pause of its own, not the job's).
+    sandbox = await startSandbox(REAL_SCHEMAS);
     dataDir = mkdtempSync(path.join(tmpdir(), 'job-latency-'));
-    gateway = await startGatewayProcess({ GDC_URL: sandbox.gdc!.url, ENCODE_URL: sandbox.gdc!.url, GDC_TOKEN: sandbox.gdc!.token, DATA_DIR: dataDir });
+    gateway = await startGatewayProcess({ GDC_URL: sandbox.gdc!.url, ENCODE_URL: sandbox.encode!.url, GDC_TOKEN: sandbox.gdc!.token, DATA_DIR: dataDir });
   }, 120_000);
   afterAll(async () => {
     await gateway?.stop();
