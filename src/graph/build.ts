@@ -26,7 +26,7 @@ import type { JsonObject } from '../rules/gdc/dictionary/resolve';
 import type { Json } from './shapes';
 import { relayResolvers } from './relay';
 import type { GraphSources } from './sources';
-import { fingerprint, profilesFingerprint, type SchemaVersionModel, versionId } from './version';
+import { gdcFingerprint, profilesFingerprint, type SchemaVersionModel, versionId } from './version';
 
 export interface StaticSchema {
   typeDefs: string[];
@@ -61,7 +61,7 @@ function gdcPart(dictionary: Record<string, any> | null) {
 
 export function buildGraph(sources: GraphSources, base: StaticSchema, now = new Date()): BuiltGraph {
   const encodeHash = sources.encodeProfiles ? profilesFingerprint(sources.encodeProfiles) : null;
-  const gdcHash = sources.gdcDictionary ? fingerprint(sources.gdcDictionary) : null;
+  const gdcHash = gdcFingerprint(sources);
   const id = versionId(encodeHash, gdcHash);
   const encode = encodePart(sources.encodeProfiles, id);
   const gdc = gdcPart(sources.gdcDictionary);

@@ -9,7 +9,7 @@ import type { GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apoll
 import type { Logger } from 'pino';
 import { type BuiltGraph, buildGraph, type StaticSchema } from './build';
 import type { SourceReader } from './sources';
-import { fingerprint, profilesFingerprint } from './version';
+import { gdcFingerprint, profilesFingerprint } from './version';
 
 export interface LiveGraphOptions {
   read: SourceReader;
@@ -73,13 +73,18 @@ export class LiveGraph {
   }
 
   private async doRefresh(): Promise<boolean> {
-    const fresh = await this.options.read();
-    for (const problem of fresh.problems) this.options.logger?.warn({ problem }, 'upstream schema not read; the current schema stays live');
     const live = this.built.version;
-    const lost = (fresh.encodeProfiles === null && live.encodeProfiles !== null) || (fresh.gdcDictionary === null && live.gdcDictionary !== null);
-    const same = <T>(doc: T | null, hash: string | null, print: (doc: T) => string) => (doc === null ? hash === null : print(doc) === hash);
-    const unchanged = same(fresh.encodeProfiles, live.encodeProfiles, profilesFingerprint) && same(fresh.gdcDictionary, live.gdcDictionary, fingerprint);
-    if (this.stopped || lost || unchanged) return false;
+    let fresh = await this.options.read({ gdcDictionary: live.gdcDictionary });
+    for (const problem of fresh.problems) this.options.logger?.warn({ problem }, 'upstream schema not read; the current schema stays live');
+    // Served as the live graph has it, so not parsed again (see readDictionaryDocument).
+    const gdcUnparsed = fresh.gdcDictionary === null && fresh.gdcDictionaryHash != null && fresh.gdcDictionaryHash === live.gdcDictionary;
+    const lost = (fresh.encodeProfiles === null && live.encodeProfiles !== null) || (fresh.gdcDictionary === null && !gdcUnparsed && live.gdcDictionary !== null);
+    const sameProfiles = fresh.encodeProfiles === null ? live.encodeProfiles === null : profilesFingerprint(fresh.encodeProfiles) === live.encodeProfiles;
+    const sameDictionary = gdcUnparsed || (fresh.gdcDictionary === null ? live.gdcDictionary === null : gdcFingerprint(fresh) === live.gdcDictionary);
+    if (this.stopped || lost || (sameProfiles && sameDictionary)) return false;
+    // The profiles changed but the dictionary did not: the new graph needs the dictionary's document.
+    if (gdcUnparsed) fresh = await this.options.read();
+    if (this.stopped || (live.gdcDictionary !== null && fresh.gdcDictionary === null)) return false;
     const built = buildGraph(fresh, this.options.base);
     if (this.stopped) return false;
     this.built = built;

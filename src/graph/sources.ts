@@ -4,7 +4,7 @@
  * cache, which the registration's validation reads too), GDC `GET /_dictionary/_all`.
  */
 import { profileCacheOf } from '../datasources/encode/profiles';
-import { GdcClient } from '../datasources/gdc/client';
+import { readDictionaryDocument } from '../datasources/gdc/dictionary-document';
 import type { UpstreamHttp } from '../datasources/http';
 import type { ProfileSet } from '../rules/encode/profiles';
 import type { Json } from './shapes';
@@ -12,11 +12,21 @@ import type { Json } from './shapes';
 export interface GraphSources {
   encodeProfiles: ProfileSet | null;
   gdcDictionary: Json | null;
+  /**
+   * sha256 prefix of the dictionary's bytes as served. Set with `gdcDictionary` null when they
+   * were the bytes of `known.gdcDictionary` (not parsed again).
+   */
+  gdcDictionaryHash?: string | null;
   /** Why a source is missing, for `schemaVersion.problems`. */
   problems: string[];
 }
 
-export type SourceReader = () => Promise<GraphSources>;
+/** The fingerprints of the schemas the live graph was built from: a source served unchanged is not parsed again. */
+export interface KnownSources {
+  gdcDictionary: string | null;
+}
+
+export type SourceReader = (known?: KnownSources) => Promise<GraphSources>;
 
 function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -30,8 +40,7 @@ function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise
 /** Reads both schemas; an upstream that fails leaves its part null with the reason, and never blocks the other. */
 export function upstreamSources(upstreams: { encode: UpstreamHttp; gdc: UpstreamHttp }, deadlineMs: number): SourceReader {
   const profiles = profileCacheOf(upstreams.encode);
-  const gdc = new GdcClient(upstreams.gdc, null);
-  return async () => {
+  return async (known) => {
     const problems: string[] = [];
     const read = async <T>(what: string, load: () => Promise<T>): Promise<T | null> => {
       try {
@@ -41,11 +50,11 @@ export function upstreamSources(upstreams: { encode: UpstreamHttp; gdc: Upstream
         return null;
       }
     };
-    const [encodeProfiles, gdcDictionary] = await Promise.all([
+    const [encodeProfiles, gdc] = await Promise.all([
       // Revalidated now (If-None-Match): unchanged profiles come back as the same ProfileSet.
       read('ENCODE profiles (GET /profiles/)', () => profiles.get(upstreams.encode, true)),
-      read('GDC dictionary (GET /v0/submission/_dictionary/_all)', () => gdc.getDictionary('_all') as Promise<Json | null>),
+      read('GDC dictionary (GET /v0/submission/_dictionary/_all)', () => readDictionaryDocument(upstreams.gdc, known?.gdcDictionary ?? null)),
     ]);
-    return { encodeProfiles, gdcDictionary, problems };
+    return { encodeProfiles, gdcDictionary: (gdc?.document as Json | undefined) ?? null, gdcDictionaryHash: gdc?.hash ?? null, problems };
   };
 }

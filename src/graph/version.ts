@@ -17,6 +17,15 @@ export function fingerprint(document: unknown): string {
   return createHash('sha256').update(JSON.stringify(document)).digest('hex').slice(0, 12);
 }
 
+/**
+ * The GDC dictionary's fingerprint: the hash of its bytes as served when the reader took one
+ * (sources.ts), else (a document given directly, as tests do) its printed form's.
+ */
+export function gdcFingerprint(sources: { gdcDictionary: unknown; gdcDictionaryHash?: string | null }): string | null {
+  if (!sources.gdcDictionary) return null;
+  return sources.gdcDictionaryHash ?? fingerprint(sources.gdcDictionary);
+}
+
 const profileFingerprints = new WeakMap<ProfileSet, string>();
 
 /** The fingerprint of ENCODE profiles: their served schemas by type name, with the hierarchy. */

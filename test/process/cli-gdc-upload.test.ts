@@ -154,7 +154,7 @@ describe('submission-gateway gdc upload (a real child process against a gateway 
     expect([done.code, done.stderr]).toEqual([0, '']);
     expect(done.stdout).toMatch(/uploaded: Uploaded 12582912 bytes in 3 parts; md5 and size match the entity\./);
     expect(stored(big.id)).toMatchObject({ size: big.bytes.length, md5: md5(big.bytes) });
-  });
+  }, 180_000); // five CLI processes, one with every part tried four times: over 60 s on a busy machine
 
   it('says once what stops the whole run and exits 2: a bad manifest, no manifest nor ids, an unreachable gateway', async () => {
     fs.writeFileSync(path.join(dir, 'bad.yml'), 'files:\n  - file_name: x.fastq\n');

@@ -105,7 +105,8 @@ describe('submission-gateway job (a real child process against a gateway on the 
     expect(status.code).toBe(1);
     expect(status.stdout).toMatch(/: FAILED 6 of 6 \(4 succeeded, 2 failed\), .*error: Chunk 3 of 3 failed/);
 
-    slowGdc(1000);
+    // 10 chunks of 5 s: still running when the CLI, slow to start on a busy machine, asks (at 1 s a chunk it had ended).
+    slowGdc(5000);
     const running = await start(cases('CLI-JOB-R', 100), 10);
     const now = await cli(['status', running.id, '--gateway', stack.gateway.graphqlUrl]);
     expect(now.code).toBe(3);

@@ -43,7 +43,9 @@ function gateway(): Promise<Gateway> {
     GDC_TOKEN: sandbox.gdc!.token,
     REDIS_URL: redis.url,
     JOBS_ENCRYPTION_KEY: KEY,
-    JOB_LOCK_SECONDS: '3',
+    // Long enough that B, stalled on a busy machine, keeps its own lock (renewed every half of it):
+    // a lapse of B's lock would be a second takeover, by B of its own job. 3 s gave 2 under load 15.
+    JOB_LOCK_SECONDS: '8',
     ACCESS_LOG: 'off',
   });
 }

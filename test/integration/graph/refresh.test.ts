@@ -91,6 +91,41 @@ describe('schema refresh', () => {
     expect(await labFields()).toContain('sandbox_slogan');
   });
 
+  it('takes up a change of the GDC dictionary; an unchanged one is read again but not parsed', async () => {
+    const graph = stack.gateway.graph;
+    const caseFields = async (): Promise<string[]> =>
+      ok(await stack.gql(`{ __type(name: "GdcCase") { fields { name } } }`)).__type.fields.map((f: { name: string }) => f.name);
+    const before = graph.current.version;
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      expect(await graph.refresh()).toBe(false);
+      // Nothing of the dictionary's 11 MB was parsed for an unchanged read (the portal's profiles may be).
+      expect(parse.mock.calls.filter(([text]) => typeof text === 'string' && text.length > 1_000_000)).toEqual([]);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(graph.current.version.gdcDictionary).toBe(before.gdcDictionary);
+
+    // A GDC release adds a property to case.
+    const caseSchema = stack.sandbox.gdc!.emulator.dictionary.raw.nodes.case as { properties: Record<string, unknown> };
+    caseSchema.properties.sandbox_cohort = { description: 'Added while the gateway runs.', type: 'string' };
+    try {
+      // The stack refreshes every second: the swap is this refresh's or the timer's.
+      await graph.refresh();
+      await until('the new property', async () => ((await caseFields()).includes('sandbox_cohort') ? true : undefined));
+      const after = graph.current.version;
+      expect(after.gdcDictionary).toMatch(/^[0-9a-f]{12}$/);
+      expect(after.gdcDictionary).not.toBe(before.gdcDictionary);
+      expect(after.encodeProfiles).toBe(before.encodeProfiles);
+      expect(await caseFields()).toContain('sandbox_cohort');
+    } finally {
+      delete caseSchema.properties.sandbox_cohort;
+    }
+    await graph.refresh();
+    await until('the property gone', async () => ((await caseFields()).includes('sandbox_cohort') ? undefined : true));
+    expect(graph.current.version.gdcDictionary).toBe(before.gdcDictionary);
+  });
+
   it('keeps the last good schema when the upstream schema cannot be read, and swaps nothing when nothing changed', async () => {
     const graph = stack.gateway.graph;
     const current = graph.current.version.id;
