@@ -8,7 +8,9 @@ import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
 import { runJobs } from './jobs';
 import { runNodes } from './nodes';
+import { runPersisted } from './persisted';
 import { runRateLimit } from './rate-limit';
+import { runScaleOut } from './scale-out';
 import { runTracing } from './tracing';
 import { runUpload } from './upload';
 import { runValidation } from './validation';
@@ -28,7 +30,9 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   hostile: runHostile,
   jobs: runJobs,
   nodes: runNodes,
+  persisted: runPersisted,
   'rate-limit': runRateLimit,
+  'scale-out': runScaleOut,
   tracing: runTracing,
   upload: runUpload,
   validation: runValidation,

@@ -11,10 +11,11 @@ import { graphqlUploadExpress } from 'graphql-upload-minimal';
 import helmet from 'helmet';
 import { limitRules, tokenLimitError } from './apollo/limits';
 import { finishOperation, operationsPlugin } from './apollo/operations';
-import { formatErrors, queryFastPath } from './apollo/query-fast-path';
+import { formatErrors, preflighted, queryFastPath } from './apollo/query-fast-path';
 import { upstreamCallsPlugin } from './apollo/upstream-calls';
 import type { BodyConfig, CorsConfig, QueryLimits, RateLimitConfig } from './config';
 import { rateLimitStep } from './http/rate-limit';
+import { type ClientAddress, clientAddressRule } from './http/client-address';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
 import type { JobsDeps } from './jobs/open';
 import { JobRunner } from './jobs/runner';
@@ -62,6 +63,8 @@ export interface AppDeps extends Omit<ContextDeps, 'jobs'> {
   apiKeys: string[];
   limits: QueryLimits;
   rateLimit: RateLimitConfig;
+  /** A request's client address (TRUST_PROXY, src/http/client-address.ts): rate-limit keys and the access log; default the peer. */
+  clientAddress?: ClientAddress;
   /** REDIS_URL's connection (src/redis.ts), for the state every instance shares; null = in-process. */
   redis?: Redis | null;
   /** OpenTelemetry (src/plugins/otel.ts) when OTEL_EXPORTER_OTLP_ENDPOINT is set; null = no tracing. */
@@ -192,13 +195,15 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     maxRunning: deps.jobStore.config.maxRunning,
     queue: deps.jobStore.queue,
     logger: deps.logger,
-    contextFor: (credentials) => context({ res: { locals: { credentials, requestId: 'job' } } }),
+    contextFor: (credentials, trace) => context({ res: { locals: { credentials, requestId: 'job', jobTrace: trace } } }),
+    tracer: deps.tracer ?? null,
   });
   const jobs = { reader: deps.jobStore.reader, store: deps.jobStore.store, runner, ...deps.jobUpdates, updates };
   const context = createContextFactory({ ...deps, jobs, gdcParentRanks: () => graph.current.gdcParentRanks });
   // The steps every request takes first, in the express app and in the front door alike.
   // Each once per request, whichever of the two ran it first.
-  const log = oncePerRequest(accessLog(deps.logger, deps.accessLog) as NodeMiddleware);
+  const clientAddress = deps.clientAddress ?? clientAddressRule(null);
+  const log = oncePerRequest(accessLog(deps.logger, deps.accessLog, clientAddress) as NodeMiddleware);
   // The operation's span: opened first thing, so refusals are traced too.
   const traced = oncePerRequest(tracingStep(deps.tracer ?? null) as NodeMiddleware);
   // Before everything that may refuse: a browser app reads refusals too, and preflights carry no credentials.
@@ -209,7 +214,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const auth = oncePerRequest(callerAuth(deps.apiKeys) as NodeMiddleware);
   const lend = oncePerRequest(credentials(deps.credentials) as NodeMiddleware);
   // Per caller (src/caller-key.ts), so after auth and credentials; before the body is read.
-  const rateLimit = oncePerRequest(rateLimitStep(deps.rateLimit, deps.redis) as NodeMiddleware);
+  const rateLimit = oncePerRequest(rateLimitStep(deps.rateLimit, deps.redis, clientAddress) as NodeMiddleware);
   const callers = oncePerRequest(hostOrigin({ ...deps.callers, openToAnyOrigin: (req) => isGraphiqlGet(req) }));
   // After auth and credentials: a refused caller's body is never read (nor 100 Continue sent).
   const body = oncePerRequest(
@@ -309,6 +314,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   });
   const handler = frontDoor({
     path: '/graphql',
+    // A GET the fast path may answer (GraphiQL's page and the rest stay the express app's).
+    takesGet: preflighted,
     // An event stream (SSE subscription, or a query sent as one: refused there) is the express app's.
     steps: [log, traced, cors, lifecycle, headers, callers, auth, lend, rateLimit, body, (req, res, next) => (wantsEventStream(req) ? next() : (fastPath as NodeMiddleware)(req, res, next))],
     rest: app,
@@ -322,7 +329,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
       maxSubscriptionsPerSocket: deps.bodies.maxWsSubscriptionsPerSocket,
       connectionInitTimeoutMs: deps.bodies.wsConnectionInitTimeoutMs,
       // The gateway key an admitted upgrade proved (wsAdmit), as HTTP's rate limit counts it.
-      callerOf: (req) => callerKey(req, wsLocals(req, undefined, deps.credentials, deps.apiKeys).gatewayKey),
+      callerOf: (req) => callerKey(req, wsLocals(req, undefined, deps.credentials, deps.apiKeys).gatewayKey, clientAddress),
       schema: () => graph.current.schema,
       validationRules: subscriptionRules,
       admit: wsAdmit(deps),

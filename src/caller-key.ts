@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Credentials } from './credentials';
+import type { ClientAddress } from './http/client-address';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
@@ -37,8 +38,8 @@ function header(req: IncomingMessage, name: string): string {
   return ((Array.isArray(v) ? v[0] : v) ?? '').trim();
 }
 
-/** Who a request counts against (rate limits): callerIdentity over its headers, else its address. */
-export function callerKey(req: IncomingMessage, gatewayKey: string | null | undefined): string {
+/** Who a request counts against (rate limits): callerIdentity over its headers, else its client address (TRUST_PROXY's rule). */
+export function callerKey(req: IncomingMessage, gatewayKey: string | null | undefined, clientAddress: ClientAddress): string {
   const own = { dccApiKey: header(req, 'x-dcc-api-key'), dccSecretKey: header(req, 'x-dcc-secret-key'), gdcToken: header(req, 'x-auth-token') };
-  return callerIdentity(gatewayKey, own) ?? `address:${req.socket.remoteAddress ?? 'unknown'}`;
+  return callerIdentity(gatewayKey, own) ?? `address:${clientAddress(req)}`;
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { REAL_DATA } from './paths';
+import { parseTrustProxy, type TrustProxy } from './http/client-address';
 import { DEFAULT_MAX_COLUMNS } from './rules/shared/columns';
 
 /**
@@ -43,6 +44,8 @@ export interface Config {
   uploads: UploadConfig;
   /** RATE_LIMIT_REQUESTS and RATE_LIMIT_UPSTREAM_CALLS per RATE_LIMIT_WINDOW_SECONDS per caller (src/http/rate-limit.ts); 0 = no limit. */
   rateLimit: RateLimitConfig;
+  /** TRUST_PROXY: which peers are proxies whose X-Forwarded-For names the client (src/http/client-address.ts); null = none, the peer is the client. */
+  trustProxy: TrustProxy | null;
   /** REDIS_URL: state shared by every instance (rate-limit counters, GDC upload resume state) lives there; null = in this process. */
   redisUrl: string | null;
   /** OTEL_EXPORTER_OTLP_ENDPOINT (OTLP/HTTP base URL; spans go to <endpoint>/v1/traces) and OTEL_SERVICE_NAME; null endpoint = no tracing, nothing of OpenTelemetry loaded. */
@@ -383,6 +386,16 @@ function httpUrl(env: Env, name: string, example: string): string | null {
 }
 
 /** redis:// or rediss:// (TLS); a password in it is never echoed back in the error. */
+function trustProxy(env: Env): TrustProxy | null {
+  const v = str(env, 'TRUST_PROXY');
+  if (v === null) return null;
+  try {
+    return parseTrustProxy(v);
+  } catch (e) {
+    throw new ConfigError(`TRUST_PROXY must be a hop count or a comma-separated list of proxy addresses/CIDRs (or loopback, linklocal, uniquelocal), got '${v}' (${(e as Error).message})`);
+  }
+}
+
 function redisUrl(env: Env): string | null {
   const v = str(env, 'REDIS_URL');
   if (v === null) return null;
@@ -479,6 +492,7 @@ export function loadConfig(env: Env = process.env): Config {
       upstreamCalls: int(env, 'RATE_LIMIT_UPSTREAM_CALLS', 0),
       windowSeconds: positive(env, 'RATE_LIMIT_WINDOW_SECONDS', 60),
     },
+    trustProxy: trustProxy(env),
     redisUrl: redisUrl(env),
     tracing: { endpoint: httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://otel-collector:4318'), serviceName: str(env, 'OTEL_SERVICE_NAME') ?? 'submission-gateway' },
     limits: {

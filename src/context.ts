@@ -1,5 +1,5 @@
 import type { RateLimitLocals } from './http/rate-limit';
-import type { TracingLocals } from './plugins/tracing';
+import type { SpanParent, TracingLocals } from './plugins/tracing';
 import { DiskUploadStates, type UploadStates } from './services/gdc/upload/state';
 import type { Logger } from 'pino';
 import type { EncodeWriteConfig, GatewayInfoModel, QueryLimits } from './config';
@@ -98,6 +98,8 @@ export interface RequestLocals extends RateLimitLocals, TracingLocals {
   /** From callerCredentials (src/credentials.ts). */
   credentials: Credentials;
   requestId: string;
+  /** In the contexts a job's run makes (src/jobs/runner.ts): its span, parent of the run's upstream calls. */
+  jobTrace?: SpanParent;
   /** The identity of the GATEWAY_API_KEYS key the caller proved (src/caller-key.ts gatewayKeyIdentity: a digest, never the key); absent without keys. */
   gatewayKey?: string;
   /** The operation's name, for the access log (set by the operation plugin). */
@@ -113,7 +115,7 @@ export function createContextFactory(deps: ContextDeps) {
   return async ({ res }: { res: { locals: Record<string, unknown> } }): Promise<GatewayContext> => {
     const locals = res.locals as unknown as RequestLocals;
     const creds = locals.credentials;
-    const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls, { requestId: locals.requestId, trace: locals.trace });
+    const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls, { requestId: locals.requestId, trace: locals.jobTrace ?? locals.trace });
     const encode = new EncodeClient(upstreamCalls.http(deps.upstreams.encode), creds.encode, { allowUsers: deps.encodeWrites.allowUsers });
     const gdc = new GdcClient(upstreamCalls.http(deps.upstreams.gdc), creds.gdcToken);
     const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };

@@ -21,6 +21,7 @@ import { recordUploadBytes } from './metrics';
 import { Readiness, upstreamReachable } from './readiness';
 import { packageVersion } from './version';
 import { openJobs } from './jobs/open';
+import { clientAddressRule, type TrustProxy } from './http/client-address';
 
 export interface GatewayOptions {
   encodeUrl: string;
@@ -48,6 +49,8 @@ export interface GatewayOptions {
   maxUpstreamCalls?: number;
   /** RATE_LIMIT_REQUESTS and RATE_LIMIT_UPSTREAM_CALLS per RATE_LIMIT_WINDOW_SECONDS per caller; off by default. */
   rateLimit?: RateLimitConfig;
+  /** TRUST_PROXY: proxies whose X-Forwarded-For names the client (rate limits, access log); none by default. */
+  trustProxy?: TrustProxy | null;
   /** REDIS_URL's connection (src/redis.ts): rate-limit counters and GDC upload resume state shared by every instance. The caller owns it (closes it after stop). */
   redis?: Redis | null;
   /** OpenTelemetry tracing (src/plugins/otel.ts); null/absent = none. The caller shuts it down after stop. */
@@ -143,6 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
     rateLimit: options.rateLimit ?? { requests: 0, upstreamCalls: 0, windowSeconds: 60 },
+    clientAddress: clientAddressRule(options.trustProxy ?? null),
     redis: options.redis ?? null,
     tracer: options.tracer ?? null,
     lifecycle,

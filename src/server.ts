@@ -118,6 +118,7 @@ async function main(logger: Logger, config: Config): Promise<void> {
     },
     maxUpstreamCalls: config.maxUpstreamCalls,
     rateLimit: config.rateLimit,
+    trustProxy: config.trustProxy,
     redis,
     tracer,
     limits: config.limits,

@@ -21,6 +21,13 @@
  *   subgraph compresses its answer and the router inflates it again, CPU on both sides for bytes
  *   that only cross loopback or a data-centre link. Drop it when the router reaches subgraphs over
  *   a slow link.
+ * - No deduplication of identical in-flight subgraph requests (`deduplicateInflightRequests`, on
+ *   by default): to hand one answer to several waiters, the router deep-copies (`structuredClone`)
+ *   every subgraph answer, shared or not. On the 100-biosample join that copy cost more than
+ *   parsing both answers (0.5 ms for the `_entities` answer, 0.2 ms for `freezers`, against 0.3 ms
+ *   of JSON.parse for both, on a busy 2-core machine), on every request; identical concurrent
+ *   calls are rare here, since the caller's credentials are part of what makes two calls
+ *   identical. Turn it back on for a subgraph hit by many identical anonymous queries at once.
  */
 import { defineConfig } from '@graphql-hive/gateway';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
@@ -49,6 +56,7 @@ const routerRuntime = !/^(false|0|no|off)$/i.test(process.env.HIVE_ROUTER_RUNTIM
 
 export const gatewayConfig = defineConfig({
   ...(routerRuntime ? { unifiedGraphHandler: preparedRouterRuntime } : {}),
+  transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } },
   propagateHeaders: {
     fromClientToSubgraphs: ({ request, subgraphName }) => subgraphHeaders(subgraphName, request.headers),
   },

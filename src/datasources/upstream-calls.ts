@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { recordLimitRefusal } from '../metrics';
-import type { OperationTrace } from '../plugins/tracing';
+import type { SpanParent } from '../plugins/tracing';
 import type { BeforeSend, UpstreamHttp, UpstreamName, UpstreamPool, UpstreamRequest, UpstreamResponse, UpstreamStreamRequest, UpstreamStreamResponse } from './http';
 import { routeTemplate } from './route-template';
 
@@ -38,7 +38,7 @@ export class UpstreamCalls {
 
   constructor(
     readonly max: number,
-    private readonly request: { requestId?: string; trace?: OperationTrace } = {},
+    private readonly request: { requestId?: string; trace?: SpanParent } = {},
   ) {}
 
   /** This operation's view of an upstream's shared pool: counted, capped and memoised. */

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AccessLogMode } from '../config';
 import { recordHttpResponse } from '../metrics';
+import { type ClientAddress, clientAddressRule } from './client-address';
 
 /** A caller's X-Request-Id is kept when it looks like an id; anything else gets a fresh uuid. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -31,13 +32,15 @@ type Locals = { locals?: { operationName?: string; operationType?: string; upstr
  * Written out rather than through pino-http, which builds a child logger and serialisers for every
  * request: measured in `npm run bench`, that was a sixth of the gateway's own latency per lookup.
  */
-export function accessLog(logger: Logger, mode: AccessLogMode = 'all') {
+export function accessLog(logger: Logger, mode: AccessLogMode = 'all', clientAddress: ClientAddress = clientAddressRule(null)) {
   return (req: IncomingMessage & { id?: string }, res: ServerResponse & Locals, next: () => void): void => {
     const started = Date.now();
     const id = requestId(req, res);
     req.id = id;
     // The path as the client sent it, before express rewrites `req.url` under a mount point.
     const path = (req.url ?? '').split('?')[0].slice(0, 200);
+    // Read now: a socket already closed when the line is written no longer knows its peer.
+    const remoteAddress = clientAddress(req);
     const method = req.method ?? '';
     // Keep-alive sockets carry many requests: what this one sent is the growth while it ran (headers included).
     const sentBefore = req.socket?.bytesWritten ?? 0;
@@ -54,7 +57,7 @@ export function accessLog(logger: Logger, mode: AccessLogMode = 'all') {
       // With tracing on, the line names the trace the request's spans are in.
       const traceId = res.locals?.trace?.traceId;
       const entry = {
-        req: { id, method, path, remoteAddress: req.socket?.remoteAddress },
+        req: { id, method, path, remoteAddress },
         res: { status },
         ...(operation ? { operation } : {}),
         ...(operationType ? { operationType } : {}),

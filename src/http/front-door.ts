@@ -17,8 +17,9 @@ export function oncePerRequest(step: NodeMiddleware): NodeMiddleware {
 }
 
 export interface FrontDoorOptions {
-  /** The requests it takes: POSTs to this path (no query string needed). */
+  /** The requests it takes: POSTs to this path (no query string needed), and the GETs `takesGet` says. */
   path: string;
+  takesGet?: (req: IncomingMessage) => boolean;
   /** Run in order; the last one answers or calls next() to hand the request on. */
   steps: NodeMiddleware[];
   /** Everything else, and whatever the steps hand on: the express app. */
@@ -37,11 +38,12 @@ export interface FrontDoorOptions {
  * body already read, as before.
  */
 export function frontDoor(options: FrontDoorOptions): RequestListener {
-  const { path, steps, rest, onError } = options;
+  const { path, steps, rest, onError, takesGet } = options;
   return (req, res) => {
     const url = req.url ?? '';
     const q = url.indexOf('?');
-    if (req.method !== 'POST' || (q === -1 ? url : url.slice(0, q)) !== path) return rest(req, res);
+    const taken = req.method === 'POST' || (req.method === 'GET' && takesGet?.(req) === true);
+    if (!taken || (q === -1 ? url : url.slice(0, q)) !== path) return rest(req, res);
     const withLocals = res as ServerResponse & { locals?: Record<string, unknown> };
     // express keeps a res.locals it finds: what the steps record there reaches Apollo's context too.
     withLocals.locals ??= Object.create(null) as Record<string, unknown>;

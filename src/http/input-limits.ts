@@ -6,6 +6,7 @@ import { recordLimitRefusal } from '../metrics';
 import { bracketDepth, jsonDeeperThan } from '../nesting';
 import { bodyJsonLimits, checkJsonShape, JsonLimitError, parsedWithinLimits } from './bounded-json';
 import { sendError, sendErrors } from './error-body';
+import { getParams } from './get-params';
 import { wantsEventStream } from './sse-subscriptions';
 
 /**
@@ -20,7 +21,8 @@ export function inputLimits(limits: QueryLimits) {
   const queryMax = 2 * limits.depth + limits.inputDepth;
   const shape = bodyJsonLimits(limits);
   return (req: Request, res: Response, next: NextFunction) => {
-    const source = (req.method === 'GET' ? req.query : req.body) as Record<string, unknown> | undefined;
+    // A GET's parameters read from the URL: the fast path runs this before express gives `req.query`.
+    const source = (req.method === 'GET' ? getParams(req) : req.body) as Record<string, unknown> | undefined;
     if (!source || typeof source !== 'object') return next();
     const { query, variables } = source;
     if (typeof query === 'string' && bracketDepth(query, queryMax) > queryMax) {

@@ -4,6 +4,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { callerKey } from '../caller-key';
 import type { RateLimitConfig } from '../config';
 import { recordLimitRefusal, recordSharedStateFallback } from '../metrics';
+import { type ClientAddress, clientAddressRule } from './client-address';
 import { sendError } from './error-body';
 
 /** What the step leaves in res.locals for finishOperation (src/apollo/operations.ts). */
@@ -28,12 +29,12 @@ type Locals = Record<string, unknown> & RateLimitLocals;
  * keep being served and limited, at worst N instances × the limit, rather than every request
  * failing because a protection is down.
  */
-export function rateLimitStep(config: RateLimitConfig, redis: Redis | null = null) {
+export function rateLimitStep(config: RateLimitConfig, redis: Redis | null = null, clientAddress: ClientAddress = clientAddressRule(null)) {
   const requests = config.requests > 0 ? limiter('requests', config.requests, config.windowSeconds, redis) : null;
   const upstream = config.upstreamCalls > 0 ? limiter('upstream', config.upstreamCalls, config.windowSeconds, redis) : null;
   return (req: IncomingMessage, res: ServerResponse & { locals: Locals }, next: (err?: unknown) => void) => {
     if (!requests && !upstream) return next();
-    const key = callerKey(req, res.locals.gatewayKey as string | undefined);
+    const key = callerKey(req, res.locals.gatewayKey as string | undefined, clientAddress);
     // Both at once: one round trip's wait with Redis, not two.
     Promise.all([upstream ? upstream.get(key) : null, requests ? requests.consume(key) : null]).then(
       ([spent]) => {

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { measureJobQueue } from '../metrics';
 import type { SharedJobQueue, SharedRun } from './shared-queue';
+import type { Backlog } from './waiting';
 
 const QUEUE_NAME = 'submission-gateway-jobs';
 /** BullMQ's own keys (bull:<queue>:…) live under this prefix, beside the job store's. */
@@ -41,6 +42,15 @@ export class BullJobQueue implements SharedJobQueue {
   async add(id: string): Promise<void> {
     // The job's id is BullMQ's too: adding a job already queued or running changes nothing.
     await this.queue.add('job', { id }, { jobId: id, removeOnComplete: true, removeOnFail: true });
+  }
+
+  /**
+   * Workers are counted from Redis's client list (BullMQ names their connections); each takes
+   * MAX_RUNNING_JOBS at once, this instance's setting taken as every instance's.
+   */
+  async backlog(): Promise<Backlog | null> {
+    const [counts, workers] = await Promise.all([this.queue.getJobCounts('waiting', 'prioritized', 'active'), this.queue.getWorkersCount()]);
+    return { running: counts.active ?? 0, ahead: (counts.waiting ?? 0) + (counts.prioritized ?? 0), workers, maxRunning: this.options.concurrency };
   }
 
   async requestCancel(id: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { GatewayContext } from '../context';
 import type { Credentials } from '../credentials';
 import { recordJobTakeover } from '../metrics';
+import { type JobRunEnd, type JobTrace, type SpanParent, type Tracer, traceScope } from '../plugins/tracing';
 import type { EntityResultModel } from '../services/result';
 import { open, seal } from './secrets';
 import type { JobSpec } from './spec';
@@ -17,6 +18,7 @@ import { uploadWork } from './work/upload';
 import type { JobWork, WorkStart } from './work/types';
 import { TimeSlices } from '../time-slices';
 import type { JobOutcome } from './store';
+import { everyWorkerBusy, waitingForWorker } from './waiting';
 
 export interface RunnerDeps {
   store: JobStore;
@@ -26,8 +28,10 @@ export interface RunnerDeps {
   /** MAX_RUNNING_JOBS */
   maxRunning: number;
   logger: Logger;
-  /** A request context acting with `credentials` (the same services the synchronous mutations use). */
-  contextFor(credentials: Credentials): Promise<GatewayContext>;
+  /** A request context acting with `credentials` (the same services the synchronous mutations use), its upstream calls traced under `trace`. */
+  contextFor(credentials: Credentials, trace?: SpanParent): Promise<GatewayContext>;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: a span per run of a job. Without it (null) nothing is traced. */
+  tracer?: Tracer | null;
   /**
    * REDIS_URL with JOBS_ENCRYPTION_KEY: jobs wait on a queue every instance's worker takes from
    * (bull-queue.ts), so they run on any instance. Upload jobs stay on the instance whose disk
@@ -78,12 +82,17 @@ export class JobRunner {
 
   constructor(private readonly deps: RunnerDeps) {}
 
-  /** Creates the job, spools its input under DATA_DIR and starts it in the background. */
-  async start(input: SpooledInput, credentials: Credentials, owner: string): Promise<JobModel> {
+  /**
+   * Creates the job, spools its input under DATA_DIR and starts it in the background. `trace`: the
+   * starting operation's W3C headers, kept in the job's spec so that its span (on whichever instance,
+   * after a restart too) is in the caller's trace.
+   */
+  async start(input: SpooledInput, credentials: Credentials, owner: string, trace: Record<string, string> | null = null): Promise<JobModel> {
     const { store } = this.deps;
     let job: JobModel;
     try {
-      job = await store.create({ kind: input.spec.kind, owner, input: JSON.stringify(input.spec), total: null });
+      const spec: JobSpec = trace ? { ...input.spec, trace } : input.spec;
+      job = await store.create({ kind: input.spec.kind, owner, input: JSON.stringify(spec), total: null });
     } catch (err) {
       await input.discard();
       throw err;
@@ -99,6 +108,7 @@ export class JobRunner {
     if (this.shared(job.kind)) {
       try {
         await store.keepDocument(job.id);
+        await this.sayIfWaiting(job.id);
         await this.deps.queue!.add(job.id);
       } catch (err) {
         await this.end(job.id, 'FAILED', `Queueing the job failed: ${(err as Error).message}`, null).catch(() => undefined);
@@ -130,8 +140,10 @@ export class JobRunner {
       throw new GraphQLError(`Job '${job.id}' is ${job.state.toLowerCase()}, not waiting for credentials: nothing to resume.`, { extensions: { code: 'BAD_USER_INPUT', argument: 'id' } });
     }
     await this.keepCredentials(job.id, credentials);
-    if (this.shared(job.kind)) await this.deps.queue!.add(job.id);
-    else this.launch(job, credentials, true);
+    if (this.shared(job.kind)) {
+      await this.sayIfWaiting(job.id);
+      await this.deps.queue!.add(job.id);
+    } else this.launch(job, credentials, true);
     return job;
   }
 
@@ -164,6 +176,17 @@ export class JobRunner {
     run.finished = ended.then(() => undefined);
     return (await ended) ? 'ended' : 'interrupted';
   };
+
+  /**
+   * Before a job goes on the shared queue: when every worker of every instance is busy, its
+   * progress says it waits and behind how many (written before the add, so a worker that takes
+   * it at once clears it rather than the other way round).
+   */
+  private async sayIfWaiting(id: string): Promise<void> {
+    const backlog = await this.deps.queue!.backlog().catch(() => null);
+    if (!backlog || !everyWorkerBusy(backlog)) return;
+    this.deps.updates.publish(await this.deps.store.update(id, { state: 'QUEUED', progress: { message: waitingForWorker(backlog) } }));
+  }
 
   /** Upload jobs keep their bytes on the disk of the instance that spooled them, so they run there. */
   private shared(kind: string): boolean {
@@ -219,8 +242,8 @@ export class JobRunner {
   /** Runs the job now, or queues it behind MAX_RUNNING_JOBS others (QUEUED, saying so). */
   private launch(job: JobModel, credentials: Credentials, resumed: boolean): void {
     if (this.running.size < this.deps.maxRunning) return this.runNow(job, credentials, resumed);
+    const message = waitingForWorker({ running: this.running.size, ahead: this.pending.length, workers: 1, maxRunning: this.deps.maxRunning });
     this.pending.push({ job, credentials, resumed });
-    const message = `Waiting: ${this.running.size} job(s) are running, as many as this gateway runs at once (MAX_RUNNING_JOBS=${this.deps.maxRunning}).`;
     void this.deps.store.update(job.id, { state: 'QUEUED', progress: { message } }).then((j) => this.deps.updates.publish(j), () => undefined);
   }
 
@@ -251,16 +274,40 @@ export class JobRunner {
     }
   }
 
-  /** True when the job ended; false when it stopped after a slice to be continued (drain, lost lock). */
+  /**
+   * True when the job ended; false when it stopped after a slice to be continued (drain, lost lock).
+   * With tracing on, the run is a span (job.spans) and its upstream calls are that span's children.
+   */
   private async run(job: JobModel, credentials: Credentials, resumed: boolean, run: Running): Promise<boolean> {
-    const { store, updates } = this.deps;
-    const spec = JSON.parse((await store.input(job.id)) ?? 'null') as JobSpec | null;
+    const spec = JSON.parse((await this.deps.store.input(job.id)) ?? 'null') as JobSpec | null;
     if (!spec) throw new Error('the job input is no longer on disk');
+    const span = this.deps.tracer?.startJob({ id: job.id, kind: spec.kind, source: spec.source, from: spec.trace ?? null, resumed });
+    if (!span) return this.runSlices(job, spec, credentials, resumed, run);
+    const outcome: JobRunEnd = { state: 'FAILED', total: job.progress.total, done: job.progress.done, succeeded: job.progress.succeeded, failed: job.progress.failed };
+    try {
+      // Lines the run logs carry its trace id, as a request's do.
+      return await traceScope.run({ traceId: span.traceId }, () => this.runSlices(job, spec, credentials, resumed, run, span, outcome));
+    } finally {
+      span.end(outcome);
+    }
+  }
+
+  /** `outcome` (when traced) follows the run's counts and ends with its state. */
+  private async runSlices(job: JobModel, spec: JobSpec, credentials: Credentials, resumed: boolean, run: Running, span?: JobTrace, outcome?: JobRunEnd): Promise<boolean> {
+    const { store, updates } = this.deps;
     const startedAt = job.startedAt ?? new Date().toISOString();
     updates.publish(await store.update(job.id, { state: 'RUNNING', startedAt, progress: { message: null } }));
-    const work = await workFor(spec)({ spec, documentPath: store.documentPath(job.id), done: job.progress.done, resumed, context: () => this.deps.contextFor(credentials) });
+    const work = await workFor(spec)({
+      spec,
+      documentPath: store.documentPath(job.id),
+      done: job.progress.done,
+      resumed,
+      context: () => this.deps.contextFor(credentials, span),
+      recorded: (afterRow, first) => store.outcomes(job.id, afterRow, first),
+    });
     let summary: JobSummary = JSON.parse((await store.summary(job.id)) ?? 'null') ?? emptySummary(spec);
     let { done, succeeded, failed } = job.progress;
+    if (outcome) outcome.total = work.total;
     const from = { done, at: Date.now() };
     updates.publish(await store.update(job.id, { progress: { total: work.total, bytesTotal: work.bytesTotal ?? null } }));
     let end: 'done' | 'cancelled' | 'stopped' = 'done';
@@ -277,15 +324,20 @@ export class JobRunner {
       const outcomes = await outcomesOf(slice.result.entities, written);
       const bytes = slice.bytes === undefined ? {} : { bytesDone: slice.bytes };
       await store.appendOutcomes(job.id, outcomes, { done, succeeded, failed, etaSeconds, ...bytes }, JSON.stringify(summary));
+      if (outcome) Object.assign(outcome, { done, succeeded, failed });
       updates.publish((await store.get(job.id))!);
       if (slice.stop) end = 'stopped';
       else if (run.cancel || (this.shared(spec.kind) && (await this.deps.queue!.cancelRequested(job.id)))) end = 'cancelled';
-      else if (this.draining || run.lost?.()) return false; // stays RUNNING: resumed after this slice
+      else if (this.draining || run.lost?.()) {
+        if (outcome) outcome.state = 'RUNNING';
+        return false; // stays RUNNING: resumed after this slice
+      }
       if (end !== 'done') break;
     }
     summary = { ...summary, message: finalMessage(summary, spec, done, work.total, end) };
     await store.appendOutcomes(job.id, [], { done }, JSON.stringify(summary));
     const state = end === 'cancelled' ? 'CANCELLED' : end === 'stopped' ? 'FAILED' : 'SUCCEEDED';
+    if (outcome) outcome.state = state;
     await this.end(job.id, state, end === 'stopped' ? summary.message : null, end === 'cancelled' ? summary.message : null);
     return true;
   }

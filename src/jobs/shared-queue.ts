@@ -1,3 +1,5 @@
+import type { Backlog } from './waiting';
+
 /**
  * Runs job `id` on this instance; `lost()` turns true when another instance may have taken it
  * over (the lock lapsed). Says whether the job ended or was interrupted (drain, lost lock) with
@@ -12,6 +14,8 @@ export type SharedRun = (id: string, lost: () => boolean) => Promise<'ended' | '
 export interface SharedJobQueue {
   /** Hands the job to the first free worker of any instance. */
   add(id: string): Promise<void>;
+  /** Jobs running and waiting on every instance, and how many workers take them (null when Redis cannot say). */
+  backlog(): Promise<Backlog | null>;
   /** Asks the instance running the job (or the one that will take it) to stop it. */
   requestCancel(id: string): Promise<void>;
   cancelRequested(id: string): Promise<boolean>;

@@ -22,6 +22,8 @@ export interface JobSpec {
   removeProperties: string[];
   /** uploadFile: the file record (ENCODE) or data file entity (GDC) the bytes are for. */
   targetId: string | null;
+  /** With tracing on: traceparent/tracestate of the operation that started the job, for its span (src/plugins/tracing.ts). */
+  trace?: Record<string, string>;
 }
 
 /** GDC entities per transaction when a job's input names no chunkSize: progress every chunk, a resume repeats at most one. */

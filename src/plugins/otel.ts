@@ -4,7 +4,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { OperationTrace, Tracer, UpstreamTrace } from './tracing';
+import type { JobTrace, OperationTrace, Tracer, UpstreamTrace } from './tracing';
 
 /**
  * OpenTelemetry behind src/plugins/tracing.ts's Tracer: spans exported over OTLP/HTTP (JSON) in
@@ -25,12 +25,37 @@ export function otelTracer(options: { endpoint: string; serviceName: string; ver
       const span = tracer.startSpan('GraphQL operation', { kind: SpanKind.SERVER }, parent);
       return operationTrace(span, trace.setSpan(parent, span));
     },
+    startJob({ id, kind, source, from, resumed }): JobTrace {
+      const starter = from ? propagator.extract(ROOT_CONTEXT, from, defaultTextMapGetter) : ROOT_CONTEXT;
+      const starterSpan = trace.getSpanContext(starter);
+      const attributes = { 'job.id': id, 'job.kind': kind, 'job.source': source, 'job.resumed': resumed };
+      const span =
+        resumed || !starterSpan
+          ? tracer.startSpan(`job ${kind}`, { kind: SpanKind.CONSUMER, attributes, root: true, links: starterSpan ? [{ context: starterSpan }] : [] }, ROOT_CONTEXT)
+          : tracer.startSpan(`job ${kind}`, { kind: SpanKind.CONSUMER, attributes }, starter);
+      const context = trace.setSpan(ROOT_CONTEXT, span);
+      return {
+        traceId: span.spanContext().traceId,
+        upstream: (call) => upstreamTrace(call, context),
+        end({ state, total, done, succeeded, failed }) {
+          span.setAttributes({ 'job.state': state, 'job.done': done, 'job.succeeded': succeeded, 'job.failed': failed });
+          if (total !== null) span.setAttribute('job.rows', total);
+          if (state === 'FAILED') span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+        },
+      };
+    },
     shutdown: () => provider.shutdown(),
   };
 
   function operationTrace(span: Span, context: Context): OperationTrace {
     return {
       traceId: span.spanContext().traceId,
+      propagation() {
+        const headers: Record<string, string> = {};
+        propagator.inject(context, headers, defaultTextMapSetter);
+        return headers;
+      },
       describe({ name, type, hash, errors }) {
         span.updateName(`${type} ${name ?? 'anonymous'}`);
         span.setAttribute('graphql.operation.type', type);

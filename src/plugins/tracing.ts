@@ -9,18 +9,43 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 export interface Tracer {
   /** A span for one GraphQL request, child of the caller's traceparent/tracestate when it sent them. */
   startOperation(headers: IncomingHttpHeaders): OperationTrace;
+  /**
+   * A span for one run of a job: child of the operation that started it (`from`, that operation's
+   * W3C headers kept with the job), or, for a run that resumes a job (a restart, another instance,
+   * resumeJob), a span of a new trace linked to it: the starting operation ended long ago.
+   */
+  startJob(job: { id: string; kind: string; source: string; from: Record<string, string> | null; resumed: boolean }): JobTrace;
   /** Sends what is buffered (at shutdown). */
   shutdown(): Promise<void>;
 }
 
-export interface OperationTrace {
+/** What upstream calls are traced under: an operation (a request) or a job's run. */
+export interface SpanParent {
   readonly traceId: string;
-  /** Once the operation is known (finishOperation, on both execution paths). */
-  describe(operation: { name: string | null; type: string; hash: string | null; errors: number }): void;
   /** A child span for one upstream call (its retries and redirects included). */
   upstream(call: { upstream: string; method: string; route: string }): UpstreamTrace;
+}
+
+export interface OperationTrace extends SpanParent {
+  /** traceparent/tracestate naming this operation's span: kept with a job it starts (JobSpec.trace). */
+  propagation(): Record<string, string>;
+  /** Once the operation is known (finishOperation, on both execution paths). */
+  describe(operation: { name: string | null; type: string; hash: string | null; errors: number }): void;
   /** At the end of the response. */
   end(status: number): void;
+}
+
+/** How a job's run ended: its state (RUNNING when it stopped to be continued) and counts. */
+export interface JobRunEnd {
+  state: string;
+  total: number | null;
+  done: number;
+  succeeded: number;
+  failed: number;
+}
+
+export interface JobTrace extends SpanParent {
+  end(outcome: JobRunEnd): void;
 }
 
 export interface UpstreamTrace {

@@ -16,10 +16,13 @@ async function ownJob(ctx: GatewayContext, id: string): Promise<JobModel> {
   return job;
 }
 
+/** With tracing on, the starting operation's span: the job's runs are traced in its trace. */
+const starterTrace = (ctx: GatewayContext) => ctx.request.trace?.propagation() ?? null;
+
 export const jobMutations: Pick<MutationResolvers, 'startCreateEntities' | 'startPatchRecords' | 'startUploadFile' | 'cancelJob' | 'resumeJob'> = {
-  startCreateEntities: async (_p, { input }, ctx) => ctx.jobs.runner.start(await spoolCreateEntities(input, ctx), ctx.request.credentials, ctx.jobs.owner),
-  startPatchRecords: async (_p, { input }, ctx) => ctx.jobs.runner.start(await spoolPatchRecords(input, ctx), ctx.request.credentials, ctx.jobs.owner),
-  startUploadFile: async (_p, { input }, ctx) => ctx.jobs.runner.start(await spoolUploadFile(input), ctx.request.credentials, ctx.jobs.owner),
+  startCreateEntities: async (_p, { input }, ctx) => ctx.jobs.runner.start(await spoolCreateEntities(input, ctx), ctx.request.credentials, ctx.jobs.owner, starterTrace(ctx)),
+  startPatchRecords: async (_p, { input }, ctx) => ctx.jobs.runner.start(await spoolPatchRecords(input, ctx), ctx.request.credentials, ctx.jobs.owner, starterTrace(ctx)),
+  startUploadFile: async (_p, { input }, ctx) => ctx.jobs.runner.start(await spoolUploadFile(input), ctx.request.credentials, ctx.jobs.owner, starterTrace(ctx)),
   cancelJob: async (_p, { id }, ctx) => ctx.jobs.runner.cancel(await ownJob(ctx, id)),
   resumeJob: async (_p, { id }, ctx) => ctx.jobs.runner.resume(await ownJob(ctx, id), ctx.request.credentials),
 };

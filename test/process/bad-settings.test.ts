@@ -13,6 +13,7 @@ describe('npm start with a bad setting', () => {
     [{ LOG_LEVEL: 'verbose' }, "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'"],
     [{ LOG_FORMAT: 'xml' }, "LOG_FORMAT must be one of json, pretty, got 'xml'"],
     [{ JOBS_ENCRYPTION_KEY: 'hunter2' }, 'JOBS_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or 44 base64 characters (openssl rand -hex 32); the value given is not'],
+    [{ TRUST_PROXY: '10.0.0.1,lb.internal' }, "TRUST_PROXY must be a hop count or a comma-separated list of proxy addresses/CIDRs (or loopback, linklocal, uniquelocal), got '10.0.0.1,lb.internal' (invalid IP address: lb.internal)"],
     [{ CURSOR_SECRET: 'short-secret' }, 'CURSOR_SECRET must be at least 32 characters (e.g. the output of openssl rand -hex 32), got 12'],
   ])('%j: one line on stderr, exit code 1', async (env, message) => {
     proc = runProcess('src/server.ts', { PORT: '0', HOST: '127.0.0.1', ENCODE_URL: '', GDC_URL: '', ...env });

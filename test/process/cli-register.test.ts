@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { type CliRun, runCli, uploadSlotRefusals } from '../support/cli';
 import { ok, startStack, type Stack } from '../support/stack';
 import { CANCEL, JOBS, waitForJob } from '../support/jobs';
@@ -129,6 +129,8 @@ describe('submission-gateway register (a real child process against a gateway on
       expect(r.createEntities.success).toBe(true);
     };
     /** Records upstream whose first alias starts with `prefix`. */
+    /** How many jobs the gateway runs now. */
+    const runningJobs = async () => ok(await stack.gql<{ jobs: { edges: unknown[] } }>(JOBS, { state: 'RUNNING', first: 5 })).jobs.edges.length;
     const upstream = (prefix: string) =>
       stack.sandbox.encode!.emulator.portal.store.all().filter((i) => ((i.properties.aliases ?? []) as string[]).some((a) => a.startsWith(prefix)));
     afterEach(() => stack.sandbox.encode!.emulator.faults.clear());
@@ -136,14 +138,27 @@ describe('submission-gateway register (a real child process against a gateway on
     const JOB_LINE = /^(QUEUED|RUNNING|SUCCEEDED) (\d+) of (\d+|\?) \((\d+) succeeded, (\d+) failed\)/;
     const FILE_LINE = /^(\d+) of (\d+) files: uploaded (\S+) to (TSTFF\d{6}) \(([\d.]+ [KM]?i?B)\)$/;
 
-    it('registers 200 file records as one job and uploads their files 4 at once: every record once, every file in S3, progress lines in order', async () => {
+    it('registers 200 file records as one job and uploads their files 4 at once, each as soon as its record is answered: every record once, every file in S3 once, progress lines in order', async () => {
       await experimentFor('sandbox-lab:cli-job-exp');
       const files = Array.from({ length: 200 }, (_, i) => ({ alias: `cli-job-${i}`, name: write(`cli-job-${i}.fastq.gz`, randomBytes(2048 + i)) }));
       const records = files.map((f) => ({ ...fileRecord(f.alias, f.name), dataset: 'sandbox-lab:cli-job-exp' }));
-      // Each record's POST a little slower, so the job is seen between its ends.
-      stack.sandbox.encode!.emulator.faults.set([{ method: 'POST', path: '^/files', latencyMs: 40 }]);
-      const run = await register(['--gateway', gateway(), '-p', 'file', '-i', write('cli-job.json', JSON.stringify(records)), '--parallel', '4', '--report', 'cli-job.tsv'], dir);
+      // Each record's POST slower, so the job runs several seconds (8 slices of 25).
+      stack.sandbox.encode!.emulator.faults.set([{ method: 'POST', path: '^/files', latencyMs: 150 }]);
+      const objects = async () => (await s3.send(new ListObjectsV2Command({ Bucket: stack.sandbox.s3!.bucket }))).KeyCount ?? 0;
+      const before = await objects();
+      const runs = register(['--gateway', gateway(), '-p', 'file', '-i', write('cli-job.json', JSON.stringify(records)), '--parallel', '4', '--report', 'cli-job.tsv'], dir);
+      // Uploads start while the job runs: a file is in S3 and then the job is still RUNNING.
+      let uploadedWhileRunning = false;
+      let ended = false;
+      void runs.finally(() => (ended = true));
+      while (!ended && !uploadedWhileRunning) {
+        if ((await objects()) > before && (await runningJobs()) > 0) uploadedWhileRunning = true;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const run = await runs;
       expect([run.code, run.stderr.match(/^submission-gateway: .*$/m)]).toEqual([0, null]);
+      expect(uploadedWhileRunning).toBe(true);
+      expect(await objects()).toBe(before + 200);
 
       const lines = run.stderr.trimEnd().split('\n');
       expect(lines[0]).toMatch(new RegExp(`^Registering file records from cli-job.json on gateway .*: job (\\S+) \\(also seen by: submission-gateway job watch --gateway ${gateway()} \\1\\)$`));
@@ -151,9 +166,10 @@ describe('submission-gateway register (a real child process against a gateway on
       const body = lines.slice(1, -1);
       const jobLines = body.filter((l) => JOB_LINE.test(l)).map((l) => JOB_LINE.exec(l)!);
       const fileLines = body.filter((l) => FILE_LINE.test(l)).map((l) => FILE_LINE.exec(l)!);
-      // Nothing else: the job's progress, then one line per file as it ends.
+      // Nothing else: the job's progress, and one line per file as it ends, the first ones while the job still runs.
       expect(jobLines.length + fileLines.length).toBe(body.length);
-      expect(body.indexOf(fileLines[0][0])).toBeGreaterThan(body.indexOf(jobLines.at(-1)![0]));
+      const firstFile = body.indexOf(fileLines[0][0]);
+      expect(body.slice(firstFile).some((l) => JOB_LINE.exec(l)?.[1] === 'RUNNING' && Number(JOB_LINE.exec(l)![2]) < 200)).toBe(true);
       const done = jobLines.map((m) => Number(m[2]));
       expect(done).toEqual([...done].sort((a, b) => a - b));
       expect(done.some((n) => n > 0 && n < 200)).toBe(true);

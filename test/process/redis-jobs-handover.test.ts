@@ -1,13 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox';
-import { dataPath } from '../../src/sandbox/shared/paths';
 import { caseOf } from '../support/gdc';
 import { CANCEL, JOB, START_CREATE, casesHeld, gqlAt, waitForJob } from '../support/jobs';
 import { ok } from '../support/stack';
-import { kill, type RunningProcess, startGatewayProcess } from '../support/process';
-import { type PrivateRedis, startPrivateRedis } from '../support/redis';
+import { type JobsGateway, type RedisJobsRig, startRedisJobsRig } from '../support/redis-jobs';
 
 /**
  * Issue 17, jobs on the shared queue (REDIS_URL with JOBS_ENCRYPTION_KEY) between two instances,
@@ -19,53 +13,27 @@ import { type PrivateRedis, startPrivateRedis } from '../support/redis';
 const CHUNK = 100;
 const LOCK_SECONDS = 30; // long: a take-over here must come from the requeue, not from a lapsed lock
 
-type Gateway = RunningProcess & { url: string; graphqlUrl: string };
-let sandbox: RunningSandbox;
-let redis: PrivateRedis;
-const disks: string[] = [];
-const gateways: Gateway[] = [];
-
-function gateway(env: Record<string, string> = {}): Promise<Gateway> {
-  const disk = mkdtempSync(path.join(tmpdir(), 'sg-handover-'));
-  disks.push(disk);
-  return startGatewayProcess({
-    TMPDIR: disk,
-    DATA_DIR: path.join(disk, 'data'),
-    GDC_URL: sandbox.gdc!.url,
-    ENCODE_URL: sandbox.gdc!.url,
-    GDC_TOKEN: sandbox.gdc!.token,
-    REDIS_URL: redis.url,
-    JOBS_ENCRYPTION_KEY: '12'.repeat(32),
-    JOB_LOCK_SECONDS: String(LOCK_SECONDS),
-    ACCESS_LOG: 'off',
-    ...env,
-  }).then((g) => (gateways.push(g), g));
-}
+let rig: RedisJobsRig;
+const gateway = (env: Record<string, string> = {}) => rig.gateway({ JOB_LOCK_SECONDS: String(LOCK_SECONDS), ...env });
 
 beforeAll(async () => {
-  [sandbox, redis] = await Promise.all([startSandbox({ encode: false, gdc: true, gdcDictionary: dataPath('gdc', 'dictionary_all.json.gz') }), startPrivateRedis()]);
+  rig = await startRedisJobsRig({ name: 'handover', encryptionKey: '12'.repeat(32) });
 }, 120_000);
 afterEach(async () => {
-  for (const g of gateways.splice(0)) {
-    kill(g);
-    await g.exited;
-  }
-  sandbox.gdc!.emulator.faults.clear();
+  await rig.stopGateways();
+  rig.sandbox.gdc!.emulator.faults.clear();
 });
-afterAll(async () => {
-  await Promise.all([redis?.stop(), sandbox?.stop()]);
-  for (const d of disks) rmSync(d, { recursive: true, force: true });
-});
+afterAll(() => rig?.stop());
 
-const gql = async (gw: Gateway, query: string, variables: Record<string, unknown>) => ok(await gqlAt(gw.graphqlUrl)(query, variables));
+const gql = async (gw: JobsGateway, query: string, variables: Record<string, unknown>) => ok(await gqlAt(gw.graphqlUrl)(query, variables));
 
-const waitFor = (gw: Gateway, id: string, until: (job: any) => boolean, timeoutMs: number) => waitForJob(gqlAt(gw.graphqlUrl), id, until, timeoutMs);
+const waitFor = (gw: JobsGateway, id: string, until: (job: any) => boolean, timeoutMs: number) => waitForJob(gqlAt(gw.graphqlUrl), id, until, timeoutMs);
 
-const held = (prefix: string) => casesHeld(sandbox, prefix);
+const held = (prefix: string) => casesHeld(rig.sandbox, prefix);
 
 async function startOnA(prefix: string, rows: number) {
   // Slow chunks (1 s each): the job is still running when B is up, however slow B's start on a busy machine.
-  sandbox.gdc!.emulator.faults.set([{ method: 'POST', path: '^/v0/submission/GDC/INTERNAL$', latencyMs: 1_000 }]);
+  rig.sandbox.gdc!.emulator.faults.set([{ method: 'POST', path: '^/v0/submission/GDC/INTERNAL$', latencyMs: 1_000 }]);
   const a = await gateway({ SHUTDOWN_GRACE_MS: '20000' });
   const entities = Array.from({ length: rows }, (_, i) => caseOf(`${prefix}${String(i).padStart(4, '0')}`));
   const { startCreateEntities: job } = await gql(a, START_CREATE, { input: { source: 'GDC', project: 'GDC-INTERNAL', entities, chunkSize: CHUNK } });
@@ -100,7 +68,7 @@ it('SIGTERM on A puts its job back on the queue after the chunk under way; B con
   const partial = held('HANDOVER-TERM-');
   expect(partial.size % CHUNK).toBe(0); // drained: only whole chunks, each recorded before the exit
   expect(partial.size).toBeLessThan(rows);
-  sandbox.gdc!.emulator.faults.clear();
+  rig.sandbox.gdc!.emulator.faults.clear();
   const taken = await b.waitForLog((l) => l.jobId === id && l.msg === 'continuing a job another instance was running', 20_000);
   expect(taken.done).toBe(partial.size);
   // Well before A's lock (30 s) could have lapsed.

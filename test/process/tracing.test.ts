@@ -3,6 +3,9 @@ import http from 'node:http';
 import net from 'node:net';
 import { request } from 'undici';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
+import { caseOf } from '../support/gdc';
+import { attr, type OtlpReceiver, startOtlpReceiver } from '../support/otlp';
+import { gqlAt, START_CREATE, waitForJob } from '../support/jobs';
 import { kill, type RunningProcess, startGatewayProcess } from '../support/process';
 
 /**
@@ -11,24 +14,15 @@ import { kill, type RunningProcess, startGatewayProcess } from '../support/proce
  * caller's traceparent, with 3 child spans; the upstream sees the caller's trace id in traceparent
  * (each call naming its own span) and the request's X-Request-Id.
  */
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes: { key: string; value: Record<string, unknown> }[];
-}
-
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
 const QUERY = 'query Three { a: encodeProfile(name: "lab") b: encodeProfile(name: "award") c: encodeProfile(name: "biosample") }';
 
 let sandbox: RunningSandbox;
-let receiver: http.Server;
+let receiver: OtlpReceiver;
 let upstream: http.Server;
 let gw: (RunningProcess & { graphqlUrl: string }) | undefined;
-const spans: OtlpSpan[] = [];
+let spans: OtlpReceiver['spans'];
 const seenUpstream: { path: string; traceparent?: string; tracestate?: string; requestId?: string }[] = [];
 /** A path the recording upstream answers 503 once (then forwards again), to see a retry in the span. */
 let failOnce: string | null = null;
@@ -42,16 +36,8 @@ function listen(server: http.Server): Promise<string> {
 beforeAll(async () => {
   sandbox = await startSandbox({});
   // The collector: OTLP/HTTP JSON at /v1/traces.
-  receiver = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      if (req.url === '/v1/traces') {
-        for (const rs of JSON.parse(body).resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) spans.push(...ss.spans);
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
+  receiver = await startOtlpReceiver();
+  spans = receiver.spans;
   // ENCODE as the gateway reaches it: records what each request carries, then forwards it.
   const target = new URL(sandbox.encode!.url);
   upstream = http.createServer((req, res) => {
@@ -70,7 +56,8 @@ beforeAll(async () => {
     });
     req.pipe(forward);
   });
-  const [collector, encode] = await Promise.all([listen(receiver), listen(upstream)]);
+  const collector = receiver.url;
+  const encode = await listen(upstream);
   gw = await startGatewayProcess({
     NODE_ENV: 'production',
     ENCODE_URL: encode,
@@ -83,13 +70,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   kill(gw);
-  await Promise.all([new Promise((r) => receiver?.close(r)), new Promise((r) => upstream?.close(r)), sandbox?.stop()]);
+  upstream?.closeAllConnections();
+  await Promise.all([receiver?.close(), new Promise((r) => upstream?.close(r)), sandbox?.stop()]);
 });
-
-const attr = (span: OtlpSpan, key: string) => {
-  const v = span.attributes.find((a) => a.key === key)?.value;
-  return v ? (v.stringValue ?? Number(v.intValue)) : undefined;
-};
 
 it('exports the operation span (child of the caller) with one child span per upstream call, and sends the trace upstream', async () => {
   const res = await request(gw!.graphqlUrl, {
@@ -228,4 +211,36 @@ it('every line logged for a request carries its trace id, not only the access li
   expect(reading.traceId).toBe(traceId);
   // Lines of no request (the start banner) carry none.
   expect(gw!.logs.find((l) => /ready/.test(l.msg))!.traceId).toBeUndefined();
+});
+
+it('a job is a span in the trace of the operation that started it, its upstream calls its children', async () => {
+  const traceId = '1'.repeat(32);
+  const callerSpan = '2'.repeat(16);
+  const headers = { 'x-auth-token': sandbox.gdc!.token };
+  const gql = gqlAt(gw!.graphqlUrl);
+  const entities = ['JOBSPAN-1', 'JOBSPAN-2', 'JOBSPAN-3'].map((id) => caseOf(id));
+  const started = await gql(START_CREATE, { input: { source: 'GDC', project: 'GDC-INTERNAL', entities, chunkSize: 1 } }, { ...headers, traceparent: `00-${traceId}-${callerSpan}-01` });
+  expect(started.errors).toBeUndefined();
+  const id = started.data.startCreateEntities.id as string;
+  const job = await waitForJob(gql, id, undefined, 60_000, headers);
+  expect(job).toMatchObject({ state: 'SUCCEEDED', progress: { total: 3, succeeded: 3 } });
+
+  const jobSpan = () => spans.find((s) => s.traceId === traceId && s.name === 'job createEntities');
+  for (const end = Date.now() + 15_000; !jobSpan() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+  const span = jobSpan()!;
+  expect(span).toBeDefined();
+  // Its parent is the startCreateEntities operation, itself the caller's child.
+  const operation = spans.find((s) => s.spanId === span.parentSpanId)!;
+  expect(operation).toMatchObject({ traceId, name: 'mutation S', parentSpanId: callerSpan });
+  expect(span.kind).toBe(5); // CONSUMER
+  expect(attr(span, 'job.id')).toBe(id);
+  expect(attr(span, 'job.kind')).toBe('createEntities');
+  expect(attr(span, 'job.state')).toBe('SUCCEEDED');
+  expect(attr(span, 'job.rows')).toBe(3);
+  expect(attr(span, 'job.succeeded')).toBe(3);
+  expect(attr(span, 'job.failed')).toBe(0);
+  // One transaction per chunk: 3 POSTs to the project, each a child of the job's span.
+  const children = spans.filter((s) => s.parentSpanId === span.spanId);
+  expect(children.every((c) => c.traceId === traceId && c.kind === 3 && attr(c, 'upstream.name') === 'GDC')).toBe(true);
+  expect(children.filter((c) => c.name === 'POST /v0/submission/{prog}/{proj}')).toHaveLength(3);
 });

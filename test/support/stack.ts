@@ -27,6 +27,17 @@ export const REAL_SCHEMAS: SandboxOptions = {
   gdcDictionary: dataPath('gdc', 'dictionary_all.json.gz'),
 };
 
+/** A gateway in front of a running sandbox, in sandbox mode, with its default credentials and a silent log. */
+export function gatewayOptionsOn(sandbox: RunningSandbox): GatewayOptions {
+  return {
+    encodeUrl: sandbox.encode!.url,
+    gdcUrl: sandbox.gdc!.url,
+    sandbox: { encode: true, gdc: true },
+    defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token },
+    logger: pino({ level: 'silent' }),
+  };
+}
+
 /**
  * The sandbox and a gateway in front of it, both on ephemeral loopback ports; talks real HTTP.
  * `gatewayOptions` overrides what the gateway is started with (limits, timeouts, keys).
@@ -34,11 +45,7 @@ export const REAL_SCHEMAS: SandboxOptions = {
 export async function startStack(options: SandboxOptions = REAL_SCHEMAS, gatewayOptions: Partial<GatewayOptions> = {}): Promise<Stack> {
   const sandbox = await startSandbox(options);
   const gateway = await startGateway({
-    encodeUrl: sandbox.encode!.url,
-    gdcUrl: sandbox.gdc!.url,
-    sandbox: { encode: true, gdc: true },
-    defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token },
-    logger: pino({ level: 'silent' }),
+    ...gatewayOptionsOn(sandbox),
     ...gatewayOptions,
     // s3:// sources of file records are read from the sandbox S3.
     encode: { s3Endpoint: sandbox.s3?.url ?? null, ...gatewayOptions.encode },

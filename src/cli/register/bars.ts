@@ -21,8 +21,15 @@ export interface FileProgress {
 export interface RunBars {
   /** Fed with the job's events. */
   job: Display;
-  /** The overall bar now counts `files` files of `bytes` bytes in all, under `name` (md5, upload). */
+  /**
+   * The overall bar now counts `files` files of `bytes` bytes in all, under `name` (md5, upload);
+   * while the job's bar shows (uploads start as records are answered), once the job has ended.
+   */
   phase(name: string, files: number, bytes: number): void;
+  /** A file the phase counted will not come (its record was not registered). */
+  less(bytes: number): void;
+  /** The job ended: the overall bar turns to the phase set meanwhile, if any. */
+  jobEnded(): void;
   file(label: string, size: number): FileProgress;
   /** A line of text (ending with a newline): above the bars while they are drawn, so no redraw wipes it. */
   log(text: string): void;
@@ -59,6 +66,9 @@ function terminalBars(stream: NodeJS.WriteStream): RunBars {
   let name = '';
   let overall: SingleBar | null = null;
   let stopped = false;
+  // While the job's bar shows, file bars tick but the overall bar stays the job's.
+  let jobShowing = false;
+  let phaseWaiting = false;
   // The one overall bar: made by whichever comes first (measuring files, or the job's first event).
   const show = (total: number, value: number, payload: object): SingleBar => {
     if (!overall) overall = bars.create(total, value, payload, { format: JOB_BAR_FORMAT });
@@ -66,13 +76,24 @@ function terminalBars(stream: NodeJS.WriteStream): RunBars {
     return overall;
   };
   const payload = () => ({ state: name, count: `${count.done} of ${count.files} files`, jobEta: eta(count.etaSeconds()) });
-  const redraw = () => overall?.update(count.done, payload());
+  const redraw = () => jobShowing || overall?.update(count.done, payload());
   return {
-    job: barDisplay(show, 'records'),
+    job: barDisplay((total, value, p) => ((jobShowing = true), show(total, value, p)), 'records'),
     phase(phaseName, files, bytes) {
       name = phaseName;
       count.reset(files, bytes);
-      show(files, 0, payload());
+      phaseWaiting = jobShowing;
+      if (!jobShowing) show(files, 0, payload());
+    },
+    less(bytes) {
+      count.files--;
+      count.bytes -= bytes;
+      redraw();
+    },
+    jobEnded() {
+      jobShowing = false;
+      if (phaseWaiting && count.files > 0) show(count.files, count.done, payload());
+      phaseWaiting = false;
     },
     file(label, size) {
       const bar = bars.create(size, 0, { label }, { format: '  {label} [{bar}] {percentage}% {value}/{total}', formatValue: sizeValue });
@@ -109,6 +130,11 @@ function plainBars(stream: NodeJS.WriteStream): RunBars {
   return {
     job: lineDisplay(stream),
     phase: (_name, files, bytes) => count.reset(files, bytes),
+    less(bytes) {
+      count.files--;
+      count.bytes -= bytes;
+    },
+    jobEnded: () => undefined,
     file(label, size) {
       const steps = big(label, size);
       return {

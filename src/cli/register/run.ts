@@ -10,8 +10,8 @@ import { type InputRecord, parseInput, type ParsedInput } from './input';
 import { measureFile } from './local-files';
 import type { EntityResult } from './operations';
 import { type ReportRow, reportRow, writeReport } from './report';
-import { jobEntities, startJob, submitNow } from './send';
-import { type RecordOutcome, uploadFiles } from './uploads';
+import { JobEntities, startJob, submitNow } from './send';
+import { type RecordOutcome, RecordUploads } from './uploads';
 
 export interface RegisterOptions {
   /** `-p`: the profile to POST to (required unless patching). */
@@ -63,10 +63,10 @@ export async function register(options: RegisterOptions, io: Io): Promise<number
     // Said once the gateway has taken the request: a refused one (unknown profile, bad document) is then the run's only line.
     const heading = `${verb} from ${options.infile} on ${connection.describe}`;
     let answer: Answer = { entities: [], unanswered: null };
+    const uploads = new RecordUploads(connection.client, options, bars, input.records);
     if (toSend && options.dryRun) {
-      // Synchronous on purpose: the gateway checks a dry run as ONE batch (a record may link to
-      // another of the input, and duplicates are found across all of it), where a job goes 25
-      // records at a time and, writing nothing, would report links to earlier slices missing.
+      // Synchronous on purpose: a dry run writes nothing and is checked as ONE batch (a record may
+      // link to another of the input, duplicates are found across all of it), answered at once.
       answer.entities = (await submitNow(connection.client, options, input, document, io.env)).entities;
       bars.log(`${heading} (dry run: nothing is written)\n`);
     } else if (toSend) {
@@ -75,12 +75,17 @@ export async function register(options: RegisterOptions, io: Io): Promise<number
       // The gateway this run started ends with it: only a running one's job can be seen from elsewhere.
       const elsewhere = options.gateway ? ` (also seen by: submission-gateway job watch --gateway ${options.gateway} ${id})` : '';
       bars.log(`${heading}: job ${id}${elsewhere}\n`);
-      answer = await followToEnd(connection, id, bars);
+      // A record's file is uploaded as soon as the job has answered for that record.
+      const recordOf = inputRecordOf(input.records, input.format);
+      answer = await followToEnd(connection, id, bars, (entity) => {
+        const record = recordOf(entity);
+        if (record) uploads.offer(record, entity);
+      });
     }
     const results = resultsFor(input.records, answer.entities, input.format);
     const rows: RecordOutcome[] = input.records.map((r, i) => ({ input: r, entity: results[i], report: reportRow(r, results[i], results[i] ? null : answer.unanswered) }));
     if (!toSend) bars.log(`${heading}: nothing to send\n`);
-    await uploadFiles(connection.client, options, rows, bars);
+    await uploads.finish(rows);
     bars.stop();
     printRows(rows.map((r) => r.report), io.out);
     if (options.report) writeReport(options.report, rows.map((r) => r.report));
@@ -99,14 +104,27 @@ interface Answer {
   unanswered: string | null;
 }
 
-/** The job's progress to the bars until it ends, then every entity it recorded. */
-async function followToEnd(connection: Connection, id: string, bars: RunBars): Promise<Answer> {
+/**
+ * The job's progress to the bars until it ends; each entity to `onEntity` as soon as the job has
+ * recorded it (read as progress advances), then every entity it recorded.
+ */
+async function followToEnd(connection: Connection, id: string, bars: RunBars, onEntity: (entity: EntityResult) => void): Promise<Answer> {
   // Nothing recorded and the job failed: its error is the whole run's (refused credentials), said once by main.
   const runWide = (j: JobView) => j.state === 'FAILED' && j.progress.done === 0;
-  const job = await followJob({ url: connection.client.url, headers: connection.client.headers, id }, (j) => runWide(j) || bars.job.show(j));
+  const entities = new JobEntities(connection.client, id, onEntity);
+  let read = 0;
+  const job = await followJob({ url: connection.client.url, headers: connection.client.headers, id }, (j) => {
+    if (runWide(j)) return;
+    bars.job.show(j);
+    if (j.progress.done <= read) return;
+    read = j.progress.done;
+    // A read that fails here is made again at the end, where its error is the run's.
+    entities.refresh().catch(() => undefined);
+  });
+  bars.jobEnded();
   if (runWide(job)) throw new GatewayError(`job ${id} failed before registering any record: ${job.error ?? 'no reason given'}`);
-  const entities = await jobEntities(connection.client, id);
-  return { entities, unanswered: job.state === 'SUCCEEDED' ? null : `not sent: job ${id} ended ${job.state} (${whyEnded(job)})` };
+  await entities.refresh();
+  return { entities: entities.all(), unanswered: job.state === 'SUCCEEDED' ? null : `not sent: job ${id} ended ${job.state} (${whyEnded(job)})` };
 }
 
 function whyEnded(job: JobView): string {
@@ -157,6 +175,14 @@ async function measureLocalFiles(records: InputRecord[], bars: RunBars): Promise
     bar.done();
   }
   for (const r of records) if (r.file && !r.errors.length) r.localFile = measured.get(r.file)!;
+}
+
+/** The input record an entity answers for: by TSV line, else by position among those sent (as resultsFor matches them). */
+function inputRecordOf(records: InputRecord[], format: 'json' | 'tsv'): (entity: EntityResult) => InputRecord | undefined {
+  const sent = records.filter((r) => r.index !== null);
+  const byRow = new Map(format === 'tsv' ? sent.filter((r) => r.row !== null).map((r) => [r.row, r]) : []);
+  const byIndex = new Map(sent.map((r) => [r.index, r]));
+  return (e) => (e.row !== null ? byRow.get(e.row) : undefined) ?? byIndex.get(e.index);
 }
 
 /** The gateway's result for each input record: by TSV line, else by position among those sent. */

@@ -36,14 +36,57 @@ export async function startJob(client: GatewayClient, options: RegisterOptions, 
 /** Entities per page of Job.result (the gateway's most). */
 const PAGE = 1000;
 
-/** Every entity the job recorded, in input order, read in pages of Job.result. */
-export async function jobEntities(client: GatewayClient, id: string): Promise<EntityResult[]> {
-  const all: EntityResult[] = [];
-  for (;;) {
-    const after = all.length ? String(all[all.length - 1].index) : null;
-    const { job } = await client.request<{ job: { result: SubmissionResult | null } | null }>(JOB_RESULT, { id, first: PAGE, after });
-    const page = job?.result?.entities ?? [];
-    all.push(...page);
-    if (page.length < PAGE) return all;
+/**
+ * A job's entities read from Job.result as the job records them, each handed to `onEntity` once.
+ * Outcomes are recorded in the order the job writes (a record after those it links to, which may
+ * be later in the input), so each read starts after the first index not seen yet, not the last.
+ */
+export class JobEntities {
+  private readonly seen = new Map<number, EntityResult>();
+  /** Every index below it has been seen. */
+  private next = 0;
+  private reading: Promise<void> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly client: GatewayClient,
+    private readonly id: string,
+    private readonly onEntity: (entity: EntityResult) => void,
+  ) {}
+
+  /** Reads what the job recorded since; one read at a time, and one more after it when asked meanwhile. */
+  refresh(): Promise<void> {
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    const read = async () => {
+      do {
+        this.again = false;
+        await this.readNew();
+      } while (this.again);
+    };
+    this.reading = read().finally(() => (this.reading = null));
+    return this.reading;
+  }
+
+  /** Every entity read, in input order. */
+  all(): EntityResult[] {
+    return [...this.seen.values()].sort((a, b) => a.index - b.index);
+  }
+
+  private async readNew(): Promise<void> {
+    for (let after = this.next - 1; ; ) {
+      const { job } = await this.client.request<{ job: { result: SubmissionResult | null } | null }>(JOB_RESULT, { id: this.id, first: PAGE, after: after < 0 ? null : String(after) });
+      const page = job?.result?.entities ?? [];
+      for (const e of page) {
+        if (this.seen.has(e.index)) continue;
+        this.seen.set(e.index, e);
+        this.onEntity(e);
+      }
+      while (this.seen.has(this.next)) this.next++;
+      if (page.length < PAGE) return;
+      after = page[page.length - 1].index;
+    }
   }
 }

@@ -7,7 +7,7 @@ import type { RunBars } from './bars';
 import type { InputRecord } from './input';
 import type { LocalFile } from './local-files';
 import { type EntityResult, UPLOAD, type UploadResult } from './operations';
-import type { ReportRow } from './report';
+import { type ReportRow, reportRow } from './report';
 import { sendWhenSlotFree } from '../upload-slots';
 import type { RegisterOptions } from './run';
 
@@ -32,25 +32,91 @@ function plan(options: RegisterOptions, { input: r, entity, report }: RecordOutc
   return { file: r.localFile, entity };
 }
 
-/**
- * Uploads the local files of the records just created (or existing and awaiting their bytes),
- * `options.parallel` at once, each with its bar; fills in every row's `upload` (and fails the row
- * whose upload failed).
- */
-export async function uploadFiles(client: GatewayClient, options: RegisterOptions, rows: RecordOutcome[], bars: RunBars): Promise<void> {
-  const todo: { row: RecordOutcome; file: LocalFile; entity: EntityResult }[] = [];
-  for (const row of rows) {
-    const p = plan(options, row);
-    if (p === null || typeof p === 'string') row.report.upload = p;
-    else todo.push({ row, ...p });
-  }
-  if (!todo.length) return;
-  bars.phase('upload', todo.length, todo.reduce((n, t) => n + t.file.size, 0));
-  const limit = pLimit(options.parallel);
-  await Promise.all(todo.map((t) => limit(async () => (t.row.report.upload = await uploadOne(client, t.file, t.entity, t.row.report, bars)))));
+/** Whether a record's file may be uploaded once its record is answered (it is local and uploads are on). */
+export function mayUpload(options: RegisterOptions, r: InputRecord): boolean {
+  return Boolean(r.localFile) && options.uploadFile && !options.dryRun;
 }
 
-async function uploadOne(client: GatewayClient, f: LocalFile, entity: EntityResult, row: ReportRow, bars: RunBars): Promise<string> {
+/** An upload's line in the report, and the error that fails its row. */
+interface Uploaded {
+  upload: string;
+  error: string | null;
+}
+
+/**
+ * The local files of the records created (or existing and awaiting their bytes), uploaded
+ * `options.parallel` at once, each with its bar. A record's upload starts as soon as its outcome
+ * is known (`offer`, while the job still runs), once per record; `finish` uploads those answered
+ * only at the end and fills in every row's `upload` (failing the row whose upload failed).
+ */
+export class RecordUploads {
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly started = new Map<InputRecord, Promise<Uploaded>>();
+  /** Records counted in the upload phase and not settled yet (started, or found to get no upload). */
+  private readonly counted = new Set<InputRecord>();
+  private announced = false;
+
+  constructor(
+    private readonly client: GatewayClient,
+    private readonly options: RegisterOptions,
+    private readonly bars: RunBars,
+    private readonly records: InputRecord[],
+  ) {
+    this.limit = pLimit(options.parallel);
+  }
+
+  /** The upload phase counts every file that may be uploaded, at the first answer: those whose record fails are taken off. */
+  private announce(): void {
+    if (this.announced) return;
+    this.announced = true;
+    const files = this.records.filter((r) => mayUpload(this.options, r));
+    files.forEach((r) => this.counted.add(r));
+    if (files.length) this.bars.phase('upload', files.length, files.reduce((n, r) => n + r.localFile!.size, 0));
+  }
+
+  /** `input`'s record was answered: its file's upload starts, if it gets one. */
+  offer(input: InputRecord, entity: EntityResult): void {
+    if (this.started.has(input)) return;
+    this.announce();
+    const p = plan(this.options, { input, entity, report: reportRow(input, entity, null) });
+    if (p !== null && typeof p !== 'string') return this.start(input, p);
+    if (this.counted.delete(input)) this.bars.less(input.localFile!.size);
+  }
+
+  /** Uploads what was not offered yet, waits for every upload, and fills in every row's `upload`. */
+  async finish(rows: RecordOutcome[]): Promise<void> {
+    this.announce();
+    for (const row of rows) {
+      if (this.started.has(row.input)) continue;
+      const p = plan(this.options, row);
+      if (p !== null && typeof p !== 'string') {
+        this.start(row.input, p);
+        continue;
+      }
+      row.report.upload = p;
+      if (this.counted.delete(row.input)) this.bars.less(row.input.localFile!.size);
+    }
+    for (const row of rows) {
+      const done = this.started.get(row.input);
+      if (!done) continue;
+      const { upload, error } = await done;
+      row.report.upload = upload;
+      if (!error) continue;
+      row.report.failed = true;
+      row.report.errors.push(error);
+    }
+  }
+
+  private start(input: InputRecord, p: { file: LocalFile; entity: EntityResult }): void {
+    this.counted.delete(input);
+    const upload = this.limit(() => uploadOne(this.client, p.file, p.entity, this.bars));
+    // Awaited by finish, which says what went wrong; until then a failure is not "unhandled".
+    upload.catch(() => undefined);
+    this.started.set(input, upload);
+  }
+}
+
+async function uploadOne(client: GatewayClient, f: LocalFile, entity: EntityResult, bars: RunBars): Promise<Uploaded> {
   const label = `${path.basename(f.path)} to ${entity.accession ?? entity.id}`;
   const file = [{ path: 'variables.input.file', filename: path.basename(f.path), size: f.size, open: () => fs.createReadStream(f.path) }];
   const variables = { input: { source: 'ENCODE', id: entity.id, file: null } };
@@ -69,8 +135,6 @@ async function uploadOne(client: GatewayClient, f: LocalFile, entity: EntityResu
   }
   if (result.success) bar.done(`uploaded ${label} (${human(f.size)})`);
   else bar.done(`FAILED ${label}: ${result.message}`);
-  if (result.success) return `uploaded ${human(f.size)}, md5 ${f.md5}`;
-  row.failed = true;
-  row.errors.push(`upload: ${result.message}`);
-  return `failed: ${result.message}`;
+  if (result.success) return { upload: `uploaded ${human(f.size)}, md5 ${f.md5}`, error: null };
+  return { upload: `failed: ${result.message}`, error: `upload: ${result.message}` };
 }

@@ -1,6 +1,7 @@
 import type { GatewayContext } from '../../context';
 import type { SubmissionResultModel, TransactionChunkModel } from '../../services/result';
 import type { JobSpec } from '../spec';
+import type { JobOutcome } from '../store';
 
 /** One piece of a job's work, answered: its entities numbered by input position, recorded in one store transaction. */
 export interface WorkSlice {
@@ -32,4 +33,6 @@ export interface WorkStart {
   resumed: boolean;
   /** A fresh request context (the owner's credentials) for each slice, so per-operation budgets apply per slice. */
   context: () => Promise<GatewayContext>;
+  /** Outcomes already recorded with row > afterRow, in row order (a resumed job reads what earlier slices settled). */
+  recorded: (afterRow: number, first: number) => Promise<JobOutcome[]>;
 }

@@ -37,6 +37,33 @@ export interface CreateOptions {
   noAliases: boolean;
 }
 
+/** A createEntities batch a job prepared once and writes slice by slice (records by input position). */
+export interface CreateBatch {
+  info: TypeInfo;
+  /** The document's columns (a TSV's), for placing errors by row and column. */
+  columns: RawRecord['columns'];
+  prepared: PreparedRecord[];
+  /** For each record, the records of the batch it links to. */
+  dependsOn: number[][];
+}
+
+/** A job's slice of a createEntities batch, written (writeCreateSlice): its result, and what stopped the batch in it. */
+export interface SliceWritten {
+  result: SubmissionResultModel;
+  /** A failure that would hit every record (credentials, an unreachable portal): at which record (input index), and why. */
+  stopped: { at: number; why: string } | null;
+}
+
+/** How write() runs as one slice of a larger batch (a job's). */
+interface WriteSlice {
+  /** Records (by position) that must not be sent for a reason decided before this call (earlier slices). */
+  skipped?: (i: number) => SkipReason | null;
+  /** Earlier slices wrote records: a failure that stops the batch is reported per record, not thrown. */
+  wroteBefore?: boolean;
+  /** Told when such a failure stopped the batch in this slice. */
+  onStop?: (index: number, error: GraphQLError) => void;
+}
+
 export interface PatchOptions extends PatchMode {
   dryRun: boolean;
   /** The profile every record must belong to (and TSV cells are cast by); else each record's own. */
@@ -82,6 +109,42 @@ export class EncodeRegistrationService {
   }
 
   private async createPrepared(raws: RawRecord[], info: TypeInfo, opts: CreateOptions): Promise<SubmissionResultModel> {
+    const { prepared, dependsOn } = await this.prepareBatch(raws, info, opts);
+    if (opts.dryRun) return this.dryRunCreate(prepared, info, opts.upsert);
+    return this.writeCreates(prepared, dependsOn, info, opts);
+  }
+
+  /**
+   * A createEntities batch prepared whole, as createEntities prepares it (the links between its
+   * records resolved once, duplicates found across all of it), for a job to write slice by slice
+   * with writeCreateSlice.
+   */
+  async prepareCreates(profile: string, raws: RawRecord[], opts: CreateOptions): Promise<CreateBatch> {
+    const info = await this.profile(profile);
+    return { info, columns: raws[0]?.columns ?? null, ...(await this.prepareBatch(raws, info, opts)) };
+  }
+
+  /**
+   * Writes the records at input `positions` of a prepared batch: those they link to within the
+   * slice first, as createEntities orders the whole batch. Records linked to from earlier slices
+   * are already settled: `skipped` says which records must not be sent because of them, with the
+   * reason createEntities would give.
+   */
+  async writeCreateSlice(batch: CreateBatch, positions: number[], opts: CreateOptions, skipped: (position: number) => SkipReason | null, wroteBefore: boolean): Promise<SliceWritten> {
+    this.grantReads(positions.length);
+    const at = new Map(positions.map((p, k) => [p, k]));
+    const dependsOn = positions.map((p) => batch.dependsOn[p].flatMap((j) => (at.has(j) ? [at.get(j)!] : [])));
+    let stopped: SliceWritten['stopped'] = null;
+    const result = await this.writeCreates(positions.map((p) => batch.prepared[p]), dependsOn, batch.info, opts, {
+      skipped: (k) => skipped(positions[k]),
+      wroteBefore,
+      onStop: (index, error) => (stopped = { at: index, why: error.message }),
+    });
+    await placeAllEntityErrors(result.entities, batch.columns);
+    return { result, stopped };
+  }
+
+  private async prepareBatch(raws: RawRecord[], info: TypeInfo, opts: CreateOptions): Promise<{ prepared: PreparedRecord[]; dependsOn: number[][] }> {
     this.grantReads(raws.length);
     const inputs: InputRecord[] = [];
     for (const raw of raws) {
@@ -100,8 +163,11 @@ export class EncodeRegistrationService {
         prepared[i].errors.push(entityError('NOT_UNIQUE', `${key} is also given to ${where} of this batch`, [key.startsWith('md5:') ? 'md5sum' : 'aliases']));
       }
     }
-    if (opts.dryRun) return this.dryRunCreate(prepared, info, opts.upsert);
-    return this.write(prepared, batch.dependsOn, async (p) => this.withBytes(p, await postRecord({ api: this.api, info, upsert: opts.upsert }, p)), info.itemType);
+    return { prepared, dependsOn: batch.dependsOn };
+  }
+
+  private writeCreates(prepared: PreparedRecord[], dependsOn: number[][], info: TypeInfo, opts: CreateOptions, slice: WriteSlice = {}): Promise<SubmissionResultModel> {
+    return this.write(prepared, dependsOn, async (p) => this.withBytes(p, await postRecord({ api: this.api, info, upsert: opts.upsert }, p)), info.itemType, [], slice);
   }
 
   async patch(id: string, patch: Record<string, unknown>, opts: PatchOptions): Promise<SubmissionResultModel> {
@@ -244,11 +310,19 @@ export class EncodeRegistrationService {
     send: (p: PreparedRecord, i: number) => Promise<Written>,
     type: string | null,
     done: EntityResultModel[] = [],
+    { skipped = () => null, wroteBefore = false, onStop }: WriteSlice = {},
   ): Promise<SubmissionResultModel> {
     const entities: EntityResultModel[] = [...done];
     const statuses: (number | null)[] = [];
     let fatal: GraphQLError | null = null;
     let fatalAt = -1;
+    // Messages name records by input index (a job's slice holds positions of a larger batch).
+    const indexOf = (i: number) => records[i]?.index ?? i;
+    const skip = (i: number, reason: SkipReason) => {
+      const p = records[i];
+      if (entities[i] || !p) return;
+      entities[i] = p.errors.length ? failedEntity(p, type, p.record.aliases, p.errors, p.warnings) : notAttempted(p, type, p.record.aliases, skipMessage(reason, indexOf(fatalAt), fatal));
+    };
     await runWithDependencies(
       dependsOn,
       this.options.writeConcurrency,
@@ -256,6 +330,11 @@ export class EncodeRegistrationService {
         const p = records[i];
         if (entities[i]) return false;
         if (!p) return false;
+        const decided = skipped(i);
+        if (decided) {
+          skip(i, decided);
+          return false;
+        }
         if (p.errors.length) {
           entities[i] = failedEntity(p, type, p.record.aliases, p.errors, p.warnings);
           return false;
@@ -273,14 +352,11 @@ export class EncodeRegistrationService {
           return false;
         }
       },
-      (i, reason) => {
-        const p = records[i];
-        if (entities[i] || !p) return;
-        entities[i] = p.errors.length ? failedEntity(p, type, p.record.aliases, p.errors, p.warnings) : notAttempted(p, type, p.record.aliases, skipMessage(reason, fatalAt, fatal));
-      },
+      (i, reason) => skip(i, reason.kind === 'dependency' ? { kind: 'dependency', on: indexOf(reason.on) } : reason),
       () => fatal !== null,
     );
-    if (fatal && !entities.some((e) => e?.valid)) throw fatal;
+    if (fatal) onStop?.(indexOf(fatalAt), fatal);
+    if (fatal && !wroteBefore && !entities.some((e) => e?.valid)) throw fatal;
     const last = [...statuses].reverse().find((s) => typeof s === 'number');
     return summarizeEncode(entities, false, last ?? (fatal ? Number((fatal as GraphQLError).extensions.upstreamStatus) || null : null));
   }
@@ -407,7 +483,7 @@ function skipMessage(reason: SkipReason, fatalAt: number, fatal: GraphQLError | 
     case 'cycle':
       return 'Not sent: it links, directly or not, to records of this batch that link back to it; register one without the link, then patch it';
     default:
-      return `Not sent: the batch stopped at record ${fatalAt} (${fatal?.message ?? 'stopped'})`;
+      return `Not sent: the batch stopped at record ${reason.at ?? fatalAt} (${reason.why ?? fatal?.message ?? 'stopped'})`;
   }
 }
 

@@ -1,5 +1,9 @@
 /** Why an item was not run. */
-export type SkipReason = { kind: 'dependency'; on: number } | { kind: 'cycle' } | { kind: 'stopped' };
+export type SkipReason =
+  | { kind: 'dependency'; on: number }
+  | { kind: 'cycle' }
+  /** `at`/`why`: the record and error that stopped the batch, when an earlier run (a job's slice) met them. */
+  | { kind: 'stopped'; at?: number; why?: string };
 
 /**
  * Runs `work(i)` for every item, at most `limit` at a time, earliest input first, each item only
@@ -65,4 +69,49 @@ function insertSorted(list: number[], value: number): void {
   let at = list.length;
   while (at > 0 && list[at - 1] > value) at--;
   list.splice(at, 0, value);
+}
+
+/**
+ * The order runWithDependencies runs items in when each succeeds, one at a time (earliest input
+ * first, each after those it depends on), and the items it could never run: those in a cycle and
+ * those that depend on one. A job cuts this order into slices, so a record is sent after the
+ * records it links to even when they come later in its input.
+ */
+export async function dependencyOrder(dependsOn: number[][]): Promise<{ order: number[]; blocked: number[] }> {
+  const order: number[] = [];
+  const blocked: number[] = [];
+  await runWithDependencies(dependsOn, 1, async (i) => (order.push(i), true), (i) => blocked.push(i));
+  return { order, blocked: blocked.sort((a, b) => a - b) };
+}
+
+/**
+ * Why item `i` of an ordered run must not be sent, given the items settled before it (`usable`:
+ * true written, false not; undefined not settled yet): the first of its dependencies that was not
+ * usable, as runWithDependencies skips the dependents of an item that fails.
+ */
+export function skipAfter(dependsOn: number[][], i: number, usable: (j: number) => boolean | undefined): SkipReason | null {
+  const on = dependsOn[i].find((j) => j !== i && usable(j) === false);
+  return on === undefined ? null : { kind: 'dependency', on };
+}
+
+/**
+ * The reasons of the blocked items (dependencyOrder) once every other item has settled: an item
+ * that depends, directly or through other blocked items, on one that was not usable is skipped for
+ * that dependency, as runWithDependencies passes a failure on to dependents; the rest wait on a cycle.
+ */
+export function blockedReasons(dependsOn: number[][], blocked: number[], usable: (j: number) => boolean | undefined): Map<number, SkipReason> {
+  const reasons = new Map<number, SkipReason>();
+  const failed = (j: number) => usable(j) === false || reasons.get(j)?.kind === 'dependency';
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const i of blocked) {
+      if (reasons.has(i)) continue;
+      const on = dependsOn[i].find((j) => j !== i && failed(j));
+      if (on === undefined) continue;
+      reasons.set(i, { kind: 'dependency', on });
+      changed = true;
+    }
+  }
+  for (const i of blocked) if (!reasons.has(i)) reasons.set(i, { kind: 'cycle' });
+  return reasons;
 }

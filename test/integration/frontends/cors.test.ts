@@ -1,7 +1,7 @@
-import pino from 'pino';
 import { FormData, request } from 'undici';
 import { loadConfig } from '../../../src/config';
 import { type GatewayOptions, type RunningGateway, startGateway } from '../../../src/gateway';
+import { gatewayOptionsOn } from '../../support/stack';
 import { CORS_MAX_AGE_SECONDS } from '../../../src/http/cors';
 import { type RunningSandbox, startSandbox } from '../../../src/sandbox';
 
@@ -23,11 +23,7 @@ afterAll(async () => {
 
 async function gateway(options: Partial<GatewayOptions>): Promise<string> {
   const g = await startGateway({
-    encodeUrl: sandbox.encode!.url,
-    gdcUrl: sandbox.gdc!.url,
-    sandbox: { encode: true, gdc: true },
-    defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token },
-    logger: pino({ level: 'silent' }),
+    ...gatewayOptionsOn(sandbox),
     ...options,
   });
   gateways.push(g);

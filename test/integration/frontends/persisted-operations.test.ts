@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
 import { FormData, request } from 'undici';
 import { loadConfig } from '../../../src/config';
 import { buildManifest } from '../../../src/plugins/manifest';
@@ -60,15 +61,21 @@ describe('automatic persisted queries', () => {
     expect(hit.body.data.closeTransaction).toEqual({ success: false });
   });
 
-  it('not found, registered, then hit: GET by hash (Apollo), with variables', async () => {
+  it('not found, registered, then hit: GET by hash (the fast path, as a POST is), with variables', async () => {
     const query = 'query Dict($t: String) { gdcDictionary(type: $t) }';
     const hash = sha(query);
     expect(code(await get(url, { variables: { t: 'case' }, extensions: persisted(hash) }))).toBe('PERSISTED_QUERY_NOT_FOUND');
     const register = await get(url, { query, variables: { t: 'case' }, extensions: persisted(hash) });
     expect(register.body.data.gdcDictionary.id).toBe('case');
-    const hit = await get(url, { variables: { t: 'case' }, extensions: persisted(hash) });
-    expect(hit.status).toBe(200);
-    expect(hit.body.data.gdcDictionary.id).toBe('case');
+    const viaApollo = jest.spyOn(ApolloServer.prototype, 'executeHTTPGraphQLRequest');
+    try {
+      const hit = await get(url, { variables: { t: 'case' }, extensions: persisted(hash) });
+      expect(hit.status).toBe(200);
+      expect(hit.body.data.gdcDictionary.id).toBe('case');
+      expect(viaApollo).not.toHaveBeenCalled();
+    } finally {
+      viaApollo.mockRestore();
+    }
   });
 
   it('a hash registered on one path is a hit on the other', async () => {

@@ -3,8 +3,9 @@ import { gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { startStack, type Stack } from '../../support/stack';
 
-// Queries POSTed as JSON skip Apollo's pipeline (src/apollo/query-fast-path.ts); the same query
-// sent as a GET goes through Apollo. Both must answer alike: status, data, errors, extensions.
+// Queries POSTed as JSON, or sent as GET with a preflight header, skip Apollo's pipeline
+// (src/apollo/query-fast-path.ts); a GET let through Apollo's CSRF prevention by its content type
+// goes through Apollo. All must answer alike: status, data, errors, extensions.
 let stack: Stack;
 
 beforeAll(async () => {
@@ -23,11 +24,13 @@ async function post(query: string, variables?: Record<string, unknown>): Promise
   return { status: res.statusCode, type: String(res.headers['content-type']), body: (await res.body.json()) as Answer['body'] };
 }
 
-async function get(query: string, variables?: Record<string, unknown>): Promise<Answer> {
+/** A GET: with `apollo-require-preflight` the fast path's; let through by a non-simple content type instead, Apollo's. */
+async function get(query: string, variables: Record<string, unknown> | undefined, via: 'fast path' | 'Apollo'): Promise<Answer> {
   const url = new URL(stack.gateway.graphqlUrl);
   url.searchParams.set('query', query);
   if (variables) url.searchParams.set('variables', JSON.stringify(variables));
-  const res = await request(url, { headers: { 'apollo-require-preflight': 'true', accept: 'application/json' } });
+  const headers = via === 'fast path' ? { 'apollo-require-preflight': 'true', accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' };
+  const res = await request(url, { headers });
   return { status: res.statusCode, type: String(res.headers['content-type']), body: (await res.body.json()) as Answer['body'] };
 }
 
@@ -50,12 +53,41 @@ describe('the query fast path answers as Apollo does', () => {
     try {
       const fast = await post(query, variables);
       const byApollo = viaApollo.mock.calls.length;
-      const apollo = await get(query, variables);
+      const fastGet = await get(query, variables, 'fast path');
+      const byApolloGet = viaApollo.mock.calls.length - byApollo;
+      const apollo = await get(query, variables, 'Apollo');
       expect(comparable(fast)).toEqual(comparable(apollo));
+      expect(comparable(fastGet)).toEqual(comparable(apollo));
       expect(fast.body.extensions?.upstreamCalls).toBeDefined();
       // Valid queries never reach Apollo; what does not validate, or brings bad variables, does.
       expect(byApollo).toBe(fast.status === 200 ? 0 : 1);
-      expect(viaApollo.mock.calls.length).toBe(byApollo + 1);
+      expect(byApolloGet).toBe(fast.status === 200 ? 0 : 1);
+      expect(viaApollo.mock.calls.length).toBe(byApollo + byApolloGet + 1);
+    } finally {
+      viaApollo.mockRestore();
+    }
+  });
+
+  it('takes a preflighted GET only: held to the same input limits, its mutations and CSRF refusals left to Apollo', async () => {
+    const viaApollo = jest.spyOn(ApolloServer.prototype, 'executeHTTPGraphQLRequest');
+    try {
+      const deep = `{ gatewayInfo ${'{ version '.repeat(200)}${'}'.repeat(200)} }`;
+      const refused = await get(deep, undefined, 'fast path');
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'MAX_INPUT_DEPTH' });
+      expect(viaApollo).not.toHaveBeenCalled();
+      // A mutation over GET: Apollo's 405, as before.
+      const url = new URL(stack.gateway.graphqlUrl);
+      url.searchParams.set('query', 'mutation { closeTransaction(input: { project: "GDC-INTERNAL", transactionId: 1 }) { success } }');
+      const mutation = await request(url, { headers: { 'apollo-require-preflight': 'true' } });
+      await mutation.body.text();
+      expect(mutation.statusCode).toBe(405);
+      expect(viaApollo).toHaveBeenCalledTimes(1);
+      // No preflight header, no content type: Apollo's CSRF refusal.
+      url.searchParams.set('query', '{ gatewayInfo { version } }');
+      const csrf = await request(url);
+      expect(csrf.statusCode).toBe(400);
+      expect(await csrf.body.text()).toMatch(/Cross-Site Request Forgery/);
     } finally {
       viaApollo.mockRestore();
     }

@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { request } from 'undici';
 import { type RunningGateway, startGateway } from '../../../src/gateway';
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox';
 import { caseOf } from '../../support/gdc';
 import { RESUME, START_CREATE, waitForJob } from '../../support/jobs';
-import { REAL_SCHEMAS } from '../../support/stack';
+import { gatewayOptionsOn, REAL_SCHEMAS } from '../../support/stack';
 
 /**
  * Issue 16: a job a graceful stop interrupted, on a gateway without JOBS_ENCRYPTION_KEY: its
@@ -31,11 +30,7 @@ describe('a job interrupted without JOBS_ENCRYPTION_KEY', () => {
 
   const start = async (maxRunning = 4) => {
     const gw = await startGateway({
-      encodeUrl: sandbox.encode!.url,
-      gdcUrl: sandbox.gdc!.url,
-      sandbox: { encode: true, gdc: true },
-      defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token },
-      logger: pino({ level: 'silent' }),
+      ...gatewayOptionsOn(sandbox),
       jobs: { dataDir, retentionHours: 24, encryptionKey: null, maxRunning, lockSeconds: 30 },
     });
     gateways.push(gw);
@@ -101,7 +96,7 @@ describe('a job interrupted without JOBS_ENCRYPTION_KEY', () => {
     await waitForJob(gql as never, a.id, (j) => j.state === 'RUNNING');
     const b = (await gql(START_CREATE, { input: input('RESTART-QB') })).data.startCreateEntities;
     const waiting = await waitForJob(gql as never, b.id, (j) => j.progress.message !== null);
-    expect(waiting).toMatchObject({ state: 'QUEUED', progress: { done: 0, message: 'Waiting: 1 job(s) are running, as many as this gateway runs at once (MAX_RUNNING_JOBS=1).' } });
+    expect(waiting).toMatchObject({ state: 'QUEUED', progress: { done: 0, message: 'Waiting for a worker (0 job(s) ahead): 1 job(s) are running, as many as this gateway runs at once (MAX_RUNNING_JOBS=1).' } });
     const doneB = await waitForJob(gql as never, b.id);
     const doneA = await waitForJob(gql as never, a.id);
     expect([doneA.state, doneB.state]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
