@@ -12,7 +12,7 @@ import { REAL_SCHEMAS } from '../support/stack';
 /** An idle process answering slower than this (p99) means the machine is too busy (other work) to judge the bound. */
 const QUIET_P99_MS = 15;
 const BOUND_MS = 100;
-const ROWS = 4000;
+const ROWS = 10_000;
 
 interface Figures {
   seconds: number;
@@ -25,7 +25,7 @@ const p99 = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length
 
 /**
  * Issue 16: another caller's `{ gatewayInfo { version } }` stays quick while the gateway runs a
- * GDC job (4,000 rows, samples before their cases in the file, chunks of 1000): cutting chunks
+ * GDC job (10,000 rows, samples before their cases in the file, chunks of 1000): cutting chunks
  * from the spool, reading GDC's answers and writing outcomes to SQLite all give the event loop
  * turns. The gateway is a process of its own, the sandbox in this one. As in gdc-streaming.test.ts,
  * an idle control server probed alongside tells whether the machine was quiet; a busy run is
