@@ -5,7 +5,11 @@ import { UsageError } from './errors';
 import { register, type RegisterOptions } from './register/run';
 import { gdcCommand } from './gdc/command';
 import { jobCommand } from './job/command';
-import { version } from '../../package.json';
+import { packageVersion } from '../version';
+
+// Read at run time, not imported: importing package.json made tsc emit a copy into dist/, and the
+// package root (src/paths.ts) was then found there, without schema/ or the sandbox's starter data.
+const version = packageVersion();
 
 /** Exit codes: 0 every record succeeded, 1 some record failed, 2 nothing was done (usage, connection). */
 const EXIT_USAGE = 2;

@@ -27,8 +27,10 @@ export interface RunningProcess {
  * way `npm start` / `npm run sandbox` run it, with the given environment on top of this one.
  */
 export function runProcess(entry: string, env: Record<string, string>, nodeArgs: string[] = []): RunningProcess {
-  // tsx as a loader in this one process (not its CLI, which would run a grandchild that a kill misses).
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+  // tsx as a loader in this one process (not its CLI, which would run a grandchild that a kill misses);
+  // a built entry (dist/…/*.js) runs on plain node, as `npm start` runs it.
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, entry], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -93,9 +95,9 @@ export function runProcess(entry: string, env: Record<string, string>, nodeArgs:
   };
 }
 
-/** Starts src/server.ts and waits for its ready line; returns the GraphQL URL. */
-export async function startGatewayProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningProcess & { graphqlUrl: string; url: string }> {
-  const proc = runProcess('src/server.ts', { PORT: '0', HOST: '127.0.0.1', ENCODE_URL: '', GDC_URL: '', ...env }, nodeArgs);
+/** Starts src/server.ts (or `entry`, e.g. the build's dist/src/server.js) and waits for its ready line; returns the GraphQL URL. */
+export async function startGatewayProcess(env: Record<string, string>, nodeArgs: string[] = [], entry = 'src/server.ts'): Promise<RunningProcess & { graphqlUrl: string; url: string }> {
+  const proc = runProcess(entry, { PORT: '0', HOST: '127.0.0.1', ENCODE_URL: '', GDC_URL: '', ...env }, nodeArgs);
   try {
     const ready = await proc.waitForLog((l) => typeof l.graphql === 'string');
     const graphqlUrl = ready.graphql as string;
