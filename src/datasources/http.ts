@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { recordUpstreamCall } from '../metrics';
 import { backoffMs, Deadline, failureReason, isRetryableError, retryAfterMs, type FailureReason } from './deadline';
+import { decodeUtf8, JsonPieces } from './json-pieces';
 import { routeTemplate } from './route-template';
 import { upstreamUnavailable } from './upstream-error';
 
@@ -24,6 +25,12 @@ export interface UpstreamRequest {
   fresh?: boolean;
   /** A shorter deadline for this call than UPSTREAM_TIMEOUT_MS (e.g. a readiness probe). */
   timeoutMs?: number;
+  /**
+   * A JSON answer whose array under this key of the top-level object may be large (an ENCODE
+   * search's `@graph`): over `HttpOptions.splitJsonOverBytes` it is read as a stream and parsed
+   * element by element (see json-pieces.ts), to the same `json` a parse of the whole text gives.
+   */
+  splitJson?: string;
 }
 
 /**
@@ -46,7 +53,10 @@ export interface UpstreamResponse {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON when the body is JSON, else undefined (see `text`). Treat it as read-only. */
   json: unknown;
+  /** The body as text; '' for an answer parsed in pieces (`splitJson`), whose bytes are in `pieces`. */
   text: string;
+  /** The bytes of an answer parsed in pieces and its `splitJson` key, for another reader's own parse (the memo's copies). */
+  pieces?: { key: string; chunks: readonly Buffer[] };
 }
 
 /**
@@ -71,7 +81,14 @@ export interface HttpOptions {
   /** At most this many extra attempts for idempotent requests after a network error or a 502/503/504. */
   retries?: number;
   logger?: Logger;
+  /**
+   * A `splitJson` answer larger than this (its Content-Length, or the bytes read so far) is parsed
+   * in pieces; a smaller one in one JSON.parse (~1 ms at the default 128 KiB).
+   */
+  splitJsonOverBytes?: number;
 }
+
+const SPLIT_JSON_OVER_BYTES = 128 * 1024;
 
 // 429 and 503 may carry Retry-After, which sets the wait (see retryAfterMs).
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
@@ -199,20 +216,53 @@ export class UpstreamPool implements UpstreamHttp {
         dispatcher: this.dispatcher,
         signal: attempt.signal,
       });
-      const text = await res.body.text();
+      const body = await this.readBody(res, req);
       const seconds = (performance.now() - started) / 1000;
       recordUpstreamCall(this.name, req.method, route, res.statusCode, seconds);
       this.options.logger?.debug(
         { upstream: this.name, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) },
         'upstream request',
       );
-      return { status: res.statusCode, headers: res.headers, json: parseJson(text, res.headers['content-type']), text };
+      return { status: res.statusCode, headers: res.headers, ...body };
     } catch (err) {
       recordUpstreamCall(this.name, req.method, route, 'error', (performance.now() - started) / 1000);
       throw err;
     } finally {
       attempt.release();
     }
+  }
+
+  /**
+   * The answer's text and JSON. A `splitJson` JSON answer over the threshold (declared, or once
+   * that many bytes came) is parsed in pieces as it arrives; its bytes are kept instead of its text
+   * (the memo's copies parse them again, and an answer that is not JSON after all is decoded then,
+   * for the error message).
+   */
+  private async readBody(res: Dispatcher.ResponseData, req: UpstreamRequest): Promise<Pick<UpstreamResponse, 'json' | 'text' | 'pieces'>> {
+    const type = res.headers['content-type'];
+    if (!req.splitJson || !String(type ?? '').includes('json')) {
+      const text = await res.body.text();
+      return { json: parseJson(text, type), text };
+    }
+    const over = this.options.splitJsonOverBytes ?? SPLIT_JSON_OVER_BYTES;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let pieces = Number(res.headers['content-length']) > over ? new JsonPieces(req.splitJson) : null;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (pieces) await pieces.write(chunk);
+      else if (size > over) {
+        pieces = new JsonPieces(req.splitJson);
+        for (const earlier of chunks) await pieces.write(earlier);
+      }
+    }
+    if (!pieces) {
+      const text = decodeUtf8(chunks);
+      return { json: parseJson(text, type), text };
+    }
+    const json = pieces.end(() => decodeUtf8(chunks));
+    return json === undefined ? { json, text: decodeUtf8(chunks) } : { json, text: '', pieces: { key: req.splitJson, chunks } };
   }
 
   close(): Promise<void> {

@@ -24,6 +24,7 @@ export class JsonArraySplitter {
   private currentKey: string | null = null;
   private sawRoot = false;
   private rootIsArray = false;
+  private keyCount = 0;
 
   constructor(
     private readonly onElement: (json: string, index: number) => void,
@@ -60,7 +61,9 @@ export class JsonArraySplitter {
       }
       const inArray = this.inElementArray();
       if (inArray && this.depth === this.elementDepth && (c === 0x2c || c === 0x5d)) {
-        // `,` or the closing `]` at element level ends the current element.
+        // `,` or the closing `]` at element level ends the current element; none between two
+        // commas or after the last one (`[1,,2]`, `[1,]`) is invalid JSON, not an element less.
+        if (!this.elementHasContent && (c === 0x2c || this.count > 0)) throw new SyntaxError(`Unexpected '${String.fromCharCode(c)}' in JSON: an empty array element`);
         flush(i);
         this.emit();
         if (c === 0x5d) {
@@ -95,6 +98,7 @@ export class JsonArraySplitter {
         }
       } else if (c === 0x3a && this.depth === 1 && this.key !== null) {
         this.currentKey = Buffer.concat(this.lastString).toString('utf8');
+        if (this.currentKey === this.key) this.keyCount++;
       } else if (c === 0x2c && this.depth === 1) {
         this.currentKey = null;
       }
@@ -154,6 +158,14 @@ export class JsonArraySplitter {
     if (this.depth !== 0 || this.inString) throw new SyntaxError('Unexpected end of JSON input');
     if (this.elementDepth === 0 && this.elementHasContent) this.emit();
     return this.key === null ? null : Buffer.concat(this.rest).toString('utf8');
+  }
+
+  /**
+   * How often the key (spelt as given, without escapes) names a top-level member: more than once,
+   * JSON.parse keeps the last, which need not be the array split out.
+   */
+  get keyMembers(): number {
+    return this.keyCount;
   }
 
   /** How many elements were found. */

@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { recordLimitRefusal } from '../metrics';
 import type { SpanParent } from '../plugins/tracing';
 import type { BeforeSend, UpstreamHttp, UpstreamName, UpstreamPool, UpstreamRequest, UpstreamResponse, UpstreamStreamRequest, UpstreamStreamResponse } from './http';
+import { parseInPieces } from './json-pieces';
 import { routeTemplate } from './route-template';
 
 /**
@@ -171,7 +172,12 @@ function memoKey(upstream: UpstreamName, req: UpstreamRequest): string {
   return `${upstream} ${req.path}?${query}\n${headers}`;
 }
 
-/** A memo hit gets its own parse of the body, so no caller sees another's changes to the JSON. */
-function copy(res: UpstreamResponse): UpstreamResponse {
-  return { ...res, json: res.json === undefined ? undefined : JSON.parse(res.text) };
+/**
+ * A memo hit gets its own parse of the body, so no caller sees another's changes to the JSON;
+ * an answer parsed in pieces (`splitJson`) is parsed again in pieces.
+ */
+async function copy(res: UpstreamResponse): Promise<UpstreamResponse> {
+  if (res.json === undefined) return { ...res };
+  if (res.pieces) return { ...res, json: await parseInPieces(res.pieces.chunks, res.pieces.key) };
+  return { ...res, json: JSON.parse(res.text) };
 }

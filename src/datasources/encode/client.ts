@@ -220,6 +220,8 @@ export class EncodeClient implements EncodeApi, EncodeUploadApi {
       path: '/search/',
       query: [['type', checkEncodeTypeName(type, 'type')], ...filters.map(([f, v]): [string, string] => [checkEncodeFilterField(f), v]), ['limit', String(limit)], ...paging, ['frame', frame], ['format', 'json']],
       headers: this.headers(false),
+      // Hundreds of hits (and `filters` echoing every id asked) make answers of megabytes.
+      splitJson: '@graph',
     });
     // The portal answers an empty search with 404 "No results found" and the usual envelope.
     const body = res.json as EncodeSearchResponse | undefined;
