@@ -13,9 +13,9 @@ const slices = new TimeSlices();
 const BOM = [0xef, 0xbb, 0xbf];
 
 /**
- * Parses a JSON answer as it streams in, the array under `key` of its top-level object (an
- * ENCODE search's `@graph`) one element at a time, the rest (total, facets, filters…) from what
- * the splitter keeps, with the event loop given back every few milliseconds: a search answer of
+ * Parses a JSON answer as it streams in, the arrays under `keys` of its top-level object (an
+ * ENCODE search's `@graph` and `filters`) one element at a time, the rest (total, facets…) from
+ * what the splitter keeps, with the event loop given back every few milliseconds: a search answer of
  * many megabytes is never one JSON.parse that holds every other caller.
  *
  * `end()` gives what JSON.parse gives the whole text (as undici decodes it: a leading BOM
@@ -24,13 +24,18 @@ const BOM = [0xef, 0xbb, 0xbf];
  */
 export class JsonPieces {
   private readonly splitter: JsonArraySplitter;
-  private readonly elements: unknown[] = [];
+  /** The elements of each array split out, by key (none for an empty one). */
+  private readonly elements = new Map<string, unknown[]>();
   /** The first bytes, until it is known whether they are a BOM. */
   private head: Buffer | null = Buffer.alloc(0);
   private failed = false;
 
-  constructor(private readonly key: string) {
-    this.splitter = new JsonArraySplitter((json) => this.elements.push(JSON.parse(json)), key);
+  constructor(keys: readonly string[]) {
+    this.splitter = new JsonArraySplitter((json, _i, key) => {
+      const elements = this.elements.get(key);
+      if (elements) elements.push(JSON.parse(json));
+      else this.elements.set(key, [JSON.parse(json)]);
+    }, keys);
   }
 
   async write(chunk: Buffer): Promise<void> {
@@ -58,7 +63,7 @@ export class JsonPieces {
 
   /**
    * The parsed answer, or undefined when it is not JSON. `whole()` is asked for the text only
-   * when the key names more than one member (JSON.parse keeps the last, which need not be the
+   * when a key names more than one member (JSON.parse keeps the last, which need not be the
    * array split out): an answer no portal gives, parsed in one piece.
    */
   end(whole: () => string): unknown {
@@ -70,8 +75,8 @@ export class JsonPieces {
       }
       if (this.failed) return undefined;
       const rest = JSON.parse(this.splitter.end() ?? '') as unknown;
-      if (this.splitter.keyMembers > 1) return JSON.parse(whole());
-      if (this.splitter.elements > 0) (rest as Record<string, unknown>)[this.key] = this.elements;
+      if (this.splitter.keyRepeated) return JSON.parse(whole());
+      for (const [key, elements] of this.elements) (rest as Record<string, unknown>)[key] = elements;
       return rest;
     } catch {
       return undefined;
@@ -79,9 +84,9 @@ export class JsonPieces {
   }
 }
 
-/** Parses complete bytes in pieces (a second reader of an answer already read: see upstream-calls.ts). */
-export async function parseInPieces(chunks: readonly Buffer[], key: string): Promise<unknown> {
-  const pieces = new JsonPieces(key);
+/** Parses complete bytes in pieces (another reader of an answer already read: see upstream-calls.ts). */
+export async function parseInPieces(chunks: readonly Buffer[], keys: readonly string[]): Promise<unknown> {
+  const pieces = new JsonPieces(keys);
   for (const chunk of chunks) await pieces.write(chunk);
   return pieces.end(() => decodeUtf8(chunks));
 }

@@ -178,6 +178,6 @@ function memoKey(upstream: UpstreamName, req: UpstreamRequest): string {
  */
 async function copy(res: UpstreamResponse): Promise<UpstreamResponse> {
   if (res.json === undefined) return { ...res };
-  if (res.pieces) return { ...res, json: await parseInPieces(res.pieces.chunks, res.pieces.key) };
+  if (res.splitJson) return { ...res, json: await parseInPieces([Buffer.from(res.text, 'utf8')], res.splitJson) };
   return { ...res, json: JSON.parse(res.text) };
 }

@@ -11,10 +11,10 @@ function wholeParse(bytes: Buffer): unknown {
 }
 
 /** The same bytes fed in pieces of `piece` bytes, so element, string and UTF-8 boundaries fall anywhere. */
-async function piecewise(bytes: Buffer, piece: number, key = '@graph'): Promise<unknown> {
+async function piecewise(bytes: Buffer, piece: number, keys = ['@graph', 'filters']): Promise<unknown> {
   const chunks: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += piece) chunks.push(bytes.subarray(i, i + piece));
-  return parseInPieces(chunks, key);
+  return parseInPieces(chunks, keys);
 }
 
 // Strings drawn mostly from what matters to the splitter and to UTF-8: quotes, backslashes,
@@ -90,6 +90,11 @@ describe('JsonPieces (a JSON answer parsed element by element)', () => {
     ['@graph twice (JSON.parse keeps the last)', '{"@graph": [1, 2], "total": 2, "@graph": [3]}'],
     ['@graph twice, the first not an array', '{"@graph": "x", "@graph": [3, 4]}'],
     ['an escaped key spelling @graph', '{"\\u0040graph": [1, 2], "total": 2}'],
+    ['filters before @graph, both split', '{"filters": [{"term": "a"}, {"term": "b"}], "total": 1, "@graph": [{"x": [1, {"y": "]"}]}]}'],
+    ['an empty array after a split one', '{"@graph": [1, 2], "filters": [ ], "total": 2}'],
+    ['a trailing comma in the second array', '{"@graph": [1, 2], "filters": [3,], "total": 2}'],
+    ['filters twice', '{"filters": [1], "@graph": [], "filters": [2, 3]}'],
+    ['filters not an array', '{"filters": {"a": [1]}, "@graph": [1]}'],
     ['@graph nested only', '{"facets": {"@graph": [1, 2]}, "total": 0}'],
     ['escapes and unicode', '{"@graph": [{"t": "a\\"b\\\\c\\u00e9\\ud83d\\ude00 é 😀 \\n"}, "]},{"], "k\\"": "v"}'],
   ])('%s', async (_name, text) => {
@@ -105,7 +110,7 @@ describe('JsonPieces (a JSON answer parsed element by element)', () => {
   it('parses every element on its own: a 5 MB answer of 20,000 hits never runs a slice longer than a few ms', async () => {
     const hits = Array.from({ length: 20_000 }, (_, i) => ({ '@id': `/biosamples/ENCBS${i}/`, aliases: [`lab:x-${i}`], description: 'd'.repeat(200) }));
     const bytes = Buffer.from(JSON.stringify({ '@graph': hits, total: hits.length, filters: hits.map((h) => ({ field: 'aliases', term: h.aliases[0] })) }));
-    const pieces = new JsonPieces('@graph');
+    const pieces = new JsonPieces(['@graph', 'filters']);
     let longest = 0;
     let last = performance.now();
     const ticker = setInterval(() => {
