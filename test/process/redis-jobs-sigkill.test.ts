@@ -1,16 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createClient } from 'graphql-sse';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox';
-import { dataPath } from '../../src/sandbox/shared/paths';
 import { caseOf } from '../support/gdc';
 import { JOB, START_CREATE, casesHeld, gqlAt, waitForJob } from '../support/jobs';
 import { ok } from '../support/stack';
-import { kill, type RunningProcess, startGatewayProcess } from '../support/process';
-import { type PrivateRedis, startPrivateRedis } from '../support/redis';
+import { type JobsGateway, type RedisJobsRig, startRedisJobsRig } from '../support/redis-jobs';
 
 /**
  * Issue 17 on real processes: with REDIS_URL and JOBS_ENCRYPTION_KEY jobs are kept in Redis and
@@ -25,51 +19,28 @@ const CHUNK = 500;
 const KEY = 'cd'.repeat(32);
 const PROGRESS = 'subscription Watch($id: ID!) { jobProgress(id: $id) { state error progress { total done succeeded failed } } }';
 
-type Gateway = RunningProcess & { url: string; graphqlUrl: string };
-let sandbox: RunningSandbox;
-let redis: PrivateRedis;
-const disks: string[] = [];
-let a: Gateway | undefined;
-let b: Gateway | undefined;
+let rig: RedisJobsRig;
+let a: JobsGateway;
+let b: JobsGateway;
 
-function gateway(): Promise<Gateway> {
-  const disk = mkdtempSync(path.join(tmpdir(), 'sg-bull-instance-'));
-  disks.push(disk);
-  return startGatewayProcess({
-    TMPDIR: disk,
-    DATA_DIR: path.join(disk, 'data'),
-    GDC_URL: sandbox.gdc!.url,
-    ENCODE_URL: sandbox.gdc!.url,
-    GDC_TOKEN: sandbox.gdc!.token,
-    REDIS_URL: redis.url,
-    JOBS_ENCRYPTION_KEY: KEY,
-    // Long enough that B, stalled on a busy machine, keeps its own lock (renewed every half of it):
-    // a lapse of B's lock would be a second takeover, by B of its own job. 3 s gave 2 under load 15.
-    JOB_LOCK_SECONDS: '8',
-    ACCESS_LOG: 'off',
-  });
-}
+// Long enough that B, stalled on a busy machine, keeps its own lock (renewed every half of it): a
+// lapse of B's lock would be a second takeover, by B of its own job. 3 s gave 2 under load 15.
+const gateway = () => rig.gateway({ JOB_LOCK_SECONDS: '8' });
 
 beforeAll(async () => {
-  [sandbox, redis] = await Promise.all([startSandbox({ encode: false, gdc: true, gdcDictionary: dataPath('gdc', 'dictionary_all.json.gz') }), startPrivateRedis()]);
+  rig = await startRedisJobsRig({ name: 'bull-instance', encryptionKey: KEY });
 }, 120_000);
-afterAll(async () => {
-  kill(a);
-  kill(b);
-  await Promise.all([a?.exited, b?.exited]);
-  await Promise.all([redis?.stop(), sandbox?.stop()]);
-  for (const d of disks) rmSync(d, { recursive: true, force: true });
-});
+afterAll(() => rig?.stop());
 
-const gql = async (gw: Gateway, query: string, variables: Record<string, unknown>) => ok(await gqlAt(gw.graphqlUrl)(query, variables));
+const gql = async (gw: JobsGateway, query: string, variables: Record<string, unknown>) => ok(await gqlAt(gw.graphqlUrl)(query, variables));
 
-const waitFor = (gw: Gateway, id: string, until: (job: any) => boolean, timeoutMs: number) => waitForJob(gqlAt(gw.graphqlUrl), id, until, timeoutMs);
+const waitFor = (gw: JobsGateway, id: string, until: (job: any) => boolean, timeoutMs: number) => waitForJob(gqlAt(gw.graphqlUrl), id, until, timeoutMs);
 
-const held = (prefix: string) => casesHeld(sandbox, prefix);
+const held = (prefix: string) => casesHeld(rig.sandbox, prefix);
 
 it('a job started through A, watched through B, A SIGKILLed at about half: B finishes it, every entity exactly once', async () => {
   // Slow chunks: the job takes long enough to kill A in its middle.
-  sandbox.gdc!.emulator.faults.set([{ method: 'POST', path: '^/v0/submission/GDC/INTERNAL$', latencyMs: 250 }]);
+  rig.sandbox.gdc!.emulator.faults.set([{ method: 'POST', path: '^/v0/submission/GDC/INTERNAL$', latencyMs: 250 }]);
   // A alone at first, so A's worker is the one that takes the job.
   a = await gateway();
   const document = JSON.stringify(Array.from({ length: ROWS }, (_, i) => caseOf(`BULL-${String(i).padStart(5, '0')}`)));
@@ -109,7 +80,7 @@ it('a job started through A, watched through B, A SIGKILLed at about half: B fin
   const partial = held('BULL-');
   expect(partial.size).toBeGreaterThanOrEqual(ROWS / 2);
   expect(partial.size).toBeLessThan(ROWS);
-  sandbox.gdc!.emulator.faults.clear();
+  rig.sandbox.gdc!.emulator.faults.clear();
 
   try {
     await finished;
@@ -129,7 +100,7 @@ it('a job started through A, watched through B, A SIGKILLed at about half: B fin
   expect([...after.values()].every((n) => n === 1)).toBe(true);
 
   // Ended: its spooled document and sealed credentials are gone from Redis, its keys expire with the retention.
-  const client2 = new Redis(redis.url);
+  const client2 = new Redis(rig.redis.url);
   try {
     expect(await client2.exists(`submission-gateway:jobs:document:${id}`)).toBe(0);
     expect(await client2.hexists(`submission-gateway:jobs:job:${id}`, 'credentials')).toBe(0);
@@ -138,7 +109,7 @@ it('a job started through A, watched through B, A SIGKILLed at about half: B fin
     for (const key of await client2.keys('*')) {
       const type = await client2.type(key);
       const text = type === 'string' ? await client2.get(key) : type === 'hash' ? JSON.stringify(await client2.hgetall(key)) : '';
-      expect(text ?? '').not.toContain(sandbox.gdc!.token);
+      expect(text ?? '').not.toContain(rig.sandbox.gdc!.token);
     }
   } finally {
     client2.disconnect();
