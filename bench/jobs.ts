@@ -4,32 +4,27 @@
  * createEntities on the same kind of file with the same chunkSize (the job default, 1000), in the
  * same run against the sandbox in its own process. Runs alternate (sync, job, job, sync) so a
  * store that grows favours neither. Another caller's p99 during the job runs shows its cost to others.
+ *
+ * Also: the gateway's RSS after a full GC once a job of N/4 rows and once a job of N rows have
+ * ended (outcomes go to disk, so it must not grow with rows), and the gateway's CPU time during a
+ * job watched by 100 SSE subscribers against the same job watched by none, as a share of one core.
  */
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FormData, request } from 'undici';
 import { CREATE } from '../test/support/gdc';
 import { startProber } from '../test/support/prober';
 import { REAL_SCHEMAS } from '../test/support/stack';
 import { JOB, START_CREATE } from '../test/support/jobs';
+import { casesAndSamplesTsv as file } from '../test/support/gdc-job-document';
 import { startChild } from './support/child';
+import { cpuOf, rssOf } from './support/processes';
 
 // BENCH_JOB_ROWS: fewer rows for a quick look (the sandbox slows as its store grows, so 4 x 20,000 rows take many minutes).
-const CASES = Math.floor(Number(process.env.BENCH_JOB_ROWS ?? 20_000) / 2);
+const ROWS = Number(process.env.BENCH_JOB_ROWS ?? 20_000);
+const CASES = Math.floor(ROWS / 2);
 const CHUNK = 1000;
-const HEADER = 'type\tsubmitter_id\tprojects.code\tdisease_type\tprimary_site\tcases.submitter_id\ttissue_type\tpreservation_method\tspecimen_type\ttumor_descriptor';
-const caseRow = (id: string) => `case\t${id}\tINTERNAL\tBlood Vessel Tumors\tBase of tongue\t\t\t\t\t`;
-const sampleRow = (id: string, c: string) => `sample\t${id}\t\t\t\t${c}\tTumor\tFresh\tWhole Bone Marrow\tPrimary`;
-
-function file(prefix: string): Buffer {
-  const cases: string[] = [];
-  const samples: string[] = [];
-  for (let i = 0; i < CASES; i++) {
-    cases.push(caseRow(`${prefix}-C${i}`));
-    samples.push(sampleRow(`${prefix}-S${i}`, `${prefix}-C${i}`));
-  }
-  return Buffer.from([HEADER, ...samples, ...cases].join('\n'));
-}
-
+const SUBSCRIBERS = 100;
 const input = { source: 'GDC', project: 'GDC-INTERNAL', chunkSize: CHUNK, file: null };
 
 /** A GraphQL multipart request with the file, waiting as long as the synchronous mutation takes (no headers timeout). */
@@ -43,7 +38,7 @@ async function postFile(graphqlUrl: string, query: string, bytes: Buffer, prefix
 }
 
 async function sync(graphqlUrl: string, prefix: string): Promise<number> {
-  const bytes = file(prefix);
+  const bytes = file(prefix, CASES);
   const started = performance.now();
   const res = await postFile(graphqlUrl, CREATE, bytes, prefix);
   const r = res.data?.createEntities;
@@ -51,13 +46,42 @@ async function sync(graphqlUrl: string, prefix: string): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-async function job(graphqlUrl: string, prefix: string): Promise<{ seconds: number; p99: number }> {
-  const bytes = file(prefix);
+const PROGRESS = 'subscription W($id: ID!) { jobProgress(id: $id) { state progress { done succeeded failed etaSeconds } } }';
+
+/** One GraphQL-over-SSE watcher of the job (a real connection); resolves with the events it got once the stream ends. */
+async function subscriber(graphqlUrl: string, id: string): Promise<{ events: number; last: string }> {
+  const res = await request(graphqlUrl, {
+    method: 'POST',
+    headers: { accept: 'text/event-stream', 'content-type': 'application/json' },
+    body: JSON.stringify({ query: PROGRESS, variables: { id } }),
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
+  let text = '';
+  for await (const chunk of res.body) text += chunk;
+  const data = text.split('\n').filter((l) => l.startsWith('data:') && l.includes('jobProgress'));
+  return { events: data.length, last: data.at(-1) ?? '' };
+}
+
+interface JobRun {
+  seconds: number;
+  p99: number;
+  /** The gateway's CPU seconds (user + system) from the start request to the end. */
+  cpu: number;
+  /** Events per subscriber (min), when watched. */
+  events: number;
+}
+
+async function job(graphqlUrl: string, prefix: string, pid: number, cases: number, subscribers = 0): Promise<JobRun> {
+  const bytes = file(prefix, cases);
   const prober = startProber(graphqlUrl, 20);
+  await prober.ready;
+  const cpuBefore = cpuOf(pid);
   const started = performance.now();
   const res = await postFile(graphqlUrl, START_CREATE, bytes, prefix);
   const id = res.data?.startCreateEntities?.id;
   if (!id) throw new Error(`job did not start: ${JSON.stringify(res.errors)}`);
+  const watching = Array.from({ length: subscribers }, () => subscriber(graphqlUrl, id));
   let state = '';
   let last: any = null;
   while (!['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(state)) {
@@ -67,30 +91,68 @@ async function job(graphqlUrl: string, prefix: string): Promise<{ seconds: numbe
     state = last.state;
   }
   const seconds = (performance.now() - started) / 1000;
+  const watched = await Promise.all(watching);
+  const cpuAfter = cpuOf(pid);
   const probes = (await prober.stop()).map((p) => p.ms).sort((a, b) => a - b);
-  if (state !== 'SUCCEEDED' || last.progress.succeeded !== 2 * CASES) throw new Error(`job run failed: ${JSON.stringify(last)}`);
-  return { seconds, p99: probes[Math.floor(probes.length * 0.99)] ?? NaN };
+  if (state !== 'SUCCEEDED' || last.progress.succeeded !== 2 * cases) throw new Error(`job run failed: ${JSON.stringify(last)}`);
+  const unfinished = watched.filter((w) => !w.last.includes('SUCCEEDED'));
+  if (unfinished.length) throw new Error(`${unfinished.length} of ${subscribers} subscribers did not hear SUCCEEDED last: ${unfinished[0].last}`);
+  return {
+    seconds,
+    p99: probes[Math.floor(probes.length * 0.99)] ?? NaN,
+    cpu: cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system,
+    events: watched.length ? Math.min(...watched.map((w) => w.events)) : 0,
+  };
+}
+
+/** The gateway's RSS in MB after a full garbage collection (SIGUSR2, gc-on-signal.cjs) has had time to run. */
+async function rssAfterGc(gateway: { pid: number; signal(name: NodeJS.Signals): void }): Promise<number> {
+  gateway.signal('SIGUSR2');
+  await new Promise((r) => setTimeout(r, 1000));
+  return (rssOf(gateway.pid)?.rss ?? NaN) / 1024 / 1024;
 }
 
 export async function runJobs(): Promise<void> {
   const sandbox = await startChild<{ encodeUrl: string; gdcUrl: string; gdcToken: string }>('sandbox-child.ts', REAL_SCHEMAS);
-  const gateway = await startChild<{ graphqlUrl: string }>('gateway-child.ts', {
-    encodeUrl: sandbox.info.encodeUrl,
-    gdcUrl: sandbox.info.gdcUrl,
-    sandbox: { encode: true, gdc: true },
-    defaults: { gdcToken: sandbox.info.gdcToken },
-  });
+  // BENCH_NODE_FLAGS: e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile the gateway during the runs.
+  const flags = [...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--expose-gc', '--require', path.join(__dirname, 'support', 'gc-on-signal.cjs')];
+  const gateway = await startChild<{ graphqlUrl: string }>(
+    'gateway-child.ts',
+    { encodeUrl: sandbox.info.encodeUrl, gdcUrl: sandbox.info.gdcUrl, sandbox: { encode: true, gdc: true }, defaults: { gdcToken: sandbox.info.gdcToken } },
+    flags,
+  );
+  const url = gateway.info.graphqlUrl;
   try {
-    const s1 = await sync(gateway.info.graphqlUrl, 'JS1');
-    const j1 = await job(gateway.info.graphqlUrl, 'JJ1');
-    const j2 = await job(gateway.info.graphqlUrl, 'JJ2');
-    const s2 = await sync(gateway.info.graphqlUrl, 'JS2');
+    // Untimed: the sandbox's store slows most while it is nearly empty (4,000 rows: 7 s for the first
+    // synchronous run, 12 s for the next), so without this the first run would favour the synchronous side.
+    await sync(url, 'JW');
+    const s1 = await sync(url, 'JS1');
+    const j1 = await job(url, 'JJ1', gateway.pid, CASES);
+    const rssFull = await rssAfterGc(gateway);
+    const j2 = await job(url, 'JJ2', gateway.pid, CASES, SUBSCRIBERS);
+    const s2 = await sync(url, 'JS2');
+    // After the timed runs (which alternate, so the sandbox's growing store favours neither): RSS
+    // once a job of N/4 rows has ended, against once the job of N rows had.
+    await job(url, 'JJ0', gateway.pid, Math.floor(CASES / 4));
+    const rssQuarter = await rssAfterGc(gateway);
     const jobs = (j1.seconds + j2.seconds) / 2;
     const syncs = (s1 + s2) / 2;
     console.log(
       `GDC job, ${2 * CASES} rows in chunks of ${CHUNK}: job ${jobs.toFixed(1)} s (${j1.seconds.toFixed(1)}, ${j2.seconds.toFixed(1)}) vs ` +
         `synchronous createEntities ${syncs.toFixed(1)} s (${s1.toFixed(1)}, ${s2.toFixed(1)}): ${(jobs / syncs).toFixed(2)}x (goal <= 1.05x); ` +
-        `another caller meanwhile: p99 ${Math.max(j1.p99, j2.p99).toFixed(1)} ms (goal < 50 ms)`,
+        `another caller meanwhile: p99 ${Math.max(j1.p99, j2.p99).toFixed(1)} ms (${j1.p99.toFixed(1)}, ${j2.p99.toFixed(1)}) (goal < 50 ms)`,
+    );
+    const growth = rssFull - rssQuarter;
+    console.log(
+      `GDC job gateway RSS after a full GC: ${rssFull.toFixed(0)} MB after a job of ${2 * CASES} rows, ${rssQuarter.toFixed(0)} MB after one of ${2 * Math.floor(CASES / 4)} rows: ` +
+        `${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MB (goal: no growth with rows)`,
+    );
+    // CPU per second of each run, not CPU per run: most of the gateway's CPU during a job is other
+    // callers' (the prober, this bench's polling), which grows with the run's length, not with its rows.
+    const share = (j2.cpu / j2.seconds - j1.cpu / j1.seconds) * 100;
+    console.log(
+      `GDC job watched by ${SUBSCRIBERS} SSE subscribers (>= ${j2.events} events each): gateway CPU ${j2.cpu.toFixed(1)} s over ${j2.seconds.toFixed(1)} s vs ` +
+        `${j1.cpu.toFixed(1)} s over ${j1.seconds.toFixed(1)} s unwatched: ${share.toFixed(1)}% of one core (goal < 5%)`,
     );
   } finally {
     await gateway.stop();

@@ -4,6 +4,10 @@ import readline from 'node:readline';
 
 export interface Child<T> {
   info: T;
+  /** The child's process id (its RSS and CPU time in /proc). */
+  pid: number;
+  /** Sends a signal (e.g. SIGUSR2 for a full GC when started with gc-on-signal.cjs). */
+  signal(name: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -11,9 +15,9 @@ export interface Child<T> {
  * Runs a bench helper (bench/support/*-child.ts) in its own Node process, so that what is measured
  * does not share an event loop with the load generator. The child prints `READY <json>` once it serves.
  */
-export function startChild<T>(file: string, options: unknown): Promise<Child<T>> {
-  const tsx = require.resolve('tsx/cli');
-  const proc: ChildProcess = spawn(process.execPath, [tsx, path.join(__dirname, file), JSON.stringify(options)], {
+export function startChild<T>(file: string, options: unknown, nodeFlags: string[] = []): Promise<Child<T>> {
+  // --import tsx (not tsx's CLI, which runs the file in a second process): `pid` is the process measured.
+  const proc: ChildProcess = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(__dirname, file), JSON.stringify(options)], {
     // stdin stays open: the child ends when this process does, even if this one is killed.
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'silent' },
@@ -26,6 +30,8 @@ export function startChild<T>(file: string, options: unknown): Promise<Child<T>>
       proc.removeAllListeners('exit');
       resolve({
         info: JSON.parse(line.slice(6)) as T,
+        pid: proc.pid!,
+        signal: (name) => void proc.kill(name),
         stop: () =>
           new Promise<void>((done) => {
             if (proc.exitCode !== null) return done();

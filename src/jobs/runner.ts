@@ -16,6 +16,8 @@ import { encodeWork } from './work/encode';
 import { gdcCreateWork } from './work/gdc';
 import { uploadWork } from './work/upload';
 import type { JobWork, WorkStart } from './work/types';
+import { TimeSlices } from '../time-slices';
+import type { JobOutcome } from './store';
 import { everyWorkerBusy, waitingForWorker } from './waiting';
 
 export interface RunnerDeps {
@@ -50,6 +52,17 @@ const CANCEL_WAIT_MS = 60_000;
 
 const WAITING = (done: number, total: number | null) =>
   `Interrupted by a gateway restart after ${done}${total === null ? '' : ` of ${total}`}; its credentials were not kept (no JOBS_ENCRYPTION_KEY): call resumeJob(id) with them to continue.`;
+
+/** A slice's entities as the store's outcomes, with turns between them: 1000 JSON texts at once kept other callers waiting. */
+async function outcomesOf(entities: EntityResultModel[], written: (e: EntityResultModel) => boolean): Promise<JobOutcome[]> {
+  const slices = new TimeSlices();
+  const outcomes: JobOutcome[] = [];
+  for (const e of entities) {
+    await slices.pause();
+    outcomes.push({ row: e.index, ok: written(e), data: JSON.stringify(e) });
+  }
+  return outcomes;
+}
 
 function workFor(spec: JobSpec): (start: WorkStart) => Promise<JobWork> {
   if (spec.kind === 'uploadFile') return uploadWork;
@@ -308,7 +321,7 @@ export class JobRunner {
       done = slice.doneAfter;
       const rate = (done - from.done) / Math.max(1, Date.now() - from.at);
       const etaSeconds = rate > 0 ? Math.round((work.total - done) / rate / 1000) : null;
-      const outcomes = slice.result.entities.map((e) => ({ row: e.index, ok: written(e), data: JSON.stringify(e) }));
+      const outcomes = await outcomesOf(slice.result.entities, written);
       const bytes = slice.bytes === undefined ? {} : { bytesDone: slice.bytes };
       await store.appendOutcomes(job.id, outcomes, { done, succeeded, failed, etaSeconds, ...bytes }, JSON.stringify(summary));
       if (outcome) Object.assign(outcome, { done, succeeded, failed });

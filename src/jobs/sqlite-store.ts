@@ -22,6 +22,9 @@ const EMPTY_PROGRESS: JobProgressModel = {
   total: null, done: 0, succeeded: 0, failed: 0, bytesTotal: null, bytesDone: 0, etaSeconds: null, message: null,
 };
 
+/** About a few milliseconds of better-sqlite3 inserts, during which the event loop waits. */
+const OUTCOMES_PER_TRANSACTION = 200;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -117,10 +120,31 @@ export class SqliteJobStore implements JobStore {
     return apply();
   }
 
+  /**
+   * A slice's outcomes in transactions of OUTCOMES_PER_TRANSACTION rows with a turn of the event
+   * loop between them (better-sqlite3 is synchronous: 1000 rows in one was tens of ms in which no
+   * other caller was answered), the last one with the progress. Only the last waits for the disk
+   * (synchronous FULL): in WAL mode its sync covers the frames written before it, and until it
+   * commits progress.done still points before these rows, so a resume re-sends them (INSERT OR
+   * REPLACE: the same rows, once).
+   */
   async appendOutcomes(id: string, outcomes: JobOutcome[], progress: Partial<JobProgressModel>, summary?: string): Promise<void> {
     const insert = this.db.prepare('INSERT OR REPLACE INTO outcomes (job_id, row, ok, data) VALUES (?, ?, ?, ?)');
+    const insertAll = (part: JobOutcome[]) => {
+      for (const o of part) insert.run(id, o.row, o.ok ? 1 : 0, o.data);
+    };
+    let from = 0;
+    for (; outcomes.length - from > OUTCOMES_PER_TRANSACTION; from += OUTCOMES_PER_TRANSACTION) {
+      this.db.pragma('synchronous = NORMAL');
+      try {
+        this.db.transaction(insertAll)(outcomes.slice(from, from + OUTCOMES_PER_TRANSACTION));
+      } finally {
+        this.db.pragma('synchronous = FULL');
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     this.db.transaction(() => {
-      for (const o of outcomes) insert.run(id, o.row, o.ok ? 1 : 0, o.data);
+      insertAll(outcomes.slice(from));
       const row = this.db.prepare('SELECT progress FROM jobs WHERE id = ?').get(id) as { progress: string } | undefined;
       if (!row) throw new Error(`job ${id} is not in the store`);
       this.db.prepare('UPDATE jobs SET progress = ?, summary = COALESCE(?, summary) WHERE id = ?').run(JSON.stringify({ ...JSON.parse(row.progress), ...progress }), summary ?? null, id);

@@ -4,10 +4,16 @@ import type { SendOptions } from '../../services/gdc/transaction';
 import { DEFAULT_JOB_CHUNK_SIZE } from '../spec';
 import type { JobWork, WorkStart } from './types';
 
+/**
+ * Pieces of the spool a read: csv-parse parses each piece in one go, so 16 KiB (not the default
+ * 64) keeps each of those waits for other callers a quarter as long, at no cost to a job's pace.
+ */
+const SPOOL_READ_BYTES = 16 * 1024;
+
 /** The spooled document, read as many times as the work needs. */
 function spooledDocument(start: WorkStart): GdcDocument {
   const { documentPath, spec } = start;
-  return { format: spec.format, filename: spec.filename, bytes: statSync(documentPath).size, open: () => createReadStream(documentPath), dispose: async () => undefined };
+  return { format: spec.format, filename: spec.filename, bytes: statSync(documentPath).size, open: () => createReadStream(documentPath, { highWaterMark: SPOOL_READ_BYTES }), dispose: async () => undefined };
 }
 
 /**

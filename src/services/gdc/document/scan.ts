@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS } from '../../../config';
 import { documentJsonLimits, JsonLimitError, parseBoundedJson } from '../../../http/bounded-json';
 import { badInput, documentLimitError } from '../../documents';
 import type { GdcDocument } from './source';
+import { TimeSlices } from '../../../time-slices';
 
 /** One data record of a TSV/CSV document and the line it starts on (the header is line 1). */
 export interface DelimitedRecord {
@@ -24,12 +25,24 @@ export const RECORD_DELIMITERS = ['\r\n', '\n', '\r'];
  * 200 MB document never becomes one string or one array.
  */
 export async function* delimitedRecords(doc: GdcDocument): AsyncGenerator<DelimitedRecord> {
+  for await (const { record, info } of delimitedParse(doc, true) as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    // csv-parse counts the line a record ends on; a quoted cell may span several.
+    yield { cells: record, line: info.lines - newlines(record) };
+  }
+}
+
+/** The cells of each record, as delimitedRecords reads them, without their lines (csv-parse's `info` is an object a record: garbage where lines are not wanted). */
+export function delimitedCells(doc: GdcDocument): AsyncGenerator<string[]> {
+  return delimitedParse(doc, false) as AsyncGenerator<string[]>;
+}
+
+async function* delimitedParse(doc: GdcDocument, info: boolean): AsyncGenerator<unknown> {
   const source = doc.open();
   const parser = source.pipe(
     parse({
       delimiter: doc.format === 'csv' ? ',' : '\t',
       record_delimiter: RECORD_DELIMITERS,
-      info: true,
+      info,
       bom: true,
       relax_column_count: true,
       relax_quotes: true,
@@ -37,10 +50,7 @@ export async function* delimitedRecords(doc: GdcDocument): AsyncGenerator<Delimi
     }),
   );
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      // csv-parse counts the line a record ends on; a quoted cell may span several.
-      yield { cells: record, line: info.lines - newlines(record) };
-    }
+    yield* parser;
   } catch (err) {
     throw badInput(`The ${doc.format.toUpperCase()} document cannot be read: ${(err as Error).message}`, 'document');
   } finally {
@@ -110,7 +120,10 @@ export async function scanDocument(doc: GdcDocument): Promise<DocumentScan> {
   const rows: number[] = [];
   let columns: string[] = [];
   let typeColumn = -1;
+  // Parsed records arrive as resolved promises: turns between them, so a 20,000-row scan is not one long wait for others.
+  const slices = new TimeSlices();
   for await (const { cells, line } of delimitedRecords(doc)) {
+    await slices.pause();
     if (typeColumn < 0) {
       columns = headerNames(cells);
       typeColumn = columns.indexOf('type');
