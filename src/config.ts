@@ -171,9 +171,8 @@ export const DEFAULT_MAX_DATA_FILE_BYTES = 1024 ** 4;
 const S3_MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 export const DEFAULT_UPLOAD_PART_BYTES = 8 * MiB;
 /**
- * 8 MiB × 3 in flight (+1 being filled): about 32 MiB per upload. A 1 GiB upload to ENCODE grows the
- * gateway by about 100 MB (lib-storage allocates each part anew, and V8 lets spent buffers wait for
- * a collection); GDC uploads reuse their part buffers (src/services/gdc/upload/parts.ts).
+ * 8 MiB × 3 in flight (+1 being filled): about 32 MiB per upload. ENCODE and GDC uploads reuse
+ * their part buffers (src/datasources/s3/parts.ts), so spent parts do not wait for V8's collection.
  */
 export const DEFAULT_UPLOAD_PARALLEL_PARTS = 3;
 /** About 256 MiB of parts in flight at the defaults above. */

@@ -1,6 +1,6 @@
 import type { RateLimitLocals } from './http/rate-limit';
 import type { SpanParent, TracingLocals } from './plugins/tracing';
-import { DiskUploadStates, type UploadStates } from './services/gdc/upload/state';
+import { DiskUploadStates, UPLOAD_STATE_DIR, type UploadStates } from './services/upload-state';
 import type { Logger } from 'pino';
 import type { EncodeWriteConfig, GatewayInfoModel, QueryLimits } from './config';
 import type { Credentials } from './credentials';
@@ -23,7 +23,7 @@ import type { ThrottleTiming } from './jobs/throttle';
 import type { JobStore } from './jobs/store';
 import type { JobRunner } from './jobs/runner';
 import type { Cursors } from './graph/cursors';
-import { abortGdcUpload, GDC_UPLOAD_STATE_DIR, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
+import { abortGdcUpload, type GdcUploadRequest, uploadGdcFile } from './services/gdc/upload';
 
 /** Everything a resolver may touch, built anew for every request. */
 export interface GatewayContext {
@@ -89,8 +89,8 @@ export interface UploadSettings {
   slots: UploadSlots;
   /** Told the bytes of every upload (for metrics). */
   observe?: UploadObserver;
-  /** Where unfinished GDC multipart uploads are remembered; default this instance's disk (GDC_UPLOAD_STATE_DIR). */
-  gdcResumeStates?: UploadStates;
+  /** Where unfinished multipart uploads (GDC and ENCODE) are remembered; default this instance's disk (UPLOAD_STATE_DIR). */
+  resumeStates?: UploadStates;
 }
 
 /** What the express middleware in front of Apollo decided about a request (see src/app.ts). */
@@ -111,7 +111,7 @@ export interface RequestLocals extends RateLimitLocals, TracingLocals {
 
 export function createContextFactory(deps: ContextDeps) {
   const s3 = new S3Uploader(deps.uploads.s3);
-  const gdcResumeStates = deps.uploads.gdcResumeStates ?? new DiskUploadStates(GDC_UPLOAD_STATE_DIR);
+  const resumeStates = deps.uploads.resumeStates ?? new DiskUploadStates(UPLOAD_STATE_DIR);
   return async ({ res }: { res: { locals: Record<string, unknown> } }): Promise<GatewayContext> => {
     const locals = res.locals as unknown as RequestLocals;
     const creds = locals.credentials;
@@ -121,7 +121,7 @@ export function createContextFactory(deps: ContextDeps) {
     const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };
     const { observe, maxDataFileBytes } = deps.uploads;
     const limits = { maxDataFileBytes };
-    const encodeUploads = new EncodeUploadService(encode, s3, limits, observe);
+    const encodeUploads = new EncodeUploadService(encode, s3, limits, resumeStates, observe);
     const sources = { uploadRoot: deps.encodeWrites.uploadRoot, maxBytes: deps.maxUploadBytes, s3Endpoint: deps.encodeWrites.s3Endpoint, s3SourceBuckets: deps.encodeWrites.s3SourceBuckets };
     // An s3:// submitted_file_name is copied in an upload slot, like any upload (MAX_CONCURRENT_UPLOADS).
     const copySource = (id: string, from: string) =>
@@ -138,10 +138,10 @@ export function createContextFactory(deps: ContextDeps) {
           // One set of upload settings for both upstreams (UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS, MAX_DATA_FILE_BYTES).
           gdc: (request) =>
             uploadGdcFile(
-              { api: gdc, loaders: loaders.gdc, limits, observe, states: gdcResumeStates, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
+              { api: gdc, loaders: loaders.gdc, limits, observe, states: resumeStates, partBytes: deps.uploads.s3.partBytes, parallelParts: deps.uploads.s3.parallelParts },
               request,
             ),
-          gdcAbort: (project, id) => abortGdcUpload({ api: gdc, states: gdcResumeStates }, project, id),
+          gdcAbort: (project, id) => abortGdcUpload({ api: gdc, states: resumeStates }, project, id),
           slots: deps.uploads.slots,
         },
       },

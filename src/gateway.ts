@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Tracer } from './plugins/tracing';
 import type { Logger } from 'pino';
@@ -8,9 +9,8 @@ import type { LiveGraph } from './graph/live';
 import type { AccessLogMode, EncodeWriteConfig, JobsConfig, RateLimitConfig } from './config';
 import { type BodyConfig, type CorsConfig, DEFAULT_BODIES, DEFAULT_ENCODE_S3_REGION, DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_UPLOADS, DEFAULT_MAX_DATA_FILE_BYTES, DEFAULT_UPLOAD_PARALLEL_PARTS, DEFAULT_UPLOAD_PART_BYTES, type GatewayInfoModel, type QueryLimits, withoutUserInfo } from './config';
 import { UploadSlots } from './services/upload-slots';
-import { GDC_UPLOAD_STATE_DIR } from './services/gdc/upload';
-import { RedisUploadStates } from './services/gdc/upload/redis-state';
-import { DiskUploadStates } from './services/gdc/upload/state';
+import { DiskUploadStates, UPLOAD_STATE_DIR, type UploadStates } from './services/upload-state';
+import { RedisUploadStates } from './services/upload-state/redis';
 import type { TrustedDocuments } from './plugins/trusted-documents';
 import { type Credentials, operatorScope } from './credentials';
 import type { UploadObserver } from './services/result';
@@ -142,7 +142,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     uploads: {
       ...uploadSettings(options.uploads ?? {}),
       // With REDIS_URL an upload interrupted on this instance resumes through any other.
-      gdcResumeStates: options.redis ? new RedisUploadStates(options.redis, new DiskUploadStates(GDC_UPLOAD_STATE_DIR), options.logger) : undefined,
+      resumeStates: resumeStates(options),
     },
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
     rateLimit: options.rateLimit ?? { requests: 0, upstreamCalls: 0, windowSeconds: 60 },
@@ -206,6 +206,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         await jobs.close();
       })()),
   };
+}
+
+/**
+ * Where unfinished multipart uploads are remembered: DATA_DIR/upload-state beside the jobs (which
+ * resume through it), this machine's temporary folder without DATA_DIR; with REDIS_URL, Redis (an
+ * upload interrupted on this instance resumes through any other), that disk while Redis is away.
+ */
+function resumeStates(options: GatewayOptions): UploadStates {
+  const disk = new DiskUploadStates(options.jobs?.dataDir ? path.join(options.jobs.dataDir, 'upload-state') : UPLOAD_STATE_DIR);
+  return options.redis ? new RedisUploadStates(options.redis, disk, options.logger) : disk;
 }
 
 function uploadSettings(o: GatewayUploadOptions) {

@@ -304,6 +304,7 @@ export class JobRunner {
       resumed,
       context: () => this.deps.contextFor(credentials, span),
       recorded: (afterRow, first) => store.outcomes(job.id, afterRow, first),
+      bytesDone: async (bytesDone) => updates.publish(await store.update(job.id, { progress: { bytesDone } })),
     });
     let summary: JobSummary = JSON.parse((await store.summary(job.id)) ?? 'null') ?? emptySummary(spec);
     let { done, succeeded, failed } = job.progress;

@@ -5,8 +5,8 @@ import pino from 'pino';
 import type { Redis } from 'ioredis';
 import { registry } from '../../src/metrics';
 import { connectRedis } from '../../src/redis';
-import { RedisUploadStates } from '../../src/services/gdc/upload/redis-state';
-import { DiskUploadStates } from '../../src/services/gdc/upload/state';
+import { RedisUploadStates } from '../../src/services/upload-state/redis';
+import { DiskUploadStates } from '../../src/services/upload-state';
 import { type PrivateRedis, startPrivateRedis } from '../support/redis';
 
 /**
@@ -33,27 +33,62 @@ describe('RedisUploadStates', () => {
   const fallbacks = async () => (await registry.getSingleMetric('gateway_shared_state_fallbacks_total')!.get()).values.find((v) => v.labels.what === 'upload_state')?.value ?? 0;
 
   it('keeps state in Redis, one key per project and entity, and clears it', async () => {
-    const one = states.of('GDC-INTERNAL', 'file-1');
+    const one = states.of('GDC', 'GDC-INTERNAL', 'file-1');
     expect(await one.load()).toBeNull();
     await one.save({ uploadId: 'up-1', partBytes: 8 });
     // Another instance (another RedisUploadStates, another disk) sees it.
     const otherDisk = mkdtempSync(path.join(tmpdir(), 'sg-resume-'));
     const other = new RedisUploadStates(redis, new DiskUploadStates(otherDisk), pino({ level: 'silent' }));
-    expect(await other.of('GDC-INTERNAL', 'file-1').load()).toEqual({ uploadId: 'up-1', partBytes: 8 });
-    expect(await other.of('GDC-INTERNAL', 'file-2').load()).toBeNull();
+    expect(await other.of('GDC', 'GDC-INTERNAL', 'file-1').load()).toEqual({ uploadId: 'up-1', partBytes: 8 });
+    expect(await other.of('GDC', 'GDC-INTERNAL', 'file-2').load()).toBeNull();
     expect(readdirSync(disk)).toEqual([]);
-    await other.of('GDC-INTERNAL', 'file-1').clear();
+    await other.of('GDC', 'GDC-INTERNAL', 'file-1').clear();
     expect(await one.load()).toBeNull();
     expect(readdirSync(otherDisk)).toEqual([]);
+    rmSync(otherDisk, { recursive: true, force: true });
+  });
+
+  it('keeps an ENCODE upload and its parts (a hash beside it) for any instance; parts answered while Redis was away come from this disk', async () => {
+    const upload = { uploadId: 'enc-1', partBytes: 5, bucket: 'b', key: 'k/f.bam' };
+    const s = states.of('ENCODE', 'file', 'uuid-1');
+    await s.save({ ...upload, parts: [] });
+    await s.savePart({ partNumber: 2, size: 5, etag: 'e2' });
+    await s.savePart({ partNumber: 1, size: 5, etag: 'e1' });
+    const otherDisk = mkdtempSync(path.join(tmpdir(), 'sg-resume-'));
+    const other = new RedisUploadStates(redis, new DiskUploadStates(otherDisk), pino({ level: 'silent' }));
+    const parts = [
+      { partNumber: 1, size: 5, etag: 'e1' },
+      { partNumber: 2, size: 5, etag: 'e2' },
+    ];
+    expect(await other.of('ENCODE', 'file', 'uuid-1').load()).toEqual({ ...upload, parts });
+    expect(await redis.hlen('submission-gateway:encode-upload:file:uuid-1:parts')).toBe(2);
+
+    // Redis away for one part: it goes to this disk, and a load with Redis back merges it in.
+    const away = Object.create(redis, {
+      multi: {
+        value: () => {
+          throw new Error('connection lost');
+        },
+      },
+    }) as Redis;
+    const broken = new RedisUploadStates(away, new DiskUploadStates(disk), pino({ level: 'silent' }));
+    await broken.of('ENCODE', 'file', 'uuid-1').savePart({ partNumber: 3, size: 2, etag: 'e3' });
+    expect(readdirSync(disk)).toEqual(['ENCODE.file.uuid-1.parts']);
+    expect((await s.load())!.parts).toEqual([...parts, { partNumber: 3, size: 2, etag: 'e3' }]);
+
+    await s.clear();
+    expect(await redis.exists('submission-gateway:encode-upload:file:uuid-1', 'submission-gateway:encode-upload:file:uuid-1:parts')).toBe(0);
+    expect(readdirSync(disk)).toEqual([]);
+    expect(await other.of('ENCODE', 'file', 'uuid-1').load()).toBeNull();
     rmSync(otherDisk, { recursive: true, force: true });
   });
 
   it('while Redis is down, saves to and loads from this instance disk (counted in /metrics); Redis again once it is back', async () => {
     const before = await fallbacks();
     await server.kill();
-    const s = states.of('GDC-INTERNAL', 'file-3');
+    const s = states.of('GDC', 'GDC-INTERNAL', 'file-3');
     await s.save({ uploadId: 'up-3', partBytes: 8 });
-    expect(readdirSync(disk)).toEqual(['GDC-INTERNAL.file-3.json']);
+    expect(readdirSync(disk)).toEqual(['GDC.GDC-INTERNAL.file-3.json']);
     expect(await s.load()).toEqual({ uploadId: 'up-3', partBytes: 8 });
     expect(await fallbacks()).toBeGreaterThanOrEqual(before + 2);
     await s.clear();

@@ -1,8 +1,10 @@
 import type { Readable } from 'node:stream';
 import './sdk-node-warning';
-import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { multipartEtag } from '../../rules/s3/etag';
+import { s3RequestError, S3UploadError } from './errors';
+import { forgetMultipart, type MultipartMemory, NO_MEMORY, sendMultipart } from './multipart';
+import { fileParts, PartPool } from './parts';
 
 /** Where uploads go and how they are cut; see `planParts` for the memory bound. */
 export interface S3Settings {
@@ -34,28 +36,25 @@ export interface S3UploadRequest {
   md5: string;
   /** The expected size, when known: picks the part size (S3 allows 10,000 parts). */
   size: number | null;
+  /** Where a multipart upload is remembered for a resume; none: a failed upload is not resumed. */
+  memory?: MultipartMemory;
+  /** Told the bytes in S3 so far, multipart only (a resumed upload starts at what an earlier try sent). */
+  onProgress?: (bytes: number) => void;
 }
 
 export interface S3UploadOutcome {
   etag: string;
   parts: number;
+  /** Parts (and their bytes) an earlier try had sent, not sent again. */
+  reused: number;
+  reusedBytes: number;
 }
+
+export { S3UploadError };
 
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 const MAX_PARTS = 10_000;
 const MiB = 1024 * 1024;
-
-/** An S3 request failed: S3's error code and message, kept for the caller. */
-export class S3UploadError extends Error {
-  constructor(
-    readonly code: string,
-    readonly status: number | null,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'S3UploadError';
-  }
-}
 
 /** `s3://bucket/key` as the ENCODE portal hands it out. */
 export function parseS3Url(url: string): S3Location | null {
@@ -78,52 +77,63 @@ export function planParts(settings: Pick<S3Settings, 'partBytes' | 'parallelPart
 }
 
 /**
- * Streams bytes to S3 with lib-storage: one PUT below the part size, else a multipart upload whose
- * parts go in parallel. A single PUT carries the record's md5 as Content-MD5, so S3 itself refuses
- * other bytes; a multipart upload is checked by the caller's meter before S3 completes it (any
- * failure aborts it, so nothing is left complete). Parts carry no md5 of their own: hashing every
- * byte twice cost 40% of the gateway's CPU, and TLS already guards each part in transit. The ETag
- * S3 answers must be the md5 of the part ETags it answered (or the file's md5 for one PUT).
+ * Streams bytes to S3: one PUT below the part size, else a multipart upload whose parts go in
+ * parallel (./multipart.ts). A single PUT carries the record's md5 as Content-MD5, so S3 itself
+ * refuses other bytes; a multipart upload is checked by the caller's meter (the body throws) before
+ * S3 completes it. A multipart upload is remembered as it goes (`memory`), so that a try cut short
+ * (S3 failing, the source breaking, the process killed) is resumed by the next try of the same file
+ * with the missing parts only. Parts carry no md5 of their own: hashing every byte twice cost 40% of
+ * the gateway's CPU, and TLS already guards each part in transit. The ETag S3 answers must be the
+ * md5 of the part ETags (or the file's md5 for one PUT).
  */
 export class S3Uploader {
   constructor(private readonly settings: S3Settings) {}
 
   async upload(request: S3UploadRequest): Promise<S3UploadOutcome> {
     const client = this.client(request.credentials);
-    const partEtags = new Map<number, string>();
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = args.input as { PartNumber?: number; ContentMD5?: string };
-        if (context.commandName === 'PutObjectCommand') input.ContentMD5 = Buffer.from(request.md5, 'hex').toString('base64');
-        const result = await next(args);
-        const etag = (result.output as { ETag?: string }).ETag;
-        if (context.commandName === 'UploadPartCommand' && input.PartNumber && etag) partEtags.set(input.PartNumber, etag.replace(/"/g, ''));
-        return result;
-      },
-      { step: 'initialize', name: 'submissionGatewayUploadChecks' },
-    );
     const { partBytes, parallel } = planParts(this.settings, request.size);
-    const upload = new Upload({
-      client,
-      params: { Bucket: request.location.bucket, Key: request.location.key, Body: request.body },
-      partSize: partBytes,
-      queueSize: parallel,
-      leavePartsOnError: false,
-    });
+    const pool = new PartPool(partBytes);
+    const parts = fileParts(request.body, pool, () => undefined)[Symbol.asyncIterator]();
     try {
-      const result = await upload.done();
-      const etag = (result.ETag ?? '').replace(/"/g, '');
-      const parts = [...partEtags.entries()].sort(([a], [b]) => a - b).map(([, e]) => e);
-      const expected = parts.length ? multipartEtag(parts) : request.md5.toLowerCase();
-      if (etag !== expected) {
-        throw new S3UploadError('ETagMismatch', null, `S3 answered ETag ${etag || '(none)'} where ${parts.length ? 'its parts give' : 'the bytes give'} ${expected}`);
-      }
-      return { etag, parts: parts.length || 1 };
+      const first = await parts.next();
+      // Shorter than a part (or empty): the whole file is in hand, and goes in one PUT.
+      if (first.done || first.value.length < partBytes) return await this.put(client, request, first.done ? Buffer.alloc(0) : first.value);
+      const all = (async function* () {
+        yield first.value;
+        yield* { [Symbol.asyncIterator]: () => parts };
+      })();
+      const { location } = request;
+      const sent = await sendMultipart({ client, ...location, pool, parallel, memory: request.memory ?? NO_MEMORY, onProgress: request.onProgress }, all);
+      const expected = multipartEtag(sent.parts.map((p) => p.etag));
+      if (sent.etag !== expected) throw new S3UploadError('ETagMismatch', null, `S3 answered ETag ${sent.etag || '(none)'} where its parts give ${expected}`);
+      return { etag: sent.etag, parts: sent.parts.length, reused: sent.reused, reusedBytes: sent.reusedBytes };
     } catch (err) {
       throw asUploadError(err);
     } finally {
       client.destroy();
     }
+  }
+
+  /** Forgets the remembered upload of bytes that were refused (see forgetMultipart). */
+  async forget(credentials: S3Credentials, memory: MultipartMemory): Promise<void> {
+    const client = this.client(credentials);
+    try {
+      await forgetMultipart(client, memory);
+    } finally {
+      client.destroy();
+    }
+  }
+
+  private async put(client: S3Client, request: S3UploadRequest, body: Buffer): Promise<S3UploadOutcome> {
+    const { bucket, key } = request.location;
+    const put = new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentMD5: Buffer.from(request.md5, 'hex').toString('base64') });
+    const out = await client.send(put).catch((err: unknown) => {
+      throw s3RequestError(err);
+    });
+    const etag = (out.ETag ?? '').replace(/"/g, '').toLowerCase();
+    const expected = request.md5.toLowerCase();
+    if (etag !== expected) throw new S3UploadError('ETagMismatch', null, `S3 answered ETag ${etag || '(none)'} where the bytes give ${expected}`);
+    return { etag, parts: 1, reused: 0, reusedBytes: 0 };
   }
 
   private client(credentials: S3Credentials): S3Client {

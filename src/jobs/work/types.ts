@@ -35,4 +35,6 @@ export interface WorkStart {
   context: () => Promise<GatewayContext>;
   /** Outcomes already recorded with row > afterRow, in row order (a resumed job reads what earlier slices settled). */
   recorded: (afterRow: number, first: number) => Promise<JobOutcome[]>;
+  /** uploadFile: the bytes in the upstream so far, while a slice is under way (a resumed upload starts at what an earlier run sent). */
+  bytesDone?: (bytes: number) => Promise<void>;
 }

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FileUpload } from 'graphql-upload-minimal';
 import { parseProject } from '../../datasources/gdc/client';
@@ -11,15 +9,12 @@ import type { GdcProjectRef } from '../../datasources/gdc/models';
 import { badInput } from '../documents';
 import type { EntityErrorCode } from '../errors/codes';
 import { entityError, type EntityErrorModel, type UploadAbortModel, type UploadObserver, type UploadResultModel } from '../result';
-import { fileParts, PartPool } from './upload/parts';
-import type { UploadStates } from './upload/state';
+import { fileParts, PartPool } from '../../datasources/s3/parts';
+import type { UploadStates } from '../upload-state';
 import { type PartsOutcome, sendParts } from './upload/multipart';
 
 /** S3 refuses parts below 5 MiB (all but the last). */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
-
-/** Where unfinished multipart uploads are remembered (part size and parts in flight come from config: UPLOAD_PART_BYTES, UPLOAD_PARALLEL_PARTS). */
-export const GDC_UPLOAD_STATE_DIR = path.join(tmpdir(), 'submission-gateway', 'gdc-uploads');
 
 /** What a GDC upload may use, built per request in the context. */
 export interface GdcUploadDeps {
@@ -99,7 +94,7 @@ async function send(deps: GdcUploadDeps, project: GdcProjectRef, id: string, str
     if (bytes > deps.limits.maxDataFileBytes) throw new SizeError(deps.limits.maxDataFileBytes);
     md5.update(chunk);
   });
-  const state = deps.states.of(`${project.program}-${project.project}`, id);
+  const state = deps.states.of('GDC', `${project.program}-${project.project}`, id);
   let first: IteratorResult<Buffer>;
   try {
     first = await parts.next();
@@ -210,7 +205,7 @@ function numberOr(value: unknown): number | null {
  */
 export async function abortGdcUpload(deps: Pick<GdcUploadDeps, 'api' | 'states'>, project: string, id: string): Promise<UploadAbortModel> {
   const ref = parseProject(project);
-  const state = deps.states.of(`${ref.program}-${ref.project}`, id);
+  const state = deps.states.of('GDC', `${ref.program}-${ref.project}`, id);
   const saved = await state.load();
   if (!saved) {
     const message = `No unfinished upload of ${id} in ${project} is known to this gateway: nothing to abort`;

@@ -206,35 +206,6 @@ describe('uploadFile (ENCODE): bytes to the record S3 key, checked on the way (s
 
   });
 
-  it('aborts the multipart upload when the caller goes away halfway: no object, no open upload', async () => {
-    const bytes = randomBytes(16 * MiB);
-    const { accession, key } = await fileRecord(bytes);
-    let sent = 0;
-    let openBefore = -1;
-    const breaking = () =>
-      Readable.from(
-        (async function* () {
-          for (let at = 0; at < 12 * MiB; at += MiB) {
-            sent += MiB;
-            yield bytes.subarray(at, at + MiB);
-          }
-          // Parts have gone to S3 by now (an open multipart upload); then the caller's connection breaks.
-          await new Promise((r) => setTimeout(r, 300));
-          openBefore = (await absent(key)).openUploads;
-          throw new Error('caller went away');
-        })(),
-      );
-    await expect(upload(accession, breaking, bytes.length)).rejects.toBeInstanceOf(GatewayError);
-    expect([sent, openBefore]).toEqual([12 * MiB, 1]);
-    const deadline = Date.now() + 10_000;
-    let state = await absent(key);
-    while (state.openUploads && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      state = await absent(key);
-    }
-    expect(state).toEqual({ head: 'absent', openUploads: 0 });
-  });
-
   it('keeps answering other callers while an upload streams in', async () => {
     const bytes = randomBytes(12 * MiB);
     const { accession } = await fileRecord(bytes);

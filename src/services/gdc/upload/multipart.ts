@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { GdcFilesClient, GdcPart } from '../../../datasources/gdc/files';
 import { GdcFileRefusal } from '../../../datasources/gdc/files';
 import type { GdcProjectRef } from '../../../datasources/gdc/models';
-import type { PartPool } from './parts';
-import type { UploadState } from './state';
+import type { PartPool } from '../../../datasources/s3/parts';
+import type { UploadState } from '../../upload-state';
 
 export type PartsOutcome =
   | { kind: 'sent'; uploadId: string; parts: { partNumber: number; etag: string }[]; reused: number }

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { fileParts, PartPool } from '../../../../src/services/gdc/upload/parts';
+import { fileParts, PartPool } from '../../../src/datasources/s3/parts';
 
 function chunks(total: number, size: number): Readable {
   const out: Buffer[] = [];
