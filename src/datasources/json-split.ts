@@ -1,12 +1,12 @@
 /**
  * Splits a JSON text, as it streams in, into the elements of one array: the top-level array (a
- * submission document) or the array under one key of a top-level object (GDC's `entities` in an
- * upload envelope). Each element is handed over as its own small JSON text, so a 200 MB document
+ * submission document) or the arrays under given keys of a top-level object (GDC's `entities` in
+ * an upload envelope, an ENCODE search's `@graph` and `filters`). Each element is handed over as its own small JSON text, so a 200 MB document
  * or a 100,000-entity answer never becomes one string or one JSON.parse that blocks the event loop.
  *
  * It tracks only what JSON structure needs (depth, strings, escapes); the elements themselves are
- * checked by JSON.parse (or by the upstream). With `key`, everything outside that array is kept
- * (the array left as `[]`) and returned by `end()` for the caller to parse.
+ * checked by JSON.parse (or by the upstream). With keys, everything outside those arrays is kept
+ * (each array left as `[]`) and returned by `end()` for the caller to parse.
  */
 export class JsonArraySplitter {
   private depth = 0;
@@ -17,6 +17,10 @@ export class JsonArraySplitter {
   private element: Buffer[] = [];
   private elementHasContent = false;
   private count = 0;
+  /** Elements of the array being split (an empty one after a comma is invalid JSON). */
+  private inArray = 0;
+  /** The key of the array being split. */
+  private target = '';
   private rest: Buffer[] = [];
   /** The last string completed at depth 1 (pieces across chunks) and the key it became after `:`. */
   private stringFrom = -1;
@@ -24,11 +28,16 @@ export class JsonArraySplitter {
   private currentKey: string | null = null;
   private sawRoot = false;
   private rootIsArray = false;
+  private readonly keys: Set<string> | null;
+  private readonly seenKeys = new Set<string>();
+  private repeated = false;
 
   constructor(
-    private readonly onElement: (json: string, index: number) => void,
-    private readonly key: string | null = null,
-  ) {}
+    private readonly onElement: (json: string, index: number, key: string) => void,
+    key: string | readonly string[] | null = null,
+  ) {
+    this.keys = key === null ? null : new Set(typeof key === 'string' ? [key] : key);
+  }
 
   write(chunk: Buffer): void {
     let segmentStart = 0; // where the current run of bytes (element or rest) began in this chunk
@@ -37,7 +46,7 @@ export class JsonArraySplitter {
         const piece = chunk.subarray(segmentStart, end);
         if (this.inElementArray()) {
           if (this.elementHasContent) this.element.push(piece);
-        } else if (this.key !== null) this.rest.push(piece);
+        } else if (this.keys !== null) this.rest.push(piece);
       }
       segmentStart = end;
     };
@@ -53,19 +62,22 @@ export class JsonArraySplitter {
         this.sawRoot = true;
         this.rootIsArray = c === 0x5b;
         // A document that is one object (not an array) is one element, as GDC reads it.
-        if (this.key === null && !this.rootIsArray) {
+        if (this.keys === null && !this.rootIsArray) {
           flush(i);
           this.elementDepth = 0;
         }
       }
       const inArray = this.inElementArray();
       if (inArray && this.depth === this.elementDepth && (c === 0x2c || c === 0x5d)) {
-        // `,` or the closing `]` at element level ends the current element.
+        // `,` or the closing `]` at element level ends the current element; none between two
+        // commas or after the last one (`[1,,2]`, `[1,]`) is invalid JSON, not an element less.
+        if (!this.elementHasContent && (c === 0x2c || this.inArray > 0)) throw new SyntaxError(`Unexpected '${String.fromCharCode(c)}' in JSON: an empty array element`);
         flush(i);
         this.emit();
         if (c === 0x5d) {
           this.depth--;
-          this.elementDepth = -2;
+          // Another key's array may follow; a document's one array is the last.
+          this.elementDepth = this.keys === null ? -2 : -1;
           segmentStart = i; // the `]` itself belongs to the rest
         } else segmentStart = i + 1;
         continue;
@@ -76,7 +88,7 @@ export class JsonArraySplitter {
       }
       if (c === 0x22) {
         this.inString = true;
-        if (this.depth === 1 && this.key !== null) {
+        if (this.depth === 1 && this.keys !== null) {
           this.stringFrom = i + 1;
           this.lastString = [];
         }
@@ -85,6 +97,8 @@ export class JsonArraySplitter {
         if (this.elementDepth === -1 && this.opensTarget(c)) {
           flush(i + 1);
           this.elementDepth = this.depth;
+          this.inArray = 0;
+          this.target = this.currentKey ?? '';
         }
       } else if (c === 0x7d || c === 0x5d) {
         this.depth--;
@@ -93,8 +107,12 @@ export class JsonArraySplitter {
           this.emit();
           this.elementDepth = -2;
         }
-      } else if (c === 0x3a && this.depth === 1 && this.key !== null) {
+      } else if (c === 0x3a && this.depth === 1 && this.keys !== null) {
         this.currentKey = Buffer.concat(this.lastString).toString('utf8');
+        if (this.keys.has(this.currentKey)) {
+          if (this.seenKeys.has(this.currentKey)) this.repeated = true;
+          this.seenKeys.add(this.currentKey);
+        }
       } else if (c === 0x2c && this.depth === 1) {
         this.currentKey = null;
       }
@@ -149,11 +167,19 @@ export class JsonArraySplitter {
     return quote;
   }
 
-  /** Ends the input; returns the JSON outside the target array (with `key`), else null. */
+  /** Ends the input; returns the JSON outside the target arrays (with keys), else null. */
   end(): string | null {
     if (this.depth !== 0 || this.inString) throw new SyntaxError('Unexpected end of JSON input');
     if (this.elementDepth === 0 && this.elementHasContent) this.emit();
-    return this.key === null ? null : Buffer.concat(this.rest).toString('utf8');
+    return this.keys === null ? null : Buffer.concat(this.rest).toString('utf8');
+  }
+
+  /**
+   * Whether one of the keys (spelt as given, without escapes) names more than one top-level
+   * member: JSON.parse keeps the last, which need not be an array split out.
+   */
+  get keyRepeated(): boolean {
+    return this.repeated;
   }
 
   /** How many elements were found. */
@@ -166,8 +192,8 @@ export class JsonArraySplitter {
   }
 
   private opensTarget(c: number): boolean {
-    if (this.key === null) return this.depth === 1 && c === 0x5b;
-    return this.depth === 2 && c === 0x5b && this.currentKey === this.key;
+    if (this.keys === null) return this.depth === 1 && c === 0x5b;
+    return this.depth === 2 && c === 0x5b && this.currentKey !== null && this.keys.has(this.currentKey);
   }
 
   private emit(): void {
@@ -180,6 +206,7 @@ export class JsonArraySplitter {
     const text = bytes.toString('utf8').trimEnd();
     this.element = [];
     this.elementHasContent = false;
-    this.onElement(text, this.count++);
+    this.inArray++;
+    this.onElement(text, this.count++, this.target);
   }
 }

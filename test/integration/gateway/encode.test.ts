@@ -176,6 +176,15 @@ describe('ENCODE through the gateway (real profiles, sandbox over HTTP)', () => 
     const { encodeRecords } = ok(await stack.gql(RECORDS, { ids }));
     expect(encodeRecords.map((x: any) => x.accession)).toEqual(ids);
     expect(log.entries.map((e) => `${e.method} ${e.path}`)).toEqual(['GET /search/']);
+    // That search's answer (100 hits, 100 filters) is over the 128 KiB above which it is parsed in
+    // pieces: the records are the portal's own, field for field.
+    const { id, secret } = ENCODE_SANDBOX_KEYS.submitter;
+    const direct = new URL('/search/', stack.sandbox.encode!.url);
+    for (const [k, v] of [['type', 'Item'], ...ids.map((a) => ['accession', a]), ['limit', 'all'], ['frame', 'object'], ['format', 'json']]) direct.searchParams.append(k, v);
+    const answer = await fetch(direct, { headers: { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` } }).then((res) => res.text());
+    expect(answer.length).toBeGreaterThan(128 * 1024);
+    const byAccession = new Map((JSON.parse(answer) as { '@graph': { accession: string }[] })['@graph'].map((r) => [r.accession, r]));
+    expect(encodeRecords).toEqual(ids.map((a) => byAccession.get(a)));
   });
 
   it('turns a read-only key into FORBIDDEN and a wrong secret into UNAUTHENTICATED', async () => {

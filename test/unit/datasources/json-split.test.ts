@@ -90,6 +90,27 @@ describe('JsonArraySplitter', () => {
     expect(JSON.parse(rest!)).toEqual({ ...envelope, entities: [] });
   });
 
+  it.each([1, 5, 100000])('takes the arrays of several keys out, naming the key of each element (pieces of %i bytes)', (piece) => {
+    const answer = { filters: [{ term: 'a,]' }, { term: 'b' }], total: 3, '@graph': [1, [2, 3], { '@graph': [4] }], facets: [] };
+    const found: [string, unknown][] = [];
+    const splitter = new JsonArraySplitter((json, _i, key) => found.push([key, JSON.parse(json)]), ['@graph', 'filters', 'facets']);
+    const bytes = Buffer.from(JSON.stringify(answer), 'utf8');
+    for (let i = 0; i < bytes.length; i += piece) splitter.write(bytes.subarray(i, i + piece));
+    expect(JSON.parse(splitter.end()!)).toEqual({ filters: [], total: 3, '@graph': [], facets: [] });
+    expect(found).toEqual([['filters', { term: 'a,]' }], ['filters', { term: 'b' }], ['@graph', 1], ['@graph', [2, 3]], ['@graph', { '@graph': [4] }]]);
+    expect(splitter.keyRepeated).toBe(false);
+  });
+
+  it('refuses empty elements as JSON.parse does, and says when a key names two members', () => {
+    expect(() => split('[1,,2]', null, 1)).toThrow(/empty array element/);
+    expect(() => split('{"entities": [1,]}', 'entities', 1)).toThrow(/empty array element/);
+    expect(() => split('{"entities": [,1]}', 'entities', 1)).toThrow(/empty array element/);
+    const splitter = new JsonArraySplitter(() => undefined, 'entities');
+    splitter.write(Buffer.from('{"entities": [1], "entities": []}'));
+    splitter.end();
+    expect(splitter.keyRepeated).toBe(true);
+  });
+
   it('leaves an object without the key whole', () => {
     const { elements, rest } = split('{"message": "Unable to parse json: x"}', 'entities', 4);
     expect(elements).toEqual([]);
