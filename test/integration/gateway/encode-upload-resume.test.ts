@@ -9,18 +9,15 @@ import { DEFAULT_JOB_LOCK_SECONDS, DEFAULT_MAX_RUNNING_JOBS } from '../../../src
 import { type RunningGateway, startGateway } from '../../../src/gateway';
 import { multipartEtag } from '../../../src/rules/s3/etag';
 import { type RunningSandbox, startSandbox } from '../../../src/sandbox';
+import { EncodeFileRecords } from '../../support/encode-files';
 import { gqlAt, JOB_FIELDS, waitForJob } from '../../support/jobs';
 import { type S3Proxy, startS3Proxy } from '../../support/s3-proxy';
 import { gatewayOptionsOn, ok } from '../../support/stack';
-import { uploadUrlOf } from '../../support/upload-url';
 
 const MiB = 1024 * 1024;
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 const UPLOAD = `mutation Upload($input: UploadFileInput!) {
   uploadFile(input: $input) { source id success message bytes md5sum errors { type message keys } }
-}`;
-const CREATE = `mutation Create($input: CreateEntitiesInput!) {
-  createEntities(input: $input) { success entities { id accession errors { type message } } }
 }`;
 
 interface UploadAnswer {
@@ -41,8 +38,7 @@ describe('ENCODE upload resume: a try cut short is finished by the next one with
   let client: GatewayClient;
   let s3: S3Client;
   let dataDir: string;
-  let experiment: string;
-  let serial = 0;
+  let records: EncodeFileRecords;
 
   const gql = async <T = Record<string, any>>(query: string, variables: Record<string, unknown>) => {
     const res = await fetch(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
@@ -63,10 +59,7 @@ describe('ENCODE upload resume: a try cut short is finished by the next one with
     client = new GatewayClient(gateway.graphqlUrl);
     const box = sandbox.s3!;
     s3 = new S3Client({ endpoint: box.url, region: box.region, forcePathStyle: true, credentials: { accessKeyId: box.accessKeyId, secretAccessKey: box.secretAccessKey } });
-    const exp = { award: 'UM1HG000000', lab: 'sandbox-lab', assay_term_name: 'RNA-seq', biosample_ontology: 'cell_line_EFO_0001203', aliases: ['sandbox-lab:resume-exp'] };
-    const created = (await gql<any>(CREATE, { input: { source: 'ENCODE', profile: 'experiment', entities: [exp] } })).createEntities;
-    if (!created.success) throw new Error(`setup: ${JSON.stringify(created.entities[0].errors)}`);
-    experiment = created.entities[0].accession;
+    records = new EncodeFileRecords((query: string, variables: Record<string, unknown>) => gql(query, variables), sandbox.encode!, 'resume');
   }, 60_000);
   afterAll(async () => {
     s3?.destroy();
@@ -80,23 +73,7 @@ describe('ENCODE upload resume: a try cut short is finished by the next one with
     proxy.reset();
   });
 
-  async function fileRecord(bytes: Buffer): Promise<{ uuid: string; accession: string; key: string }> {
-    const record = {
-      award: 'UM1HG000000',
-      lab: 'sandbox-lab',
-      dataset: experiment,
-      file_format: 'fastq',
-      output_type: 'reads',
-      aliases: [`sandbox-lab:resume-${++serial}`],
-      submitted_file_name: `/data/resume-${serial}.fastq.gz`,
-      md5sum: md5(bytes),
-      file_size: bytes.length,
-    };
-    const created = (await gql<any>(CREATE, { input: { source: 'ENCODE', profile: 'file', entities: [record] } })).createEntities;
-    if (!created.success) throw new Error(`file record: ${JSON.stringify(created.entities[0].errors)}`);
-    const e = created.entities[0];
-    return { uuid: e.id, accession: e.accession, key: (await uploadUrlOf(sandbox.encode!, e.id)).replace(/^s3:\/\/[^/]+\//, '') };
-  }
+  const fileRecord = (bytes: Buffer) => records.create(bytes);
 
   const upload = (id: string, bytes: Buffer | (() => Readable), size?: number) =>
     client.upload<UploadAnswer>(UPLOAD, { input: { source: 'ENCODE', id, file: null } }, [
@@ -172,14 +149,19 @@ describe('ENCODE upload resume: a try cut short is finished by the next one with
     expect(state(uuid)).toBeNull();
   });
 
-  it('the upload gone from S3 (NoSuchUpload): that try says so and forgets it, the next starts over from part 1', async () => {
+  /** A 16 MiB upload cut after 2 parts, its resume state kept, then its S3 upload aborted (as a bucket's lifecycle rule would, after days). */
+  async function uploadGoneFromS3() {
     const bytes = randomBytes(16 * MiB);
     const { uuid, accession, key } = await fileRecord(bytes);
     proxy.cutAfter(2);
     expect((await upload(accession, bytes)).uploadFile.success).toBe(false);
     const kept = state(uuid) as { upload: { uploadId: string } };
-    // As a bucket's lifecycle rule would, after days.
     await s3.send(new AbortMultipartUploadCommand({ Bucket: sandbox.s3!.bucket, Key: key, UploadId: kept.upload.uploadId }));
+    return { bytes, uuid, accession, key, oldUploadId: kept.upload.uploadId };
+  }
+
+  it('the upload gone from S3 (NoSuchUpload): that try says so and forgets it, the next starts over from part 1', async () => {
+    const { bytes, uuid, accession, key } = await uploadGoneFromS3();
 
     proxy.cutAfter(null);
     proxy.reset();
@@ -204,12 +186,7 @@ describe('ENCODE upload resume: a try cut short is finished by the next one with
   });
 
   it('an upload job (its spooled bytes can be read again) meeting NoSuchUpload starts over at once and succeeds', async () => {
-    const bytes = randomBytes(16 * MiB);
-    const { uuid, accession, key } = await fileRecord(bytes);
-    proxy.cutAfter(2);
-    expect((await upload(accession, bytes)).uploadFile.success).toBe(false);
-    const kept = state(uuid) as { upload: { uploadId: string } };
-    await s3.send(new AbortMultipartUploadCommand({ Bucket: sandbox.s3!.bucket, Key: key, UploadId: kept.upload.uploadId }));
+    const { bytes, uuid, accession, key, oldUploadId } = await uploadGoneFromS3();
 
     proxy.cutAfter(null);
     proxy.reset();
@@ -224,8 +201,8 @@ describe('ENCODE upload resume: a try cut short is finished by the next one with
     expect(done).toMatchObject({ state: 'SUCCEEDED', error: null });
     // Part 3 (and 4, when it was read before 3 was answered) met NoSuchUpload on the old upload; then all 4 parts went to a new one.
     const to = (id: string) => proxy.partRequests.filter((r) => r.uploadId === id).map((r) => r.partNumber).sort();
-    expect([[3], [3, 4]]).toContainEqual(to(kept.upload.uploadId));
-    const fresh = [...new Set(proxy.partRequests.map((r) => r.uploadId))].filter((id) => id !== kept.upload.uploadId);
+    expect([[3], [3, 4]]).toContainEqual(to(oldUploadId));
+    const fresh = [...new Set(proxy.partRequests.map((r) => r.uploadId))].filter((id) => id !== oldUploadId);
     expect(fresh).toHaveLength(1);
     expect(to(fresh[0])).toEqual([1, 2, 3, 4]);
     expect(await stored(key)).toEqual({ etag: multipartEtag(partMd5s(bytes)), md5: md5(bytes) });

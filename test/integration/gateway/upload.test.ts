@@ -1,19 +1,16 @@
-import { uploadUrlOf } from '../../support/upload-url';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GatewayClient, GatewayError } from '../../../src/cli/gateway-client';
 import { multipartEtag } from '../../../src/rules/s3/etag';
 import { ENCODE_SANDBOX_KEYS } from '../../../src/sandbox';
+import { EncodeFileRecords } from '../../support/encode-files';
 import { ok, startStack, type Stack } from '../../support/stack';
 
 const MiB = 1024 * 1024;
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 const UPLOAD = `mutation Upload($input: UploadFileInput!) {
   uploadFile(input: $input) { source id success message bytes md5sum errors { type message keys } }
-}`;
-const CREATE = `mutation Create($input: CreateEntitiesInput!) {
-  createEntities(input: $input) { success entities { id accession record errors { type message } } }
 }`;
 
 interface UploadAnswer {
@@ -24,8 +21,7 @@ describe('uploadFile (ENCODE): bytes to the record S3 key, checked on the way (s
   let stack: Stack;
   let client: GatewayClient;
   let s3: S3Client;
-  let experiment: string;
-  let serial = 0;
+  let records: EncodeFileRecords;
 
   beforeAll(async () => {
     // Small limits so the tests stay small: 5 MiB parts, documents up to 1 MiB, data files up to 20 MiB.
@@ -38,36 +34,14 @@ describe('uploadFile (ENCODE): bytes to the record S3 key, checked on the way (s
       forcePathStyle: true,
       credentials: { accessKeyId: s3box.accessKeyId, secretAccessKey: s3box.secretAccessKey },
     });
-    const exp = { award: 'UM1HG000000', lab: 'sandbox-lab', assay_term_name: 'RNA-seq', biosample_ontology: 'cell_line_EFO_0001203', aliases: ['sandbox-lab:upload-exp'] };
-    const created = ok(await stack.gql(CREATE, { input: { source: 'ENCODE', profile: 'experiment', entities: [exp] } })).createEntities;
-    if (!created.success) throw new Error(`setup: ${JSON.stringify(created.entities[0].errors)}`);
-    experiment = created.entities[0].accession;
+    records = new EncodeFileRecords(async (query: string, variables: Record<string, unknown>) => ok(await stack.gql(query, variables)), stack.sandbox.encode!, 'upload');
   });
   afterAll(async () => {
     s3.destroy();
     await stack.stop();
   });
 
-  /** A file record for these bytes (md5sum and file_size from them unless overridden). */
-  async function fileRecord(bytes: Buffer, extra: Record<string, unknown> = {}): Promise<{ uuid: string; accession: string; key: string }> {
-    const record = {
-      award: 'UM1HG000000',
-      lab: 'sandbox-lab',
-      dataset: experiment,
-      file_format: 'fastq',
-      output_type: 'reads',
-      aliases: [`sandbox-lab:upload-${++serial}`],
-      submitted_file_name: `/data/reads-${serial}.fastq.gz`,
-      md5sum: md5(bytes),
-      file_size: bytes.length,
-      ...extra,
-    };
-    for (const [k, v] of Object.entries(record)) if (v === null) delete (record as Record<string, unknown>)[k];
-    const created = ok(await stack.gql(CREATE, { input: { source: 'ENCODE', profile: 'file', entities: [record] } })).createEntities;
-    if (!created.success) throw new Error(`file record: ${JSON.stringify(created.entities[0].errors)}`);
-    const e = created.entities[0];
-    return { uuid: e.id, accession: e.accession, key: (await uploadUrlOf(stack.sandbox.encode!, e.id)).replace(/^s3:\/\/[^/]+\//, '') };
-  }
+  const fileRecord = (bytes: Buffer, extra: Record<string, unknown> = {}) => records.create(bytes, extra);
 
   const upload = (id: string, bytes: Buffer | (() => Readable), size?: number) =>
     client.upload<UploadAnswer>(UPLOAD, { input: { source: 'ENCODE', id, file: null } }, [
@@ -201,6 +175,7 @@ describe('uploadFile (ENCODE): bytes to the record S3 key, checked on the way (s
     const bytes = randomBytes(1000);
     const missing = (await upload('sandbox-lab:no-such-file', bytes)).uploadFile;
     expect(missing).toMatchObject({ success: false, errors: [{ type: 'NOT_FOUND', keys: ['id'] }] });
+    const experiment = await records.experimentAccession();
     const notFile = (await upload(experiment, bytes)).uploadFile;
     expect(notFile.errors).toEqual([{ type: 'INVALID_VALUE', keys: ['id'], message: `ENCODE record '${experiment}' is a Experiment, not a file` }]);
 
