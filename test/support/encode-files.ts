@@ -2,6 +2,18 @@ import { createHash } from 'node:crypto';
 import type { RunningEncode } from '../../src/sandbox';
 import { uploadUrlOf } from './upload-url';
 
+export const MiB = 1024 * 1024;
+export const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
+
+/** uploadFile with everything its answer says, as the upload tests read it. */
+export const UPLOAD = `mutation Upload($input: UploadFileInput!) {
+  uploadFile(input: $input) { source id success message bytes md5sum errors { type message keys } }
+}`;
+
+export interface UploadAnswer {
+  uploadFile: { source: string; id: string; success: boolean; message: string; bytes: number | null; md5sum: string | null; errors: { type: string; message: string; keys: string[] }[] };
+}
+
 const CREATE = `mutation Create($input: CreateEntitiesInput!) {
   createEntities(input: $input) { success entities { id accession errors { type message } } }
 }`;
@@ -36,7 +48,7 @@ export class EncodeFileRecords {
       output_type: 'reads',
       aliases: [`sandbox-lab:${this.prefix}-${n}`],
       submitted_file_name: `/data/${this.prefix}-${n}.fastq.gz`,
-      md5sum: createHash('md5').update(bytes).digest('hex'),
+      md5sum: md5(bytes),
       file_size: bytes.length,
       ...extra,
     };

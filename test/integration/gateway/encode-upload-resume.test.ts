@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,20 +9,11 @@ import { DEFAULT_JOB_LOCK_SECONDS, DEFAULT_MAX_RUNNING_JOBS } from '../../../src
 import { type RunningGateway, startGateway } from '../../../src/gateway';
 import { multipartEtag } from '../../../src/rules/s3/etag';
 import { type RunningSandbox, startSandbox } from '../../../src/sandbox';
-import { EncodeFileRecords } from '../../support/encode-files';
+import { EncodeFileRecords, md5, MiB, UPLOAD, type UploadAnswer } from '../../support/encode-files';
 import { gqlAt, JOB_FIELDS, waitForJob } from '../../support/jobs';
 import { type S3Proxy, startS3Proxy } from '../../support/s3-proxy';
 import { gatewayOptionsOn, ok } from '../../support/stack';
 
-const MiB = 1024 * 1024;
-const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
-const UPLOAD = `mutation Upload($input: UploadFileInput!) {
-  uploadFile(input: $input) { source id success message bytes md5sum errors { type message keys } }
-}`;
-
-interface UploadAnswer {
-  uploadFile: { success: boolean; message: string; bytes: number | null; md5sum: string | null; errors: { type: string; message: string; keys: string[] }[] };
-}
 
 /**
  * Issue 16: an ENCODE multipart upload cut short resumes with the missing parts only. ENCODE's

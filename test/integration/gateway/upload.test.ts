@@ -1,21 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GatewayClient, GatewayError } from '../../../src/cli/gateway-client';
 import { multipartEtag } from '../../../src/rules/s3/etag';
 import { ENCODE_SANDBOX_KEYS } from '../../../src/sandbox';
-import { EncodeFileRecords } from '../../support/encode-files';
+import { EncodeFileRecords, md5, MiB, UPLOAD, type UploadAnswer } from '../../support/encode-files';
 import { ok, startStack, type Stack } from '../../support/stack';
 
-const MiB = 1024 * 1024;
-const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
-const UPLOAD = `mutation Upload($input: UploadFileInput!) {
-  uploadFile(input: $input) { source id success message bytes md5sum errors { type message keys } }
-}`;
-
-interface UploadAnswer {
-  uploadFile: { source: string; id: string; success: boolean; message: string; bytes: number | null; md5sum: string | null; errors: { type: string; message: string; keys: string[] }[] };
-}
 
 describe('uploadFile (ENCODE): bytes to the record S3 key, checked on the way (sandbox over HTTP)', () => {
   let stack: Stack;
