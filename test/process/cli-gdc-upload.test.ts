@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CREATE, caseOf, docs, sampleOf } from '../support/gdc';
+import { CREATE, docs, readGroupChain } from '../support/gdc';
 import { runCli, uploadSlotRefusals } from '../support/cli';
 import { ok, startStack, type Stack } from '../support/stack';
 
@@ -20,7 +20,7 @@ describe('submission-gateway gdc upload (a real child process against a gateway 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-gdc-upload-'));
     const r = ok(
       await stack.gql(CREATE, {
-        input: { source: 'GDC', project: 'GDC-INTERNAL', entities: [caseOf('CU-C'), sampleOf('CU-S', 'CU-C'), docs.portion('CU-P', 'CU-S'), docs.analyte('CU-AN', 'CU-P'), docs.aliquot('CU-A', 'CU-AN'), docs.readGroup('CU-RG', 'CU-A')] },
+        input: { source: 'GDC', project: 'GDC-INTERNAL', entities: readGroupChain('CU') },
       }),
     ).createEntities;
     if (!r.success) throw new Error(JSON.stringify(r));
@@ -200,12 +200,7 @@ describe('submission-gateway gdc upload against a gateway taking one upload at a
           source: 'GDC',
           project: 'GDC-INTERNAL',
           entities: [
-            caseOf('CB-C'),
-            sampleOf('CB-S', 'CB-C'),
-            docs.portion('CB-P', 'CB-S'),
-            docs.analyte('CB-AN', 'CB-P'),
-            docs.aliquot('CB-A', 'CB-AN'),
-            docs.readGroup('CB-RG', 'CB-A'),
+            ...readGroupChain('CB'),
             ...files.map((f) => docs.unalignedReads(`CB-FILE-${f.name}`, 'CB-RG', { name: f.name, size: f.bytes.length, md5: md5(f.bytes) })),
           ],
         },

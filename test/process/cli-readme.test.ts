@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CREATE, caseOf, docs, sampleOf } from '../support/gdc';
+import { caseOf, CREATE, docs, readGroupChain } from '../support/gdc';
 import { START_CREATE } from '../support/jobs';
 import { ok, startStack, type Stack } from '../support/stack';
 
@@ -101,7 +101,7 @@ describe("the README's CLI examples (TSV) against a gateway on the sandbox", () 
           project: 'GDC-INTERNAL',
           upsert: true,
           entities: [
-            caseOf('RM-C'), sampleOf('RM-S', 'RM-C'), docs.portion('RM-P', 'RM-S'), docs.analyte('RM-AN', 'RM-P'), docs.aliquot('RM-A', 'RM-AN'), docs.readGroup('RM-RG', 'RM-A'),
+            ...readGroupChain('RM'),
             ...files.map((f) => docs.unalignedReads(`RM-${f.name}`, 'RM-RG', { name: f.name, size: f.bytes.length, md5: md5(f.bytes) })),
           ],
         },

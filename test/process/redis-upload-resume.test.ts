@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import { dataPath } from '../../src/sandbox/shared/paths';
-import { caseOf, CREATE, docs, gqlWithStream, sampleOf } from '../support/gdc';
+import { CREATE, docs, gqlWithStream, readGroupChain } from '../support/gdc';
 import { kill, type RunningProcess, startGatewayProcess } from '../support/process';
 import { type PrivateRedis, startPrivateRedis } from '../support/redis';
 
@@ -85,7 +85,7 @@ it('an upload started through A, A SIGKILLed, resumes through B sending only the
       input: {
         source: 'GDC',
         project: 'GDC-INTERNAL',
-        entities: [caseOf('RR-C'), sampleOf('RR-S', 'RR-C'), docs.portion('RR-P', 'RR-S'), docs.analyte('RR-AN', 'RR-P'), docs.aliquot('RR-A', 'RR-AN'), docs.readGroup('RR-RG', 'RR-A'), docs.unalignedReads('RR-FILE', 'RR-RG', { name: 'reads.fastq', size: SIZE, md5 })],
+        entities: [...readGroupChain('RR'), docs.unalignedReads('RR-FILE', 'RR-RG', { name: 'reads.fastq', size: SIZE, md5 })],
       },
     })
   ).createEntities;

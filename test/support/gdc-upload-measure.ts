@@ -6,7 +6,7 @@ import path from 'node:path';
 import { request } from 'undici';
 import { startSandbox } from '../../src/sandbox';
 import { dataPath } from '../../src/sandbox/shared/paths';
-import { caseOf, CREATE, docs, gqlWithStream, sampleOf } from './gdc';
+import { CREATE, docs, gqlWithStream, readGroupChain } from './gdc';
 import { startGatewayProcess } from './gateway-process';
 
 export interface UploadFigures {
@@ -63,12 +63,7 @@ export async function measureUpload(bytes = 200 * 1024 * 1024): Promise<UploadFi
       return (await res.body.json()) as { data: any; errors?: unknown[] };
     };
     const entities = [
-      caseOf('M-C'),
-      sampleOf('M-S', 'M-C'),
-      docs.portion('M-P', 'M-S'),
-      docs.analyte('M-AN', 'M-P'),
-      docs.aliquot('M-A', 'M-AN'),
-      docs.readGroup('M-RG', 'M-A'),
+      ...readGroupChain('M'),
       docs.unalignedReads('M-FILE', 'M-RG', { name: 'reads.fastq', size: bytes, md5 }),
     ];
     const created = await gql(CREATE, { input: { source: 'GDC', project: 'GDC-INTERNAL', entities } });

@@ -137,6 +137,21 @@ export const docs = {
  * A GraphQL multipart request whose file part streams from `source` (which may fail halfway, as a
  * client whose connection breaks does). Resolves with the answer, or rejects when the request broke.
  */
+/**
+ * The entities a GDC data file hangs from, parents first: case, sample, portion, analyte, aliquot
+ * and read group, named `<prefix>-C`, `-S`, `-P`, `-AN`, `-A` and `-RG` (link files to `<prefix>-RG`).
+ */
+export function readGroupChain(prefix: string) {
+  return [
+    caseOf(`${prefix}-C`),
+    sampleOf(`${prefix}-S`, `${prefix}-C`),
+    docs.portion(`${prefix}-P`, `${prefix}-S`),
+    docs.analyte(`${prefix}-AN`, `${prefix}-P`),
+    docs.aliquot(`${prefix}-A`, `${prefix}-AN`),
+    docs.readGroup(`${prefix}-RG`, `${prefix}-A`),
+  ];
+}
+
 export async function gqlWithStream(
   graphqlUrl: string,
   query: string,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ok, startStack, type Stack } from '../../support/stack';
-import { CREATE, ENTITIES, caseOf, docs, gqlWithStream, sampleOf } from '../../support/gdc';
+import { CREATE, docs, ENTITIES, gqlWithStream, readGroupChain } from '../../support/gdc';
 
 const UPLOAD = `mutation U($input: UploadFileInput!) { uploadFile(input: $input) { source id success message bytes md5sum errors { type message keys } } }`;
 const MiB = 1024 * 1024;
@@ -53,7 +53,7 @@ describe('GDC data file uploads through the gateway', () => {
     stack = await startStack();
     const r = ok(
       await stack.gql(CREATE, {
-        input: { source: 'GDC', project: 'GDC-INTERNAL', entities: [caseOf('UP-C'), sampleOf('UP-S', 'UP-C'), docs.portion('UP-P', 'UP-S'), docs.analyte('UP-AN', 'UP-P'), docs.aliquot('UP-A', 'UP-AN'), docs.readGroup('UP-RG', 'UP-A')] },
+        input: { source: 'GDC', project: 'GDC-INTERNAL', entities: readGroupChain('UP') },
       }),
     ).createEntities;
     if (!r.success) throw new Error(JSON.stringify(r));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ok, startStack, type Stack } from '../../support/stack';
-import { CREATE, caseOf, docs, gqlWithStream, sampleOf } from '../../support/gdc';
+import { CREATE, docs, gqlWithStream, readGroupChain } from '../../support/gdc';
 
 const UPLOAD = `mutation U($input: UploadFileInput!) { uploadFile(input: $input) { success message bytes } }`;
 
@@ -11,7 +11,7 @@ describe('data file uploads at once (MAX_CONCURRENT_UPLOADS=1)', () => {
     stack = await startStack(undefined, { uploads: { maxConcurrent: 1 } });
     const r = ok(
       await stack.gql(CREATE, {
-        input: { source: 'GDC', project: 'GDC-INTERNAL', entities: [caseOf('SL-C'), sampleOf('SL-S', 'SL-C'), docs.portion('SL-P', 'SL-S'), docs.analyte('SL-AN', 'SL-P'), docs.aliquot('SL-A', 'SL-AN'), docs.readGroup('SL-RG', 'SL-A')] },
+        input: { source: 'GDC', project: 'GDC-INTERNAL', entities: readGroupChain('SL') },
       }),
     ).createEntities;
     if (!r.success) throw new Error(JSON.stringify(r));
