@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -9,6 +8,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { s3RequestError } from './errors';
 import type { PartPool } from './parts';
+import { sendPartsBounded } from './part-loop';
+import { unquoteEtag } from '../../rules/s3/etag';
 
 /** A part S3 answered: its ETag is the hex md5 of its bytes. */
 export interface RememberedPart {
@@ -79,58 +80,32 @@ export class ResumedUploadGone extends Error {
  * The parts of a file to one S3 multipart upload, with client-s3's low-level commands: a new upload,
  * or the one an earlier try of the same file left (same bucket, key and part size), whose remembered
  * parts are not sent again when the local bytes have the same size and md5 as S3's ETag for them.
- * At most `parallel` parts are in flight and their buffers are reused (memory: part size × parallel
- * + the part being read). On an S3 failure or a broken source the upload stays open and remembered,
- * for the next try; the caller completes nothing it has not checked (the source throws first).
+ * Parts go through the one bounded loop (./part-loop). On an S3 failure or a broken source the
+ * upload stays open and remembered, for the next try; the caller completes nothing it has not
+ * checked (the source throws first).
  */
 export async function sendMultipart(job: MultipartJob, parts: AsyncIterable<Buffer>): Promise<MultipartSent> {
   const { client, bucket, key, pool, memory } = job;
   const { uploadId, known } = await openUpload(job);
   const resumed = known !== null;
-  const etags = new Map<number, string>();
-  const inflight = new Set<Promise<void>>();
-  let failure: unknown = null;
-  let reused = 0;
-  let reusedBytes = 0;
-  let partNumber = 0;
   let inS3 = 0;
-  const landed = (bytes: number) => job.onProgress?.((inS3 += bytes));
-  try {
-    for await (const part of parts) {
-      // A part failed while this one was read: nothing more goes to an upload that is failing.
-      if (failure) break;
-      const n = ++partNumber;
-      const had = known?.get(n);
-      if (had && had.size === part.length && had.etag === md5(part)) {
-        etags.set(n, had.etag);
-        reused++;
-        reusedBytes += part.length;
-        landed(part.length);
-        pool.give(part);
-        continue;
-      }
-      const sending = client
-        .send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: n, Body: part, ContentLength: part.length }))
-        .then(async (out) => {
-          const etag = unquote(out.ETag);
-          etags.set(n, etag);
-          landed(part.length);
-          // Answered, so the request no longer holds the bytes (a failed part's buffer is left to GC).
-          pool.give(part);
-          await memory.savePart({ partNumber: n, size: part.length, etag }).catch(unremembered);
-        })
-        .catch((err: unknown) => void (failure ??= err))
-        .finally(() => inflight.delete(sending));
-      inflight.add(sending);
-      if (inflight.size >= job.parallel) await Promise.race(inflight);
-      if (failure) break;
-    }
-  } finally {
-    // The source's own error (a refused md5 or size, a caller gone) passes on once nothing is in flight.
-    await Promise.all(inflight);
-  }
-  if (failure) throw await gone(failure, resumed, uploadId, memory);
-  const sent = [...etags].sort(([a], [b]) => a - b).map(([n, etag]) => ({ partNumber: n, etag }));
+  const end = await sendPartsBounded(parts, {
+    pool,
+    parallel: job.parallel,
+    held: known ?? new Map(),
+    send: async (n, part) => {
+      const out = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: n, Body: part, ContentLength: part.length }));
+      return out.ETag ?? '';
+    },
+    onPart: async (partNumber, size, etag, sent) => {
+      job.onProgress?.((inS3 += size));
+      if (sent) await memory.savePart({ partNumber, size, etag }).catch(unremembered);
+    },
+  });
+  // The source's own error (a refused md5 or size, a caller gone) passes on as it is.
+  if (end.sourceError !== undefined) throw end.sourceError;
+  if (end.partFailure) throw await gone(end.partFailure.error, resumed, uploadId, memory);
+  const sent = end.parts;
   let out;
   try {
     out = await client.send(
@@ -141,7 +116,7 @@ export async function sendMultipart(job: MultipartJob, parts: AsyncIterable<Buff
   }
   // Complete: the upload id is spent whatever the ETag check below says.
   await memory.clear().catch(unremembered);
-  return { etag: unquote(out.ETag), parts: sent, reused, reusedBytes };
+  return { etag: unquoteEtag(out.ETag), parts: sent, reused: end.reused, reusedBytes: end.reusedBytes };
 }
 
 /**
@@ -187,12 +162,4 @@ async function gone(err: unknown, resumed: boolean, uploadId: string, memory: Mu
     return new ResumedUploadGone(uploadId);
   }
   return s3RequestError(err);
-}
-
-function md5(bytes: Buffer): string {
-  return createHash('md5').update(bytes).digest('hex');
-}
-
-function unquote(etag: string | undefined): string {
-  return (etag ?? '').replace(/"/g, '').toLowerCase();
 }

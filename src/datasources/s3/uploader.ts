@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import './sdk-node-warning';
 import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { multipartEtag } from '../../rules/s3/etag';
+import { multipartEtag, unquoteEtag } from '../../rules/s3/etag';
 import { s3RequestError, S3UploadError } from './errors';
 import { forgetMultipart, type MultipartMemory, NO_MEMORY, sendMultipart } from './multipart';
 import { fileParts, PartPool } from './parts';
@@ -130,7 +130,7 @@ export class S3Uploader {
     const out = await client.send(put).catch((err: unknown) => {
       throw s3RequestError(err);
     });
-    const etag = (out.ETag ?? '').replace(/"/g, '').toLowerCase();
+    const etag = unquoteEtag(out.ETag);
     const expected = request.md5.toLowerCase();
     if (etag !== expected) throw new S3UploadError('ETagMismatch', null, `S3 answered ETag ${etag || '(none)'} where the bytes give ${expected}`);
     return { etag, parts: 1, reused: 0, reusedBytes: 0 };

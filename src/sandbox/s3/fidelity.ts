@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { multipartEtag } from '../../rules/s3/etag';
+import { multipartEtag, unquoteEtag } from '../../rules/s3/etag';
 
 // s3rver's error class renders S3's XML error envelope with the right status; no types shipped.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -116,7 +116,7 @@ async function checkParts(dir: string, parts: { number: number; etag: string }[]
     }
     const file = path.join(dir, String(part.number));
     const md5 = await fs.promises.readFile(`${file}.md5`, 'utf8').catch(() => null);
-    if (md5 === null || md5 !== part.etag.replace(/"/g, '').toLowerCase()) {
+    if (md5 === null || md5 !== unquoteEtag(part.etag)) {
       throw new S3Error(
         'InvalidPart',
         "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",

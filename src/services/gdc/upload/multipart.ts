@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { GdcFilesClient, GdcPart } from '../../../datasources/gdc/files';
 import { GdcFileRefusal } from '../../../datasources/gdc/files';
 import type { GdcProjectRef } from '../../../datasources/gdc/models';
 import type { PartPool } from '../../../datasources/s3/parts';
+import { sendPartsBounded } from '../../../datasources/s3/part-loop';
 import type { UploadState } from '../../upload-state';
 
 export type PartsOutcome =
@@ -16,8 +16,8 @@ const RETRY_BASE_MS = 200;
 /**
  * The parts of a file to an S3 multipart upload through GDC's files endpoint: a new upload, or
  * the one a previous try left open (its listed parts with the same number, size and md5 are not
- * sent again). At most `parallelParts` parts are in flight, and their buffers are reused, so memory
- * stays at partBytes × (parallelParts + 1) whatever the file's size; each part is retried on its own.
+ * sent again), through the one bounded loop (datasources/s3/part-loop); each part is retried on
+ * its own, as gdc-client does.
  */
 export async function sendParts(
   deps: { api: { files: GdcFilesClient }; parallelParts: number },
@@ -29,49 +29,28 @@ export async function sendParts(
 ): Promise<PartsOutcome> {
   const files = deps.api.files;
   const { uploadId, listed } = await openUpload(files, project, id, state, pool.partBytes);
-  const done = new Map<number, string>();
-  const inflight = new Set<Promise<void>>();
+  const end = await sendPartsBounded(parts, {
+    pool,
+    parallel: deps.parallelParts,
+    held: listed,
+    send: (n, part) => sendPart(files, project, id, uploadId, n, part),
+  });
   let failure: string | null = null;
-  let reused = 0;
-  let partNumber = 0;
-  try {
-    for await (const part of parts) {
-      partNumber++;
-      const have = listed.get(partNumber);
-      if (have && have.size === part.length && stripQuotes(have.etag) === md5(part)) {
-        done.set(partNumber, have.etag);
-        reused++;
-        pool.give(part);
-        continue;
-      }
-      const n = partNumber;
-      const sending = sendPart(files, project, id, uploadId, n, part)
-        .then((etag) => {
-          done.set(n, etag);
-          // Answered, so the request no longer holds the bytes (a failed part's buffer is left to GC).
-          pool.give(part);
-        })
-        .catch((err: Error) => void (failure ??= `Part ${n} failed after ${PART_ATTEMPTS} tries: ${err.message}`))
-        .finally(() => inflight.delete(sending));
-      inflight.add(sending);
-      if (inflight.size >= deps.parallelParts) await Promise.race(inflight);
-      if (failure) break;
-    }
-  } catch (err) {
-    await Promise.all(inflight);
+  if (end.partFailure) failure = `Part ${end.partFailure.partNumber} failed after ${PART_ATTEMPTS} tries: ${(end.partFailure.error as Error).message}`;
+  if (end.sourceError !== undefined) {
     // Bytes beyond the entity's file_size: this upload can never be right, so it is not kept for a resume.
-    if ((err as Error).name === 'SizeError') {
+    if ((end.sourceError as Error).name === 'SizeError') {
       await files.abort(project, id, uploadId).catch(() => undefined);
       await state.clear();
-      throw err;
+      throw end.sourceError;
     }
     // The caller's bytes stopped coming (a broken connection): what was sent stays for a resume.
-    failure ??= `The upload stopped after ${partNumber} part(s): ${(err as Error).message}`;
+    failure ??= `The upload stopped after ${end.read} part(s): ${(end.sourceError as Error).message}`;
   }
-  await Promise.all(inflight);
-  if (failure) return { kind: 'interrupted', uploadId, uploaded: done.size, reason: failure };
-  const sent = [...done].sort(([a], [b]) => a - b).map(([partNumber, etag]) => ({ partNumber, etag }));
-  return { kind: 'sent', uploadId, parts: sent, reused };
+  if (failure) return { kind: 'interrupted', uploadId, uploaded: end.parts.length, reason: failure };
+  // Quoted, as S3 answered them and as gdc-client sends them back.
+  const sent = end.parts.map(({ partNumber, etag }) => ({ partNumber, etag: `"${etag}"` }));
+  return { kind: 'sent', uploadId, parts: sent, reused: end.reused };
 }
 
 /** The upload a previous try left open (and its parts), or a new one. */
@@ -105,12 +84,4 @@ async function sendPart(files: GdcFilesClient, project: GdcProjectRef, id: strin
       await new Promise((r) => setTimeout(r, RETRY_BASE_MS * 2 ** (attempt - 1) * (0.5 + Math.random())));
     }
   }
-}
-
-function md5(bytes: Buffer): string {
-  return createHash('md5').update(bytes).digest('hex');
-}
-
-function stripQuotes(etag: string): string {
-  return etag.replace(/^"|"$/g, '').toLowerCase();
 }
