@@ -17,6 +17,7 @@ import { UpstreamPool } from '../src/datasources/http';
 import { ENCODE_SANDBOX_KEYS } from '../src/sandbox';
 import { startStack, type Stack } from '../test/support/stack';
 import { type Child, startChild } from './support/child';
+import { processCpuMs } from './support/cpu';
 
 const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
@@ -55,12 +56,14 @@ interface Processes {
 async function startProcesses(): Promise<Processes> {
   const sandbox = await startChild<Processes['sandbox']['info']>('sandbox-child.ts', {});
   const s = sandbox.info;
+  // BENCH_NODE_FLAGS: e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile the gateway during the runs.
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   const gateway = await startChild<{ graphqlUrl: string }>('gateway-child.ts', {
     encodeUrl: s.encodeUrl,
     gdcUrl: s.gdcUrl,
     sandbox: { encode: true, gdc: true },
     defaults: { encode: s.encode, gdcToken: s.gdcToken },
-  });
+  }, flags);
   const client = new Pool(new URL(gateway.info.graphqlUrl).origin);
   const accession = await seedBiosample(async (query, variables) => {
     const res = await client.request({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
@@ -128,14 +131,25 @@ async function throughput(p: Processes): Promise<void> {
     const proxied = `${proxy.info.url}/biosamples/${p.accession}/?format=json&frame=object&datastore=database`;
     await run(proxied, { duration: 2 });
     await run(p.gateway.info.graphqlUrl, { ...lookup, duration: 2 });
+    const cpu = () => ({ proxy: processCpuMs(proxy.pid), gateway: processCpuMs(p.gateway.pid), sandbox: processCpuMs(p.sandbox.pid) });
+    const c0 = cpu();
     const bare = await run(proxied, {});
+    const c1 = cpu();
     const typed = await run(p.gateway.info.graphqlUrl, lookup);
+    const c2 = cpu();
+    // CPU per request of each process: on a 2-core machine the load generator, the sandbox and the
+    // server share the cores, so this says where a lower request rate comes from.
+    const per = (a: number | null, b: number | null, n: number) => (a === null || b === null ? 'n/a' : `${(((b - a) * 1000) / n).toFixed(0)} µs`);
     const errors = typed.errors + typed.non2xx + bare.errors + bare.non2xx;
     const ratio = typed.requests.average / bare.requests.average;
     console.log('one-record lookup throughput, 50 connections, 8 s each (gateway, proxy and sandbox each in its own process)');
     console.log(
       `  gateway ${typed.requests.average.toFixed(0)} req/s (p50 ${typed.latency.p50} ms)   bare node:http proxy ${bare.requests.average.toFixed(0)} req/s (p50 ${bare.latency.p50} ms)` +
         `   ratio ${(ratio * 100).toFixed(0)}% (target >= 50%) ${verdict(ratio >= 0.5 && errors === 0)}${errors ? `, ${errors} failed requests` : ''}`,
+    );
+    console.log(
+      `  CPU per request: gateway ${per(c1.gateway, c2.gateway, typed.requests.total)} (sandbox ${per(c1.sandbox, c2.sandbox, typed.requests.total)})   ` +
+        `proxy ${per(c0.proxy, c1.proxy, bare.requests.total)} (sandbox ${per(c0.sandbox, c1.sandbox, bare.requests.total)})`,
     );
   } finally {
     await proxy.stop();
