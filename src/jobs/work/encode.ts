@@ -30,19 +30,33 @@ export async function encodeWork(start: WorkStart): Promise<JobWork> {
 const createOptions = (spec: JobSpec): CreateOptions => ({ dryRun: spec.dryRun, upsert: spec.upsert, award: spec.award, lab: spec.lab, noAliases: spec.noAliases });
 const patchOptions = (spec: JobSpec): PatchOptions => ({ dryRun: spec.dryRun, overwriteArrays: spec.overwriteArrays, removeProperties: spec.removeProperties, profile: spec.profile });
 
-/** Records in input order, `size` per call of the mutation's service. */
+/**
+ * Records in input order, `size` per call of the mutation's service, each keeping its input index
+ * (results and messages name records of the whole batch). A patch that meets a failure hitting
+ * every record (credentials, an unreachable portal) stops the batch as patchRecords does: the
+ * records after it are reported not sent, and nothing more is sent.
+ */
 async function* inSlices(start: WorkStart, raws: RawRecord[], size: number): AsyncGenerator<WorkSlice> {
   const { spec } = start;
   const total = raws.length;
+  let wrote = start.done > 0 && (await settled(start, total)).some(Boolean);
   for (let from = start.done; from < total; from += size) {
     const slice = raws.slice(from, from + size);
-    // Numbered from 0 within the slice as the service expects, and back to input positions after.
-    const local = slice.map((raw, i) => ({ ...raw, index: i }));
     const services = (await start.context()).services.encode;
-    const result: SubmissionResultModel =
-      spec.kind === 'createEntities' ? await services.createRecords(spec.profile!, local, createOptions(spec)) : await services.patchRaw(local, patchOptions(spec));
-    const entities = result.entities.map((e) => ({ ...e, index: slice[e.index]?.index ?? from + e.index }));
-    yield { result: { ...result, entities }, chunk: null, doneAfter: Math.min(total, from + size), stop: false };
+    if (spec.kind === 'createEntities') {
+      yield { result: await services.createRecords(spec.profile!, slice, createOptions(spec)), chunk: null, doneAfter: Math.min(total, from + size), stop: false };
+      continue;
+    }
+    const { result, stopped } = await services.patchSlice(slice, patchOptions(spec), wrote);
+    wrote ||= result.entities.some((e) => e.valid);
+    if (!stopped) {
+      yield { result, chunk: null, doneAfter: Math.min(total, from + size), stop: false };
+      continue;
+    }
+    const tail = await services.notSentPatches(raws.slice(from + size), patchOptions(spec), stopped);
+    const entities = [...result.entities, ...tail.entities];
+    yield { result: { ...result, success: false, errorCount: result.errorCount + tail.errorCount, entities }, chunk: null, doneAfter: total, stop: false };
+    return;
   }
 }
 

@@ -47,7 +47,7 @@ export interface CreateBatch {
   dependsOn: number[][];
 }
 
-/** A job's slice of a createEntities batch, written (writeCreateSlice): its result, and what stopped the batch in it. */
+/** A job's slice of a createEntities or patchRecords batch, written (writeCreateSlice, patchSlice): its result, and what stopped the batch in it. */
 export interface SliceWritten {
   result: SubmissionResultModel;
   /** A failure that would hit every record (credentials, an unreachable portal): at which record (input index), and why. */
@@ -181,12 +181,40 @@ export class EncodeRegistrationService {
     return this.patchRaw(await this.readRecords(doc), opts);
   }
 
-  /** patchRecords over records already read: the whole document, or a job's slice of it. */
+  /** patchRecords over records already read: the whole document. */
   async patchRaw(raws: RawRecord[], opts: PatchOptions): Promise<SubmissionResultModel> {
     return placed(await this.patchRecords(raws.map((raw) => ({ raw, id: recordIdOf(raw) })), opts), raws);
   }
 
-  private async patchRecords(items: { raw: RawRecord; id: string | null }[], opts: PatchOptions): Promise<SubmissionResultModel> {
+  /**
+   * A job's slice of a patchRecords batch: records keep their input index (messages name records
+   * of the whole batch), and a failure that stops the batch is reported per record once earlier
+   * slices wrote, as patchRecords reports it after its first write.
+   */
+  async patchSlice(raws: RawRecord[], opts: PatchOptions, wroteBefore: boolean): Promise<SliceWritten> {
+    let stopped: SliceWritten['stopped'] = null;
+    const result = await this.patchRecords(
+      raws.map((raw) => ({ raw, id: recordIdOf(raw) })),
+      opts,
+      { wroteBefore, onStop: (index, error) => (stopped = { at: index, why: error.message }) },
+    );
+    return { result: await placed(result, raws), stopped };
+  }
+
+  /** The records of a job's patch batch after it stopped in an earlier slice: not sent, as patchRecords reports them, with no upstream call. */
+  async notSentPatches(raws: RawRecord[], opts: PatchOptions, stopped: NonNullable<SliceWritten['stopped']>): Promise<SubmissionResultModel> {
+    const only = opts.profile ? await this.profile(opts.profile) : null;
+    const why = skipMessage({ kind: 'stopped', ...stopped }, stopped.at, null);
+    const entities: EntityResultModel[] = [];
+    for (const raw of raws) {
+      await this.slices.pause();
+      const aliases = only ? castRecord(raw, only, true).record.aliases : raw.json?.aliases;
+      entities.push(notAttempted(raw, only?.itemType ?? null, aliases, why));
+    }
+    return summarizeEncode(entities, false, null);
+  }
+
+  private async patchRecords(items: { raw: RawRecord; id: string | null }[], opts: PatchOptions, slice: WriteSlice = {}): Promise<SubmissionResultModel> {
     this.grantReads(items.length);
     const profiles = await this.api.profiles();
     const only = opts.profile ? await this.profile(opts.profile) : null;
@@ -237,6 +265,7 @@ export class EncodeRegistrationService {
       async (_p, i) => writePatch(this.api, jobs[i], opts, links),
       only?.itemType ?? null,
       failed,
+      slice,
     );
   }
 
@@ -294,7 +323,8 @@ export class EncodeRegistrationService {
     await links.load(this.loaders, await linksToLookUp(items, this.slices), false, this.slices);
     const checked = await checkRecords(items, links, await adminFor(this.api, items, this.slices), this.slices);
     const byIndex = new Map(checked.map((e) => [e.index, e]));
-    const entities = Array.from({ length: count }, (_, i) => failed[i] ?? byIndex.get(i)!);
+    // Checked items carry their input index (a job's slice holds records of a larger batch).
+    const entities = Array.from({ length: count }, (_, i) => failed[i] ?? byIndex.get(jobs[i]!.prepared.index)!);
     return summarizeEncode(entities, true, null);
   }
 

@@ -48,6 +48,41 @@ describe('ENCODE jobs', () => {
     expect(ok(await stack.gql(RECORD, { id: `${LAB}:job-bs-29` })).encodeRecord.description).toBe('patched 29');
   });
 
+  it('stops a patch batch, as patchRecords does, when the portal refuses the credentials mid-way: records named by their input index, none sent after the stop', async () => {
+    const RESULT = `query J($id: ID!) { job(id: $id) { result(first: 100) { success entities { index valid errors { type message } } } } }`;
+    const tsv = ['record_id\tdescription', ...Array.from({ length: 60 }, (_, i) => `${LAB}:job-bs-${i}\tstopped ${i}`)].join('\n');
+    const faults = stack.sandbox.encode!.emulator.faults;
+    faults.set([{ method: 'PATCH', path: '^/', latencyMs: 40 }]);
+    try {
+      const job = ok(await stack.gql(START_PATCH, { input: { source: 'ENCODE', document: tsv, profile: 'biosample' } })).startPatchRecords;
+      // Past the first slice (25 records), so the stop falls in a later one.
+      await waitForJob(stack.gql, job.id, (j) => j.progress.done >= 25);
+      faults.set([{ method: 'PATCH', path: '^/', errorRate: 1, status: 401 }]);
+      expect(await waitForJob(stack.gql, job.id)).toMatchObject({ state: 'SUCCEEDED', progress: { total: 60, done: 60 } });
+      const result = ok(await stack.gql(RESULT, { id: job.id })).job.result;
+      expect(result.success).toBe(false);
+      const entities = result.entities as any[];
+      expect(entities.map((e) => e.index)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+      const refused = entities.filter((e) => e.errors.some((x: any) => x.type === 'INVALID_PERMISSIONS')).map((e) => e.index);
+      const stoppedAt = entities.flatMap((e) => e.errors.map((x: any) => /^Not sent: the batch stopped at record (\d+) \(/.exec(x.message)?.[1]).filter(Boolean)).map(Number);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(stoppedAt.length).toBeGreaterThan(0);
+      // One stop, named by the index of the refused record in the whole batch, not within its slice.
+      expect(new Set(stoppedAt).size).toBe(1);
+      expect(refused).toContain(stoppedAt[0]);
+      expect(stoppedAt[0]).toBeGreaterThanOrEqual(25);
+      // Every record after the stopped slice is reported not sent, and none of them was patched.
+      const lastSlice = Math.floor(stoppedAt[0] / 25) * 25 + 25;
+      for (const e of entities.filter((x) => x.index >= lastSlice)) expect(e.errors.map((x: any) => x.type)).toEqual(['NOT_ATTEMPTED']);
+      for (const e of entities) {
+        const description = ok(await stack.gql(RECORD, { id: `${LAB}:job-bs-${e.index}` })).encodeRecord.description;
+        expect([e.index, description === `stopped ${e.index}`]).toEqual([e.index, e.valid]);
+      }
+    } finally {
+      faults.clear();
+    }
+  }, 120_000);
+
   it('refuses a profile the portal has not (or an abstract one) at once, as createEntities does, and makes no job', async () => {
     const jobs = async () => ok(await stack.gql('{ jobs { totalCount } }')).jobs.totalCount;
     const before = await jobs();
