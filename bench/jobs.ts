@@ -5,10 +5,12 @@
  * same run against the sandbox in its own process. Runs alternate (sync, job, job, sync) so a
  * store that grows favours neither. Another caller's p99 during the job runs shows its cost to others.
  *
- * Also: the gateway's RSS after a full GC once a job of N/4 rows and once a job of N rows have
+ * Also: the gateway's heap and RSS after a full GC once a job of N/4 rows and once a job of N rows have
  * ended (outcomes go to disk, so it must not grow with rows), and the gateway's CPU time during a
  * job watched by 100 SSE subscribers against the same job watched by none, as a share of one core.
  */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FormData, request } from 'undici';
@@ -105,16 +107,25 @@ async function job(graphqlUrl: string, prefix: string, pid: number, cases: numbe
   };
 }
 
-/** The gateway's RSS in MB after a full garbage collection (SIGUSR2, gc-on-signal.cjs) has had time to run. */
-async function rssAfterGc(gateway: { pid: number; signal(name: NodeJS.Signals): void }): Promise<number> {
+/**
+ * The gateway's RSS and heap in use, in MB, after a full garbage collection (SIGUSR2,
+ * gc-on-signal.cjs, which writes the heap figure to a file) has had time to run.
+ */
+async function memoryAfterGc(gateway: { pid: number; signal(name: NodeJS.Signals): void }): Promise<{ rss: number; heap: number }> {
+  const file = path.join(os.tmpdir(), `gateway-heap-after-gc.${gateway.pid}.json`);
+  rmSync(file, { force: true });
   gateway.signal('SIGUSR2');
   await new Promise((r) => setTimeout(r, 1000));
-  return (rssOf(gateway.pid)?.rss ?? NaN) / 1024 / 1024;
+  const heap = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { heapUsed: number }).heapUsed : NaN;
+  rmSync(file, { force: true });
+  return { rss: (rssOf(gateway.pid)?.rss ?? NaN) / 1024 / 1024, heap: heap / 1024 / 1024 };
 }
 
 export async function runJobs(): Promise<void> {
   const sandbox = await startChild<{ encodeUrl: string; gdcUrl: string; gdcToken: string }>('sandbox-child.ts', REAL_SCHEMAS);
   // BENCH_NODE_FLAGS: e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile the gateway during the runs.
+  // The gateway child inherits this process's environment: its full GCs report the heap (memoryAfterGc).
+  process.env.GATEWAY_HEAP_AFTER_GC = '1';
   const flags = [...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--expose-gc', '--require', path.join(__dirname, 'support', 'gc-on-signal.cjs')];
   const gateway = await startChild<{ graphqlUrl: string }>(
     'gateway-child.ts',
@@ -128,13 +139,13 @@ export async function runJobs(): Promise<void> {
     await sync(url, 'JW');
     const s1 = await sync(url, 'JS1');
     const j1 = await job(url, 'JJ1', gateway.pid, CASES);
-    const rssFull = await rssAfterGc(gateway);
+    const full = await memoryAfterGc(gateway);
     const j2 = await job(url, 'JJ2', gateway.pid, CASES, SUBSCRIBERS);
     const s2 = await sync(url, 'JS2');
     // After the timed runs (which alternate, so the sandbox's growing store favours neither): RSS
     // once a job of N/4 rows has ended, against once the job of N rows had.
     await job(url, 'JJ0', gateway.pid, Math.floor(CASES / 4));
-    const rssQuarter = await rssAfterGc(gateway);
+    const quarter = await memoryAfterGc(gateway);
     const jobs = (j1.seconds + j2.seconds) / 2;
     const syncs = (s1 + s2) / 2;
     console.log(
@@ -142,10 +153,11 @@ export async function runJobs(): Promise<void> {
         `synchronous createEntities ${syncs.toFixed(1)} s (${s1.toFixed(1)}, ${s2.toFixed(1)}): ${(jobs / syncs).toFixed(2)}x (goal <= 1.05x); ` +
         `another caller meanwhile: p99 ${Math.max(j1.p99, j2.p99).toFixed(1)} ms (${j1.p99.toFixed(1)}, ${j2.p99.toFixed(1)}) (goal < 50 ms)`,
     );
-    const growth = rssFull - rssQuarter;
+    const signed = (mb: number) => `${mb >= 0 ? '+' : ''}${mb.toFixed(0)} MB`;
     console.log(
-      `GDC job gateway RSS after a full GC: ${rssFull.toFixed(0)} MB after a job of ${2 * CASES} rows, ${rssQuarter.toFixed(0)} MB after one of ${2 * Math.floor(CASES / 4)} rows: ` +
-        `${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MB (goal: no growth with rows)`,
+      `GDC job gateway memory after a full GC, after a job of ${2 * CASES} rows vs one of ${2 * Math.floor(CASES / 4)} rows: ` +
+        `heap ${full.heap.toFixed(0)} vs ${quarter.heap.toFixed(0)} MB (${signed(full.heap - quarter.heap)}), RSS ${full.rss.toFixed(0)} vs ${quarter.rss.toFixed(0)} MB (${signed(full.rss - quarter.rss)}) ` +
+        `(goal: no growth with rows)`,
     );
     // CPU per second of each run, not CPU per run: most of the gateway's CPU during a job is other
     // callers' (the prober, this bench's polling), which grows with the run's length, not with its rows.
