@@ -10,6 +10,7 @@ import { s3RequestError } from './errors';
 import type { PartPool } from './parts';
 import { sendPartsBounded } from './part-loop';
 import { unquoteEtag } from '../../rules/s3/etag';
+import { withPayloadHash } from './payload-hash';
 
 /** A part S3 answered: its ETag is the hex md5 of its bytes. */
 export interface RememberedPart {
@@ -94,7 +95,8 @@ export async function sendMultipart(job: MultipartJob, parts: AsyncIterable<Buff
     parallel: job.parallel,
     held: known ?? new Map(),
     send: async (n, part) => {
-      const out = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: n, Body: part, ContentLength: part.length }));
+      const command = new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: n, Body: part, ContentLength: part.length });
+      const out = await client.send(await withPayloadHash(command, part));
       return out.ETag ?? '';
     },
     onPart: async (partNumber, size, etag, sent) => {

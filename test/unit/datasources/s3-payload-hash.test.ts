@@ -1,0 +1,48 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { withPayloadHash } from '../../../src/datasources/s3/payload-hash';
+
+/** The request client-s3 would put on the wire, captured instead of sent. */
+function capturingClient(seen: { headers: Record<string, string> }[]): S3Client {
+  return new S3Client({
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:9',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    requestHandler: {
+      handle: async (request: { headers: Record<string, string> }) => {
+        seen.push({ headers: { ...request.headers } });
+        return { response: { statusCode: 200, headers: { etag: '"x"' }, body: undefined } };
+      },
+    } as never,
+  });
+}
+
+describe('withPayloadHash: the SHA-256 SigV4 signs, computed off the event loop', () => {
+  const body = randomBytes(3 * 1024 * 1024 + 17);
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  const part = () => new UploadPartCommand({ Bucket: 'b', Key: 'k', UploadId: 'u', PartNumber: 1, Body: body, ContentLength: body.length });
+
+  it('signs the same hash the SDK computes itself, and signs it', async () => {
+    const seen: { headers: Record<string, string> }[] = [];
+    const client = capturingClient(seen);
+    await client.send(part());
+    await client.send(await withPayloadHash(part(), body));
+    await client.send(await withPayloadHash(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: body, ContentLength: body.length }), body));
+    expect(seen.map((r) => r.headers['x-amz-content-sha256'])).toEqual([sha256, sha256, sha256]);
+    for (const r of seen) expect(r.headers.authorization).toMatch(/SignedHeaders=[^,]*x-amz-content-sha256/);
+    client.destroy();
+  });
+
+  it('hashes the bytes it is given: other bytes, another hash', async () => {
+    const seen: { headers: Record<string, string> }[] = [];
+    const client = capturingClient(seen);
+    const other = Buffer.from(body);
+    other[0] ^= 1;
+    await client.send(await withPayloadHash(part(), other));
+    expect(seen[0].headers['x-amz-content-sha256']).toBe(createHash('sha256').update(other).digest('hex'));
+    expect(seen[0].headers['x-amz-content-sha256']).not.toBe(sha256);
+    client.destroy();
+  });
+});
