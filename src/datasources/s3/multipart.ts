@@ -10,7 +10,7 @@ import { s3RequestError } from './errors';
 import type { PartPool } from './parts';
 import { sendPartsBounded } from './part-loop';
 import { unquoteEtag } from '../../rules/s3/etag';
-import { withPayloadHash } from './payload-hash';
+import { type PayloadSigning, withPayloadHash } from './payload-hash';
 
 /** A part S3 answered: its ETag is the hex md5 of its bytes. */
 export interface RememberedPart {
@@ -54,6 +54,8 @@ export interface MultipartJob {
   pool: PartPool;
   parallel: number;
   memory: MultipartMemory;
+  /** How each part's bytes enter its signature (./payload-hash). */
+  signing: PayloadSigning;
   /** Told the bytes in S3 so far (an earlier try's parts as they are recognised, then each part answered). */
   onProgress?: (bytes: number) => void;
 }
@@ -96,7 +98,7 @@ export async function sendMultipart(job: MultipartJob, parts: AsyncIterable<Buff
     held: known ?? new Map(),
     send: async (n, part) => {
       const command = new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: n, Body: part, ContentLength: part.length });
-      const out = await client.send(await withPayloadHash(command, part));
+      const out = await client.send(await withPayloadHash(command, part, job.signing));
       return out.ETag ?? '';
     },
     onPart: async (partNumber, size, etag, sent) => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
-import { withPayloadHash } from '../../../src/datasources/s3/payload-hash';
+import { payloadSigningFor, withPayloadHash } from '../../../src/datasources/s3/payload-hash';
 
 /** The request client-s3 would put on the wire, captured instead of sent. */
 function capturingClient(seen: { headers: Record<string, string> }[]): S3Client {
@@ -19,7 +19,7 @@ function capturingClient(seen: { headers: Record<string, string> }[]): S3Client 
   });
 }
 
-describe('withPayloadHash: the SHA-256 SigV4 signs, computed off the event loop', () => {
+describe('withPayloadHash: the payload hash SigV4 signs, never computed on the event loop', () => {
   const body = randomBytes(3 * 1024 * 1024 + 17);
   const sha256 = createHash('sha256').update(body).digest('hex');
   const part = () => new UploadPartCommand({ Bucket: 'b', Key: 'k', UploadId: 'u', PartNumber: 1, Body: body, ContentLength: body.length });
@@ -28,8 +28,8 @@ describe('withPayloadHash: the SHA-256 SigV4 signs, computed off the event loop'
     const seen: { headers: Record<string, string> }[] = [];
     const client = capturingClient(seen);
     await client.send(part());
-    await client.send(await withPayloadHash(part(), body));
-    await client.send(await withPayloadHash(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: body, ContentLength: body.length }), body));
+    await client.send(await withPayloadHash(part(), body, 'sha256'));
+    await client.send(await withPayloadHash(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: body, ContentLength: body.length }), body, 'sha256'));
     expect(seen.map((r) => r.headers['x-amz-content-sha256'])).toEqual([sha256, sha256, sha256]);
     for (const r of seen) expect(r.headers.authorization).toMatch(/SignedHeaders=[^,]*x-amz-content-sha256/);
     client.destroy();
@@ -40,9 +40,19 @@ describe('withPayloadHash: the SHA-256 SigV4 signs, computed off the event loop'
     const client = capturingClient(seen);
     const other = Buffer.from(body);
     other[0] ^= 1;
-    await client.send(await withPayloadHash(part(), other));
+    await client.send(await withPayloadHash(part(), other, 'sha256'));
     expect(seen[0].headers['x-amz-content-sha256']).toBe(createHash('sha256').update(other).digest('hex'));
     expect(seen[0].headers['x-amz-content-sha256']).not.toBe(sha256);
+    client.destroy();
+  });
+
+  it('sends UNSIGNED-PAYLOAD, signed, over TLS (AWS itself or an https endpoint), as the aws CLI does; a plain-http S3 gets the SHA-256', async () => {
+    expect([undefined, '', 'https://s3.example.org', 'HTTPS://minio.lab:9000', 'http://127.0.0.1:4569'].map(payloadSigningFor)).toEqual(['unsigned', 'unsigned', 'unsigned', 'unsigned', 'sha256']);
+    const seen: { headers: Record<string, string> }[] = [];
+    const client = capturingClient(seen);
+    await client.send(await withPayloadHash(part(), body, 'unsigned'));
+    expect(seen[0].headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
+    expect(seen[0].headers.authorization).toMatch(/SignedHeaders=[^,]*x-amz-content-sha256/);
     client.destroy();
   });
 });
