@@ -9,8 +9,12 @@ import type { GdcAnswer, GdcEntityResult, GdcSubmissionResponse } from './models
  */
 const SLICE = 16 * 1024;
 
-/** Called with each entity result of an envelope as it streams in; the envelope itself keeps none. */
-export type OnEntity = (entity: GdcEntityResult, index: number) => void;
+/**
+ * Called with each entity result of an envelope as it streams in; the envelope itself keeps none.
+ * It may take turns (an entity with 100,000 errors is translated in pieces): the next is not
+ * handed over before it is done.
+ */
+export type OnEntity = (entity: GdcEntityResult, index: number) => void | Promise<void>;
 
 /**
  * Reads a GDC write's answer as it streams: entity results one by one (to `onEntity`, else into
@@ -20,11 +24,16 @@ export type OnEntity = (entity: GdcEntityResult, index: number) => void;
  */
 export async function readAnswer(status: number, body: Readable, onEntity?: OnEntity): Promise<GdcAnswer> {
   const collected: GdcEntityResult[] = [];
+  // Parsed as the splitter finds them, handed to onEntity after each slice, in order.
+  const parsed: [GdcEntityResult, number][] = [];
   const splitter = new JsonArraySplitter((json, i) => {
     const entity = JSON.parse(json) as GdcEntityResult;
-    if (onEntity) onEntity(entity, i);
+    if (onEntity) parsed.push([entity, i]);
     else collected.push(entity);
   }, 'entities');
+  const handOver = async () => {
+    for (const [entity, i] of parsed.splice(0)) await onEntity!(entity, i);
+  };
   let sinceTurn = 0;
   for await (const chunk of body) {
     // One poll of the socket can bring megabytes when GDC answers faster than it is read, and a
@@ -34,6 +43,7 @@ export async function readAnswer(status: number, body: Readable, onEntity?: OnEn
     for (let i = 0; i < bytes.length; i += SLICE) {
       const slice = bytes.subarray(i, i + SLICE);
       splitter.write(slice);
+      if (parsed.length) await handOver();
       sinceTurn += slice.length;
       if (sinceTurn >= SLICE) {
         sinceTurn = 0;
@@ -42,6 +52,7 @@ export async function readAnswer(status: number, body: Readable, onEntity?: OnEn
     }
   }
   const restText = splitter.end() ?? '';
+  if (parsed.length) await handOver();
   let rest: Record<string, unknown>;
   try {
     rest = JSON.parse(restText) as Record<string, unknown>;

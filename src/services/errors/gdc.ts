@@ -3,6 +3,7 @@ import type { EntityErrorModel } from '../result';
 import { type EntityErrorCode, isEntityErrorCode } from './codes';
 import { parsePython, type PyValue } from './python-literal';
 import { describeKeys, joinWords, reword, show, showRepr, wordable } from './words';
+import type { TimeSlices } from '../../time-slices';
 
 /**
  * GDC's per-entity error entries (sheepdog's `{type, message, keys, …}`) in the gateway's shape:
@@ -131,6 +132,20 @@ function translate(raw: GdcEntityError, entityType: string | null): EntityErrorM
 function merged(errors: EntityErrorModel[]): EntityErrorModel[] {
   if (errors.length < 2) return errors;
   const out: EntityErrorModel[] = [];
+  for (const _ of merging(errors, out));
+  return out;
+}
+
+/** merged(), giving the event loop turns between its steps. */
+async function mergedInTurns(errors: EntityErrorModel[], slices: TimeSlices): Promise<EntityErrorModel[]> {
+  if (errors.length < 2) return errors;
+  const out: EntityErrorModel[] = [];
+  for (const _ of merging(errors, out)) await slices.pause();
+  return out;
+}
+
+/** The merge itself, into `out`, one step per error. */
+function* merging(errors: EntityErrorModel[], out: EntityErrorModel[]): Generator<void> {
   const byKeys = new Map<string, EntityErrorModel>();
   for (const e of errors) {
     const about = e.keys.length ? `${e.type}\u0000${e.keys.join('\u0000')}` : null;
@@ -142,8 +157,8 @@ function merged(errors: EntityErrorModel[]): EntityErrorModel[] {
     } else if (e.upstreamMessage && !earlier.upstreamMessage?.split('\n').includes(e.upstreamMessage)) {
       earlier.upstreamMessage = `${earlier.upstreamMessage}\n${e.upstreamMessage}`;
     }
+    yield;
   }
-  return out;
 }
 
 /**
@@ -158,6 +173,16 @@ export class ErrorMemo {
   errorsOf(raw: GdcEntityError[], entityType: string | null): EntityErrorModel[] {
     // Copies: merging and placing an error at its row change it.
     return merged(raw.map((e) => ({ ...this.one(e, entityType) })));
+  }
+
+  /** errorsOf for an entity with very many errors (a row of 100,000 unknown columns), giving the event loop turns. */
+  async errorsOfInTurns(raw: GdcEntityError[], entityType: string | null, slices: TimeSlices): Promise<EntityErrorModel[]> {
+    const out: EntityErrorModel[] = [];
+    for (const e of raw) {
+      await slices.pause();
+      out.push({ ...this.one(e, entityType) });
+    }
+    return mergedInTurns(out, slices);
   }
 
   private one(raw: GdcEntityError, entityType: string | null): EntityErrorModel {

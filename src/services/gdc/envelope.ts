@@ -2,6 +2,7 @@ import type { GdcAnswer, GdcEntityResult, GdcSubmissionResponse } from '../../da
 import { ErrorMemo, gdcTransactionalError } from '../errors/gdc';
 import { placeEntityErrors } from '../errors/place';
 import type { EntityResultModel, SubmissionResultModel } from '../result';
+import type { TimeSlices } from '../../time-slices';
 
 function text(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -70,6 +71,16 @@ export function entityFromGdc(e: GdcEntityResult, index: number, row: number | n
     errors: e.errors && e.errors.length ? strings.errors.errorsOf(e.errors, e.type ?? null) : NONE,
     warnings: mapped(e.warnings, text),
   };
+}
+
+/** Errors of one entity above which they are translated in turns (entityFromGdcInTurns). */
+const MANY_ERRORS = 256;
+
+/** entityFromGdc, giving the event loop turns while it translates an entity's very many errors. */
+export async function entityFromGdcInTurns(e: GdcEntityResult, index: number, row: number | null, strings: Interner, slices: TimeSlices): Promise<EntityResultModel> {
+  if (!e.errors || e.errors.length <= MANY_ERRORS) return entityFromGdc(e, index, row, strings);
+  const errors = await strings.errors.errorsOfInTurns(e.errors, e.type ?? null, slices);
+  return { ...entityFromGdc({ ...e, errors: [] }, index, row, strings), errors };
 }
 
 /**

@@ -9,8 +9,9 @@ import { placeAllEntityErrors } from '../errors/place';
 import type { DocumentRows } from './document/rows';
 import { entityKeys } from './document/scan';
 import type { GdcDocument } from './document/source';
-import { entityFromGdc, Interner, resultFromAnswer } from './envelope';
+import { entityFromGdcInTurns, Interner, resultFromAnswer } from './envelope';
 import { reconcile } from './reconcile';
+import { TimeSlices } from '../../time-slices';
 
 export interface SendOptions {
   method: 'POST' | 'PUT' | 'PATCH';
@@ -33,6 +34,7 @@ export async function sendDocument(
 ): Promise<SubmissionResultModel> {
   const entities: EntityResultModel[] = [];
   const strings = new Interner();
+  const slices = new TimeSlices();
   // GDC keeps the document name in its transaction log: a unique one finds this transaction again if its answer is lost.
   const documentName = headerSafe(`${doc.filename ?? `document.${doc.format}`} [${randomUUID()}]`);
   try {
@@ -40,7 +42,7 @@ export async function sendDocument(
       project,
       doc.open(),
       { method: options.method, dryRun: options.dryRun, async: options.async, format: doc.format, documentName },
-      (e, i) => entities.push(entityFromGdc(e, i, null, strings)),
+      async (e, i) => void entities.push(await entityFromGdcInTurns(e, i, null, strings, slices)),
     );
     const where = await rows;
     if (where) entities.forEach((e, i) => (e.row = where.lines[i] ?? null));
