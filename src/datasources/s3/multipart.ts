@@ -109,18 +109,17 @@ export async function sendMultipart(job: MultipartJob, parts: AsyncIterable<Buff
   // The source's own error (a refused md5 or size, a caller gone) passes on as it is.
   if (end.sourceError !== undefined) throw end.sourceError;
   if (end.partFailure) throw await gone(end.partFailure.error, resumed, uploadId, memory);
-  const sent = end.parts;
   let out;
   try {
     out = await client.send(
-      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: sent.map((p) => ({ PartNumber: p.partNumber, ETag: `"${p.etag}"` })) } }),
+      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: end.parts.map((p) => ({ PartNumber: p.partNumber, ETag: `"${p.etag}"` })) } }),
     );
   } catch (err) {
     throw await gone(err, resumed, uploadId, memory);
   }
   // Complete: the upload id is spent whatever the ETag check below says.
   await memory.clear().catch(unremembered);
-  return { etag: unquoteEtag(out.ETag), parts: sent, reused: end.reused, reusedBytes: end.reusedBytes };
+  return { etag: unquoteEtag(out.ETag), parts: end.parts, reused: end.reused, reusedBytes: end.reusedBytes };
 }
 
 /**

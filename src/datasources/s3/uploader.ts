@@ -5,7 +5,7 @@ import { multipartEtag, unquoteEtag } from '../../rules/s3/etag';
 import { s3RequestError, S3UploadError } from './errors';
 import { forgetMultipart, type MultipartMemory, NO_MEMORY, sendMultipart } from './multipart';
 import { fileParts, PartPool } from './parts';
-import { payloadSigningFor, withPayloadHash } from './payload-hash';
+import { type PayloadSigning, payloadSigningFor, withPayloadHash } from './payload-hash';
 
 /** Where uploads go and how they are cut; see `planParts` for the memory bound. */
 export interface S3Settings {
@@ -88,7 +88,12 @@ export function planParts(settings: Pick<S3Settings, 'partBytes' | 'parallelPart
  * md5 of the part ETags (or the file's md5 for one PUT).
  */
 export class S3Uploader {
-  constructor(private readonly settings: S3Settings) {}
+  /** How parts and single PUTs are signed: decided by the endpoint, once (./payload-hash). */
+  private readonly signing: PayloadSigning;
+
+  constructor(private readonly settings: S3Settings) {
+    this.signing = payloadSigningFor(settings.endpoint);
+  }
 
   async upload(request: S3UploadRequest): Promise<S3UploadOutcome> {
     const client = this.client(request.credentials);
@@ -104,7 +109,7 @@ export class S3Uploader {
         yield* { [Symbol.asyncIterator]: () => parts };
       })();
       const { location } = request;
-      const sent = await sendMultipart({ client, ...location, pool, parallel, signing: payloadSigningFor(this.settings.endpoint), memory: request.memory ?? NO_MEMORY, onProgress: request.onProgress }, all);
+      const sent = await sendMultipart({ client, ...location, pool, parallel, signing: this.signing, memory: request.memory ?? NO_MEMORY, onProgress: request.onProgress }, all);
       const expected = multipartEtag(sent.parts.map((p) => p.etag));
       if (sent.etag !== expected) throw new S3UploadError('ETagMismatch', null, `S3 answered ETag ${sent.etag || '(none)'} where its parts give ${expected}`);
       return { etag: sent.etag, parts: sent.parts.length, reused: sent.reused, reusedBytes: sent.reusedBytes };
@@ -128,7 +133,7 @@ export class S3Uploader {
   private async put(client: S3Client, request: S3UploadRequest, body: Buffer): Promise<S3UploadOutcome> {
     const { bucket, key } = request.location;
     const put = new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentMD5: Buffer.from(request.md5, 'hex').toString('base64') });
-    const out = await client.send(await withPayloadHash(put, body, payloadSigningFor(this.settings.endpoint))).catch((err: unknown) => {
+    const out = await client.send(await withPayloadHash(put, body, this.signing)).catch((err: unknown) => {
       throw s3RequestError(err);
     });
     const etag = unquoteEtag(out.ETag);
