@@ -14,7 +14,7 @@ import { finishOperation, operationsPlugin } from './apollo/operations';
 import { formatErrors, preflighted, queryFastPath } from './apollo/query-fast-path';
 import { upstreamCallsPlugin } from './apollo/upstream-calls';
 import type { BodyConfig, CorsConfig, QueryLimits, RateLimitConfig } from './config';
-import { rateLimitStep } from './http/rate-limit';
+import { admissionStep, admitted, rateLimitStep } from './http/rate-limit';
 import { type ClientAddress, clientAddressRule } from './http/client-address';
 import { type ContextDeps, createContextFactory, type GatewayContext } from './context';
 import type { JobsDeps } from './jobs/open';
@@ -213,7 +213,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const headers = oncePerRequest(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } })));
   const auth = oncePerRequest(callerAuth(deps.apiKeys) as NodeMiddleware);
   const lend = oncePerRequest(credentials(deps.credentials) as NodeMiddleware);
-  // Per caller (src/caller-key.ts), so after auth and credentials; before the body is read.
+  // Per caller (src/caller-key.ts), so after auth and credentials; started before the body is read (admitted later: see the step).
   const rateLimit = oncePerRequest(rateLimitStep(deps.rateLimit, deps.redis, clientAddress) as NodeMiddleware);
   const callers = oncePerRequest(hostOrigin({ ...deps.callers, openToAnyOrigin: (req) => isGraphiqlGet(req) }));
   // After auth and credentials: a refused caller's body is never read (nor 100 Continue sent).
@@ -285,6 +285,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
     // holds documents to MAX_UPLOAD_BYTES itself.
     // Every other body is read by `body` alone (MAX_REQUEST_BYTES, inflated under the same cap).
     body,
+    // A small request went on while its rate-limit check was under way: nothing runs for it past here until it is admitted.
+    admissionStep,
     graphqlUploadExpress({ maxFileSize: Math.max(deps.maxUploadBytes, deps.uploads.maxDataFileBytes) + 1, maxFiles: 5 }),
     persisted,
     limits,
@@ -310,6 +312,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
       finishOperation(ctx, errors, operationName, 'query', started, query);
     },
     guard: (req, res, next) => persisted(req, res, (err) => (err ? next(err) : limits(req, res, next))),
+    admit: admitted,
     compressAbove: COMPRESS_ABOVE_BYTES,
   });
   const handler = frontDoor({

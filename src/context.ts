@@ -115,7 +115,7 @@ export function createContextFactory(deps: ContextDeps) {
   return async ({ res }: { res: { locals: Record<string, unknown> } }): Promise<GatewayContext> => {
     const locals = res.locals as unknown as RequestLocals;
     const creds = locals.credentials;
-    const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls, { requestId: locals.requestId, trace: locals.jobTrace ?? locals.trace });
+    const upstreamCalls = new UpstreamCalls(deps.maxUpstreamCalls, { requestId: locals.requestId, trace: locals.jobTrace ?? locals.trace, admission: locals.admission });
     const encode = new EncodeClient(upstreamCalls.http(deps.upstreams.encode), creds.encode, { allowUsers: deps.encodeWrites.allowUsers });
     const gdc = new GdcClient(upstreamCalls.http(deps.upstreams.gdc), creds.gdcToken);
     const loaders = { encode: createEncodeLoaders(encode), gdc: createGdcLoaders(gdc) };

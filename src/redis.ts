@@ -22,8 +22,10 @@ export async function connectRedis(url: string, logger: Logger): Promise<Redis> 
   const redis = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,
-    // Commands of one tick (a rate-limit check's two counters) leave in one write: one round trip.
-    enableAutoPipelining: true,
+    // Each command is written at once. A rate-limit check is sent before the request's own work and
+    // overlaps it (src/http/rate-limit.ts); auto-pipelining would hold it to the end of the turn,
+    // after that work.
+    enableAutoPipelining: false,
     maxRetriesPerRequest: 1,
     commandTimeout: COMMAND_TIMEOUT_MS,
     connectTimeout: CONNECT_TIMEOUT_MS,

@@ -54,6 +54,11 @@ export interface QueryFastPathOptions<C> {
   finish?: (context: C, errors: readonly GraphQLFormattedError[], operationName: string | undefined, started: number, query: string) => void;
   /** Express middleware to run before the body is parsed as GraphQL (input limits). */
   guard?: (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+  /**
+   * Awaited before an answer is settled (finish, then written): false when the request was refused
+   * and answered meanwhile (a caller over its rate limit: src/http/rate-limit.ts admitted()).
+   */
+  admit?: (res: ServerResponse) => Promise<boolean>;
   /** Answers of at least this many bytes are gzipped when the client accepts it (as the compression middleware would). */
   compressAbove?: number;
 }
@@ -266,6 +271,7 @@ export function queryFastPath<C>(options: QueryFastPathOptions<C>) {
       out.errors = formatted.errors;
       status = formatted.status ?? 200;
     }
+    if (options.admit && !(await options.admit(res))) return;
     const extensions = { ...(result.extensions ?? {}), ...(options.extensions?.(contextValue) ?? {}) };
     if (Object.keys(extensions).length) out.extensions = extensions;
     options.finish?.(contextValue, out.errors ?? [], operation.name?.value, started, query);

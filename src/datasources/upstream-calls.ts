@@ -21,6 +21,8 @@ import { routeTemplate } from './route-template';
  *   parse of the body. Any write (non-GET) to an upstream forgets that upstream's memo when it
  *   starts and when it ends, so a read after a write always asks again. Pass `fresh: true` on a
  *   request to skip the memo explicitly (e.g. checking whether a lost write landed).
+ * - Admission: with per-caller rate limits, a call waits until the caller's check has settled, and
+ *   is never sent if it refused (the request is answered 429: src/http/rate-limit.ts).
  * - Cap (`MAX_UPSTREAM_CALLS`, default 50): reads are refused, before they are sent, once the
  *   operation has sent `max + writes + granted` reads. Writes are never refused by the cap:
  *   each one is a record or document the caller's input asked for (bounded by the body size and
@@ -39,7 +41,12 @@ export class UpstreamCalls {
 
   constructor(
     readonly max: number,
-    private readonly request: { requestId?: string; trace?: SpanParent } = {},
+    private readonly request: {
+      requestId?: string;
+      trace?: SpanParent;
+      /** The caller's rate-limit check, if still under way (src/http/rate-limit.ts): nothing is sent before it settles, nor at all if it refuses. */
+      admission?: Promise<void>;
+    } = {},
   ) {}
 
   /** This operation's view of an upstream's shared pool: counted, capped and memoised. */
@@ -122,11 +129,22 @@ export class UpstreamCalls {
     }
   }
 
+  /** One call: sent once the caller's rate-limit check admits it, never if it refuses. */
+  private send<R extends UpstreamRequest | UpstreamStreamRequest, T extends { status: number }>(
+    pool: UpstreamPool,
+    req: R,
+    capped: boolean,
+    go: (req: R, beforeSend: BeforeSend) => Promise<T>,
+  ): Promise<T> {
+    const { admission } = this.request;
+    return admission ? admission.then(() => this.sendNow(pool, req, capped, go)) : this.sendNow(pool, req, capped, go);
+  }
+
   /**
    * One call as it leaves: counted (and capped) at each attempt, with the request id and, when
    * tracing, the call's span (traceparent/tracestate) in its headers; the span ends with the answer.
    */
-  private send<R extends UpstreamRequest | UpstreamStreamRequest, T extends { status: number }>(
+  private sendNow<R extends UpstreamRequest | UpstreamStreamRequest, T extends { status: number }>(
     pool: UpstreamPool,
     req: R,
     capped: boolean,

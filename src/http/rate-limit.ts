@@ -1,19 +1,41 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GraphQLError } from 'graphql';
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { callerKey } from '../caller-key';
 import type { RateLimitConfig } from '../config';
-import { recordLimitRefusal, recordSharedStateFallback } from '../metrics';
+import { recordLimitRefusal } from '../metrics';
+import { callerCounters } from './caller-counters';
 import { type ClientAddress, clientAddressRule } from './client-address';
 import { sendError } from './error-body';
 
-/** What the step leaves in res.locals for finishOperation (src/apollo/operations.ts). */
+/** What the step leaves in res.locals for the rest of the request. */
 export interface RateLimitLocals {
-  /** Counts the upstream calls an operation sent against its caller's RATE_LIMIT_UPSTREAM_CALLS. */
+  /** Counts the upstream calls an operation sent against its caller's RATE_LIMIT_UPSTREAM_CALLS (finishOperation, src/apollo/operations.ts). */
   spendUpstreamCalls?: (calls: number) => void;
+  /**
+   * A check still under way (see rateLimitStep): settles once the caller's limits are read, and
+   * rejects with RATE_LIMITED when over one. UpstreamCalls sends nothing before it settles.
+   */
+  admission?: Promise<void>;
+  /** The same check, for admitted(): what refused the caller, if anything. */
+  rateLimitVerdict?: Promise<Refusal | null>;
 }
 
 type Locals = Record<string, unknown> & RateLimitLocals;
+
+/** Which limit refused a caller, and for how long. */
+interface Refusal {
+  limit: 'RATE_LIMIT_REQUESTS' | 'RATE_LIMIT_UPSTREAM_CALLS';
+  msBeforeNext: number;
+  why: string;
+}
+
+/**
+ * A request with at most this many body bytes declared goes on while its check is under way:
+ * a query's body. Larger bodies (documents, uploads, chunked ones) wait for the verdict first, so
+ * a refused caller's large body is never read.
+ */
+const OVERLAP_MAX_BODY_BYTES = 16 * 1024;
 
 /**
  * The per-caller limits, one front-door step for both execution paths (src/app.ts puts it after
@@ -24,68 +46,84 @@ type Locals = Record<string, unknown> & RateLimitLocals;
  *   the caller's NEXT request is refused once the window's budget is spent.
  * Over either: 429 with Retry-After and a GraphQL error RATE_LIMITED carrying retryAfter.
  *
- * With REDIS_URL the counters are in Redis, shared by every instance. While Redis cannot be
- * reached, each instance counts on its own (rate-limiter-flexible's insurance limiter): callers
+ * With REDIS_URL the counters are in Redis, shared by every instance (src/http/caller-counters.ts:
+ * one command per check). While Redis cannot be reached, each instance counts on its own: callers
  * keep being served and limited, at worst N instances × the limit, rather than every request
  * failing because a protection is down.
+ *
+ * A check on Redis is a round trip (100-300 µs on loopback, more than the rest of a lookup's work
+ * before its upstream call), so a small request does not wait for it here: its body is read, parsed
+ * and executed meanwhile, and it waits only where being refused matters: before any upstream call
+ * (UpstreamCalls waits for `admission`) and before anything is answered or written (admitted(),
+ * called by the query fast path before its answer and by the step in front of Apollo, so a
+ * mutation or a job never starts for a refused caller). A refused request is answered 429 alone.
  */
 export function rateLimitStep(config: RateLimitConfig, redis: Redis | null = null, clientAddress: ClientAddress = clientAddressRule(null)) {
-  const requests = config.requests > 0 ? limiter('requests', config.requests, config.windowSeconds, redis) : null;
-  const upstream = config.upstreamCalls > 0 ? limiter('upstream', config.upstreamCalls, config.windowSeconds, redis) : null;
+  const counters = callerCounters(config, redis);
   return (req: IncomingMessage, res: ServerResponse & { locals: Locals }, next: (err?: unknown) => void) => {
-    if (!requests && !upstream) return next();
+    if (!counters) return next();
     const key = callerKey(req, res.locals.gatewayKey as string | undefined, clientAddress);
-    // Both at once: one round trip's wait with Redis, not two.
-    Promise.all([upstream ? upstream.get(key) : null, requests ? requests.consume(key) : null]).then(
-      ([spent]) => {
-        if (upstream && spent && spent.consumedPoints >= config.upstreamCalls) {
-          return refuse(res, 'RATE_LIMIT_UPSTREAM_CALLS', spent.msBeforeNext, `This caller's operations sent ${spent.consumedPoints} upstream calls in ${config.windowSeconds} s (RATE_LIMIT_UPSTREAM_CALLS=${config.upstreamCalls})`);
-        }
-        if (upstream) res.locals.spendUpstreamCalls = (calls) => void (calls > 0 && upstream.penalty(key, calls).catch(() => undefined));
-        next();
-      },
-      (refusal: unknown) => {
-        if (!(refusal instanceof RateLimiterRes)) return next(refusal);
-        refuse(res, 'RATE_LIMIT_REQUESTS', refusal.msBeforeNext, `More than ${config.requests} requests in ${config.windowSeconds} s from this caller (RATE_LIMIT_REQUESTS=${config.requests})`);
-      },
-    );
+    const verdict = counters.check(key).then(({ requests, upstreamCalls }): Refusal | null => {
+      if (requests && requests.consumed > config.requests) {
+        return { limit: 'RATE_LIMIT_REQUESTS', msBeforeNext: requests.msBeforeNext, why: `More than ${config.requests} requests in ${config.windowSeconds} s from this caller (RATE_LIMIT_REQUESTS=${config.requests})` };
+      }
+      if (upstreamCalls && upstreamCalls.consumed >= config.upstreamCalls) {
+        return { limit: 'RATE_LIMIT_UPSTREAM_CALLS', msBeforeNext: upstreamCalls.msBeforeNext, why: `This caller's operations sent ${upstreamCalls.consumed} upstream calls in ${config.windowSeconds} s (RATE_LIMIT_UPSTREAM_CALLS=${config.upstreamCalls})` };
+      }
+      // Sent once the answer is written (finishOperation runs just before): off the answer's path.
+      // The caller's next request comes after it, and one connection keeps commands in order.
+      if (upstreamCalls) res.locals.spendUpstreamCalls = (calls) => void (calls > 0 && setImmediate(() => counters.spend(key, calls)));
+      return null;
+    });
+    if (!mayGoOnMeanwhile(req)) return void verdict.then((refusal) => (refusal ? refuse(res, refusal) : next()), next);
+    res.locals.rateLimitVerdict = verdict;
+    res.locals.admission = verdict.then((refusal) => {
+      if (refusal) throw refusalError(refusal);
+    });
+    // Nobody may be waiting on it (a query that calls no upstream): a refusal is answered by admitted().
+    res.locals.admission.catch(() => undefined);
+    next();
   };
 }
 
-function refuse(res: ServerResponse, limit: string, msBeforeNext: number, why: string): void {
-  const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
+/** A GET (parameters only) or a POST that declares a small body; not an upload. */
+function mayGoOnMeanwhile(req: IncomingMessage): boolean {
+  if (req.method === 'GET') return true;
+  const length = req.headers['content-length'];
+  return length !== undefined && Number(length) <= OVERLAP_MAX_BODY_BYTES && !/^multipart\//i.test(req.headers['content-type'] ?? '');
+}
+
+/**
+ * Waits for a check the step let the request go on past: true when the caller is within its
+ * limits; false when it is not, once the 429 is answered. Throws what a failed check threw.
+ */
+export async function admitted(res: ServerResponse & { locals?: Locals }): Promise<boolean> {
+  const verdict = res.locals?.rateLimitVerdict;
+  if (!verdict) return true;
+  const refusal = await verdict;
+  if (!refusal) return true;
+  if (!res.headersSent) refuse(res, refusal);
+  return false;
+}
+
+/** admitted() as a middleware step: in front of Apollo, whatever the query fast path hands on. */
+export function admissionStep(req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void {
+  admitted(res).then((ok) => ok && next(), next);
+}
+
+function retryAfterSeconds(msBeforeNext: number): number {
+  return Math.max(1, Math.ceil(msBeforeNext / 1000));
+}
+
+/** What an upstream call of a refused request rejects with (never sent; the request is answered 429). */
+function refusalError({ limit, msBeforeNext, why }: Refusal): GraphQLError {
+  const retryAfter = retryAfterSeconds(msBeforeNext);
+  return new GraphQLError(`${why}; retry after ${retryAfter} s`, { extensions: { code: 'RATE_LIMITED', retryAfter, limit } });
+}
+
+function refuse(res: ServerResponse, { limit, msBeforeNext, why }: Refusal): void {
+  const retryAfter = retryAfterSeconds(msBeforeNext);
   recordLimitRefusal(limit);
   res.setHeader('retry-after', String(retryAfter));
   sendError(res, 429, `${why}; retry after ${retryAfter} s`, 'RATE_LIMITED', { retryAfter, limit });
-}
-
-function limiter(name: string, points: number, duration: number, redis: Redis | null): RateLimiterAbstract {
-  if (!redis) return new RateLimiterMemory({ points, duration });
-  return new RateLimiterRedis({
-    storeClient: redis,
-    keyPrefix: `submission-gateway:rate:${name}`,
-    points,
-    duration,
-    // Not connected: straight to this instance's own counters, without trying Redis first.
-    rejectIfRedisNotReady: true,
-    insuranceLimiter: new CountedFallback({ points, duration }),
-  });
-}
-
-/** This instance's own counters, used while Redis is unreachable; each use is counted in /metrics. */
-class CountedFallback extends RateLimiterMemory {
-  override consume(...args: Parameters<RateLimiterMemory['consume']>) {
-    recordSharedStateFallback('rate_limit');
-    return super.consume(...args);
-  }
-
-  override get(...args: Parameters<RateLimiterMemory['get']>) {
-    recordSharedStateFallback('rate_limit');
-    return super.get(...args);
-  }
-
-  override penalty(...args: Parameters<RateLimiterMemory['penalty']>) {
-    recordSharedStateFallback('rate_limit');
-    return super.penalty(...args);
-  }
 }

@@ -1,0 +1,116 @@
+import http from 'node:http';
+import net from 'node:net';
+import pino from 'pino';
+import { request } from 'undici';
+import { type RunningGateway, startGateway } from '../../../src/gateway';
+import { connectRedis } from '../../../src/redis';
+import { type RunningSandbox, startSandbox } from '../../../src/sandbox';
+import { type PrivateRedis, startPrivateRedis } from '../../support/redis';
+import { gatewayOptionsOn } from '../../support/stack';
+
+/**
+ * A small request goes on while its rate-limit check on Redis is under way (src/http/rate-limit.ts):
+ * here every Redis answer is held 150 ms, far longer than the request's own work, so a caller over
+ * its limit would reach ENCODE, or be answered, before the verdict if anything did not wait for it.
+ * Upstream calls are counted at a proxy in front of the sandbox's ENCODE.
+ */
+const REDIS_DELAY_MS = 150;
+const ONE_LOOKUP = '{ encodeRecord(id: "/labs/sandbox-lab/") }';
+const ANOTHER_LOOKUP = '{ encodeRecord(id: "/awards/sandbox-award/") }';
+
+let sandbox: RunningSandbox;
+let redis: PrivateRedis;
+let slowRedis: net.Server;
+let counting: http.Server;
+let gateway: RunningGateway;
+let redisClient: Awaited<ReturnType<typeof connectRedis>>;
+let encodeRequests = 0;
+
+/** A TCP proxy to Redis that holds each of Redis's answers REDIS_DELAY_MS (in order). */
+async function delayedRedis(port: number): Promise<net.Server> {
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, '127.0.0.1');
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => setTimeout(() => client.writable && client.write(chunk), REDIS_DELAY_MS));
+    upstream.on('close', () => setTimeout(() => client.destroy(), REDIS_DELAY_MS));
+    client.on('close', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+/** An HTTP proxy in front of the sandbox's ENCODE that counts what reaches it. */
+async function countingProxy(target: string): Promise<http.Server> {
+  const to = new URL(target);
+  const server = http.createServer((req, res) => {
+    encodeRequests++;
+    const out = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+const portOf = (server: net.Server | http.Server) => (server.address() as net.AddressInfo).port;
+
+beforeAll(async () => {
+  [sandbox, redis] = await Promise.all([startSandbox({}), startPrivateRedis()]);
+  slowRedis = await delayedRedis(redis.port);
+  counting = await countingProxy(sandbox.encode!.url);
+  redisClient = await connectRedis(`redis://127.0.0.1:${portOf(slowRedis)}`, pino({ level: 'silent' }));
+  gateway = await startGateway({
+    ...gatewayOptionsOn(sandbox),
+    encodeUrl: `http://127.0.0.1:${portOf(counting)}`,
+    redis: redisClient,
+    rateLimit: { requests: 1, upstreamCalls: 0, windowSeconds: 300 },
+  });
+}, 60_000);
+afterAll(async () => {
+  await gateway?.stop();
+  redisClient?.disconnect();
+  await new Promise((resolve) => counting?.close(resolve));
+  await new Promise((resolve) => slowRedis?.close(resolve));
+  await Promise.all([redis?.stop(), sandbox?.stop()]);
+});
+
+async function post(body: string, headers: Record<string, string> = {}) {
+  const started = performance.now();
+  const res = await request(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': 'admission-caller', ...headers }, body });
+  return { status: res.statusCode, ms: performance.now() - started, body: (await res.body.json()) as any };
+}
+
+describe('a request that goes on while its rate-limit check is under way', () => {
+  it('is answered only once admitted, and a refused one reaches no upstream and runs nothing', async () => {
+    const first = await post(JSON.stringify({ query: ONE_LOOKUP }));
+    expect(first.status).toBe(200);
+    expect(first.body.data.encodeRecord.name).toBe('sandbox-lab');
+    // Its upstream call waited for the verdict: the answer cannot come sooner.
+    expect(first.ms).toBeGreaterThanOrEqual(REDIS_DELAY_MS);
+    const sent = encodeRequests;
+    expect(sent).toBeGreaterThan(0);
+
+    // Over the limit: a query (fast path) that would call ENCODE.
+    const query = await post(JSON.stringify({ query: ANOTHER_LOOKUP }));
+    expect(query.status).toBe(429);
+    expect(query.body.errors).toHaveLength(1);
+    expect(query.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 'RATE_LIMIT_REQUESTS' });
+    expect(query.body.data).toBeUndefined();
+
+    // A mutation (Apollo's path) that would write to ENCODE: refused before it runs.
+    const patch = 'mutation Patch($patch: JSON!) { patchRecord(input: { source: ENCODE, id: "/labs/sandbox-lab/", patch: $patch }) { success } }';
+    const mutation = await post(JSON.stringify({ query: patch, variables: { patch: { title: 'Refused lab' } } }));
+    expect(mutation.status).toBe(429);
+    expect(mutation.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+
+    // A body over the overlap's bound waits for the verdict before a byte of it is read.
+    const large = await post(JSON.stringify({ query: ANOTHER_LOOKUP, variables: { padding: 'x'.repeat(20_000) } }));
+    expect(large.status).toBe(429);
+
+    expect(encodeRequests).toBe(sent);
+  });
+});
