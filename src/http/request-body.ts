@@ -195,15 +195,19 @@ function read(req: IncomingMessage, res: ServerResponse, options: RequestBodyOpt
     if (!hooks.grow(size)) return stop(busy(options.inflight.max));
     chunks.push(utf8.write(chunk));
   };
-  // Bound to the request's async scope: 'end' is emitted from the socket's, and what follows
+  // Run in the request's async scope: 'end' is emitted from the socket's, and what follows
   // (parsing, the fast path or Apollo) would otherwise lose what that scope carries (its trace id).
-  const finish = AsyncResource.bind(() => {
-    if (over) return;
-    over = true;
-    const tail = utf8.end();
-    if (tail) chunks.push(tail);
-    hooks.done(chunks.length === 1 ? chunks[0] : chunks.join(''));
-  });
+  // runInAsyncScope, not AsyncResource.bind: bind defines deprecated accessors on every function
+  // it returns, ~10 µs per request.
+  const scope = new AsyncResource('request-body');
+  const finish = () =>
+    scope.runInAsyncScope(() => {
+      if (over) return;
+      over = true;
+      const tail = utf8.end();
+      if (tail) chunks.push(tail);
+      hooks.done(chunks.length === 1 ? chunks[0] : chunks.join(''));
+    });
   // A client gone mid-body: nothing to answer, nothing to log beyond the access line.
   req.once('aborted', () => stop(null));
   req.once('error', () => stop(null));
