@@ -7,6 +7,7 @@ import { runGdcBulk } from './gdc-bulk';
 import { runGdcStreaming } from './gdc-streaming';
 import { runHostile } from './hostile';
 import { runJobs } from './jobs';
+import { runLookup } from './lookup';
 import { runNodes } from './nodes';
 import { runPersisted } from './persisted';
 import { runRateLimit } from './rate-limit';
@@ -29,6 +30,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   graph: runGraph,
   hostile: runHostile,
   jobs: runJobs,
+  lookup: runLookup,
   nodes: runNodes,
   persisted: runPersisted,
   'rate-limit': runRateLimit,

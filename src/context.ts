@@ -151,8 +151,15 @@ export function createContextFactory(deps: ContextDeps) {
       logger: deps.logger,
       maxUploadBytes: deps.maxUploadBytes,
       documentLimits: { limits: deps.limits, introspection: deps.introspection },
-      jobs: { ...deps.jobs, owner: ownerOf(creds, locals.gatewayKey) },
+      // The owner is a SHA-256 of the caller's identity: computed only by the operations on jobs that read it.
+      jobs: withLazyOwner(deps.jobs, () => ownerOf(creds, locals.gatewayKey)),
       cursors: deps.cursors,
     };
   };
+}
+
+/** The request's view of jobs, its `owner` computed on first read. */
+function withLazyOwner<J extends object>(jobs: J, owner: () => string): J & { owner: string } {
+  let value: string | undefined;
+  return Object.defineProperty({ ...jobs }, 'owner', { enumerable: true, get: () => (value ??= owner()) }) as J & { owner: string };
 }
