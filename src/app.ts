@@ -26,7 +26,7 @@ import { LiveGraph } from './graph/live';
 import { upstreamSources } from './graph/sources';
 import type { AccessLogMode } from './config';
 import { accessLog } from './http/access-log';
-import { frontDoor, type NodeMiddleware, oncePerRequest } from './http/front-door';
+import { frontDoor, type NodeMiddleware, oncePerRequestSteps } from './http/front-door';
 import { precomputedHeaders } from './http/precomputed-headers';
 import { bodyErrors, notFound } from './http/body-errors';
 import { callerAuth } from './http/caller-auth';
@@ -202,6 +202,7 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const context = createContextFactory({ ...deps, jobs, gdcParentRanks: () => graph.current.gdcParentRanks });
   // The steps every request takes first, in the express app and in the front door alike.
   // Each once per request, whichever of the two ran it first.
+  const oncePerRequest = oncePerRequestSteps();
   const clientAddress = deps.clientAddress ?? clientAddressRule(null);
   const log = oncePerRequest(accessLog(deps.logger, deps.accessLog, clientAddress) as NodeMiddleware);
   // The operation's span: opened first thing, so refusals are traced too.

@@ -28,7 +28,7 @@ export function originAllowed(cors: CorsConfig, origin: string | undefined): boo
 
 /**
  * One CORS rule for the front door and the express app alike (run once per request through
- * oncePerRequest). An allowed origin gets its CORS headers on every answer, refusals included,
+ * oncePerRequestSteps). An allowed origin gets its CORS headers on every answer, refusals included,
  * so a browser app can read why it was refused; a preflight (OPTIONS with
  * Access-Control-Request-Method) is answered here with 204, before caller auth (browsers send
  * no credentials on a preflight). An origin not listed gets no CORS headers at all, so the

@@ -4,15 +4,25 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 /**
- * The step, run at most once per request: the front door runs the same steps as the express app,
- * and a request it hands on must not be logged, counted or authenticated a second time.
+ * Makes steps that run at most once per request: the front door runs the same steps as the express
+ * app, and a request it hands on must not be logged, counted or authenticated a second time. One
+ * maker per app: what ran is a bit per step in one number on the request (under the maker's own
+ * symbol), not a WeakSet per step, whose entries (ephemerons, which the GC traces at a cost, eight
+ * per request) showed in the lookup profile.
  */
-export function oncePerRequest(step: NodeMiddleware): NodeMiddleware {
-  const ran = new WeakSet<IncomingMessage>();
-  return (req, res, next) => {
-    if (ran.has(req)) return next();
-    ran.add(req);
-    step(req, res, next);
+export function oncePerRequestSteps(): (step: NodeMiddleware) => NodeMiddleware {
+  const stepsRun = Symbol('steps run');
+  let made = 0;
+  return (step) => {
+    if (made === 31) throw new Error('oncePerRequestSteps: at most 31 steps (one bit each)');
+    const bit = 1 << made++;
+    return (req, res, next) => {
+      const marked = req as IncomingMessage & { [stepsRun]?: number };
+      const ran = marked[stepsRun] ?? 0;
+      if (ran & bit) return next();
+      marked[stepsRun] = ran | bit;
+      step(req, res, next);
+    };
   };
 }
 
@@ -33,7 +43,7 @@ export interface FrontDoorOptions {
  * request and response its own prototypes (`Object.setPrototypeOf` in app.handle), which slows
  * every later property access on them in Node's HTTP code: measured in `npm run bench`, that was
  * about a third of the gateway's CPU per one-record lookup. The steps are the same middleware
- * express runs (access log, lifecycle, headers, caller auth, credentials; see oncePerRequest);
+ * express runs (access log, lifecycle, headers, caller auth, credentials; see oncePerRequestSteps);
  * what the fast path does not answer (mutations, uploads, refusals) goes on to express with its
  * body already read, as before.
  */

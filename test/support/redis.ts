@@ -8,6 +8,8 @@ import { freePort, ROOT } from './process';
 export interface PrivateRedis {
   url: string;
   port: number;
+  /** The server's process id (a benchmark pins it to a core), null once stopped or killed. */
+  readonly pid: number | null;
   /** Ends the server (SIGKILL: as a crash or a network loss looks to the gateway). */
   kill(): Promise<void>;
   /** Starts it again on the same port (empty unless started `persistent`). */
@@ -83,6 +85,9 @@ export async function startPrivateRedis(options: { persistent?: boolean } = {}):
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    get pid() {
+      return child?.pid ?? null;
+    },
     async kill() {
       if (child) await ended(child, 'SIGKILL');
       child = null;

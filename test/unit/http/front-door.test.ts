@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { frontDoor, type NodeMiddleware, oncePerRequest } from '../../../src/http/front-door';
+import { frontDoor, type NodeMiddleware, oncePerRequestSteps } from '../../../src/http/front-door';
 
 /** A server whose front door records which steps ran and who answered. */
 async function serve(steps: NodeMiddleware[], seen: string[]) {
@@ -79,16 +79,22 @@ describe('the query front door', () => {
 
   it('runs a shared step once per request when both the front door and the app run it', async () => {
     const seen: string[] = [];
+    const oncePerRequest = oncePerRequestSteps();
     const log = oncePerRequest((_req, _res, next) => {
       seen.push('log');
+      next();
+    });
+    // A second step of the same maker keeps a bit of its own.
+    const count = oncePerRequest((_req, _res, next) => {
+      seen.push('count');
       next();
     });
     const server = http.createServer(
       frontDoor({
         path: '/graphql',
-        steps: [log],
-        // The app runs the same step again, as express does for a request handed on.
-        rest: (req, res) => log(req, res, () => res.end('rest')),
+        steps: [log, count],
+        // The app runs the same steps again, as express does for a request handed on.
+        rest: (req, res) => log(req, res, () => count(req, res, () => res.end('rest'))),
         onError: (_err, _req, res) => res.end('error'),
       }),
     );
@@ -97,7 +103,7 @@ describe('the query front door', () => {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       await (await request(`${base}/graphql`, { method: 'POST', body: '{}' })).body.text();
       await (await request(`${base}/other`)).body.text();
-      expect(seen).toEqual(['log', 'log']);
+      expect(seen).toEqual(['log', 'count', 'log', 'count']);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
