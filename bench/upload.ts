@@ -5,7 +5,8 @@
  * is its own; while the file streams, another caller keeps asking the gateway `gatewayInfo`.
  * Targets: the gateway's RSS grows by less than 128 MB over its idle RSS while it uploads (parts
  * in flight, 32 MiB at the defaults, plus spent part buffers V8 has not collected yet: the file's
- * size must not show), and throughput >= 70% of aws s3 cp. The idle RSS itself depends on the
+ * size must not show), and throughput >= 90% of aws s3 cp (best run against best run, after one
+ * unmeasured upload of each). The idle RSS itself depends on the
  * schemas the typed graph holds, not on uploads, so it is printed but not the target.
  * BENCH_UPLOAD_BYTES and BENCH_UPLOAD_ROUNDS change the size (default 1 GiB) and rounds (default 2).
  */
@@ -83,6 +84,12 @@ export async function runUpload(): Promise<void> {
     const idle = await latencies(gateway, 20);
     const rssIdle = rssOf(pid)?.rss ?? NaN;
 
+    // One upload of each, not measured: the first upload into a fresh sandbox S3 costs the emulator
+    // a third less CPU than every later one (9 s against 13-16 s per GiB, seen on aws s3 cp's first
+    // round), and whichever went first took that advantage.
+    if (aws) await awsCopy(aws, file, sandbox, -1);
+    await gatewayUpload(graphqlUrl, gateway, fileId, file, md5);
+
     const awsRuns: Timing[] = [];
     const gatewayRuns: (Timing & { during: number[] })[] = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -104,6 +111,10 @@ export async function runUpload(): Promise<void> {
     const peak = rssOf(pid)?.peak ?? NaN;
 
     const best = (runs: Timing[]) => Math.min(...runs.map((r) => r.ms));
+    const median = (runs: Timing[]) => {
+      const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
+      return (ms[(ms.length - 1) >> 1] + ms[ms.length >> 1]) / 2;
+    };
     const rate = (ms: number) => `${(SIZE / MiB / (ms / 1000)).toFixed(0)} MiB/s`;
     const g = best(gatewayRuns);
     const cpu = (runs: Timing[]) => runs.map((r) => `client ${r.cpu.client.toFixed(1)}, gateway ${r.cpu.gateway.toFixed(1)} (system ${r.cpu.gatewaySystem.toFixed(1)}), S3 ${r.cpu.s3.toFixed(1)}`).join(' | ');
@@ -115,7 +126,10 @@ export async function runUpload(): Promise<void> {
       const ratio = a / g;
       console.log(`  aws s3 cp:           ${awsRuns.map((r) => secs(r.ms)).join(', ')}  best ${rate(a)}  (${awsRuns[0].note})`);
       console.log(`    CPU s:             ${cpu(awsRuns)}`);
-      console.log(`  throughput:          ${(ratio * 100).toFixed(0)}% of aws s3 cp (target >= ${RATIO_TARGET * 100}%) ${ratio >= RATIO_TARGET ? 'ok' : 'MISSED'}`);
+      console.log(
+        `  throughput:          ${(ratio * 100).toFixed(0)}% of aws s3 cp, best against best (target >= ${RATIO_TARGET * 100}%) ${ratio >= RATIO_TARGET ? 'ok' : 'MISSED'}; ` +
+          `median against median ${((median(awsRuns) / median(gatewayRuns)) * 100).toFixed(0)}%`,
+      );
       missed ||= ratio < RATIO_TARGET;
     }
     const growth = peak - rssIdle;

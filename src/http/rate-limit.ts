@@ -56,7 +56,9 @@ const OVERLAP_MAX_BODY_BYTES = 16 * 1024;
  * and executed meanwhile, and it waits only where being refused matters: before any upstream call
  * (UpstreamCalls waits for `admission`) and before anything is answered or written (admitted(),
  * called by the query fast path before its answer and by the step in front of Apollo, so a
- * mutation or a job never starts for a refused caller). A refused request is answered 429 alone.
+ * mutation or a job never starts for a refused caller). A refused request is answered 429, unless
+ * it was refused first for itself (a malformed body, a document over its limits, an unknown
+ * persisted query), which costs nothing upstream either.
  */
 export function rateLimitStep(config: RateLimitConfig, redis: Redis | null = null, clientAddress: ClientAddress = clientAddressRule(null)) {
   const counters = callerCounters(config, redis);
