@@ -129,36 +129,29 @@ export class UpstreamCalls {
     }
   }
 
-  /** One call: sent once the caller's rate-limit check admits it, never if it refuses. */
+  /**
+   * One call as it leaves: counted (and capped) at each attempt, with the request id and, when
+   * tracing, the call's span (traceparent/tracestate) in its headers; the span ends with the answer.
+   * Sent once the caller's rate-limit check admits it, never if it refuses.
+   */
   private send<R extends UpstreamRequest | UpstreamStreamRequest, T extends { status: number }>(
     pool: UpstreamPool,
     req: R,
     capped: boolean,
     go: (req: R, beforeSend: BeforeSend) => Promise<T>,
   ): Promise<T> {
-    const { admission } = this.request;
-    return admission ? admission.then(() => this.sendNow(pool, req, capped, go)) : this.sendNow(pool, req, capped, go);
-  }
-
-  /**
-   * One call as it leaves: counted (and capped) at each attempt, with the request id and, when
-   * tracing, the call's span (traceparent/tracestate) in its headers; the span ends with the answer.
-   */
-  private sendNow<R extends UpstreamRequest | UpstreamStreamRequest, T extends { status: number }>(
-    pool: UpstreamPool,
-    req: R,
-    capped: boolean,
-    go: (req: R, beforeSend: BeforeSend) => Promise<T>,
-  ): Promise<T> {
-    const { requestId, trace } = this.request;
-    const span = trace?.upstream({ upstream: pool.name, method: req.method, route: routeTemplate(pool.url(req.path, req.query).pathname) });
-    const headers = { ...req.headers, ...(requestId ? { 'x-request-id': requestId } : {}), ...span?.headers };
-    const sent = go({ ...req, headers }, (upstream) => {
-      this.count(upstream, capped);
-      span?.attempt();
-    });
-    if (span) sent.then((res) => span.end(res.status), () => span.end('error'));
-    return sent;
+    const { requestId, trace, admission } = this.request;
+    const sendNow = () => {
+      const span = trace?.upstream({ upstream: pool.name, method: req.method, route: routeTemplate(pool.url(req.path, req.query).pathname) });
+      const headers = { ...req.headers, ...(requestId ? { 'x-request-id': requestId } : {}), ...span?.headers };
+      const sent = go({ ...req, headers }, (upstream) => {
+        this.count(upstream, capped);
+        span?.attempt();
+      });
+      if (span) sent.then((res) => span.end(res.status), () => span.end('error'));
+      return sent;
+    };
+    return admission ? admission.then(sendNow) : sendNow();
   }
 
   private count(upstream: UpstreamName, capped: boolean): void {
