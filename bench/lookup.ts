@@ -8,36 +8,35 @@
  *    goal: the gateway's within 0.5 ms of the proxy's.
  * 2. Throughput at 50 connections: goal >= 80% of the proxy's requests/s.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import pino from 'pino';
 import { Pool, request } from 'undici';
 import { startGateway } from '../src/gateway';
+import { type RunningSandbox, startSandbox } from '../src/sandbox';
+import { gatewayOptionsOn } from '../test/support/stack';
 import { type Child, startChild } from './support/child';
 import { processCpuMs } from './support/cpu';
+import { interleavedMs, percentile } from './support/timing';
 
 const RECORD = '/labs/sandbox-lab/';
 const LOOKUP = JSON.stringify({ query: `query Lab { encodeRecord(id: "${RECORD}") }`, operationName: 'Lab' });
 const LATENCY_ROUNDS = 3000;
+const WARM_UP_ROUNDS = 300;
 
-type SandboxInfo = { encodeUrl: string; gdcUrl: string; encode: { key: string; secret: string }; gdcToken: string };
-
-const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
 
 export async function runLookup(): Promise<void> {
+  // In this process: after its first answer for each GET the replay serves it, so the sandbox is idle while measured.
+  const sandbox = await startSandbox({});
   const children: Child<unknown>[] = [];
   try {
-    const sandbox = await startChild<SandboxInfo>('sandbox-child.ts', {});
-    children.push(sandbox);
-    const s = sandbox.info;
-    const replay = await startChild<{ urls: string[] }>('replay-child.ts', { upstreams: [s.encodeUrl, s.gdcUrl] });
+    const replay = await startChild<{ urls: string[] }>('replay-child.ts', { upstreams: [sandbox.encode!.url, sandbox.gdc!.url] });
     children.push(replay);
     const [encodeUrl, gdcUrl] = replay.info.urls;
-    const options = { encodeUrl, gdcUrl, sandbox: { encode: true, gdc: true }, defaults: { encode: s.encode, gdcToken: s.gdcToken } };
-    const path = await upstreamGetOf(options);
-    const authorization = `Basic ${Buffer.from(`${s.encode.key}:${s.encode.secret}`).toString('base64')}`;
+    const options = { encodeUrl, gdcUrl, sandbox: { encode: true, gdc: true }, defaults: { encode: sandbox.encode!.credentials, gdcToken: sandbox.gdc!.token } };
+    const path = await upstreamGetOf(sandbox);
+    const { key, secret } = sandbox.encode!.credentials;
+    const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
     // BENCH_NODE_FLAGS: e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile the gateway during the runs.
     const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
     const gateway = await startChild<{ graphqlUrl: string }>('gateway-child.ts', options, flags);
@@ -50,34 +49,23 @@ export async function runLookup(): Promise<void> {
     await throughput(gateway, proxy, `${proxy.info.url}${path}`);
   } finally {
     for (const child of children.reverse()) await child.stop();
+    await sandbox.stop();
   }
 }
 
-/** The one upstream GET the gateway makes for the lookup, seen at a recorder in front of the upstream. */
-async function upstreamGetOf(options: { encodeUrl: string; gdcUrl: string; sandbox: { encode: boolean; gdc: boolean }; defaults: { encode: { key: string; secret: string }; gdcToken: string } }): Promise<string> {
-  let recording = false;
-  const seen: string[] = [];
-  const target = new URL(options.encodeUrl);
-  const recorder = http.createServer((req, res) => {
-    if (recording) seen.push(`${req.method} ${req.url}`);
-    const out = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    req.pipe(out);
-  });
-  await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
-  const gateway = await startGateway({ ...options, encodeUrl: `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`, logger: pino({ level: 'silent' }) });
+/** The one upstream GET the gateway makes for the lookup, from the sandbox's request log. */
+async function upstreamGetOf(sandbox: RunningSandbox): Promise<string> {
+  const gateway = await startGateway({ ...gatewayOptionsOn(sandbox), logger: pino({ level: 'silent' }) });
   try {
-    recording = true;
+    sandbox.encode!.requests.reset();
     const res = await request(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: LOOKUP });
     const text = await res.body.text();
     if (res.statusCode !== 200 || text.includes('"errors"')) throw new Error(`lookup failed: ${res.statusCode} ${text.slice(0, 200)}`);
-    if (seen.length !== 1 || !seen[0].startsWith('GET ')) throw new Error(`expected one upstream GET per lookup, saw: ${seen.join(', ')}`);
-    return seen[0].slice('GET '.length);
+    const seen = sandbox.encode!.requests.entries;
+    if (seen.length !== 1 || seen[0].method !== 'GET') throw new Error(`expected one upstream GET per lookup, saw: ${seen.map((r) => `${r.method} ${r.path}`).join(', ')}`);
+    return seen[0].query ? `${seen[0].path}?${seen[0].query}` : seen[0].path;
   } finally {
     await gateway.stop();
-    await new Promise((resolve) => recorder.close(resolve));
   }
 }
 
@@ -85,30 +73,22 @@ async function latency(graphqlUrl: string, proxied: string, direct: string, auth
   const gateway = new Pool(new URL(graphqlUrl).origin, { connections: 1 });
   const proxy = new Pool(new URL(proxied).origin, { connections: 1 });
   const upstream = new Pool(new URL(direct).origin, { connections: 1 });
+  const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
   const read = async (res: Awaited<ReturnType<Pool['request']>>) => {
     const text = await res.body.text();
     if (res.statusCode !== 200 || text.includes('"errors"')) throw new Error(`lookup failed: ${res.statusCode} ${text.slice(0, 200)}`);
   };
   const kinds = {
     gateway: async () => read(await gateway.request({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: LOOKUP })),
-    proxy: async () => read(await proxy.request({ method: 'GET', path: new URL(proxied).pathname + new URL(proxied).search })),
-    direct: async () => read(await upstream.request({ method: 'GET', path: new URL(direct).pathname + new URL(direct).search, headers: { authorization, accept: 'application/json' } })),
+    proxy: async () => read(await proxy.request({ method: 'GET', path: pathOf(proxied) })),
+    direct: async () => read(await upstream.request({ method: 'GET', path: pathOf(direct), headers: { authorization, accept: 'application/json' } })),
   };
-  const times: Record<keyof typeof kinds, number[]> = { gateway: [], proxy: [], direct: [] };
-  const names = Object.keys(kinds) as (keyof typeof kinds)[];
-  for (let i = 0; i < LATENCY_ROUNDS + 300; i++) {
-    // The order turns each round, so none always follows another.
-    for (let j = 0; j < names.length; j++) {
-      const name = names[(i + j) % names.length];
-      const started = performance.now();
-      await kinds[name]();
-      if (i >= 300) times[name].push(performance.now() - started);
-    }
-  }
+  await interleavedMs(WARM_UP_ROUNDS, kinds);
+  const times = await interleavedMs(LATENCY_ROUNDS, kinds);
   await Promise.all([gateway.close(), proxy.close(), upstream.close()]);
-  const direct50 = p50(times.direct);
-  const gatewayAdded = p50(times.gateway) - direct50;
-  const proxyAdded = p50(times.proxy) - direct50;
+  const direct50 = percentile(times.direct, 0.5);
+  const gatewayAdded = percentile(times.gateway, 0.5) - direct50;
+  const proxyAdded = percentile(times.proxy, 0.5) - direct50;
   const gap = gatewayAdded - proxyAdded;
   console.log(`  latency, concurrency 1 (${LATENCY_ROUNDS} of each, interleaved): direct p50 ${direct50.toFixed(3)} ms`);
   console.log(

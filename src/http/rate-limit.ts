@@ -17,8 +17,6 @@ export interface RateLimitLocals {
    * rejects with RATE_LIMITED when over one. UpstreamCalls sends nothing before it settles.
    */
   admission?: Promise<void>;
-  /** The same check, for admitted(): what refused the caller, if anything. */
-  rateLimitVerdict?: Promise<Refusal | null>;
 }
 
 type Locals = Record<string, unknown> & RateLimitLocals;
@@ -78,9 +76,8 @@ export function rateLimitStep(config: RateLimitConfig, redis: Redis | null = nul
       return null;
     });
     if (!mayGoOnMeanwhile(req)) return void verdict.then((refusal) => (refusal ? refuse(res, refusal) : next()), next);
-    res.locals.rateLimitVerdict = verdict;
     res.locals.admission = verdict.then((refusal) => {
-      if (refusal) throw refusalError(refusal);
+      if (refusal) throw new RateLimited(refusal);
     });
     // Nobody may be waiting on it (a query that calls no upstream): a refusal is answered by admitted().
     res.locals.admission.catch(() => undefined);
@@ -100,12 +97,14 @@ function mayGoOnMeanwhile(req: IncomingMessage): boolean {
  * limits; false when it is not, once the 429 is answered. Throws what a failed check threw.
  */
 export async function admitted(res: ServerResponse & { locals?: Locals }): Promise<boolean> {
-  const verdict = res.locals?.rateLimitVerdict;
-  if (!verdict) return true;
-  const refusal = await verdict;
-  if (!refusal) return true;
-  if (!res.headersSent) refuse(res, refusal);
-  return false;
+  try {
+    await res.locals?.admission;
+    return true;
+  } catch (err) {
+    if (!(err instanceof RateLimited)) throw err;
+    if (!res.headersSent) refuse(res, err.refusal);
+    return false;
+  }
 }
 
 /** admitted() as a middleware step: in front of Apollo, whatever the query fast path hands on. */
@@ -117,10 +116,12 @@ function retryAfterSeconds(msBeforeNext: number): number {
   return Math.max(1, Math.ceil(msBeforeNext / 1000));
 }
 
-/** What an upstream call of a refused request rejects with (never sent; the request is answered 429). */
-function refusalError({ limit, msBeforeNext, why }: Refusal): GraphQLError {
-  const retryAfter = retryAfterSeconds(msBeforeNext);
-  return new GraphQLError(`${why}; retry after ${retryAfter} s`, { extensions: { code: 'RATE_LIMITED', retryAfter, limit } });
+/** What `admission` rejects with for a refused caller: an upstream call's error (never sent), and admitted()'s 429. */
+class RateLimited extends GraphQLError {
+  constructor(readonly refusal: Refusal) {
+    const retryAfter = retryAfterSeconds(refusal.msBeforeNext);
+    super(`${refusal.why}; retry after ${retryAfter} s`, { extensions: { code: 'RATE_LIMITED', retryAfter, limit: refusal.limit } });
+  }
 }
 
 function refuse(res: ServerResponse, { limit, msBeforeNext, why }: Refusal): void {
