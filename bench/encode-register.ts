@@ -19,6 +19,7 @@ import { ENCODE_SANDBOX_KEYS } from '../src/sandbox';
 import { dataPath, packageRoot } from '../src/sandbox/shared/paths';
 import { startStack, type Stack } from '../test/support/stack';
 import { worstStallDuring } from '../test/support/stall';
+import { BUILT_SANDBOX } from './support/built';
 import { medianMs } from './support/timing';
 
 const RECORDS = 200;
@@ -71,7 +72,7 @@ async function freePort(): Promise<number> {
 /** The sandbox on its own process (as the portal is on its own machine): its work does not share the gateway's thread. */
 async function sandboxProcess(): Promise<{ encodeUrl: string; gdcUrl: string; stop(): void }> {
   const [encode, gdc, s3] = await Promise.all([freePort(), freePort(), freePort()]);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/main.ts'], {
+  const child = spawn(process.execPath, [BUILT_SANDBOX], {
     cwd: packageRoot(),
     env: { ...process.env, SANDBOX_SCHEMAS: 'real', SANDBOX_ENCODE_PORT: String(encode), SANDBOX_GDC_PORT: String(gdc), SANDBOX_S3_PORT: String(s3) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,6 +17,7 @@ import { connectRedis } from '../src/redis';
 import { startSandbox } from '../src/sandbox';
 import { kill, type RunningProcess, startGatewayProcess } from '../test/support/process';
 import { startPrivateRedis } from '../test/support/redis';
+import { BUILT_SERVER } from './support/built';
 import { startChild } from './support/child';
 import { interleavedMs, percentile } from './support/timing';
 
@@ -70,7 +71,7 @@ const LOOKUPS_PER_ROUND = 400;
 const ROUNDS = 9;
 
 /**
- * Sequential lookups from this process to two gateway processes (as in production: src/server.ts,
+ * Sequential lookups from this process to two gateway processes (as in production: dist/src/server.js,
  * NODE_ENV=production, REDIS_URL, no access log), one with both limits on, one with none, in front
  * of one replaying upstream (each answer from memory), so only the gateways' own work differs.
  * The gateways have core 0 to themselves, as a deployment keeps Redis apart from the gateway: on a
@@ -101,9 +102,9 @@ async function perLookup(): Promise<void> {
   };
   const gateways: RunningProcess[] = [];
   try {
-    const unlimited = await startGatewayProcess(env);
+    const unlimited = await startGatewayProcess(env, [], BUILT_SERVER);
     gateways.push(unlimited);
-    const limited = await startGatewayProcess({ ...env, RATE_LIMIT_REQUESTS: '1000000000', RATE_LIMIT_UPSTREAM_CALLS: '1000000000' });
+    const limited = await startGatewayProcess({ ...env, RATE_LIMIT_REQUESTS: '1000000000', RATE_LIMIT_UPSTREAM_CALLS: '1000000000' }, [], BUILT_SERVER);
     gateways.push(limited);
     // Each serves alone in its round, so both may have core 0.
     if (cores > 1) for (const gateway of gateways) taskset(['-a', '-p', '-c', '0', String(gateway.child.pid)]);

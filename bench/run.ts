@@ -14,6 +14,7 @@ import { runRateLimit } from './rate-limit';
 import { runScaleOut } from './scale-out';
 import { runTracing } from './tracing';
 import { runUpload } from './upload';
+import { ensureBuilt } from './support/built';
 import { runValidation } from './validation';
 
 /**
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   const asked = process.argv.slice(2);
   const unknown = asked.filter((name) => !(name in BENCHMARKS));
   if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+  // Gateways and sandboxes in processes of their own run the build, as `npm start` does (./support/built.ts).
+  ensureBuilt();
   for (const name of asked.length ? asked : Object.keys(BENCHMARKS)) await BENCHMARKS[name]();
 }
 

@@ -3,7 +3,7 @@
  * round-robin TCP balancer against one instance behind the same balancer, each instance pinned to
  * a core of its own (taskset: A on core 0, B on core 1). Goal: two >= 1.8x one.
  *
- * Both instances run as in production (src/server.ts, NODE_ENV=production) with REDIS_URL and
+ * Both instances run as in production (dist/src/server.js, NODE_ENV=production) with REDIS_URL and
  * JOBS_ENCRYPTION_KEY, and per-caller rate limits on (a limit never reached) so that every lookup
  * pays its shared counter in Redis, as a scaled-out deployment does. The upstream is the sandbox
  * behind a replaying proxy in its own process (bench/support/replay-child.ts): each lookup's GET
@@ -25,6 +25,7 @@ import { type RunningSandbox, startSandbox } from '../src/sandbox';
 import { kill, type RunningProcess, startGatewayProcess } from '../test/support/process';
 import { type PrivateRedis, startPrivateRedis } from '../test/support/redis';
 import { backendOf } from '../test/support/tcp-proxy';
+import { BUILT_SERVER } from './support/built';
 import { type Child, startChild } from './support/child';
 import { processCpuMs } from './support/cpu';
 import { lookups } from './support/lookups';
@@ -67,7 +68,7 @@ export async function runScaleOut(): Promise<void> {
       ACCESS_LOG: 'off',
     };
     for (const core of [0, 1]) {
-      const gw = await startGatewayProcess(env);
+      const gw = await startGatewayProcess(env, [], BUILT_SERVER);
       gateways.push(gw);
       pin(gw.child.pid!, core);
     }

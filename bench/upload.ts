@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { GatewayClient } from '../src/cli/gateway-client';
+import { BUILT_SERVER } from './support/built';
 import { cpuOf, ROOT, rssOf, run, startProcess, stopProcess } from './support/processes';
 
 const MiB = 1024 * 1024;
@@ -50,10 +51,6 @@ export async function runUpload(): Promise<void> {
     const file = path.join(work, 'reads.fastq.gz');
     const md5 = writeRandomFile(file, SIZE);
 
-    console.log('  building dist/ for the gateway process …');
-    const build = await run(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json']);
-    if (build.code !== 0) throw new Error(`build failed:\n${build.output}`);
-
     const sandboxProc = await startProcess(path.join(ROOT, 'node_modules/.bin/tsx'), ['bench/support/sandbox-process.ts'], /^(\{.*\})$/m, {
       env: { ...process.env, SANDBOX_S3_DIR: path.join(work, 's3'), SANDBOX_FAULTS: '' },
     });
@@ -62,7 +59,7 @@ export async function runUpload(): Promise<void> {
 
     const nodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
     // The ready line is logged at info (as JSON lines).
-    const gatewayProc = await startProcess(process.execPath, [...nodeArgs, 'dist/src/server.js'], /(http:\/\/[^\s"]+\/graphql)/, {
+    const gatewayProc = await startProcess(process.execPath, [...nodeArgs, BUILT_SERVER], /(http:\/\/[^\s"]+\/graphql)/, {
       env: {
         ...process.env,
         PORT: '0',

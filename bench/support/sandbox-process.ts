@@ -1,11 +1,12 @@
 /**
  * The sandbox (ENCODE portal, S3, GDC) in a process of its own, for benchmarks that must not share
  * an event loop or a memory count with what they measure. Prints one JSON line with its URLs and
- * credentials, then runs until stdin closes or it is signalled.
+ * credentials, then runs until stdin closes or it is signalled. The build's code (./built.ts).
  */
-import { startSandbox } from '../../src/sandbox';
+import { built } from './built';
 
 async function main(): Promise<void> {
+  const { startSandbox } = built<typeof import('../../src/sandbox')>('src/sandbox');
   const sandbox = await startSandbox({ s3Dir: process.env.SANDBOX_S3_DIR ?? null });
   const stop = () => void sandbox.stop().then(() => process.exit(0));
   process.on('SIGTERM', stop);

@@ -55,6 +55,8 @@ export interface HiveGatewayOptions {
 export interface SupergraphOptions {
   /** Extra Node flags for the gateway (a profile: `--cpu-prof`). */
   gatewayNodeArgs?: string[];
+  /** The gateway's entry (default src/server.ts; benchmarks run the build's dist/src/server.js). */
+  gatewayEntry?: string;
   router?: HiveGatewayOptions;
 }
 
@@ -70,7 +72,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
   try {
     const { key, secret } = sandbox.encode!.credentials;
     const caller = { 'x-dcc-api-key': key, 'x-dcc-secret-key': secret, 'x-auth-token': sandbox.gdc!.token };
-    const gateway = await startGatewayProcess({ ENCODE_URL: sandbox.encode!.url, GDC_URL: sandbox.gdc!.url, LOG_LEVEL: 'info' }, options.gatewayNodeArgs);
+    const gateway = await startGatewayProcess({ ENCODE_URL: sandbox.encode!.url, GDC_URL: sandbox.gdc!.url, LOG_LEVEL: 'info' }, options.gatewayNodeArgs, options.gatewayEntry);
     started.push({ kill: () => kill(gateway) });
     const direct = (q: string, v?: Record<string, unknown>) => post(gateway.graphqlUrl, q, v, caller);
     const biosamples = await createBiosamples(direct, 100, 'supergraph');
