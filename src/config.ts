@@ -277,6 +277,12 @@ export interface RateLimitConfig {
   /** Upstream calls one caller's operations may send per window; once spent, the caller's next request is refused. 0 = unlimited. */
   upstreamCalls: number;
   windowSeconds: number;
+  /**
+   * With REDIS_URL: a request goes on before its check on Redis settles while the caller had used
+   * less than this percentage of each limit when last read (src/http/caller-readings.ts); 0 = every
+   * request waits for its check.
+   */
+  aheadPercent: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -350,6 +356,12 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
   if (['false', '0', 'no', 'off'].includes(v)) return false;
   throw new ConfigError(`${name} must be true or false, got '${env[name]}'`);
+}
+
+function percent(env: Env, name: string, fallback: number): number {
+  const n = int(env, name, fallback);
+  if (n > 100) throw new ConfigError(`${name} must be a percentage between 0 and 100, got '${str(env, name)}'`);
+  return n;
 }
 
 /** A positive integer: a limit of 0 would refuse everything. */
@@ -490,6 +502,7 @@ export function loadConfig(env: Env = process.env): Config {
       requests: int(env, 'RATE_LIMIT_REQUESTS', 0),
       upstreamCalls: int(env, 'RATE_LIMIT_UPSTREAM_CALLS', 0),
       windowSeconds: positive(env, 'RATE_LIMIT_WINDOW_SECONDS', 60),
+      aheadPercent: percent(env, 'RATE_LIMIT_AHEAD_PERCENT', 50),
     },
     trustProxy: trustProxy(env),
     redisUrl: redisUrl(env),

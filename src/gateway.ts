@@ -145,7 +145,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       resumeStates: resumeStates(options),
     },
     maxUpstreamCalls: options.maxUpstreamCalls ?? 50,
-    rateLimit: options.rateLimit ?? { requests: 0, upstreamCalls: 0, windowSeconds: 60 },
+    rateLimit: options.rateLimit ?? { requests: 0, upstreamCalls: 0, windowSeconds: 60, aheadPercent: 50 },
     clientAddress: clientAddressRule(options.trustProxy ?? null),
     redis: options.redis ?? null,
     tracer: options.tracer ?? null,

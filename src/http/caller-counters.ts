@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitConfig } from '../config';
 import { recordSharedStateFallback } from '../metrics';
+import { CallerReadings, type Reading } from './caller-readings';
 
 /** One of a caller's counters in the current window. */
 export interface Counter {
@@ -21,6 +22,12 @@ export interface CallerCounts {
 export interface CallerCounters {
   /** Counts this request and reads the upstream calls spent so far. */
   check(key: string): Promise<CallerCounts>;
+  /**
+   * When the caller is clearly within its limits (RedisCounters: ./caller-readings.ts), its request
+   * goes on with no check before it: this returns what counts it, with the upstream calls it
+   * spent, once it is answered (one command for both). Null: check() it.
+   */
+  ahead(key: string): ((upstreamCalls: number) => void) | null;
   /** Adds what an operation sent upstream. */
   spend(key: string, calls: number): void;
 }
@@ -53,6 +60,11 @@ class MemoryCounters implements CallerCounters {
     return { requests, upstreamCalls };
   }
 
+  /** A check in memory settles before anything could be sent: there is nothing to go ahead of. */
+  ahead(): null {
+    return null;
+  }
+
   spend(key: string, calls: number): void {
     if (calls > 0) this.upstream?.penalty(key, calls).catch(() => undefined);
   }
@@ -64,12 +76,17 @@ function counter(res: RateLimiterRes): Counter {
 
 /**
  * KEYS: the caller's requests counter, its upstream-calls counter. ARGV: the window in seconds,
- * whether each limit is on. The requests counter is counted as rate-limiter-flexible's own
- * script counts it (RateLimiterRedis's incrTtlLuaScript, one point), on the keys it uses, so its
- * penalty() (spend) and this check share the counters.
+ * whether each limit is on, upstream calls to add first (a request that went ahead, counted once
+ * answered). Both are counted as rate-limiter-flexible's own script counts (RateLimiterRedis's
+ * incrTtlLuaScript), on the keys it uses, so its penalty() (spend) and this check share the counters.
  */
 const CHECK_SCRIPT = `
 local requests, requestsTtl, spent, spentTtl = -1, -1, -1, -1
+if ARGV[3] == '1' and tonumber(ARGV[4]) > 0 then
+  redis.call('set', KEYS[2], 0, 'EX', ARGV[1], 'NX')
+  redis.call('incrby', KEYS[2], ARGV[4])
+  if redis.call('pttl', KEYS[2]) == -1 then redis.call('expire', KEYS[2], ARGV[1]) end
+end
 if ARGV[2] == '1' then
   redis.call('set', KEYS[1], 0, 'EX', ARGV[1], 'NX')
   requests = redis.call('incrby', KEYS[1], 1)
@@ -91,24 +108,29 @@ end
 return {requests, requestsTtl, spent, spentTtl}
 `;
 
-type CheckCommand = (requestsKey: string, upstreamKey: string, window: number, requestsOn: string, upstreamOn: string) => Promise<number[]>;
+type CheckCommand = (requestsKey: string, upstreamKey: string, window: number, requestsOn: string, upstreamOn: string, spent: number) => Promise<number[]>;
 
 /**
  * The counters in Redis, shared by every instance. A check is one command (one script for both
  * counters): each Redis command costs the gateway tens of microseconds of CPU, and the library's
  * get() is a MULTI of four. While Redis cannot be reached, each instance counts on its own (the
  * same insurance limiters RateLimiterRedis falls back to), every use counted in /metrics.
+ * Each answer is kept as the caller's last reading (./caller-readings.ts): far from its limits, a
+ * caller's next request goes on without a check first, and is counted by one command once answered,
+ * with the upstream calls it spent.
  */
 class RedisCounters implements CallerCounters {
   private readonly fallback: MemoryCounters;
   private readonly upstream: RateLimiterRedis | null;
   private readonly command: CheckCommand;
+  private readonly readings: CallerReadings;
 
   constructor(
     private readonly config: RateLimitConfig,
     private readonly redis: Redis,
   ) {
     this.fallback = new MemoryCounters(config, CountedFallback);
+    this.readings = new CallerReadings(config);
     const duration = config.windowSeconds;
     this.upstream =
       config.upstreamCalls > 0
@@ -126,24 +148,42 @@ class RedisCounters implements CallerCounters {
     this.command = (redis as unknown as { submissionGatewayRateCheck: CheckCommand }).submissionGatewayRateCheck.bind(redis);
   }
 
-  async check(key: string): Promise<CallerCounts> {
+  check(key: string): Promise<CallerCounts> {
     if (this.redis.status !== 'ready') return this.fallback.check(key);
+    return this.count(key, this.readings.sent(key), 0);
+  }
+
+  ahead(key: string): ((upstreamCalls: number) => void) | null {
+    if (this.redis.status !== 'ready' || !this.readings.clearlyWithin(key)) return null;
+    // Pending from now: what this instance lets go ahead at once stays within its share.
+    const reading = this.readings.sent(key);
+    return (calls) => void this.count(key, reading, calls).catch(() => undefined);
+  }
+
+  /** Counts one request (and the upstream calls it spent), and reads both counters after. */
+  private async count(key: string, reading: Reading, spentNow: number): Promise<CallerCounts> {
     const { requests, upstreamCalls, windowSeconds } = this.config;
     let counts: number[];
     try {
-      counts = await this.command(`${KEY_PREFIX}:requests:${key}`, `${KEY_PREFIX}:upstream:${key}`, windowSeconds, requests > 0 ? '1' : '0', upstreamCalls > 0 ? '1' : '0');
+      counts = await this.command(`${KEY_PREFIX}:requests:${key}`, `${KEY_PREFIX}:upstream:${key}`, windowSeconds, requests > 0 ? '1' : '0', upstreamCalls > 0 ? '1' : '0', spentNow);
     } catch {
+      this.readings.failed(reading);
+      this.fallback.spend(key, spentNow);
       return this.fallback.check(key);
     }
     const [consumed, requestsTtl, spent, spentTtl] = counts.map(Number);
-    return {
+    const read: CallerCounts = {
       requests: requests > 0 ? { consumed, msBeforeNext: requestsTtl } : null,
       upstreamCalls: upstreamCalls > 0 ? { consumed: spent, msBeforeNext: Math.max(0, spentTtl) } : null,
     };
+    this.readings.answered(reading, read);
+    return read;
   }
 
   spend(key: string, calls: number): void {
-    if (calls > 0) this.upstream?.penalty(key, calls).catch(() => undefined);
+    if (calls <= 0) return;
+    this.readings.spent(key, calls);
+    this.upstream?.penalty(key, calls).catch(() => undefined);
   }
 }
 

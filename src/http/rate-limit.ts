@@ -57,12 +57,32 @@ const OVERLAP_MAX_BODY_BYTES = 16 * 1024;
  * mutation or a job never starts for a refused caller). A refused request is answered 429, unless
  * it was refused first for itself (a malformed body, a document over its limits, an unknown
  * persisted query), which costs nothing upstream either.
+ * It is not checked first at all when the caller is clearly within its limits (src/http/caller-readings.ts:
+ * under RATE_LIMIT_AHEAD_PERCENT of each as this instance read them from Redis under a second ago):
+ * it is counted once answered, in one command with the upstream calls it spent.
  */
 export function rateLimitStep(config: RateLimitConfig, redis: Redis | null = null, clientAddress: ClientAddress = clientAddressRule(null)) {
   const counters = callerCounters(config, redis);
   return (req: IncomingMessage, res: ServerResponse & { locals: Locals }, next: (err?: unknown) => void) => {
     if (!counters) return next();
     const key = callerKey(req, res.locals.gatewayKey as string | undefined, clientAddress);
+    const counted = mayGoOnMeanwhile(req) ? counters.ahead(key) : null;
+    if (counted) {
+      // Counted once answered, with what it spent (finishOperation runs before the answer leaves;
+      // after a client that hung up, what it spends later is counted on its own).
+      let spent = 0;
+      let closed = false;
+      if (config.upstreamCalls > 0) res.locals.spendUpstreamCalls = (calls) => void (closed ? calls > 0 && counters.spend(key, calls) : (spent += calls));
+      res.once('close', () => {
+        closed = true;
+        setImmediate(() => counted(spent));
+      });
+      return next();
+    }
+    // Sent once the answer is written (finishOperation runs just before): off the answer's path.
+    // The caller's next request comes after it, and one connection keeps commands in order.
+    // A refused request sent nothing upstream: it spends nothing.
+    if (config.upstreamCalls > 0) res.locals.spendUpstreamCalls = (calls) => void (calls > 0 && setImmediate(() => counters.spend(key, calls)));
     const verdict = counters.check(key).then(({ requests, upstreamCalls }): Refusal | null => {
       if (requests && requests.consumed > config.requests) {
         return { limit: 'RATE_LIMIT_REQUESTS', msBeforeNext: requests.msBeforeNext, why: `More than ${config.requests} requests in ${config.windowSeconds} s from this caller (RATE_LIMIT_REQUESTS=${config.requests})` };
@@ -70,9 +90,6 @@ export function rateLimitStep(config: RateLimitConfig, redis: Redis | null = nul
       if (upstreamCalls && upstreamCalls.consumed >= config.upstreamCalls) {
         return { limit: 'RATE_LIMIT_UPSTREAM_CALLS', msBeforeNext: upstreamCalls.msBeforeNext, why: `This caller's operations sent ${upstreamCalls.consumed} upstream calls in ${config.windowSeconds} s (RATE_LIMIT_UPSTREAM_CALLS=${config.upstreamCalls})` };
       }
-      // Sent once the answer is written (finishOperation runs just before): off the answer's path.
-      // The caller's next request comes after it, and one connection keeps commands in order.
-      if (upstreamCalls) res.locals.spendUpstreamCalls = (calls) => void (calls > 0 && setImmediate(() => counters.spend(key, calls)));
       return null;
     });
     if (!mayGoOnMeanwhile(req)) return void verdict.then((refusal) => (refusal ? refuse(res, refusal) : next()), next);

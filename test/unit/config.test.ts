@@ -48,11 +48,15 @@ describe('loadConfig', () => {
   });
 
   it('reads the per-caller rate limit: off by default, a 60 s window', () => {
-    expect(loadConfig({}).rateLimit).toEqual({ requests: 0, upstreamCalls: 0, windowSeconds: 60 });
-    expect(loadConfig({ RATE_LIMIT_REQUESTS: '100', RATE_LIMIT_UPSTREAM_CALLS: '500', RATE_LIMIT_WINDOW_SECONDS: '10' }).rateLimit).toEqual({ requests: 100, upstreamCalls: 500, windowSeconds: 10 });
+    expect(loadConfig({}).rateLimit).toEqual({ requests: 0, upstreamCalls: 0, windowSeconds: 60, aheadPercent: 50 });
+    expect(loadConfig({ RATE_LIMIT_REQUESTS: '100', RATE_LIMIT_UPSTREAM_CALLS: '500', RATE_LIMIT_WINDOW_SECONDS: '10' }).rateLimit).toEqual({ requests: 100, upstreamCalls: 500, windowSeconds: 10, aheadPercent: 50 });
     expect(() => loadConfig({ RATE_LIMIT_UPSTREAM_CALLS: '-1' })).toThrow(/^RATE_LIMIT_UPSTREAM_CALLS must be a non-negative integer, got '-1'$/);
     expect(() => loadConfig({ RATE_LIMIT_REQUESTS: 'lots' })).toThrow(/RATE_LIMIT_REQUESTS must be a non-negative integer, got 'lots'/);
     expect(() => loadConfig({ RATE_LIMIT_WINDOW_SECONDS: '0' })).toThrow(/RATE_LIMIT_WINDOW_SECONDS must be at least 1/);
+    expect(loadConfig({ RATE_LIMIT_AHEAD_PERCENT: '0' }).rateLimit.aheadPercent).toBe(0);
+    expect(loadConfig({ RATE_LIMIT_AHEAD_PERCENT: '100' }).rateLimit.aheadPercent).toBe(100);
+    expect(() => loadConfig({ RATE_LIMIT_AHEAD_PERCENT: '101' })).toThrow(/^RATE_LIMIT_AHEAD_PERCENT must be a percentage between 0 and 100, got '101'$/);
+    expect(() => loadConfig({ RATE_LIMIT_AHEAD_PERCENT: '12.5' })).toThrow(/^RATE_LIMIT_AHEAD_PERCENT must be a non-negative integer, got '12.5'$/);
   });
 
   it('reads OTEL_EXPORTER_OTLP_ENDPOINT: unset means no tracing; not http(s) is refused in one line', () => {

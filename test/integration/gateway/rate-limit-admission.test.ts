@@ -1,6 +1,7 @@
 import net from 'node:net';
 import pino from 'pino';
 import { request } from 'undici';
+import { callerIdentity } from '../../../src/caller-key';
 import { type RunningGateway, startGateway } from '../../../src/gateway';
 import { connectRedis } from '../../../src/redis';
 import { type RunningSandbox, startSandbox } from '../../../src/sandbox';
@@ -9,11 +10,13 @@ import { gatewayOptionsOn } from '../../support/stack';
 
 /**
  * A small request goes on while its rate-limit check on Redis is under way (src/http/rate-limit.ts):
- * here every Redis answer is held 150 ms, far longer than the request's own work, so a caller over
+ * here every Redis answer is held 300 ms, far longer than the request's own work, so a caller over
  * its limit would reach ENCODE, or be answered, before the verdict if anything did not wait for it.
- * Upstream calls are counted in the sandbox's own request log.
+ * Upstream calls are counted in the sandbox's own request log. A caller clearly within its limits
+ * by the last reading (src/http/caller-readings.ts) is not checked first: answered before Redis
+ * could answer, counted after.
  */
-const REDIS_DELAY_MS = 150;
+const REDIS_DELAY_MS = 300;
 const ONE_LOOKUP = '{ encodeRecord(id: "/labs/sandbox-lab/") }';
 const ANOTHER_LOOKUP = '{ encodeRecord(id: "/awards/sandbox-award/") }';
 
@@ -21,6 +24,8 @@ let sandbox: RunningSandbox;
 let redis: PrivateRedis;
 let slowRedis: net.Server;
 let gateway: RunningGateway;
+/** The same Redis, a limit of 10 requests: room to go ahead. */
+let roomy: RunningGateway;
 let redisClient: Awaited<ReturnType<typeof connectRedis>>;
 
 /** A TCP proxy to Redis that holds each of Redis's answers REDIS_DELAY_MS (in order). */
@@ -47,19 +52,25 @@ beforeAll(async () => {
   gateway = await startGateway({
     ...gatewayOptionsOn(sandbox),
     redis: redisClient,
-    rateLimit: { requests: 1, upstreamCalls: 0, windowSeconds: 300 },
+    rateLimit: { requests: 1, upstreamCalls: 0, windowSeconds: 300, aheadPercent: 50 },
+  });
+  roomy = await startGateway({
+    ...gatewayOptionsOn(sandbox),
+    redis: redisClient,
+    rateLimit: { requests: 10, upstreamCalls: 0, windowSeconds: 300, aheadPercent: 50 },
   });
 }, 60_000);
 afterAll(async () => {
+  await roomy?.stop();
   await gateway?.stop();
   redisClient?.disconnect();
   await new Promise((resolve) => slowRedis?.close(resolve));
   await Promise.all([redis?.stop(), sandbox?.stop()]);
 });
 
-async function post(body: string, headers: Record<string, string> = {}) {
+async function post(body: string, headers: Record<string, string> = {}, url = gateway.graphqlUrl) {
   const started = performance.now();
-  const res = await request(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': 'admission-caller', ...headers }, body });
+  const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': 'admission-caller', ...headers }, body });
   return { status: res.statusCode, ms: performance.now() - started, body: (await res.body.json()) as any };
 }
 
@@ -92,5 +103,22 @@ describe('a request that goes on while its rate-limit check is under way', () =>
     expect(large.status).toBe(429);
 
     expect(encodeRequests()).toBe(sent);
+  });
+});
+
+describe('a caller clearly within its limits', () => {
+  it('is answered without waiting for Redis up to half its limit as last read, then waits for each verdict, and the limit+1th is refused', async () => {
+    const caller = { 'x-auth-token': 'roomy-caller' };
+    const body = JSON.stringify({ query: '{ gatewayInfo { version } }' });
+    const answers: { status: number; ms: number }[] = [];
+    for (let i = 0; i < 11; i++) answers.push(await post(body, caller, roomy.graphqlUrl));
+    expect(answers.map((a) => a.status)).toEqual([...Array(10).fill(200), 429]);
+    // The first has no reading to go on: it waits. Read at 1 of 10, the next four (up to 5 counted,
+    // 50 %) are answered before Redis could answer anything; from the sixth each waits again.
+    const waited = answers.map((a) => a.ms >= REDIS_DELAY_MS);
+    expect(waited).toEqual([true, false, false, false, false, true, true, true, true, true, true]);
+    // Those that went ahead were counted all the same, once answered.
+    const key = callerIdentity(null, { dccApiKey: null, dccSecretKey: null, gdcToken: 'roomy-caller' });
+    expect(Number(await redisClient.get(`submission-gateway:rate:requests:${key}`))).toBe(11);
   });
 });

@@ -30,7 +30,7 @@ async function gateway(requests: number, apiKeys: string[], upstreamCalls = 0): 
     sandbox: { encode: false, gdc: false },
     defaults: { encode: null, gdcToken: null },
     apiKeys,
-    rateLimit: { requests, upstreamCalls, windowSeconds: 60 },
+    rateLimit: { requests, upstreamCalls, windowSeconds: 60, aheadPercent: 50 },
     logger: pino({ level: 'silent' }),
   });
   gateways.push(g);
