@@ -93,7 +93,8 @@ const ROUNDS = 9;
  * The gateways have core 0 to themselves, as a deployment keeps Redis apart from the gateway: on a
  * 2-core machine, Redis woken on the gateway's core by each command preempts it. With 3 cores or
  * more Redis has core 1 to itself too; with 2 it shares core 1 with this caller and the upstream,
- * so some of its work still shows as the caller's latency.
+ * so some of its work still shows as the caller's latency (the judged figure), and the same is then
+ * measured with Redis on the gateways' core, for scale.
  */
 async function perLookup(): Promise<void> {
   const cores = os.availableParallelism();
@@ -134,19 +135,29 @@ async function perLookup(): Promise<void> {
         if (res.statusCode !== 200 || text.includes('"errors"')) throw new Error(`lookup failed: ${res.statusCode} ${text.slice(0, 200)}`);
       }
     };
-    const off: number[] = [];
-    const on: number[] = [];
-    await interleavedMs(ROUNDS, { off: each(unlimited.graphqlUrl, off), on: each(limited.graphqlUrl, on) });
-    // Without the warm-up round of each.
-    const measured = (xs: number[]) => xs.slice(LOOKUPS_PER_ROUND).sort((a, b) => a - b);
-    const p50Off = percentile(measured(off), 0.5);
-    const p50On = percentile(measured(on), 0.5);
-    const added = p50On - p50Off;
-    console.log(
-      `  what a caller sees, one lookup after another to a gateway process (${ROUNDS} interleaved rounds of ${LOOKUPS_PER_ROUND}; gateways on core 0, ` +
-        `${cores > 2 ? 'Redis on core 1' : 'Redis sharing core 1 with this caller and the upstream'}): no limits ${(p50Off * 1000).toFixed(0)} µs p50, ` +
-        `both limits on Redis ${(p50On * 1000).toFixed(0)} µs p50: added ${(added * 1000).toFixed(1)} µs (budget 100 µs): ${added < 0.1 ? 'ok' : 'OVER BUDGET'}`,
-    );
+    const measure = async (where: string, judged: boolean) => {
+      const off: number[] = [];
+      const on: number[] = [];
+      await interleavedMs(ROUNDS, { off: each(unlimited.graphqlUrl, off), on: each(limited.graphqlUrl, on) });
+      // Without the warm-up round of each.
+      const measured = (xs: number[]) => xs.slice(LOOKUPS_PER_ROUND).sort((a, b) => a - b);
+      const p50Off = percentile(measured(off), 0.5);
+      const p50On = percentile(measured(on), 0.5);
+      const added = p50On - p50Off;
+      console.log(
+        `  what a caller sees, one lookup after another to a gateway process (${ROUNDS} interleaved rounds of ${LOOKUPS_PER_ROUND}; gateways on core 0, ${where}): ` +
+          `no limits ${(p50Off * 1000).toFixed(0)} µs p50, both limits on Redis ${(p50On * 1000).toFixed(0)} µs p50: added ${(added * 1000).toFixed(1)} µs` +
+          (judged ? ` (budget 100 µs): ${added < 0.1 ? 'ok' : 'OVER BUDGET'}` : ''),
+      );
+    };
+    await measure(cores > 2 ? 'Redis on core 1' : 'Redis sharing core 1 with this caller and the upstream', true);
+    if (cores === 2) {
+      // Neither placement is a deployment's (Redis, caller and upstream on other hosts): the other
+      // one, for scale. The count is sent once the answer is written, so on the gateway's core
+      // Redis's work falls mostly between that gateway's requests rather than in the caller's.
+      taskset(['-a', '-p', '-c', '0', String(server.pid)]);
+      await measure("Redis on the gateways' core instead", false);
+    }
   } finally {
     for (const gateway of gateways) kill(gateway);
     await replay.stop();
