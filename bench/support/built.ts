@@ -23,7 +23,10 @@ export function ensureBuilt(): void {
 
 /** A module of the build, typed as its source: `built<typeof import('../../src/gateway')>('src/gateway')`. */
 export function built<T>(modulePath: string): T {
-  const file = path.join(ROOT, 'dist', `${modulePath}.js`);
-  if (!fs.existsSync(file)) throw new Error(`bench: ${path.relative(ROOT, file)} is missing: bench/run.ts builds dist/ first (npm run build)`);
+  const file = path.join(ROOT, 'dist', modulePath);
+  // A file (src/gateway.js) or a folder's index (src/sandbox/index.js), as require finds them.
+  if (!fs.existsSync(`${file}.js`) && !fs.existsSync(path.join(file, 'index.js'))) {
+    throw new Error(`bench: dist/${modulePath} is missing: bench/run.ts builds dist/ first (npm run build)`);
+  }
   return require(file) as T;
 }
