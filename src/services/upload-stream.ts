@@ -1,6 +1,6 @@
-import { createHash, type Hash } from 'node:crypto';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import type { FileUpload } from 'graphql-upload-minimal';
+import { Md5OffThread } from './md5-off-thread';
 
 export interface UploadLimits {
   /** The largest data file accepted (`MAX_DATA_FILE_BYTES`); documents have their own, smaller limit. */
@@ -42,7 +42,8 @@ export class UploadMeter extends Transform {
   bytes = 0;
   /** Hex md5 of everything that passed, once the stream has ended. */
   md5: string | null = null;
-  private readonly hash: Hash = createHash('md5');
+  /** On a worker thread (./md5-off-thread.ts): the event loop stays free for other callers. */
+  private readonly hash = new Md5OffThread();
 
   constructor(private readonly options: MeterOptions) {
     super();
@@ -55,8 +56,14 @@ export class UploadMeter extends Transform {
     if (expectedBytes !== null && this.bytes > expectedBytes) {
       return done(new UploadRefused('size', `The file has more bytes than the record's file_size (${expectedBytes})`, ['file_size']));
     }
-    this.hash.update(chunk);
-    done(null, chunk);
+    const wait = this.hash.update(chunk);
+    if (!wait) return done(null, chunk);
+    wait.then(() => done(null, chunk), done);
+  }
+
+  override _destroy(err: Error | null, done: (error: Error | null) => void): void {
+    this.hash.discard();
+    done(err);
   }
 
   /** The source was cut at its size limit: fail now, whatever has passed. */
@@ -65,16 +72,24 @@ export class UploadMeter extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    const { limit, expectedBytes, expectedMd5, truncated } = this.options;
+    const { limit, truncated } = this.options;
     if (truncated?.()) return done(tooLarge(limit));
-    this.md5 = this.hash.digest('hex');
+    this.hash.digest().then((md5) => {
+      this.md5 = md5;
+      done(this.mismatch());
+    }, done);
+  }
+
+  /** Why the bytes are not the record's, once their md5 is known; null when they are. */
+  private mismatch(): UploadRefused | null {
+    const { expectedBytes, expectedMd5 } = this.options;
     if (expectedBytes !== null && this.bytes !== expectedBytes) {
-      return done(new UploadRefused('size', `The file has ${this.bytes} bytes; the record's file_size is ${expectedBytes}`, ['file_size']));
+      return new UploadRefused('size', `The file has ${this.bytes} bytes; the record's file_size is ${expectedBytes}`, ['file_size']);
     }
     if (expectedMd5 !== null && this.md5 !== expectedMd5.toLowerCase()) {
-      return done(new UploadRefused('md5', `The md5 of the file's bytes is ${this.md5}; the record's md5sum is ${expectedMd5.toLowerCase()}`, ['md5sum']));
+      return new UploadRefused('md5', `The md5 of the file's bytes is ${this.md5}; the record's md5sum is ${expectedMd5.toLowerCase()}`, ['md5sum']);
     }
-    done();
+    return null;
   }
 }
 

@@ -27,16 +27,17 @@ export class PartPool {
  * A stream cut into parts of exactly `pool.partBytes` (the last one shorter), each in a buffer
  * taken from the pool, read as the consumer asks: memory holds the parts the consumer keeps,
  * never the file. `onChunk` sees every chunk in order (for the md5 and size of the whole file)
- * and may throw to stop.
+ * and may throw to stop, or return a promise to wait for before the next chunk.
  */
-export async function* fileParts(stream: Readable, pool: PartPool, onChunk: (chunk: Buffer) => void): AsyncGenerator<Buffer> {
+export async function* fileParts(stream: Readable, pool: PartPool, onChunk: (chunk: Buffer) => Promise<void> | null | void): AsyncGenerator<Buffer> {
   const partBytes = pool.partBytes;
   let part = pool.take();
   let filled = 0;
   // Stopping early must not destroy the stream: the rest is drained so the caller gets its answer.
   for await (const data of stream.iterator({ destroyOnReturn: false })) {
     const chunk = data as Buffer;
-    onChunk(chunk);
+    const wait = onChunk(chunk);
+    if (wait) await wait;
     let offset = 0;
     while (offset < chunk.length) {
       const n = Math.min(partBytes - filled, chunk.length - offset);

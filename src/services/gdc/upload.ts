@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FileUpload } from 'graphql-upload-minimal';
 import { parseProject } from '../../datasources/gdc/client';
@@ -7,6 +6,7 @@ import { GdcFileRefusal } from '../../datasources/gdc/files';
 import type { GdcLoaders } from '../../datasources/gdc/loaders';
 import type { GdcProjectRef } from '../../datasources/gdc/models';
 import { badInput } from '../documents';
+import { Md5OffThread } from '../md5-off-thread';
 import type { EntityErrorCode } from '../errors/codes';
 import { entityError, type EntityErrorModel, type UploadAbortModel, type UploadObserver, type UploadResultModel } from '../result';
 import { fileParts, PartPool } from '../../datasources/s3/parts';
@@ -85,14 +85,15 @@ interface Expected {
 
 async function send(deps: GdcUploadDeps, project: GdcProjectRef, id: string, stream: Readable & { truncated?: boolean }, expected: Expected): Promise<UploadResultModel> {
   const partBytes = Math.max(deps.partBytes, MIN_PART_BYTES);
-  const md5 = createHash('md5');
+  // On a worker thread, as for ENCODE uploads (../md5-off-thread.ts).
+  const md5 = new Md5OffThread();
   let bytes = 0;
   const pool = new PartPool(partBytes);
   const parts = fileParts(stream, pool, (chunk) => {
     bytes += chunk.length;
     if (expected.bytes !== null && bytes > expected.bytes) throw new SizeError(expected.bytes);
     if (bytes > deps.limits.maxDataFileBytes) throw new SizeError(deps.limits.maxDataFileBytes);
-    md5.update(chunk);
+    return md5.update(chunk);
   });
   const state = deps.states.of('GDC', `${project.program}-${project.project}`, id);
   let first: IteratorResult<Buffer>;
@@ -105,7 +106,7 @@ async function send(deps: GdcUploadDeps, project: GdcProjectRef, id: string, str
     const start: Start = first.done ? { kind: 'single', body: Buffer.alloc(0) } : await peekEnd(parts, first.value);
     if (start.kind === 'single') {
       const body = start.body;
-      const digest = md5.digest('hex');
+      const digest = await md5.digest();
       const mismatch = check(expected, body.length, digest, stream);
       if (mismatch) return mismatch(id, 'nothing was sent');
       await deps.api.files.put(project, id, body);
@@ -124,7 +125,7 @@ async function send(deps: GdcUploadDeps, project: GdcProjectRef, id: string, str
         errors: [entityError('UPLOAD_FAILED', outcome.reason, ['file'])],
       };
     }
-    const digest = md5.digest('hex');
+    const digest = await md5.digest();
     const mismatch = check(expected, bytes, digest, stream);
     if (mismatch) {
       await deps.api.files.abort(project, id, outcome.uploadId);
@@ -137,6 +138,9 @@ async function send(deps: GdcUploadDeps, project: GdcProjectRef, id: string, str
     return { source: 'GDC', id, success: true, message: `Uploaded ${bytes} bytes in ${outcome.parts.length} parts${reused}; md5 and size match the entity.`, bytes, md5sum: digest, errors: [] };
   } catch (err) {
     return failed(id, err, bytes);
+  } finally {
+    // Nothing once digested; the worker's hash of a failed upload otherwise.
+    md5.discard();
   }
 }
 

@@ -12,7 +12,7 @@ describe('GDC upload parts', () => {
     const pool = new PartPool(10);
     const seen: number[] = [];
     const parts: Buffer[] = [];
-    for await (const part of fileParts(chunks(25, 4), pool, (c) => seen.push(c.length))) parts.push(Buffer.from(part));
+    for await (const part of fileParts(chunks(25, 4), pool, (c) => void seen.push(c.length))) parts.push(Buffer.from(part));
     expect(parts.map((p) => p.length)).toEqual([10, 10, 5]);
     expect(seen).toEqual([4, 4, 4, 4, 4, 4, 1]);
     expect(Buffer.concat(parts)).toEqual(Buffer.concat([0, 1, 2, 3, 4, 5, 6].map((v, i) => Buffer.alloc(i === 6 ? 1 : 4, v))));

@@ -92,7 +92,7 @@ describe('UploadMeter: md5 and size on the way through', () => {
     expect(await done).toMatchObject({ kind: 'too-large' });
   });
 
-  it('holds no more than a chunk or so: 64 MiB through it in 64 KiB chunks barely moves the heap', async () => {
+  it('holds a few MiB at most: 64 MiB through it in 64 KiB chunks barely moves the heap (the md5 worker\'s blocks in flight)', async () => {
     // What the meter keeps, not garbage waiting for a collection: a full GC before each reading
     // (without it, the figure was whatever the collector had not yet reclaimed: flaky near the bound).
     setFlagsFromString('--expose-gc');
