@@ -69,7 +69,7 @@ export class BullJobQueue implements SharedJobQueue {
       async (job: Job<{ id: string }>, token?: string) => {
         const id = job.data.id;
         this.lost.delete(id);
-        const outcome = await run(id, () => this.lost.has(id));
+        const outcome = await run(id, () => this.lostLock(id, token));
         if (outcome === 'interrupted') {
           // Drained (SIGTERM) or a lock that could not be renewed: back to the queue at once, for a
           // worker to continue it; never completed, or a job still RUNNING would be left to no one.
@@ -93,6 +93,21 @@ export class BullJobQueue implements SharedJobQueue {
       for (const id of ids) this.lost.add(id);
       this.options.logger.warn({ jobIds: ids }, 'job lock not renewed in time: the job stops after its current slice and another instance continues it');
     });
+  }
+
+  /**
+   * Whether this worker may no longer hold the job's lock: BullMQ said a renewal failed, or the lock
+   * in Redis is not this worker's token. Asked after each slice: an instance frozen past its lock
+   * (a GC pause, a stopped process) may wake with a slice under way and finish it before BullMQ's
+   * renewal timer tells it anything; it must not send the next slice, nor end the job, once another
+   * instance took it over. While Redis cannot answer, the job goes on as BullMQ's timer allows
+   * (its slices wait for the job store, which is in Redis too).
+   */
+  private async lostLock(id: string, token: string | undefined): Promise<boolean> {
+    if (this.lost.has(id)) return true;
+    if (!token || !this.worker) return false;
+    const holder = await this.redis.get(`${this.worker.toKey(id)}:lock`).catch(() => token);
+    return holder !== token;
   }
 
   /** After the runner drained: the worker ends (its jobs are back in the queue), then the queue. */

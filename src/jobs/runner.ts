@@ -44,7 +44,7 @@ interface Running {
   cancel: boolean;
   finished: Promise<void>;
   /** Another instance may have taken the job over (its lock lapsed): stop without ending it. */
-  lost?: () => boolean;
+  lost?: () => Promise<boolean>;
 }
 
 /** How long cancelJob waits for the instance running the job to stop it after its current slice. */
@@ -151,7 +151,7 @@ export class JobRunner {
    * The worker's side of a shared queue: runs job `id` here, whichever instance started it,
    * from its last recorded slice (resumed when it was RUNNING: another instance died under it).
    */
-  readonly runShared = async (id: string, lost: () => boolean): Promise<'ended' | 'interrupted'> => {
+  readonly runShared = async (id: string, lost: () => Promise<boolean>): Promise<'ended' | 'interrupted'> => {
     const { store, encryptionKey, queue } = this.deps;
     if (this.draining) return 'interrupted';
     const job = await store.get(id);
@@ -329,7 +329,7 @@ export class JobRunner {
       updates.publish((await store.get(job.id))!);
       if (slice.stop) end = 'stopped';
       else if (run.cancel || (this.shared(spec.kind) && (await this.deps.queue!.cancelRequested(job.id)))) end = 'cancelled';
-      else if (this.draining || run.lost?.()) {
+      else if (this.draining || (await run.lost?.())) {
         if (outcome) outcome.state = 'RUNNING';
         return false; // stays RUNNING: resumed after this slice
       }

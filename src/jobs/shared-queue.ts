@@ -2,10 +2,10 @@ import type { Backlog } from './waiting';
 
 /**
  * Runs job `id` on this instance; `lost()` turns true when another instance may have taken it
- * over (the lock lapsed). Says whether the job ended or was interrupted (drain, lost lock) with
- * its state left RUNNING for another run to continue.
+ * over (the lock lapsed), asked after each slice, before the next is sent. Says whether the job
+ * ended or was interrupted (drain, lost lock) with its state left RUNNING for another run to continue.
  */
-export type SharedRun = (id: string, lost: () => boolean) => Promise<'ended' | 'interrupted'>;
+export type SharedRun = (id: string, lost: () => Promise<boolean>) => Promise<'ended' | 'interrupted'>;
 
 /**
  * Where jobs wait to run when several instances share them (REDIS_URL: BullMQ, bull-queue.ts).

@@ -7,7 +7,8 @@ import { type PrivateRedis, startPrivateRedis } from '../../support/redis';
 /**
  * The shared job queue (BullMQ) on a real (private) Redis, two BullJobQueue standing for two
  * instances: a job id is queued once however often it is added, runs on one worker, an
- * interrupted run goes back to the queue and runs again, and a cancel asked on one is seen on the other.
+ * interrupted run goes back to the queue and runs again, a run learns its lock is lost from Redis
+ * itself, and a cancel asked on one is seen on the other.
  */
 const silent = pino({ level: 'silent' });
 
@@ -26,8 +27,19 @@ describe('BullJobQueue', () => {
   const runs: Array<{ on: string; id: string }> = [];
   /** What the next run of an id answers (default: ended). */
   const answers = new Map<string, Array<'ended' | 'interrupted'>>();
-  const runner = (on: string) => async (id: string) => {
+  /** What lost() said for an id: before and after its lock in Redis was given to another token. */
+  const lostSeen = new Map<string, boolean[]>();
+  const runner = (on: string) => async (id: string, lost: () => Promise<boolean>) => {
     runs.push({ on, id });
+    if (id.startsWith('fenced-')) {
+      // As if another instance took the job over while this one was frozen: the lock is not ours any more.
+      const seen = [await lost()];
+      const lockKey = `submission-gateway:bull:submission-gateway-jobs:${id}:lock`;
+      await redis.set(lockKey, 'another-instance-token', 'PX', 5_000);
+      seen.push(await lost());
+      lostSeen.set(id, seen);
+      return 'ended';
+    }
     await new Promise((r) => setTimeout(r, 50));
     return answers.get(id)?.shift() ?? 'ended';
   };
@@ -67,5 +79,11 @@ describe('BullJobQueue', () => {
     expect(await two.cancelRequested('job-c')).toBe(false);
     await one.requestCancel('job-c');
     expect(await two.cancelRequested('job-c')).toBe(true);
+  });
+
+  it('tells a run its lock is lost as soon as the lock in Redis is another worker\'s, before BullMQ\'s renewal timer could', async () => {
+    await one.add('fenced-d');
+    await until(() => lostSeen.has('fenced-d'));
+    expect(lostSeen.get('fenced-d')).toEqual([false, true]);
   });
 });
