@@ -7,6 +7,7 @@ import { recordLimitRefusal } from '../metrics';
 import { callerCounters } from './caller-counters';
 import { type ClientAddress, clientAddressRule } from './client-address';
 import { sendError } from './error-body';
+import { wantsEventStream } from './sse-subscriptions';
 
 /** What the step leaves in res.locals for the rest of the request. */
 export interface RateLimitLocals {
@@ -66,7 +67,8 @@ export function rateLimitStep(config: RateLimitConfig, redis: Redis | null = nul
   return (req: IncomingMessage, res: ServerResponse & { locals: Locals }, next: (err?: unknown) => void) => {
     if (!counters) return next();
     const key = callerKey(req, res.locals.gatewayKey as string | undefined, clientAddress);
-    const counted = mayGoOnMeanwhile(req) ? counters.ahead(key) : null;
+    // Not an event stream: answered for as long as it is subscribed, counted at its close would be too late.
+    const counted = mayGoOnMeanwhile(req) && !wantsEventStream(req) ? counters.ahead(key) : null;
     if (counted) {
       // Counted once answered, with what it spent (finishOperation runs before the answer leaves;
       // after a client that hung up, what it spends later is counted on its own).

@@ -121,4 +121,19 @@ describe('a caller clearly within its limits', () => {
     const key = callerIdentity(null, { dccApiKey: null, dccSecretKey: null, gdcToken: 'roomy-caller' });
     expect(Number(await redisClient.get(`submission-gateway:rate:requests:${key}`))).toBe(11);
   });
+
+  it('except an event stream, which waits for its check: counted only at its close would be too late', async () => {
+    const caller = { 'x-auth-token': 'streaming-caller' };
+    const first = await post(JSON.stringify({ query: '{ gatewayInfo { version } }' }), caller, roomy.graphqlUrl);
+    expect(first.status).toBe(200);
+    // Read at 1 of 10: a query would go ahead now (above); a request for an event stream does not.
+    const started = performance.now();
+    const stream = await request(roomy.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...caller }, body: JSON.stringify({ query: '{ gatewayInfo { version } }' }) });
+    const headMs = performance.now() - started;
+    expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
+    await stream.body.text();
+    expect(headMs).toBeGreaterThanOrEqual(REDIS_DELAY_MS);
+    const after = await post(JSON.stringify({ query: '{ gatewayInfo { version } }' }), caller, roomy.graphqlUrl);
+    expect(after.ms).toBeLessThan(REDIS_DELAY_MS);
+  });
 });
