@@ -22,6 +22,7 @@ import { Readiness, upstreamReachable } from './readiness';
 import { packageVersion } from './version';
 import { openJobs } from './jobs/open';
 import { clientAddressRule, type TrustProxy } from './http/client-address';
+import { stopIdleMd5Worker } from './services/md5-off-thread';
 
 export interface GatewayOptions {
   encodeUrl: string;
@@ -204,6 +205,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         await gateway.stop();
         await Promise.all([upstreams.encode.close(), upstreams.gdc.close()]);
         await jobs.close();
+        await stopIdleMd5Worker();
       })()),
   };
 }

@@ -69,12 +69,16 @@ class HashWorker {
   remove(id: number): void {
     this.pending.delete(id);
     if (this.pending.size || this.idle) return;
-    this.idle = setTimeout(() => {
-      if (this.pending.size) return;
-      if (current === this) current = null;
-      void this.worker.terminate();
-    }, IDLE_MS);
+    this.idle = setTimeout(() => this.stopIfIdle(), IDLE_MS);
     this.idle.unref();
+  }
+
+  /** Stops the worker unless a hash is under way (a gateway stopping, or IDLE_MS without a hash). */
+  stopIfIdle(): Promise<void> {
+    if (this.pending.size) return Promise.resolve();
+    if (this.idle) clearTimeout(this.idle);
+    if (current === this) current = null;
+    return this.worker.terminate().then(() => undefined);
   }
 
   private fail(err: Error): void {
@@ -87,6 +91,11 @@ class HashWorker {
 
 let current: HashWorker | null = null;
 let nextId = 1;
+
+/** A gateway that stops ends the worker at once when no hash is under way (another gateway in the process may have one). */
+export function stopIdleMd5Worker(): Promise<void> {
+  return current?.stopIfIdle() ?? Promise.resolve();
+}
 
 export class Md5OffThread {
   private readonly id = nextId++;

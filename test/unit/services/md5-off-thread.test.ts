@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { Md5OffThread } from '../../../src/services/md5-off-thread';
+import { Md5OffThread, stopIdleMd5Worker } from '../../../src/services/md5-off-thread';
 
 const md5 = (...chunks: Buffer[]) => chunks.reduce((h, c) => h.update(c), createHash('md5')).digest('hex');
 
@@ -57,4 +57,15 @@ it('stops its worker 2 s after the last hash (its thread gone), and starts anoth
   const next = new Md5OffThread();
   await next.update(Buffer.from('next'));
   expect(await next.digest()).toBe(md5(Buffer.from('next')));
+});
+
+it('is stopped at once when idle by a gateway that stops, never under a hash in progress', async () => {
+  const busy = new Md5OffThread();
+  await busy.update(Buffer.from('still hashing'));
+  await stopIdleMd5Worker();
+  expect(await busy.digest()).toBe(md5(Buffer.from('still hashing')));
+  const threads = () => fs.readdirSync('/proc/self/task').length;
+  const running = threads();
+  await stopIdleMd5Worker();
+  expect(threads()).toBeLessThan(running);
 });
