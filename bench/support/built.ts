@@ -8,8 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-
-const ROOT = path.resolve(__dirname, '..', '..');
+import { ROOT } from './processes';
 
 /** The gateway's entry as `npm start` runs it (relative to the project root). */
 export const BUILT_SERVER = 'dist/src/server.js';
