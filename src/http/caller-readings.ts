@@ -44,7 +44,8 @@ export class CallerReadings {
   /** Whether a request of this caller may go on before its check settles (asked before sending it). */
   clearlyWithin(key: string, now = performance.now()): boolean {
     const r = this.readings.get(key);
-    if (!r || now - r.at > MAX_AGE_MS || this.config.aheadPercent === 0) return false;
+    // RATE_LIMIT_AHEAD_PERCENT=0 needs no case of its own: a share of 0 leaves no room below.
+    if (!r || now - r.at > MAX_AGE_MS) return false;
     if (this.config.requests > 0 && (now >= r.requestsEnd || r.requests + r.pending + 1 > this.requestsAhead)) return false;
     if (this.config.upstreamCalls > 0 && (now >= r.upstreamCallsEnd || r.upstreamCalls >= this.upstreamCallsAhead)) return false;
     return true;
