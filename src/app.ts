@@ -215,7 +215,8 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
   const auth = oncePerRequest(callerAuth(deps.apiKeys) as NodeMiddleware);
   const lend = oncePerRequest(credentials(deps.credentials) as NodeMiddleware);
   // Per caller (src/caller-key.ts), so after auth and credentials; started before the body is read (admitted later: see the step).
-  const rateLimit = oncePerRequest(rateLimitStep(deps.rateLimit, deps.redis, clientAddress) as NodeMiddleware);
+  const rateLimitCounting = rateLimitStep(deps.rateLimit, deps.redis, clientAddress);
+  const rateLimit = oncePerRequest(rateLimitCounting as unknown as NodeMiddleware);
   const callers = oncePerRequest(hostOrigin({ ...deps.callers, openToAnyOrigin: (req) => isGraphiqlGet(req) }));
   // After auth and credentials: a refused caller's body is never read (nor 100 Continue sent).
   const body = oncePerRequest(
@@ -348,5 +349,13 @@ export async function createGatewayApp(deps: AppDeps): Promise<GatewayApp> {
       },
     };
   };
-  return { app, handler, graph, subscriptions, runner, stop: () => apollo.stop() };
+  return {
+    app,
+    handler,
+    graph,
+    subscriptions,
+    runner,
+    // Requests tallied for the rate limits are counted before the caller closes Redis.
+    stop: () => Promise.all([apollo.stop(), rateLimitCounting.flush()]).then(() => undefined),
+  };
 }

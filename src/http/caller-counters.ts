@@ -25,11 +25,13 @@ export interface CallerCounters {
   /**
    * When the caller is clearly within its limits (RedisCounters: ./caller-readings.ts), its request
    * goes on with no check before it: this returns what counts it, with the upstream calls it
-   * spent, once it is answered (one command for both). Null: check() it.
+   * spent, once it is answered. Null: check() it.
    */
   ahead(key: string): ((upstreamCalls: number) => void) | null;
   /** Adds what an operation sent upstream. */
   spend(key: string, calls: number): void;
+  /** Counts at once what is still tallied here (on stop). */
+  flush(): Promise<void>;
 }
 
 /** Where the counters live: this process (rate-limiter-flexible in memory), or Redis with REDIS_URL. Null when both limits are off. */
@@ -68,6 +70,13 @@ class MemoryCounters implements CallerCounters {
   spend(key: string, calls: number): void {
     if (calls > 0) this.upstream?.penalty(key, calls).catch(() => undefined);
   }
+
+  /** Counts requests that were not checked here (tallied while Redis was reachable). */
+  add(key: string, requests: number): void {
+    if (requests > 0) this.requests?.penalty(key, requests).catch(() => undefined);
+  }
+
+  async flush(): Promise<void> {}
 }
 
 function counter(res: RateLimiterRes): Counter {
@@ -76,8 +85,8 @@ function counter(res: RateLimiterRes): Counter {
 
 /**
  * KEYS: the caller's requests counter, its upstream-calls counter. ARGV: the window in seconds,
- * whether each limit is on, upstream calls to add first (a request that went ahead, counted once
- * answered). Both are counted as rate-limiter-flexible's own script counts (RateLimiterRedis's
+ * whether each limit is on, upstream calls to add first (spent by requests that went ahead), the
+ * requests to count (this one, and those that went ahead since the last command). Both are counted as rate-limiter-flexible's own script counts (RateLimiterRedis's
  * incrTtlLuaScript), on the keys it uses, so its penalty() (spend) and this check share the counters.
  */
 const CHECK_SCRIPT = `
@@ -89,7 +98,7 @@ if ARGV[3] == '1' and tonumber(ARGV[4]) > 0 then
 end
 if ARGV[2] == '1' then
   redis.call('set', KEYS[1], 0, 'EX', ARGV[1], 'NX')
-  requests = redis.call('incrby', KEYS[1], 1)
+  requests = redis.call('incrby', KEYS[1], ARGV[5])
   requestsTtl = redis.call('pttl', KEYS[1])
   if requestsTtl == -1 then
     redis.call('expire', KEYS[1], ARGV[1])
@@ -108,7 +117,22 @@ end
 return {requests, requestsTtl, spent, spentTtl}
 `;
 
-type CheckCommand = (requestsKey: string, upstreamKey: string, window: number, requestsOn: string, upstreamOn: string, spent: number) => Promise<number[]>;
+type CheckCommand = (requestsKey: string, upstreamKey: string, window: number, requestsOn: string, upstreamOn: string, spent: number, requests: number) => Promise<number[]>;
+
+/**
+ * How long requests that went ahead are tallied here before they are counted in Redis: one command
+ * per caller per interval rather than one per request. At concurrency 1 a command after every
+ * answer cost the caller's next request about 0.1 ms (Redis waking on a shared core); the reading's
+ * `pending` holds what is tallied, so a caller nearing a limit is judged as exactly as before.
+ */
+const TALLY_MS = 100;
+
+/** Requests of one caller that went ahead and were answered, not yet counted in Redis. */
+interface Tally {
+  reading: Reading;
+  requests: number;
+  upstreamCalls: number;
+}
 
 /**
  * The counters in Redis, shared by every instance. A check is one command (one script for both
@@ -116,14 +140,16 @@ type CheckCommand = (requestsKey: string, upstreamKey: string, window: number, r
  * get() is a MULTI of four. While Redis cannot be reached, each instance counts on its own (the
  * same insurance limiters RateLimiterRedis falls back to), every use counted in /metrics.
  * Each answer is kept as the caller's last reading (./caller-readings.ts): far from its limits, a
- * caller's next request goes on without a check first, and is counted by one command once answered,
- * with the upstream calls it spent.
+ * caller's next request goes on without a check first, and is tallied once answered, with the
+ * upstream calls it spent; a tally is counted within TALLY_MS, or with the caller's next check.
  */
 class RedisCounters implements CallerCounters {
   private readonly fallback: MemoryCounters;
   private readonly upstream: RateLimiterRedis | null;
   private readonly command: CheckCommand;
   private readonly readings: CallerReadings;
+  private readonly tallies = new Map<string, Tally>();
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: RateLimitConfig,
@@ -150,25 +176,63 @@ class RedisCounters implements CallerCounters {
 
   check(key: string): Promise<CallerCounts> {
     if (this.redis.status !== 'ready') return this.fallback.check(key);
-    return this.count(key, this.readings.sent(key), 0);
+    const reading = this.readings.sent(key);
+    // The caller's tally goes with its check: one command, and the verdict counts them.
+    const tally = this.tallies.get(key);
+    if (tally?.reading === reading) {
+      this.tallies.delete(key);
+      return this.count(key, reading, 1 + tally.requests, tally.upstreamCalls);
+    }
+    return this.count(key, reading, 1, 0);
   }
 
   ahead(key: string): ((upstreamCalls: number) => void) | null {
     if (this.redis.status !== 'ready' || !this.readings.clearlyWithin(key)) return null;
     // Pending from now: what this instance lets go ahead at once stays within its share.
     const reading = this.readings.sent(key);
-    return (calls) => void this.count(key, reading, calls).catch(() => undefined);
+    return (calls) => this.tally(key, reading, calls);
   }
 
-  /** Counts one request (and the upstream calls it spent), and reads both counters after. */
-  private async count(key: string, reading: Reading, spentNow: number): Promise<CallerCounts> {
+  private tally(key: string, reading: Reading, calls: number): void {
+    let tally = this.tallies.get(key);
+    if (tally && tally.reading !== reading) {
+      // The caller's reading was dropped and taken again meanwhile (MAX_CALLERS): count the old tally on its own.
+      this.send(key, tally);
+      tally = undefined;
+    }
+    if (!tally) this.tallies.set(key, (tally = { reading, requests: 0, upstreamCalls: 0 }));
+    tally.requests++;
+    tally.upstreamCalls += calls;
+    // Judged with the reading at once, as spend() does, though counted in Redis later.
+    if (calls > 0) this.readings.spent(key, calls);
+    if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), TALLY_MS);
+      this.timer.unref();
+    }
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const tallies = [...this.tallies];
+    this.tallies.clear();
+    return Promise.all(tallies.map(([key, tally]) => this.send(key, tally))).then(() => undefined);
+  }
+
+  private send(key: string, tally: Tally): Promise<unknown> {
+    return this.count(key, tally.reading, tally.requests, tally.upstreamCalls).catch(() => undefined);
+  }
+
+  /** Counts requests (and the upstream calls they spent), and reads both counters after. */
+  private async count(key: string, reading: Reading, requestsNow: number, spentNow: number): Promise<CallerCounts> {
     const { requests, upstreamCalls, windowSeconds } = this.config;
     let counts: number[];
     try {
-      counts = await this.command(`${KEY_PREFIX}:requests:${key}`, `${KEY_PREFIX}:upstream:${key}`, windowSeconds, requests > 0 ? '1' : '0', upstreamCalls > 0 ? '1' : '0', spentNow);
+      counts = await this.command(`${KEY_PREFIX}:requests:${key}`, `${KEY_PREFIX}:upstream:${key}`, windowSeconds, requests > 0 ? '1' : '0', upstreamCalls > 0 ? '1' : '0', spentNow, requestsNow);
     } catch {
-      this.readings.failed(reading);
+      this.readings.failed(reading, requestsNow);
       this.fallback.spend(key, spentNow);
+      this.fallback.add(key, requestsNow - 1);
       return this.fallback.check(key);
     }
     const [consumed, requestsTtl, spent, spentTtl] = counts.map(Number);
@@ -176,7 +240,10 @@ class RedisCounters implements CallerCounters {
       requests: requests > 0 ? { consumed, msBeforeNext: requestsTtl } : null,
       upstreamCalls: upstreamCalls > 0 ? { consumed: spent, msBeforeNext: Math.max(0, spentTtl) } : null,
     };
-    this.readings.answered(reading, read);
+    this.readings.answered(reading, read, performance.now(), requestsNow);
+    // Spent since and still tallied here: not in what Redis answered.
+    const later = this.tallies.get(key);
+    if (later?.reading === reading && later.upstreamCalls > 0) this.readings.spent(key, later.upstreamCalls);
     return read;
   }
 

@@ -16,7 +16,7 @@ export interface Reading {
   /** Upstream calls spent in the window as read, plus those this instance spent since; when its window ends. */
   upstreamCalls: number;
   upstreamCallsEnd: number;
-  /** Checks sent from here whose answer has not come back: requests the reading does not count yet. */
+  /** Requests let through from here that the reading does not count yet: checks under way, requests gone ahead (tallied or counting). */
   pending: number;
 }
 
@@ -63,9 +63,9 @@ export class CallerReadings {
     return r;
   }
 
-  /** The check's answer (answers come back in the order sent: one connection). */
-  answered(r: Reading, counts: CallerCounts, now = performance.now()): void {
-    r.pending--;
+  /** The answer of a command that counted `requests` of them (answers come back in the order sent: one connection). */
+  answered(r: Reading, counts: CallerCounts, now = performance.now(), requests = 1): void {
+    r.pending -= requests;
     const windowEnd = now + this.config.windowSeconds * 1000;
     r.at = now;
     r.requests = counts.requests?.consumed ?? 0;
@@ -75,9 +75,9 @@ export class CallerReadings {
     r.upstreamCallsEnd = counts.upstreamCalls?.msBeforeNext ? now + counts.upstreamCalls.msBeforeNext : windowEnd;
   }
 
-  /** The check failed (Redis unreachable): the caller goes back to waiting for its checks. */
-  failed(r: Reading): void {
-    r.pending--;
+  /** The command that counted `requests` of them failed (Redis unreachable): the caller goes back to waiting for its checks. */
+  failed(r: Reading, requests = 1): void {
+    r.pending -= requests;
     r.at = -Infinity;
   }
 

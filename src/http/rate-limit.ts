@@ -60,11 +60,12 @@ const OVERLAP_MAX_BODY_BYTES = 16 * 1024;
  * persisted query), which costs nothing upstream either.
  * It is not checked first at all when the caller is clearly within its limits (src/http/caller-readings.ts:
  * under RATE_LIMIT_AHEAD_PERCENT of each as this instance read them from Redis under a second ago):
- * it is counted once answered, in one command with the upstream calls it spent.
+ * it is tallied once answered, with the upstream calls it spent, and counted in Redis within 0.1 s
+ * (one command per caller) or with the caller's next check. `flush()` counts what is tallied (on stop).
  */
 export function rateLimitStep(config: RateLimitConfig, redis: Redis | null = null, clientAddress: ClientAddress = clientAddressRule(null)) {
   const counters = callerCounters(config, redis);
-  return (req: IncomingMessage, res: ServerResponse & { locals: Locals }, next: (err?: unknown) => void) => {
+  const step = (req: IncomingMessage, res: ServerResponse & { locals: Locals }, next: (err?: unknown) => void) => {
     if (!counters) return next();
     const key = callerKey(req, res.locals.gatewayKey as string | undefined, clientAddress);
     // Not an event stream: answered for as long as it is subscribed, counted at its close would be too late.
@@ -77,7 +78,7 @@ export function rateLimitStep(config: RateLimitConfig, redis: Redis | null = nul
       if (config.upstreamCalls > 0) res.locals.spendUpstreamCalls = (calls) => void (closed ? calls > 0 && counters.spend(key, calls) : (spent += calls));
       res.once('close', () => {
         closed = true;
-        setImmediate(() => counted(spent));
+        counted(spent);
       });
       return next();
     }
@@ -102,6 +103,7 @@ export function rateLimitStep(config: RateLimitConfig, redis: Redis | null = nul
     res.locals.admission.catch(() => undefined);
     next();
   };
+  return Object.assign(step, { flush: () => counters?.flush() ?? Promise.resolve() });
 }
 
 /** A GET (parameters only) or a POST that declares a small body; not an upload. */
