@@ -19,7 +19,7 @@ function capturingClient(seen: { headers: Record<string, string> }[]): S3Client 
   });
 }
 
-describe('withPayloadHash: the payload hash SigV4 signs, never computed on the event loop', () => {
+describe('withPayloadHash: the payload hash SigV4 signs, never computed in one piece on the event loop', () => {
   const body = randomBytes(3 * 1024 * 1024 + 17);
   const sha256 = createHash('sha256').update(body).digest('hex');
   const part = () => new UploadPartCommand({ Bucket: 'b', Key: 'k', UploadId: 'u', PartNumber: 1, Body: body, ContentLength: body.length });
@@ -32,6 +32,27 @@ describe('withPayloadHash: the payload hash SigV4 signs, never computed on the e
     await client.send(await withPayloadHash(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: body, ContentLength: body.length }), body, 'sha256'));
     expect(seen.map((r) => r.headers['x-amz-content-sha256'])).toEqual([sha256, sha256, sha256]);
     for (const r of seen) expect(r.headers.authorization).toMatch(/SignedHeaders=[^,]*x-amz-content-sha256/);
+    client.destroy();
+  });
+
+  it('gives the event loop back while it hashes: an 8 MiB part is 16 slices, never one hold', async () => {
+    const big = randomBytes(8 * 1024 * 1024);
+    let turns = 0;
+    let hashing = true;
+    const tick = () => {
+      if (!hashing) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const seen: { headers: Record<string, string> }[] = [];
+    const client = capturingClient(seen);
+    const command = await withPayloadHash(new UploadPartCommand({ Bucket: 'b', Key: 'k', UploadId: 'u', PartNumber: 1, Body: big, ContentLength: big.length }), big, 'sha256');
+    hashing = false;
+    // Another callback ran between every two slices (512 KiB each).
+    expect(turns).toBeGreaterThanOrEqual(15);
+    await client.send(command);
+    expect(seen[0].headers['x-amz-content-sha256']).toBe(createHash('sha256').update(big).digest('hex'));
     client.destroy();
   });
 
