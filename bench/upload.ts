@@ -1,6 +1,8 @@
 /**
  * Upload: a 1 GiB file through `uploadFile` (curl → gateway → sandbox S3) against `aws s3 cp` of the
- * same file to the same S3 server, in the same run. The sandbox and the gateway each run in a
+ * same file to the same S3 server, in the same run; then to GDC (curl → gateway → the sandbox GDC's
+ * files endpoint) against gdc-client uploading the same file to the same endpoint
+ * (./support/gdc-client-peer.ts: the real client, vendored in bench/peers/gdc-client). The sandbox and the gateway each run in a
  * process of their own (the gateway from dist/, as `npm start` runs it), so the gateway's peak RSS
  * is its own; while the file streams, another caller keeps asking the gateway `gatewayInfo`.
  * Targets: the gateway's RSS grows by less than 128 MB over its idle RSS while it uploads (parts
@@ -8,7 +10,8 @@
  * size must not show), and throughput >= 90% of aws s3 cp (best run against best run, after one
  * unmeasured upload of each). The idle RSS itself depends on the
  * schemas the typed graph holds, not on uploads, so it is printed but not the target.
- * BENCH_UPLOAD_BYTES and BENCH_UPLOAD_ROUNDS change the size (default 1 GiB) and rounds (default 2).
+ * BENCH_UPLOAD_BYTES and BENCH_UPLOAD_ROUNDS change the size (default 1 GiB) and rounds (default 2);
+ * BENCH_UPLOAD_TO=encode or gdc runs one comparison only.
  */
 import { createHash, randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
@@ -16,12 +19,16 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { GatewayClient } from '../src/cli/gateway-client';
+import { docs, readGroupChain } from '../test/support/gdc';
 import { BUILT_SERVER } from './support/built';
+import { type GdcClientPeer, gdcClientPeer } from './support/gdc-client-peer';
 import { cpuOf, ROOT, rssOf, run, startProcess, stopProcess } from './support/processes';
 
 const MiB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 * MiB);
 const ROUNDS = Number(process.env.BENCH_UPLOAD_ROUNDS ?? 2);
+/** Which comparisons run: `encode` (aws s3 cp), `gdc` (gdc-client), or both (the default). */
+const TO = new Set((process.env.BENCH_UPLOAD_TO ?? 'encode,gdc').split(',').map((t) => t.trim()));
 const RSS_GROWTH_TARGET = 128e6;
 /** Issue 13's goals: ≥ 0.9× aws s3 cp's throughput for 1 GiB, another caller's p99 < 50 ms meanwhile. */
 const RATIO_TARGET = 0.9;
@@ -46,8 +53,7 @@ export async function runUpload(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-upload-'));
   const children: ChildProcess[] = [];
   try {
-    console.log(`\nupload: ${gib(SIZE)} through uploadFile vs aws s3 cp to the same sandbox S3 (${ROUNDS} rounds each)`);
-    const aws = await awsCli();
+    const aws = TO.has('encode') ? await awsCli() : null;
     const file = path.join(work, 'reads.fastq.gz');
     const md5 = writeRandomFile(file, SIZE);
 
@@ -77,72 +83,169 @@ export async function runUpload(): Promise<void> {
     const graphqlUrl = gatewayProc.match[1];
     const gateway = new GatewayClient(graphqlUrl);
     const pid = gatewayProc.child.pid!;
-    const fileId = await registerFile(gateway, md5, SIZE);
-    const idle = await latencies(gateway, 20);
-    const rssIdle = rssOf(pid)?.rss ?? NaN;
-
-    // One upload of each, not measured: the first upload into a fresh sandbox S3 costs the emulator
-    // a third less CPU than every later one (9 s against 13-16 s per GiB, seen on aws s3 cp's first
-    // round), and whichever went first took that advantage.
-    if (aws) await awsCopy(aws, file, sandbox, -1);
-    await gatewayUpload(graphqlUrl, gateway, fileId, file, md5);
-
-    const awsRuns: Timing[] = [];
-    const gatewayRuns: (Timing & { during: number[] })[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? ['aws', 'gateway'] : ['gateway', 'aws'];
-      for (const which of order) {
-        const total = (c: { user: number; system: number }) => c.user + c.system;
-        const before = { gateway: cpuOf(pid), s3: cpuOf(sandbox.pid) };
-        const measured = async <T extends Timing>(t: T) => {
-          const after = cpuOf(pid);
-          t.cpu.gateway = total(after) - total(before.gateway);
-          t.cpu.gatewaySystem = after.system - before.gateway.system;
-          t.cpu.s3 = total(cpuOf(sandbox.pid)) - total(before.s3);
-          return t;
-        };
-        if (which === 'aws' && aws) awsRuns.push(await measured(await awsCopy(aws, file, sandbox, round)));
-        if (which === 'gateway') gatewayRuns.push(await measured(await gatewayUpload(graphqlUrl, gateway, fileId, file, md5)));
-      }
-    }
-    const peak = rssOf(pid)?.peak ?? NaN;
-
-    const best = (runs: Timing[]) => Math.min(...runs.map((r) => r.ms));
-    const median = (runs: Timing[]) => {
-      const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
-      return (ms[(ms.length - 1) >> 1] + ms[ms.length >> 1]) / 2;
-    };
-    const rate = (ms: number) => `${(SIZE / MiB / (ms / 1000)).toFixed(0)} MiB/s`;
-    const g = best(gatewayRuns);
-    const cpu = (runs: Timing[]) => runs.map((r) => `client ${r.cpu.client.toFixed(1)}, gateway ${r.cpu.gateway.toFixed(1)} (system ${r.cpu.gatewaySystem.toFixed(1)}), S3 ${r.cpu.s3.toFixed(1)}`).join(' | ');
-    console.log(`  gateway uploadFile:  ${gatewayRuns.map((r) => secs(r.ms)).join(', ')}  best ${rate(g)}  (${gatewayRuns[0].note})`);
-    console.log(`    CPU s:             ${cpu(gatewayRuns)}`);
-    let missed = false;
-    if (awsRuns.length) {
-      const a = best(awsRuns);
-      const ratio = a / g;
-      console.log(`  aws s3 cp:           ${awsRuns.map((r) => secs(r.ms)).join(', ')}  best ${rate(a)}  (${awsRuns[0].note})`);
-      console.log(`    CPU s:             ${cpu(awsRuns)}`);
-      console.log(
-        `  throughput:          ${(ratio * 100).toFixed(0)}% of aws s3 cp, best against best (target >= ${RATIO_TARGET * 100}%) ${ratio >= RATIO_TARGET ? 'ok' : 'MISSED'}; ` +
-          `median against median ${((median(awsRuns) / median(gatewayRuns)) * 100).toFixed(0)}%`,
-      );
-      missed ||= ratio < RATIO_TARGET;
-    }
-    const growth = peak - rssIdle;
-    console.log(`  gateway peak RSS:    ${mb(peak)}, ${mb(rssIdle)} idle before the uploads: grew ${mb(growth)} (target < ${mb(RSS_GROWTH_TARGET)}) ${growth < RSS_GROWTH_TARGET ? 'ok' : 'MISSED'}`);
-    missed ||= !(growth < RSS_GROWTH_TARGET);
-    const during = gatewayRuns.flatMap((r) => r.during);
-    console.log(
-      `  other callers:       gatewayInfo during uploads p50 ${pct(during, 0.5)} ms, p99 ${pct(during, 0.99)} ms, max ${pct(during, 1)} ms (n=${during.length}); idle p50 ${pct(idle, 0.5)} ms` +
-        ` (target p99 < ${OTHER_P99_TARGET_MS} ms) ${Number(pct(during, 0.99)) < OTHER_P99_TARGET_MS ? 'ok' : 'MISSED'}`,
-    );
-    missed ||= !(Number(pct(during, 0.99)) < OTHER_P99_TARGET_MS);
-    if (missed) process.exitCode = 1;
+    const encodeMissed = TO.has('encode') && (await encodeComparison(graphqlUrl, gateway, pid, aws, file, md5, sandbox));
+    const gdcMissed = TO.has('gdc') && (await gdcComparison(graphqlUrl, gateway, file, md5, sandbox, pid));
+    if (encodeMissed || gdcMissed) process.exitCode = 1;
   } finally {
     for (const child of children.reverse()) await stopProcess(child);
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * ENCODE: uploadFile against aws s3 cp, interleaved, after one unmeasured upload of each; the
+ * gateway's RSS growth and another caller's latency meanwhile. True when a target was missed.
+ */
+async function encodeComparison(graphqlUrl: string, gateway: GatewayClient, pid: number, aws: string | null, file: string, md5: string, sandbox: SandboxInfo): Promise<boolean> {
+  console.log(`\nupload: ${gib(SIZE)} through uploadFile vs aws s3 cp to the same sandbox S3 (${ROUNDS} rounds each)`);
+  let missed = false;
+  const fileId = await registerFile(gateway, md5, SIZE);
+  const idle = await latencies(gateway, 20);
+  const rssIdle = rssOf(pid)?.rss ?? NaN;
+
+  // One upload of each, not measured: the first upload into a fresh sandbox S3 costs the emulator
+  // a third less CPU than every later one (9 s against 13-16 s per GiB, seen on aws s3 cp's first
+  // round), and whichever went first took that advantage.
+  if (aws) await awsCopy(aws, file, sandbox, -1);
+  await gatewayUpload(graphqlUrl, gateway, { source: 'ENCODE', id: fileId }, file, md5);
+
+  const awsRuns: Timing[] = [];
+  const gatewayRuns: (Timing & { during: number[] })[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? ['aws', 'gateway'] : ['gateway', 'aws'];
+    for (const which of order) {
+      const total = (c: { user: number; system: number }) => c.user + c.system;
+      const before = { gateway: cpuOf(pid), s3: cpuOf(sandbox.pid) };
+      const measured = async <T extends Timing>(t: T) => {
+        const after = cpuOf(pid);
+        t.cpu.gateway = total(after) - total(before.gateway);
+        t.cpu.gatewaySystem = after.system - before.gateway.system;
+        t.cpu.s3 = total(cpuOf(sandbox.pid)) - total(before.s3);
+        return t;
+      };
+      if (which === 'aws' && aws) awsRuns.push(await measured(await awsCopy(aws, file, sandbox, round)));
+      if (which === 'gateway') gatewayRuns.push(await measured(await gatewayUpload(graphqlUrl, gateway, { source: 'ENCODE', id: fileId }, file, md5)));
+    }
+  }
+  const peak = rssOf(pid)?.peak ?? NaN;
+
+  const g = best(gatewayRuns);
+  console.log(`  gateway uploadFile:  ${gatewayRuns.map((r) => secs(r.ms)).join(', ')}  best ${rate(g)}  (${gatewayRuns[0].note})`);
+  console.log(`    CPU s:             ${cpu(gatewayRuns)}`);
+  if (awsRuns.length) {
+    const a = best(awsRuns);
+    const ratio = a / g;
+    console.log(`  aws s3 cp:           ${awsRuns.map((r) => secs(r.ms)).join(', ')}  best ${rate(a)}  (${awsRuns[0].note})`);
+    console.log(`    CPU s:             ${cpu(awsRuns)}`);
+    console.log(
+      `  throughput:          ${(ratio * 100).toFixed(0)}% of aws s3 cp, best against best (target >= ${RATIO_TARGET * 100}%) ${ratio >= RATIO_TARGET ? 'ok' : 'MISSED'}; ` +
+        `median against median ${((median(awsRuns) / median(gatewayRuns)) * 100).toFixed(0)}%`,
+    );
+    missed ||= ratio < RATIO_TARGET;
+  }
+  const growth = peak - rssIdle;
+  console.log(`  gateway peak RSS:    ${mb(peak)}, ${mb(rssIdle)} idle before the uploads: grew ${mb(growth)} (target < ${mb(RSS_GROWTH_TARGET)}) ${growth < RSS_GROWTH_TARGET ? 'ok' : 'MISSED'}`);
+  missed ||= !(growth < RSS_GROWTH_TARGET);
+  const during = gatewayRuns.flatMap((r) => r.during);
+  console.log(
+    `  other callers:       gatewayInfo during uploads p50 ${pct(during, 0.5)} ms, p99 ${pct(during, 0.99)} ms, max ${pct(during, 1)} ms (n=${during.length}); idle p50 ${pct(idle, 0.5)} ms` +
+      ` (target p99 < ${OTHER_P99_TARGET_MS} ms) ${Number(pct(during, 0.99)) < OTHER_P99_TARGET_MS ? 'ok' : 'MISSED'}`,
+  );
+  missed ||= !(Number(pct(during, 0.99)) < OTHER_P99_TARGET_MS);
+  return missed;
+}
+
+const best = (runs: Timing[]) => Math.min(...runs.map((r) => r.ms));
+const median = (runs: Timing[]) => {
+  const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
+  return (ms[(ms.length - 1) >> 1] + ms[ms.length >> 1]) / 2;
+};
+const rate = (ms: number) => `${(SIZE / MiB / (ms / 1000)).toFixed(0)} MiB/s`;
+const cpu = (runs: Timing[]) => runs.map((r) => `client ${r.cpu.client.toFixed(1)}, gateway ${r.cpu.gateway.toFixed(1)} (system ${r.cpu.gatewaySystem.toFixed(1)}), S3 ${r.cpu.s3.toFixed(1)}`).join(' | ');
+
+const GDC_PROJECT = 'GDC-INTERNAL';
+/** gdc-client's part size for the `-c` comparison: the gateway's UPLOAD_PART_BYTES default. */
+const GATEWAY_PART_BYTES = 8 * MiB;
+
+/**
+ * GDC: uploadFile against gdc-client, the same file to the same sandbox files endpoint, interleaved,
+ * after one unmeasured upload of each. Each upload goes to a data file entity of its own (an
+ * uploaded file takes no second upload). gdc-client as submitters run it: one PUT for a file below
+ * its 1 GiB part size; also once with the gateway's 8 MiB parts (`-c`), for the record. The
+ * sandbox's own CPU is in the `S3` column here. True when a target was missed.
+ */
+async function gdcComparison(graphqlUrl: string, gateway: GatewayClient, file: string, md5: string, sandbox: SandboxInfo, pid: number): Promise<boolean> {
+  console.log(`\nupload to GDC: ${gib(SIZE)} through uploadFile vs gdc-client upload to the same sandbox GDC files endpoint (${ROUNDS} rounds each)`);
+  const peer = await gdcClientPeer();
+  const ids = await registerGdcFiles(gateway, path.basename(file), md5, SIZE, 2 * ROUNDS + 3);
+  const tokenFile = path.join(path.dirname(file), 'gdc-token.txt');
+  // Readable by its owner only, as gdc-client asks of a token file.
+  fs.writeFileSync(tokenFile, sandbox.gdc.token, { mode: 0o600 });
+  const server = `${new URL(sandbox.gdc.url).origin}/`;
+  const upload = (which: 'gateway' | 'gdc-client' | 'gdc-client 8 MiB') => {
+    const id = ids.pop()!;
+    if (which === 'gateway') return gatewayUpload(graphqlUrl, gateway, { source: 'GDC', project: GDC_PROJECT, id }, file, md5);
+    const partSize = which === 'gdc-client' ? [] : ['-c', String(GATEWAY_PART_BYTES)];
+    return gdcClientUpload(peer!, id, file, tokenFile, server, partSize);
+  };
+  const measured = async (run: () => Promise<Timing>) => {
+    const before = { gateway: cpuOf(pid), sandbox: cpuOf(sandbox.pid) };
+    const t = await run();
+    const after = cpuOf(pid);
+    t.cpu.gateway = after.user + after.system - before.gateway.user - before.gateway.system;
+    t.cpu.gatewaySystem = after.system - before.gateway.system;
+    const sandboxAfter = cpuOf(sandbox.pid);
+    t.cpu.s3 = sandboxAfter.user + sandboxAfter.system - before.sandbox.user - before.sandbox.system;
+    return t;
+  };
+  if (peer) await upload('gdc-client');
+  await upload('gateway');
+  const gatewayRuns: Timing[] = [];
+  const peerRuns: Timing[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const which of round % 2 === 0 ? (['gdc-client', 'gateway'] as const) : (['gateway', 'gdc-client'] as const)) {
+      if (which === 'gateway') gatewayRuns.push(await measured(() => upload('gateway')));
+      else if (peer) peerRuns.push(await measured(() => upload('gdc-client')));
+    }
+  }
+  const g = best(gatewayRuns);
+  console.log(`  gateway uploadFile:  ${gatewayRuns.map((r) => secs(r.ms)).join(', ')}  best ${rate(g)}  (${gatewayRuns[0].note})`);
+  console.log(`    CPU s:             ${cpu(gatewayRuns).replaceAll('S3', 'sandbox')}`);
+  if (!peer) return false;
+  const p = best(peerRuns);
+  const ratio = p / g;
+  console.log(`  gdc-client ${peer.version}:  ${peerRuns.map((r) => secs(r.ms)).join(', ')}  best ${rate(p)}  (${peerRuns[0].note})`);
+  console.log(`    CPU s:             ${cpu(peerRuns).replaceAll('S3', 'sandbox')}`);
+  console.log(
+    `  throughput:          ${(ratio * 100).toFixed(0)}% of gdc-client, best against best (target >= ${RATIO_TARGET * 100}%) ${ratio >= RATIO_TARGET ? 'ok' : 'MISSED'}; ` +
+      `median against median ${((median(peerRuns) / median(gatewayRuns)) * 100).toFixed(0)}%`,
+  );
+  const parted = await measured(() => upload('gdc-client 8 MiB'));
+  console.log(`  gdc-client -c 8 MiB: ${secs(parted.ms)}, ${rate(parted.ms)} (${parted.note}): the gateway's best is ${((parted.ms / g) * 100).toFixed(0)}% of it (not judged)`);
+  return ratio < RATIO_TARGET;
+}
+
+/** A read group chain and `count` data file entities registered with the file's name, md5 and size; their ids. */
+async function registerGdcFiles(gateway: GatewayClient, name: string, md5: string, size: number, count: number): Promise<string[]> {
+  const create = `mutation($input: CreateEntitiesInput!) { createEntities(input: $input) { success entities { id errors { message } } } }`;
+  type Created = { createEntities: { success: boolean; entities: { id: string; errors: { message: string }[] }[] } };
+  const post = async (entities: object[]) => {
+    const r = await gateway.request<Created>(create, { input: { source: 'GDC', project: GDC_PROJECT, entities } });
+    if (!r.createEntities.success) throw new Error(`bench setup (GDC): ${JSON.stringify(r.createEntities.entities.flatMap((e) => e.errors))}`);
+    return r.createEntities.entities.map((e) => e.id);
+  };
+  await post(readGroupChain('BENCH'));
+  return post(Array.from({ length: count }, (_, i) => docs.unalignedReads(`BENCH-READS-${i}`, 'BENCH-RG', { name, size, md5 })));
+}
+
+/** gdc-client upload of one file id, the file found by its GDC file_name in the file's folder (-f), as submitters run it. */
+async function gdcClientUpload(peer: GdcClientPeer, id: string, file: string, tokenFile: string, server: string, extra: string[]): Promise<Timing> {
+  const args = [...peer.args, 'upload', '-p', GDC_PROJECT, id, '-f', path.dirname(file), '-t', tokenFile, '--server', server, ...extra];
+  const r = await timed(peer.command, args, { env: peer.env, cwd: path.dirname(file) });
+  // gdc-client logs a failed upload and still exits 0.
+  const failures = r.output.split(/[\r\n]+/).filter((line) => /error|fail/i.test(line));
+  if (r.code !== 0 || failures.length || !/upload finished for file/i.test(r.output)) throw new Error(`gdc-client upload failed (exit ${r.code}): ${failures.join('\n') || r.output.slice(-800)}`);
+  return { ms: r.ms, note: extra.length ? 'multipart' : `one PUT below its ${gib(1024 * MiB)} part size`, cpu: { client: r.cpu, gateway: 0, gatewaySystem: 0, s3: 0 } };
 }
 
 /** The AWS CLI, installed with apt (Debian's awscli) when missing and possible; null otherwise. */
@@ -190,10 +293,10 @@ async function registerFile(gateway: GatewayClient, md5: string, size: number): 
 }
 
 /** curl sends the file as a GraphQL multipart request, as any HTTP client would; another caller asks gatewayInfo meanwhile. */
-async function gatewayUpload(url: string, gateway: GatewayClient, id: string, file: string, md5: string): Promise<Timing & { during: number[] }> {
+async function gatewayUpload(url: string, gateway: GatewayClient, target: { source: 'ENCODE' | 'GDC'; id: string; project?: string }, file: string, md5: string): Promise<Timing & { during: number[] }> {
   const operations = JSON.stringify({
     query: 'mutation($input: UploadFileInput!) { uploadFile(input: $input) { success message bytes md5sum } }',
-    variables: { input: { source: 'ENCODE', id, file: null } },
+    variables: { input: { ...target, file: null } },
   });
   const args = ['-sS', '-X', 'POST', '-H', 'apollo-require-preflight: true', '--form-string', `operations=${operations}`, '--form-string', 'map={"0":["variables.input.file"]}', '-F', `0=@${file}`, url];
   let uploading = true;

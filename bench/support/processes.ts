@@ -38,7 +38,8 @@ export async function startProcess(command: string, args: string[], ready: RegEx
 }
 
 export function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  // Gone already (ended, or killed by a signal: exitCode stays null then): its 'exit' has fired.
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');

@@ -1,0 +1,2 @@
+from . import parser
+from .auth import GDCTokenAuth

@@ -1,0 +1,2 @@
+from . import parser
+from .client import GDCClient

@@ -1,0 +1,1 @@
+from gdc_client.download import parser

@@ -1,0 +1,1 @@
+from gdc_client.settings import parser

@@ -1,0 +1,3 @@
+from gdc_client.upload import parser
+
+from gdc_client.upload.client import GDCUploadClient

@@ -1,0 +1,3 @@
+from importlib_metadata import version
+
+__version__ = version("gdc_client")
