@@ -86,8 +86,9 @@ function counter(res: RateLimiterRes): Counter {
 /**
  * KEYS: the caller's requests counter, its upstream-calls counter. ARGV: the window in seconds,
  * whether each limit is on, upstream calls to add first (spent by requests that went ahead), the
- * requests to count (this one, and those that went ahead since the last command). Both are counted as rate-limiter-flexible's own script counts (RateLimiterRedis's
- * incrTtlLuaScript), on the keys it uses, so its penalty() (spend) and this check share the counters.
+ * requests to count (this one, and those that went ahead since the last command). Both are counted
+ * as rate-limiter-flexible's own script counts (RateLimiterRedis's incrTtlLuaScript), on the keys
+ * it uses, so its penalty() (spend) and this check share the counters.
  */
 const CHECK_SCRIPT = `
 local requests, requestsTtl, spent, spentTtl = -1, -1, -1, -1
