@@ -171,8 +171,8 @@ const GATEWAY_PART_BYTES = 8 * MiB;
  * GDC: uploadFile against gdc-client, the same file to the same sandbox files endpoint, interleaved,
  * after one unmeasured upload of each. Each upload goes to a data file entity of its own (an
  * uploaded file takes no second upload). gdc-client as submitters run it: one PUT for a file below
- * its 1 GiB part size; also once with the gateway's 8 MiB parts (`-c`), for the record. The
- * sandbox's own CPU is in the `S3` column here. True when a target was missed.
+ * its 1 GiB part size; also once with the gateway's 8 MiB parts (`-c`), for the record. The CPU
+ * lines give the whole sandbox process's (GDC's files endpoint). True when a target was missed.
  */
 async function gdcComparison(graphqlUrl: string, gateway: GatewayClient, file: string, md5: string, sandbox: SandboxInfo, pid: number): Promise<boolean> {
   console.log(`\nupload to GDC: ${gib(SIZE)} through uploadFile vs gdc-client upload to the same sandbox GDC files endpoint (${ROUNDS} rounds each)`);
@@ -245,7 +245,9 @@ async function gdcClientUpload(peer: GdcClientPeer, id: string, file: string, to
   // gdc-client logs a failed upload and still exits 0.
   const failures = r.output.split(/[\r\n]+/).filter((line) => /error|fail/i.test(line));
   if (r.code !== 0 || failures.length || !/upload finished for file/i.test(r.output)) throw new Error(`gdc-client upload failed (exit ${r.code}): ${failures.join('\n') || r.output.slice(-800)}`);
-  return { ms: r.ms, note: extra.length ? 'multipart' : `one PUT below its ${gib(1024 * MiB)} part size`, cpu: { client: r.cpu, gateway: 0, gatewaySystem: 0, s3: 0 } };
+  // gdc-client's default part size is 1 GiB (rounded up to a page): one PUT below it.
+  const note = extra.length ? 'multipart' : SIZE <= 1024 * MiB ? `one PUT below its ${gib(1024 * MiB)} part size` : `multipart in ${gib(1024 * MiB)} parts`;
+  return { ms: r.ms, note, cpu: { client: r.cpu, gateway: 0, gatewaySystem: 0, s3: 0 } };
 }
 
 /** The AWS CLI, installed with apt (Debian's awscli) when missing and possible; null otherwise. */
