@@ -105,7 +105,8 @@ it('an upload started through A, A SIGKILLed, resumes through B sending only the
       yield piece;
     }
   }
-  await expect(gqlWithStream(a!.graphqlUrl, UPLOAD, { input: { source: 'GDC', id, project: 'GDC-INTERNAL', file: null } }, 'variables.input.file', 'reads.fastq', untilKilled())).rejects.toThrow();
+  // In parts (partBytes), which an instance that takes over can resume.
+  await expect(gqlWithStream(a!.graphqlUrl, UPLOAD, { input: { source: 'GDC', id, project: 'GDC-INTERNAL', file: null, partBytes: PART } }, 'variables.input.file', 'reads.fastq', untilKilled())).rejects.toThrow();
   expect(killed).toBe(true);
   // A part whose answer was on its way when A died may still land: read the count once it is still.
   await new Promise((r) => setTimeout(r, 500));
@@ -121,7 +122,7 @@ it('an upload started through A, A SIGKILLed, resumes through B sending only the
     expect(await client.ttl(`submission-gateway:gdc-upload:GDC-INTERNAL:${id}`)).toBeGreaterThan(6 * 24 * 3600);
     for (const disk of disks) expect(readdirSync(disk, { recursive: true }).filter((f) => String(f).endsWith('.json'))).toEqual([]);
 
-    const resumed = await gqlWithStream(b!.graphqlUrl, UPLOAD, { input: { source: 'GDC', id, project: 'GDC-INTERNAL', file: null } }, 'variables.input.file', 'reads.fastq', pieces(bytes));
+    const resumed = await gqlWithStream(b!.graphqlUrl, UPLOAD, { input: { source: 'GDC', id, project: 'GDC-INTERNAL', file: null, partBytes: PART } }, 'variables.input.file', 'reads.fastq', pieces(bytes));
     expect(resumed.errors).toBeUndefined();
     expect(resumed.data.uploadFile).toMatchObject({ success: true, bytes: SIZE, md5sum: md5 });
     const reused = Number(/^Uploaded \d+ bytes in 4 parts, (\d) of them already there from an earlier try; md5 and size match the entity\.$/.exec(resumed.data.uploadFile.message)?.[1]);

@@ -42,11 +42,11 @@ async function writeRandom(file: string, bytes: number): Promise<string> {
 }
 
 /**
- * A data file of `bytes` through a gateway process (uploadFile, GDC multipart) to the sandbox's
- * files endpoint, measuring the gateway's peak RSS: it must stay near part size × parts in flight,
- * whatever the file's size.
+ * A data file of `bytes` through a gateway process (uploadFile) to the sandbox's files endpoint,
+ * measuring the gateway's peak RSS: one streamed PUT below 1 GiB, parts with `partBytes`. It must
+ * stay near part size × parts in flight, whatever the file's size.
  */
-export async function measureUpload(bytes = 200 * 1024 * 1024): Promise<UploadFigures> {
+export async function measureUpload(bytes = 200 * 1024 * 1024, partBytes?: number): Promise<UploadFigures> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gdc-upload-measure-'));
   const file = path.join(dir, 'reads.fastq');
   const sandbox = await startSandbox({ encode: false, gdc: true, gdcDictionary: dataPath('gdc', 'dictionary_all.json.gz') });
@@ -74,7 +74,7 @@ export async function measureUpload(bytes = 200 * 1024 * 1024): Promise<UploadFi
     const upload = await gqlWithStream(
       gateway.graphqlUrl,
       'mutation U($input: UploadFileInput!) { uploadFile(input: $input) { success message bytes md5sum } }',
-      { input: { source: 'GDC', id, project: 'GDC-INTERNAL', file: null } },
+      { input: { source: 'GDC', id, project: 'GDC-INTERNAL', file: null, ...(partBytes ? { partBytes } : {}) } },
       'variables.input.file',
       'reads.fastq',
       createReadStream(file),

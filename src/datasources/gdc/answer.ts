@@ -67,6 +67,15 @@ export async function readAnswer(status: number, body: Readable, onEntity?: OnEn
   return { status, envelope, message, transactionId };
 }
 
+/** An answer's text as JSON; undefined when it is not JSON (an S3 XML error, a proxy's page). */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** At most `limit` bytes of an answer as text (for error messages), the rest drained. */
 export async function readText(body: Readable, limit = 64 * 1024): Promise<string> {
   const parts: Buffer[] = [];

@@ -7,7 +7,7 @@ import { unknownName } from '../../services/not-found';
 import { checkGdcId, checkGdcNodeType, checkGdcProject, headerSafe, refuse } from '../grammar';
 import { knownNodeTypes, rememberNodeTypes } from './node-types';
 import { missingCredential, upstreamError, upstreamMessage, upstreamUnavailable } from '../upstream-error';
-import { type OnEntity, readAnswer, readText } from './answer';
+import { type OnEntity, parseJson, readAnswer, readText } from './answer';
 import { GdcFilesClient } from './files';
 import type { GdcAnswer, GdcDocumentFormat, GdcEntitiesResponse, GdcEntity, GdcProjectRef } from './models';
 
@@ -339,14 +339,6 @@ export class GdcClient implements GdcApi {
 function unavailableReason(err: unknown): 'refused' | 'timeout' | 'reset' {
   if (neverSent(err)) return 'refused';
   return /timeout/i.test(String((err as { code?: string }).code ?? (err as Error).message)) ? 'timeout' : 'reset';
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The file name of a download (`content-disposition: attachment; filename=…`). */

@@ -1,4 +1,6 @@
+import type { Readable } from 'node:stream';
 import type { UpstreamHttp, UpstreamResponse } from '../http';
+import { parseJson, readText } from './answer';
 import { checkGdcId } from '../grammar';
 import { upstreamError, upstreamMessage } from '../upstream-error';
 import type { GdcProjectRef } from './models';
@@ -67,6 +69,25 @@ export class GdcFilesClient {
     const res = await this.call('PUT', project, id, [], bytes);
     if (res.status !== 200) throw this.refuse(res);
     return headerOf(res, 'etag');
+  }
+
+  /**
+   * One PUT of the whole file streamed from `body`, `length` bytes (its Content-Length), as
+   * gdc-client sends a file below its part size. Sent once: a stream cannot be replayed. A body
+   * that fails stops the request before its last bytes, so GDC stores nothing.
+   */
+  async putStream(project: GdcProjectRef, id: string, body: Readable, length: number): Promise<string | null> {
+    const res = await this.http.stream({
+      method: 'PUT',
+      path: this.path(project, id),
+      headers: this.headers({ accept: '*/*', 'content-type': 'application/octet-stream', 'content-length': String(length) }),
+      body,
+    });
+    const text = await readText(res.body);
+    const answer: UpstreamResponse = { status: res.status, headers: res.headers, json: parseJson(text), text };
+    if (res.status === 401 || res.status === 403) throw upstreamError('GDC', res.status, answer.json, text, `PUT files/${id}`);
+    if (res.status !== 200) throw this.refuse(answer);
+    return headerOf(answer, 'etag');
   }
 
   async initiate(project: GdcProjectRef, id: string): Promise<string> {

@@ -73,13 +73,16 @@ describe('GDC data file uploads through the gateway', () => {
     if (!r.success) throw new Error(JSON.stringify(r));
     return r.entities[0].id;
   }
-  const upload = (id: string, source: AsyncIterable<Buffer>) =>
-    gqlWithStream(stack.gateway.graphqlUrl, UPLOAD, { input: { source: 'GDC', id, project: 'GDC-INTERNAL', file: null } }, 'variables.input.file', 'reads.fastq', source);
+  /** uploadFile; with partBytes (gdc-client's -c) a file of at least that size goes in parts, without it one below 1 GiB in one PUT. */
+  const upload = (id: string, source: AsyncIterable<Buffer>, partBytes?: number) =>
+    gqlWithStream(stack.gateway.graphqlUrl, UPLOAD, { input: { source: 'GDC', id, project: 'GDC-INTERNAL', file: null, ...(partBytes ? { partBytes } : {}) } }, 'variables.input.file', 'reads.fastq', source);
+  const PARTS = 8 * MiB;
   const fileState = async (id: string) => ok(await stack.gql(ENTITIES, { project: 'GDC-INTERNAL', ids: [id] })).gdcEntities[0].properties.file_state;
   /** What the sandbox's object store holds for the file: size and md5 of the bytes that arrived. */
   const stored = (id: string) => stack.sandbox.gdc!.emulator.files.stored(id);
   const md5Of = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
   const puts = (id: string) => stack.sandbox.gdc!.requests.count({ method: 'PUT', pathPrefix: `/v0/submission/GDC/INTERNAL/files/${id}` });
+  const posts = (id: string) => stack.sandbox.gdc!.requests.count({ method: 'POST', pathPrefix: `/v0/submission/GDC/INTERNAL/files/${id}` });
 
   it('sends a small file in one PUT: uploaded, md5 and size as registered', async () => {
     const bytes = bytesOf(100 * 1024, 1);
@@ -108,7 +111,7 @@ describe('GDC data file uploads through the gateway', () => {
     const bytes = bytesOf(50 * MiB, 3);
     const id = await register(bytes);
     stack.sandbox.gdc!.emulator.faults.set([{ method: 'PUT', path: `/files/${id}$`, errorRate: 1, status: 500, times: 1 }]);
-    const r = ok<any>(await upload(id, pieces(bytes))).uploadFile;
+    const r = ok<any>(await upload(id, pieces(bytes), PARTS)).uploadFile;
     expect(r).toMatchObject({ success: true, bytes: 50 * MiB, md5sum: createHash('md5').update(bytes).digest('hex') });
     expect(r.message).toBe(`Uploaded ${50 * MiB} bytes in 7 parts; md5 and size match the entity.`);
     expect(puts(id)).toBe(8); // 7 parts and the one retried
@@ -125,10 +128,11 @@ describe('GDC data file uploads through the gateway', () => {
       await until(() => puts(id) >= 2);
       throw new Error('the client went away');
     }
-    await expect(upload(id, breaking())).rejects.toThrow();
+    await expect(upload(id, breaking(), PARTS)).rejects.toThrow();
     const before = await settled(() => puts(id));
     expect(before).toBeGreaterThanOrEqual(2);
     expect(await fileState(id)).toBe('uploading');
+    // Without partBytes too: the interrupted multipart upload is resumed, not replaced by one PUT.
     const r = ok<any>(await upload(id, pieces(bytes))).uploadFile;
     expect(r).toMatchObject({ success: true, md5sum: md5Of(bytes) });
     expect(r.message).toBe(`Uploaded ${50 * MiB} bytes in 7 parts, ${before} of them already there from an earlier try; md5 and size match the entity.`);
@@ -141,26 +145,75 @@ describe('GDC data file uploads through the gateway', () => {
     const bytes = bytesOf(20 * MiB, 5);
     const id = await register(bytes);
     stack.sandbox.gdc!.emulator.faults.set([{ method: 'PUT', path: `/files/${id}$`, errorRate: 1, status: 503 }]);
-    const r = ok<any>(await upload(id, pieces(bytes))).uploadFile;
+    const r = ok<any>(await upload(id, pieces(bytes), PARTS)).uploadFile;
     expect(r.success).toBe(false);
     expect(r.message).toMatch(/^Part \d failed after 4 tries: .*503.*\. 0 part\(s\) of 3 are uploaded \(upload .+\); upload the same file again to resume/);
     stack.sandbox.gdc!.emulator.faults.clear();
-    expect(ok<any>(await upload(id, pieces(bytes))).uploadFile).toMatchObject({ success: true });
+    expect(ok<any>(await upload(id, pieces(bytes), PARTS)).uploadFile).toMatchObject({ success: true });
   });
 
   it('aborts a multipart upload whose md5 is not the registered one', async () => {
     const bytes = bytesOf(12 * MiB, 6);
     const id = await register(bytes, { md5: 'f'.repeat(32) });
-    const r = ok<any>(await upload(id, pieces(bytes))).uploadFile;
+    const r = ok<any>(await upload(id, pieces(bytes), PARTS)).uploadFile;
     expect(r).toMatchObject({ success: false, errors: [{ type: 'INVALID_VALUE', keys: ['md5sum'] }] });
     expect(r.message).toMatch(/: the multipart upload was aborted \(file_state is registered again\)\.$/);
     expect(await fileState(id)).toBe('registered');
   });
 
+  it('streams a file of 8 MiB to 1 GiB in one PUT without partBytes, as gdc-client does below its part size', async () => {
+    const bytes = bytesOf(20 * MiB, 8);
+    const id = await register(bytes);
+    const r = ok<any>(await upload(id, pieces(bytes))).uploadFile;
+    expect(r).toMatchObject({ success: true, bytes: 20 * MiB, md5sum: md5Of(bytes), errors: [] });
+    expect(r.message).toBe(`Uploaded ${20 * MiB} bytes in one PUT; md5 and size match the entity.`);
+    expect(puts(id)).toBe(1);
+    expect(posts(id)).toBe(0);
+    expect(await fileState(id)).toBe('uploaded');
+    expect(stored(id)).toMatchObject({ size: 20 * MiB, md5: md5Of(bytes) });
+  });
+
+  it('stops a streamed PUT before its last bytes when they are not the entity\'s: GDC stores nothing', async () => {
+    const bytes = bytesOf(20 * MiB, 9);
+    const wrongMd5 = await register(bytes, { md5: 'e'.repeat(32) });
+    const r = ok<any>(await upload(wrongMd5, pieces(bytes))).uploadFile;
+    expect(r).toMatchObject({ success: false, errors: [{ type: 'INVALID_VALUE', keys: ['md5sum'] }] });
+    expect(r.message).toBe(`The md5 of the file's bytes is ${md5Of(bytes)}; the entity's md5sum is ${'e'.repeat(32)}: the PUT was stopped before its last bytes, so GDC stored nothing.`);
+    // The PUT reached GDC (file_state uploading, from which a new upload may start) and never completed.
+    expect(await fileState(wrongMd5)).toBe('uploading');
+    expect(stored(wrongMd5)).toBeUndefined();
+
+    const shorter = await register(bytes, { size: 21 * MiB });
+    const short = ok<any>(await upload(shorter, pieces(bytes))).uploadFile;
+    expect(short).toMatchObject({ success: false, errors: [{ type: 'INVALID_VALUE', keys: ['file_size'] }] });
+    expect(short.message).toBe(`The file has ${20 * MiB} bytes; the entity's file_size is ${21 * MiB}: the PUT was stopped before its last bytes, so GDC stored nothing.`);
+    expect(stored(shorter)).toBeUndefined();
+
+    const longer = await register(bytes, { size: 19 * MiB });
+    expect(ok<any>(await upload(longer, pieces(bytes))).uploadFile).toMatchObject({ success: false, errors: [{ type: 'INVALID_VALUE', keys: ['file_size'] }] });
+    expect(stored(longer)).toBeUndefined();
+  });
+
+  it('sends an interrupted streamed PUT again whole (one PUT cannot be resumed)', async () => {
+    const bytes = bytesOf(20 * MiB, 10);
+    const id = await register(bytes);
+    async function* breaking(): AsyncGenerator<Buffer> {
+      yield* pieces(bytes.subarray(0, 10 * MiB));
+      throw new Error('the client went away');
+    }
+    await expect(upload(id, breaking())).rejects.toThrow();
+    expect(stored(id)).toBeUndefined();
+    const r = ok<any>(await upload(id, pieces(bytes))).uploadFile;
+    expect(r).toMatchObject({ success: true, bytes: 20 * MiB, md5sum: md5Of(bytes) });
+    expect(r.message).toBe(`Uploaded ${20 * MiB} bytes in one PUT; md5 and size match the entity.`);
+    expect(posts(id)).toBe(0);
+    expect(stored(id)).toMatchObject({ size: 20 * MiB, md5: md5Of(bytes) });
+  });
+
   it('refuses bytes beyond the registered file_size, and an entity that is not a data file', async () => {
     const bytes = bytesOf(12 * MiB, 7);
     const id = await register(bytes, { size: 9 * MiB });
-    const r = ok<any>(await upload(id, pieces(bytes))).uploadFile;
+    const r = ok<any>(await upload(id, pieces(bytes), PARTS)).uploadFile;
     expect(r).toMatchObject({ success: false, errors: [{ keys: ['file_size'] }] });
     expect(await fileState(id)).toBe('registered');
     const [caseId] = ok(await stack.gql(ENTITIES, { project: 'GDC-INTERNAL', ids: [id] })).gdcEntities[0].properties.read_groups.map((g: any) => g.id);
