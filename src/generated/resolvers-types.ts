@@ -252,7 +252,7 @@ export type UploadFileInput = {
   /**
    * GDC: bytes per part of a multipart upload (gdc-client's --upload-part-size), from 5 MiB (S3's
    * least) up to the gateway's UPLOAD_PART_BYTES (which bounds its memory). Given, a file of at least
-   * this size goes in parts of it. Without it, a file below 1 GiB (gdc-client's default part size)
+   * this size goes in parts of it. Without it, a file of up to 1 GiB (gdc-client's default part size)
    * goes in one streamed PUT, as gdc-client sends it (an interrupted one is sent again whole), and a
    * larger one in parts of UPLOAD_PART_BYTES; an interrupted multipart upload of the file is resumed
    * either way. A try with another part size than the interrupted one starts the upload again.

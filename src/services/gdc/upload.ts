@@ -18,13 +18,14 @@ import { type PartsOutcome, sendParts } from './upload/multipart';
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 
 /**
- * gdc-client's default part size (1 GiB): it sends a smaller file in one PUT, and so does
+ * gdc-client's default part size (1 GiB, which it rounds up to the next 4 KiB page: a file of
+ * exactly 1 GiB still goes in one PUT): it sends a smaller file in one PUT, and so does
  * uploadFile without `partBytes`, streamed. One PUT costs GDC's files endpoint far less than parts
  * (the sandbox: 5-7 CPU s per GiB against 16-18 for 128 parts of 8 MiB; gdc-client's one PUT was
  * 3× the gateway's parts in `npm run bench -- upload`), but cannot be resumed: an interrupted one
  * is sent again whole, as with gdc-client. Larger files, and uploads given `partBytes`, go in parts.
  */
-export const SINGLE_PUT_BELOW_BYTES = 1024 ** 3;
+export const SINGLE_PUT_BELOW_BYTES = 1024 ** 3 + 4096;
 
 /** What a GDC upload may use, built per request in the context. */
 export interface GdcUploadDeps {
