@@ -205,6 +205,9 @@ async function sendOnePut(deps: GdcUploadDeps, project: GdcProjectRef, id: strin
     return { source: 'GDC', id, success: false, message: `${reason}.`, bytes, md5sum: null, errors: [entityError('UPLOAD_FAILED', reason, ['file'])] };
   } finally {
     md5.discard();
+    // GDC may answer before reading every byte (a refusal): the caller's bytes are drained instead (uploadGdcFile).
+    stream.unpipe(body);
+    body.destroy();
   }
   return { source: 'GDC', id, success: true, message: `Uploaded ${bytes} bytes in one PUT; md5 and size match the entity.`, bytes, md5sum: digest, errors: [] };
 }

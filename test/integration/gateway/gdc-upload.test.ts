@@ -171,6 +171,9 @@ describe('GDC data file uploads through the gateway', () => {
     expect(posts(id)).toBe(0);
     expect(await fileState(id)).toBe('uploaded');
     expect(stored(id)).toMatchObject({ size: 20 * MiB, md5: md5Of(bytes) });
+    // GDC refuses a second one at once, before reading its bytes: answered all the same.
+    const again = ok<any>(await upload(id, pieces(bytes))).uploadFile;
+    expect(again).toMatchObject({ success: false, message: 'GDC refused the upload (HTTP 400): File in uploaded state, upload not allowed' });
   });
 
   it('stops a streamed PUT before its last bytes when they are not the entity\'s: GDC stores nothing', async () => {
