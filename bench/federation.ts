@@ -20,7 +20,7 @@ import { createBiosamples } from '../test/support/federation';
 import { ROOT } from '../test/support/process';
 import { startStack } from '../test/support/stack';
 import { type HiveGateway, post, startSupergraph } from '../test/support/supergraph';
-import { BUILT_SERVER } from './support/built';
+import { BUILT_SERVER, START_NODE_FLAGS } from './support/built';
 import { processCpuMs } from './support/cpu';
 import { SUBGRAPH_MS_HEADER } from './support/timed-gateway.config';
 import { interleavedMs, percentile } from './support/timing';
@@ -75,7 +75,7 @@ const TIMED_CONFIG = path.join(ROOT, 'bench', 'support', 'timed-gateway.config.t
 
 async function routerOverhead(): Promise<void> {
   // The example's config (plus the timing plugin): Hive Router's runtime; a second router on the default (stitching) runtime.
-  const graph = await startSupergraph({ gatewayEntry: BUILT_SERVER, router: { config: TIMED_CONFIG } });
+  const graph = await startSupergraph({ gatewayEntry: BUILT_SERVER, gatewayNodeArgs: START_NODE_FLAGS, router: { config: TIMED_CONFIG } });
   try {
     const routers: Record<string, HiveGateway> = {
       'Hive Router runtime': graph.router,

@@ -23,7 +23,7 @@ import { connectRedis } from '../src/redis';
 import { startSandbox } from '../src/sandbox';
 import { kill, type RunningProcess, startGatewayProcess } from '../test/support/process';
 import { startPrivateRedis } from '../test/support/redis';
-import { BUILT_SERVER } from './support/built';
+import { BUILT_SERVER, START_NODE_FLAGS } from './support/built';
 import { startChild } from './support/child';
 import { interleavedMs, percentile } from './support/timing';
 
@@ -119,9 +119,9 @@ async function perLookup(): Promise<void> {
   };
   const gateways: RunningProcess[] = [];
   try {
-    const unlimited = await startGatewayProcess(env, [], BUILT_SERVER);
+    const unlimited = await startGatewayProcess(env, START_NODE_FLAGS, BUILT_SERVER);
     gateways.push(unlimited);
-    const limited = await startGatewayProcess({ ...env, RATE_LIMIT_REQUESTS: '1000000000', RATE_LIMIT_UPSTREAM_CALLS: '1000000000' }, [], BUILT_SERVER);
+    const limited = await startGatewayProcess({ ...env, RATE_LIMIT_REQUESTS: '1000000000', RATE_LIMIT_UPSTREAM_CALLS: '1000000000' }, START_NODE_FLAGS, BUILT_SERVER);
     gateways.push(limited);
     // Each serves alone in its round, so both may have core 0.
     if (cores > 1) for (const gateway of gateways) taskset(['-a', '-p', '-c', '0', String(gateway.child.pid)]);

@@ -25,7 +25,7 @@ import { type RunningSandbox, startSandbox } from '../src/sandbox';
 import { kill, type RunningProcess, startGatewayProcess } from '../test/support/process';
 import { type PrivateRedis, startPrivateRedis } from '../test/support/redis';
 import { backendOf } from '../test/support/tcp-proxy';
-import { BUILT_SERVER } from './support/built';
+import { BUILT_SERVER, START_NODE_FLAGS } from './support/built';
 import { type Child, startChild } from './support/child';
 import { processCpuMs } from './support/cpu';
 import { lookups } from './support/lookups';
@@ -68,7 +68,7 @@ export async function runScaleOut(): Promise<void> {
       ACCESS_LOG: 'off',
     };
     for (const core of [0, 1]) {
-      const gw = await startGatewayProcess(env, [], BUILT_SERVER);
+      const gw = await startGatewayProcess(env, START_NODE_FLAGS, BUILT_SERVER);
       gateways.push(gw);
       pin(gw.child.pid!, core);
     }

@@ -20,7 +20,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { GatewayClient } from '../src/cli/gateway-client';
 import { docs, readGroupChain } from '../test/support/gdc';
-import { BUILT_SERVER } from './support/built';
+import { BUILT_SERVER, START_NODE_FLAGS } from './support/built';
 import { type GdcClientPeer, gdcClientPeer } from './support/gdc-client-peer';
 import { cpuOf, ROOT, rssOf, run, startProcess, stopProcess } from './support/processes';
 
@@ -65,7 +65,7 @@ export async function runUpload(): Promise<void> {
 
     const nodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
     // The ready line is logged at info (as JSON lines).
-    const gatewayProc = await startProcess(process.execPath, [...nodeArgs, BUILT_SERVER], /(http:\/\/[^\s"]+\/graphql)/, {
+    const gatewayProc = await startProcess(process.execPath, [...START_NODE_FLAGS, ...nodeArgs, BUILT_SERVER], /(http:\/\/[^\s"]+\/graphql)/, {
       env: {
         ...process.env,
         PORT: '0',

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import { START_NODE_FLAGS } from './built';
 
 export interface Child<T> {
   info: T;
@@ -16,8 +17,10 @@ export interface Child<T> {
  * does not share an event loop with the load generator. The child prints `READY <json>` once it serves.
  */
 export function startChild<T>(file: string, options: unknown, nodeFlags: string[] = []): Promise<Child<T>> {
+  // The gateway with the node flags `npm start` gives it; helpers that are not the product without.
+  const flags = file === 'gateway-child.ts' ? [...START_NODE_FLAGS, ...nodeFlags] : nodeFlags;
   // --import tsx (not tsx's CLI, which runs the file in a second process): `pid` is the process measured.
-  const proc: ChildProcess = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(__dirname, file), JSON.stringify(options)], {
+  const proc: ChildProcess = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(__dirname, file), JSON.stringify(options)], {
     // stdin stays open: the child ends when this process does, even if this one is killed.
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'silent' },

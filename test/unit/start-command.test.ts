@@ -1,0 +1,18 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * `npm start` and the Docker image run the gateway the same way: the same node flags (none today)
+ * on the same entry. Benchmarks read the flags from package.json (bench/support/built.ts), so all
+ * three stay one command.
+ */
+const ROOT = path.resolve(__dirname, '..', '..');
+
+it('runs the gateway with the same node command in package.json and the Dockerfile', () => {
+  const start = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
+  const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  const cmds = [...dockerfile.matchAll(/^CMD (\[.*\])$/gm)].map((m) => (JSON.parse(m[1]) as string[]).join(' '));
+  expect(cmds.length).toBeGreaterThan(0);
+  for (const cmd of cmds) expect(cmd).toBe(start);
+  expect(start).toMatch(/^node( --\S+)* dist\/src\/server\.js$/);
+});
