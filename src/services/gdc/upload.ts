@@ -171,8 +171,8 @@ async function sendOnePut(deps: GdcUploadDeps, project: GdcProjectRef, id: strin
   const limit = Math.min(expected.bytes, deps.limits.maxDataFileBytes);
   let bytes = 0;
   let digest: string | null = null;
-  /** Why the body was stopped (the PUT then fails with whatever undici makes of it). */
-  const stop: { why: SizeError | Mismatch | null } = { why: null };
+  /** Why the body was stopped (the PUT then fails with whatever undici makes of it); the caller's stream failing included. */
+  const stop: { why: SizeError | Mismatch | null; caller: Error | null } = { why: null, caller: null };
   let held: Buffer | null = null;
   const body = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -192,7 +192,7 @@ async function sendOnePut(deps: GdcUploadDeps, project: GdcProjectRef, id: strin
       }, done);
     },
   });
-  stream.on('error', (err) => body.destroy(err));
+  stream.on('error', (err) => body.destroy((stop.caller = err)));
   stream.pipe(body);
   try {
     await deps.api.files.putStream(project, id, body, expected.bytes);
@@ -201,7 +201,9 @@ async function sendOnePut(deps: GdcUploadDeps, project: GdcProjectRef, id: strin
     if (why instanceof SizeError) return failed(id, why, bytes);
     if (why) return why(id, 'the PUT was stopped before its last bytes, so GDC stored nothing');
     if (err instanceof GdcFileRefusal || err instanceof GraphQLError) return failed(id, err, bytes);
-    const reason = `The connection to GDC failed after ${bytes} of ${expected.bytes} bytes (${(err as Error).message}); one PUT cannot be resumed: upload the file again`;
+    const reason = stop.caller
+      ? `The file's bytes stopped coming after ${bytes} of ${expected.bytes} (${stop.caller.message}), so the PUT was stopped and GDC stored nothing; one PUT cannot be resumed: upload the file again`
+      : `The connection to GDC failed after ${bytes} of ${expected.bytes} bytes (${(err as Error).message}); one PUT cannot be resumed: upload the file again`;
     return { source: 'GDC', id, success: false, message: `${reason}.`, bytes, md5sum: null, errors: [entityError('UPLOAD_FAILED', reason, ['file'])] };
   } finally {
     md5.discard();
