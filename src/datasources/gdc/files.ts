@@ -48,8 +48,13 @@ export class GdcFilesClient {
       headers: this.headers(body === undefined ? { accept: '*/*' } : { accept: '*/*', 'content-type': 'application/octet-stream' }),
       body,
     });
-    if (res.status === 401 || res.status === 403) throw upstreamError('GDC', res.status, res.json, res.text, `${method} files/${id}`);
+    this.refuseAuth(res, method, id);
     return res;
+  }
+
+  /** GDC's auth refusals are GraphQL errors, as for every other call. */
+  private refuseAuth(res: UpstreamResponse, method: string, id: string): void {
+    if (res.status === 401 || res.status === 403) throw upstreamError('GDC', res.status, res.json, res.text, `${method} files/${id}`);
   }
 
   private refuse(res: UpstreamResponse): GdcFileRefusal {
@@ -85,7 +90,7 @@ export class GdcFilesClient {
     });
     const text = await readText(res.body);
     const answer: UpstreamResponse = { status: res.status, headers: res.headers, json: parseJson(text), text };
-    if (res.status === 401 || res.status === 403) throw upstreamError('GDC', res.status, answer.json, text, `PUT files/${id}`);
+    this.refuseAuth(answer, 'PUT', id);
     if (res.status !== 200) throw this.refuse(answer);
     return headerOf(answer, 'etag');
   }

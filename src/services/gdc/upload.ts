@@ -168,7 +168,6 @@ async function send(deps: GdcUploadDeps, project: GdcProjectRef, id: string, str
  */
 async function sendOnePut(deps: GdcUploadDeps, project: GdcProjectRef, id: string, stream: Readable & { truncated?: boolean }, expected: { bytes: number; md5: string | null }): Promise<UploadResultModel> {
   const md5 = new Md5OffThread();
-  const limit = Math.min(expected.bytes, deps.limits.maxDataFileBytes);
   let bytes = 0;
   let digest: string | null = null;
   /** Why the body was stopped (the PUT then fails with whatever undici makes of it); the caller's stream failing included. */
@@ -177,7 +176,8 @@ async function sendOnePut(deps: GdcUploadDeps, project: GdcProjectRef, id: strin
   const body = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
-      if (bytes > limit) return done((stop.why = new SizeError(limit)));
+      // uploadGdcFile refused a file_size above MAX_DATA_FILE_BYTES: the entity's is the bound.
+      if (bytes > expected.bytes) return done((stop.why = new SizeError(expected.bytes)));
       const previous = held;
       held = chunk;
       const wait = md5.update(chunk);
