@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { payloadSigningFor, withPayloadHash } from '../../../src/datasources/s3/payload-hash';
+import { turnsDuring } from '../../support/turns';
 
 /** The request client-s3 would put on the wire, captured instead of sent. */
 function capturingClient(seen: { headers: Record<string, string> }[]): S3Client {
@@ -37,18 +38,11 @@ describe('withPayloadHash: the payload hash SigV4 signs, never computed in one p
 
   it('gives the event loop back while it hashes: an 8 MiB part is 16 slices, never one hold', async () => {
     const big = randomBytes(8 * 1024 * 1024);
-    let turns = 0;
-    let hashing = true;
-    const tick = () => {
-      if (!hashing) return;
-      turns++;
-      setImmediate(tick);
-    };
-    setImmediate(tick);
     const seen: { headers: Record<string, string> }[] = [];
     const client = capturingClient(seen);
-    const command = await withPayloadHash(new UploadPartCommand({ Bucket: 'b', Key: 'k', UploadId: 'u', PartNumber: 1, Body: big, ContentLength: big.length }), big, 'sha256');
-    hashing = false;
+    const { value: command, turns } = await turnsDuring(() =>
+      withPayloadHash(new UploadPartCommand({ Bucket: 'b', Key: 'k', UploadId: 'u', PartNumber: 1, Body: big, ContentLength: big.length }), big, 'sha256'),
+    );
     // Another callback ran between every two slices (512 KiB each).
     expect(turns).toBeGreaterThanOrEqual(15);
     await client.send(command);
