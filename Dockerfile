@@ -41,7 +41,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 STOPSIGNAL SIGTERM
 # As `npm start` runs it (package.json; test/unit/start-command.test.ts keeps the two the same).
-CMD ["node", "dist/src/server.js"]
+CMD ["node", "--heap-growing-percent=200", "dist/src/server.js"]
 
 # The try-it-out image: the embedded sandbox (compiled) and its starter data on top.
 FROM base AS with-sandbox

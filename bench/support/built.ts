@@ -10,16 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './processes';
 
-/** The gateway's entry as `npm start` runs it (relative to the project root). */
-export const BUILT_SERVER = 'dist/src/server.js';
-
-/** The node flags `npm start` gives the gateway (package.json's start script): benches run it with the same. */
-export const START_NODE_FLAGS: string[] = (() => {
-  const start = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const flags = /^node((?: --\S+)*) dist\/src\/server\.js$/.exec(start);
-  if (!flags) throw new Error(`bench: package.json's start script is not "node [flags] ${BUILT_SERVER}": ${start}`);
-  return flags[1].trim().split(' ').filter(Boolean);
-})();
+// The gateway's entry and the node flags `npm start` gives it: benches run it the same way.
+export { BUILT_SERVER, START_NODE_FLAGS } from '../../test/support/start-command';
 
 /** The sandbox's entry as `npm run sandbox` runs it. */
 export const BUILT_SANDBOX = 'dist/src/sandbox/main.js';

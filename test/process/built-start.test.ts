@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
 import { kill, ROOT, type RunningProcess, startGatewayProcess } from '../support/process';
+import { BUILT_SERVER, START_NODE_FLAGS } from '../support/start-command';
 
 /**
  * The quick start's `npm start` runs the BUILT gateway: prestart compiles src/ to dist/ (`npm run
- * build`), then `node dist/src/server.js`; the Docker image runs the same file. Every other process
+ * build`), then `node [its flags] dist/src/server.js`; the Docker image runs the same command. Every other process
  * test runs the TypeScript sources, so this one builds and starts dist/ as a user does. A build that
  * emitted a copy of package.json into dist/ (an `import` of it) once made the package root resolve
  * to dist/, and the start failed: no starter data, no schema/.
@@ -24,7 +25,7 @@ describe('npm start from the build (quick start, Docker)', () => {
   });
 
   it('starts on the embedded sandbox and answers from the starter seed and the schema', async () => {
-    proc = await startGatewayProcess({}, [], 'dist/src/server.js');
+    proc = await startGatewayProcess({}, START_NODE_FLAGS, BUILT_SERVER);
     const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
     const res = await request(proc.graphqlUrl, {
       method: 'POST',

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { START_NODE_FLAGS } from './start-command';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** USER_HZ: the unit of CPU times in /proc, 100 on every Linux build that matters here. */
@@ -38,7 +39,8 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     target: 'node20',
     logLevel: 'warning',
   });
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), outfile], {
+  // With npm start's node flags, as users run it (./start-command.ts).
+  const child = spawn(process.execPath, [...START_NODE_FLAGS, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), outfile], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

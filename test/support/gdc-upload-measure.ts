@@ -18,6 +18,16 @@ export interface UploadFigures {
   seconds: number;
   /** What the object store received matches the file. */
   storedMd5Matches: boolean;
+  /** Full (mark-compact) collections in the gateway during the upload, from its /metrics. */
+  majorGcs: number;
+}
+
+/** The gateway's count of full GCs so far (prom-client's default GC metric). */
+async function majorGcsOf(graphqlUrl: string): Promise<number> {
+  const res = await request(new URL('/metrics', graphqlUrl));
+  const text = await res.body.text();
+  const line = /^nodejs_gc_duration_seconds_count\{kind="major"\} (\d+)$/m.exec(text);
+  return line ? Number(line[1]) : 0;
 }
 
 /** Writes `bytes` pseudo-random bytes to a file, returning their md5. */
@@ -44,9 +54,10 @@ async function writeRandom(file: string, bytes: number): Promise<string> {
 /**
  * A data file of `bytes` through a gateway process (uploadFile) to the sandbox's files endpoint,
  * measuring the gateway's peak RSS: one streamed PUT below 1 GiB, parts with `partBytes`. It must
- * stay near part size × parts in flight, whatever the file's size.
+ * stay near part size × parts in flight, whatever the file's size. `idleMs`: the gateway waits
+ * that long, registered and idle, before the upload.
  */
-export async function measureUpload(bytes = 200 * 1024 * 1024, partBytes?: number): Promise<UploadFigures> {
+export async function measureUpload(bytes = 200 * 1024 * 1024, partBytes?: number, idleMs = 0): Promise<UploadFigures> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gdc-upload-measure-'));
   const file = path.join(dir, 'reads.fastq');
   const sandbox = await startSandbox({ encode: false, gdc: true, gdcDictionary: dataPath('gdc', 'dictionary_all.json.gz') });
@@ -70,6 +81,9 @@ export async function measureUpload(bytes = 200 * 1024 * 1024, partBytes?: numbe
     const id = created.data?.createEntities?.entities?.[6]?.id as string | undefined;
     if (!id) throw new Error(`registering the file failed: ${JSON.stringify(created)}`);
     const idleRssMb = gateway.memory().rssMb;
+    // An idle gateway: V8's memory reducer lowers the heap's limit after some seconds without work.
+    if (idleMs) await new Promise((resolve) => setTimeout(resolve, idleMs));
+    const gcsBefore = await majorGcsOf(gateway.graphqlUrl);
     const t = Date.now();
     const upload = await gqlWithStream(
       gateway.graphqlUrl,
@@ -83,7 +97,8 @@ export async function measureUpload(bytes = 200 * 1024 * 1024, partBytes?: numbe
     const r = upload.data?.uploadFile;
     if (!r) throw new Error(`uploadFile answered ${JSON.stringify(upload.errors)}`);
     const stored = sandbox.gdc!.emulator.files.stored(id);
-    return { bytes, success: r.success, message: r.message, idleRssMb, peakRssMb: gateway.memory().peakMb, seconds, storedMd5Matches: stored?.md5 === md5 };
+    const majorGcs = (await majorGcsOf(gateway.graphqlUrl)) - gcsBefore;
+    return { bytes, success: r.success, message: r.message, idleRssMb, peakRssMb: gateway.memory().peakMb, seconds, storedMd5Matches: stored?.md5 === md5, majorGcs };
   } finally {
     await gateway.stop();
     await sandbox.stop();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * `npm start` and the Docker image run the gateway the same way: the same node flags (none today)
+ * `npm start` and the Docker image run the gateway the same way: the same node flags (`--heap-growing-percent`: see the README's Development section)
  * on the same entry. Benchmarks read the flags from package.json (bench/support/built.ts), so all
  * three stay one command.
  */
