@@ -4,13 +4,9 @@ import { Worker } from 'node:worker_threads';
  * The md5 of an upload's bytes, computed on a worker thread. On the event loop it was the largest
  * share of an upload's CPU (~3 s per GiB here), and other callers waited behind it: during a 1 GiB
  * upload their p99 was 65 ms, 37 ms with the hash on a worker (`npm run bench -- upload`). The
- * bytes are copied into blocks of shared memory, each shown to the worker once; after that only a
- * block's number goes back and forth. Blocks transferred whole, as before, came back as new
- * ArrayBuffers, which V8 counts as new external memory (1 GiB per GiB uploaded, as much again as
- * the socket reads), and that count is what starts its full GCs (see npm start's
- * --heap-growing-percent in the README).
- * At most MAX_BLOCKS_IN_FLIGHT blocks (2 MiB) per hash wait for the worker, after which update()
- * asks the caller to wait, so a slow worker holds the upload back rather than memory growing.
+ * bytes are copied into blocks handed over whole (transferred, not copied again) and handed back
+ * once hashed; at most MAX_BLOCKS_IN_FLIGHT blocks (2 MiB) per hash wait for the worker, after which
+ * update() asks the caller to wait, so a slow worker holds the upload back rather than memory growing.
  */
 const BLOCK_BYTES = 256 * 1024;
 const MAX_BLOCKS_IN_FLIGHT = 8;
@@ -20,24 +16,23 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const hashes = new Map();
-parentPort.on('message', ({ id, slot, shared, length, end }) => {
-  let h = hashes.get(id);
-  if (!h) hashes.set(id, (h = { hash: createHash('md5'), blocks: [] }));
-  if (shared) h.blocks[slot] = new Uint8Array(shared);
-  if (length) h.hash.update(h.blocks[slot].subarray(0, length));
+parentPort.on('message', ({ id, block, length, end }) => {
+  let hash = hashes.get(id);
+  if (!hash) hashes.set(id, (hash = createHash('md5')));
+  if (block) hash.update(new Uint8Array(block, 0, length));
   if (end) {
     hashes.delete(id);
-    parentPort.postMessage({ id, md5: h.hash.digest('hex') });
+    parentPort.postMessage({ id, md5: hash.digest('hex') });
   } else {
-    // The block's number goes back: it is free to be filled again.
-    parentPort.postMessage({ id, slot });
+    // The block goes back, to be filled again: no garbage for either thread's collector.
+    parentPort.postMessage({ id, block }, block ? [block] : []);
   }
 });
 `;
 
 interface Pending {
-  /** A block was hashed (its number): free to be filled again. */
-  hashed(slot: number): void;
+  /** A block was hashed: handed back. */
+  hashed(block: ArrayBuffer | null): void;
   /** The digest, once every block was hashed. */
   digested(md5: string): void;
   failed(err: Error): void;
@@ -55,9 +50,9 @@ class HashWorker {
   constructor() {
     // Not what keeps a process alive (where unref holds: not in every test runner, hence the idle stop).
     this.worker.unref();
-    this.worker.on('message', (m: { id: number; slot?: number; md5?: string }) => {
+    this.worker.on('message', (m: { id: number; block?: ArrayBuffer | null; md5?: string }) => {
       const p = this.pending.get(m.id);
-      if (m.md5 === undefined) return p?.hashed(m.slot ?? -1);
+      if (m.md5 === undefined) return p?.hashed(m.block ?? null);
       this.remove(m.id);
       p?.digested(m.md5);
     });
@@ -104,14 +99,10 @@ export function stopIdleMd5Worker(): Promise<void> {
 
 export class Md5OffThread {
   private readonly id = nextId++;
-  /** Blocks of shared memory, by number; made on demand (the first byte: a meter made for an upload refused before its bytes costs nothing). */
-  private readonly blocks: Buffer[] = [];
-  /** Numbers of the blocks whose memory the worker has been shown. */
-  private readonly shown = new Set<number>();
-  /** Numbers of the blocks not with the worker, to be filled. */
-  private readonly free: number[] = [];
-  /** The block being filled (-1: none yet). */
-  private slot = -1;
+  /** Taken on the first byte: a meter made for an upload refused before its bytes costs nothing. */
+  private block: Buffer | null = null;
+  /** Blocks the worker handed back, to be filled again. */
+  private readonly free: Buffer[] = [];
   private filled = 0;
   private inFlight = 0;
   private waiter: { resolve(): void; reject(err: Error): void } | null = null;
@@ -121,9 +112,9 @@ export class Md5OffThread {
 
   constructor() {
     this.owner.add(this.id, {
-      hashed: (slot) => {
+      hashed: (block) => {
         this.inFlight--;
-        if (slot >= 0) this.free.push(slot);
+        if (block) this.free.push(Buffer.from(block));
         if (this.inFlight > MAX_BLOCKS_IN_FLIGHT) return;
         const w = this.waiter;
         this.waiter = null;
@@ -143,9 +134,9 @@ export class Md5OffThread {
     if (this.error) return Promise.reject(this.error);
     let offset = 0;
     while (offset < chunk.length) {
-      if (this.slot < 0) this.slot = this.free.pop() ?? this.newBlock();
+      this.block ??= this.free.pop() ?? Buffer.allocUnsafeSlow(BLOCK_BYTES);
       const n = Math.min(BLOCK_BYTES - this.filled, chunk.length - offset);
-      chunk.copy(this.blocks[this.slot], this.filled, offset, offset + n);
+      chunk.copy(this.block, this.filled, offset, offset + n);
       this.filled += n;
       offset += n;
       if (this.filled === BLOCK_BYTES) this.send(false);
@@ -172,22 +163,15 @@ export class Md5OffThread {
     this.send(true);
   }
 
-  /** A new block; the worker is shown its memory with the first bytes sent in it. */
-  private newBlock(): number {
-    this.blocks.push(Buffer.from(new SharedArrayBuffer(BLOCK_BYTES)));
-    return this.blocks.length - 1;
-  }
-
   private send(end: boolean): void {
-    const slot = this.filled ? this.slot : -1;
+    // allocUnsafeSlow: a buffer of its own (never a slice of the shared pool), so it can be handed over whole.
+    const block = this.filled && this.block ? (this.block.buffer as ArrayBuffer) : null;
     const length = this.filled;
-    if (slot >= 0) {
+    if (block) {
       this.inFlight++;
-      this.slot = -1;
+      this.block = null;
       this.filled = 0;
     }
-    // A block's memory goes once (first use: it was never sent); after that, only its number.
-    const shared = slot >= 0 && !this.shown.has(slot) ? (this.shown.add(slot), this.blocks[slot].buffer) : undefined;
-    this.owner.worker.postMessage({ id: this.id, slot, shared, length, end });
+    this.owner.worker.postMessage({ id: this.id, block, length, end }, block ? [block] : []);
   }
 }
