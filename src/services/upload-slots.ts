@@ -3,7 +3,7 @@ import { limitError } from '../apollo/limits';
 
 /**
  * Data file uploads under way in this process, at most MAX_CONCURRENT_UPLOADS: each holds its
- * parts in flight in memory (part size × (parallel parts + 1), about 32 MiB by default), so their
+ * parts in flight in memory (part size × (parallel parts + 1), about 56 MiB by default), so their
  * number, not the files' sizes, is what bounds the gateway's memory.
  */
 export class UploadSlots {

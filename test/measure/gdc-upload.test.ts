@@ -4,7 +4,7 @@ const MiB = 1024 * 1024;
 
 /**
  * A 200 MiB data file through a gateway process (issue 9): memory is bounded by part size × parts
- * in flight (8 MiB × 4 by default), never the file's size; streamed in one PUT (below 1 GiB, as
+ * in flight (8 MiB × 7 by default), never the file's size; streamed in one PUT (below 1 GiB, as
  * gdc-client sends it), by a few chunks.
  */
 it('uploads 200 MiB to GDC in parts with the gateway growing by less than 100 MB', async () => {

@@ -6,7 +6,7 @@ import { callerCredentials, type CredentialPolicy, isLoopback, operatorScope } f
 
 describe('loadConfig', () => {
   it('reads the upload part size (S3 parts are at least 5 MiB), parts in flight, uploads at once and the data file limit (both upstreams)', () => {
-    expect(loadConfig({}).uploads).toEqual({ partBytes: 8 * 1024 * 1024, parallelParts: 3, maxConcurrent: 8, maxDataFileBytes: 1024 ** 4, encodeS3Endpoint: null, encodeS3Region: 'us-west-2' });
+    expect(loadConfig({}).uploads).toEqual({ partBytes: 8 * 1024 * 1024, parallelParts: 6, maxConcurrent: 8, maxDataFileBytes: 1024 ** 4, encodeS3Endpoint: null, encodeS3Region: 'us-west-2' });
     expect(loadConfig({ UPLOAD_PART_BYTES: '16777216', UPLOAD_PARALLEL_PARTS: '2', MAX_CONCURRENT_UPLOADS: '3', MAX_DATA_FILE_BYTES: '1000', ENCODE_S3_ENDPOINT: 'http://127.0.0.1:9000/' }).uploads).toEqual({
       partBytes: 16777216,
       parallelParts: 2,
