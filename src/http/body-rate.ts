@@ -9,7 +9,10 @@ export interface BodyRateOptions {
 }
 
 interface Watched {
+  req: IncomingMessage;
   socket: Socket;
+  /** Stops watching this body. */
+  stop(): void;
   /** socket.bytesRead at each tick the socket was flowing, newest last, at most one window's worth. */
   samples: number[];
 }
@@ -39,8 +42,6 @@ export class BodyRateRule {
   /** Watches the request's body until it has arrived (or the socket closes). */
   watch(req: IncomingMessage): void {
     if (this.options.minBytesPerSecond <= 0) return;
-    const entry: Watched = { socket: req.socket, samples: [req.socket.bytesRead] };
-    this.watched.add(entry);
     const done = () => {
       req.off('end', done);
       req.off('close', done);
@@ -51,6 +52,8 @@ export class BodyRateRule {
         this.timer = null;
       }
     };
+    const entry: Watched = { req, socket: req.socket, samples: [req.socket.bytesRead], stop: done };
+    this.watched.add(entry);
     req.once('end', done);
     req.once('close', done);
     req.socket.once('close', done);
@@ -61,8 +64,17 @@ export class BodyRateRule {
   private tick(): void {
     const minBytes = this.options.minBytesPerSecond * this.samplesPerWindow * (TICK_MS / 1000);
     for (const entry of this.watched) {
-      const { socket, samples } = entry;
+      const { req, socket, samples } = entry;
       if (socket.destroyed) continue;
+      // All of the body is in (the parser saw its end), though the handler may not have read it:
+      // nothing more can arrive, so the client is not slow. Watched until the handler's 'end', a
+      // small body (under the stream's 16 KiB, so the socket was never paused) that the handler
+      // read only after waiting on something else for a window had its connection closed, with
+      // no answer, however fast it had come.
+      if (req.complete) {
+        entry.stop();
+        continue;
+      }
       // Paused by the gateway (backpressure): this second is not counted against the client.
       if (socket.isPaused()) continue;
       samples.push(socket.bytesRead);
