@@ -175,8 +175,8 @@ export const DEFAULT_UPLOAD_PART_BYTES = 8 * MiB;
  * their part buffers (src/datasources/s3/parts.ts), so spent parts do not wait for V8's collection.
  * Six, not three: S3 answers each part after a round trip and some work of its own, and with
  * three in flight it waited for parts. A 1 GiB upload to the sandbox S3 took 9.4-10.0 s with
- * three against aws s3 cp's 8.0-8.3 s (82-87%), 8.3-9.3 s with six (92-93%; `npm run bench --
- * upload`); the aws CLI itself keeps ten in flight.
+ * three against aws s3 cp's 8.0-8.3 s (82-87%), 8.3-9.4 s with six (89-95% across four runs;
+ * `npm run bench -- upload`); the aws CLI itself keeps ten in flight.
  */
 export const DEFAULT_UPLOAD_PARALLEL_PARTS = 6;
 /** About 448 MiB of parts in flight at the defaults above. */
