@@ -77,9 +77,16 @@ it('runs a jobProgress subscription over SSE and shows each state as it arrives'
     await typed.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
   }
   await typed.waitFor({ state: 'visible' });
-  const streamed = page.waitForRequest((req) => req.url().startsWith(stack.gateway.graphqlUrl) && /Watch/.test(decodeURIComponent(req.url() + (req.postData() ?? ''))));
-  await page.locator('.graphiql-execute-button').click();
-  const request = await streamed;
+  // GraphiQL may take the editor's text a moment after it shows: a click before that runs the
+  // previous query, and no request for Watch comes. Clicked again (up to 5 times) until one does.
+  const isWatch = (req: { url(): string; postData(): string | null }) => req.url().startsWith(stack.gateway.graphqlUrl) && /Watch/.test(decodeURIComponent(req.url() + (req.postData() ?? '')));
+  let request: Awaited<ReturnType<typeof page.waitForRequest>> | null = null;
+  for (let attempt = 0; attempt < 5 && !request; attempt++) {
+    const streamed = page.waitForRequest(isWatch, { timeout: 20_000 }).catch(() => null);
+    await page.locator('.graphiql-execute-button').click();
+    request = await streamed;
+  }
+  if (!request) throw new Error('GraphiQL sent no request for the Watch subscription after 5 clicks');
   expect(request.headers().accept).toBe('text/event-stream');
 
   for (let i = 0; i < 400 && bus['emitter'].listenerCount('j1') === 0; i++) await new Promise((r) => setTimeout(r, 10));
