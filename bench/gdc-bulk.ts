@@ -11,7 +11,7 @@ import { request } from 'undici';
 import { CREATE, gqlWithFile } from '../test/support/gdc';
 import { startProber } from '../test/support/prober';
 import { REAL_SCHEMAS } from '../test/support/stack';
-import { startChild } from './support/child';
+import { startChild, startGatewayChild } from './support/child';
 
 const CASES = 10_000;
 const CHUNK = 30;
@@ -63,7 +63,7 @@ async function throughGateway(graphqlUrl: string, prefix: string): Promise<{ sec
 
 export async function runGdcBulk(): Promise<void> {
   const sandbox = await startChild<{ encodeUrl: string; gdcUrl: string; gdcToken: string }>('sandbox-child.ts', REAL_SCHEMAS);
-  const gateway = await startChild<{ graphqlUrl: string }>('gateway-child.ts', {
+  const gateway = await startGatewayChild({
     encodeUrl: sandbox.info.encodeUrl,
     gdcUrl: sandbox.info.gdcUrl,
     sandbox: { encode: true, gdc: true },

@@ -16,7 +16,7 @@ import { EncodeClient } from '../src/datasources/encode/client';
 import { UpstreamPool } from '../src/datasources/http';
 import { ENCODE_SANDBOX_KEYS } from '../src/sandbox';
 import { startStack, type Stack } from '../test/support/stack';
-import { type Child, startChild } from './support/child';
+import { type Child, startChild, startGatewayChild } from './support/child';
 import { processCpuMs } from './support/cpu';
 
 const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -58,7 +58,7 @@ async function startProcesses(): Promise<Processes> {
   const s = sandbox.info;
   // BENCH_NODE_FLAGS: e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile the gateway during the runs.
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const gateway = await startChild<{ graphqlUrl: string }>('gateway-child.ts', {
+  const gateway = await startGatewayChild({
     encodeUrl: s.encodeUrl,
     gdcUrl: s.gdcUrl,
     sandbox: { encode: true, gdc: true },

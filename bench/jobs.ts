@@ -19,7 +19,7 @@ import { startProber } from '../test/support/prober';
 import { REAL_SCHEMAS } from '../test/support/stack';
 import { JOB, START_CREATE } from '../test/support/jobs';
 import { casesAndSamplesTsv as file } from '../test/support/gdc-job-document';
-import { startChild } from './support/child';
+import { startChild, startGatewayChild } from './support/child';
 import { cpuOf, rssOf } from './support/processes';
 
 // BENCH_JOB_ROWS: fewer rows for a quick look (the sandbox slows as its store grows, so 4 x 20,000 rows take many minutes).
@@ -127,8 +127,7 @@ export async function runJobs(): Promise<void> {
   // The gateway child inherits this process's environment: its full GCs report the heap (memoryAfterGc).
   process.env.GATEWAY_HEAP_AFTER_GC = '1';
   const flags = [...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--expose-gc', '--require', path.join(__dirname, 'support', 'gc-on-signal.cjs')];
-  const gateway = await startChild<{ graphqlUrl: string }>(
-    'gateway-child.ts',
+  const gateway = await startGatewayChild(
     { encodeUrl: sandbox.info.encodeUrl, gdcUrl: sandbox.info.gdcUrl, sandbox: { encode: true, gdc: true }, defaults: { gdcToken: sandbox.info.gdcToken } },
     flags,
   );

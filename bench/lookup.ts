@@ -14,7 +14,7 @@ import { Pool, request } from 'undici';
 import { startGateway } from '../src/gateway';
 import { type RunningSandbox, startSandbox } from '../src/sandbox';
 import { gatewayOptionsOn } from '../test/support/stack';
-import { type Child, startChild } from './support/child';
+import { type Child, startChild, startGatewayChild } from './support/child';
 import { processCpuMs } from './support/cpu';
 import { interleavedMs, percentile } from './support/timing';
 
@@ -39,7 +39,7 @@ export async function runLookup(): Promise<void> {
     const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
     // BENCH_NODE_FLAGS: e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile the gateway during the runs.
     const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-    const gateway = await startChild<{ graphqlUrl: string }>('gateway-child.ts', options, flags);
+    const gateway = await startGatewayChild(options, flags);
     children.push(gateway);
     const proxy = await startChild<{ url: string }>('proxy-child.ts', { upstream: encodeUrl, authorization });
     children.push(proxy);

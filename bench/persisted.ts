@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
-import { type Child, startChild } from './support/child';
+import { type Child, startChild, startGatewayChild } from './support/child';
 import { interleavedMs, percentile } from './support/timing';
 
 const ROUNDS = Number(process.env.BENCH_PERSISTED_ROUNDS ?? 2000);
@@ -76,8 +76,8 @@ export async function runPersisted(): Promise<void> {
   const sandbox: Child<{ encodeUrl: string; gdcUrl: string; encode: { key: string; secret: string }; gdcToken: string }> = await startChild('sandbox-child.ts', {});
   const s = sandbox.info;
   const base = { encodeUrl: s.encodeUrl, gdcUrl: s.gdcUrl, sandbox: { encode: true, gdc: true }, defaults: { encode: s.encode, gdcToken: s.gdcToken } };
-  const open = await startChild<{ graphqlUrl: string }>('gateway-child.ts', base);
-  const trusted = await startChild<{ graphqlUrl: string }>('gateway-child.ts', { ...base, trustedDocumentsFile: manifestFile });
+  const open = await startGatewayChild(base);
+  const trusted = await startGatewayChild({ ...base, trustedDocumentsFile: manifestFile });
   const dispatcher = new Agent({ connections: 1, pipelining: 1 });
   try {
     const a = client(open.info.graphqlUrl, dispatcher);

@@ -45,7 +45,7 @@ interface SandboxInfo {
 interface Timing {
   ms: number;
   note: string;
-  /** Where the bytes went, for an upload to S3 (s3://bucket/key). */
+  /** Where the bytes went: s3://bucket/key for S3, the data file's entity id for GDC. */
   stored?: string;
   /** CPU seconds of the client (curl or aws), the gateway and the sandbox S3 during the run. */
   cpu: { client: number; gateway: number; gatewaySystem: number; s3: number };
@@ -198,19 +198,19 @@ async function gdcComparison(graphqlUrl: string, gateway: GatewayClient, file: s
   // Readable by its owner only, as gdc-client asks of a token file.
   fs.writeFileSync(tokenFile, sandbox.gdc.token, { mode: 0o600 });
   const server = `${new URL(sandbox.gdc.url).origin}/`;
-  let uploaded = '';
-  const upload = (which: 'gateway' | 'gdc-client' | 'gdc-client 8 MiB') => {
-    const id = (uploaded = ids.pop()!);
-    if (which === 'gateway') return gatewayUpload(graphqlUrl, gateway, { source: 'GDC', project: GDC_PROJECT, id }, file, md5);
-    const partSize = which === 'gdc-client' ? [] : ['-c', String(GATEWAY_PART_BYTES)];
-    return gdcClientUpload(peer!, id, file, tokenFile, server, partSize);
+  const upload = async (which: 'gateway' | 'gdc-client' | 'gdc-client 8 MiB'): Promise<Timing> => {
+    const id = ids.pop()!;
+    const partSize = which === 'gdc-client 8 MiB' ? ['-c', String(GATEWAY_PART_BYTES)] : [];
+    const t = which === 'gateway' ? await gatewayUpload(graphqlUrl, gateway, { source: 'GDC', project: GDC_PROJECT, id }, file, md5) : await gdcClientUpload(peer!, id, file, tokenFile, server, partSize);
+    return { ...t, stored: id };
   };
   // Untimed, after each upload: the sandbox deletes the bytes it stored (deleteFileBytes). Kept,
   // each round's GiB added to the disk's write-back, and the later rounds of both clients ran
   // 1.5× slower than the first (the sandbox's CPU per GiB 3.7-4.4 s, then 6.4-7.6 s).
-  const forget = async () => {
-    const r = await gateway.request<{ deleteFileBytes: { success: boolean; message: string } }>('mutation($p: String!, $id: ID!) { deleteFileBytes(project: $p, id: $id) { success message } }', { p: GDC_PROJECT, id: uploaded });
+  const forget = async (t: Timing): Promise<Timing> => {
+    const r = await gateway.request<{ deleteFileBytes: { success: boolean; message: string } }>('mutation($p: String!, $id: ID!) { deleteFileBytes(project: $p, id: $id) { success message } }', { p: GDC_PROJECT, id: t.stored });
     if (!r.deleteFileBytes.success) throw new Error(`bench: deleting the uploaded bytes failed: ${r.deleteFileBytes.message}`);
+    return t;
   };
   if (peer) await upload('gdc-client').then(forget);
   await upload('gateway').then(forget);
@@ -218,9 +218,8 @@ async function gdcComparison(graphqlUrl: string, gateway: GatewayClient, file: s
   const peerRuns: Timing[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const which of round % 2 === 0 ? (['gdc-client', 'gateway'] as const) : (['gateway', 'gdc-client'] as const)) {
-      if (which === 'gateway') gatewayRuns.push(await withCpu(pid, sandbox.pid, () => upload('gateway')));
-      else if (peer) peerRuns.push(await withCpu(pid, sandbox.pid, () => upload('gdc-client')));
-      await forget();
+      if (which === 'gateway') gatewayRuns.push(await forget(await withCpu(pid, sandbox.pid, () => upload('gateway'))));
+      else if (peer) peerRuns.push(await forget(await withCpu(pid, sandbox.pid, () => upload('gdc-client'))));
     }
   }
   const g = best(gatewayRuns);

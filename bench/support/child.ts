@@ -17,10 +17,8 @@ export interface Child<T> {
  * does not share an event loop with the load generator. The child prints `READY <json>` once it serves.
  */
 export function startChild<T>(file: string, options: unknown, nodeFlags: string[] = []): Promise<Child<T>> {
-  // The gateway with the node flags `npm start` gives it; helpers that are not the product without.
-  const flags = file === 'gateway-child.ts' ? [...START_NODE_FLAGS, ...nodeFlags] : nodeFlags;
   // --import tsx (not tsx's CLI, which runs the file in a second process): `pid` is the process measured.
-  const proc: ChildProcess = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(__dirname, file), JSON.stringify(options)], {
+  const proc: ChildProcess = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(__dirname, file), JSON.stringify(options)], {
     // stdin stays open: the child ends when this process does, even if this one is killed.
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'silent' },
@@ -52,4 +50,9 @@ export function ready(info: unknown, stop: () => Promise<void>): void {
   const exit = () => void stop().finally(() => process.exit(0));
   process.once('SIGTERM', exit);
   process.stdin.once('end', exit).resume();
+}
+
+/** The gateway (./gateway-child.ts) with the node flags `npm start` gives it, then `nodeFlags`; helpers that are not the product run without. */
+export function startGatewayChild(options: unknown, nodeFlags: string[] = []): Promise<Child<{ graphqlUrl: string }>> {
+  return startChild<{ graphqlUrl: string }>('gateway-child.ts', options, [...START_NODE_FLAGS, ...nodeFlags]);
 }

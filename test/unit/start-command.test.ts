@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { START_SCRIPT } from '../support/start-command';
 
 /**
  * `npm start` and the Docker image run the gateway the same way: the same node flags (`--heap-growing-percent`: see the README's Development section)
- * on the same entry. Benchmarks read the flags from package.json (bench/support/built.ts), so all
- * three stay one command.
+ * on the same entry. Benchmarks and gateway processes in tests take the flags from the same script
+ * (test/support/start-command.ts), so all stay one command.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 
 it('runs the gateway with the same node command in package.json and the Dockerfile', () => {
-  const start = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
+  const start = START_SCRIPT;
   const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
   const cmds = [...dockerfile.matchAll(/^CMD (\[.*\])$/gm)].map((m) => (JSON.parse(m[1]) as string[]).join(' '));
   expect(cmds.length).toBeGreaterThan(0);
